@@ -1,0 +1,51 @@
+import type { Usage, UsageSource } from "./usage.ts";
+
+export const OUTCOMES = [
+  "ok",
+  "upstream_error",
+  "rate_limited",
+  "network_error",
+  "timeout",
+  "client_cancelled",
+  "budget_blocked",
+  "auth_failed",
+  "proxy_error",
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * One finished call, as the proxy hands it to the recorder and the metrics. Field names follow the
+ * reporting API (SPEC §4); costUsd is an exact decimal string, null when no price matched.
+ */
+export interface CallRecord extends Usage {
+  id: string;
+  startedAt: Date;
+  provider: string;
+  endpoint: string;
+  model: string | null;
+  responseModel: string | null;
+  deployment: string | null;
+  app: string;
+  user: string | null;
+  properties: Record<string, string> | null;
+  keyId: string | null;
+  stream: boolean;
+  status: number;
+  outcome: Outcome;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorBody: string | null;
+  upstreamRequestId: string | null;
+  serviceTier: string | null;
+  usageSource: UsageSource;
+  costUsd: string | null;
+  priceId: string | null;
+  priced: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  overheadMs: number;
+  requestBytes: number;
+  responseBytes: number;
+  requestBody: string | null;
+  responseBody: string | null;
+}
