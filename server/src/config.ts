@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** The built-in providers and their public bases (SPEC §3). */
+export const BUILTIN_PROVIDERS = {
+  openai: { baseUrl: "https://api.openai.com", format: "openai" },
+  anthropic: { baseUrl: "https://api.anthropic.com", format: "anthropic" },
+  gemini: { baseUrl: "https://generativelanguage.googleapis.com", format: "gemini" },
+  mistral: { baseUrl: "https://api.mistral.ai", format: "mistral" },
+} as const;
+
+export interface ProviderConfig {
+  name: string;
+  baseUrl: string;
+  /** the wire format, i.e. which adapter meters it */
+  format: string;
+  /** provider name used to look up prices (defaults to name) */
+  priceProvider: string;
+  /** the provider key Tollgate holds for virtual-key calls */
+  apiKey: string | undefined;
+}
+
+const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const envSchema = z.object({
+  PORT: int(0).max(65535).default(8655),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  TOLLGATE_METRICS_TOKEN: z.string().min(1).optional(),
+  TOLLGATE_CONFIG: z.string().min(1).optional(),
+  TOLLGATE_UPSTREAM_TIMEOUT_MS: int(1).default(600_000),
+  TOLLGATE_MAX_BODY_BYTES: int(1).default(33_554_432),
+  TOLLGATE_DATA_DIR: z.string().min(1).default("./.tollgate"),
+  TOLLGATE_SPOOL_DIR: z.string().min(1).optional(),
+  TOLLGATE_LOG_BODIES: boolish.default(false),
+  TOLLGATE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TOLLGATE_METRICS_MAX_APPS: int(1).default(50),
+  TOLLGATE_METRICS_MAX_MODELS: int(1).default(100),
+  TOLLGATE_RECORDER_BATCH_SIZE: int(1).default(2000),
+  TOLLGATE_RECORDER_FLUSH_MS: int(1).default(200),
+  TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
+  TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
+  TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  MISTRAL_API_KEY: z.string().min(1).optional(),
+});
+
+const upstreamUrl = z.url({ protocol: /^https?$/ });
+
+const fileSchema = z.object({
+  providers: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
+        baseUrl: upstreamUrl,
+        format: z.enum(["openai", "anthropic", "gemini", "mistral"]).default("openai"),
+        priceProvider: z.string().min(1).optional(),
+        apiKeyEnv: z.string().min(1).optional(),
+      }),
+    )
+    .default([]),
+  prices: z.array(z.record(z.string(), z.unknown())).default([]),
+  budgets: z.array(z.record(z.string(), z.unknown())).default([]),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  adminToken: string | undefined;
+  metricsToken: string | undefined;
+  providers: Map<string, ProviderConfig>;
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+  dataDir: string;
+  spoolDir: string;
+  spoolMaxBytes: number;
+  logBodies: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  metrics: { maxApps: number; maxModels: number };
+  recorder: { batchSize: number; flushMs: number; maxQueue: number };
+  shutdownGraceMs: number;
+  /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
+  extraPrices: Record<string, unknown>[];
+  budgets: Record<string, unknown>[];
+}
+
+export class ConfigError extends Error {}
+
+function describe(issues: z.core.$ZodIssue[], prefix = ""): string {
+  return issues.map((i) => `${prefix}${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+}
+
+/** Parses the environment once at start-up; throws a ConfigError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(parsed.error.issues)}`);
+  const e = parsed.data;
+
+  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [] };
+  if (e.TOLLGATE_CONFIG) {
+    let raw: unknown;
+    try {
+      const text = readFileSync(e.TOLLGATE_CONFIG, "utf8");
+      raw = e.TOLLGATE_CONFIG.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`TOLLGATE_CONFIG: cannot read ${e.TOLLGATE_CONFIG}: ${(err as Error).message}`);
+    }
+    const f = fileSchema.safeParse(raw ?? {});
+    if (!f.success) throw new ConfigError(`TOLLGATE_CONFIG (${e.TOLLGATE_CONFIG}): ${describe(f.error.issues)}`);
+    file = f.data;
+  }
+
+  const heldKeys: Record<string, string | undefined> = {
+    openai: e.OPENAI_API_KEY,
+    anthropic: e.ANTHROPIC_API_KEY,
+    gemini: e.GEMINI_API_KEY,
+    mistral: e.MISTRAL_API_KEY,
+  };
+  const providers = new Map<string, ProviderConfig>();
+  const upstreamOverride = (name: string): string | undefined => {
+    const variable = `TOLLGATE_UPSTREAM_${name.toUpperCase().replace(/-/g, "_")}`;
+    const value = env[variable];
+    if (value === undefined || value === "") return undefined;
+    const ok = upstreamUrl.safeParse(value);
+    if (!ok.success) throw new ConfigError(`invalid configuration: ${variable}: must be an http(s) URL`);
+    return value.replace(/\/+$/, "");
+  };
+  for (const [name, p] of Object.entries(BUILTIN_PROVIDERS)) {
+    providers.set(name, {
+      name,
+      baseUrl: upstreamOverride(name) ?? p.baseUrl,
+      format: p.format,
+      priceProvider: name,
+      apiKey: heldKeys[name],
+    });
+  }
+  for (const p of file.providers) {
+    providers.set(p.name, {
+      name: p.name,
+      baseUrl: upstreamOverride(p.name) ?? p.baseUrl.replace(/\/+$/, ""),
+      format: p.format,
+      priceProvider: p.priceProvider ?? p.name,
+      apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] : undefined,
+    });
+  }
+
+  if (!isLoopback(e.HOST) && !e.TOLLGATE_ADMIN_TOKEN) {
+    throw new ConfigError(
+      `TOLLGATE_ADMIN_TOKEN: required when HOST (${e.HOST}) is not a loopback address — the reporting API and dashboard would be open to the network`,
+    );
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.TOLLGATE_ADMIN_TOKEN,
+    metricsToken: e.TOLLGATE_METRICS_TOKEN,
+    providers,
+    upstreamTimeoutMs: e.TOLLGATE_UPSTREAM_TIMEOUT_MS,
+    maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
+    dataDir: e.TOLLGATE_DATA_DIR,
+    spoolDir: e.TOLLGATE_SPOOL_DIR ?? `${e.TOLLGATE_DATA_DIR.replace(/\/+$/, "")}/spool`,
+    spoolMaxBytes: e.TOLLGATE_SPOOL_MAX_BYTES,
+    logBodies: e.TOLLGATE_LOG_BODIES,
+    logLevel: e.TOLLGATE_LOG_LEVEL,
+    metrics: { maxApps: e.TOLLGATE_METRICS_MAX_APPS, maxModels: e.TOLLGATE_METRICS_MAX_MODELS },
+    recorder: {
+      batchSize: e.TOLLGATE_RECORDER_BATCH_SIZE,
+      flushMs: e.TOLLGATE_RECORDER_FLUSH_MS,
+      maxQueue: e.TOLLGATE_RECORDER_MAX_QUEUE,
+    },
+    shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
+    extraPrices: file.prices,
+    budgets: file.budgets,
+  };
+}

@@ -1,0 +1,119 @@
+import type { CallRecord } from "./call-record.ts";
+
+/** Writes one batch durably (Postgres); throws when it cannot. */
+export type BatchWriter = (records: readonly CallRecord[]) => Promise<void>;
+
+export interface RecorderHealth {
+  setQueueDepth(n: number): void;
+  observeBatch(seconds: number, rows: number): void;
+  incDropped(n: number): void;
+}
+
+export interface RecorderOptions {
+  batchSize: number;
+  flushMs: number;
+  /** more queued records than this are not held in memory (the spool takes them, else they are dropped and counted) */
+  maxQueue: number;
+  write: BatchWriter;
+  /** takes a batch that could not be written (database unreachable, queue full); resolves once it is durable */
+  overflow?: (records: readonly CallRecord[]) => Promise<void>;
+  health?: RecorderHealth;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The in-memory queue between the proxy and Postgres. The proxy only ever calls `enqueue` (never waits);
+ * batches are written when `batchSize` records are waiting or `flushMs` after the first one arrived.
+ */
+export class Recorder {
+  private queue: CallRecord[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private closed = false;
+  private retryDelayMs = 0;
+
+  constructor(private readonly options: RecorderOptions) {}
+
+  enqueue(record: CallRecord): void {
+    this.queue.push(record);
+    if (this.queue.length >= this.options.maxQueue && this.options.overflow) {
+      // Back-pressure: spill to the spool rather than growing memory without limit.
+      this.spill(this.queue.splice(0, this.queue.length));
+      return;
+    }
+    if (this.queue.length >= this.options.batchSize) this.kick();
+    else if (this.timer === null && this.writing === null) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
+  }
+
+  queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Writes everything queued so far (to Postgres, or to the overflow spool when that fails). */
+  async flush(): Promise<void> {
+    while (this.writing || this.queue.length > 0) {
+      if (this.writing) await this.writing;
+      else await this.writeNext(true);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.writing || this.queue.length === 0) return;
+    void this.writeNext(false);
+  }
+
+  private writeNext(final: boolean): Promise<void> {
+    const batch = this.queue.splice(0, this.options.batchSize);
+    this.options.health?.setQueueDepth(this.queue.length);
+    const started = performance.now();
+    const run = this.options
+      .write(batch)
+      .then(() => {
+        this.retryDelayMs = 0;
+        this.options.health?.observeBatch((performance.now() - started) / 1000, batch.length);
+      })
+      .catch(async (err: unknown) => {
+        this.options.onError?.(err);
+        if (this.options.overflow) {
+          await this.spill(batch);
+        } else if (final || this.closed) {
+          this.options.health?.incDropped(batch.length);
+        } else {
+          // No spool: keep the batch and retry with backoff, bounded by maxQueue.
+          this.queue.unshift(...batch);
+          const excess = this.queue.length - this.options.maxQueue;
+          if (excess > 0) this.options.health?.incDropped(this.queue.splice(this.options.maxQueue, excess).length);
+          this.retryDelayMs = Math.min(5_000, Math.max(100, this.retryDelayMs * 2));
+          await new Promise((r) => setTimeout(r, this.retryDelayMs));
+        }
+      })
+      .finally(() => {
+        this.writing = null;
+        this.options.health?.setQueueDepth(this.queue.length);
+        if (this.queue.length > 0 && !final) {
+          if (this.queue.length >= this.options.batchSize) this.kick();
+          else if (this.timer === null) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
+        }
+      });
+    this.writing = run;
+    return run;
+  }
+
+  private async spill(records: CallRecord[]): Promise<void> {
+    try {
+      await this.options.overflow?.(records);
+    } catch (err) {
+      this.options.onError?.(err);
+      this.options.health?.incDropped(records.length);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { openai } from "./openai.ts";
+import { passthrough } from "./passthrough.ts";
+import type { ProviderAdapter } from "./types.ts";
+
+/** Wire formats by name; a provider's config names its format. */
+export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
+  openai,
+  // Mistral's chat and embeddings speak OpenAI's wire format, usage included.
+  mistral: openai,
+};
+
+/** The adapter for a wire format; formats without one are forwarded and recorded unmetered. */
+export function adapterFor(format: string): ProviderAdapter {
+  return ADAPTERS[format] ?? passthrough;
+}

@@ -1,0 +1,282 @@
+import { usage, type Usage } from "../metering/usage.ts";
+import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
+
+const n = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+/**
+ * Normalizes an OpenAI-style usage object (chat completions, embeddings, and the OpenAI-compatible crowd:
+ * DeepSeek's cache-hit fields, Groq's x_groq.usage, OpenRouter's cache writes). prompt_tokens already
+ * includes cached tokens and completion_tokens already includes reasoning tokens.
+ */
+export function normalizeOpenAiUsage(u: Record<string, unknown>): Usage {
+  const prompt = obj(u.prompt_tokens_details);
+  const completion = obj(u.completion_tokens_details);
+  const cached = n(prompt?.cached_tokens) || n(u.prompt_cache_hit_tokens) || n(u.num_cached_tokens);
+  return usage({
+    inputTokens: n(u.prompt_tokens),
+    cachedInputTokens: cached,
+    cacheWriteTokens: n(prompt?.cache_write_tokens),
+    outputTokens: n(u.completion_tokens),
+    reasoningTokens: n(completion?.reasoning_tokens),
+  });
+}
+
+/** Normalizes the Responses API's usage (input_tokens includes cached; output_tokens includes reasoning). */
+export function normalizeResponsesUsage(u: Record<string, unknown>): Usage {
+  const input = obj(u.input_tokens_details);
+  const output = obj(u.output_tokens_details);
+  return usage({
+    inputTokens: n(u.input_tokens),
+    cachedInputTokens: n(input?.cached_tokens),
+    cacheWriteTokens: n(input?.cache_write_tokens),
+    outputTokens: n(u.output_tokens),
+    reasoningTokens: n(output?.reasoning_tokens),
+  });
+}
+
+function endpointOf(path: string): { endpoint: string; metered: boolean; deployment: string | null } {
+  // Azure's dated routes carry the deployment: /openai/deployments/{d}/chat/completions
+  const azure = /\/deployments\/([^/]+)\/(chat\/completions|embeddings|completions)$/.exec(path);
+  if (azure) return { endpoint: azure[2]!.replace("/", "."), metered: true, deployment: decodeURIComponent(azure[1]!) };
+  if (path.endsWith("/chat/completions")) return { endpoint: "chat.completions", metered: true, deployment: null };
+  if (path.endsWith("/embeddings")) return { endpoint: "embeddings", metered: true, deployment: null };
+  if (path.endsWith("/responses")) return { endpoint: "responses", metered: true, deployment: null };
+  return { endpoint: path, metered: false, deployment: null };
+}
+
+function errorFacts(json: Record<string, unknown>): ResponseFacts {
+  const err = obj(json.error);
+  if (err) return { errorType: str(err.code) ?? str(err.type), errorMessage: str(err.message) };
+  // Mistral's flat shape: {"object":"error","message","type","code"}
+  if (json.object === "error") return { errorType: str(json.type) ?? str(json.code), errorMessage: str(json.message) };
+  return {};
+}
+
+function responsesFacts(response: Record<string, unknown>): ResponseFacts {
+  const facts: ResponseFacts = { responseModel: str(response.model), serviceTier: str(response.service_tier) };
+  const u = obj(response.usage);
+  if (u) facts.usage = normalizeResponsesUsage(u);
+  const err = obj(response.error);
+  if (err) {
+    facts.errorType = str(err.code) ?? str(err.type);
+    facts.errorMessage = str(err.message);
+  }
+  return facts;
+}
+
+function chatFacts(json: Record<string, unknown>): ResponseFacts {
+  const facts: ResponseFacts = { responseModel: str(json.model), serviceTier: str(json.service_tier) };
+  const u = obj(json.usage) ?? obj(obj(json.x_groq)?.usage);
+  if (u) facts.usage = normalizeOpenAiUsage(u);
+  return facts;
+}
+
+/** OpenAI chat-completion streams: usage arrives in a final chunk (when asked for), text in deltas. */
+class ChatStreamMeter implements StreamMeter {
+  private readonly facts_: ResponseFacts = {};
+  private readonly pieces: string[] = [];
+  private keptChars = 0;
+  private tokenSeen = false;
+  constructor(private readonly hideUsage: boolean) {}
+
+  /** Keeps chunk text (references, not copies) for estimation; bounded so a huge stream cannot grow memory. */
+  private keep(data: string): void {
+    if (this.keptChars > 4_000_000) return;
+    this.keptChars += data.length;
+    this.pieces.push(data);
+  }
+
+  onEvent(_event: string | undefined, data: string | undefined): number {
+    if (data === undefined || data === "[DONE]") return PASS;
+    // Only chunks that carry usage or an error need a full parse; content chunks are kept as text.
+    const hasUsage = data.includes('"usage":{') || data.includes('"usage": {');
+    if (!hasUsage && !data.includes('"error"')) {
+      let verdict = PASS;
+      if (!this.tokenSeen && /"(content|arguments|reasoning(_content)?|refusal)":\s*"[^"]/.test(data)) {
+        this.tokenSeen = true;
+        verdict = TOKEN;
+      }
+      this.keep(data);
+      return verdict;
+    }
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = obj(JSON.parse(data));
+    } catch {
+      return PASS;
+    }
+    if (!json) return PASS;
+    if (json.error) Object.assign(this.facts_, errorFacts(json));
+    const chunk = chatFacts(json);
+    if (chunk.responseModel) this.facts_.responseModel = chunk.responseModel;
+    if (chunk.serviceTier) this.facts_.serviceTier = chunk.serviceTier;
+    if (chunk.usage) this.facts_.usage = chunk.usage;
+    const choices = json.choices;
+    const usageOnly = chunk.usage !== undefined && Array.isArray(choices) && choices.length === 0;
+    if (!usageOnly) this.keep(data);
+    return usageOnly && this.hideUsage ? DROP : PASS;
+  }
+
+  facts(): ResponseFacts {
+    if (this.facts_.responseModel === undefined) {
+      for (const piece of this.pieces) {
+        const m = /"model":\s*"([^"]+)"/.exec(piece);
+        if (m) {
+          this.facts_.responseModel = m[1];
+          break;
+        }
+      }
+    }
+    return this.facts_;
+  }
+
+  outputText(): string {
+    let text = "";
+    for (const piece of this.pieces) {
+      try {
+        const choices = obj(JSON.parse(piece))?.choices;
+        if (!Array.isArray(choices)) continue;
+        for (const c of choices) {
+          const delta = obj(obj(c)?.delta);
+          if (!delta) continue;
+          for (const key of ["content", "reasoning_content", "reasoning", "refusal"]) {
+            const v = delta[key];
+            if (typeof v === "string") text += v;
+          }
+          const calls = delta.tool_calls;
+          if (Array.isArray(calls)) for (const call of calls) text += str(obj(obj(call)?.function)?.arguments) ?? "";
+        }
+      } catch {
+        // a garbled chunk contributes nothing
+      }
+    }
+    return text;
+  }
+}
+
+/** Responses API streams: typed events; usage in the terminal response.completed/incomplete/failed. */
+class ResponsesStreamMeter implements StreamMeter {
+  private readonly facts_: ResponseFacts = {};
+  private text = "";
+  private tokenSeen = false;
+
+  onEvent(event: string | undefined, data: string | undefined): number {
+    if (data === undefined) return PASS;
+    const type = event ?? /"type":\s*"([^"]+)"/.exec(data)?.[1];
+    if (type === "response.output_text.delta" || type === "response.reasoning_summary_text.delta" || type === "response.function_call_arguments.delta") {
+      try {
+        const delta = obj(JSON.parse(data))?.delta;
+        if (typeof delta === "string") this.text += delta;
+      } catch {
+        // ignore a garbled delta
+      }
+      if (!this.tokenSeen) {
+        this.tokenSeen = true;
+        return TOKEN;
+      }
+      return PASS;
+    }
+    if (type === "response.completed" || type === "response.incomplete" || type === "response.failed" || type === "response.created") {
+      try {
+        const response = obj(obj(JSON.parse(data))?.response);
+        if (response) Object.assign(this.facts_, stripUndefined(responsesFacts(response)));
+      } catch {
+        // ignore
+      }
+    } else if (type === "error") {
+      try {
+        const json = obj(JSON.parse(data));
+        if (json) {
+          this.facts_.errorType = str(json.code) ?? str(json.type) ?? "error";
+          this.facts_.errorMessage = str(json.message);
+        }
+      } catch {
+        // ignore
+      }
+    }
+    return PASS;
+  }
+  facts(): ResponseFacts {
+    return this.facts_;
+  }
+  outputText(): string {
+    return this.text;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Chat-completion messages as text, for estimating input tokens when no usage arrives. */
+export function chatInputText(json: Record<string, unknown>): { text: string; messages: number } {
+  const messages = Array.isArray(json.messages) ? json.messages : [];
+  let text = "";
+  for (const m of messages) {
+    const message = obj(m);
+    if (!message) continue;
+    text += (str(message.role) ?? "") + "\n";
+    const content = message.content;
+    if (typeof content === "string") text += content + "\n";
+    else if (Array.isArray(content)) for (const part of content) text += (str(obj(part)?.text) ?? "") + "\n";
+  }
+  const input = json.input;
+  if (typeof input === "string") text += input;
+  else if (Array.isArray(input)) for (const item of input) text += (typeof item === "string" ? item : JSON.stringify(item)) + "\n";
+  if (typeof json.instructions === "string") text += json.instructions;
+  return { text, messages: messages.length };
+}
+
+export const openai: ProviderAdapter = {
+  format: "openai",
+
+  inspect(req: ParsedRequest): RequestInfo {
+    const { endpoint, metered, deployment } = endpointOf(req.path);
+    const json = req.json;
+    return {
+      endpoint,
+      metered: metered && req.method === "POST",
+      model: str(json?.model) ?? null,
+      stream: json?.stream === true,
+      deployment,
+    };
+  },
+
+  prepareBody(info, body, json) {
+    if (!info.stream || info.endpoint !== "chat.completions") return undefined;
+    const options = obj(json.stream_options);
+    if (options?.include_usage === true) return undefined;
+    if (json.stream_options === undefined && !body.includes('"stream_options"')) {
+      // Splice rather than re-serialize, so every other byte of the body stays as the client sent it.
+      const at = body.indexOf("{");
+      const rest = body.slice(at + 1).trimStart();
+      const sep = rest.startsWith("}") ? "" : ",";
+      return { body: body.slice(0, at + 1) + '"stream_options":{"include_usage":true}' + sep + body.slice(at + 1), hideUsage: true };
+    }
+    return { body: JSON.stringify({ ...json, stream_options: { ...options, include_usage: true } }), hideUsage: true };
+  },
+
+  factsFromJson(info, json) {
+    const body = obj(json);
+    if (!body) return {};
+    if (body.error || body.object === "error") return errorFacts(body);
+    if (info.endpoint === "responses") return responsesFacts(body);
+    return chatFacts(body);
+  },
+
+  createStreamMeter(info, hideUsage) {
+    return info.endpoint === "responses" ? new ResponsesStreamMeter() : new ChatStreamMeter(hideUsage);
+  },
+
+  requestIdHeaders: ["x-request-id", "apim-request-id"],
+
+  errorBody(type, message) {
+    return JSON.stringify({ error: { message, type, param: null, code: type } });
+  },
+
+  inputText: chatInputText,
+};

@@ -1,0 +1,71 @@
+import type { Usage } from "../metering/usage.ts";
+
+/** What the proxy learns from a request before forwarding it. */
+export interface RequestInfo {
+  /** a stable endpoint name, e.g. "chat.completions", "messages", "generateContent"; the path when not metered */
+  endpoint: string;
+  /** whether usage and cost are extracted for this endpoint */
+  metered: boolean;
+  model: string | null;
+  stream: boolean;
+  /** Azure deployment name, when the path carries one */
+  deployment: string | null;
+}
+
+/** What the proxy learns from a response (JSON body, or the events of a stream). */
+export interface ResponseFacts {
+  usage?: Usage;
+  responseModel?: string;
+  serviceTier?: string;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+/** Per-event verdicts of a stream meter, as bit flags. */
+export const PASS = 0;
+export const DROP = 1;
+export const TOKEN = 2;
+
+/** Watches one stream's events as they pass; one instance per call. */
+export interface StreamMeter {
+  /** `data` is undefined for blocks without data (comments). Returns PASS, DROP and/or TOKEN flags. */
+  onEvent(event: string | undefined, data: string | undefined): number;
+  /** what the stream reported, once it has ended (or been cut) */
+  facts(): ResponseFacts;
+  /** the generated text seen so far, for estimating output tokens when no usage arrived */
+  outputText(): string;
+}
+
+/** The parsed request, as far as metering needs it. */
+export interface ParsedRequest {
+  method: string;
+  /** the path after /{provider}, without the query string, e.g. "/v1/chat/completions" */
+  path: string;
+  /** the raw query string without "?", or "" */
+  query: string;
+  /** the JSON body when the request had one that parsed, else undefined */
+  json: Record<string, unknown> | undefined;
+}
+
+/**
+ * One wire format: how to find the model, the stream flag and usage, and how errors look. Adapters are
+ * plain objects; adding a wire format is adding one file and one line in ./index.ts.
+ */
+export interface ProviderAdapter {
+  format: string;
+  inspect(req: ParsedRequest): RequestInfo;
+  /**
+   * Optionally rewrites the request body before forwarding (e.g. asking for stream usage). Returns the new
+   * body text and whether the client did not ask for what was added (so the meter hides it), or undefined.
+   */
+  prepareBody?(info: RequestInfo, body: string, json: Record<string, unknown>): { body: string; hideUsage: boolean } | undefined;
+  /** usage and facts from a complete JSON response body (any status) */
+  factsFromJson(info: RequestInfo, json: unknown): ResponseFacts;
+  createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
+  /** header names carrying the provider's request id, lower-case */
+  requestIdHeaders: readonly string[];
+  /** an error body in the provider's own shape, for errors Tollgate answers itself */
+  errorBody(type: string, message: string, status: number): string;
+  /** text whose tokens approximate the request's input, for estimation when no usage arrives */
+  inputText?(json: Record<string, unknown>): { text: string; messages: number };
+}

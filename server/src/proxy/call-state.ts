@@ -1,0 +1,50 @@
+import type { Attribution } from "./headers.ts";
+import type { ProviderConfig } from "../config.ts";
+import type { Outcome } from "../metering/call-record.ts";
+import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
+
+/** Everything the proxy learns about one call while it is in flight. Times are performance.now() ms. */
+export class CallState {
+  /** set when Tollgate itself decides the outcome (network error, timeout, cancel, block…) */
+  forcedOutcome: Outcome | null = null;
+  errorType: string | null = null;
+  errorMessage: string | null = null;
+  status = 0;
+  info: RequestInfo = { endpoint: "", metered: false, model: null, stream: false, deployment: null };
+  json: Record<string, unknown> | undefined;
+  requestBytes = 0;
+  requestBody: string | null = null;
+  responseBytes = 0;
+  hideUsage = false;
+  meter: StreamMeter | null = null;
+  /** the JSON body's chunks, kept for usage extraction (metered, non-streamed responses) */
+  bodyChunks: Buffer[] | null = null;
+  bodyChunksBytes = 0;
+  /** the start of an error body, kept for engineers to read */
+  errorBodyText: string | null = null;
+  upstreamRequestId: string | null = null;
+  keyId: string | null = null;
+  bodyReadAt = 0;
+  dispatchedAt = 0;
+  firstByteAt = 0;
+  firstTokenAt = 0;
+  upstreamEndedAt = 0;
+  finished = false;
+  facts: ResponseFacts = {};
+
+  constructor(
+    readonly id: string,
+    readonly startedMs: number,
+    readonly arrivedAt: number,
+    readonly provider: ProviderConfig,
+    readonly adapter: ProviderAdapter,
+    public attribution: Attribution,
+  ) {}
+
+  fail(outcome: Outcome, errorType: string, message: string): void {
+    if (this.forcedOutcome !== null) return;
+    this.forcedOutcome = outcome;
+    this.errorType = errorType;
+    this.errorMessage = message;
+  }
+}

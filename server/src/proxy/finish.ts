@@ -1,0 +1,112 @@
+import type { CallRecord, Outcome } from "../metering/call-record.ts";
+import type { Usage, UsageSource } from "../metering/usage.ts";
+import { ZERO_USAGE } from "../metering/usage.ts";
+import type { CallState } from "./call-state.ts";
+
+export interface PriceResult {
+  costUsd: string | null;
+  priceId: string | null;
+  priced: boolean;
+}
+
+/** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
+export interface Metering {
+  priceCall(args: { provider: string; model: string | null; startedAt: Date; serviceTier: string | null; usage: Usage }): PriceResult;
+  /** tokens estimated locally when the provider reported none (undefined when not possible) */
+  estimateUsage?(call: CallState): Usage | undefined;
+  onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: CallState): void;
+}
+
+function outcomeOf(call: CallState): Outcome {
+  if (call.forcedOutcome) return call.forcedOutcome;
+  if (call.status === 429) return "rate_limited";
+  if (call.status >= 400 || call.status < 100) return "upstream_error";
+  // An error event inside a 200 stream (Anthropic's `event: error`, Responses' `response.failed`).
+  if (call.facts.errorType || call.facts.errorMessage) {
+    return /rate.?limit|overloaded|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
+  }
+  return "ok";
+}
+
+/** Builds the record of a finished call: outcome, usage (reported, else estimated), cost, timings. */
+export function buildRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean): CallRecord {
+  const facts = call.facts;
+  const outcome = outcomeOf(call);
+  let usage: Usage = ZERO_USAGE;
+  let usageSource: UsageSource = "none";
+  if (facts.usage) {
+    usage = facts.usage;
+    usageSource = "reported";
+  } else if (call.info.metered && metering.estimateUsage && (outcome === "ok" || call.dispatchedAt > 0) && call.status < 400) {
+    try {
+      const estimated = metering.estimateUsage(call);
+      if (estimated) {
+        usage = estimated;
+        usageSource = "estimated";
+      }
+    } catch (err) {
+      metering.onFailure("estimate", err, call);
+    }
+  }
+  const model = call.info.model;
+  const responseModel = facts.responseModel ?? null;
+  let price: PriceResult = { costUsd: null, priceId: null, priced: false };
+  if (call.info.metered && usageSource !== "none") {
+    try {
+      price = metering.priceCall({
+        provider: call.provider.priceProvider,
+        model: responseModel ?? model,
+        startedAt: new Date(call.startedMs),
+        serviceTier: facts.serviceTier ?? null,
+        usage,
+      });
+      // A model the table does not know, with no dated snapshot either, may be known by its requested name.
+      if (!price.priced && responseModel && model && responseModel !== model) {
+        price = metering.priceCall({ provider: call.provider.priceProvider, model, startedAt: new Date(call.startedMs), serviceTier: facts.serviceTier ?? null, usage });
+      }
+    } catch (err) {
+      metering.onFailure("price", err, call);
+    }
+  }
+  const latencyMs = endedAt - call.arrivedAt;
+  const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
+  const insideAfter = call.upstreamEndedAt ? endedAt - call.upstreamEndedAt : 0;
+  const ttftAt = call.info.stream ? call.firstTokenAt || call.firstByteAt : call.firstByteAt;
+  return {
+    id: call.id,
+    startedAt: new Date(call.startedMs),
+    provider: call.provider.name,
+    endpoint: call.info.endpoint,
+    model,
+    responseModel,
+    deployment: call.info.deployment,
+    app: call.attribution.app ?? "unknown",
+    user: call.attribution.user,
+    properties: call.attribution.properties,
+    keyId: call.keyId,
+    stream: call.info.stream,
+    status: call.status,
+    outcome,
+    errorType: call.errorType ?? facts.errorType ?? (outcome === "ok" ? null : `http_${call.status}`),
+    errorMessage: call.errorMessage ?? facts.errorMessage ?? null,
+    errorBody: call.errorBodyText,
+    upstreamRequestId: call.upstreamRequestId,
+    serviceTier: facts.serviceTier ?? null,
+    ...usage,
+    usageSource,
+    costUsd: price.costUsd,
+    priceId: price.priceId,
+    priced: price.priced,
+    latencyMs: round3(latencyMs),
+    ttftMs: ttftAt ? round3(ttftAt - call.arrivedAt) : null,
+    overheadMs: round3(Math.max(0, insideBefore + insideAfter)),
+    requestBytes: call.requestBytes,
+    responseBytes: call.responseBytes,
+    requestBody: logBodies ? call.requestBody : null,
+    responseBody: null,
+  };
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,342 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { ProviderConfig } from "../config.ts";
+import { TollgateError } from "../errors.ts";
+import type { CallRecord } from "../metering/call-record.ts";
+import { adapterFor } from "../providers/index.ts";
+import { DROP, TOKEN } from "../providers/types.ts";
+import { CallState } from "./call-state.ts";
+import { buildRecord, type Metering } from "./finish.ts";
+import { rawHeader, responseHeaders, splitRequestHeaders } from "./headers.ts";
+import { SseParser } from "./sse.ts";
+import { createUpstream, type Upstream } from "./upstream.ts";
+import { uuidv7 } from "./uuidv7.ts";
+
+/** Runs before a call is forwarded (virtual keys, budgets); may rewrite headers or throw a TollgateError. */
+export type BeforeForward = (call: CallState, upstreamHeaders: string[]) => Promise<void> | void;
+
+export interface ProxyDeps {
+  providers: Map<string, ProviderConfig>;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  logBodies: boolean;
+  metering: Metering;
+  /** receives every finished call exactly once (recorder queue, metrics) */
+  onCall(record: CallRecord): void;
+  beforeForward: BeforeForward[];
+  /** a request on the proxy path failed inside Tollgate; never called with secrets */
+  onError(err: unknown, callId: string | null): void;
+}
+
+const MAX_JSON_BODY = 16 * 1024 * 1024;
+const MAX_ERROR_BODY = 8 * 1024;
+
+export interface ProxyHandler {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** calls in flight, for graceful shutdown */
+  inFlight(): number;
+  close(): void;
+}
+
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+  const upstreams = new Map<string, Upstream>();
+  for (const [name, provider] of deps.providers) upstreams.set(name, createUpstream(provider));
+  let inFlight = 0;
+
+  function finish(call: CallState): void {
+    if (call.finished) return;
+    call.finished = true;
+    inFlight--;
+    try {
+      deps.onCall(buildRecord(call, deps.metering, performance.now(), deps.logBodies));
+    } catch (err) {
+      deps.onError(err, call.id);
+    }
+  }
+
+  /** Answers with an error Tollgate produced, in the provider's own shape. */
+  function answerError(call: CallState, res: ServerResponse, err: TollgateError): void {
+    call.fail(err.kind as never, err.kind, err.message);
+    call.status = err.status;
+    if (!res.headersSent && !res.destroyed) {
+      const body = call.adapter.errorBody(err.kind, err.message, err.status);
+      res.writeHead(err.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id });
+      res.end(body);
+      call.responseBytes = Buffer.byteLength(body);
+      call.errorBodyText = body;
+    } else {
+      res.destroy();
+    }
+    finish(call);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const arrivedAt = performance.now();
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathEnd = q === -1 ? url.length : q;
+    let slash = url.indexOf("/", 1);
+    if (slash === -1 || slash > pathEnd) slash = pathEnd;
+    const upstream = upstreams.get(url.slice(1, slash));
+    if (!upstream) {
+      const body = JSON.stringify({ error: { type: "not_found", message: `unknown provider "${url.slice(1, slash)}"; known: ${[...upstreams.keys()].join(", ")}` } });
+      res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    const startedMs = Date.now();
+    const id = uuidv7(startedMs);
+    const adapter = adapterFor(upstream.provider.format);
+    const call = new CallState(id, startedMs, arrivedAt, upstream.provider, adapter, { app: null, user: null, properties: null });
+    inFlight++;
+    const path = url.slice(slash, pathEnd) || "/";
+    const query = q === -1 ? "" : url.slice(q + 1);
+    call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
+
+    // Read the request body, bounded: metering needs the model and stream flag, and the body may change.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > deps.maxBodyBytes) {
+        tooLarge = true;
+        call.requestBytes = size;
+        answerError(call, res, new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`));
+        call.forcedOutcome = "proxy_error";
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("error", () => {
+      call.fail("client_cancelled", "client_cancelled", "the client closed the connection while sending the request");
+      call.status = 499;
+      finish(call);
+    });
+    req.on("end", () => {
+      if (tooLarge || call.finished) return;
+      call.bodyReadAt = performance.now();
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      call.requestBytes = size;
+      try {
+        start(call, upstream, req, res, path, query, body);
+      } catch (err) {
+        deps.onError(err, id);
+        answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed to forward the request"));
+      }
+    });
+  }
+
+  function start(call: CallState, upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string, query: string, body: Buffer): void {
+    const method = req.method ?? "GET";
+    const contentType = req.headers["content-type"];
+    let bodyText: string | undefined;
+    let json: Record<string, unknown> | undefined;
+    if (body.length > 0 && body.length <= MAX_JSON_BODY && (contentType === undefined || contentType.includes("json"))) {
+      bodyText = body.toString("utf8");
+      try {
+        const parsed: unknown = JSON.parse(bodyText);
+        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+      } catch {
+        // Malformed JSON is forwarded as it came; the provider answers it.
+      }
+    }
+    const adapter = call.adapter;
+    call.info = adapter.inspect({ method, path, query, json });
+    call.json = json;
+    let outBody = body;
+    if (json && bodyText !== undefined && adapter.prepareBody) {
+      const prepared = adapter.prepareBody(call.info, bodyText, json);
+      if (prepared) {
+        outBody = Buffer.from(prepared.body, "utf8");
+        call.hideUsage = prepared.hideUsage;
+      }
+    }
+    if (deps.logBodies && bodyText !== undefined) call.requestBody = bodyText;
+    const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered);
+    call.attribution = attribution;
+    if (deps.beforeForward.length === 0) {
+      forward(call, upstream, req, res, method, path, query, headers, outBody);
+      return;
+    }
+    runHooks(call, headers)
+      .then(() => forward(call, upstream, req, res, method, path, query, headers, outBody))
+      .catch((err: unknown) => {
+        if (!(err instanceof TollgateError)) deps.onError(err, call.id);
+        answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
+      });
+  }
+
+  async function runHooks(call: CallState, headers: string[]): Promise<void> {
+    for (const hook of deps.beforeForward) await hook(call, headers);
+  }
+
+  function forward(call: CallState, upstream: Upstream, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
+    if (res.destroyed || call.finished) {
+      call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
+      call.status = 499;
+      finish(call);
+      return;
+    }
+    if (body.length > 0 || method === "POST" || method === "PUT" || method === "PATCH") headers.push("content-length", String(body.length));
+    headers.push("host", upstream.hostHeader);
+    const upstreamReq = upstream.request({
+      agent: upstream.agent,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method,
+      path: upstream.basePath + path + (query ? "?" + query : ""),
+      headers,
+      setHost: false,
+    });
+    upstreamReq.setNoDelay(true);
+    // No upstream byte for this long (before or during the response) ends the call as a timeout.
+    upstreamReq.setTimeout(deps.upstreamTimeoutMs, () => {
+      call.fail("timeout", "timeout", `no response from upstream within ${deps.upstreamTimeoutMs} ms`);
+      upstreamReq.destroy(new TollgateError("timeout", `no response from upstream within ${deps.upstreamTimeoutMs} ms`));
+    });
+
+    // The client leaving ends the upstream call too (no leaked sockets).
+    res.on("close", () => {
+      if (call.finished) return;
+      if (!res.writableFinished) {
+        call.fail("client_cancelled", "client_cancelled", "the client closed the connection before the response ended");
+        if (call.status === 0) call.status = 499;
+        upstreamReq.destroy();
+        call.facts = call.meter ? call.meter.facts() : call.facts;
+        call.upstreamEndedAt = call.upstreamEndedAt || performance.now();
+        finish(call);
+      }
+    });
+
+    upstreamReq.on("error", (err: Error) => {
+      if (call.finished) return;
+      if (!call.firstByteAt) {
+        // Nothing came back: the client gets a provider-shaped 502 (or 504 after a timeout).
+        const timedOut = call.forcedOutcome === "timeout";
+        if (!timedOut) call.fail("network_error", "network_error", `upstream unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+        call.upstreamEndedAt = performance.now();
+        answerError(
+          call,
+          res,
+          timedOut
+            ? new TollgateError("timeout", call.errorMessage ?? "upstream timed out")
+            : new TollgateError("network_error", `Tollgate could not reach ${call.provider.name}: ${(err as NodeJS.ErrnoException).code ?? err.message}`),
+        );
+      }
+    });
+
+    upstreamReq.on("response", (upRes) => {
+      call.firstByteAt = performance.now();
+      call.status = upRes.statusCode ?? 502;
+      const raw = upRes.rawHeaders;
+      for (const name of call.adapter.requestIdHeaders) {
+        const v = rawHeader(raw, name);
+        if (v) {
+          call.upstreamRequestId = v.slice(0, 200);
+          break;
+        }
+      }
+      const contentType = rawHeader(raw, "content-type") ?? "";
+      const isSse = contentType.includes("text/event-stream");
+      const filtering = isSse && call.hideUsage;
+      res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, filtering));
+      res.flushHeaders();
+
+      let parser: SseParser | null = null;
+      if (isSse && call.info.metered) {
+        const meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
+        call.meter = meter;
+        parser = new SseParser((event, data, rawEvent) => {
+          const verdict = meter.onEvent(event, data);
+          if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
+          if (filtering && !(verdict & DROP)) write(rawEvent);
+        });
+      } else if (call.info.metered || call.status >= 400) {
+        call.bodyChunks = [];
+      }
+
+      const write = (data: Buffer | string): void => {
+        if (!res.write(data)) {
+          upRes.pause();
+          res.once("drain", () => upRes.resume());
+        }
+      };
+
+      upRes.on("data", (chunk: Buffer) => {
+        call.responseBytes += chunk.length;
+        if (!filtering) write(chunk);
+        if (parser) {
+          try {
+            parser.push(chunk);
+          } catch (err) {
+            parser = null;
+            deps.metering.onFailure("usage", err, call);
+          }
+        } else if (call.bodyChunks && call.bodyChunksBytes < MAX_JSON_BODY) {
+          call.bodyChunks.push(chunk);
+          call.bodyChunksBytes += chunk.length;
+        }
+      });
+
+      upRes.on("close", () => {
+        if (call.finished) return;
+        call.upstreamEndedAt = performance.now();
+        const complete = upRes.complete;
+        if (parser) {
+          try {
+            parser.end();
+          } catch (err) {
+            deps.metering.onFailure("usage", err, call);
+          }
+        }
+        readFacts(call);
+        if (!complete) {
+          // The stream was cut mid-way: the client sees the same cut.
+          call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
+          res.destroy();
+          finish(call);
+          return;
+        }
+        res.end(() => finish(call));
+      });
+    });
+
+    upstreamReq.end(body);
+    call.dispatchedAt = performance.now();
+  }
+
+  function readFacts(call: CallState): void {
+    try {
+      if (call.meter) {
+        call.facts = call.meter.facts();
+        return;
+      }
+      const chunks = call.bodyChunks;
+      if (!chunks || chunks.length === 0) return;
+      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
+      if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return; // garbage or truncated JSON: forwarded as is, recorded without usage
+      }
+      call.facts = call.adapter.factsFromJson(call.info, json);
+    } catch (err) {
+      deps.metering.onFailure("usage", err, call);
+    } finally {
+      call.bodyChunks = null;
+    }
+  }
+
+  return {
+    handle,
+    inFlight: () => inFlight,
+    close() {
+      for (const u of upstreams.values()) u.agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/** Hop-by-hop headers (RFC 9110 §7.6.1) never cross the proxy; content-length is recomputed. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+]);
+
+export interface Attribution {
+  app: string | null;
+  user: string | null;
+  properties: Record<string, string> | null;
+}
+
+/**
+ * Splits the client's raw headers into what goes upstream (as a flat raw list, case preserved) and
+ * Tollgate's own x-tollgate-* attribution headers, which are read and stripped.
+ */
+export function splitRequestHeaders(raw: string[], identityEncoding: boolean): { upstream: string[]; attribution: Attribution } {
+  const upstream: string[] = [];
+  const attribution: Attribution = { app: null, user: null, properties: null };
+  let connectionTokens: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (lower.startsWith("x-tollgate-")) {
+      if (lower === "x-tollgate-app") attribution.app = value.slice(0, 200) || null;
+      else if (lower === "x-tollgate-user") attribution.user = value.slice(0, 200) || null;
+      else if (lower.startsWith("x-tollgate-property-") && lower.length > 20) {
+        attribution.properties ??= {};
+        attribution.properties[lower.slice(20)] = value.slice(0, 1000);
+      }
+      continue;
+    }
+    if (HOP_BY_HOP.has(lower)) {
+      if (lower === "connection") connectionTokens = value.toLowerCase().split(",").map((t) => t.trim());
+      continue;
+    }
+    // Metered responses must arrive uncompressed so usage can be read; identity is always acceptable.
+    if (identityEncoding && lower === "accept-encoding") continue;
+    upstream.push(name, value);
+  }
+  if (connectionTokens) {
+    const named = new Set(connectionTokens);
+    for (let i = upstream.length - 2; i >= 0; i -= 2) {
+      if (named.has((upstream[i] as string).toLowerCase())) upstream.splice(i, 2);
+    }
+  }
+  if (identityEncoding) upstream.push("accept-encoding", "identity");
+  return { upstream, attribution };
+}
+
+const RESPONSE_DROP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "trailer", "upgrade"]);
+
+/** The upstream's raw response headers for the client: hop-by-hop removed, content-length kept unless the body changes. */
+export function responseHeaders(raw: string[], callId: string, bodyChanges: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = (raw[i] as string).toLowerCase();
+    if (RESPONSE_DROP.has(lower) || (bodyChanges && lower === "content-length")) continue;
+    out.push(raw[i] as string, raw[i + 1] as string);
+  }
+  out.push("x-tollgate-call-id", callId);
+  return out;
+}
+
+/** Reads one header from a raw list (lower-case name). */
+export function rawHeader(raw: string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === lowerName) return raw[i + 1];
+  return undefined;
+}

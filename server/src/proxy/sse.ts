@@ -1,0 +1,83 @@
+import { StringDecoder } from "node:string_decoder";
+
+/**
+ * Receives each complete SSE block: its `event` field and data (undefined when absent, e.g. a block of
+ * comment lines) and its raw text, terminator included.
+ */
+export type SseEventHandler = (event: string | undefined, data: string | undefined, raw: string) => void;
+
+/**
+ * An incremental Server-Sent Events parser (WHATWG rules: LF, CRLF or CR line ends; multi-line data;
+ * comment lines ignored). Bytes may be split anywhere, multi-byte characters included. It keeps only the
+ * unfinished tail between chunks.
+ */
+export class SseParser {
+  private readonly decoder = new StringDecoder("utf8");
+  private tail = "";
+  constructor(private readonly onEvent: SseEventHandler) {}
+
+  push(chunk: Buffer): void {
+    const text = this.tail.length === 0 ? this.decoder.write(chunk) : this.tail + this.decoder.write(chunk);
+    this.tail = this.consume(text);
+  }
+
+  /** The unparsed remainder at the end of the stream (an event without its blank line, if any). */
+  end(): void {
+    const rest = this.tail + this.decoder.end();
+    this.tail = "";
+    if (rest.length > 0) this.dispatch(rest, rest);
+  }
+
+  private consume(text: string): string {
+    let start = 0;
+    for (;;) {
+      const boundary = findBlankLine(text, start);
+      if (boundary === -1) return start === 0 ? text : text.slice(start);
+      const raw = text.slice(start, boundary.end);
+      this.dispatch(text.slice(start, boundary.at), raw);
+      start = boundary.end;
+    }
+  }
+
+  private dispatch(block: string, raw: string): void {
+    let event: string | undefined;
+    let data: string | undefined;
+    let pos = 0;
+    while (pos < block.length) {
+      let eol = pos;
+      while (eol < block.length && block.charCodeAt(eol) !== 10 && block.charCodeAt(eol) !== 13) eol++;
+      const line = block.slice(pos, eol);
+      pos = eol + (block.charCodeAt(eol) === 13 && block.charCodeAt(eol + 1) === 10 ? 2 : 1);
+      if (line.length === 0 || line.charCodeAt(0) === 58 /* ':' comment */) continue;
+      const colon = line.indexOf(":");
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? "" : line.slice(colon + 1);
+      if (value.charCodeAt(0) === 32) value = value.slice(1);
+      if (field === "data") data = data === undefined ? value : data + "\n" + value;
+      else if (field === "event") event = value;
+    }
+    this.onEvent(event, data, raw);
+  }
+}
+
+/** Finds the next blank line (two line ends in a row) at or after `from`. */
+function findBlankLine(text: string, from: number): { at: number; end: number } | -1 {
+  const lf = text.indexOf("\n\n", from);
+  // Fast path: plain LF streams (OpenAI, Anthropic, Gemini) never contain CR.
+  if (text.indexOf("\r", from) === -1) return lf === -1 ? -1 : { at: lf, end: lf + 2 };
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    const first = c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+    const j = i + first;
+    if (j >= text.length) return -1; // the next line end may still be coming
+    const d = text.charCodeAt(j);
+    if (d === 10) return { at: i, end: j + 1 };
+    if (d === 13) {
+      if (j + 1 >= text.length) return -1; // CR could be the start of CRLF
+      return { at: i, end: j + (text.charCodeAt(j + 1) === 10 ? 2 : 1) };
+    }
+    i = j - 1;
+  }
+  return -1;
+}
