@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import { waitForUpdate, type MatchLogic, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
+import { decimalFromNumber, formatDecimal, normalize } from "./decimal.ts";
+import type { MatchType, PriceRow, PriceTier, Rates } from "./price-row.ts";
+
+export const GENAI_PRICES_SOURCE = "genai-prices";
+/** Prices without a start date applied from the beginning. */
+const BEGINNING = new Date("1970-01-01T00:00:00.000Z");
+
+/** The price keys we store; every other key (audio, images, web searches, …) cannot be represented. */
+const TOKEN_PRICE_KEYS = new Set(["input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_5m_mtok", "cache_write_1h_mtok", "output_mtok"]);
+
+export interface SourceConversion {
+  rows: PriceRow[];
+  models: number;
+  /** model prices left out, by reason */
+  skipped: { timeOfDayPrices: number; noTokenPrices: number };
+  /** price keys present in the data that our columns cannot hold, with how many price entries had them */
+  ignoredPriceKeys: Record<string, number>;
+}
+
+type Branch = { matchType: MatchType; model: string };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A lookahead that holds at position 0 when `m` matches the whole name (genai-prices semantics). */
+function lookahead(m: MatchLogic): string {
+  if ("and" in m) return `(?:${m.and.map(lookahead).join("")})`;
+  if ("or" in m) return `(?:${m.or.map(lookahead).join("|")})`;
+  if ("equals" in m) return `(?=${escapeRegex(m.equals.toLowerCase())}$)`;
+  if ("starts_with" in m) return `(?=${escapeRegex(m.starts_with.toLowerCase())})`;
+  if ("ends_with" in m) return `(?=.*${escapeRegex(m.ends_with.toLowerCase())}$)`;
+  if ("contains" in m) return `(?=.*${escapeRegex(m.contains.toLowerCase())})`;
+  return `(?=.*?(?:${m.regex}))`; // genai-prices tests its regexes with search semantics
+}
+
+/** One row per `or` branch, so exact names become Map keys; an `and` becomes a single regex row. */
+function branches(m: MatchLogic): Branch[] {
+  if ("or" in m) return m.or.flatMap(branches);
+  if ("and" in m) return [{ matchType: "regex", model: `^${lookahead(m)}` }];
+  if ("equals" in m) return [{ matchType: "exact", model: m.equals.toLowerCase() }];
+  if ("starts_with" in m) return [{ matchType: "prefix", model: m.starts_with.toLowerCase() }];
+  if ("ends_with" in m) return [{ matchType: "suffix", model: m.ends_with.toLowerCase() }];
+  if ("contains" in m) return [{ matchType: "contains", model: m.contains.toLowerCase() }];
+  return [{ matchType: "regex", model: m.regex }];
+}
+
+const usd = (n: number) => formatDecimal(normalize(decimalFromNumber(n)));
+
+type PriceValue = ModelPrice[string];
+
+function baseOf(v: PriceValue): number | undefined {
+  return typeof v === "number" ? v : v?.base;
+}
+
+/** The rate of `v` for calls above `threshold` input tokens (its highest tier at or below it). */
+function rateAbove(v: PriceValue, threshold: number): number | undefined {
+  if (typeof v !== "object") return v;
+  let rate = v.base;
+  for (const t of [...v.tiers].sort((a, b) => a.start - b.start)) if (t.start <= threshold) rate = t.price;
+  return rate;
+}
+
+function convertPrices(p: ModelPrice): { rates: Rates; tiers: PriceTier[] | null } | null {
+  const input = p.input_mtok;
+  const output = p.output_mtok;
+  const hasAnyKey = Object.values(p).some((v) => v !== undefined);
+  if (input === undefined && output === undefined && hasAnyKey) return null; // priced per image/second/request only
+  const write5m = p.cache_write_5m_mtok ?? p.cache_write_mtok;
+  const pick = (v: PriceValue) => (baseOf(v) === undefined ? null : usd(baseOf(v)!));
+  // A key with no price costs nothing in genai-prices (an empty price object is a free model).
+  const rates: Rates = {
+    inputUsdPerMTok: pick(input) ?? "0",
+    cachedInputUsdPerMTok: pick(p.cache_read_mtok),
+    cacheWriteUsdPerMTok: pick(write5m),
+    cacheWrite1hUsdPerMTok: pick(p.cache_write_1h_mtok),
+    outputUsdPerMTok: pick(output) ?? "0",
+  };
+  const starts = new Set<number>();
+  for (const v of [input, output, p.cache_read_mtok, write5m, p.cache_write_1h_mtok])
+    if (typeof v === "object") for (const t of v.tiers) starts.add(t.start);
+  if (starts.size === 0) return { rates, tiers: null };
+  const tiers = [...starts].sort((a, b) => a - b).map((start) => {
+    const tier: PriceTier = { aboveInputTokens: start };
+    const set = (key: Exclude<keyof PriceTier, "aboveInputTokens">, v: PriceValue) => {
+      const r = rateAbove(v, start);
+      if (typeof v === "object" && r !== undefined) tier[key] = usd(r);
+    };
+    set("inputUsdPerMTok", input);
+    set("cachedInputUsdPerMTok", p.cache_read_mtok);
+    set("cacheWriteUsdPerMTok", write5m);
+    set("cacheWrite1hUsdPerMTok", p.cache_write_1h_mtok);
+    set("outputUsdPerMTok", output);
+    return tier;
+  });
+  return { rates, tiers };
+}
+
+function rowId(provider: string, model: ModelInfo, content: unknown): string {
+  const hash = createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16);
+  return `gp:${provider}:${model.id}:${hash}`;
+}
+
+/**
+ * Converts genai-prices' provider data to price rows: one row per match branch and dated price entry,
+ * USD per 1M tokens as decimal strings, start dates as effectiveFrom, tiers merged per threshold. The id
+ * hashes the row's content, so a corrected price in a newer package version adds a row (the newer wins)
+ * instead of being ignored.
+ */
+export function convertGenaiPrices(providers: readonly Provider[]): SourceConversion {
+  const out: SourceConversion = { rows: [], models: 0, skipped: { timeOfDayPrices: 0, noTokenPrices: 0 }, ignoredPriceKeys: {} };
+  for (const provider of providers) {
+    for (const model of provider.models) {
+      out.models += 1;
+      const entries = Array.isArray(model.prices) ? model.prices : [{ prices: model.prices }];
+      for (const entry of entries) {
+        const constraint = entry.constraint;
+        if (constraint && constraint.type !== "start_date") {
+          out.skipped.timeOfDayPrices += 1; // e.g. DeepSeek off-peak hours: the flat price stays
+          continue;
+        }
+        for (const key of Object.keys(entry.prices))
+          if (!TOKEN_PRICE_KEYS.has(key)) out.ignoredPriceKeys[key] = (out.ignoredPriceKeys[key] ?? 0) + 1;
+        const converted = convertPrices(entry.prices);
+        if (!converted) {
+          out.skipped.noTokenPrices += 1;
+          continue;
+        }
+        const effectiveFrom = constraint ? new Date(`${constraint.start_date}T00:00:00.000Z`) : BEGINNING;
+        for (const branch of branches(model.match)) {
+          const content = [provider.id, branch, effectiveFrom.toISOString(), converted];
+          out.rows.push({
+            id: rowId(provider.id, model, content),
+            provider: provider.id,
+            model: branch.model,
+            matchType: branch.matchType,
+            serviceTier: null,
+            effectiveFrom,
+            ...converted.rates,
+            tiers: converted.tiers,
+            source: GENAI_PRICES_SOURCE,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+let bundled: SourceConversion | undefined;
+
+/** The rows of the data bundled in the installed @pydantic/genai-prices (no network; converted once). */
+export async function bundledGenaiPriceRows(): Promise<SourceConversion> {
+  bundled ??= convertGenaiPrices((await waitForUpdate()) ?? []);
+  return bundled;
+}
