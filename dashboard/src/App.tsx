@@ -1,0 +1,104 @@
+// The shell: header with navigation, range picker, filters and refresh; the current page; and the
+// sign-in form whenever the API answers 401.
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
+import { onUnauthorized } from "./api.ts";
+import { FilterBar } from "./components/FilterBar.tsx";
+import { LoginForm } from "./components/LoginForm.tsx";
+import { Nav } from "./components/Nav.tsx";
+import { RefreshControl } from "./components/RefreshControl.tsx";
+import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
+import { RefreshContext } from "./hooks/refresh.ts";
+import { useRoute } from "./hooks/useRoute.ts";
+import { resolveRange } from "./lib/time-range.ts";
+import { patchView } from "./lib/url-state.ts";
+import { CallDetailPage } from "./pages/CallDetailPage.tsx";
+import { CallsPage } from "./pages/CallsPage.tsx";
+import { FailuresPage } from "./pages/FailuresPage.tsx";
+import { LatencyPage } from "./pages/LatencyPage.tsx";
+import { PricesPage } from "./pages/PricesPage.tsx";
+import { SpendPage } from "./pages/SpendPage.tsx";
+import type { PageProps } from "./pages/types.ts";
+
+export const REFRESH_SECONDS = 30;
+const AUTO_KEY = "tollgate.autoRefresh";
+
+function readAuto(): boolean {
+  try {
+    return window.localStorage.getItem(AUTO_KEY) !== "off";
+  } catch {
+    return true;
+  }
+}
+
+export function App(): ReactElement {
+  const { route, navigate } = useRoute();
+  const [auto, setAuto] = useState(readAuto);
+  const [tick, setTick] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const [authEpoch, setAuthEpoch] = useState(0);
+  const [needLogin, setNeedLogin] = useState(false);
+
+  useEffect(() => onUnauthorized(() => setNeedLogin(true)), []);
+
+  const refresh = useCallback(() => {
+    setNow(Date.now());
+    setTick((t) => t + 1);
+  }, []);
+
+  useEffect(() => {
+    if (!auto || needLogin) return;
+    const timer = window.setInterval(refresh, REFRESH_SECONDS * 1000);
+    return () => window.clearInterval(timer);
+  }, [auto, needLogin, refresh]);
+
+  // a new view measures presets from the moment it opens
+  const routeKey = `${route.name}/${route.id ?? ""}/${window.location.hash}`;
+  useEffect(() => setNow(Date.now()), [routeKey]);
+
+  const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
+  const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
+  const props: PageProps = { view: route.view, range, go: navigate };
+  const usesRange = route.name !== "prices" && route.name !== "call";
+
+  return (
+    <RefreshContext.Provider value={refreshState}>
+      <div className="app">
+        <header className="topbar">
+          <div className="brand">Tollgate</div>
+          <Nav current={route.name} view={route.view} />
+          <RefreshControl auto={auto} seconds={REFRESH_SECONDS} lastRefresh={now} onRefresh={refresh}
+            onToggle={(on) => {
+              setAuto(on);
+              try {
+                window.localStorage.setItem(AUTO_KEY, on ? "on" : "off");
+              } catch {
+                // private mode: the choice lasts for this tab only
+              }
+            }} />
+        </header>
+        {usesRange ? (
+          <div className="toolbar">
+            <TimeRangePicker view={route.view} resolved={range}
+              onChange={(c) => navigate(route.name, patchView(route.view, { range: c.range, from: c.from, to: c.to }))} />
+            <FilterBar filters={route.view.filters} withOutcome={route.name === "calls"}
+              onChange={(filters) => navigate(route.name, patchView(route.view, { filters }))} />
+          </div>
+        ) : null}
+        <main className="content">
+          {route.name === "spend" ? <SpendPage {...props} /> : null}
+          {route.name === "failures" ? <FailuresPage {...props} /> : null}
+          {route.name === "latency" ? <LatencyPage {...props} /> : null}
+          {route.name === "calls" ? <CallsPage {...props} /> : null}
+          {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
+          {route.name === "prices" ? <PricesPage {...props} /> : null}
+        </main>
+        {needLogin ? (
+          <LoginForm onSignedIn={() => {
+            setNeedLogin(false);
+            setAuthEpoch((n) => n + 1);
+          }} />
+        ) : null}
+      </div>
+    </RefreshContext.Provider>
+  );
+}

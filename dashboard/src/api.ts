@@ -1,0 +1,156 @@
+// The reporting API client: types mirror docs/api.md; every request is relative and same-origin, so the
+// admin cookie set by /api/login rides along. A 401 tells the listeners (the app shows the login form).
+import type { Interval } from "./lib/buckets.ts";
+import type { FilterKey, GroupBy } from "./lib/url-state.ts";
+
+export type Outcome =
+  | "ok" | "upstream_error" | "rate_limited" | "network_error" | "timeout"
+  | "client_cancelled" | "budget_blocked" | "auth_failed" | "proxy_error";
+
+export const OUTCOMES: readonly Outcome[] = [
+  "ok", "upstream_error", "rate_limited", "network_error", "timeout",
+  "client_cancelled", "budget_blocked", "auth_failed", "proxy_error",
+];
+
+export interface Call {
+  id: string; startedAt: string; provider: string; endpoint: string;
+  model: string | null; responseModel: string | null; deployment: string | null;
+  app: string; user: string | null; properties: Record<string, string> | null; keyId: string | null;
+  stream: boolean; status: number; outcome: Outcome | string;
+  errorType: string | null; errorMessage: string | null; errorBody: string | null;
+  upstreamRequestId: string | null; serviceTier: string | null;
+  inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
+  outputTokens: number; reasoningTokens: number; usageSource: "reported" | "estimated" | "none" | string;
+  costUsd: string | null; priceId: string | null; priced: boolean;
+  latencyMs: number; ttftMs: number | null; overheadMs: number;
+  requestBytes: number; responseBytes: number;
+}
+
+export interface Price {
+  id: string; provider: string; model: string; matchType: string; serviceTier: string | null;
+  effectiveFrom: string; inputUsdPerMTok: string; cachedInputUsdPerMTok: string | null;
+  cacheWriteUsdPerMTok: string | null; cacheWrite1hUsdPerMTok: string | null; outputUsdPerMTok: string;
+  tiers: unknown; source: string;
+}
+export type NewPrice = Omit<Price, "id" | "source">;
+
+export interface CallDetail extends Call { price: Price | null }
+export interface CallsPage { calls: Call[]; nextCursor: string | null }
+
+export interface TokenTotals {
+  inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
+  outputTokens: number; reasoningTokens: number;
+}
+export interface SpendFigures extends TokenTotals { costUsd: string; calls: number; unpricedCalls: number }
+export interface SpendResponse {
+  from: string; to: string; interval: Interval; groupBy: GroupBy;
+  totals: SpendFigures;
+  groups: Array<SpendFigures & { key: string }>;
+  series: Array<SpendFigures & { bucket: string; group: string }>;
+}
+
+export interface FailureFigures { calls: number; failures: number; errorRate: number; byOutcome: Record<string, number> }
+export interface TopError {
+  provider: string; outcome: string; errorType: string | null; errorMessage: string | null;
+  count: number; lastSeen: string; lastCallId: string;
+}
+export interface FailuresResponse {
+  from: string; to: string; interval: Interval; groupBy: GroupBy;
+  totals: FailureFigures;
+  groups: Array<FailureFigures & { key: string }>;
+  series: Array<FailureFigures & { bucket: string; group: string }>;
+  topErrors: TopError[];
+}
+
+export interface Percentiles { p50: number | null; p90: number | null; p99: number | null }
+export interface LatencyFigures { calls: number; latencyMs: Percentiles; ttftMs: Percentiles }
+export interface SlowCall {
+  id: string; startedAt: string; provider: string; model: string | null; app: string;
+  outcome: string; latencyMs: number; ttftMs: number | null;
+}
+export interface LatencyResponse {
+  from: string; to: string; interval: Interval; groupBy: GroupBy;
+  totals: LatencyFigures;
+  groups: Array<LatencyFigures & { key: string }>;
+  series: Array<LatencyFigures & { bucket: string; group: string }>;
+  slowest: SlowCall[];
+}
+
+export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
+export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly type: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** Subscribes to "the API answered 401"; returns the unsubscribe function. */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let type = "http_error";
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body = (await res.json()) as { error?: { type?: string; message?: string } };
+    if (body.error?.type) type = body.error.type;
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(res.status, type, message);
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(path, {
+    ...init,
+    credentials: "same-origin",
+    headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers },
+  });
+  if (res.status === 401 && path !== "/api/login") {
+    for (const l of [...unauthorizedListeners]) l();
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export function apiGet<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { signal });
+}
+
+/** Signs in with the admin token; the server sets an HttpOnly cookie. Throws ApiError (401) on a wrong token. */
+export async function login(token: string): Promise<void> {
+  await request<void>("/api/login", { method: "POST", body: JSON.stringify({ token }) });
+}
+
+export function createPrice(price: NewPrice): Promise<Price> {
+  return request<Price>("/api/prices", { method: "POST", body: JSON.stringify(price) });
+}
+
+export interface ReportQuery {
+  from: string; to: string; interval?: Interval; groupBy?: GroupBy;
+  filters?: Partial<Record<FilterKey, string | null>>;
+}
+
+/** Builds "/api/<name>?from=…&to=…" with only the parameters that are set. */
+export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null }): string {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  if (q.groupBy) p.set("groupBy", q.groupBy);
+  if (q.interval) p.set("interval", q.interval);
+  for (const [k, v] of Object.entries(q.filters ?? {})) if (v) p.set(k, v);
+  if (q.limit !== undefined) p.set("limit", String(q.limit));
+  if (q.cursor) p.set("cursor", q.cursor);
+  return `/api/${name}?${p.toString()}`;
+}
+
+export function callPath(id: string): string {
+  return `/api/calls/${encodeURIComponent(id)}`;
+}

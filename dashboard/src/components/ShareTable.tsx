@@ -1,0 +1,28 @@
+// Top groups by cost with their share of the total; a row can filter the dashboard to that group.
+import type { ReactElement } from "react";
+import { formatCount, formatPercent } from "../lib/format.ts";
+import { formatUsd } from "../lib/money.ts";
+import type { ShareRow } from "../lib/topn.ts";
+
+export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: string; hrefFor?: (key: string) => string }): ReactElement {
+  return (
+    <table className="table" data-testid={props.testId}>
+      <thead>
+        <tr><th>{props.keyLabel}</th><th className="num">Cost</th><th className="share-col">Share</th><th className="num">Calls</th></tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key} data-testid={`${props.testId}-row`} className={r.isOther ? "other-row" : undefined}>
+            <td>{props.hrefFor && !r.isOther ? <a href={props.hrefFor(r.key)}>{r.key}</a> : r.key}</td>
+            <td className="num" data-testid={`${props.testId}-cost`}>{formatUsd(r.costUsd)}</td>
+            <td className="share-col">
+              <span className="share-bar"><span style={{ width: `${Math.max(0, Math.min(1, r.share ?? 0)) * 100}%` }} /></span>
+              <span className="share-text">{formatPercent(r.share)}</span>
+            </td>
+            <td className="num">{formatCount(r.calls)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,67 @@
+// Shared pieces of the chart wrappers: props, colours and the sizing frame.
+import type { ReactElement, ReactNode } from "react";
+import { ResponsiveContainer } from "recharts";
+import type { ChartRow } from "../../lib/series.ts";
+import { OTHER } from "../../lib/topn.ts";
+
+export interface ChartProps {
+  /** wide rows, one per index value (e.g. per bucket) */
+  data: ChartRow[];
+  /** the key in each row holding the x value */
+  index: string;
+  /** the keys drawn as series, in legend order */
+  categories: string[];
+  valueFormatter?: (value: number) => string;
+  indexFormatter?: (value: string) => string;
+  height?: number;
+  /** a fixed width (tests, screenshots); by default the chart fills its container */
+  width?: number;
+  /** called with the index value of the clicked point or bar */
+  onIndexClick?: (value: string) => void;
+  testId?: string;
+  /** a short sentence for screen readers */
+  label?: string;
+}
+
+const PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#ec4899", "#84cc16", "#f97316", "#64748b"];
+
+/** A stable colour per category position; OTHER is always grey. */
+export function colorFor(category: string, position: number): string {
+  if (category === OTHER) return "#9ca3af";
+  return PALETTE[position % PALETTE.length] ?? "#2563eb";
+}
+
+/** Reads one category from a row; a function dataKey keeps names with dots ("gpt-4.1") literal. */
+export function valueGetter(category: string): (row: ChartRow) => number | null {
+  return (row) => {
+    const v = row[category];
+    return typeof v === "number" ? v : null;
+  };
+}
+
+export const identity = (v: string): string => v;
+export const plainNumber = (v: number): string => v.toLocaleString("en-US");
+
+/** Sizes the chart: fixed when `width` is given, otherwise responsive to the container's width. */
+export function ChartFrame(props: { width?: number; height: number; testId?: string; label?: string; rows: number; categories: string[]; children: ReactElement; legend?: ReactNode }): ReactElement {
+  return (
+    <figure className="chart" data-testid={props.testId} data-rows={props.rows} data-categories={props.categories.join("|")} aria-label={props.label}>
+      {props.width !== undefined ? (
+        props.children
+      ) : (
+        <ResponsiveContainer width="100%" height={props.height} initialDimension={{ width: 800, height: props.height }}>
+          {props.children}
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
+
+/** Extracts the index value from a recharts click and hands it on. */
+export function clickHandler(onIndexClick: ((value: string) => void) | undefined) {
+  if (!onIndexClick) return undefined;
+  return (state: { activeLabel?: string | number | undefined } | null) => {
+    const label = state?.activeLabel;
+    if (label !== undefined && label !== null) onIndexClick(String(label));
+  };
+}

@@ -1,0 +1,137 @@
+// The whole view lives in the URL hash ("#/failures?range=7d&groupBy=app&provider=openai"), so a copied
+// link opens the same view. Decoding is forgiving (bad values fall back to defaults); encoding leaves
+// defaults out so equal views have equal URLs.
+import { INTERVALS, type Interval } from "./buckets.ts";
+
+export const PAGES = ["spend", "failures", "latency", "calls", "prices"] as const;
+export type Page = (typeof PAGES)[number];
+export type RouteName = Page | "call";
+
+export const RANGES = ["1h", "24h", "7d", "30d", "custom"] as const;
+export type RangeKey = (typeof RANGES)[number];
+
+export const GROUP_BYS = ["provider", "app", "model", "user"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const PERCENTILES = ["p50", "p90", "p99"] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+
+export const FILTER_KEYS = ["provider", "app", "model", "outcome"] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+export interface ViewState {
+  range: RangeKey;
+  /** ISO times, used when range is "custom" */
+  from: string | null;
+  to: string | null;
+  /** null: chosen from the range */
+  interval: Interval | null;
+  groupBy: GroupBy;
+  pct: Percentile;
+  filters: Record<FilterKey, string | null>;
+  /** the cursors followed to reach the current page of /api/calls, oldest first */
+  cursors: string[];
+}
+
+export interface Route {
+  name: RouteName;
+  /** the call id for the "call" route */
+  id: string | null;
+  view: ViewState;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  range: "24h",
+  from: null,
+  to: null,
+  interval: null,
+  groupBy: "provider",
+  pct: "p90",
+  filters: { provider: null, app: null, model: null, outcome: null },
+  cursors: [],
+};
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function validIso(value: string | null): string | null {
+  if (!value || Number.isNaN(Date.parse(value))) return null;
+  return new Date(Date.parse(value)).toISOString();
+}
+
+/** Reads a view from query parameters. */
+export function decodeView(params: URLSearchParams): ViewState {
+  const range = oneOf(params.get("range"), RANGES, DEFAULT_VIEW.range);
+  const from = validIso(params.get("from"));
+  const to = validIso(params.get("to"));
+  const customOk = range === "custom" && from !== null && to !== null && Date.parse(from) < Date.parse(to);
+  const intervalRaw = params.get("interval");
+  const filters = { ...DEFAULT_VIEW.filters };
+  for (const key of FILTER_KEYS) {
+    const v = params.get(key)?.trim();
+    filters[key] = v ? v : null;
+  }
+  return {
+    range: customOk ? "custom" : range === "custom" ? DEFAULT_VIEW.range : range,
+    from: customOk ? from : null,
+    to: customOk ? to : null,
+    interval: intervalRaw !== null && (INTERVALS as readonly string[]).includes(intervalRaw) ? (intervalRaw as Interval) : null,
+    groupBy: oneOf(params.get("groupBy"), GROUP_BYS, DEFAULT_VIEW.groupBy),
+    pct: oneOf(params.get("pct"), PERCENTILES, DEFAULT_VIEW.pct),
+    filters,
+    cursors: params.getAll("cursor").filter((c) => c !== ""),
+  };
+}
+
+/** Writes a view as query parameters, leaving out defaults. */
+export function encodeView(view: ViewState): URLSearchParams {
+  const p = new URLSearchParams();
+  if (view.range === "custom" && view.from && view.to) {
+    p.set("range", "custom");
+    p.set("from", view.from);
+    p.set("to", view.to);
+  } else if (view.range !== DEFAULT_VIEW.range && view.range !== "custom") {
+    p.set("range", view.range);
+  }
+  if (view.interval) p.set("interval", view.interval);
+  if (view.groupBy !== DEFAULT_VIEW.groupBy) p.set("groupBy", view.groupBy);
+  if (view.pct !== DEFAULT_VIEW.pct) p.set("pct", view.pct);
+  for (const key of FILTER_KEYS) {
+    const v = view.filters[key];
+    if (v) p.set(key, v);
+  }
+  for (const c of view.cursors) p.append("cursor", c);
+  return p;
+}
+
+/** Parses a location hash ("#/calls/0193…?range=7d") into a route. Unknown paths open Spend. */
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, "");
+  const q = raw.indexOf("?");
+  const path = q === -1 ? raw : raw.slice(0, q);
+  const view = decodeView(new URLSearchParams(q === -1 ? "" : raw.slice(q + 1)));
+  const parts = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+  if (parts[0] === "calls" && parts[1]) return { name: "call", id: parts[1], view };
+  const name = oneOf(parts[0] ?? null, PAGES, "spend");
+  return { name, id: null, view };
+}
+
+/** The hash for a route ("#/failures?range=7d"). */
+export function routeHash(name: RouteName, view: ViewState, id: string | null = null): string {
+  const path = name === "call" ? `/calls/${encodeURIComponent(id ?? "")}` : `/${name}`;
+  const query = encodeView(view).toString();
+  return `#${path}${query ? `?${query}` : ""}`;
+}
+
+/** A link to another page that keeps the range and filters but starts the call log at its first page. */
+export function pageHref(name: RouteName, view: ViewState, id: string | null = null): string {
+  return routeHash(name, { ...view, cursors: [] }, id);
+}
+
+/** A copy of the view with some fields replaced; any change other than paging returns to page one. */
+export function patchView(view: ViewState, patch: Partial<Omit<ViewState, "filters">> & { filters?: Partial<ViewState["filters"]> }): ViewState {
+  const next: ViewState = { ...view, ...patch, filters: { ...view.filters, ...patch.filters } };
+  if (patch.cursors === undefined) next.cursors = [];
+  return next;
+}

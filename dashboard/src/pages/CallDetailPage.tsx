@@ -1,0 +1,80 @@
+// One call: what happened (outcome, error body), what it used (tokens by kind), what it cost and the
+// price row used, and every recorded field.
+import type { ReactElement } from "react";
+import { callPath, type CallDetail } from "../api.ts";
+import { DataView } from "../components/DataView.tsx";
+import { Kpi, KpiRow } from "../components/Kpi.tsx";
+import { Panel } from "../components/Panel.tsx";
+import { useApi } from "../hooks/useApi.ts";
+import { formatBytes, formatCount, formatDateTime, formatMs } from "../lib/format.ts";
+import { formatUsd, formatUsdExact } from "../lib/money.ts";
+import { pageHref, patchView } from "../lib/url-state.ts";
+import { CallFields, prettyBody } from "./CallFields.tsx";
+import { OutcomeBadge } from "./FailureTables.tsx";
+import { PriceRow } from "./PriceRow.tsx";
+import type { PageProps } from "./types.ts";
+
+export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactElement {
+  const state = useApi<CallDetail>(callPath(id));
+  return (
+    <div className="page" data-testid="call-detail">
+      <p className="breadcrumbs"><a href={pageHref("calls", view)} data-testid="back-to-calls">← Calls</a></p>
+      <DataView state={state}>
+        {(c) => (
+          <>
+            <div className="page-title">
+              <h1>
+                {c.provider} · {c.model ?? c.endpoint} <OutcomeBadge outcome={c.outcome} />
+              </h1>
+              <span className="muted mono" data-testid="call-id">{c.id}</span>
+            </div>
+            <KpiRow>
+              <Kpi label="Cost" value={c.priced ? formatUsd(c.costUsd) : "unpriced"} hint={formatUsdExact(c.costUsd)} tone={c.priced ? undefined : "warn"} testId="call-cost" />
+              <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
+              <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
+              <Kpi label="Time to first token" value={formatMs(c.ttftMs)} />
+              <Kpi label="Started" value={formatDateTime(c.startedAt)} />
+            </KpiRow>
+            {c.outcome !== "ok" || c.errorBody || c.errorType ? (
+              <Panel title="Error" testId="call-error">
+                <p>
+                  <code data-testid="error-type">{c.errorType ?? c.outcome}</code>
+                  {c.errorMessage ? <> — <span data-testid="error-message">{c.errorMessage}</span></> : null}
+                </p>
+                {c.errorBody ? (
+                  <pre className="code-block" data-testid="error-body">{prettyBody(c.errorBody)}</pre>
+                ) : (
+                  <p className="muted" data-testid="error-body-missing">No error body was recorded for this call.</p>
+                )}
+                {c.upstreamRequestId ? <p className="muted">Provider request id: <code>{c.upstreamRequestId}</code></p> : null}
+                <p><a href={pageHref("calls", patchView(view, { filters: { provider: c.provider, app: null, model: null, outcome: c.outcome } }))}>Other {c.outcome} calls from {c.provider} →</a></p>
+              </Panel>
+            ) : null}
+            <div className="grid-2">
+              <Panel title="Tokens" testId="call-tokens">
+                <table className="table">
+                  <tbody>
+                    <tr><th>Input (all billed)</th><td className="num" data-testid="tokens-input">{formatCount(c.inputTokens)}</td></tr>
+                    <tr><th className="indent">of which cached reads</th><td className="num" data-testid="tokens-cached">{formatCount(c.cachedInputTokens)}</td></tr>
+                    <tr><th className="indent">of which cache writes</th><td className="num">{formatCount(c.cacheWriteTokens)}</td></tr>
+                    <tr><th>Output (all billed)</th><td className="num" data-testid="tokens-output">{formatCount(c.outputTokens)}</td></tr>
+                    <tr><th className="indent">of which reasoning</th><td className="num">{formatCount(c.reasoningTokens)}</td></tr>
+                    <tr><th>Usage source</th><td className="num">{c.usageSource}</td></tr>
+                    <tr><th>Request / response size</th><td className="num">{formatBytes(c.requestBytes)} / {formatBytes(c.responseBytes)}</td></tr>
+                  </tbody>
+                </table>
+              </Panel>
+              <Panel title="Cost and price used" testId="call-price">
+                <p>Cost: <strong data-testid="call-cost-exact">{formatUsdExact(c.costUsd)}</strong>{c.priced ? null : <span className="tag tag-warn">no price matched</span>}</p>
+                {c.price ? <PriceRow price={c.price} /> : (
+                  <p className="muted">No price row was used. <a href={pageHref("prices", view)}>Add a price →</a></p>
+                )}
+              </Panel>
+            </div>
+            <Panel title="All fields" testId="call-fields"><CallFields call={c} /></Panel>
+          </>
+        )}
+      </DataView>
+    </div>
+  );
+}

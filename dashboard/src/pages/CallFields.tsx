@@ -1,0 +1,40 @@
+// Every recorded field of a call, in the order of SPEC §4, as a definition list.
+import type { ReactElement } from "react";
+import type { Call } from "../api.ts";
+
+/** Pretty-prints a JSON body; anything else is shown as it is. */
+export function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+const ORDER: Array<keyof Call> = [
+  "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
+  "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
+  "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
+  "costUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
+];
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+export function CallFields(props: { call: Call }): ReactElement {
+  const record = props.call as unknown as Record<string, unknown>;
+  const extra = Object.keys(record).filter((k) => !(ORDER as string[]).includes(k) && k !== "price");
+  return (
+    <dl className="fields">
+      {[...ORDER, ...extra].map((k) => (
+        <div key={k} className="field" data-testid={`field-${k}`}>
+          <dt>{k}</dt>
+          <dd className="mono">{show(record[k])}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,89 @@
+// Failures: error rate and failure counts over time by provider/app/model, the outcome breakdown, and
+// the top errors — each linking to its last failing call. Clicking a bar narrows the range to that bucket.
+import type { ReactElement } from "react";
+import { reportPath, type FailuresResponse } from "../api.ts";
+import { BarChart } from "../components/charts/BarChart.tsx";
+import { LineChart } from "../components/charts/LineChart.tsx";
+import { DataView } from "../components/DataView.tsx";
+import { Kpi, KpiRow } from "../components/Kpi.tsx";
+import { Panel } from "../components/Panel.tsx";
+import { Segmented } from "../components/Segmented.tsx";
+import { useApi } from "../hooks/useApi.ts";
+import { bucketRange, nextBucket } from "../lib/buckets.ts";
+import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
+import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
+import { topCategories } from "../lib/topn.ts";
+import { GROUP_BYS, patchView, type GroupBy } from "../lib/url-state.ts";
+import { GroupFailuresTable, OutcomeTable, TopErrorsTable } from "./FailureTables.tsx";
+import type { PageProps } from "./types.ts";
+
+const CHART_GROUPS = 6;
+
+export function FailuresPage({ view, range, go }: PageProps): ReactElement {
+  const state = useApi<FailuresResponse>(
+    reportPath("failures", { from: range.from, to: range.to, interval: range.interval, groupBy: view.groupBy, filters: { ...view.filters, outcome: null } }),
+  );
+  const zoomTo = (bucket: string) => {
+    const start = Date.parse(bucket);
+    if (Number.isNaN(start)) return;
+    const end = nextBucket(start, range.interval);
+    go("failures", patchView(view, { range: "custom", from: new Date(start).toISOString(), to: new Date(end).toISOString(), interval: null }));
+  };
+
+  return (
+    <div className="page" data-testid="page-failures">
+      <div className="page-title"><h1>Failures</h1></div>
+      <DataView state={state}>
+        {(d) => {
+          const buckets = bucketRange(range.from, range.to, range.interval);
+          const categories = topCategories(d.groups.map((g) => g.key), CHART_GROUPS);
+          const rates = pivotRatios(d.series, {
+            buckets, categories, bucketOf: (r) => r.bucket, groupOf: (r) => r.group,
+            numerator: (r) => r.failures, denominator: (r) => r.calls,
+          });
+          const outcomeRows = explodeOutcomes(d.series, (o) => o !== "ok");
+          const outcomes = topCategories(
+            Object.entries(d.totals.byOutcome).filter(([o, n]) => o !== "ok" && n > 0).sort((a, b) => b[1] - a[1]).map(([o]) => o),
+            8,
+          );
+          const counts = pivotSums(outcomeRows, { buckets, categories: outcomes, bucketOf: (r) => r.bucket, groupOf: (r) => r.outcome, valueOf: (r) => r.count });
+          const bucketLabel = (b: string) => formatBucket(b, range.interval);
+          return (
+            <>
+              <KpiRow>
+                <Kpi label="Calls" value={formatCount(d.totals.calls)} testId="failures-calls" />
+                <Kpi label="Failures" value={formatCount(d.totals.failures)} tone={d.totals.failures > 0 ? "bad" : undefined} testId="failures-count" />
+                <Kpi label="Error rate" value={formatPercent(d.totals.calls > 0 ? d.totals.errorRate : null)} testId="failures-rate" />
+              </KpiRow>
+              {d.totals.calls === 0 ? <p className="state state-empty" data-testid="empty">No calls in this range.</p> : null}
+              <div className="grid-2">
+                <Panel title="Failures by outcome" note="Click a bar to zoom into that period.">
+                  {d.totals.failures === 0 ? (
+                    <p className="muted" data-testid="no-failures">No failures in this range.</p>
+                  ) : (
+                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount}
+                      indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label="Failures over time by outcome" />
+                  )}
+                </Panel>
+                <Panel title="Error rate"
+                  actions={<Segmented label="By" options={GROUP_BYS.filter((g) => g !== "user")} value={view.groupBy} testId="groupby"
+                    onChange={(g: GroupBy) => go("failures", patchView(view, { groupBy: g }))} />}
+                  note="Gaps are periods without calls.">
+                  <LineChart data={rates} index={INDEX} categories={categories} valueFormatter={(v) => formatPercent(v)}
+                    indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="error-rate-chart" label="Error rate over time" />
+                </Panel>
+              </div>
+              <Panel title="Top errors" testId="top-errors-panel" note="Each error links to the last call that failed with it.">
+                <TopErrorsTable errors={d.topErrors} view={view} />
+              </Panel>
+              <div className="grid-2">
+                <Panel title="Outcomes"><OutcomeTable byOutcome={d.totals.byOutcome} total={d.totals.calls} view={view} /></Panel>
+                <Panel title={`By ${view.groupBy}`}><GroupFailuresTable groups={d.groups} /></Panel>
+              </div>
+            </>
+          );
+        }}
+      </DataView>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// Latency: p50/p90/p99 of total latency and time to first token over time, by provider, app or model,
+// and the slowest calls linked to their detail. Buckets without samples are gaps, not zeros.
+import type { ReactElement } from "react";
+import { reportPath, type LatencyResponse } from "../api.ts";
+import { LineChart } from "../components/charts/LineChart.tsx";
+import { DataView } from "../components/DataView.tsx";
+import { Kpi, KpiRow } from "../components/Kpi.tsx";
+import { Panel } from "../components/Panel.tsx";
+import { Segmented } from "../components/Segmented.tsx";
+import { useApi } from "../hooks/useApi.ts";
+import { bucketRange } from "../lib/buckets.ts";
+import { formatBucket, formatCount, formatDateTime, formatMs } from "../lib/format.ts";
+import { INDEX, pivotPoints } from "../lib/series.ts";
+import { GROUP_BYS, pageHref, patchView, PERCENTILES, type GroupBy, type Percentile } from "../lib/url-state.ts";
+import { OutcomeBadge } from "./FailureTables.tsx";
+import type { PageProps } from "./types.ts";
+
+const CHART_GROUPS = 6;
+
+export function LatencyPage({ view, range, go }: PageProps): ReactElement {
+  const state = useApi<LatencyResponse>(
+    reportPath("latency", { from: range.from, to: range.to, interval: range.interval, groupBy: view.groupBy, filters: { ...view.filters, outcome: null } }),
+  );
+  const pct = view.pct;
+
+  return (
+    <div className="page" data-testid="page-latency">
+      <div className="page-title">
+        <h1>Latency</h1>
+        <div className="controls">
+          <Segmented label="By" options={GROUP_BYS.filter((g) => g !== "user")} value={view.groupBy} testId="groupby"
+            onChange={(g: GroupBy) => go("latency", patchView(view, { groupBy: g }))} />
+          <Segmented label="Percentile" options={PERCENTILES} value={pct} testId="pct"
+            onChange={(p: Percentile) => go("latency", patchView(view, { pct: p }))} />
+        </div>
+      </div>
+      <DataView state={state}>
+        {(d) => {
+          // percentiles cannot be merged, so the chart shows the busiest groups and no "other"
+          const categories = d.groups.slice(0, CHART_GROUPS).map((g) => g.key);
+          const buckets = bucketRange(range.from, range.to, range.interval);
+          const common = { buckets, categories, bucketOf: (r: LatencyResponse["series"][number]) => r.bucket, groupOf: (r: LatencyResponse["series"][number]) => r.group };
+          const total = pivotPoints(d.series, { ...common, valueOf: (r) => r.latencyMs[pct] });
+          const ttft = pivotPoints(d.series, { ...common, valueOf: (r) => r.ttftMs[pct] });
+          const label = (b: string) => formatBucket(b, range.interval);
+          const t = d.totals;
+          return (
+            <>
+              <KpiRow>
+                <Kpi label="Calls" value={formatCount(t.calls)} testId="latency-calls" />
+                <Kpi label="Latency p50" value={formatMs(t.latencyMs.p50)} testId="latency-p50" />
+                <Kpi label="Latency p90" value={formatMs(t.latencyMs.p90)} testId="latency-p90" />
+                <Kpi label="Latency p99" value={formatMs(t.latencyMs.p99)} testId="latency-p99" />
+                <Kpi label="TTFT p50" value={formatMs(t.ttftMs.p50)} testId="ttft-p50" />
+                <Kpi label="TTFT p90" value={formatMs(t.ttftMs.p90)} testId="ttft-p90" />
+              </KpiRow>
+              {t.calls === 0 ? <p className="state state-empty" data-testid="empty">No calls in this range.</p> : null}
+              <div className="grid-2">
+                <Panel title={`Total latency ${pct}`} note={categories.length < d.groups.length ? `The ${CHART_GROUPS} busiest of ${d.groups.length} groups.` : "Gaps are periods without calls."}>
+                  <LineChart data={total} index={INDEX} categories={categories} valueFormatter={formatMs} indexFormatter={label} testId="latency-chart" label="Total latency over time" />
+                </Panel>
+                <Panel title={`Time to first token ${pct}`} note="First token for streams, first byte otherwise.">
+                  <LineChart data={ttft} index={INDEX} categories={categories} valueFormatter={formatMs} indexFormatter={label} testId="ttft-chart" label="Time to first token over time" />
+                </Panel>
+              </div>
+              <Panel title={`By ${view.groupBy}`}>
+                <table className="table" data-testid="latency-groups">
+                  <thead><tr><th>Group</th><th className="num">Calls</th><th className="num">p50</th><th className="num">p90</th><th className="num">p99</th><th className="num">TTFT p50</th><th className="num">TTFT p90</th><th className="num">TTFT p99</th></tr></thead>
+                  <tbody>
+                    {d.groups.map((g) => (
+                      <tr key={g.key}>
+                        <td>{g.key}</td><td className="num">{formatCount(g.calls)}</td>
+                        <td className="num">{formatMs(g.latencyMs.p50)}</td><td className="num">{formatMs(g.latencyMs.p90)}</td><td className="num">{formatMs(g.latencyMs.p99)}</td>
+                        <td className="num">{formatMs(g.ttftMs.p50)}</td><td className="num">{formatMs(g.ttftMs.p90)}</td><td className="num">{formatMs(g.ttftMs.p99)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </Panel>
+              <Panel title="Slowest calls" testId="slowest-panel">
+                {d.slowest.length === 0 ? <p className="muted">No calls in this range.</p> : (
+                  <table className="table" data-testid="slowest">
+                    <thead><tr><th>Started</th><th>Provider</th><th>Model</th><th>App</th><th>Outcome</th><th className="num">Latency</th><th className="num">TTFT</th></tr></thead>
+                    <tbody>
+                      {d.slowest.map((c) => (
+                        <tr key={c.id} data-testid="slowest-row">
+                          <td className="nowrap"><a href={pageHref("call", view, c.id)} data-testid="slowest-link">{formatDateTime(c.startedAt)}</a></td>
+                          <td>{c.provider}</td><td>{c.model ?? "—"}</td><td>{c.app}</td><td><OutcomeBadge outcome={c.outcome} /></td>
+                          <td className="num" data-testid="slowest-latency">{formatMs(c.latencyMs)}</td><td className="num">{formatMs(c.ttftMs)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </Panel>
+            </>
+          );
+        }}
+      </DataView>
+    </div>
+  );
+}

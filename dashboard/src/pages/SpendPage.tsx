@@ -1,0 +1,90 @@
+// Spend: the range's total, cost over time stacked by the chosen grouping, top apps and models with their
+// share, unpriced calls called out, and the CSV export.
+import type { ReactElement } from "react";
+import { reportPath, type SpendResponse } from "../api.ts";
+import { AreaChart } from "../components/charts/AreaChart.tsx";
+import { DataView } from "../components/DataView.tsx";
+import { Kpi, KpiRow } from "../components/Kpi.tsx";
+import { Panel } from "../components/Panel.tsx";
+import { Segmented } from "../components/Segmented.tsx";
+import { ShareTable } from "../components/ShareTable.tsx";
+import { useApi } from "../hooks/useApi.ts";
+import { bucketRange } from "../lib/buckets.ts";
+import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
+import { formatUsd, formatUsdExact, formatUsdNumber } from "../lib/money.ts";
+import { INDEX, pivotSums } from "../lib/series.ts";
+import { shareTable, topCategories } from "../lib/topn.ts";
+import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
+import type { PageProps } from "./types.ts";
+
+const CHART_GROUPS = 8;
+const TABLE_ROWS = 8;
+
+export function SpendPage({ view, range, go }: PageProps): ReactElement {
+  const base = { from: range.from, to: range.to, interval: range.interval, filters: { ...view.filters, outcome: null } };
+  const main = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: view.groupBy }));
+  const apps = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "app" }));
+  const models = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "model" }));
+  const csv = reportPath("spend.csv", { ...base, groupBy: view.groupBy });
+  const filterHref = (key: "app" | "model") => (value: string) => pageHref("spend", patchView(view, { filters: { [key]: value } }));
+
+  return (
+    <div className="page" data-testid="page-spend">
+      <div className="page-title">
+        <h1>Spend</h1>
+        <a className="button" href={csv} download data-testid="spend-csv">Export CSV</a>
+      </div>
+      <DataView state={main}>
+        {(d) => {
+          const categories = topCategories(d.groups.map((g) => g.key), CHART_GROUPS);
+          const rows = pivotSums(d.series, {
+            buckets: bucketRange(range.from, range.to, range.interval),
+            categories,
+            bucketOf: (r) => r.bucket,
+            groupOf: (r) => r.group,
+            valueOf: (r) => r.costUsd,
+          });
+          return (
+            <>
+              <KpiRow>
+                <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={formatUsdExact(d.totals.costUsd)} testId="spend-total" />
+                <Kpi label="Calls" value={formatCount(d.totals.calls)} testId="spend-calls" />
+                <Kpi label="Input tokens" value={formatTokens(d.totals.inputTokens)} hint={`${formatCount(d.totals.cachedInputTokens)} cached`} testId="spend-input-tokens" />
+                <Kpi label="Output tokens" value={formatTokens(d.totals.outputTokens)} hint={`${formatCount(d.totals.reasoningTokens)} reasoning`} testId="spend-output-tokens" />
+                <Kpi label="Unpriced calls" value={formatCount(d.totals.unpricedCalls)} tone={d.totals.unpricedCalls > 0 ? "warn" : undefined} testId="spend-unpriced" />
+              </KpiRow>
+              {d.totals.unpricedCalls > 0 ? (
+                <div className="banner banner-warn" data-testid="unpriced-banner">
+                  {formatCount(d.totals.unpricedCalls)} call{d.totals.unpricedCalls === 1 ? "" : "s"} in this range had no matching price,
+                  so {d.totals.unpricedCalls === 1 ? "its" : "their"} cost is not in the total. <a href={pageHref("prices", view)}>Add the missing prices →</a>
+                </div>
+              ) : null}
+              <Panel title="Cost over time"
+                actions={<Segmented label="Stack by" options={GROUP_BYS} value={view.groupBy} testId="groupby"
+                  onChange={(g: GroupBy) => go("spend", patchView(view, { groupBy: g }))} />}>
+                {d.totals.calls === 0 ? (
+                  <p className="muted" data-testid="empty">No calls in this range.</p>
+                ) : (
+                  <AreaChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
+                    indexFormatter={(b) => formatBucket(b, range.interval)} testId="spend-chart" label="Cost over time" />
+                )}
+              </Panel>
+            </>
+          );
+        }}
+      </DataView>
+      <div className="grid-2">
+        <Panel title="Top apps" testId="top-apps-panel">
+          <DataView state={apps} isEmpty={(d) => d.groups.length === 0} empty="No calls in this range.">
+            {(d) => <ShareTable rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)} keyLabel="App" testId="top-apps" hrefFor={filterHref("app")} />}
+          </DataView>
+        </Panel>
+        <Panel title="Top models" testId="top-models-panel">
+          <DataView state={models} isEmpty={(d) => d.groups.length === 0} empty="No calls in this range.">
+            {(d) => <ShareTable rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)} keyLabel="Model" testId="top-models" hrefFor={filterHref("model")} />}
+          </DataView>
+        </Panel>
+      </div>
+    </div>
+  );
+}
