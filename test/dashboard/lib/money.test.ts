@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import {
+  decimalRatio, decimalToNumber, formatDecimal, formatUsd, formatUsdExact, isDecimalString, parseDecimal, sumDecimals,
+} from "../../../dashboard/src/lib/money.ts";
+
+describe("parseDecimal / formatDecimal", () => {
+  it("round-trips exact decimals at 12 places", () => {
+    expect(parseDecimal("1.25")).toBe(1_250_000_000_000n);
+    expect(parseDecimal("0.0000123400")).toBe(12_340_000n);
+    expect(formatDecimal(parseDecimal("0.0000123400"))).toBe("0.00001234");
+    expect(formatDecimal(parseDecimal("-3.5"))).toBe("-3.5");
+    expect(formatDecimal(0n)).toBe("0");
+    expect(parseDecimal(".5")).toBe(500_000_000_000n);
+  });
+  it("rounds digits beyond the 12th half away from zero", () => {
+    expect(formatDecimal(parseDecimal("0.0000000000015"))).toBe("0.000000000002");
+    expect(formatDecimal(parseDecimal("0.0000000000014"))).toBe("0.000000000001");
+  });
+  it("accepts integer numbers (counts) and rejects junk", () => {
+    expect(parseDecimal(42)).toBe(42_000_000_000_000n);
+    expect(() => parseDecimal("1e-5")).toThrow();
+    expect(() => parseDecimal("abc")).toThrow();
+    expect(() => parseDecimal(Number.NaN)).toThrow();
+  });
+  it("recognises decimal strings", () => {
+    expect(isDecimalString("0.15")).toBe(true);
+    expect(isDecimalString("12")).toBe(true);
+    expect(isDecimalString("1,5")).toBe(false);
+    expect(isDecimalString("")).toBe(false);
+  });
+});
+
+describe("sumDecimals", () => {
+  it("adds exactly where floats drift", () => {
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(sumDecimals(["0.1", "0.2"])).toBe("0.3");
+    const many = Array.from({ length: 1000 }, () => "0.000000123456");
+    expect(sumDecimals(many)).toBe("0.000123456");
+  });
+  it("skips nulls (unpriced calls) and handles empty input", () => {
+    expect(sumDecimals(["1.5", null, undefined, "2.25"])).toBe("3.75");
+    expect(sumDecimals([])).toBe("0");
+  });
+});
+
+describe("decimalRatio / decimalToNumber", () => {
+  it("computes shares exactly and returns null for a zero total", () => {
+    expect(decimalRatio("1", "4")).toBe(0.25);
+    expect(decimalRatio("0.000001", "0.000003")).toBeCloseTo(1 / 3, 9);
+    expect(decimalRatio("1", "0")).toBeNull();
+  });
+  it("converts to numbers for drawing", () => {
+    expect(decimalToNumber("12.3400000000")).toBe(12.34);
+    expect(decimalToNumber(null)).toBe(0);
+  });
+});
+
+describe("formatUsd", () => {
+  it("shows cents with thousands separators", () => {
+    expect(formatUsd("1234.5")).toBe("$1,234.50");
+    expect(formatUsd("1234567.899")).toBe("$1,234,567.90");
+    expect(formatUsd("0")).toBe("$0.00");
+    expect(formatUsd("0.015")).toBe("$0.02");
+  });
+  it("keeps four significant digits below a cent", () => {
+    expect(formatUsd("0.0000123400")).toBe("$0.00001234");
+    expect(formatUsd("0.00123456")).toBe("$0.001235");
+    expect(formatUsd("0.0050")).toBe("$0.005");
+  });
+  it("says unknown, not zero, for null", () => {
+    expect(formatUsd(null)).toBe("—");
+  });
+  it("formats negatives", () => {
+    expect(formatUsd("-2.5")).toBe("-$2.50");
+  });
+});
+
+describe("formatUsdExact", () => {
+  it("keeps every significant decimal", () => {
+    expect(formatUsdExact("0.0000123400")).toBe("$0.00001234");
+    expect(formatUsdExact("1500")).toBe("$1,500.00");
+    expect(formatUsdExact("0.6")).toBe("$0.60");
+    expect(formatUsdExact(null)).toBe("—");
+  });
+});
