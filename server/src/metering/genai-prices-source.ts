@@ -14,7 +14,7 @@ export interface SourceConversion {
   rows: PriceRow[];
   models: number;
   /** model prices left out, by reason */
-  skipped: { timeOfDayPrices: number; noTokenPrices: number };
+  skipped: { timeOfDayPrices: number; noTokenPrices: number; shadowedBranches: number };
   /** price keys present in the data that our columns cannot hold, with how many price entries had them */
   ignoredPriceKeys: Record<string, number>;
 }
@@ -108,7 +108,9 @@ function rowId(provider: string, model: ModelInfo, content: unknown): string {
  * instead of being ignored.
  */
 export function convertGenaiPrices(providers: readonly Provider[]): SourceConversion {
-  const out: SourceConversion = { rows: [], models: 0, skipped: { timeOfDayPrices: 0, noTokenPrices: 0 }, ignoredPriceKeys: {} };
+  const out: SourceConversion = { rows: [], models: 0, skipped: { timeOfDayPrices: 0, noTokenPrices: 0, shadowedBranches: 0 }, ignoredPriceKeys: {} };
+  // genai-prices uses the first model whose rule matches; a later model repeating a name is never reached.
+  const seen = new Set<string>();
   for (const provider of providers) {
     for (const model of provider.models) {
       out.models += 1;
@@ -128,6 +130,12 @@ export function convertGenaiPrices(providers: readonly Provider[]): SourceConver
         }
         const effectiveFrom = constraint ? new Date(`${constraint.start_date}T00:00:00.000Z`) : BEGINNING;
         for (const branch of branches(model.match)) {
+          const key = JSON.stringify([provider.id, branch.matchType, branch.model, effectiveFrom.getTime()]);
+          if (seen.has(key)) {
+            out.skipped.shadowedBranches += 1;
+            continue;
+          }
+          seen.add(key);
           const content = [provider.id, branch, effectiveFrom.toISOString(), converted];
           out.rows.push({
             id: rowId(provider.id, model, content),

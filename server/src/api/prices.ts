@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { Router } from "express";
+import type pg from "pg";
+import { TollgateError } from "../errors.ts";
+import type { PrismaClient } from "../db/client.ts";
+import type { PriceBook } from "../metering/price-book.ts";
+import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../metering/price-row.ts";
+import { insertPriceRows } from "../metering/price-seed.ts";
+
+export const MANUAL_SOURCE = "manual";
+
+export interface PricesRouterDeps {
+  /** unused today (queries need exact decimals, done on the pool); kept so the app wires one shape */
+  prisma?: PrismaClient;
+  pool: pg.Pool;
+  priceBook: PriceBook;
+}
+
+interface UnpricedRow {
+  provider: string;
+  model: string | null;
+  calls: string;
+  last_seen: Date;
+}
+
+/** Models seen in calls that no price matched, most calls first (what an admin should price next). */
+async function unpricedModels(pool: pg.Pool) {
+  const { rows } = await pool.query<UnpricedRow>(
+    `SELECT provider, model, count(*)::text AS calls, max(started_at) AS last_seen
+       FROM calls WHERE priced = false AND model IS NOT NULL
+      GROUP BY provider, model ORDER BY count(*) DESC, max(started_at) DESC LIMIT 500`,
+  );
+  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), lastSeen: r.last_seen.toISOString() }));
+}
+
+function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
+  return (
+    a.provider.localeCompare(b.provider) ||
+    a.model.localeCompare(b.model) ||
+    (a.serviceTier ?? "").localeCompare(b.serviceTier ?? "") ||
+    b.effectiveFrom.getTime() - a.effectiveFrom.getTime()
+  );
+}
+
+/** GET /prices (the table, unpriced models first) and POST /prices (an effective-dated manual row). */
+export function pricesRouter(deps: PricesRouterDeps): Router {
+  const { pool, priceBook } = deps;
+  const router = Router();
+
+  router.get("/prices", async (req, res) => {
+    const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
+    const params: unknown[] = [];
+    let sql = SELECT_PRICES_SQL;
+    if (provider) {
+      params.push(provider);
+      sql += " WHERE provider = $1";
+    }
+    const [unpriced, prices] = await Promise.all([unpricedModels(pool), pool.query(sql, params)]);
+    const rows = prices.rows.map(priceRowFromDb).sort(byProviderModelNewest);
+    res.json({ unpriced, prices: rows.map(priceRowToJson) });
+  });
+
+  router.post("/prices", async (req, res) => {
+    const parsed = priceInputSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join(".") || "body";
+      throw new TollgateError("invalid_request", `${field}: ${issue?.message ?? "invalid"}`);
+    }
+    const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed.data, source: MANUAL_SOURCE };
+    await insertPriceRows(pool, [row]);
+    // The proxy prices new calls with the reloaded book at once; other replicas pick it up on their reload.
+    await priceBook.reload();
+    res.status(201).json(priceRowToJson(row));
+  });
+
+  return router;
+}

@@ -1,0 +1,151 @@
+import type pg from "pg";
+import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "./decimal.ts";
+import { priceCall } from "./cost.ts";
+import type { PriceBook } from "./price-book.ts";
+
+export interface RecomputeOptions {
+  from: Date;
+  to: Date;
+  provider?: string;
+  model?: string;
+  /** compute the report without writing */
+  dryRun?: boolean;
+  batchSize?: number;
+  /**
+   * Called once with the span of startedAt of the calls whose cost changed, after they are written, so
+   * derived data (e.g. call_rollups_hourly) can be refreshed for that span.
+   */
+  onChangedRange?(from: Date, to: Date): Promise<void> | void;
+  /**
+   * Maps a call's provider to the provider its prices are looked up under (config's `priceProvider`);
+   * the proxy prices with the same mapping, so recompute must too.
+   */
+  priceProviderFor?(provider: string): string;
+}
+
+export interface RecomputeReport {
+  examined: number;
+  changed: number;
+  previousTotalUsd: string;
+  newTotalUsd: string;
+  /** calls that had no price and have one now */
+  newlyPriced: number;
+  /** calls that had a price and have none now (a price row removed or re-dated) */
+  newlyUnpriced: number;
+}
+
+interface CallUsageRow {
+  id: string;
+  started_at: Date;
+  provider: string;
+  model: string | null;
+  response_model: string | null;
+  service_tier: string | null;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: string | null;
+  price_id: string | null;
+  priced: boolean;
+}
+
+/** The 1-hour cache-write split is only re-priceable if the recorder stores it; older schemas lack it. */
+async function hasColumn(pool: pg.Pool, table: string, column: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced
+  FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[], $4::text[], $5::boolean[])
+    AS u(id, started_at, cost_usd, price_id, priced)
+  WHERE c.id = u.id AND c.started_at = u.started_at`;
+
+/**
+ * Re-prices the calls in [from, to) with the current price table, each at the price effective at its own
+ * startedAt, and writes cost_usd / price_id / priced where they changed, batch by batch (keyset-paginated,
+ * so a large range never sits in memory).
+ */
+export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: RecomputeOptions): Promise<RecomputeReport> {
+  const batchSize = options.batchSize ?? 5_000;
+  const has1h = await hasColumn(pool, "calls", "cache_write_1h_tokens");
+  const priceProvider = options.priceProviderFor ?? ((p: string) => p);
+  const filters: string[] = ["started_at >= $1", "started_at < $2"];
+  const baseParams: unknown[] = [options.from, options.to];
+  if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
+  if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
+  const select = `SELECT id, started_at, provider, model, response_model, service_tier, input_tokens,
+      cached_input_tokens, cache_write_tokens, ${has1h ? "cache_write_1h_tokens" : "0 AS cache_write_1h_tokens"},
+      output_tokens, reasoning_tokens, cost_usd::text AS cost_usd, price_id, priced
+    FROM calls WHERE ${filters.join(" AND ")}`;
+
+  const report = { examined: 0, changed: 0, newlyPriced: 0, newlyUnpriced: 0 };
+  let previousTotal: Decimal = ZERO;
+  let newTotal: Decimal = ZERO;
+  let changedFrom: Date | null = null;
+  let changedTo: Date | null = null;
+  let after: { startedAt: Date; id: string } | null = null;
+
+  for (;;) {
+    const params = [...baseParams];
+    let sql = select;
+    if (after) sql += ` AND (started_at, id) > ($${params.push(after.startedAt)}, $${params.push(after.id)}::uuid)`;
+    sql += ` ORDER BY started_at, id LIMIT $${params.push(batchSize)}`;
+    const { rows } = await pool.query<CallUsageRow>(sql, params);
+    if (rows.length === 0) break;
+    const updates: Array<{ row: CallUsageRow; cost: string | null; priceId: string | null; priced: boolean }> = [];
+    for (const row of rows) {
+      report.examined += 1;
+      const priced = priceCall(book, {
+        provider: priceProvider(row.provider),
+        model: row.model,
+        responseModel: row.response_model,
+        startedAt: row.started_at,
+        serviceTier: row.service_tier,
+        usage: {
+          inputTokens: row.input_tokens,
+          cachedInputTokens: row.cached_input_tokens,
+          cacheWriteTokens: row.cache_write_tokens,
+          cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
+          outputTokens: row.output_tokens,
+          reasoningTokens: row.reasoning_tokens,
+        },
+      });
+      const oldCost = row.cost_usd == null ? null : parseDecimal(row.cost_usd);
+      if (oldCost) previousTotal = add(previousTotal, oldCost);
+      if (priced.costUsd != null) newTotal = add(newTotal, parseDecimal(priced.costUsd));
+      const sameCost = oldCost == null ? priced.costUsd == null : priced.costUsd != null && formatDecimal(normalize(oldCost)) === priced.costUsd;
+      if (sameCost && row.price_id === priced.priceId && row.priced === priced.priced) continue;
+      report.changed += 1;
+      if (!row.priced && priced.priced) report.newlyPriced += 1;
+      if (row.priced && !priced.priced) report.newlyUnpriced += 1;
+      if (!changedFrom || row.started_at < changedFrom) changedFrom = row.started_at;
+      if (!changedTo || row.started_at > changedTo) changedTo = row.started_at;
+      updates.push({ row, cost: priced.costUsd, priceId: priced.priceId, priced: priced.priced });
+    }
+    if (updates.length > 0 && !options.dryRun) {
+      await pool.query(UPDATE_SQL, [
+        updates.map((u) => u.row.id),
+        updates.map((u) => u.row.started_at),
+        updates.map((u) => u.cost),
+        updates.map((u) => u.priceId),
+        updates.map((u) => u.priced),
+      ]);
+    }
+    const last = rows[rows.length - 1]!;
+    after = { startedAt: last.started_at, id: last.id };
+    if (rows.length < batchSize) break;
+  }
+
+  if (changedFrom && changedTo && !options.dryRun && options.onChangedRange) await options.onChangedRange(changedFrom, changedTo);
+  return {
+    ...report,
+    previousTotalUsd: formatDecimal(normalize(previousTotal)),
+    newTotalUsd: formatDecimal(normalize(newTotal)),
+  };
+}
