@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { priceInputSchema, type PriceInput } from "./metering/price-row.ts";
 
 /** The built-in providers and their public bases (SPEC §3). */
 export const BUILTIN_PROVIDERS = {
@@ -64,7 +65,7 @@ const fileSchema = z.object({
       }),
     )
     .default([]),
-  prices: z.array(z.record(z.string(), z.unknown())).default([]),
+  prices: z.array(priceInputSchema).default([]),
   budgets: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
@@ -86,7 +87,7 @@ export interface Config {
   recorder: { batchSize: number; flushMs: number; maxQueue: number };
   shutdownGraceMs: number;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
-  extraPrices: Record<string, unknown>[];
+  extraPrices: PriceInput[];
   budgets: Record<string, unknown>[];
 }
 

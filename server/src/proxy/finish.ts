@@ -11,7 +11,8 @@ export interface PriceResult {
 
 /** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
 export interface Metering {
-  priceCall(args: { provider: string; model: string | null; startedAt: Date; serviceTier: string | null; usage: Usage }): PriceResult;
+  /** tries the reported model first (dated snapshots, Azure deployments), then the requested one */
+  priceCall(args: { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage }): PriceResult;
   /** tokens estimated locally when the provider reported none (undefined when not possible) */
   estimateUsage?(call: CallState): Usage | undefined;
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: CallState): void;
@@ -55,15 +56,12 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     try {
       price = metering.priceCall({
         provider: call.provider.priceProvider,
-        model: responseModel ?? model,
+        model,
+        responseModel,
         startedAt: new Date(call.startedMs),
         serviceTier: facts.serviceTier ?? null,
         usage,
       });
-      // A model the table does not know, with no dated snapshot either, may be known by its requested name.
-      if (!price.priced && responseModel && model && responseModel !== model) {
-        price = metering.priceCall({ provider: call.provider.priceProvider, model, startedAt: new Date(call.startedMs), serviceTier: facts.serviceTier ?? null, usage });
-      }
     } catch (err) {
       metering.onFailure("price", err, call);
     }

@@ -1,0 +1,29 @@
+/** The calls table's columns under their API names (SPEC §4); numeric money stays a string. */
+export const CALL_SELECT = `
+  id, started_at AS "startedAt", provider, endpoint, model, response_model AS "responseModel", deployment, app,
+  "user", properties, key_id AS "keyId", stream, status, outcome, error_type AS "errorType",
+  error_message AS "errorMessage", error_body AS "errorBody", upstream_request_id AS "upstreamRequestId",
+  service_tier AS "serviceTier", input_tokens AS "inputTokens", cached_input_tokens AS "cachedInputTokens",
+  cache_write_tokens AS "cacheWriteTokens", cache_write_1h_tokens AS "cacheWrite1hTokens",
+  output_tokens AS "outputTokens", reasoning_tokens AS "reasoningTokens", usage_source AS "usageSource",
+  cost_usd AS "costUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
+  overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
+  request_body AS "requestBody", response_body AS "responseBody"`;
+
+export interface CallRow {
+  id: string;
+  startedAt: Date;
+  costUsd: string | null;
+  [key: string]: unknown;
+}
+
+/** Trailing zeros of a Postgres numeric are noise for people; the value stays exact. */
+export function trimDecimal(value: string | null): string | null {
+  if (value === null || !value.includes(".")) return value;
+  const trimmed = value.replace(/0+$/, "");
+  return trimmed.endsWith(".") ? trimmed + "0" : trimmed;
+}
+
+export function callJson(row: CallRow): Record<string, unknown> {
+  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd) };
+}

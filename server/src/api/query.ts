@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { OUTCOMES } from "../metering/call-record.ts";
+import { TollgateError } from "../errors.ts";
+
+const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const GROUP_BY = ["provider", "app", "model", "user"] as const;
+export const INTERVALS = ["hour", "day", "month"] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+export type Interval = (typeof INTERVALS)[number];
+
+/** Filters shared by every report; exact matches. */
+export const filterSchema = z.object({
+  from: time.optional(),
+  to: time.optional(),
+  provider: z.string().min(1).max(200).optional(),
+  app: z.string().min(1).max(200).optional(),
+  model: z.string().min(1).max(200).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+});
+
+export const reportSchema = filterSchema.extend({
+  groupBy: z.enum(GROUP_BY).default("provider"),
+  interval: z.enum(INTERVALS).optional(),
+});
+
+/** Parses query parameters; a bad one becomes a 400 naming it. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) flat[k] = Array.isArray(v) ? v[v.length - 1] : v;
+  const parsed = schema.safeParse(flat);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join(".") || "query";
+    throw new TollgateError("invalid_request", `${name}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** Defaults to the last 24 hours; rejects inverted ranges. */
+export function resolveRange(q: { from?: Date; to?: Date }): TimeRange {
+  const to = q.to ?? new Date();
+  const from = q.from ?? new Date(to.getTime() - 24 * 3600_000);
+  if (from.getTime() >= to.getTime()) throw new TollgateError("invalid_request", "from: must be before to");
+  return { from, to };
+}
+
+/** An interval suited to the range when none is given: ≤2 days hourly, ≤120 days daily, else monthly. */
+export function resolveInterval(range: TimeRange, interval: Interval | undefined): Interval {
+  if (interval) return interval;
+  const hours = (range.to.getTime() - range.from.getTime()) / 3600_000;
+  return hours <= 48 ? "hour" : hours <= 24 * 120 ? "day" : "month";
+}
+
+/** WHERE clause for the shared filters over the calls table; values go in as parameters. */
+export function filterSql(q: z.infer<typeof filterSchema>, range: TimeRange, params: unknown[]): string {
+  params.push(range.from, range.to);
+  const clauses = [`started_at >= $${params.length - 1}`, `started_at < $${params.length}`];
+  for (const key of ["provider", "app", "model", "outcome"] as const) {
+    const value = q[key];
+    if (value !== undefined) {
+      params.push(value);
+      clauses.push(`"${key}" = $${params.length}`);
+    }
+  }
+  return clauses.join(" AND ");
+}
+
+export const GROUP_SQL: Record<GroupBy, string> = {
+  provider: "provider",
+  app: "app",
+  model: "coalesce(model, '(none)')",
+  user: `coalesce("user", '(none)')`,
+};

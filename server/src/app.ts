@@ -1,0 +1,131 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { existsSync } from "node:fs";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/client.ts";
+import { errorJson, TollgateError, toTollgateError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import type { CallRecord } from "./metering/call-record.ts";
+import type { Metrics } from "./metrics/index.ts";
+import { metricsHandler } from "./metrics/index.ts";
+import { callsRouter } from "./api/calls.ts";
+import { spendRouter } from "./api/spend.ts";
+import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
+import type { Metering } from "./proxy/finish.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  metering: Metering;
+  /** every finished call goes here exactly once (the recorder's queue) */
+  record(call: CallRecord): void;
+  /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
+  apiRouters?: express.Router[];
+  /** middleware in front of /api and the dashboard (admin auth) */
+  adminGuards?: RequestHandler[];
+  beforeForward?: BeforeForward[];
+  dashboardDir?: string;
+}
+
+export interface App {
+  handler: RequestListener;
+  proxy: ProxyHandler;
+  express: express.Express;
+}
+
+const DASHBOARD_DIR = new URL("../../dashboard/dist/", import.meta.url).pathname;
+
+/**
+ * Builds Tollgate from its dependencies; never listens (tests start it on port 0). Proxy paths
+ * (`/{provider}/…`) go straight to the proxy handler — no Express middleware or body parsing on the
+ * hot path; everything else (API, dashboard, /metrics, health) goes through Express.
+ */
+export function buildApp(deps: AppDeps): App {
+  const { config, db, metrics, logger } = deps;
+  const proxy = createProxyHandler({
+    providers: config.providers,
+    maxBodyBytes: config.maxBodyBytes,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    logBodies: config.logBodies,
+    metering: deps.metering,
+    beforeForward: deps.beforeForward ?? [],
+    onCall(record) {
+      deps.record(record);
+      metrics.observeCall(record);
+    },
+    onError(err, callId) {
+      logger.error({ callId, err: err instanceof Error ? err.message : String(err) }, "proxy failure");
+    },
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await db.pool.query("SELECT 1");
+      res.json({ status: "ready" });
+    } catch {
+      res.status(503).json({ error: { type: "not_ready", message: "database unreachable" } });
+    }
+  });
+  const scrape = metricsHandler(metrics, { token: config.metricsToken });
+  app.get("/metrics", (req, res) => scrape(req, res));
+
+  const api = express.Router();
+  api.use(express.json({ limit: "1mb" }));
+  for (const guard of deps.adminGuards ?? []) api.use(guard);
+  api.use(callsRouter(db.pool));
+  api.use(spendRouter(db.pool));
+  for (const router of deps.apiRouters ?? []) api.use(router);
+  api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
+  app.use("/api", api);
+
+  const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;
+  if (existsSync(dashboardDir)) {
+    const dashboard = express.Router();
+    dashboard.use((_req, res, next) => {
+      res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      res.setHeader("X-Frame-Options", "DENY");
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      res.setHeader("Referrer-Policy", "no-referrer");
+      next();
+    });
+    dashboard.use(express.static(dashboardDir, { index: "index.html", maxAge: "1h" }));
+    app.use(dashboard);
+  }
+
+  app.use((req, _res, next) => {
+    const first = req.path.split("/")[1] ?? "";
+    next(new TollgateError("not_found", `unknown provider or route "/${first}"; providers: ${[...config.providers.keys()].join(", ")}`));
+  });
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const status = (err as { status?: number; type?: string }).status;
+    const e =
+      err instanceof TollgateError
+        ? err
+        : status === 400 || status === 413
+          ? new TollgateError(status === 413 ? "payload_too_large" : "invalid_request", (err as Error).message)
+          : toTollgateError(err);
+    if (e.status >= 500) logger.error({ err: (err as Error)?.message }, "api failure");
+    res.status(e.status).type("application/json").send(errorJson(e));
+  };
+  app.use(onError);
+
+  const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "/";
+    let end = url.indexOf("/", 1);
+    if (end === -1) end = url.indexOf("?");
+    if (end === -1) end = url.length;
+    if (config.providers.has(url.slice(1, end))) proxy.handle(req, res);
+    else app(req, res);
+  };
+  return { handler, proxy, express: app };
+}

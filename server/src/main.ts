@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from "./config.ts";
+import { startTollgate } from "./server.ts";
+
+// The one place process.env is read (SPEC §2): a bad value stops start-up naming the variable.
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`tollgate: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const tollgate = await startTollgate(config).catch((err: unknown) => {
+  process.stderr.write(`tollgate: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    tollgate.logger.info({ signal }, "shutting down");
+    tollgate.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        tollgate.logger.error({ err: (err as Error).message }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,126 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { buildApp, type App } from "./app.ts";
+import type { Config } from "./config.ts";
+import { createDatabase, type Database } from "./db/client.ts";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
+import { migrate } from "./db/migrate.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { insertCalls } from "./metering/call-writer.ts";
+import { priceCall } from "./metering/cost.ts";
+import { PriceBook } from "./metering/price-book.ts";
+import { seedPrices } from "./metering/price-seed.ts";
+import { Recorder } from "./metering/recorder.ts";
+import { pricesRouter } from "./api/prices.ts";
+import { createMetrics, type Metrics } from "./metrics/index.ts";
+
+export interface Tollgate {
+  url: string;
+  port: number;
+  server: Server;
+  app: App;
+  db: Database;
+  recorder: Recorder;
+  metrics: Metrics;
+  priceBook: PriceBook;
+  logger: Logger;
+  /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
+  close(): Promise<void>;
+}
+
+/** Starts Tollgate from a parsed config: database (embedded when no URL), migrations, prices, server. */
+export async function startTollgate(config: Config, options: { logger?: Logger } = {}): Promise<Tollgate> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, (msg) => logger.info(msg));
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: config.dataDir }, "using embedded Postgres (DATABASE_URL is unset)");
+  }
+  const db = createDatabase(databaseUrl);
+  try {
+    const applied = await migrate(db.pool);
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+    await seedPrices(db.pool, config.extraPrices);
+  } catch (err) {
+    await db.close();
+    await embedded?.stop();
+    throw err;
+  }
+  const priceBook = await PriceBook.load(db.pool);
+  const reloadPrices = setInterval(() => {
+    priceBook.reload().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "price reload failed"));
+  }, 60_000);
+  reloadPrices.unref();
+
+  const metrics = createMetrics(config.metrics);
+  const recorder = new Recorder({
+    ...config.recorder,
+    write: async (records) => {
+      await insertCalls(db.pool, records);
+    },
+    health: {
+      setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
+      observeBatch: (seconds, rows) => {
+        metrics.recorder.observeBatch(seconds, "ok");
+        metrics.recorder.addWritten(rows, "database");
+      },
+      incDropped: (n) => metrics.recorder.addDropped(n),
+    },
+    onError: (err) => logger.warn({ err: (err as Error).message }, "recorder batch write failed"),
+  });
+
+  const app = buildApp({
+    config,
+    db,
+    metrics,
+    logger,
+    record: (call) => recorder.enqueue(call),
+    metering: {
+      priceCall: (args) => priceCall(priceBook, args),
+      onFailure(stage, err, call) {
+        metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
+        logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
+      },
+    },
+    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook })],
+  });
+
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, app.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url }, "Tollgate listening");
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    clearInterval(reloadPrices);
+    server.close();
+    server.closeIdleConnections();
+    const deadline = Date.now() + config.shutdownGraceMs;
+    while (app.proxy.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    server.closeAllConnections();
+    await recorder.close();
+    app.proxy.close();
+    await db.close();
+    await embedded?.stop();
+    logger.info("Tollgate stopped");
+  }
+  return {
+    url,
+    port,
+    server,
+    app,
+    db,
+    recorder,
+    metrics,
+    priceBook,
+    logger,
+    close: () => (closing ??= close()),
+  };
+}

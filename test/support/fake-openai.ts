@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+/** Usage the fake reports for every chat completion (OpenAI's wire format: details are subsets). */
+export const FAKE_USAGE = {
+  prompt_tokens: 1200,
+  completion_tokens: 300,
+  total_tokens: 1500,
+  prompt_tokens_details: { cached_tokens: 400, audio_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 100, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+};
+
+export const FAKE_TEXT = ["Hello", ", ", "world", "!"];
+
+export interface FakeOpenAi {
+  url: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+function chunk(id: string, model: string, delta: Record<string, unknown>, finish: string | null = null): string {
+  const body = { id, object: "chat.completion.chunk", created: 1764115200, model, system_fingerprint: "fp_fake", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A fake OpenAI upstream speaking the exact wire format. The requested model picks the behaviour:
+ * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-hang`
+ * never answers, `…-garbage` sends invalid JSON; anything else answers normally with FAKE_USAGE.
+ */
+export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+  const seen: SeenRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on("data", (c: Buffer) => parts.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(parts).toString("utf8");
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      void respond(req, res, body).catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function respond(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    res.writeHead(400, { "content-type": "application/json", "x-request-id": "req_badjson" });
+    res.end(JSON.stringify({ error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null } }));
+    return;
+  }
+  const model = String(json.model ?? "gpt-4o-mini");
+  const id = "chatcmpl-fake" + Math.random().toString(36).slice(2, 10);
+  const reported = model.replace(/-(slow|cut|nousage)$/, "") === "gpt-4o-mini" ? "gpt-4o-mini-2024-07-18" : model;
+  if (model.endsWith("-hang")) return; // never answers
+  if (model.endsWith("-429")) {
+    res.writeHead(429, { "content-type": "application/json", "x-request-id": "req_ratelimited", "retry-after": "0" });
+    res.end(JSON.stringify({ error: { message: "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199990.", type: "tokens", param: null, code: "rate_limit_exceeded" } }));
+    return;
+  }
+  if (model.endsWith("-500")) {
+    res.writeHead(500, { "content-type": "application/json", "x-request-id": "req_servererror" });
+    res.end(JSON.stringify({ error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } }));
+    return;
+  }
+  if (req.url?.endsWith("/embeddings")) {
+    const input = Array.isArray(json.input) ? json.input : [json.input];
+    res.writeHead(200, { "content-type": "application/json", "x-request-id": "req_embed" });
+    res.end(JSON.stringify({ object: "list", data: input.map((_, index) => ({ object: "embedding", index, embedding: [0.0023, -0.0093, 0.0157] })), model: "text-embedding-3-small", usage: { prompt_tokens: 8 * input.length, total_tokens: 8 * input.length } }));
+    return;
+  }
+  if (model.endsWith("-garbage")) {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"id":"chatcmpl-x","choices":[{"message":{"content":"trunc');
+    return;
+  }
+  if (json.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json", "x-request-id": "req_" + id, "openai-processing-ms": "12" });
+    res.end(JSON.stringify({
+      id, object: "chat.completion", created: 1764115200, model: reported, service_tier: "default", system_fingerprint: "fp_fake",
+      choices: [{ index: 0, message: { role: "assistant", content: FAKE_TEXT.join(""), refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
+      usage: FAKE_USAGE,
+    }));
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": "req_" + id });
+  const options = json.stream_options as { include_usage?: boolean } | undefined;
+  const delay = model.endsWith("-slow") ? 60 : 0;
+  res.write(chunk(id, reported, { role: "assistant", content: "", refusal: null }));
+  for (let i = 0; i < FAKE_TEXT.length; i++) {
+    if (delay) await sleep(delay);
+    res.write(chunk(id, reported, { content: FAKE_TEXT[i] }));
+    if (model.endsWith("-cut") && i === 1) {
+      await sleep(20);
+      res.socket?.destroy();
+      return;
+    }
+  }
+  res.write(chunk(id, reported, {}, "stop"));
+  if (options?.include_usage && !model.endsWith("-nousage")) {
+    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1764115200, model: reported, system_fingerprint: "fp_fake", choices: [], usage: FAKE_USAGE })}\n\n`);
+  }
+  res.end("data: [DONE]\n\n");
+}
