@@ -1,0 +1,105 @@
+import { calcPrice, waitForUpdate, type MatchLogic } from "@pydantic/genai-prices";
+import { describe, expect, it, vi } from "vitest";
+import { priceCall } from "../../../server/src/metering/cost.ts";
+import { bundledGenaiPriceRows, convertGenaiPrices } from "../../../server/src/metering/genai-prices-source.ts";
+import { PriceBook } from "../../../server/src/metering/price-book.ts";
+import { usage } from "../../../server/src/metering/usage.ts";
+
+describe("genai-prices conversion", () => {
+  it("converts match rules, tiers, start dates, cache prices; skips and counts what it cannot hold", () => {
+    const out = convertGenaiPrices([
+      {
+        id: "acme",
+        name: "Acme",
+        api_pattern: "x",
+        models: [
+          {
+            id: "a-1",
+            match: { or: [{ equals: "A-1" }, { starts_with: "a-1-" }, { and: [{ starts_with: "a-1" }, { regex: "^(?!.*-tts)" }] }] },
+            prices: [
+              { prices: { input_mtok: { base: 3, tiers: [{ start: 200000, price: 6 }] }, cache_read_mtok: 0.3, cache_write_mtok: 3.75, cache_write_1h_mtok: 6, output_mtok: 15, web_searches_kcount: 10 } },
+              { constraint: { type: "start_date", start_date: "2026-03-13" }, prices: { input_mtok: 1e-7, output_mtok: 2 } },
+              { constraint: { type: "time_of_date", start_time: "16:30:00Z", end_time: "00:30:00Z" }, prices: { input_mtok: 0.5 } },
+            ],
+          },
+          { id: "img", match: { equals: "img" }, prices: { output_image_mtok: 30 } },
+          { id: "free", match: { equals: "free:free" }, prices: {} },
+        ],
+      },
+    ]);
+    expect(out.skipped).toEqual({ timeOfDayPrices: 1, noTokenPrices: 1, shadowedBranches: 0 });
+    expect(out.ignoredPriceKeys).toEqual({ web_searches_kcount: 1, output_image_mtok: 1 });
+    const first = out.rows.filter((r) => r.effectiveFrom.getTime() === 0 && r.model !== "free:free");
+    expect(first.map((r) => [r.matchType, r.model])).toEqual([
+      ["exact", "a-1"],
+      ["prefix", "a-1-"],
+      ["regex", "^(?:(?=a-1)(?=.*?(?:^(?!.*-tts))))"],
+    ]);
+    expect(first[0]).toMatchObject({
+      inputUsdPerMTok: "3",
+      cachedInputUsdPerMTok: "0.3",
+      cacheWriteUsdPerMTok: "3.75",
+      cacheWrite1hUsdPerMTok: "6",
+      outputUsdPerMTok: "15",
+      tiers: [{ aboveInputTokens: 200000, inputUsdPerMTok: "6" }],
+      source: "genai-prices",
+    });
+    const dated = out.rows.filter((r) => r.effectiveFrom.toISOString() === "2026-03-13T00:00:00.000Z");
+    expect(dated).toHaveLength(3);
+    expect(dated[0]).toMatchObject({ inputUsdPerMTok: "0.0000001", cachedInputUsdPerMTok: null, outputUsdPerMTok: "2", tiers: null });
+    expect(out.rows.find((r) => r.model === "free:free")).toMatchObject({ inputUsdPerMTok: "0", outputUsdPerMTok: "0" });
+    // the and-rule regex behaves like genai-prices' matcher
+    const re = new RegExp(first[2]!.model, "i");
+    expect(re.test("a-1x")).toBe(true);
+    expect(re.test("a-1-tts")).toBe(false);
+    expect(convertGenaiPrices([]).rows).toEqual([]);
+  });
+
+  it("gives deterministic, unique ids", async () => {
+    const a = await bundledGenaiPriceRows();
+    expect(new Set(a.rows.map((r) => r.id)).size).toBe(a.rows.length);
+    expect(a.rows.length).toBeGreaterThan(2000);
+  });
+
+  it("prices like genai-prices' own calcPrice for every named model of the major providers", async () => {
+    // calcPrice warns about price keys it skips (web searches…); not what this test is about
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { rows } = await bundledGenaiPriceRows();
+    const book = PriceBook.fromRows(rows);
+    const providers = (await waitForUpdate()) ?? [];
+    const names = (m: MatchLogic): string[] =>
+      "or" in m ? m.or.flatMap(names) : "equals" in m ? [m.equals] : "starts_with" in m ? [`${m.starts_with}-x`] : [];
+    const at = new Date("2026-11-01T03:00:00Z");
+    let compared = 0;
+    const mismatches: string[] = [];
+    const ours = ["openai", "anthropic", "google", "mistral", "groq", "x-ai", "together", "openrouter", "azure", "fireworks", "cerebras"];
+    for (const provider of providers.filter((p) => ours.includes(p.id))) {
+      for (const model of provider.models) {
+        for (const name of names(model.match)) {
+          for (const u of [{ input_tokens: 1000, cache_read_tokens: 200, output_tokens: 500 }, { input_tokens: 300_000, output_tokens: 10 }]) {
+            let expected: ReturnType<typeof calcPrice>;
+            try {
+              expected = calcPrice(u, name, { providerId: provider.id, timestamp: at });
+            } catch {
+              continue;
+            }
+            if (!expected || Object.keys(expected.model_price).some((k) => k.startsWith("requests"))) continue;
+            const got = priceCall(book, {
+              provider: provider.id,
+              model: name,
+              startedAt: at,
+              serviceTier: null,
+              usage: usage({ inputTokens: u.input_tokens, cachedInputTokens: u.cache_read_tokens ?? 0, outputTokens: u.output_tokens }),
+            });
+            if (!got.priced) continue; // audio- or image-only prices (counted as skipped)
+            compared += 1;
+            const diff = Math.abs(Number(got.costUsd) - expected.total_price);
+            if (diff > 1e-9 * Math.max(1, expected.total_price)) mismatches.push(`${provider.id}/${name}: ${got.costUsd} vs ${expected.total_price}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(2000);
+  });
+});
