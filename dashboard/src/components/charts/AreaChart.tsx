@@ -16,7 +16,7 @@ export function AreaChart(props: ChartProps & { stacked?: boolean }): ReactEleme
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
         <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} />
         <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(v) => idx(String(v))} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Area key={c} name={c} dataKey={valueGetter(c)} type="monotone" stackId={props.stacked === false ? undefined : "stack"}
             stroke={colorFor(c, i)} fill={colorFor(c, i)} fillOpacity={0.35} isAnimationActive={false} />

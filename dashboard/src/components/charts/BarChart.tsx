@@ -16,7 +16,7 @@ export function BarChart(props: ChartProps & { stacked?: boolean }): ReactElemen
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
         <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} allowDecimals={false} />
         <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(v) => idx(String(v))} cursor={{ fill: "#f3f4f6" }} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Bar key={c} name={c} dataKey={valueGetter(c)} stackId={props.stacked === false ? undefined : "stack"}
             fill={colorFor(c, i)} isAnimationActive={false} />

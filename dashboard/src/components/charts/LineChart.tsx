@@ -17,7 +17,7 @@ export function LineChart(props: ChartProps): ReactElement {
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
         <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} />
         <Tooltip formatter={(v) => (v === null || v === undefined ? "no data" : fmt(Number(v)))} labelFormatter={(v) => idx(String(v))} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Line key={c} name={c} dataKey={valueGetter(c)} type="linear" stroke={colorFor(c, i)} strokeWidth={2}
             dot={dots} connectNulls={false} isAnimationActive={false} />
