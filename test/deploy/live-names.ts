@@ -1,0 +1,29 @@
+import { createMetrics } from "../../server/src/metrics/index.ts";
+import { parsePromText } from "../support/prom-text.ts";
+import { callRecord } from "../server/metrics/fixtures.ts";
+
+/** Prometheus adds these to every scrape; queries may read them although /metrics does not expose them. */
+export const SCRAPE_SERIES = new Set(["up", "scrape_duration_seconds", "scrape_samples_scraped"]);
+
+/**
+ * Every sample name the real registry exposes once it has seen one call of each kind and one recorder and
+ * budget event — taken from the exposition text, not from a hand-written list.
+ */
+export async function liveSampleNames(): Promise<Set<string>> {
+  const metrics = createMetrics({ maxApps: 5, maxModels: 5 });
+  metrics.observeCall(
+    callRecord({
+      stream: true, ttftMs: 120, inputTokens: 10, cachedInputTokens: 2, cacheWriteTokens: 1, outputTokens: 5,
+      reasoningTokens: 1, costUsd: "0.0000123400",
+    }),
+  );
+  metrics.observeCall(callRecord({ model: "gpt-9", inputTokens: 3, costUsd: null, priced: false, priceId: null }));
+  metrics.recorder.setQueueDepth(1);
+  metrics.recorder.setSpooledRecords(0);
+  metrics.recorder.addDropped(1, "queue_full");
+  metrics.recorder.addWritten(1);
+  metrics.recorder.observeBatch(0.01);
+  metrics.meteringFailure("price");
+  metrics.budget.set("checkout", 100, 1);
+  return parsePromText(await metrics.registry.metrics()).names();
+}
