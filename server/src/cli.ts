@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
-import { parseCustomPrices, seedPrices } from "./metering/price-seed.ts";
+import { seedPrices } from "./metering/price-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
 
 export interface ParsedArgs {
@@ -88,7 +88,7 @@ export const COMMANDS: Record<string, Command> = {
     description: "insert the bundled genai-prices rows and the config's custom prices (idempotent)",
     async run({ config, database, print }) {
       const db = await database();
-      const report = await seedPrices(db.pool, parseCustomPrices(config.extraPrices));
+      const report = await seedPrices(db.pool, config.extraPrices);
       print(JSON.stringify(report, null, 2));
     },
   },

@@ -76,9 +76,9 @@ export const priceInputSchema = z
     matchType: z.enum(MATCH_TYPES).default("exact"),
     serviceTier: z.string().trim().min(1).max(50).nullable().default(null),
     effectiveFrom: z
-      .string()
-      .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO-8601 time")
-      .transform((s) => new Date(s)),
+      .union([z.date(), z.string()])
+      .transform((v) => (typeof v === "string" ? new Date(v) : v))
+      .refine((d) => !Number.isNaN(d.getTime()), "must be an ISO-8601 time"),
     inputUsdPerMTok: usdRateSchema,
     cachedInputUsdPerMTok: usdRateSchema.nullable().default(null),
     cacheWriteUsdPerMTok: usdRateSchema.nullable().default(null),

@@ -9,9 +9,12 @@ export const CONFIG_SOURCE = "config";
 /** Custom prices from TOLLGATE_CONFIG (`prices: [...]`), same fields as POST /api/prices. */
 export const customPricesSchema = z.array(priceInputSchema);
 
-/** Validates the config's custom price rows; throws a ZodError naming the bad field (`prices.0.model`). */
+/** Validates the config's custom price rows; throws an error naming the bad field (`prices.0.model`). */
 export function parseCustomPrices(raw: unknown): PriceInput[] {
-  return customPricesSchema.parse(raw ?? []);
+  const parsed = customPricesSchema.safeParse(raw ?? []);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`custom prices (TOLLGATE_CONFIG): prices.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
 }
 
 /**
@@ -90,22 +93,24 @@ export interface SeedReport {
 /**
  * Seeds `prices` from the bundled genai-prices data (idempotent: deterministic ids, existing rows kept)
  * plus custom rows from config (source "config", updated in place when their rates change). Safe to run
- * at every start-up and from several replicas at once.
+ * at every start-up and from several replicas at once. `extraRows` are validated here (an invalid row throws
+ * an error naming its field), so the config's raw `prices` array can be passed as is.
  */
-export async function seedPrices(pool: pg.Pool, extraRows: readonly PriceInput[] = []): Promise<SeedReport> {
+export async function seedPrices(pool: pg.Pool, extraRows: readonly unknown[] = []): Promise<SeedReport> {
   const started = performance.now();
+  const custom = parseCustomPrices(extraRows); // raw config rows or already-parsed ones
   const source = await bundledGenaiPriceRows();
   const inserted = await insertPriceRows(pool, source.rows);
   let configChanged = 0;
-  if (extraRows.length > 0) {
-    const rows = extraRows.map(configPriceRow);
+  if (custom.length > 0) {
+    const rows = custom.map(configPriceRow);
     const result = await pool.query(insertSql(UPSERT_CONFIG), columnArrays(rows));
     configChanged = result.rowCount ?? 0;
   }
   return {
     sourceRows: source.rows.length,
     inserted,
-    configRows: extraRows.length,
+    configRows: custom.length,
     configChanged,
     models: source.models,
     skipped: source.skipped,

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import express, { type ErrorRequestHandler } from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pricesRouter } from "../../../server/src/api/prices.ts";
+import { errorJson, TollgateError, toTollgateError } from "../../../server/src/errors.ts";
+import { priceCall } from "../../../server/src/metering/cost.ts";
+import { PriceBook } from "../../../server/src/metering/price-book.ts";
+import { seedPrices } from "../../../server/src/metering/price-seed.ts";
+import { usage } from "../../../server/src/metering/usage.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+
+let db: TestDatabase;
+let server: Server;
+let base: string;
+let book: PriceBook;
+
+/** The router mounted as the app mounts it: under /api, JSON bodies, errors as {error:{type,message}}. */
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedPrices(db.pool);
+  book = await PriceBook.load(db.pool);
+  const app = express();
+  const api = express.Router();
+  api.use(express.json());
+  api.use(pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook: book }));
+  app.use("/api", api);
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const e = err instanceof TollgateError ? err : (err as { status?: number }).status === 400 ? new TollgateError("invalid_request", (err as Error).message) : toTollgateError(err);
+    res.status(e.status).type("application/json").send(errorJson(e));
+  };
+  app.use(onError);
+  server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  for (const [model, at] of [["gpt-9", "2026-11-01T00:00:00Z"], ["gpt-9", "2026-11-02T00:00:00Z"], ["mystery", "2026-11-03T00:00:00Z"], ["gpt-4o-mini", "2026-11-03T00:00:00Z"]] as const) {
+    await db.pool.query(
+      `INSERT INTO calls (id, started_at, provider, endpoint, model, app, stream, status, outcome, usage_source, cost_usd, priced,
+         latency_ms, overhead_ms, request_bytes, response_bytes)
+       VALUES ($1, $2, 'openai', '/v1/chat/completions', $3, 'test', false, 200, 'ok', 'reported', $4, $5, 1, 1, 1, 1)`,
+      [randomUUID(), at, model, model === "gpt-4o-mini" ? "0.1" : null, model === "gpt-4o-mini"],
+    );
+  }
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await db?.drop();
+});
+
+const post = (body: unknown) => fetch(`${base}/prices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("GET /api/prices", () => {
+  it("lists unpriced models first, with counts and last seen, then the table with money as strings", async () => {
+    const res = await fetch(`${base}/prices`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { unpriced: unknown[]; prices: Array<Record<string, unknown>> };
+    expect(Object.keys(body)).toEqual(["unpriced", "prices"]);
+    expect(body.unpriced).toEqual([
+      { provider: "openai", model: "gpt-9", calls: 2, lastSeen: "2026-11-02T00:00:00.000Z" },
+      { provider: "openai", model: "mystery", calls: 1, lastSeen: "2026-11-03T00:00:00.000Z" },
+    ]);
+    const mini = body.prices.find((p) => p.provider === "openai" && p.model === "gpt-4o-mini");
+    expect(mini).toEqual({
+      id: expect.any(String),
+      provider: "openai",
+      model: "gpt-4o-mini",
+      matchType: "exact",
+      serviceTier: null,
+      effectiveFrom: "1970-01-01T00:00:00.000Z",
+      inputUsdPerMTok: "0.15",
+      cachedInputUsdPerMTok: "0.075",
+      cacheWriteUsdPerMTok: null,
+      cacheWrite1hUsdPerMTok: null,
+      outputUsdPerMTok: "0.6",
+      tiers: null,
+      source: "genai-prices",
+    });
+    const filtered = (await (await fetch(`${base}/prices?provider=mistral`)).json()) as { prices: Array<{ provider: string }> };
+    expect(filtered.prices.length).toBeGreaterThan(10);
+    expect(new Set(filtered.prices.map((p) => p.provider))).toEqual(new Set(["mistral"]));
+  });
+});
+
+describe("POST /api/prices", () => {
+  it("adds an effective-dated manual row, reloads the book and returns 201 with the row", async () => {
+    const at = new Date("2026-11-20T00:00:00Z");
+    expect(priceCall(book, { provider: "openai", model: "gpt-9", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1000 }) }).priced).toBe(false);
+    const res = await post({
+      provider: "openai",
+      model: "gpt-9",
+      effectiveFrom: "2026-11-01T00:00:00Z",
+      inputUsdPerMTok: "1.25",
+      cachedInputUsdPerMTok: "0.125",
+      outputUsdPerMTok: 10,
+      tiers: [{ aboveInputTokens: 272000, inputUsdPerMTok: "2.5" }],
+    });
+    expect(res.status).toBe(201);
+    const row = (await res.json()) as Record<string, unknown>;
+    expect(row).toMatchObject({
+      id: expect.stringMatching(/^manual:/),
+      provider: "openai",
+      model: "gpt-9",
+      matchType: "exact",
+      serviceTier: null,
+      effectiveFrom: "2026-11-01T00:00:00.000Z",
+      inputUsdPerMTok: "1.25",
+      cachedInputUsdPerMTok: "0.125",
+      outputUsdPerMTok: "10",
+      tiers: [{ aboveInputTokens: 272000, inputUsdPerMTok: "2.5" }],
+      source: "manual",
+    });
+    const priced = priceCall(book, { provider: "openai", model: "gpt-9", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1000, outputTokens: 100 }) });
+    expect(priced).toMatchObject({ costUsd: "0.00225", priceId: row.id, priced: true });
+    // before its effective date the row does not apply
+    expect(priceCall(book, { provider: "openai", model: "gpt-9", startedAt: new Date("2026-10-01T00:00:00Z"), serviceTier: null, usage: usage({}) }).priced).toBe(false);
+    const listed = (await (await fetch(`${base}/prices?provider=openai`)).json()) as { prices: Array<{ id: string; inputUsdPerMTok: string }> };
+    expect(listed.prices.find((p) => p.id === row.id)?.inputUsdPerMTok).toBe("1.25");
+  });
+
+  it("rejects invalid rows with 400 naming the field", async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^provider: /],
+      [{ provider: "openai", model: "x", effectiveFrom: "yesterday", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^effectiveFrom: must be an ISO-8601 time/],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "-1", outputUsdPerMTok: "1" }, /^inputUsdPerMTok: must be non-negative/],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1e-3", outputUsdPerMTok: "1" }, /^inputUsdPerMTok: must be a decimal/],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1" }, /^outputUsdPerMTok: /],
+      [{ provider: "openai", model: "x", matchType: "glob", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^matchType: /],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", tiers: [{ inputUsdPerMTok: "2" }] }, /^tiers\.0\.aboveInputTokens: /],
+      [{ provider: "openai", model: "[", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^model: is not a valid regular expression/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { error: { type: string; message: string } };
+      expect(json.error.type).toBe("invalid_request");
+      expect(json.error.message).toMatch(message);
+    }
+    const bad = await fetch(`${base}/prices`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { type: string } }).error.type).toBe("invalid_request");
+  });
+});
