@@ -1,0 +1,35 @@
+// @vitest-environment jsdom
+import { screen } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeCall } from "../support/fixtures.ts";
+import { defaultApi, renderApp, teardown } from "../support/render-app.tsx";
+
+afterEach(teardown);
+
+describe("Call detail page", () => {
+  it("shows every field, tokens by kind, the exact cost and the price row used", async () => {
+    const call = { ...makeCall({ id: "ok-1" }), price: { id: "price-4.1", provider: "openai", model: "gpt-4.1", matchType: "exact", serviceTier: null, effectiveFrom: "2025-04-14T00:00:00.000Z", inputUsdPerMTok: "2.0000000000", cachedInputUsdPerMTok: "0.5", cacheWriteUsdPerMTok: null, cacheWrite1hUsdPerMTok: null, outputUsdPerMTok: "8", tiers: null, source: "genai-prices" } };
+    const { calls } = renderApp("#/calls/ok-1?range=7d", (url, m, b) => (url.pathname === "/api/calls/ok-1" ? { body: call } : defaultApi(url, m, b)));
+    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.0048");
+    expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.0048");
+    expect(screen.getByTestId("tokens-input").textContent).toBe("1,200");
+    expect(screen.getByTestId("tokens-cached").textContent).toBe("200");
+    expect(screen.getByTestId("tokens-output").textContent).toBe("300");
+    expect(screen.queryByTestId("call-error")).toBeNull();
+    const price = screen.getByTestId("price-row").textContent ?? "";
+    expect(price).toContain("$2.00");
+    expect(price).toContain("$0.50");
+    expect(price).toContain("price-4.1");
+    for (const f of ["id", "startedAt", "responseModel", "properties", "upstreamRequestId", "usageSource", "overheadMs", "requestBytes", "errorBody"]) {
+      expect(screen.getByTestId(`field-${f}`)).toBeTruthy();
+    }
+    expect(screen.getByTestId("field-properties").textContent).toBe('properties{"team":"growth"}');
+    expect(screen.getByTestId("back-to-calls").getAttribute("href")).toBe("#/calls?range=7d");
+    expect(calls.map((c) => c.url.pathname)).toEqual(["/api/calls/ok-1"]);
+  });
+
+  it("says when the call does not exist", async () => {
+    renderApp("#/calls/nope", () => ({ status: 404, body: { error: { type: "not_found", message: "no call nope" } } }));
+    expect((await screen.findByTestId("error")).textContent).toBe("The API answered 404 (not_found): no call nope");
+  });
+});

@@ -1,0 +1,62 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderApp, teardown } from "../support/render-app.tsx";
+
+afterEach(teardown);
+
+describe("Failures page", () => {
+  it("shows totals, outcome breakdown, charts and top errors", async () => {
+    const { calls } = renderApp("#/failures?groupBy=app");
+    expect((await screen.findByTestId("failures-count")).textContent).toBe("7");
+    expect(screen.getByTestId("failures-calls").textContent).toBe("100");
+    expect(screen.getByTestId("failures-rate").textContent).toBe("7.0%");
+    expect(calls[0]?.url.searchParams.get("groupBy")).toBe("app");
+
+    const outcomes = screen.getAllByTestId("outcome-row").map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]);
+    expect(outcomes).toEqual([["ok", "93"], ["rate_limited", "4"], ["upstream_error", "3"]]);
+
+    expect(screen.getByTestId("failures-chart").getAttribute("data-categories")).toBe("rate_limited|upstream_error");
+    expect(screen.getByTestId("error-rate-chart").getAttribute("data-categories")).toBe("openai|anthropic");
+
+    const rows = screen.getAllByTestId("top-error-row");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.textContent).toContain("rate_limit_exceeded");
+    expect(rows[0]?.textContent).toContain("Rate limit reached for gpt-4.1");
+    expect(screen.getAllByTestId("top-error-count").map((e) => e.textContent)).toEqual(["4", "1"]);
+    expect(screen.getAllByTestId("top-error-last-call")[0]?.getAttribute("href")).toBe("#/calls/call-rl-1?groupBy=app");
+  });
+
+  it("goes from the Failures tab to the failing call's error body in two clicks", async () => {
+    renderApp("#/spend");
+    await screen.findByTestId("spend-total");
+    fireEvent.click(screen.getByTestId("nav-failures"));
+    const link = (await screen.findAllByTestId("top-error-last-call"))[0]!;
+    fireEvent.click(link);
+    const body = await screen.findByTestId("error-body");
+    expect(JSON.parse(body.textContent ?? "")).toEqual({
+      error: { message: "Rate limit reached for gpt-4.1", type: "rate_limit_exceeded", code: "rate_limit_exceeded" },
+    });
+    expect(window.location.hash).toBe("#/calls/call-rl-1");
+  });
+
+  it("shows no-failure states", async () => {
+    renderApp("#/failures", (url) => url.pathname === "/api/failures" ? {
+      body: { from: "", to: "", interval: "hour", groupBy: "provider", totals: { calls: 0, failures: 0, errorRate: 0, byOutcome: {} }, groups: [], series: [], topErrors: [] },
+    } : undefined);
+    expect((await screen.findByTestId("failures-rate")).textContent).toBe("—");
+    expect(screen.getByTestId("empty").textContent).toBe("No calls in this range.");
+    expect(screen.getByTestId("no-failures")).toBeTruthy();
+    expect(screen.getByTestId("no-errors")).toBeTruthy();
+  });
+
+  it("links an outcome to the call log filtered by it", async () => {
+    renderApp("#/failures?range=7d");
+    await screen.findByTestId("failures-count");
+    const link = screen.getAllByTestId("outcome-row")[1]?.querySelector("a");
+    expect(link?.getAttribute("href")).toBe("#/calls?range=7d&outcome=rate_limited");
+    fireEvent.click(link!);
+    await waitFor(() => expect(screen.getByTestId("page-calls")).toBeTruthy());
+    expect((screen.getByTestId("filter-outcome") as HTMLSelectElement).value).toBe("rate_limited");
+  });
+});
