@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { insertCalls } from "./metering/call-writer.ts";
 import { priceCall } from "./metering/cost.ts";
+import { estimateCallUsage } from "./metering/estimate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { Recorder } from "./metering/recorder.ts";
@@ -79,6 +80,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     record: (call) => recorder.enqueue(call),
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
+      estimateUsage: estimateCallUsage,
       onFailure(stage, err, call) {
         metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");

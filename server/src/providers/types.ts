@@ -19,6 +19,12 @@ export interface ResponseFacts {
   serviceTier?: string;
   errorType?: string;
   errorMessage?: string;
+  /** the provider's request id when it travels in the body rather than a header (Gemini's responseId) */
+  requestId?: string;
+  /** the generated text of a JSON response that carried no usage, for estimating output tokens */
+  outputText?: string;
+  /** the provider's own charge for the call in USD, when it reports one (OpenRouter's usage.cost) */
+  reportedCostUsd?: string;
 }
 
 /** Per-event verdicts of a stream meter, as bit flags. */

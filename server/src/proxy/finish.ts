@@ -24,9 +24,23 @@ function outcomeOf(call: CallState): Outcome {
   if (call.status >= 400 || call.status < 100) return "upstream_error";
   // An error event inside a 200 stream (Anthropic's `event: error`, Responses' `response.failed`).
   if (call.facts.errorType || call.facts.errorMessage) {
-    return /rate.?limit|overloaded|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
+    // Overload (Anthropic's overloaded_error, its 529) is the provider failing, not the caller's limit.
+    return /rate.?limit|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
   }
   return "ok";
+}
+
+/**
+ * Whether a call without reported usage is estimated: it reached the provider and was not answered with an
+ * error status — a completed call whose provider sent no usage, a client that left, a stream cut mid-way.
+ * An upstream 4xx/5xx is not billed, and a call that never got a byte back for a network fault or timeout
+ * is not either.
+ */
+function shouldEstimate(call: CallState, outcome: Outcome): boolean {
+  if (!call.info.metered || call.dispatchedAt === 0) return false;
+  if (call.firstByteAt > 0 && call.status >= 400) return false;
+  if (outcome === "ok" || outcome === "client_cancelled") return true;
+  return (outcome === "network_error" || outcome === "timeout") && call.firstByteAt > 0;
 }
 
 /** Builds the record of a finished call: outcome, usage (reported, else estimated), cost, timings. */
@@ -38,7 +52,7 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
   if (facts.usage) {
     usage = facts.usage;
     usageSource = "reported";
-  } else if (call.info.metered && metering.estimateUsage && (outcome === "ok" || call.dispatchedAt > 0) && call.status < 400) {
+  } else if (metering.estimateUsage && shouldEstimate(call, outcome)) {
     try {
       const estimated = metering.estimateUsage(call);
       if (estimated) {
@@ -65,6 +79,8 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     } catch (err) {
       metering.onFailure("price", err, call);
     }
+    // The provider's own charge (OpenRouter's usage.cost) prices a call the table does not know.
+    if (!price.priced && facts.reportedCostUsd && usageSource === "reported") price = { costUsd: facts.reportedCostUsd, priceId: null, priced: true };
   }
   const latencyMs = endedAt - call.arrivedAt;
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
@@ -88,7 +104,7 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     errorType: call.errorType ?? facts.errorType ?? (outcome === "ok" ? null : `http_${call.status}`),
     errorMessage: call.errorMessage ?? facts.errorMessage ?? null,
     errorBody: call.errorBodyText,
-    upstreamRequestId: call.upstreamRequestId,
+    upstreamRequestId: call.upstreamRequestId ?? facts.requestId ?? null,
     serviceTier: facts.serviceTier ?? null,
     ...usage,
     usageSource,

@@ -1,0 +1,97 @@
+import { createRequire } from "node:module";
+import type { Tiktoken, TiktokenEncoding } from "tiktoken";
+
+/**
+ * Local token counting for calls whose provider reported no usage (a stream cut off, a client that left, a
+ * provider that sends none). Counts are estimates: exact for OpenAI's models when the text is what the model
+ * saw, an approximation (o200k_base) for every other provider's models.
+ */
+
+/** Model-name prefixes and their encodings, most specific first. Our own table: new names never throw. */
+const ENCODING_PREFIXES: ReadonlyArray<readonly [string, TiktokenEncoding]> = [
+  ["gpt-4o", "o200k_base"],
+  ["chatgpt-4o", "o200k_base"],
+  ["gpt-4.1", "o200k_base"],
+  ["gpt-4.5", "o200k_base"],
+  ["gpt-5", "o200k_base"],
+  ["gpt-oss", "o200k_base"],
+  ["o1", "o200k_base"],
+  ["o3", "o200k_base"],
+  ["o4", "o200k_base"],
+  ["gpt-4", "cl100k_base"],
+  ["gpt-3.5", "cl100k_base"],
+  ["gpt-35", "cl100k_base"], // Azure spells it without the dot
+  ["text-embedding-", "cl100k_base"],
+];
+
+/** The encoding for a model; anything unknown (other providers' models) is approximated with o200k_base. */
+export function encodingForModel(model: string | null | undefined): TiktokenEncoding {
+  if (!model) return "o200k_base";
+  const lower = model.trim().toLowerCase();
+  const name = lower.slice(lower.lastIndexOf("/") + 1); // "openai/gpt-4o" (OpenRouter), "models/…"
+  for (const [prefix, encoding] of ENCODING_PREFIXES) if (name.startsWith(prefix)) return encoding;
+  return "o200k_base";
+}
+
+/** Longest run without whitespace encoded in one piece: BPE merging slows down quadratically on long runs. */
+export const MAX_RUN_CHARS = 256;
+/** Text beyond this is not encoded: its count is extrapolated from the encoded part (bounded CPU per call). */
+export const MAX_ENCODED_CHARS = 500_000;
+
+const LONG_RUN = new RegExp(`\\S{${MAX_RUN_CHARS + 1},}`, "g");
+
+const require = createRequire(import.meta.url);
+let tiktoken: typeof import("tiktoken") | undefined;
+const encoders = new Map<TiktokenEncoding, Tiktoken>();
+
+/** The encoder, created on first use: the WASM module loads once, each encoding's ranks once. */
+function encoder(encoding: TiktokenEncoding): Tiktoken {
+  let enc = encoders.get(encoding);
+  if (!enc) {
+    tiktoken ??= require("tiktoken") as typeof import("tiktoken");
+    enc = tiktoken.get_encoding(encoding);
+    encoders.set(encoding, enc);
+  }
+  return enc;
+}
+
+function encodeLength(enc: Tiktoken, text: string): number {
+  // encode_ordinary: text that happens to contain "<|endoftext|>" is counted as text, never rejected.
+  return text.length === 0 ? 0 : enc.encode_ordinary(text).length;
+}
+
+/**
+ * Counts the tokens of `text` with `encoding`. Runs without whitespace longer than MAX_RUN_CHARS are
+ * encoded in MAX_RUN_CHARS pieces (a 100k-character run would otherwise stall the event loop for seconds);
+ * text beyond MAX_ENCODED_CHARS is extrapolated from the part that was encoded.
+ */
+export function countTokens(text: string, encoding: TiktokenEncoding = "o200k_base"): number {
+  if (text.length === 0) return 0;
+  const enc = encoder(encoding);
+  const head = text.length > MAX_ENCODED_CHARS ? text.slice(0, MAX_ENCODED_CHARS) : text;
+  let count = 0;
+  let from = 0;
+  LONG_RUN.lastIndex = 0;
+  for (let m = LONG_RUN.exec(head); m !== null; m = LONG_RUN.exec(head)) {
+    count += encodeLength(enc, head.slice(from, m.index));
+    const run = m[0];
+    for (let i = 0; i < run.length; i += MAX_RUN_CHARS) count += encodeLength(enc, run.slice(i, i + MAX_RUN_CHARS));
+    from = m.index + run.length;
+  }
+  count += encodeLength(enc, head.slice(from));
+  if (head.length < text.length) count = Math.ceil((count * text.length) / head.length);
+  return count;
+}
+
+/** OpenAI's chat overhead: every message costs 3 tokens beyond its text, and the reply is primed with 3. */
+export const TOKENS_PER_MESSAGE = 3;
+export const REPLY_PRIMING_TOKENS = 3;
+
+/**
+ * Input tokens of a request: its text (roles and contents, as the adapter extracted it) plus the per-message
+ * overhead when it is a conversation. Requests without messages (embeddings) have no overhead.
+ */
+export function estimateInputTokens(text: string, messages: number, model: string | null): number {
+  const overhead = messages > 0 ? messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS : 0;
+  return countTokens(text, encodingForModel(model)) + overhead;
+}
