@@ -10,10 +10,16 @@ export interface Priceable extends Rates {
   tiers: PriceTier[] | null;
 }
 
-/** The rates that apply to a call with `inputTokens` total input: the highest tier it exceeds, else the base. */
-export function ratesFor(price: Priceable, inputTokens: number): Rates {
+/** The tier a call with `inputTokens` total input falls in: the highest threshold it exceeds. */
+function tierFor(price: Priceable, inputTokens: number): PriceTier | undefined {
   let tier: PriceTier | undefined;
   for (const t of price.tiers ?? []) if (inputTokens > t.aboveInputTokens && (!tier || t.aboveInputTokens > tier.aboveInputTokens)) tier = t;
+  return tier;
+}
+
+/** The rates that apply to a call with `inputTokens` total input: its tier's, else the base row's. */
+export function ratesFor(price: Priceable, inputTokens: number): Rates {
+  const tier = tierFor(price, inputTokens);
   if (!tier) return price;
   return {
     inputUsdPerMTok: tier.inputUsdPerMTok ?? price.inputUsdPerMTok,
@@ -22,6 +28,47 @@ export function ratesFor(price: Priceable, inputTokens: number): Rates {
     cacheWrite1hUsdPerMTok: tier.cacheWrite1hUsdPerMTok ?? price.cacheWrite1hUsdPerMTok,
     outputUsdPerMTok: tier.outputUsdPerMTok ?? price.outputUsdPerMTok,
   };
+}
+
+/** Rates parsed to decimals, with the fallbacks for missing cache prices already applied. */
+interface ParsedRates {
+  input: Decimal;
+  cachedInput: Decimal;
+  cacheWrite: Decimal;
+  cacheWrite1h: Decimal;
+  output: Decimal;
+}
+
+function parseRates(rates: Rates): ParsedRates {
+  const input = parseDecimal(rates.inputUsdPerMTok);
+  const cacheWrite = rates.cacheWriteUsdPerMTok == null ? input : parseDecimal(rates.cacheWriteUsdPerMTok);
+  return {
+    input,
+    cachedInput: rates.cachedInputUsdPerMTok == null ? input : parseDecimal(rates.cachedInputUsdPerMTok),
+    cacheWrite,
+    cacheWrite1h: rates.cacheWrite1hUsdPerMTok == null ? cacheWrite : parseDecimal(rates.cacheWrite1hUsdPerMTok),
+    output: parseDecimal(rates.outputUsdPerMTok),
+  };
+}
+
+// Price rows live as long as their book; parsing their strings once per row and tier keeps the hot path
+// to a few BigInt multiplications.
+const parsedCache = new WeakMap<Priceable, Map<number, ParsedRates>>();
+
+function parsedRatesFor(price: Priceable, inputTokens: number): ParsedRates {
+  const tier = tierFor(price, inputTokens);
+  const key = tier ? tier.aboveInputTokens : -1;
+  let byTier = parsedCache.get(price);
+  if (!byTier) {
+    byTier = new Map();
+    parsedCache.set(price, byTier);
+  }
+  let parsed = byTier.get(key);
+  if (!parsed) {
+    parsed = parseRates(ratesFor(price, inputTokens));
+    byTier.set(key, parsed);
+  }
+  return parsed;
 }
 
 function tokens(n: number): number {
@@ -39,24 +86,16 @@ function tokens(n: number): number {
  */
 export function costFor(price: Priceable, usage: Usage): { costUsd: string } {
   const input = tokens(usage.inputTokens);
-  const rates = ratesFor(price, input);
+  const rates = parsedRatesFor(price, input);
   const cached = Math.min(tokens(usage.cachedInputTokens), input);
   const writes = Math.min(tokens(usage.cacheWriteTokens), input - cached);
   const writes1h = Math.min(tokens(usage.cacheWrite1hTokens), writes);
-  const uncached = input - cached - writes;
-
-  const inputRate = parseDecimal(rates.inputUsdPerMTok);
-  const cachedRate = rates.cachedInputUsdPerMTok == null ? inputRate : parseDecimal(rates.cachedInputUsdPerMTok);
-  const writeRate = rates.cacheWriteUsdPerMTok == null ? inputRate : parseDecimal(rates.cacheWriteUsdPerMTok);
-  const write1hRate = rates.cacheWrite1hUsdPerMTok == null ? writeRate : parseDecimal(rates.cacheWrite1hUsdPerMTok);
-  const outputRate = parseDecimal(rates.outputUsdPerMTok);
-
   const parts: Array<[Decimal, number]> = [
-    [inputRate, uncached],
-    [cachedRate, cached],
-    [writeRate, writes - writes1h],
-    [write1hRate, writes1h],
-    [outputRate, tokens(usage.outputTokens)],
+    [rates.input, input - cached - writes],
+    [rates.cachedInput, cached],
+    [rates.cacheWrite, writes - writes1h],
+    [rates.cacheWrite1h, writes1h],
+    [rates.output, tokens(usage.outputTokens)],
   ];
   let perMillion = ZERO;
   for (const [rate, count] of parts) if (count > 0) perMillion = add(perMillion, multiplyByInteger(rate, count));

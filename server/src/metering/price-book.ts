@@ -11,6 +11,7 @@ export type { PriceBookOptions, PriceMatch, ServiceTierBasis } from "./price-ind
 export class PriceBook {
   private index: PriceIndex;
   private loadedAt = new Date();
+  private fingerprint: string | null = null;
 
   private constructor(
     rows: PriceRow[],
@@ -26,15 +27,26 @@ export class PriceBook {
   }
 
   static async load(pool: pg.Pool, options: PriceBookOptions = {}): Promise<PriceBook> {
-    return new PriceBook(await readPriceRows(pool), pool, options);
+    const fingerprint = await readFingerprint(pool);
+    const book = new PriceBook(await readPriceRows(pool), pool, options);
+    book.fingerprint = fingerprint;
+    return book;
   }
 
-  /** Re-reads the `prices` table (after POST /api/prices, or periodically to pick up other replicas' rows). */
-  async reload(): Promise<void> {
+  /**
+   * Re-reads the `prices` table (after POST /api/prices, and periodically to pick up other replicas' rows).
+   * A cheap fingerprint query skips the reload when nothing changed, so a periodic reload costs one
+   * round-trip, not a rebuild. Returns whether the table was re-read.
+   */
+  async reload(options: { force?: boolean } = {}): Promise<boolean> {
     if (!this.pool) throw new Error("this PriceBook was not loaded from a database");
+    const fingerprint = await readFingerprint(this.pool);
+    if (!options.force && fingerprint === this.fingerprint) return false;
     const rows = await readPriceRows(this.pool);
     this.index = new PriceIndex(rows, this.options);
+    this.fingerprint = fingerprint;
     this.loadedAt = new Date();
+    return true;
   }
 
   /**
@@ -57,6 +69,14 @@ export class PriceBook {
   get lastLoadedAt(): Date {
     return this.loadedAt;
   }
+}
+
+/** Changes whenever a row is added or a config row is updated (the upsert bumps created_at). */
+async function readFingerprint(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ f: string }>(
+    `SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') AS f FROM prices`,
+  );
+  return rows[0]?.f ?? "";
 }
 
 async function readPriceRows(pool: pg.Pool): Promise<PriceRow[]> {

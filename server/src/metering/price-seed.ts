@@ -71,7 +71,8 @@ const UPSERT_CONFIG = `ON CONFLICT (id) DO UPDATE SET
     input_usd_per_mtok = EXCLUDED.input_usd_per_mtok, cached_input_usd_per_mtok = EXCLUDED.cached_input_usd_per_mtok,
     cache_write_usd_per_mtok = EXCLUDED.cache_write_usd_per_mtok,
     cache_write_1h_usd_per_mtok = EXCLUDED.cache_write_1h_usd_per_mtok,
-    output_usd_per_mtok = EXCLUDED.output_usd_per_mtok, tiers = EXCLUDED.tiers, model = EXCLUDED.model
+    output_usd_per_mtok = EXCLUDED.output_usd_per_mtok, tiers = EXCLUDED.tiers, model = EXCLUDED.model,
+    created_at = now()
   WHERE (prices.input_usd_per_mtok, prices.cached_input_usd_per_mtok, prices.cache_write_usd_per_mtok,
          prices.cache_write_1h_usd_per_mtok, prices.output_usd_per_mtok, prices.tiers, prices.model)
     IS DISTINCT FROM (EXCLUDED.input_usd_per_mtok, EXCLUDED.cached_input_usd_per_mtok, EXCLUDED.cache_write_usd_per_mtok,

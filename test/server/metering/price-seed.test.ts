@@ -59,6 +59,7 @@ describe("seedPrices", () => {
     expect(() => parseCustomPrices([{ provider: "vllm", model: "llama", effectiveFrom: "2026-01-01T00:00:00Z" }])).toThrow(/inputUsdPerMTok/);
     expect(() => parseCustomPrices([{ provider: "vllm", model: "(", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }])).toThrow(/regular expression/);
     expect(() => parseCustomPrices([{ provider: "vllm", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "0.12345678901", outputUsdPerMTok: "1" }])).toThrow(/decimals/);
+    await expect(seedPrices(db.pool, [{ provider: "vllm" }])).rejects.toThrow(/prices\.0\.model/);
     const custom = parseCustomPrices([
       { provider: "vllm", model: "llama-3.3-70b", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.2", outputUsdPerMTok: 0.6 },
     ]);
@@ -68,8 +69,10 @@ describe("seedPrices", () => {
     const edited = parseCustomPrices([
       { provider: "vllm", model: "llama-3.3-70b", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.25", outputUsdPerMTok: "0.6" },
     ]);
-    expect((await seedPrices(db.pool, edited)).configChanged).toBe(1);
     const book = await PriceBook.load(db.pool);
+    expect(await book.reload()).toBe(false); // nothing changed: no rebuild
+    expect((await seedPrices(db.pool, edited)).configChanged).toBe(1);
+    expect(await book.reload()).toBe(true);
     const p = book.priceFor("vllm", "llama-3.3-70b", at, null)?.price;
     expect(p).toMatchObject({ id: configPriceRow(edited[0]!).id, inputUsdPerMTok: "0.25", outputUsdPerMTok: "0.6", source: "config" });
   });
