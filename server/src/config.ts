@@ -20,6 +20,8 @@ export interface ProviderConfig {
   priceProvider: string;
   /** the provider key Tollgate holds for virtual-key calls */
   apiKey: string | undefined;
+  /** the variable the held key comes from, named when it is missing */
+  apiKeyEnv?: string;
 }
 
 const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -49,6 +51,11 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   MISTRAL_API_KEY: z.string().min(1).optional(),
+  TOLLGATE_KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
+  TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: int(1).default(10),
+  TOLLGATE_SESSION_HOURS: int(1).default(12),
+  TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
+  TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
 });
 
 const upstreamUrl = z.url({ protocol: /^https?$/ });
@@ -89,6 +96,19 @@ export interface Config {
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
   budgets: Record<string, unknown>[];
+  access: AccessConfig;
+}
+
+/** Admin sessions, virtual keys and budgets. */
+export interface AccessConfig {
+  /** TOLLGATE_KEY_PEPPER: the HMAC key for virtual-key hashes; unset → one generated and kept in `settings` */
+  keyPepper: string | undefined;
+  loginAttemptsPerMinute: number;
+  sessionHours: number;
+  /** how often each replica reloads keys and budgets (revocations and budgets made elsewhere) */
+  refreshMs: number;
+  /** output tokens a budget reserves for a request that names no max_tokens */
+  budgetDefaultMaxOutputTokens: number;
 }
 
 export class ConfigError extends Error {}
@@ -143,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       format: p.format,
       priceProvider: name,
       apiKey: heldKeys[name],
+      apiKeyEnv: `${name.toUpperCase()}_API_KEY`,
     });
   }
   for (const p of file.providers) {
@@ -152,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       format: p.format,
       priceProvider: p.priceProvider ?? p.name,
       apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] : undefined,
+      apiKeyEnv: p.apiKeyEnv,
     });
   }
 
@@ -184,5 +206,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
     extraPrices: file.prices,
     budgets: file.budgets,
+    access: {
+      keyPepper: e.TOLLGATE_KEY_PEPPER,
+      loginAttemptsPerMinute: e.TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE,
+      sessionHours: e.TOLLGATE_SESSION_HOURS,
+      refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
+      budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
+    },
   };
 }
