@@ -3,7 +3,7 @@ import type { NewPrice } from "../api.ts";
 import { isDecimalString, parseDecimal } from "./money.ts";
 import { fromUtcInput } from "./time-range.ts";
 
-export const MATCH_TYPES = ["exact", "prefix", "regex"] as const;
+export const MATCH_TYPES = ["exact", "prefix", "suffix", "contains", "regex"] as const;
 
 export interface PriceDraft {
   provider: string;
@@ -41,7 +41,7 @@ export function validatePriceDraft(d: PriceDraft): { price: NewPrice } | { error
   const errors: PriceDraftErrors = {};
   if (!d.provider.trim()) errors.provider = "required";
   if (!d.model.trim()) errors.model = "required";
-  if (!(MATCH_TYPES as readonly string[]).includes(d.matchType)) errors.matchType = "exact, prefix or regex";
+  if (!(MATCH_TYPES as readonly string[]).includes(d.matchType)) errors.matchType = `one of ${MATCH_TYPES.join(", ")}`;
   const effectiveFrom = fromUtcInput(d.effectiveFrom);
   if (!effectiveFrom) errors.effectiveFrom = "a date and time (UTC)";
   const fields = ["inputUsdPerMTok", "cachedInputUsdPerMTok", "cacheWriteUsdPerMTok", "cacheWrite1hUsdPerMTok", "outputUsdPerMTok"] as const;

@@ -10,11 +10,18 @@ import { formatCount, formatDateTime } from "../lib/format.ts";
 import { formatUsdExact } from "../lib/money.ts";
 import type { PageProps } from "./types.ts";
 
+/** The price table can hold thousands of seeded rows; show this many and let the filter narrow them. */
+export const MAX_PRICE_ROWS = 200;
+
 export function PricesPage(_props: PageProps): ReactElement {
   const state = useApi<PricesResponse>("/api/prices");
   const [prefill, setPrefill] = useState<{ provider: string; model: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [query, setQuery] = useState("");
+  const matching = (d: PricesResponse) => {
+    const q = query.trim().toLowerCase();
+    return q ? d.prices.filter((p) => `${p.provider} ${p.model}`.toLowerCase().includes(q)) : d.prices;
+  };
 
   return (
     <div className="page" data-testid="page-prices">
@@ -55,7 +62,7 @@ export function PricesPage(_props: PageProps): ReactElement {
                     <th className="num">Input</th><th className="num">Cached</th><th className="num">Cache write</th><th className="num">Output</th><th>Source</th></tr>
                 </thead>
                 <tbody>
-                  {d.prices.filter((p) => `${p.provider} ${p.model}`.toLowerCase().includes(query.trim().toLowerCase())).map((p) => (
+                  {matching(d).slice(0, MAX_PRICE_ROWS).map((p) => (
                     <tr key={p.id} data-testid="price-table-row">
                       <td>{p.provider}</td><td className="mono">{p.model}</td><td>{p.matchType}</td><td>{p.serviceTier ?? "any"}</td>
                       <td className="nowrap">{formatDateTime(p.effectiveFrom)}</td>
@@ -68,7 +75,10 @@ export function PricesPage(_props: PageProps): ReactElement {
                   ))}
                 </tbody>
               </table>
-              <p className="muted">Dollars per million tokens.</p>
+              <p className="muted" data-testid="prices-shown">
+                Dollars per million tokens.{" "}
+                {matching(d).length > MAX_PRICE_ROWS ? `Showing ${MAX_PRICE_ROWS} of ${formatCount(matching(d).length)} matching rows; filter to narrow.` : null}
+              </p>
             </Panel>
           </>
         )}

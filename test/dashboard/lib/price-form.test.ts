@@ -22,7 +22,7 @@ describe("validatePriceDraft", () => {
         outputUsdPerMTok: "required",
         cacheWriteUsdPerMTok: "cannot be negative",
         effectiveFrom: "a date and time (UTC)",
-        matchType: "exact, prefix or regex",
+        matchType: "one of exact, prefix, suffix, contains, regex",
       },
     });
   });

@@ -43,3 +43,15 @@ describe("Prices page", () => {
     expect(screen.getAllByTestId("price-table-row").map((r) => r.children[1]?.textContent)).toEqual(["gpt-4o-mini"]);
   });
 });
+
+describe("Prices page with a large table", () => {
+  it("shows the first rows and says how many match", async () => {
+    const many = Array.from({ length: 450 }, (_, i) => ({ ...prices.prices[0]!, id: `p${i}`, model: `model-${i}` }));
+    renderApp("#/prices", (url) => (url.pathname === "/api/prices" ? { body: { unpriced: [], prices: many } } : undefined));
+    await screen.findByTestId("prices");
+    expect(screen.getAllByTestId("price-table-row")).toHaveLength(200);
+    expect(screen.getByTestId("prices-shown").textContent).toBe("Dollars per million tokens. Showing 200 of 450 matching rows; filter to narrow.");
+    fireEvent.change(screen.getByTestId("prices-search"), { target: { value: "model-44" } });
+    expect(screen.getAllByTestId("price-table-row").map((r) => r.children[1]?.textContent)).toEqual(["model-44", "model-440", "model-441", "model-442", "model-443", "model-444", "model-445", "model-446", "model-447", "model-448", "model-449"]);
+  });
+});
