@@ -10,6 +10,7 @@ import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
 import { spendRouter } from "./api/spend.ts";
+import { redactRecord } from "./access/redact.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   /** middleware in front of /api and the dashboard (admin auth) */
   adminGuards?: RequestHandler[];
   beforeForward?: BeforeForward[];
+  /** runs for every finished call after it is queued (budget settlement); must not throw */
+  afterCall?: Array<(record: CallRecord) => void>;
   dashboardDir?: string;
 }
 
@@ -52,8 +55,10 @@ export function buildApp(deps: AppDeps): App {
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
+      redactRecord(record);
       deps.record(record);
       metrics.observeCall(record);
+      for (const after of deps.afterCall ?? []) after(record);
     },
     onError(err, callId) {
       logger.error({ callId, err: err instanceof Error ? err.message : String(err) }, "proxy failure");

@@ -23,6 +23,8 @@ export class CallState {
   /** the start of an error body, kept for engineers to read */
   errorBodyText: string | null = null;
   upstreamRequestId: string | null = null;
+  /** the query string going upstream, without "?"; beforeForward hooks may rewrite it */
+  query = "";
   keyId: string | null = null;
   bodyReadAt = 0;
   dispatchedAt = 0;

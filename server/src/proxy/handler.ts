@@ -161,8 +161,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       forward(call, upstream, req, res, method, path, query, headers, outBody);
       return;
     }
+    call.query = query;
     runHooks(call, headers)
-      .then(() => forward(call, upstream, req, res, method, path, query, headers, outBody))
+      // A hook may rewrite the query (a virtual key sent as ?key=… is removed there).
+      .then(() => forward(call, upstream, req, res, method, path, call.query, headers, outBody))
       .catch((err: unknown) => {
         if (!(err instanceof TollgateError)) deps.onError(err, call.id);
         answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
