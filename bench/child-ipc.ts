@@ -1,0 +1,81 @@
+/**
+ * The parent side and the child side of a bench child process. Each system under test (fake upstream,
+ * bare proxy, Tollgate) runs in a process of its own so its CPU time can be read alone, and the load
+ * generator's own work does not count against it.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+
+export interface ChildStats {
+  /** user + system CPU time since the process started, microseconds */
+  cpuMicros: number;
+  rssBytes: number;
+}
+
+type FromChild = { type: "ready"; url: string } | { type: "stats"; stats: ChildStats } | { type: "error"; message: string };
+type ToChild = { type: "stats" } | { type: "exit" };
+
+export interface BenchChild {
+  url: string;
+  pid: number;
+  stats(): Promise<ChildStats>;
+  /** asks the child to exit cleanly (so `--cpu-prof` writes its profile), killing it after a grace period */
+  stop(): Promise<void>;
+}
+
+/** Starts `entry` (a bench/child-*.ts file) under tsx and waits for it to report its URL. */
+export function startChild(entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<BenchChild> {
+  const child: ChildProcess = fork(new URL(entry, import.meta.url).pathname, [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--import", "tsx", ...execArgv],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    const pending: ((s: ChildStats) => void)[] = [];
+    child.on("message", (message: FromChild) => {
+      if (message.type === "ready") resolve(api(message.url));
+      else if (message.type === "error") reject(new Error(`${entry}: ${message.message}`));
+      else pending.shift()?.(message.stats);
+    });
+    child.once("exit", (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)));
+    const api = (url: string): BenchChild => ({
+      url,
+      pid: child.pid ?? 0,
+      stats: () =>
+        new Promise<ChildStats>((res) => {
+          pending.push(res);
+          child.send({ type: "stats" } satisfies ToChild);
+        }),
+      stop: () =>
+        new Promise<void>((res) => {
+          if (child.exitCode !== null) return res();
+          const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
+          child.once("exit", () => {
+            clearTimeout(kill);
+            res();
+          });
+          child.send({ type: "exit" } satisfies ToChild);
+        }),
+    });
+  });
+}
+
+/** The child side: answers stats requests and exits on request, after `cleanup`. */
+export function serveChild(url: string, cleanup: () => Promise<void> = async () => {}): void {
+  process.on("message", (message: ToChild) => {
+    if (message.type === "stats") {
+      const cpu = process.cpuUsage();
+      const stats: ChildStats = { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+      process.send?.({ type: "stats", stats } satisfies FromChild);
+    } else if (message.type === "exit") {
+      cleanup().finally(() => process.exit(0));
+    }
+  });
+  // The parent dying (Ctrl-C) must not leave servers behind.
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ type: "ready", url } satisfies FromChild);
+}
+
+export function failChild(err: unknown): never {
+  process.send?.({ type: "error", message: err instanceof Error ? err.message : String(err) } satisfies FromChild);
+  process.exit(1);
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run bench [-- mode] [options]` — Tollgate's performance instrument. Modes:
+ *   proxy   (default) direct / bare pass-through / Tollgate, JSON and SSE, c=1 and c=32, ratios
+ *   ingest  the recorder and insertCalls driven directly: rows/s into Postgres by batch size
+ *   reports reporting-API latency (p50/p95) over a seeded database
+ *   soak    Tollgate's RSS and throughput over N minutes at c=32, with the RSS trend
+ * Prints one table per mode; it never passes or fails (the targets are printed next to the figures).
+ */
+import { parseArgs } from "node:util";
+import { runIngestBench } from "./ingest-mode.ts";
+import { runProxyBench } from "./proxy-mode.ts";
+import { runReportsBench } from "./reports-mode.ts";
+import { runSoakBench } from "./soak-mode.ts";
+
+const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
+  proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
+           --probe N (sequential latency probes, default 1000)  --only json|sse  --profile DIR (CPU profile of Tollgate)
+           --workers N (sets TOLLGATE_WORKERS for the Tollgate process)
+  ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
+  reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
+           --database-url URL (an already seeded database, e.g. from npm run seed; kept)
+  soak:    --minutes N (default 5)  --sample-seconds N (default 15)
+DATABASE_URL: the Postgres server to create the bench database on (unset: an embedded Postgres).`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seconds: { type: "string" },
+    "c1-seconds": { type: "string" },
+    warmup: { type: "string" },
+    probe: { type: "string" },
+    only: { type: "string" },
+    profile: { type: "string" },
+    workers: { type: "string" },
+    rows: { type: "string" },
+    "batch-sizes": { type: "string" },
+    calls: { type: "string" },
+    runs: { type: "string" },
+    "database-url": { type: "string" },
+    minutes: { type: "string" },
+    "sample-seconds": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+function num(name: keyof typeof values, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    process.stderr.write(`bench: --${name} must be a positive number (got "${String(raw)}")\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const mode = positionals[0] ?? "proxy";
+if (values.help) {
+  process.stdout.write(USAGE + "\n");
+  process.exit(0);
+}
+
+const started = Date.now();
+switch (mode) {
+  case "proxy": {
+    const only = values.only;
+    if (only !== undefined && only !== "json" && only !== "sse") {
+      process.stderr.write(`bench: --only must be json or sse\n`);
+      process.exit(2);
+    }
+    await runProxyBench({
+      seconds: num("seconds", 10),
+      c1Seconds: num("c1-seconds", 5),
+      warmupSeconds: num("warmup", 2),
+      probeCount: num("probe", 1000),
+      workloads: only ? [only] : ["json", "sse"],
+      profileDir: values.profile,
+      tollgateEnv: values.workers ? { TOLLGATE_WORKERS: String(num("workers", 1)) } : {},
+    });
+    break;
+  }
+  case "ingest":
+    await runIngestBench({
+      rows: num("rows", 100_000),
+      batchSizes: (values["batch-sizes"] ?? "500,1000,2000,5000").split(",").map((s) => Number(s)).filter((n) => n > 0),
+    });
+    break;
+  case "reports":
+    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"] });
+    break;
+  case "soak":
+    await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15) });
+    break;
+  default:
+    process.stderr.write(`bench: unknown mode "${mode}"\n${USAGE}\n`);
+    process.exit(2);
+}
+process.stdout.write(`\n(${mode} bench took ${((Date.now() - started) / 1000).toFixed(0)} s; machine: ${(await import("node:os")).cpus().length} CPUs, Node ${process.version})\n`);
