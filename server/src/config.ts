@@ -47,6 +47,7 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  TOLLGATE_TOKENIZER_PRELOAD: boolish.default(true),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
@@ -93,6 +94,8 @@ export interface Config {
   metrics: { maxApps: number; maxModels: number };
   recorder: { batchSize: number; flushMs: number; maxQueue: number };
   shutdownGraceMs: number;
+  /** load the tokenizer (≈2 s of CPU) before listening rather than at the first estimate */
+  tokenizerPreload: boolean;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
   budgets: Record<string, unknown>[];
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxQueue: e.TOLLGATE_RECORDER_MAX_QUEUE,
     },
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
+    tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     extraPrices: file.prices,
     budgets: file.budgets,
     access: {

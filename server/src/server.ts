@@ -6,12 +6,15 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
 import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { insertCalls } from "./metering/call-writer.ts";
 import { priceCall } from "./metering/cost.ts";
 import { estimateCallUsage } from "./metering/estimate.ts";
+import { preloadTokenizer } from "./metering/tokenizer.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
-import { Recorder } from "./metering/recorder.ts";
+import { createDurableRecorder } from "./metering/durable-recorder.ts";
+import type { Recorder } from "./metering/recorder.ts";
+import type { Spool } from "./metering/spool.ts";
+import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 
@@ -22,6 +25,9 @@ export interface Tollgate {
   app: App;
   db: Database;
   recorder: Recorder;
+  /** where records wait while Postgres is unreachable, and what brings them back */
+  spool: Spool;
+  replayer: SpoolReplayer;
   metrics: Metrics;
   priceBook: PriceBook;
   logger: Logger;
@@ -56,21 +62,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
   reloadPrices.unref();
 
   const metrics = createMetrics(config.metrics);
-  const recorder = new Recorder({
-    ...config.recorder,
-    write: async (records) => {
-      await insertCalls(db.pool, records);
-    },
-    health: {
-      setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
-      observeBatch: (seconds, rows) => {
-        metrics.recorder.observeBatch(seconds, "ok");
-        metrics.recorder.addWritten(rows, "database");
-      },
-      incDropped: (n) => metrics.recorder.addDropped(n),
-    },
-    onError: (err) => logger.warn({ err: (err as Error).message }, "recorder batch write failed"),
-  });
+  const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
 
   const app = buildApp({
     config,
@@ -89,6 +81,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook })],
   });
 
+  if (config.tokenizerPreload) {
+    try {
+      logger.info({ ms: preloadTokenizer() }, "tokenizer loaded");
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "tokenizer failed to load; usage cannot be estimated");
+    }
+  }
+
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, app.handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -103,11 +103,20 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
   async function close(): Promise<void> {
     clearInterval(reloadPrices);
     server.close();
-    server.closeIdleConnections();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Calls in flight may finish within the grace period; keep-alive connections are closed as they go idle.
     const deadline = Date.now() + config.shutdownGraceMs;
-    while (app.proxy.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    for (;;) {
+      server.closeIdleConnections();
+      if (app.proxy.inFlight() === 0 || Date.now() >= deadline) break;
+      await sleep(25);
+    }
+    if (app.proxy.inFlight() > 0) logger.warn({ inFlight: app.proxy.inFlight() }, "shutdown grace period over; cutting calls in flight");
     server.closeAllConnections();
-    await recorder.close();
+    // Cut calls are recorded (client_cancelled) as their sockets close; give that a moment before the flush.
+    const cutDeadline = Date.now() + 2_000;
+    while (app.proxy.inFlight() > 0 && Date.now() < cutDeadline) await sleep(5);
+    await closeRecorder();
     app.proxy.close();
     await db.close();
     await embedded?.stop();
@@ -120,6 +129,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     app,
     db,
     recorder,
+    spool,
+    replayer,
     metrics,
     priceBook,
     logger,

@@ -22,6 +22,8 @@ export async function startTestTollgate(env: Record<string, string> = {}): Promi
     PORT: "0",
     TOLLGATE_LOG_LEVEL: "silent",
     TOLLGATE_RECORDER_FLUSH_MS: "10",
+    // Tests load the tokenizer lazily (at the first estimate) rather than paying ~2 s per server start.
+    TOLLGATE_TOKENIZER_PRELOAD: "false",
     TOLLGATE_DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-data-")),
     ...env,
   });

@@ -55,6 +55,17 @@ function encoder(encoding: TiktokenEncoding): Tiktoken {
   return enc;
 }
 
+/**
+ * Loads the WASM module and both encodings now. The first o200k_base load takes about 2 s of CPU; done at
+ * start-up (before listening) it never stalls the event loop in the middle of traffic. Returns the ms taken.
+ */
+export function preloadTokenizer(): number {
+  const started = performance.now();
+  encoder("o200k_base");
+  encoder("cl100k_base");
+  return Math.round(performance.now() - started);
+}
+
 function encodeLength(enc: Tiktoken, text: string): number {
   // encode_ordinary: text that happens to contain "<|endoftext|>" is counted as text, never rejected.
   return text.length === 0 ? 0 : enc.encode_ordinary(text).length;
