@@ -24,6 +24,11 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     tollgate.logger.info({ signal }, "shutting down");
+    // Shutdown is bounded: if flushing or stopping Postgres hangs, leave anyway (spooled records survive).
+    setTimeout(() => {
+      tollgate.logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 30_000).unref();
     tollgate.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -6,7 +6,9 @@ export type BatchWriter = (records: readonly CallRecord[]) => Promise<void>;
 export interface RecorderHealth {
   setQueueDepth(n: number): void;
   observeBatch(seconds: number, rows: number): void;
-  incDropped(n: number): void;
+  incDropped(n: number, reason?: string): void;
+  /** a batch went to the overflow spool instead of Postgres */
+  spilled?(n: number): void;
 }
 
 export interface RecorderOptions {
@@ -31,14 +33,22 @@ export class Recorder {
   private writing: Promise<void> | null = null;
   private closed = false;
   private retryDelayMs = 0;
+  /** overflow writes not yet durable; flush waits for them */
+  private readonly spills = new Set<Promise<void>>();
 
   constructor(private readonly options: RecorderOptions) {}
 
   enqueue(record: CallRecord): void {
+    if (this.closed && this.options.overflow) {
+      // A call that ended after close() began flushing (shutdown): straight to the spool, never lost.
+      void this.spill([record]);
+      return;
+    }
     this.queue.push(record);
     if (this.queue.length >= this.options.maxQueue && this.options.overflow) {
       // Back-pressure: spill to the spool rather than growing memory without limit.
-      this.spill(this.queue.splice(0, this.queue.length));
+      void this.spill(this.queue.splice(0, this.queue.length));
+      this.options.health?.setQueueDepth(0);
       return;
     }
     if (this.queue.length >= this.options.batchSize) this.kick();
@@ -51,9 +61,10 @@ export class Recorder {
 
   /** Writes everything queued so far (to Postgres, or to the overflow spool when that fails). */
   async flush(): Promise<void> {
-    while (this.writing || this.queue.length > 0) {
+    while (this.writing || this.queue.length > 0 || this.spills.size > 0) {
       if (this.writing) await this.writing;
-      else await this.writeNext(true);
+      else if (this.queue.length > 0) await this.writeNext(true);
+      else await Promise.all(this.spills);
     }
   }
 
@@ -108,12 +119,19 @@ export class Recorder {
     return run;
   }
 
-  private async spill(records: CallRecord[]): Promise<void> {
+  private spill(records: CallRecord[]): Promise<void> {
+    const done = this.spillNow(records).finally(() => this.spills.delete(done));
+    this.spills.add(done);
+    return done;
+  }
+
+  private async spillNow(records: CallRecord[]): Promise<void> {
     try {
       await this.options.overflow?.(records);
+      this.options.health?.spilled?.(records.length);
     } catch (err) {
       this.options.onError?.(err);
-      this.options.health?.incDropped(records.length);
+      this.options.health?.incDropped(records.length, (err as { dropReason?: string } | null)?.dropReason ?? "spool_error");
     }
   }
 }

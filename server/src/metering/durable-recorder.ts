@@ -1,0 +1,86 @@
+import type pg from "pg";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/index.ts";
+import { insertCalls } from "./call-writer.ts";
+import { Recorder } from "./recorder.ts";
+import { Spool } from "./spool.ts";
+import { SpoolReplayer } from "./spool-replayer.ts";
+
+/** How often the replayer retries while records wait in the spool. */
+const REPLAY_INTERVAL_MS = 1_000;
+
+export interface DurableRecorder {
+  recorder: Recorder;
+  spool: Spool;
+  replayer: SpoolReplayer;
+  /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool */
+  close(): Promise<void>;
+}
+
+/**
+ * The recorder with its safety net: batches Postgres cannot take (unreachable, or the queue over
+ * `maxQueue`) go to the spool, and the replayer brings them back once Postgres answers. Replays what an
+ * earlier run left in the spool at start-up.
+ */
+export async function createDurableRecorder(config: Config, pool: pg.Pool, metrics: Metrics, logger: Logger): Promise<DurableRecorder> {
+  const spool = await Spool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes });
+  if (spool.records() > 0) logger.info({ records: spool.records(), dir: spool.dir }, "spooled records from an earlier run will be replayed");
+  metrics.recorder.sampleFrom({ spooledRecords: () => spool.records() });
+
+  let outage = false;
+  const replayer = new SpoolReplayer({
+    spool,
+    batchSize: config.recorder.batchSize,
+    intervalMs: REPLAY_INTERVAL_MS,
+    write: (records) => insertCalls(pool, records),
+    onReplayed: (records) => metrics.recorder.addWritten(records, "database"),
+    onDropped(records, reason) {
+      metrics.recorder.addDropped(records, reason);
+      logger.error({ records, reason, dir: spool.dir }, "spooled records could not be replayed");
+    },
+    onError: (err) => logger.debug({ err: (err as Error).message }, "spool replay deferred: database unreachable"),
+  });
+
+  const recorder = new Recorder({
+    ...config.recorder,
+    async write(records) {
+      await insertCalls(pool, records);
+      if (outage) {
+        outage = false;
+        logger.info("database reachable again; replaying the spool");
+      }
+      // Postgres just took a batch: a good moment to bring spooled records back.
+      if (spool.records() > 0) replayer.kick();
+    },
+    overflow: (records) => spool.append(records),
+    health: {
+      setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
+      observeBatch: (seconds, rows) => {
+        metrics.recorder.observeBatch(seconds, "ok");
+        metrics.recorder.addWritten(rows, "database");
+      },
+      incDropped: (n, reason) => {
+        metrics.recorder.addDropped(n, reason);
+        logger.error({ records: n, reason }, "call records dropped");
+      },
+      spilled: (n) => metrics.recorder.addWritten(n, "spool"),
+    },
+    onError(err) {
+      if (!outage) logger.warn({ err: (err as Error).message }, "recorder batch write failed; records go to the spool");
+      outage = true;
+    },
+  });
+
+  replayer.start();
+  return {
+    recorder,
+    spool,
+    replayer,
+    async close() {
+      await recorder.close();
+      await replayer.stop();
+      await spool.close();
+    },
+  };
+}
