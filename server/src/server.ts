@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { priceCall } from "./metering/cost.ts";
 import { estimateCallUsage } from "./metering/estimate.ts";
+import { preloadTokenizer } from "./metering/tokenizer.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
@@ -79,6 +80,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     },
     apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook })],
   });
+
+  if (config.tokenizerPreload) {
+    try {
+      logger.info({ ms: preloadTokenizer() }, "tokenizer loaded");
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "tokenizer failed to load; usage cannot be estimated");
+    }
+  }
 
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, app.handler);
   await new Promise<void>((resolve, reject) => {
