@@ -9,13 +9,18 @@ import { usage, type Usage } from "./usage.ts";
  */
 export function estimateCallUsage(call: CallState): Usage | undefined {
   const model = call.facts.responseModel ?? call.info.model;
+  const output = call.meter ? call.meter.outputText() : (call.facts.outputText ?? "");
+  const outputTokens = countTokens(output, encodingForModel(model));
+  const partial = call.facts.partialUsage;
+  if (partial) {
+    // The input side was reported before the stream ended; only the output is estimated.
+    return { ...partial, outputTokens: Math.max(partial.outputTokens, outputTokens), reasoningTokens: partial.reasoningTokens };
+  }
   let inputTokens = 0;
   if (call.json && call.adapter.inputText) {
     const { text, messages } = call.adapter.inputText(call.json);
     inputTokens = estimateInputTokens(text, messages, model);
   }
-  const output = call.meter ? call.meter.outputText() : (call.facts.outputText ?? "");
-  const outputTokens = countTokens(output, encodingForModel(model));
   if (inputTokens === 0 && outputTokens === 0) return undefined;
   return usage({ inputTokens, outputTokens });
 }

@@ -1,3 +1,4 @@
+import { anthropic } from "./anthropic.ts";
 import { openai } from "./openai.ts";
 import { passthrough } from "./passthrough.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -5,6 +6,7 @@ import type { ProviderAdapter } from "./types.ts";
 /** Wire formats by name; a provider's config names its format. */
 export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   openai,
+  anthropic,
   // Mistral's chat and embeddings speak OpenAI's wire format, usage included.
   mistral: openai,
 };

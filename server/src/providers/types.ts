@@ -19,6 +19,11 @@ export interface ResponseFacts {
   serviceTier?: string;
   errorType?: string;
   errorMessage?: string;
+  /**
+   * usage a stream reported before it ended early (Anthropic's message_start, Gemini's running totals):
+   * its input counts are exact, and estimation completes its output from the text that passed
+   */
+  partialUsage?: Usage;
   /** the provider's request id when it travels in the body rather than a header (Gemini's responseId) */
   requestId?: string;
   /** the generated text of a JSON response that carried no usage, for estimating output tokens */

@@ -1,0 +1,21 @@
+import { eventually, type TestTollgate } from "./tollgate.ts";
+
+/** The recorded call with this id, as GET /api/calls/:id returns it (waits for the recorder). */
+export function callById(tg: TestTollgate, id: string | null | undefined): Promise<Record<string, unknown>> {
+  if (!id) throw new Error("no x-tollgate-call-id header");
+  return eventually(async () => {
+    await tg.tollgate.recorder.flush();
+    const res = await fetch(`${tg.url}/api/calls/${id}`);
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    return (await res.json()) as Record<string, unknown>;
+  });
+}
+
+/** The single recorded call matching `pick`, waiting until exactly one exists. */
+export function onlyCall(tg: TestTollgate, pick: (row: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return eventually(async () => {
+    const rows = (await tg.calls()).filter(pick);
+    if (rows.length !== 1) throw new Error(`expected one matching call, found ${rows.length}`);
+    return rows[0]!;
+  });
+}
