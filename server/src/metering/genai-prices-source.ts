@@ -14,7 +14,9 @@ export interface SourceConversion {
   rows: PriceRow[];
   models: number;
   /** model prices left out, by reason */
-  skipped: { timeOfDayPrices: number; noTokenPrices: number; shadowedBranches: number };
+  skipped: { badTimeOfDay: number; noTokenPrices: number; shadowedBranches: number };
+  /** price entries limited to a daily window (DeepSeek peak hours) */
+  dailyWindowPrices: number;
   /** price keys present in the data that our columns cannot hold, with how many price entries had them */
   ignoredPriceKeys: Record<string, number>;
 }
@@ -96,6 +98,17 @@ function convertPrices(p: ModelPrice): { rates: Rates; tiers: PriceTier[] | null
   return { rates, tiers };
 }
 
+/** genai-prices' "HH:MM:SS[.fff](Z|±HH:MM)" as a UTC "HH:MM:SS" (fractions dropped), or null. */
+function utcTimeOfDay(text: string): string | null {
+  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!m) return null;
+  const local = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  const offset = m[4] === "Z" ? 0 : (m[5] === "+" ? 1 : -1) * (Number(m[6]) * 3600 + Number(m[7]) * 60);
+  const utc = (((local - offset) % 86400) + 86400) % 86400;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(utc / 3600))}:${pad(Math.floor((utc % 3600) / 60))}:${pad(utc % 60)}`;
+}
+
 function rowId(provider: string, model: ModelInfo, content: unknown): string {
   const hash = createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16);
   return `gp:${provider}:${model.id}:${hash}`;
@@ -108,18 +121,31 @@ function rowId(provider: string, model: ModelInfo, content: unknown): string {
  * instead of being ignored.
  */
 export function convertGenaiPrices(providers: readonly Provider[]): SourceConversion {
-  const out: SourceConversion = { rows: [], models: 0, skipped: { timeOfDayPrices: 0, noTokenPrices: 0, shadowedBranches: 0 }, ignoredPriceKeys: {} };
+  const out: SourceConversion = { rows: [], models: 0, skipped: { badTimeOfDay: 0, noTokenPrices: 0, shadowedBranches: 0 }, dailyWindowPrices: 0, ignoredPriceKeys: {} };
   // genai-prices uses the first model whose rule matches; a later model repeating a name is never reached.
   const seen = new Set<string>();
   for (const provider of providers) {
     for (const model of provider.models) {
       out.models += 1;
       const entries = Array.isArray(model.prices) ? model.prices : [{ prices: model.prices }];
+      // genai-prices lets a later entry override earlier ones; a daily window listed after a start date
+      // refines that date's price, so it takes the latest start date listed before it.
+      let latestStart = BEGINNING;
       for (const entry of entries) {
         const constraint = entry.constraint;
-        if (constraint && constraint.type !== "start_date") {
-          out.skipped.timeOfDayPrices += 1; // e.g. DeepSeek off-peak hours: the flat price stays
-          continue;
+        let window: { start: string; end: string } | null = null;
+        if (constraint?.type === "start_date") {
+          const start = new Date(`${constraint.start_date}T00:00:00.000Z`);
+          if (start > latestStart) latestStart = start;
+        } else if (constraint?.type === "time_of_date") {
+          const start = utcTimeOfDay(constraint.start_time);
+          const end = utcTimeOfDay(constraint.end_time);
+          if (!start || !end || start === end) {
+            out.skipped.badTimeOfDay += 1;
+            continue;
+          }
+          window = { start, end };
+          out.dailyWindowPrices += 1;
         }
         for (const key of Object.keys(entry.prices))
           if (!TOKEN_PRICE_KEYS.has(key)) out.ignoredPriceKeys[key] = (out.ignoredPriceKeys[key] ?? 0) + 1;
@@ -128,15 +154,18 @@ export function convertGenaiPrices(providers: readonly Provider[]): SourceConver
           out.skipped.noTokenPrices += 1;
           continue;
         }
-        const effectiveFrom = constraint ? new Date(`${constraint.start_date}T00:00:00.000Z`) : BEGINNING;
+        const effectiveFrom =
+          constraint?.type === "start_date" ? new Date(`${constraint.start_date}T00:00:00.000Z`) : window ? latestStart : BEGINNING;
         for (const branch of branches(model.match)) {
-          const key = JSON.stringify([provider.id, branch.matchType, branch.model, effectiveFrom.getTime()]);
+          const key = JSON.stringify([provider.id, branch.matchType, branch.model, effectiveFrom.getTime(), window]);
           if (seen.has(key)) {
             out.skipped.shadowedBranches += 1;
             continue;
           }
           seen.add(key);
-          const content = [provider.id, branch, effectiveFrom.toISOString(), converted];
+          const content = window
+            ? [provider.id, branch, effectiveFrom.toISOString(), converted, window]
+            : [provider.id, branch, effectiveFrom.toISOString(), converted];
           out.rows.push({
             id: rowId(provider.id, model, content),
             provider: provider.id,
@@ -146,6 +175,8 @@ export function convertGenaiPrices(providers: readonly Provider[]): SourceConver
             effectiveFrom,
             ...converted.rates,
             tiers: converted.tiers,
+            dailyStartUtc: window?.start ?? null,
+            dailyEndUtc: window?.end ?? null,
             source: GENAI_PRICES_SOURCE,
           });
         }

@@ -1,5 +1,5 @@
 import { DEFAULT_PROVIDER_ALIASES, modelNameVariants, providerCandidates } from "./model-names.ts";
-import { normalizeServiceTier, type PriceRow } from "./price-row.ts";
+import { normalizeServiceTier, secondsOfDay, type PriceRow } from "./price-row.ts";
 import { scaleRow, serviceTierMultiplier } from "./service-tiers.ts";
 
 /**
@@ -35,18 +35,51 @@ export interface PriceBookOptions {
 const SOURCE_RANK: Record<string, number> = { manual: 3, config: 2 };
 const STANDARD = "";
 
+const windowed = (r: PriceRow) => (r.dailyStartUtc ? 1 : 0);
+
+/** Newest first; on the same date a row limited to a daily window before the all-day one. */
 function newerFirst(a: PriceRow, b: PriceRow): number {
   return (
     b.effectiveFrom.getTime() - a.effectiveFrom.getTime() ||
+    windowed(b) - windowed(a) ||
     (SOURCE_RANK[b.source] ?? 1) - (SOURCE_RANK[a.source] ?? 1) ||
     (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) ||
     (a.id < b.id ? 1 : -1)
   );
 }
 
+/** A daily window in seconds since UTC midnight; end exclusive, wrapping past midnight when end < start. */
+interface DailyWindow {
+  start: number;
+  end: number;
+}
+
+function inWindow(w: DailyWindow, second: number): boolean {
+  return w.start < w.end ? second >= w.start && second < w.end : second >= w.start || second < w.end;
+}
+
+const windows = new WeakMap<PriceRow, DailyWindow>();
+
+function windowOf(row: PriceRow): DailyWindow | undefined {
+  if (!row.dailyStartUtc || !row.dailyEndUtc) return undefined;
+  let w = windows.get(row);
+  if (!w) {
+    w = { start: secondsOfDay(row.dailyStartUtc), end: secondsOfDay(row.dailyEndUtc) };
+    windows.set(row, w);
+  }
+  return w;
+}
+
+/** The newest row effective at `at` (ms), skipping rows whose daily window does not contain it. */
 function effectiveAt(rows: PriceRow[] | undefined, at: number): PriceRow | undefined {
   if (!rows) return undefined;
-  for (const row of rows) if (row.effectiveFrom.getTime() <= at) return row;
+  const second = Math.floor((((at % 86_400_000) + 86_400_000) % 86_400_000) / 1000);
+  for (const row of rows) {
+    if (row.effectiveFrom.getTime() > at) continue;
+    const w = windowOf(row);
+    if (w && !inWindow(w, second)) continue;
+    return row;
+  }
   return undefined;
 }
 

@@ -36,9 +36,35 @@ export interface PriceRow extends Rates {
   serviceTier: string | null;
   effectiveFrom: Date;
   tiers: PriceTier[] | null;
+  /** a daily window ("HH:MM:SS" UTC, end exclusive, wrapping past midnight) the row is limited to */
+  dailyStartUtc?: string | null;
+  dailyEndUtc?: string | null;
   source: string;
   createdAt?: Date;
 }
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?Z?$/;
+
+/** "16:30" / "16:30:00" / "16:30:00Z" → "16:30:00"; null when not a time of day. */
+export function normalizeTimeOfDay(text: string): string | null {
+  const m = TIME_OF_DAY.exec(text.trim());
+  return m ? `${m[1]}:${m[2]}:${m[3] ?? "00"}` : null;
+}
+
+/** Seconds since UTC midnight of "HH:MM:SS". */
+export function secondsOfDay(time: string): number {
+  const [h = 0, m = 0, s = 0] = time.split(":").map(Number);
+  return h * 3600 + m * 60 + s;
+}
+
+const timeOfDaySchema = z.string().transform((v, ctx) => {
+  const t = normalizeTimeOfDay(v);
+  if (!t) {
+    ctx.addIssue({ code: "custom", message: "must be a UTC time of day, HH:MM or HH:MM:SS" });
+    return z.NEVER;
+  }
+  return t;
+});
 
 const MONEY_SCALE = 10; // prices columns are DECIMAL(20, 10)
 
@@ -85,8 +111,14 @@ export const priceInputSchema = z
     cacheWrite1hUsdPerMTok: usdRateSchema.nullable().default(null),
     outputUsdPerMTok: usdRateSchema,
     tiers: z.array(priceTierSchema).max(20).nullable().default(null),
+    dailyStartUtc: timeOfDaySchema.nullable().default(null),
+    dailyEndUtc: timeOfDaySchema.nullable().default(null),
   })
   .superRefine((row, ctx) => {
+    if ((row.dailyStartUtc == null) !== (row.dailyEndUtc == null))
+      ctx.addIssue({ code: "custom", path: [row.dailyStartUtc == null ? "dailyStartUtc" : "dailyEndUtc"], message: "dailyStartUtc and dailyEndUtc go together" });
+    else if (row.dailyStartUtc != null && row.dailyStartUtc === row.dailyEndUtc)
+      ctx.addIssue({ code: "custom", path: ["dailyEndUtc"], message: "must differ from dailyStartUtc" });
     if (row.matchType === "regex") {
       try {
         new RegExp(row.model, "i");
@@ -119,6 +151,8 @@ interface DbPriceRow {
   cache_write_1h: string | null;
   output: string;
   tiers: unknown;
+  daily_start_utc: string | null;
+  daily_end_utc: string | null;
   source: string;
   created_at: Date;
 }
@@ -127,7 +161,7 @@ interface DbPriceRow {
 export const SELECT_PRICES_SQL = `SELECT id, provider, model, match_type, service_tier, effective_from,
   input_usd_per_mtok::text AS input, cached_input_usd_per_mtok::text AS cached_input,
   cache_write_usd_per_mtok::text AS cache_write, cache_write_1h_usd_per_mtok::text AS cache_write_1h,
-  output_usd_per_mtok::text AS output, tiers, source, created_at FROM prices`;
+  output_usd_per_mtok::text AS output, tiers, daily_start_utc, daily_end_utc, source, created_at FROM prices`;
 
 const optionalRate = (v: string | null) => (v == null ? null : canonicalDecimal(v));
 
@@ -147,6 +181,8 @@ export function priceRowFromDb(r: DbPriceRow): PriceRow {
     cacheWrite1hUsdPerMTok: optionalRate(r.cache_write_1h),
     outputUsdPerMTok: canonicalDecimal(r.output),
     tiers: tiers && tiers.length > 0 ? tiers.sort((a, b) => a.aboveInputTokens - b.aboveInputTokens) : null,
+    dailyStartUtc: r.daily_start_utc,
+    dailyEndUtc: r.daily_end_utc,
     source: r.source,
     createdAt: r.created_at,
   };
@@ -167,6 +203,8 @@ export function priceRowToJson(row: PriceRow) {
     cacheWrite1hUsdPerMTok: row.cacheWrite1hUsdPerMTok,
     outputUsdPerMTok: row.outputUsdPerMTok,
     tiers: row.tiers,
+    dailyStartUtc: row.dailyStartUtc ?? null,
+    dailyEndUtc: row.dailyEndUtc ?? null,
     source: row.source,
   };
 }

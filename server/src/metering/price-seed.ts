@@ -23,22 +23,25 @@ export function parseCustomPrices(raw: unknown): PriceInput[] {
  */
 export function configPriceRow(input: PriceInput): PriceRow {
   const key = [input.provider.toLowerCase(), input.matchType, input.model.toLowerCase(), input.serviceTier, input.effectiveFrom.toISOString()];
+  if (input.dailyStartUtc) key.push(`${input.dailyStartUtc}-${input.dailyEndUtc}`);
   const hash = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 16);
   return { id: `config:${input.provider}:${hash}`, ...input, source: CONFIG_SOURCE };
 }
 
 const COLUMNS = `id, provider, model, match_type, service_tier, effective_from, input_usd_per_mtok,
-  cached_input_usd_per_mtok, cache_write_usd_per_mtok, cache_write_1h_usd_per_mtok, output_usd_per_mtok, tiers, source`;
+  cached_input_usd_per_mtok, cache_write_usd_per_mtok, cache_write_1h_usd_per_mtok, output_usd_per_mtok, tiers,
+  daily_start_utc, daily_end_utc, source`;
 
 /** One INSERT for any number of rows: arrays unnested server-side (no 65k-parameter limit). */
 function insertSql(onConflict: string): string {
   return `INSERT INTO prices (${COLUMNS})
     SELECT id, provider, model, match_type, service_tier, effective_from, input, cached_input, cache_write,
-           cache_write_1h, output, tiers::jsonb, source
+           cache_write_1h, output, tiers::jsonb, daily_start, daily_end, source
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::numeric[],
-                $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::text[], $13::text[])
+                $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::text[],
+                $15::text[])
       AS r(id, provider, model, match_type, service_tier, effective_from, input, cached_input, cache_write,
-           cache_write_1h, output, tiers, source)
+           cache_write_1h, output, tiers, daily_start, daily_end, source)
     ${onConflict}`;
 }
 
@@ -56,6 +59,8 @@ function columnArrays(rows: readonly PriceRow[]): unknown[] {
     rows.map((r) => r.cacheWrite1hUsdPerMTok),
     rows.map((r) => r.outputUsdPerMTok),
     rows.map((r) => (r.tiers ? JSON.stringify(r.tiers) : null)),
+    rows.map((r) => r.dailyStartUtc ?? null),
+    rows.map((r) => r.dailyEndUtc ?? null),
     rows.map((r) => r.source),
   ];
 }
@@ -87,6 +92,7 @@ export interface SeedReport {
   configChanged: number;
   models: number;
   skipped: SourceConversion["skipped"];
+  dailyWindowPrices: number;
   ignoredPriceKeys: Record<string, number>;
   ms: number;
 }
@@ -115,6 +121,7 @@ export async function seedPrices(pool: pg.Pool, extraRows: readonly unknown[] = 
     configChanged,
     models: source.models,
     skipped: source.skipped,
+    dailyWindowPrices: source.dailyWindowPrices,
     ignoredPriceKeys: source.ignoredPriceKeys,
     ms: Math.round(performance.now() - started),
   };

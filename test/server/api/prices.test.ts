@@ -75,6 +75,8 @@ describe("GET /api/prices", () => {
       cacheWrite1hUsdPerMTok: null,
       outputUsdPerMTok: "0.6",
       tiers: null,
+      dailyStartUtc: null,
+      dailyEndUtc: null,
       source: "genai-prices",
     });
     const filtered = (await (await fetch(`${base}/prices?provider=mistral`)).json()) as { prices: Array<{ provider: string }> };
@@ -129,6 +131,8 @@ describe("POST /api/prices", () => {
       [{ provider: "openai", model: "x", matchType: "glob", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^matchType: /],
       [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", tiers: [{ inputUsdPerMTok: "2" }] }, /^tiers\.0\.aboveInputTokens: /],
       [{ provider: "openai", model: "[", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^model: is not a valid regular expression/],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", dailyStartUtc: "01:00" }, /^dailyEndUtc: dailyStartUtc and dailyEndUtc go together/],
+      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", dailyStartUtc: "25:00", dailyEndUtc: "01:00" }, /^dailyStartUtc: must be a UTC time of day/],
     ];
     for (const [body, message] of cases) {
       const res = await post(body);

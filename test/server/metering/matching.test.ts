@@ -119,3 +119,40 @@ describe("PriceBook effective dating and service tiers", () => {
     expect(book.priceFor("openai", "o3", at, "standard")).toMatchObject({ serviceTierBasis: "standard" });
   });
 });
+
+describe("PriceBook daily windows (time-of-day prices)", () => {
+  const base = { provider: "deepseek", model: "deepseek-v4-flash", matchType: "prefix" as const };
+  const flat = priceRow({ ...base, inputUsdPerMTok: "0.14" });
+  const offPeak = priceRow({ ...base, effectiveFrom: new Date("2026-08-17T00:00:00Z"), inputUsdPerMTok: "0.22" });
+  const peak1 = priceRow({ ...base, effectiveFrom: new Date("2026-08-17T00:00:00Z"), inputUsdPerMTok: "0.44", dailyStartUtc: "01:00:00", dailyEndUtc: "04:00:00" });
+  const night = priceRow({ provider: "deepseek", model: "deepseek-chat", inputUsdPerMTok: "0.135" });
+  const day = priceRow({ provider: "deepseek", model: "deepseek-chat", inputUsdPerMTok: "0.27", dailyStartUtc: "00:30:00", dailyEndUtc: "16:30:00" });
+  const wrap = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "9", dailyStartUtc: "22:00:00", dailyEndUtc: "02:00:00" });
+  const wrapBase = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "1" });
+  const book = PriceBook.fromRows([flat, offPeak, peak1, night, day, wrap, wrapBase]);
+  const input = (provider: string, model: string, iso: string) => book.priceFor(provider, model, new Date(iso), null)?.price.inputUsdPerMTok;
+
+  it("uses a window's row inside the window and the all-day row outside it", () => {
+    expect(input("deepseek", "deepseek-v4-flash", "2026-09-01T01:00:00Z")).toBe("0.44");
+    expect(input("deepseek", "deepseek-v4-flash", "2026-09-01T03:59:59Z")).toBe("0.44");
+    expect(input("deepseek", "deepseek-v4-flash", "2026-09-01T04:00:00Z")).toBe("0.22");
+    expect(input("deepseek", "deepseek-v4-flash", "2026-08-01T02:00:00Z")).toBe("0.14"); // before the change
+    expect(input("deepseek", "deepseek-chat", "2026-09-01T00:29:59Z")).toBe("0.135");
+    expect(input("deepseek", "deepseek-chat", "2026-09-01T00:30:00Z")).toBe("0.27");
+    expect(input("deepseek", "deepseek-chat", "2026-09-01T16:30:00Z")).toBe("0.135");
+  });
+
+  it("handles windows that wrap past midnight", () => {
+    expect(input("x", "m", "2026-09-01T23:00:00Z")).toBe("9");
+    expect(input("x", "m", "2026-09-01T01:59:59Z")).toBe("9");
+    expect(input("x", "m", "2026-09-01T02:00:00Z")).toBe("1");
+    expect(input("x", "m", "2026-09-01T21:59:59Z")).toBe("1");
+  });
+
+  it("lets a newer all-day row supersede older windows", () => {
+    const newer = priceRow({ provider: "deepseek", model: "deepseek-chat", effectiveFrom: new Date("2027-01-01T00:00:00Z"), inputUsdPerMTok: "0.2", source: "manual" });
+    const b = PriceBook.fromRows([night, day, newer]);
+    expect(b.priceFor("deepseek", "deepseek-chat", new Date("2027-02-01T10:00:00Z"), null)?.price.id).toBe(newer.id);
+    expect(b.priceFor("deepseek", "deepseek-chat", new Date("2026-12-01T10:00:00Z"), null)?.price.id).toBe(day.id);
+  });
+});

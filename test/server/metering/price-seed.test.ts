@@ -18,7 +18,7 @@ describe("seedPrices", () => {
     const first = await seedPrices(db.pool);
     expect(first.inserted).toBe(first.sourceRows);
     expect(first.sourceRows).toBeGreaterThan(2000);
-    expect(first.skipped.timeOfDayPrices).toBeGreaterThan(0);
+    expect(first.dailyWindowPrices).toBeGreaterThan(0);
     expect(first.ms).toBeLessThan(5_000);
     const second = await seedPrices(db.pool);
     expect(second.inserted).toBe(0);
