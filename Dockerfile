@@ -6,12 +6,11 @@ ARG NODE_IMAGE=node:20-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false CHECKPOINT_DISABLE=1
-# Dependencies first, so source edits do not reinstall them. postinstall generates the Prisma client, which
-# needs the schema and config; it runs offline (scripts/prisma-generate.mjs stubs the schema engine).
-COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/prisma-generate.mjs scripts/
-COPY prisma ./prisma
-RUN npm ci
+# Dependencies first, so source edits do not reinstall them. No install scripts: @prisma/engines' would
+# download native engines, which nothing here uses; the Prisma client is generated explicitly below, offline
+# (scripts/prisma-generate.mjs stubs the schema engine).
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
 COPY . .
 RUN node scripts/prisma-generate.mjs && npm run build
 
