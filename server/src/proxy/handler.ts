@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
-import type { CallRecord } from "../metering/call-record.ts";
+import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
 import { DROP, TOKEN } from "../providers/types.ts";
 import { CallState } from "./call-state.ts";
@@ -29,6 +29,7 @@ export interface ProxyDeps {
 }
 
 const MAX_JSON_BODY = 16 * 1024 * 1024;
+const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
 const MAX_ERROR_BODY = 8 * 1024;
 
 export interface ProxyHandler {
@@ -55,12 +56,15 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   }
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
-  function answerError(call: CallState, res: ServerResponse, err: TollgateError): void {
-    call.fail(err.kind as never, err.kind, err.message);
+  function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
+    // Kinds that are not outcomes (payload_too_large, invalid_request…) are Tollgate refusing the call.
+    call.fail(OUTCOME_SET.has(err.kind) ? (err.kind as Outcome) : "proxy_error", err.kind, err.message);
     call.status = err.status;
     if (!res.headersSent && !res.destroyed) {
       const body = call.adapter.errorBody(err.kind, err.message, err.status);
-      res.writeHead(err.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id });
+      const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id };
+      if (closeConnection) headers.connection = "close";
+      res.writeHead(err.status, headers);
       res.end(body);
       call.responseBytes = Buffer.byteLength(body);
       call.errorBodyText = body;
@@ -103,8 +107,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (size > deps.maxBodyBytes) {
         tooLarge = true;
         call.requestBytes = size;
-        answerError(call, res, new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`));
-        call.forcedOutcome = "proxy_error";
+        // Answered at once, while the client may still be sending; the connection closes after the answer
+        // rather than reading the rest of an unbounded body.
+        answerError(call, res, new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`), true);
         req.resume();
         return;
       }
@@ -210,7 +215,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.facts = call.meter ? call.meter.facts() : call.facts;
         call.upstreamEndedAt = call.upstreamEndedAt || performance.now();
         finish(call);
+        return;
       }
+      // The whole response was handed to the socket, but the client closed it before the write callback
+      // ran: 'finish' (and so res.end's callback) never comes. Without this the call is never recorded.
+      finish(call);
     });
 
     upstreamReq.on("error", (err: Error) => {
