@@ -65,7 +65,7 @@ export class CallMetrics {
     this.unpriced = new CellCounter(
       registry,
       "tollgate_unpriced_requests_total",
-      "Calls that used tokens but matched no price (their cost is missing from tollgate_cost_usd_total).",
+      "Calls with usage (reported or estimated) that matched no price: their cost is missing from tollgate_cost_usd_total.",
     );
     this.duration = new CellHistogram(
       registry,
@@ -117,7 +117,8 @@ export class CallMetrics {
 
     if (record.costUsd !== null) {
       invalid += add(appSeries.cost, Number(record.costUsd)); // the one float conversion of the exact decimal
-    } else if (!record.priced && record.inputTokens + record.outputTokens > 0) {
+    } else if (!record.priced && record.usageSource !== "none") {
+      // the reporting API's definition too (rollups: NOT priced AND usage_source <> 'none')
       appSeries.unpriced.value++;
     }
 

@@ -33,7 +33,7 @@ describe("tollgate_requests_total", () => {
     expect(text.sum("tollgate_request_duration_seconds_count")).toBe(1);
     expect(text.value("tollgate_request_duration_seconds_count", { outcome: "upstream_error" })).toBe(1);
     expect(text.find("tollgate_tokens_total")).toHaveLength(0);
-    expect(text.find("tollgate_unpriced_requests_total")).toHaveLength(0); // no tokens, nothing to price
+    expect(text.find("tollgate_unpriced_requests_total")).toHaveLength(0); // no usage, nothing to price
     expect(text.find("tollgate_time_to_first_token_seconds_count")).toHaveLength(0);
   });
 
@@ -83,7 +83,7 @@ describe("tollgate_cost_usd_total and tollgate_unpriced_requests_total", () => {
     expect(text.value("tollgate_cost_usd_total", { app: "batch" }).toFixed(10)).toBe("14.1900000001");
   });
 
-  it("counts calls with tokens but no price, and does not add them to cost", async () => {
+  it("counts calls with usage but no price, and does not add them to cost", async () => {
     const metrics = m();
     metrics.observeCall(callRecord({ model: "gpt-9", inputTokens: 50, outputTokens: 5, costUsd: null, priced: false, priceId: null }));
     metrics.observeCall(callRecord({ model: "gpt-9", inputTokens: 50, outputTokens: 5, costUsd: null, priced: false, priceId: null }));
@@ -91,6 +91,14 @@ describe("tollgate_cost_usd_total and tollgate_unpriced_requests_total", () => {
     expect(text.value("tollgate_unpriced_requests_total", { model: "gpt-9" })).toBe(2);
     expect(text.find("tollgate_cost_usd_total", { model: "gpt-9" })).toHaveLength(0);
     expect(text.value("tollgate_requests_total", { model: "gpt-9" })).toBe(2);
+  });
+
+  it("counts an unpriced call with estimated usage, not one without usage", async () => {
+    const metrics = m();
+    metrics.observeCall(callRecord({ model: "gpt-9", outcome: "client_cancelled", usageSource: "estimated", inputTokens: 12, costUsd: null, priced: false }));
+    metrics.observeCall(callRecord({ model: "gpt-9", outcome: "auth_failed", usageSource: "none", costUsd: null, priced: false }));
+    const text = await scrape(metrics);
+    expect(text.value("tollgate_unpriced_requests_total", { model: "gpt-9" })).toBe(1);
   });
 });
 
