@@ -1,5 +1,6 @@
 import { DEFAULT_PROVIDER_ALIASES, modelNameVariants, providerCandidates } from "./model-names.ts";
-import { normalizeServiceTier, secondsOfDay, type PriceRow } from "./price-row.ts";
+import { inWindow, windowOf } from "./daily-window.ts";
+import { normalizeServiceTier, type PriceRow } from "./price-row.ts";
 import { scaleRow, serviceTierMultiplier } from "./service-tiers.ts";
 
 /**
@@ -46,28 +47,6 @@ function newerFirst(a: PriceRow, b: PriceRow): number {
     (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) ||
     (a.id < b.id ? 1 : -1)
   );
-}
-
-/** A daily window in seconds since UTC midnight; end exclusive, wrapping past midnight when end < start. */
-interface DailyWindow {
-  start: number;
-  end: number;
-}
-
-function inWindow(w: DailyWindow, second: number): boolean {
-  return w.start < w.end ? second >= w.start && second < w.end : second >= w.start || second < w.end;
-}
-
-const windows = new WeakMap<PriceRow, DailyWindow>();
-
-function windowOf(row: PriceRow): DailyWindow | undefined {
-  if (!row.dailyStartUtc || !row.dailyEndUtc) return undefined;
-  let w = windows.get(row);
-  if (!w) {
-    w = { start: secondsOfDay(row.dailyStartUtc), end: secondsOfDay(row.dailyEndUtc) };
-    windows.set(row, w);
-  }
-  return w;
 }
 
 /** The newest row effective at `at` (ms), skipping rows whose daily window does not contain it. */

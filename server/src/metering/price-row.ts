@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeTimeOfDay } from "./daily-window.ts";
 import { canonicalDecimal, decimalFromNumber, formatDecimal, isDecimalString, normalize, parseDecimal } from "./decimal.ts";
 
 /** How a row's `model` is compared with a call's model name (always case-insensitively). */
@@ -41,20 +42,6 @@ export interface PriceRow extends Rates {
   dailyEndUtc?: string | null;
   source: string;
   createdAt?: Date;
-}
-
-const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?Z?$/;
-
-/** "16:30" / "16:30:00" / "16:30:00Z" → "16:30:00"; null when not a time of day. */
-export function normalizeTimeOfDay(text: string): string | null {
-  const m = TIME_OF_DAY.exec(text.trim());
-  return m ? `${m[1]}:${m[2]}:${m[3] ?? "00"}` : null;
-}
-
-/** Seconds since UTC midnight of "HH:MM:SS". */
-export function secondsOfDay(time: string): number {
-  const [h = 0, m = 0, s = 0] = time.split(":").map(Number);
-  return h * 3600 + m * 60 + s;
 }
 
 const timeOfDaySchema = z.string().transform((v, ctx) => {
