@@ -1,4 +1,5 @@
 import { anthropic } from "./anthropic.ts";
+import { gemini } from "./gemini.ts";
 import { openai } from "./openai.ts";
 import { passthrough } from "./passthrough.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -7,6 +8,7 @@ import type { ProviderAdapter } from "./types.ts";
 export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   openai,
   anthropic,
+  gemini,
   // Mistral's chat and embeddings speak OpenAI's wire format, usage included.
   mistral: openai,
 };

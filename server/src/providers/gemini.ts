@@ -1,0 +1,181 @@
+import { usage, type Usage } from "../metering/usage.ts";
+import { KeptText, n, obj, parseObject, str } from "./json.ts";
+import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
+
+/**
+ * Normalizes Gemini's usageMetadata. promptTokenCount already includes cachedContentTokenCount; tool-use
+ * prompt tokens are billed as input too. candidatesTokenCount excludes thoughtsTokenCount, and both are
+ * billed as output.
+ */
+export function normalizeGeminiUsage(u: Record<string, unknown>): Usage {
+  const thoughts = n(u.thoughtsTokenCount);
+  return usage({
+    inputTokens: n(u.promptTokenCount) + n(u.toolUsePromptTokenCount),
+    cachedInputTokens: n(u.cachedContentTokenCount),
+    outputTokens: n(u.candidatesTokenCount) + thoughts,
+    reasoningTokens: thoughts,
+  });
+}
+
+/** Vertex's trafficType in the names the price table's service tiers use. */
+const TRAFFIC_TIERS: Readonly<Record<string, string>> = {
+  ON_DEMAND: "on_demand",
+  ON_DEMAND_FLEX: "flex",
+  ON_DEMAND_PRIORITY: "priority",
+  PROVISIONED_THROUGHPUT: "provisioned_throughput",
+};
+
+/** models/{model}:{method} at the end of a Gemini API or Vertex path. */
+const METHOD_PATH = /\/models\/([^/:]+):([A-Za-z]+)$/;
+const METERED = new Set(["generateContent", "streamGenerateContent"]);
+
+/** Facts of one GenerateContentResponse (a whole JSON body, or one stream chunk). */
+function responseFacts(json: Record<string, unknown>, facts: ResponseFacts): void {
+  const err = obj(json.error);
+  if (err) {
+    facts.errorType = str(err.status) ?? (err.code !== undefined ? String(err.code) : "error");
+    facts.errorMessage = str(err.message);
+    return;
+  }
+  const model = str(json.modelVersion);
+  if (model) facts.responseModel = model;
+  const id = str(json.responseId);
+  if (id) facts.requestId = id;
+  const u = obj(json.usageMetadata);
+  if (!u) return;
+  facts.usage = normalizeGeminiUsage(u);
+  const traffic = str(u.trafficType);
+  if (traffic) facts.serviceTier = TRAFFIC_TIERS[traffic] ?? traffic.toLowerCase();
+}
+
+function candidateText(json: Record<string, unknown>): string {
+  let text = "";
+  const candidates = json.candidates;
+  if (!Array.isArray(candidates)) return text;
+  for (const c of candidates) {
+    const parts = obj(obj(c)?.content)?.parts;
+    if (!Array.isArray(parts)) continue;
+    for (const p of parts) {
+      const part = obj(p);
+      if (!part) continue;
+      if (typeof part.text === "string") text += part.text;
+      else if (part.functionCall !== undefined) text += JSON.stringify(part.functionCall);
+    }
+  }
+  return text;
+}
+
+/**
+ * streamGenerateContent?alt=sse: every chunk is a whole GenerateContentResponse whose usageMetadata holds
+ * running totals, so the last one counts. Only chunks carrying usage are parsed, and only at the end.
+ */
+class GeminiStreamMeter implements StreamMeter {
+  private lastUsageChunk: string | undefined;
+  private error: string | undefined;
+  private finished = false;
+  private readonly chunks = new KeptText();
+  private tokenSeen = false;
+
+  onEvent(_event: string | undefined, data: string | undefined): number {
+    if (data === undefined) return PASS;
+    if (data.includes('"usageMetadata"')) this.lastUsageChunk = data;
+    if (data.includes('"finishReason"')) this.finished = true;
+    if (data.startsWith('{"error"') || data.includes('"error":')) this.error = data;
+    this.chunks.keep(data);
+    if (!this.tokenSeen && data.includes('"text"')) {
+      this.tokenSeen = true;
+      return TOKEN;
+    }
+    return PASS;
+  }
+
+  facts(): ResponseFacts {
+    const facts: ResponseFacts = {};
+    const last = this.lastUsageChunk ? parseObject(this.lastUsageChunk) : undefined;
+    if (last) responseFacts(last, facts);
+    if (!this.finished && facts.usage) {
+      // Cut before the final chunk: the running output count is short; estimation completes it.
+      facts.partialUsage = facts.usage;
+      delete facts.usage;
+    }
+    const err = this.error ? parseObject(this.error) : undefined;
+    if (err && obj(err.error)) responseFacts(err, facts);
+    return facts;
+  }
+
+  outputText(): string {
+    return this.chunks.text(candidateText);
+  }
+}
+
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  413: "INVALID_ARGUMENT",
+  429: "RESOURCE_EXHAUSTED",
+  499: "CANCELLED",
+  500: "INTERNAL",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
+};
+
+function partsText(content: unknown): string {
+  const parts = obj(content)?.parts;
+  if (!Array.isArray(parts)) return "";
+  return parts.map((p) => (typeof obj(p)?.text === "string" ? (obj(p)!.text as string) : "")).join("\n");
+}
+
+export const gemini: ProviderAdapter = {
+  format: "gemini",
+
+  /** The model is in the path; the API key (`?key=` or x-goog-api-key) is forwarded and never read. */
+  inspect(req: ParsedRequest): RequestInfo {
+    const m = METHOD_PATH.exec(req.path);
+    if (!m) return { endpoint: req.path, metered: false, model: null, stream: false, deployment: null };
+    const method = m[2]!;
+    const metered = METERED.has(method) && req.method === "POST";
+    let model: string;
+    try {
+      model = decodeURIComponent(m[1]!);
+    } catch {
+      model = m[1]!;
+    }
+    return { endpoint: method, metered, model, stream: method === "streamGenerateContent", deployment: null };
+  },
+
+  factsFromJson(_info, json) {
+    const facts: ResponseFacts = {};
+    // streamGenerateContent without alt=sse answers one JSON array of chunks: the last usage counts.
+    const items = Array.isArray(json) ? json : [json];
+    let text = "";
+    for (const item of items) {
+      const body = obj(item);
+      if (!body) continue;
+      responseFacts(body, facts);
+      text += candidateText(body);
+    }
+    if (!facts.usage && !facts.errorType) facts.outputText = text;
+    return facts;
+  },
+
+  createStreamMeter: () => new GeminiStreamMeter(),
+
+  requestIdHeaders: ["x-request-id"],
+
+  errorBody(_type, message, status) {
+    return JSON.stringify({ error: { code: status, message, status: STATUS_NAMES[status] ?? "INTERNAL" } });
+  },
+
+  inputText(json) {
+    const contents = Array.isArray(json.contents) ? json.contents : [];
+    let text = partsText(json.systemInstruction ?? json.system_instruction);
+    for (const c of contents) {
+      const content = obj(c);
+      if (content) text += "\n" + (str(content.role) ?? "") + "\n" + partsText(content);
+    }
+    return { text, messages: contents.length };
+  },
+};

@@ -1,0 +1,143 @@
+import { ApiError, GoogleGenAI } from "@google/genai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countTokens } from "../../../server/src/metering/tokenizer.ts";
+import { callById, onlyCall } from "../../support/calls.ts";
+import { GEMINI_TEXT, GEMINI_USAGE, startFakeGemini } from "../../support/fake-gemini.ts";
+import type { FakeServer } from "../../support/fake-server.ts";
+import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+
+let fake: FakeServer;
+let tg: TestTollgate;
+let ai: GoogleGenAI;
+const KEY = "AIzaSyTestSecretKey0123456789";
+
+beforeAll(async () => {
+  fake = await startFakeGemini();
+  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_GEMINI: fake.url });
+  ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, headers: { "x-tollgate-app": "search" } } });
+});
+afterAll(async () => {
+  await tg?.close();
+  await fake?.close();
+});
+
+// gemini-2.5-flash per 1M: 0.30 input, 0.03 cached input, 2.50 output (thinking billed as output).
+// (12,000 − 8,000) × 0.30 + 8,000 × 0.03 + (400 + 600) × 2.50 = 1,200 + 240 + 2,500 = 3,940 per 1M → $0.00394
+const EXPECTED_COST = "0.00394";
+const EXPECTED_TOKENS = { inputTokens: 12000, cachedInputTokens: 8000, cacheWriteTokens: 0, outputTokens: 1000, reasoningTokens: 600 };
+
+describe("Gemini through the proxy", () => {
+  it("records generateContent once with exact tokens and cost; the model comes from the path", async () => {
+    const response = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Say hello" });
+    expect(response.text).toBe(GEMINI_TEXT.join(""));
+    expect(response.usageMetadata?.promptTokenCount).toBe(GEMINI_USAGE.promptTokenCount);
+    const upstream = fake.seen[fake.seen.length - 1]!;
+    expect(upstream.url).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect(upstream.headers["x-goog-api-key"]).toBe(KEY);
+    const id = response.sdkHttpResponse?.headers?.["x-tollgate-call-id"];
+    const call = await callById(tg, id);
+    expect(call).toMatchObject({
+      provider: "gemini",
+      endpoint: "generateContent",
+      model: "gemini-2.5-flash",
+      responseModel: "gemini-2.5-flash",
+      app: "search",
+      stream: false,
+      outcome: "ok",
+      ...EXPECTED_TOKENS,
+      usageSource: "reported",
+      costUsd: EXPECTED_COST,
+      priced: true,
+      upstreamRequestId: expect.stringMatching(/^resp-/),
+    });
+  });
+
+  it("records streamGenerateContent?alt=sse once with the last running totals (not their sum)", async () => {
+    const stream = await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Say hello" });
+    let text = "";
+    for await (const chunk of stream) text += chunk.text ?? "";
+    expect(text).toBe(GEMINI_TEXT.join(""));
+    expect(fake.seen[fake.seen.length - 1]!.url).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+    const call = await onlyCall(tg, (c) => c.endpoint === "streamGenerateContent" && c.model === "gemini-2.5-flash");
+    expect(call).toMatchObject({ stream: true, outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST });
+    expect(call.ttftMs).toBeGreaterThan(0);
+  });
+
+  it("records streamGenerateContent without alt=sse (one JSON array) from its last chunk", async () => {
+    const res = await fetch(`${tg.url}/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": KEY },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as unknown[]).length).toBe(GEMINI_TEXT.length);
+    const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
+    // gemini-2.5-pro: 4,000 × 1.25 + 8,000 × 0.125 + 1,000 × 10 = 5,000 + 1,000 + 10,000 = 16,000 per 1M
+    expect(call).toMatchObject({ model: "gemini-2.5-pro", stream: true, ...EXPECTED_TOKENS, costUsd: "0.016" });
+  });
+
+  it("forwards ?key= upstream and never records it", async () => {
+    const res = await fetch(`${tg.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(fake.seen[fake.seen.length - 1]!.url).toBe(`/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`);
+    const listed = await fetch(`${tg.url}/gemini/v1beta/models?key=${KEY}&pageSize=5`);
+    expect(listed.status).toBe(404);
+    const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
+    expect(call).toMatchObject({ endpoint: "generateContent", costUsd: EXPECTED_COST });
+    const other = await callById(tg, listed.headers.get("x-tollgate-call-id"));
+    expect(other).toMatchObject({ endpoint: "/v1beta/models", outcome: "upstream_error", errorType: "NOT_FOUND" });
+    const { rows } = await tg.db.pool.query("SELECT * FROM calls");
+    expect(JSON.stringify(rows)).not.toContain(KEY);
+    const api = await (await fetch(`${tg.url}/api/calls?limit=500`)).text();
+    expect(api).not.toContain(KEY);
+  });
+
+  it("records 429 (RESOURCE_EXHAUSTED) as rate_limited and 500 as upstream_error", async () => {
+    for (const [model, status, outcome, errorType] of [
+      ["gemini-2.5-flash-429", 429, "rate_limited", "RESOURCE_EXHAUSTED"],
+      ["gemini-2.5-flash-500", 500, "upstream_error", "INTERNAL"],
+    ] as const) {
+      const err = await ai.models.generateContent({ model, contents: "x" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).status).toBe(status);
+      const call = await onlyCall(tg, (c) => c.model === model);
+      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: null });
+      expect(call.errorMessage).toBeTruthy();
+    }
+  });
+
+  it("records a stream cut mid-way: prompt counts as reported, output estimated from the text that passed", async () => {
+    const err = await (async () => {
+      const stream = await ai.models.generateContentStream({ model: "gemini-2.5-flash-cut", contents: "Say hello" });
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const call = await onlyCall(tg, (c) => c.model === "gemini-2.5-flash-cut");
+    const outputTokens = countTokens(GEMINI_TEXT.slice(0, 2).join(""));
+    expect(outputTokens).toBe(2);
+    // 4,000 × 0.30 + 8,000 × 0.03 + 2 × 2.50 = 1,200 + 240 + 5 = 1,445 per 1M
+    expect(call).toMatchObject({ outcome: "network_error", usageSource: "estimated", inputTokens: 12000, cachedInputTokens: 8000, outputTokens, costUsd: "0.001445" });
+  });
+
+  it("meters Vertex paths and reads trafficType as the service tier", async () => {
+    const res = await fetch(`${tg.url}/gemini/v1/projects/p1/locations/us-central1/publishers/google/models/gemini-2.5-flash-vertex:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer ya29.token" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(res.status).toBe(200);
+    const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
+    expect(call).toMatchObject({ model: "gemini-2.5-flash-vertex", responseModel: "gemini-2.5-flash", serviceTier: "on_demand", ...EXPECTED_TOKENS, costUsd: EXPECTED_COST });
+  });
+
+  it("forwards countTokens unmetered", async () => {
+    const counted = await ai.models.countTokens({ model: "gemini-2.5-flash", contents: "hi" });
+    expect(counted.totalTokens).toBe(31);
+    const call = await onlyCall(tg, (c) => c.endpoint === "countTokens");
+    expect(call).toMatchObject({ model: "gemini-2.5-flash", usageSource: "none", costUsd: null, outcome: "ok" });
+  });
+});
