@@ -111,6 +111,9 @@ describe("priceCall", () => {
     expect(flex).toMatchObject({ costUsd: "0.0375", priceId: gpt4oMini.id, serviceTierBasis: "multiplier" });
     const priority = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: "priority", usage: usage({ inputTokens: 1_000_000 }) });
     expect(priority).toMatchObject({ costUsd: "0.15", serviceTierBasis: "standard-fallback" });
+    // Anthropic batch: half of every rate, long-context tier included (1.2525 / 2)
+    const batch = priceCall(book, { provider: "anthropic", model: "claude-sonnet-4-5-20250929", startedAt: at, serviceTier: "batch", usage: usage({ inputTokens: 250_000, cachedInputTokens: 50_000, outputTokens: 1_000 }) });
+    expect(batch).toMatchObject({ costUsd: "0.62625", priceId: sonnet45.id, serviceTierBasis: "multiplier" });
     const standard = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: "default", usage: usage({ inputTokens: 1_000_000 }) });
     expect(standard).toMatchObject({ costUsd: "0.15", serviceTierBasis: "standard" });
   });
