@@ -263,7 +263,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         parser = new SseParser((event, data, rawEvent) => {
           const verdict = meter.onEvent(event, data);
           if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
-          if (filtering && !(verdict & DROP)) write(rawEvent);
+          if (filtering && !(verdict & DROP)) write(Buffer.from(rawEvent, "latin1"));
         });
       } else if (call.info.metered || call.status >= 400) {
         call.bodyChunks = [];

@@ -1,29 +1,28 @@
-import { StringDecoder } from "node:string_decoder";
-
 /**
  * Receives each complete SSE block: its `event` field and data (undefined when absent, e.g. a block of
- * comment lines) and its raw text, terminator included.
+ * comment lines), decoded as UTF-8, and its raw bytes, terminator included, as a latin1 string
+ * (`Buffer.from(raw, "latin1")` gives back exactly the bytes that arrived, invalid UTF-8 and all).
  */
 export type SseEventHandler = (event: string | undefined, data: string | undefined, raw: string) => void;
 
 /**
  * An incremental Server-Sent Events parser (WHATWG rules: LF, CRLF or CR line ends; multi-line data;
- * comment lines ignored). Bytes may be split anywhere, multi-byte characters included. It keeps only the
- * unfinished tail between chunks.
+ * comment lines ignored). Bytes may be split anywhere. It scans bytes as latin1 (one char per byte, so
+ * a chunk boundary inside a multi-byte character or garbage bytes cannot shift anything) and decodes
+ * field values as UTF-8 once a block is complete. It keeps only the unfinished tail between chunks.
  */
 export class SseParser {
-  private readonly decoder = new StringDecoder("utf8");
   private tail = "";
   constructor(private readonly onEvent: SseEventHandler) {}
 
   push(chunk: Buffer): void {
-    const text = this.tail.length === 0 ? this.decoder.write(chunk) : this.tail + this.decoder.write(chunk);
+    const text = this.tail.length === 0 ? chunk.toString("latin1") : this.tail + chunk.toString("latin1");
     this.tail = this.consume(text);
   }
 
   /** The unparsed remainder at the end of the stream (an event without its blank line, if any). */
   end(): void {
-    const rest = this.tail + this.decoder.end();
+    const rest = this.tail;
     this.tail = "";
     if (rest.length > 0) this.dispatch(rest, rest);
   }
@@ -56,7 +55,7 @@ export class SseParser {
       if (field === "data") data = data === undefined ? value : data + "\n" + value;
       else if (field === "event") event = value;
     }
-    this.onEvent(event, data, raw);
+    this.onEvent(event === undefined ? undefined : utf8(event), data === undefined ? undefined : utf8(data), raw);
   }
 }
 
@@ -80,4 +79,11 @@ function findBlankLine(text: string, from: number): { at: number; end: number } 
     i = j - 1;
   }
   return -1;
+}
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/** A latin1 string of UTF-8 bytes → the text they encode (ASCII, the common case, needs no work). */
+function utf8(bytes: string): string {
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, "latin1").toString("utf8") : bytes;
 }
