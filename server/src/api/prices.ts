@@ -23,11 +23,14 @@ interface UnpricedRow {
   last_seen: Date;
 }
 
-/** Models seen in calls that no price matched, most calls first (what an admin should price next). */
+/**
+ * Models seen in calls with usage that no price matched, most calls first (what an admin should price
+ * next). Calls without usage (failed before any token) are never priced, so they are not listed.
+ */
 async function unpricedModels(pool: pg.Pool) {
   const { rows } = await pool.query<UnpricedRow>(
     `SELECT provider, model, count(*)::text AS calls, max(started_at) AS last_seen
-       FROM calls WHERE priced = false AND model IS NOT NULL
+       FROM calls WHERE priced = false AND model IS NOT NULL AND usage_source <> 'none'
       GROUP BY provider, model ORDER BY count(*) DESC, max(started_at) DESC LIMIT 500`,
   );
   return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), lastSeen: r.last_seen.toISOString() }));

@@ -34,12 +34,19 @@ beforeAll(async () => {
   server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-  for (const [model, at] of [["gpt-9", "2026-11-01T00:00:00Z"], ["gpt-9", "2026-11-02T00:00:00Z"], ["mystery", "2026-11-03T00:00:00Z"], ["gpt-4o-mini", "2026-11-03T00:00:00Z"]] as const) {
+  const calls = [
+    ["gpt-9", "2026-11-01T00:00:00Z", "reported"],
+    ["gpt-9", "2026-11-02T00:00:00Z", "estimated"],
+    ["mystery", "2026-11-03T00:00:00Z", "reported"],
+    ["gpt-4o-mini", "2026-11-03T00:00:00Z", "reported"],
+    ["failed-before-usage", "2026-11-03T00:00:00Z", "none"],
+  ] as const;
+  for (const [model, at, usageSource] of calls) {
     await db.pool.query(
       `INSERT INTO calls (id, started_at, provider, endpoint, model, app, stream, status, outcome, usage_source, cost_usd, priced,
          latency_ms, overhead_ms, request_bytes, response_bytes)
-       VALUES ($1, $2, 'openai', '/v1/chat/completions', $3, 'test', false, 200, 'ok', 'reported', $4, $5, 1, 1, 1, 1)`,
-      [randomUUID(), at, model, model === "gpt-4o-mini" ? "0.1" : null, model === "gpt-4o-mini"],
+       VALUES ($1, $2, 'openai', '/v1/chat/completions', $3, 'test', false, 200, 'ok', $6, $4, $5, 1, 1, 1, 1)`,
+      [randomUUID(), at, model, model === "gpt-4o-mini" ? "0.1" : null, model === "gpt-4o-mini", usageSource],
     );
   }
 });
