@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
 import { migrate } from "./db/migrate.ts";
+import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { priceCall } from "./metering/cost.ts";
 import { estimateCallUsage } from "./metering/estimate.ts";
@@ -17,6 +18,7 @@ import type { Spool } from "./metering/spool.ts";
 import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
+import { createAccess, type Access } from "./access/index.ts";
 
 export interface Tollgate {
   url: string;
@@ -28,6 +30,8 @@ export interface Tollgate {
   /** where records wait while Postgres is unreachable, and what brings them back */
   spool: Spool;
   replayer: SpoolReplayer;
+  /** admin auth, virtual keys, budgets */
+  access: Access;
   metrics: Metrics;
   priceBook: PriceBook;
   logger: Logger;
@@ -46,10 +50,20 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     logger.info({ dataDir: config.dataDir }, "using embedded Postgres (DATABASE_URL is unset)");
   }
   const db = createDatabase(databaseUrl);
+  let partitions: PartitionMaintenance;
   try {
     const applied = await migrate(db.pool);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
+    // The calls table is partitioned by month: next months' partitions now and daily, retention if configured.
+    partitions = await startPartitionMaintenance({
+      pool: db.pool,
+      retentionMonths: config.callsRetentionMonths,
+      onRun: (created, dropped) => {
+        if (created > 0 || dropped.length > 0) logger.info({ created, dropped }, "calls partitions maintained");
+      },
+      onError: (err) => logger.warn({ err: (err as Error).message }, "calls partition maintenance failed"),
+    });
   } catch (err) {
     await db.close();
     await embedded?.stop();
@@ -63,6 +77,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
 
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
+  const access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
 
   const app = buildApp({
     config,
@@ -78,7 +93,10 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
       },
     },
-    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook })],
+    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }), ...access.apiRouters],
+    adminGuards: access.adminGuards,
+    beforeForward: access.beforeForward,
+    afterCall: access.afterCall,
   });
 
   if (config.tokenizerPreload) {
@@ -102,6 +120,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     clearInterval(reloadPrices);
+    partitions.stop();
     server.close();
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // Calls in flight may finish within the grace period; keep-alive connections are closed as they go idle.
@@ -117,6 +136,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     const cutDeadline = Date.now() + 2_000;
     while (app.proxy.inFlight() > 0 && Date.now() < cutDeadline) await sleep(5);
     await closeRecorder();
+    await access.close();
     app.proxy.close();
     await db.close();
     await embedded?.stop();
@@ -131,6 +151,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     recorder,
     spool,
     replayer,
+    access,
     metrics,
     priceBook,
     logger,

@@ -1,0 +1,35 @@
+import { costFor } from "../metering/cost.ts";
+import type { PriceBook } from "../metering/price-book.ts";
+import { usage } from "../metering/usage.ts";
+import type { CallState } from "../proxy/call-state.ts";
+
+/** Request fields that cap output tokens, across OpenAI chat/Responses, Anthropic and Gemini. */
+function requestedMaxOutput(json: Record<string, unknown> | undefined): number | undefined {
+  if (!json) return undefined;
+  for (const field of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
+    const v = json[field];
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
+  }
+  const generation = json.generationConfig;
+  if (generation !== null && typeof generation === "object") {
+    const v = (generation as Record<string, unknown>).maxOutputTokens;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
+  }
+  return undefined;
+}
+
+/**
+ * What a budget reserves before forwarding: an upper-leaning estimate of the call's cost from the price
+ * book — input as one token per 3 request bytes (JSON and text run nearer 4), output as the request's own
+ * max-tokens cap or `defaultMaxOutput` — so the hot path never tokenizes. "0" when the model has no price
+ * (such calls cost nothing the budget can count; they are blocked only once the budget is reached).
+ */
+export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOutput: number): string {
+  const model = call.info.model;
+  if (!call.info.metered || !model) return "0";
+  const match = book.priceFor(call.provider.priceProvider, model, new Date(call.startedMs), null);
+  if (!match) return "0";
+  const embeddings = call.info.endpoint.includes("embed");
+  const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json) ?? defaultMaxOutput);
+  return costFor(match.price, usage({ inputTokens: Math.ceil(call.requestBytes / 3), outputTokens })).costUsd;
+}

@@ -1,0 +1,170 @@
+import type pg from "pg";
+import { TollgateError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { CallRecord } from "../metering/call-record.ts";
+import { canonicalDecimal } from "../metering/decimal.ts";
+import type { PriceBook } from "../metering/price-book.ts";
+import type { BudgetMetrics } from "../metrics/index.ts";
+import type { BeforeForward } from "../proxy/handler.ts";
+import { estimateCallCost } from "./budget-estimate.ts";
+import { budgetStates, ensureLedger, loadBudgets, monthOf, reserve, settle, type BudgetRow } from "./budget-store.ts";
+
+interface Held {
+  budget: BudgetRow;
+  /** what was reserved ("0" for alert budgets, which never reserve) */
+  amount: string;
+}
+
+interface Reservation {
+  month: string;
+  held: Held[];
+}
+
+export interface BudgetGuardDeps {
+  pool: pg.Pool;
+  priceBook: PriceBook;
+  metrics: BudgetMetrics;
+  logger: Logger;
+  defaultMaxOutputTokens: number;
+  now?: () => number;
+}
+
+const SETTLE_ATTEMPTS = 5;
+
+function usd(text: string): string {
+  return `$${canonicalDecimal(text)}`;
+}
+
+/**
+ * Budget enforcement. Which apps and keys have budgets is held in memory (refreshed), so calls without a
+ * budget pay nothing. A budgeted call reserves its estimated cost atomically in Postgres before it is
+ * forwarded — a blocking budget that cannot take the reservation answers 429 — and is settled to its exact
+ * cost once it has been recorded. Reservations in flight are counted against the budget, so concurrent calls
+ * on any number of replicas cannot overshoot it by more than their estimates undershoot their real costs.
+ */
+export class BudgetGuard {
+  private byApp = new Map<string, BudgetRow>();
+  private byKey = new Map<string, BudgetRow>();
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly ledgers = new Set<string>();
+  private readonly settling = new Set<Promise<void>>();
+  private metricApps = new Set<string>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: BudgetGuardDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Reloads budgets and publishes this month's state as gauges (app budgets; key budgets are in the API). */
+  async refresh(): Promise<void> {
+    const budgets = await loadBudgets(this.deps.pool);
+    const byApp = new Map<string, BudgetRow>();
+    const byKey = new Map<string, BudgetRow>();
+    for (const b of budgets) (b.keyId ? byKey.set(b.keyId, b) : byApp.set(b.app, b));
+    this.byApp = byApp;
+    this.byKey = byKey;
+    const states = budgets.length > 0 ? await budgetStates(this.deps.pool, monthOf(this.now())) : [];
+    const apps = new Set<string>();
+    for (const s of states) {
+      if (s.keyId) continue;
+      apps.add(s.app);
+      this.deps.metrics.set(s.app, s.monthlyUsd, s.spentUsd);
+    }
+    for (const app of this.metricApps) if (!apps.has(app)) this.deps.metrics.remove(app);
+    this.metricApps = apps;
+  }
+
+  readonly hook: BeforeForward = async (call) => {
+    const appBudget = this.byApp.get(call.attribution.app ?? "unknown");
+    const keyBudget = call.keyId ? this.byKey.get(call.keyId) : undefined;
+    if (!appBudget && !keyBudget) return;
+    const month = monthOf(call.startedMs);
+    const estimate = estimateCallCost(call, this.deps.priceBook, this.deps.defaultMaxOutputTokens);
+    const held: Held[] = [];
+    try {
+      for (const budget of [keyBudget, appBudget]) {
+        if (!budget) continue;
+        if (budget.action === "alert") {
+          held.push({ budget, amount: "0" });
+          continue;
+        }
+        await this.ensure(budget.id, month);
+        if (!(await reserve(this.deps.pool, budget.id, month, estimate))) {
+          const message = await this.blockMessage(budget, month);
+          if (message === null) continue; // deleted meanwhile: nothing to enforce
+          throw new TollgateError("budget_blocked", message);
+        }
+        held.push({ budget, amount: estimate });
+      }
+    } catch (err) {
+      this.release(month, held);
+      if (err instanceof TollgateError) throw err;
+      this.deps.logger.error({ err: (err as Error).message }, "budget check failed; call refused");
+      throw new TollgateError("proxy_error", "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.", 503);
+    }
+    if (held.length > 0) this.reservations.set(call.id, { month, held });
+  };
+
+  /** After a call is recorded: its exact cost (none when unpriced or not forwarded) replaces its estimate. */
+  readonly afterCall = (record: CallRecord): void => {
+    const reservation = this.reservations.get(record.id);
+    if (!reservation) return;
+    this.reservations.delete(record.id);
+    const cost = record.costUsd ?? "0";
+    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, h.amount));
+  };
+
+  private release(month: string, held: Held[]): void {
+    for (const h of held) if (h.amount !== "0") this.track(this.settleOne(h.budget, month, "0", h.amount));
+  }
+
+  private async settleOne(budget: BudgetRow, month: string, cost: string, reserved: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (budget.action === "alert") await this.ensure(budget.id, month);
+        const settled = await settle(this.deps.pool, budget.id, month, cost, reserved);
+        if (settled?.crossed) {
+          this.deps.logger.warn(
+            { budget: budget.id, app: budget.app, month, action: budget.action, limitUsd: settled.monthlyUsd, spentUsd: settled.spentUsd },
+            budget.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked",
+          );
+        }
+        return;
+      } catch (err) {
+        if (attempt >= SETTLE_ATTEMPTS) {
+          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation stays held this month");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.settling.add(p);
+    void p.finally(() => this.settling.delete(p));
+  }
+
+  private async ensure(id: string, month: string): Promise<void> {
+    const k = `${id}|${month}`;
+    if (this.ledgers.has(k)) return;
+    await ensureLedger(this.deps.pool, id, month);
+    this.ledgers.add(k);
+  }
+
+  /** The 429's message, naming the budget; null when the budget no longer exists. */
+  private async blockMessage(budget: BudgetRow, month: string): Promise<string | null> {
+    const state = (await budgetStates(this.deps.pool, month)).find((s) => s.id === budget.id);
+    if (!state) return null;
+    const whose = state.keyId ? `virtual key ${state.keyId} of app "${state.app}"` : `app "${state.app}"`;
+    return (
+      `Tollgate budget "${state.id}" reached: the monthly budget of ${usd(state.monthlyUsd)} for ${whose} ` +
+      `has ${usd(state.spentUsd)} spent and ${usd(state.reservedUsd)} reserved by calls in flight in ${month}.`
+    );
+  }
+
+  /** Settlements still running (shutdown waits for them before closing the database). */
+  async drain(): Promise<void> {
+    while (this.settling.size > 0) await Promise.allSettled([...this.settling]);
+  }
+}

@@ -1,0 +1,116 @@
+import type pg from "pg";
+
+export const BUDGET_ACTIONS = ["block", "alert"] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
+export interface BudgetRow {
+  /** the scope: "app:<app>" or "key:<virtual key id>" */
+  id: string;
+  app: string;
+  keyId: string | null;
+  monthlyUsd: string;
+  action: BudgetAction;
+}
+
+export interface BudgetState extends BudgetRow {
+  month: string;
+  spentUsd: string;
+  reservedUsd: string;
+  remainingUsd: string;
+}
+
+export function budgetId(app: string, keyId: string | null): string {
+  return keyId ? `key:${keyId}` : `app:${app}`;
+}
+
+/** The calendar month (UTC) a call counts in, "YYYY-MM". */
+export function monthOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+interface Row {
+  id: string;
+  app: string;
+  key_id: string | null;
+  monthly_usd: string;
+  action: BudgetAction;
+}
+
+const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action });
+
+export async function loadBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
+  const { rows } = await pool.query<Row>(`SELECT id, app, key_id, monthly_usd::text AS monthly_usd, action FROM budgets ORDER BY app, id`);
+  return rows.map(row);
+}
+
+export async function upsertBudget(pool: pg.Pool, input: Omit<BudgetRow, "id">): Promise<BudgetRow> {
+  const { rows } = await pool.query<Row>(
+    `INSERT INTO budgets (id, app, key_id, monthly_usd, action) VALUES ($1, $2, $3, $4::numeric, $5)
+     ON CONFLICT (id) DO UPDATE SET monthly_usd = EXCLUDED.monthly_usd, action = EXCLUDED.action, updated_at = now()
+     RETURNING id, app, key_id, monthly_usd::text AS monthly_usd, action`,
+    [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action],
+  );
+  return row(rows[0]!);
+}
+
+export async function deleteBudget(pool: pg.Pool, app: string, keyId: string | null): Promise<boolean> {
+  const result = await pool.query(`DELETE FROM budgets WHERE id = $1 AND app = $2`, [budgetId(app, keyId), app]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Every budget with its ledger for `month` (zeros when nothing was spent yet). */
+export async function budgetStates(pool: pg.Pool, month: string): Promise<BudgetState[]> {
+  const { rows } = await pool.query<Row & { spent: string; reserved: string; remaining: string }>(
+    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action,
+            COALESCE(s.spent_usd, 0)::text AS spent, COALESCE(s.reserved_usd, 0)::text AS reserved,
+            (b.monthly_usd - COALESCE(s.spent_usd, 0) - COALESCE(s.reserved_usd, 0))::text AS remaining
+       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = $1
+      ORDER BY b.app, b.id`,
+    [month],
+  );
+  return rows.map((r) => ({ ...row(r), month, spentUsd: r.spent, reservedUsd: r.reserved, remainingUsd: r.remaining }));
+}
+
+/** Creates the month's ledger row (idempotent), so reserve() has a row to update atomically. */
+export async function ensureLedger(pool: pg.Pool, id: string, month: string): Promise<void> {
+  await pool.query(`INSERT INTO budget_spend (budget_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, month]);
+}
+
+/**
+ * Reserves `amount` against a blocking budget in ONE statement: the row lock serialises concurrent
+ * reservations from every replica, and the condition is re-checked against the latest row, so the sum of
+ * settled spend and reservations never passes the limit. False when it would (the call is blocked).
+ */
+export async function reserve(pool: pg.Pool, id: string, month: string, amount: string): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE budget_spend s SET reserved_usd = s.reserved_usd + $3::numeric, updated_at = now()
+       FROM budgets b
+      WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
+        AND s.spent_usd + s.reserved_usd + $3::numeric <= b.monthly_usd
+        AND s.spent_usd + s.reserved_usd < b.monthly_usd`,
+    [id, month, amount],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export interface Settled {
+  spentUsd: string;
+  monthlyUsd: string;
+  /** this settlement took the spend from below the limit to at or above it */
+  crossed: boolean;
+}
+
+/** Settles a call: its exact cost becomes spend and its reservation is released, in one statement. */
+export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, reservedUsd: string): Promise<Settled | null> {
+  const { rows } = await pool.query<{ spent: string; limit: string; crossed: boolean }>(
+    `UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric,
+            reserved_usd = GREATEST(s.reserved_usd - $4::numeric, 0), updated_at = now()
+       FROM budgets b
+      WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
+      RETURNING s.spent_usd::text AS spent, b.monthly_usd::text AS limit,
+                (s.spent_usd >= b.monthly_usd AND s.spent_usd - $3::numeric < b.monthly_usd) AS crossed`,
+    [id, month, costUsd, reservedUsd],
+  );
+  const r = rows[0];
+  return r ? { spentUsd: r.spent, monthlyUsd: r.limit, crossed: r.crossed } : null;
+}

@@ -1,0 +1,83 @@
+import type { RequestHandler, Router } from "express";
+import type pg from "pg";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { CallRecord } from "../metering/call-record.ts";
+import type { PriceBook } from "../metering/price-book.ts";
+import type { Metrics } from "../metrics/index.ts";
+import type { BeforeForward } from "../proxy/handler.ts";
+import { adminAuth } from "../api/auth.ts";
+import { budgetsRouter } from "../api/budgets.ts";
+import { keysRouter } from "../api/keys.ts";
+import { apiResponseHeaders } from "../api/request-id.ts";
+import { BudgetGuard } from "./budget-guard.ts";
+import { KeyCache } from "./key-cache.ts";
+import { virtualKeyHook } from "./key-hook.ts";
+import { loadPepper } from "./key-secrets.ts";
+
+export interface AccessDeps {
+  config: Config;
+  pool: pg.Pool;
+  priceBook: PriceBook;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** What the access layer plugs into buildApp, plus its lifecycle. */
+export interface Access {
+  adminGuards: RequestHandler[];
+  apiRouters: Router[];
+  /** virtual keys first (they pin the app), then budgets (which read it) */
+  beforeForward: BeforeForward[];
+  afterCall: Array<(record: CallRecord) => void>;
+  keys: KeyCache;
+  budgets: BudgetGuard;
+  /** stops refreshing, settles budgets in flight and writes last-used times; before the database closes */
+  close(): Promise<void>;
+}
+
+/** Admin auth, virtual keys and budgets, loaded from the database and kept fresh every refreshMs. */
+export async function createAccess(deps: AccessDeps): Promise<Access> {
+  const { config, pool, logger } = deps;
+  const pepper = await loadPepper(pool, config.access.keyPepper);
+  const keys = new KeyCache(pool, pepper);
+  const budgets = new BudgetGuard({
+    pool,
+    priceBook: deps.priceBook,
+    metrics: deps.metrics.budget,
+    logger,
+    defaultMaxOutputTokens: config.access.budgetDefaultMaxOutputTokens,
+  });
+  await Promise.all([keys.refresh(), budgets.refresh()]);
+
+  let refreshing = false;
+  const timer = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    Promise.all([
+      keys.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "virtual key refresh failed")),
+      budgets.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget refresh failed")),
+    ]).finally(() => (refreshing = false));
+  }, config.access.refreshMs);
+  timer.unref();
+
+  return {
+    adminGuards: [
+      apiResponseHeaders,
+      adminAuth({ token: config.adminToken, sessionHours: config.access.sessionHours, loginAttemptsPerMinute: config.access.loginAttemptsPerMinute }),
+    ],
+    apiRouters: [
+      keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
+      budgetsRouter({ pool, refresh: () => budgets.refresh() }),
+    ],
+    beforeForward: [virtualKeyHook(keys), budgets.hook],
+    afterCall: [budgets.afterCall],
+    keys,
+    budgets,
+    async close() {
+      clearInterval(timer);
+      await budgets.drain();
+      await keys.flush().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "writing key last-used times failed"));
+    },
+  };
+}
