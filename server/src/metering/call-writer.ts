@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
+import { ROLLUP_SOURCE_COLUMNS, ROLLUP_UPSERT, rollupCtes } from "./rollup-sql.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [
@@ -41,14 +42,19 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["response_body", "text", (r) => r.responseBody],
 ];
 
+// The calls insert and the hourly rollups of exactly the rows it inserted, in one statement: a replayed
+// call is skipped by ON CONFLICT DO NOTHING, so it is absent from RETURNING and never counted twice.
 const INSERT_SQL =
-  `INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
+  `WITH inserted AS (INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
   `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
-  `ON CONFLICT DO NOTHING`;
+  `ON CONFLICT DO NOTHING RETURNING ${ROLLUP_SOURCE_COLUMNS}), ` +
+  `${rollupCtes("inserted")}, upserted AS (${ROLLUP_UPSERT}) ` +
+  `SELECT count(*)::int AS inserted FROM inserted`;
 
 /**
  * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
- * multi-row VALUES list or createMany). Idempotent by call id, so a replayed batch never duplicates.
+ * multi-row VALUES list or createMany) and adds them to call_rollups_hourly in the same statement.
+ * Idempotent by call id, so a replayed batch never duplicates a call nor its rollup figures.
  * Returns the number of rows actually inserted.
  */
 export async function insertCalls(client: pg.Pool | pg.PoolClient, records: readonly CallRecord[]): Promise<number> {
@@ -58,6 +64,6 @@ export async function insertCalls(client: pg.Pool | pg.PoolClient, records: read
     const record = records[r] as CallRecord;
     for (let c = 0; c < COLUMNS.length; c++) (columns[c] as unknown[])[r] = (COLUMNS[c] as (typeof COLUMNS)[number])[2](record);
   }
-  const result = await client.query(INSERT_SQL, columns);
-  return result.rowCount ?? 0;
+  const result = await client.query<{ inserted: number }>(INSERT_SQL, columns);
+  return result.rows[0]?.inserted ?? 0;
 }
