@@ -47,6 +47,7 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
   TOLLGATE_TOKENIZER_PRELOAD: boolish.default(true),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -94,6 +95,8 @@ export interface Config {
   metrics: { maxApps: number; maxModels: number };
   recorder: { batchSize: number; flushMs: number; maxQueue: number };
   shutdownGraceMs: number;
+  /** keep this many whole months of calls (the current one included); older monthly partitions are dropped daily. Unset: keep all */
+  callsRetentionMonths: number | undefined;
   /** load the tokenizer (≈2 s of CPU) before listening rather than at the first estimate */
   tokenizerPreload: boolean;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxQueue: e.TOLLGATE_RECORDER_MAX_QUEUE,
     },
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
+    callsRetentionMonths: e.TOLLGATE_CALLS_RETENTION_MONTHS,
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     extraPrices: file.prices,
     budgets: file.budgets,
