@@ -1,5 +1,5 @@
 // The form that adds an effective-dated price row (POST /api/prices).
-import { useEffect, useState, type FormEvent, type ReactElement } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from "react";
 import { ApiError, createPrice, type Price } from "../api.ts";
 import { emptyDraft, MATCH_TYPES, validatePriceDraft, type PriceDraft, type PriceDraftErrors } from "../lib/price-form.ts";
 
@@ -16,9 +16,13 @@ export function PriceForm(props: { prefill: { provider: string; model: string } 
   const [errors, setErrors] = useState<PriceDraftErrors>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    if (props.prefill) setDraft((d) => ({ ...d, provider: props.prefill?.provider ?? "", model: props.prefill?.model ?? "" }));
+    if (!props.prefill) return;
+    setDraft((d) => ({ ...d, provider: props.prefill?.provider ?? "", model: props.prefill?.model ?? "" }));
+    form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    form.current?.querySelector<HTMLInputElement>("[data-testid=price-inputUsdPerMTok]")?.focus();
   }, [props.prefill]);
 
   const set = (k: keyof PriceDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
@@ -49,7 +53,7 @@ export function PriceForm(props: { prefill: { provider: string; model: string } 
   };
 
   return (
-    <form className="price-form" onSubmit={submit} data-testid="price-form" noValidate>
+    <form ref={form} className="price-form" onSubmit={submit} data-testid="price-form" noValidate>
       <div className="form-grid">
         {field("provider", "Provider", <input value={draft.provider} onChange={set("provider")} data-testid="price-provider" />)}
         {field("model", "Model", <input value={draft.model} onChange={set("model")} data-testid="price-model" />)}
@@ -66,7 +70,10 @@ export function PriceForm(props: { prefill: { provider: string; model: string } 
       </div>
       {problem ? <p className="form-problem" role="alert" data-testid="price-problem">{problem}</p> : null}
       <button type="submit" disabled={busy} data-testid="price-submit">{busy ? "Saving…" : "Add price"}</button>
-      <span className="muted"> Calls already recorded keep their cost; new calls from the effective time use this row.</span>
+      <span className="muted">
+        New calls from the effective time use this row. Calls already recorded keep their cost until re-priced with{" "}
+        <code>npm run tollgate -- prices recompute --from … --to …</code>.
+      </span>
     </form>
   );
 }

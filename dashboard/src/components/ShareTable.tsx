@@ -14,7 +14,10 @@ export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: 
         {props.rows.map((r) => (
           <tr key={r.key} data-testid={`${props.testId}-row`} className={r.isOther ? "other-row" : undefined}>
             <td>{props.hrefFor && !r.isOther ? <a href={props.hrefFor(r.key)}>{r.key}</a> : r.key}</td>
-            <td className="num" data-testid={`${props.testId}-cost`}>{formatUsd(r.costUsd)}</td>
+            <td className="num">
+              <span data-testid={`${props.testId}-cost`}>{formatUsd(r.costUsd)}</span>
+              {r.unpricedCalls > 0 ? <span className="tag tag-warn" title="Calls with no matching price; their cost is not included">+{formatCount(r.unpricedCalls)} unpriced</span> : null}
+            </td>
             <td className="share-col">
               <span className="share-bar"><span style={{ width: `${Math.max(0, Math.min(1, r.share ?? 0)) * 100}%` }} /></span>
               <span className="share-text">{formatPercent(r.share)}</span>

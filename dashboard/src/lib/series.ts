@@ -107,3 +107,11 @@ export function explodeOutcomes<R extends { bucket: string; byOutcome: Record<st
       .map(([outcome, count]) => ({ bucket: r.bucket, outcome, count })),
   );
 }
+
+/** Turns several figures of each row into long rows, one per figure ({bucket, kind: "output", value}). */
+export function explodeFields<R extends { bucket: string }>(
+  rows: readonly R[],
+  fields: Record<string, (row: R) => number>,
+): Array<{ bucket: string; kind: string; value: number }> {
+  return rows.flatMap((r) => Object.entries(fields).map(([kind, get]) => ({ bucket: r.bucket, kind, value: get(r) })));
+}

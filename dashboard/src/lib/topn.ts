@@ -24,6 +24,8 @@ export interface ShareRow {
   key: string;
   costUsd: string;
   calls: number;
+  /** calls with no matching price: their cost is missing from costUsd */
+  unpricedCalls: number;
   /** costUsd / total, null when the total is zero */
   share: number | null;
   isOther: boolean;
@@ -34,21 +36,23 @@ export interface ShareRow {
  * Groups must already be sorted largest first (as the API returns them).
  */
 export function shareTable(
-  groups: ReadonlyArray<{ key: string; costUsd: string; calls: number }>,
+  groups: ReadonlyArray<{ key: string; costUsd: string; calls: number; unpricedCalls?: number }>,
   totalUsd: string,
   n: number,
 ): ShareRow[] {
-  const row = (key: string, costUsd: string, calls: number, isOther: boolean): ShareRow => ({
+  const row = (key: string, costUsd: string, calls: number, unpricedCalls: number, isOther: boolean): ShareRow => ({
     key,
     costUsd,
     calls,
+    unpricedCalls,
     share: decimalRatio(costUsd, totalUsd),
     isOther,
   });
-  const top = groups.slice(0, n).map((g) => row(g.key, g.costUsd, g.calls, false));
+  const top = groups.slice(0, n).map((g) => row(g.key, g.costUsd, g.calls, g.unpricedCalls ?? 0, false));
   const rest = groups.slice(n);
   if (rest.length === 0) return top;
   const restCost = sumDecimals(rest.map((g) => g.costUsd));
   const restCalls = rest.reduce((acc, g) => acc + g.calls, 0);
-  return [...top, row(`${OTHER} ${rest.length} more`, restCost, restCalls, true)];
+  const restUnpriced = rest.reduce((acc, g) => acc + (g.unpricedCalls ?? 0), 0);
+  return [...top, row(`${OTHER} ${rest.length} more`, restCost, restCalls, restUnpriced, true)];
 }

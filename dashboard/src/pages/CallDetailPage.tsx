@@ -33,7 +33,7 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
               <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
               <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
               <Kpi label="Time to first token" value={formatMs(c.ttftMs)} />
-              <Kpi label="Started" value={formatDateTime(c.startedAt)} />
+              <Kpi label="Started" value={formatDateTime(c.startedAt)} compact />
             </KpiRow>
             {c.outcome !== "ok" || c.errorBody || c.errorType ? (
               <Panel title="Error" testId="call-error">

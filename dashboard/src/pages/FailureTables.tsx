@@ -28,7 +28,8 @@ export function TopErrorsTable(props: { errors: TopError[]; view: ViewState }): 
             <td className="nowrap">{formatDateTime(e.lastSeen)}</td>
             <td className="nowrap">
               <a href={pageHref("call", props.view, e.lastCallId)} data-testid="top-error-last-call">Last call →</a>{" "}
-              <a className="muted" href={pageHref("calls", patchView(props.view, { filters: { provider: e.provider, outcome: e.outcome } }))}>all</a>
+              <span className="muted">·</span>{" "}
+              <a href={pageHref("calls", patchView(props.view, { filters: { provider: e.provider, outcome: e.outcome } }))}>all calls</a>
             </td>
           </tr>
         ))}

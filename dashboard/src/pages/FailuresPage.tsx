@@ -61,7 +61,7 @@ export function FailuresPage({ view, range, go }: PageProps): ReactElement {
                   {d.totals.failures === 0 ? (
                     <p className="muted" data-testid="no-failures">No failures in this range.</p>
                   ) : (
-                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount}
+                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount} integer
                       indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label="Failures over time by outcome" />
                   )}
                 </Panel>

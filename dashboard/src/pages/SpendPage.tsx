@@ -3,6 +3,7 @@
 import type { ReactElement } from "react";
 import { reportPath, type SpendResponse } from "../api.ts";
 import { AreaChart } from "../components/charts/AreaChart.tsx";
+import { BarChart } from "../components/charts/BarChart.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -12,13 +13,14 @@ import { useApi } from "../hooks/useApi.ts";
 import { bucketRange } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
 import { formatUsd, formatUsdExact, formatUsdNumber } from "../lib/money.ts";
-import { INDEX, pivotSums } from "../lib/series.ts";
+import { explodeFields, INDEX, pivotSums } from "../lib/series.ts";
 import { shareTable, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
 
 const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
+const TOKEN_KINDS = ["input", "cached input", "output"];
 
 export function SpendPage({ view, range, go }: PageProps): ReactElement {
   const base = { from: range.from, to: range.to, interval: range.interval, filters: { ...view.filters, outcome: null } };
@@ -37,13 +39,19 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
       <DataView state={main}>
         {(d) => {
           const categories = topCategories(d.groups.map((g) => g.key), CHART_GROUPS);
+          const buckets = bucketRange(range.from, range.to, range.interval);
           const rows = pivotSums(d.series, {
-            buckets: bucketRange(range.from, range.to, range.interval),
+            buckets,
             categories,
             bucketOf: (r) => r.bucket,
             groupOf: (r) => r.group,
             valueOf: (r) => r.costUsd,
           });
+          const tokenRows = pivotSums(
+            explodeFields(d.series, { input: (r) => r.inputTokens, "cached input": (r) => r.cachedInputTokens, output: (r) => r.outputTokens }),
+            { buckets, categories: TOKEN_KINDS, bucketOf: (r) => r.bucket, groupOf: (r) => r.kind, valueOf: (r) => r.value },
+          );
+          const bucketLabel = (b: string) => formatBucket(b, range.interval);
           return (
             <>
               <KpiRow>
@@ -65,10 +73,16 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                 {d.totals.calls === 0 ? (
                   <p className="muted" data-testid="empty">No calls in this range.</p>
                 ) : (
-                  <AreaChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
-                    indexFormatter={(b) => formatBucket(b, range.interval)} testId="spend-chart" label="Cost over time" />
+                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
+                    indexFormatter={bucketLabel} testId="spend-chart" label="Cost over time" />
                 )}
               </Panel>
+              {d.totals.calls > 0 ? (
+                <Panel title="Tokens over time" note="Input includes cached input; output includes reasoning.">
+                  <AreaChart data={tokenRows} index={INDEX} categories={TOKEN_KINDS} stacked={false} valueFormatter={formatTokens}
+                    indexFormatter={bucketLabel} height={200} testId="tokens-chart" label="Tokens over time" />
+                </Panel>
+              ) : null}
             </>
           );
         }}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explodeOutcomes, INDEX, pivotPoints, pivotRatios, pivotSums } from "../../../dashboard/src/lib/series.ts";
+import { explodeFields, explodeOutcomes, INDEX, pivotPoints, pivotRatios, pivotSums } from "../../../dashboard/src/lib/series.ts";
 import { OTHER } from "../../../dashboard/src/lib/topn.ts";
 
 const buckets = ["2026-11-26T10:00:00.000Z", "2026-11-26T11:00:00.000Z", "2026-11-26T12:00:00.000Z"];
@@ -69,6 +69,17 @@ describe("explodeOutcomes", () => {
     expect(out).toEqual([
       { bucket: "b1", outcome: "timeout", count: 1 },
       { bucket: "b1", outcome: "rate_limited", count: 2 },
+    ]);
+  });
+});
+
+describe("explodeFields", () => {
+  it("makes one long row per figure, ready for pivotSums", () => {
+    const rows = [{ bucket: "b1", inputTokens: 10, outputTokens: 3 }, { bucket: "b2", inputTokens: 5, outputTokens: 1 }];
+    const long = explodeFields(rows, { input: (r) => r.inputTokens, output: (r) => r.outputTokens });
+    expect(long).toEqual([
+      { bucket: "b1", kind: "input", value: 10 }, { bucket: "b1", kind: "output", value: 3 },
+      { bucket: "b2", kind: "input", value: 5 }, { bucket: "b2", kind: "output", value: 1 },
     ]);
   });
 });

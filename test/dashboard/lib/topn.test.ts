@@ -19,18 +19,19 @@ describe("shareTable", () => {
   const groups = [
     { key: "search", costUsd: "6.000000000001", calls: 60 },
     { key: "chat", costUsd: "3", calls: 30 },
-    { key: "batch", costUsd: "0.5", calls: 5 },
-    { key: "eval", costUsd: "0.499999999999", calls: 5 },
+    { key: "batch", costUsd: "0.5", calls: 5, unpricedCalls: 2 },
+    { key: "eval", costUsd: "0.499999999999", calls: 5, unpricedCalls: 1 },
   ];
   it("computes each share of the exact total and folds the rest into one OTHER row", () => {
     const rows = shareTable(groups, "10", 2);
     expect(rows.map((r) => r.key)).toEqual(["search", "chat", `${OTHER} 2 more`]);
     expect(rows[0]?.share).toBeCloseTo(0.6, 9);
     expect(rows[1]?.share).toBe(0.3);
-    expect(rows[2]).toMatchObject({ costUsd: "0.999999999999", calls: 10, isOther: true });
+    expect(rows[2]).toMatchObject({ costUsd: "0.999999999999", calls: 10, unpricedCalls: 3, isOther: true });
+    expect(rows[0]?.unpricedCalls).toBe(0);
   });
   it("has no OTHER row when everything fits, and null shares for a zero total", () => {
     const rows = shareTable([{ key: "x", costUsd: "0", calls: 3 }], "0", 5);
-    expect(rows).toEqual([{ key: "x", costUsd: "0", calls: 3, share: null, isOther: false }]);
+    expect(rows).toEqual([{ key: "x", costUsd: "0", calls: 3, unpricedCalls: 0, share: null, isOther: false }]);
   });
 });

@@ -24,8 +24,11 @@ describe("Spend page", () => {
     const apps = await screen.findAllByTestId("top-apps-row");
     expect(apps.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual([
       ["search", "$740.74", "60.0%", "900"],
-      ["chat", "$493.83", "40.0%", "600"],
+      ["chat", "$493.83+3 unpriced", "40.0%", "600"],
     ]);
+    expect(screen.getAllByTestId("top-apps-cost").map((e) => e.textContent)).toEqual(["$740.74", "$493.83"]);
+    const tokens = screen.getByTestId("tokens-chart");
+    expect(tokens.getAttribute("data-categories")).toBe("input|cached input|output");
     const models = await screen.findAllByTestId("top-models-row");
     expect(models[0]?.textContent).toContain("gpt-4.1");
 

@@ -3,7 +3,8 @@ import type { ReactElement } from "react";
 import { Bar, BarChart as RBarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame, clickHandler, colorFor, identity, plainNumber, valueGetter, type ChartProps } from "./common.tsx";
 
-export function BarChart(props: ChartProps & { stacked?: boolean }): ReactElement {
+/** `integer` keeps the value axis on whole numbers (counts). */
+export function BarChart(props: ChartProps & { stacked?: boolean; integer?: boolean }): ReactElement {
   const height = props.height ?? 280;
   const fmt = props.valueFormatter ?? plainNumber;
   const idx = props.indexFormatter ?? identity;
@@ -14,7 +15,7 @@ export function BarChart(props: ChartProps & { stacked?: boolean }): ReactElemen
         style={props.onIndexClick ? { cursor: "pointer" } : undefined}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
-        <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} allowDecimals={false} />
+        <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} allowDecimals={!props.integer} />
         <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(v) => idx(String(v))} cursor={{ fill: "#f3f4f6" }} />
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (

@@ -1,0 +1,250 @@
+// The dashboard end to end in headless Chromium: real Tollgate (real Postgres), fake OpenAI and Anthropic
+// upstreams, mixed traffic through the proxy; every page is opened, its numbers checked against the
+// reporting API, and a screenshot saved to docs/screenshots. Any page error or console error fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CallDetail, CallsPage, FailuresResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
+import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
+import { formatUsd } from "../../dashboard/src/lib/money.ts";
+import { prettyBody } from "../../dashboard/src/pages/CallFields.tsx";
+import { startFakeAnthropic } from "../support/fake-anthropic.ts";
+import type { FakeServer } from "../support/fake-server.ts";
+import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.ts";
+import { startTestTollgate, type TestTollgate } from "../support/tollgate.ts";
+import { generateTraffic, UNPRICED_MODEL } from "./traffic.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HAVE_BROWSER = existsSync(CHROMIUM);
+const SHOTS = join(ROOT, "docs", "screenshots");
+const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
+
+if (!HAVE_BROWSER) {
+  const how = "install it with `apt-get install -y chromium` or set CHROMIUM_PATH";
+  if (process.env.REQUIRE_BROWSER === "1") {
+    describe("dashboard in Chromium", () => {
+      it("needs Chromium (REQUIRE_BROWSER=1)", () => {
+        throw new Error(`No Chromium at ${CHROMIUM}; ${how}.`);
+      });
+    });
+  } else {
+    console.warn(`\n[e2e] SKIPPED the dashboard browser test: no Chromium at ${CHROMIUM} (${how}; REQUIRE_BROWSER=1 makes this a failure).\n`);
+  }
+}
+
+describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
+  let openai: FakeOpenAi;
+  let anthropic: FakeServer;
+  let tg: TestTollgate;
+  let browser: Browser;
+  let page: Page;
+  let authRequired = false;
+  const problems: string[] = [];
+
+  async function api<T>(path: string): Promise<T> {
+    const res = await fetch(`${tg.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  /** The range the dashboard's "last 24 hours" covers (all the test's traffic is inside it). */
+  function last24h(): string {
+    const to = new Date(Date.now() + 60_000);
+    return `from=${new Date(to.getTime() - 24 * 3600_000 - 120_000).toISOString()}&to=${to.toISOString()}`;
+  }
+  const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? "";
+  async function shot(name: string, fullPage = true): Promise<void> {
+    await page.waitForTimeout(150); // let the charts settle
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  }
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-dashboard.mjs")], { cwd: ROOT, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`building the dashboard failed:\n${build.stdout}\n${build.stderr}`);
+    expect(existsSync(join(ROOT, "dashboard", "dist", "index.html"))).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+
+    openai = await startFakeOpenAi();
+    anthropic = await startFakeAnthropic();
+    tg = await startTestTollgate({
+      TOLLGATE_UPSTREAM_OPENAI: openai.url,
+      TOLLGATE_UPSTREAM_ANTHROPIC: anthropic.url,
+      TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
+    await generateTraffic(tg.url);
+    await tg.tollgate.recorder.flush();
+    authRequired = (await fetch(`${tg.url}/api/calls?limit=1`)).status === 401;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "UTC" });
+    page = await context.newPage();
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() !== "error") return;
+      // the first request before signing in is expected to be refused
+      if (authRequired && /status of 401/.test(msg.text())) return;
+      problems.push(`console error: ${msg.text()}`);
+    });
+  }, 120_000);
+
+  // every step fails on a page error or console error that happened during it
+  afterEach(() => {
+    const seen = problems.splice(0);
+    expect(seen, "page errors or console errors").toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await tg?.close();
+    await openai?.close();
+    await anthropic?.close();
+  });
+
+  it("signs in when the API requires the admin token, then shows Spend matching /api/spend", async () => {
+    await page.goto(`${tg.url}/`);
+    if (authRequired) {
+      await page.getByTestId("login-form").waitFor();
+      await page.getByTestId("login-token").fill("wrong-token-0123456789");
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("login-error").waitFor();
+      await page.getByTestId("login-token").fill(ADMIN_TOKEN);
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("login-form").waitFor({ state: "detached" });
+    }
+    await page.getByTestId("spend-total").waitFor();
+    await page.getByTestId("top-apps-row").first().waitFor();
+
+    const spend = await api<SpendResponse>(`/api/spend?${last24h()}&groupBy=provider`);
+    const apps = await api<SpendResponse>(`/api/spend?${last24h()}&groupBy=app`);
+    expect(spend.totals.calls).toBe(21);
+    expect(await text("spend-total")).toBe(formatUsd(spend.totals.costUsd));
+    expect(await text("spend-calls")).toBe(formatCount(spend.totals.calls));
+    expect(await text("spend-unpriced")).toBe(formatCount(spend.totals.unpricedCalls));
+    expect(spend.totals.unpricedCalls).toBeGreaterThanOrEqual(3);
+    expect(await text("unpriced-banner")).toContain(`${spend.totals.unpricedCalls} calls in this range had no matching price`);
+
+    // one bar series per provider, drawn in the current hour's bucket
+    expect(spend.groups.map((g) => g.key).sort()).toEqual(["anthropic", "openai"]);
+    expect(await page.locator("[data-testid=spend-chart] .recharts-bar").count()).toBe(2);
+    expect(await page.locator("[data-testid=spend-chart] .recharts-bar-rectangle path").count()).toBe(spend.series.filter((r) => Number(r.costUsd) > 0).length);
+    expect(await page.getByTestId("spend-chart").getAttribute("data-categories")).toBe(spend.groups.map((g) => g.key).join("|"));
+
+    const rows = page.getByTestId("top-apps-row");
+    expect(await rows.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const cells = await rows.nth(i).locator("td").allTextContents();
+      const cost = await rows.nth(i).getByTestId("top-apps-cost").textContent();
+      expect([cells[0], cost, cells[3]]).toEqual([apps.groups[i]!.key, formatUsd(apps.groups[i]!.costUsd), formatCount(apps.groups[i]!.calls)]);
+    }
+
+    await shot("spend");
+    const csv = await page.getByTestId("spend-csv").getAttribute("href");
+    const download = await page.evaluate(async (href) => {
+      const res = await fetch(href!, { credentials: "same-origin" });
+      return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+    }, csv);
+    expect(download.status).toBe(200);
+    expect(download.type).toMatch(/text\/csv/);
+    expect(download.body.split("\n")[0]).toMatch(/bucket/);
+
+  });
+
+  it("goes from a failure spike to the failing call's error body in three clicks", async () => {
+    const failures = await api<FailuresResponse>(`/api/failures?${last24h()}&groupBy=provider`);
+    expect(failures.totals.failures).toBe(4); // 2 × OpenAI 429, 1 × Anthropic 529, 1 × OpenAI 500
+    await page.getByTestId("nav-failures").click(); // click 1
+    await page.getByTestId("failures-count").waitFor();
+    expect(await text("failures-count")).toBe(formatCount(failures.totals.failures));
+    expect(await text("failures-rate")).toBe(formatPercent(failures.totals.errorRate));
+    const outcomes = await page.getByTestId("outcome-row").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]));
+    expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(Object.entries(failures.totals.byOutcome).filter(([, n]) => n > 0).map(([o, n]) => [o, formatCount(n)])));
+    expect(await page.getByTestId("top-error-row").count()).toBe(failures.topErrors.length);
+    await shot("failures");
+
+    // the spike: the bar of the current hour
+    const bars = page.locator("[data-testid=failures-chart] .recharts-bar-rectangle");
+    await bars.last().click(); // click 2
+    await page.waitForFunction(() => window.location.hash.includes("range=custom"));
+    await page.getByTestId("top-error-last-call").first().waitFor();
+    const zoomed = page.getByTestId("top-error-last-call").first();
+    const href = (await zoomed.getAttribute("href")) ?? "";
+    const callId = decodeURIComponent(href.replace(/^#\/calls\//, "").replace(/\?.*$/, ""));
+    await zoomed.click(); // click 3
+    await page.getByTestId("error-body").waitFor();
+    const call = await api<CallDetail>(`/api/calls/${encodeURIComponent(callId)}`);
+    expect(call.outcome).not.toBe("ok");
+    expect(call.errorBody).toBeTruthy();
+    expect(await page.getByTestId("error-body").textContent()).toBe(prettyBody(call.errorBody!));
+    expect(await text("call-status")).toBe(String(call.status));
+    await shot("call-detail");
+  });
+
+  it("shows Latency percentiles matching /api/latency and links the slowest calls", async () => {
+    const latency = await api<LatencyResponse>(`/api/latency?${last24h()}&groupBy=provider`);
+    await page.getByTestId("nav-latency").click();
+    await page.getByTestId("latency-p50").waitFor();
+    expect(await text("latency-calls")).toBe(formatCount(latency.totals.calls));
+    expect(await text("latency-p50")).toBe(formatMs(latency.totals.latencyMs.p50));
+    expect(await text("latency-p90")).toBe(formatMs(latency.totals.latencyMs.p90));
+    expect(await text("latency-p99")).toBe(formatMs(latency.totals.latencyMs.p99));
+    expect(await text("ttft-p50")).toBe(formatMs(latency.totals.ttftMs.p50));
+    expect(await page.locator("[data-testid=latency-chart] .recharts-line").count()).toBe(Math.min(6, latency.groups.length));
+    expect(await page.getByTestId("slowest-row").count()).toBe(latency.slowest.length);
+    expect(latency.slowest.length).toBeGreaterThan(0);
+    await shot("latency");
+    await page.getByTestId("slowest-link").first().click();
+    await page.getByTestId("call-id").waitFor();
+    expect(await text("call-id")).toBe(latency.slowest[0]!.id);
+  });
+
+  it("lists Calls as /api/calls does, filters them, and opens a call's detail", async () => {
+    await page.getByTestId("nav-calls").click();
+    await page.getByTestId("calls-row").first().waitFor();
+    const all = await api<CallsPage>(`/api/calls?${last24h()}&limit=50`);
+    const ids = await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")));
+    expect(ids).toEqual(all.calls.map((c) => c.id));
+    await shot("calls");
+
+    await page.getByTestId("filter-app").fill("batch");
+    await page.getByTestId("filter-apply").click();
+    await page.waitForFunction(() => window.location.hash.includes("app=batch"));
+    const batch = await api<CallsPage>(`/api/calls?${last24h()}&app=batch&limit=50`);
+    await expect.poll(() => page.getByTestId("calls-row").count()).toBe(batch.calls.length);
+    const unpriced = batch.calls.find((c) => c.model === UNPRICED_MODEL)!;
+    await page.locator(`[data-testid=calls-row][data-call-id="${unpriced.id}"]`).click();
+    await page.getByTestId("call-fields").waitFor();
+    expect(await text("call-cost")).toBe("unpriced");
+    expect(await text("call-id")).toBe(unpriced.id);
+    expect(await page.getByTestId("field-model").locator("dd").textContent()).toBe(UNPRICED_MODEL);
+    expect(await text("tokens-input")).toBe(formatCount(unpriced.inputTokens));
+  });
+
+  it("lists unpriced models first on Prices and adds a price for one", async () => {
+    await page.getByTestId("nav-prices").click();
+    await page.getByTestId("unpriced-row").first().waitFor();
+    const before = await api<PricesResponse>("/api/prices");
+    const gpt9 = before.unpriced.find((u) => u.model === UNPRICED_MODEL)!;
+    expect(gpt9.calls).toBe(3);
+    const row = page.getByTestId("unpriced-row").filter({ hasText: UNPRICED_MODEL });
+    expect(await row.getByTestId("unpriced-calls").textContent()).toBe("3");
+    await shot("prices", false); // the seeded price table is long
+
+    await row.getByRole("button").click();
+    expect(await page.getByTestId("price-model").inputValue()).toBe(UNPRICED_MODEL);
+    await page.getByTestId("price-inputUsdPerMTok").fill("1.5");
+    await page.getByTestId("price-outputUsdPerMTok").fill("6");
+    await page.getByTestId("price-submit").click();
+    await page.getByTestId("price-saved").waitFor();
+    const after = await api<PricesResponse>("/api/prices");
+    const added = after.prices.find((p) => p.model === UNPRICED_MODEL);
+    expect(added).toMatchObject({ provider: "openai", matchType: "exact" });
+    expect(Number(added!.inputUsdPerMTok)).toBe(1.5);
+    expect(Number(added!.outputUsdPerMTok)).toBe(6);
+  });
+});
