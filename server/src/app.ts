@@ -9,7 +9,7 @@ import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
-import { spendRouter } from "./api/spend.ts";
+import { reportsRouter } from "./api/reports.ts";
 import { redactRecord } from "./access/redact.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
@@ -88,7 +88,7 @@ export function buildApp(deps: AppDeps): App {
   api.use(express.json({ limit: "1mb" }));
   for (const guard of deps.adminGuards ?? []) api.use(guard);
   api.use(callsRouter(db.pool));
-  api.use(spendRouter(db.pool));
+  api.use(reportsRouter(db.pool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   app.use("/api", api);

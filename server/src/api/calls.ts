@@ -3,6 +3,8 @@ import type pg from "pg";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { CALL_SELECT, callJson, type CallRow } from "./call-rows.ts";
+import { streamCallsCsv } from "./calls-csv.ts";
+import { wantsCsv } from "./csv.ts";
 import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
 
 const listSchema = filterSchema.extend({
@@ -60,7 +62,11 @@ const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_ti
 
 export function callsRouter(pool: pg.Pool): Router {
   const router = Router();
+  router.get("/calls.csv", async (req, res) => {
+    await streamCallsCsv(pool, req.query, res);
+  });
   router.get("/calls", async (req, res) => {
+    if (wantsCsv(req)) return streamCallsCsv(pool, req.query, res);
     const page = await listCalls(pool, req.query);
     res.json({ calls: page.calls.map(callJson), nextCursor: page.nextCursor });
   });

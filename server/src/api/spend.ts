@@ -1,54 +1,87 @@
-import { Router } from "express";
 import type pg from "pg";
-import { GROUP_SQL, filterSql, parseQuery, reportSchema, resolveInterval, resolveRange } from "./query.ts";
 import { trimDecimal } from "./call-rows.ts";
+import { parseQuery, reportSchema, resolveInterval, resolveRange } from "./query.ts";
+import { bucketSql, GROUP_KEY, planSource, sumsSource, type SourceChoice } from "./report-source.ts";
 
-const SUMS = `coalesce(sum(cost_usd), 0)::text AS "costUsd", count(*)::int AS calls,
-  count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::int AS "unpricedCalls",
-  coalesce(sum(input_tokens), 0)::bigint AS "inputTokens", coalesce(sum(cached_input_tokens), 0)::bigint AS "cachedInputTokens",
-  coalesce(sum(cache_write_tokens), 0)::bigint AS "cacheWriteTokens", coalesce(sum(output_tokens), 0)::bigint AS "outputTokens",
-  coalesce(sum(reasoning_tokens), 0)::bigint AS "reasoningTokens"`;
+export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"] as const;
 
-type SumRow = Record<string, unknown> & { costUsd: string };
-
-function sums(row: SumRow): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...row, costUsd: trimDecimal(row.costUsd) };
-  for (const k of ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"]) out[k] = Number(row[k]);
-  return out;
+export interface SpendFigures {
+  costUsd: string;
+  calls: number;
+  unpricedCalls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
 }
 
-/** Cost, calls and tokens per group and bucket; every sum is done in SQL on exact numerics. */
-export async function spendReport(pool: pg.Pool, query: unknown) {
+export interface SpendReport {
+  from: string;
+  to: string;
+  interval: string;
+  groupBy: string;
+  totals: SpendFigures;
+  groups: Array<SpendFigures & { key: string }>;
+  series: Array<SpendFigures & { bucket: string; group: string }>;
+}
+
+interface SumRow {
+  level: number;
+  bucket: Date | null;
+  grp: string | null;
+  cost_usd: string;
+  calls: string;
+  unpriced_calls: string;
+  input_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  output_tokens: string;
+  reasoning_tokens: string;
+}
+
+function figures(r: SumRow | undefined): SpendFigures {
+  return {
+    costUsd: trimDecimal(r?.cost_usd ?? "0") ?? "0",
+    calls: Number(r?.calls ?? 0),
+    unpricedCalls: Number(r?.unpriced_calls ?? 0),
+    inputTokens: Number(r?.input_tokens ?? 0),
+    cachedInputTokens: Number(r?.cached_input_tokens ?? 0),
+    cacheWriteTokens: Number(r?.cache_write_tokens ?? 0),
+    outputTokens: Number(r?.output_tokens ?? 0),
+    reasoningTokens: Number(r?.reasoning_tokens ?? 0),
+  };
+}
+
+/**
+ * Cost, calls and tokens per group and bucket, plus totals — one scan with GROUPING SETS, every sum done
+ * in SQL on exact numerics, so groups, series and totals add up to the last decimal.
+ */
+export async function spendReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<SpendReport> {
   const q = parseQuery(reportSchema, query);
   const range = resolveRange(q);
   const interval = resolveInterval(range, q.interval);
   const params: unknown[] = [];
-  const where = filterSql(q, range, params);
-  const group = GROUP_SQL[q.groupBy];
-  const [totals, groups, series] = await Promise.all([
-    pool.query<SumRow>(`SELECT ${SUMS} FROM calls WHERE ${where}`, params),
-    pool.query<SumRow>(`SELECT ${group} AS key, ${SUMS} FROM calls WHERE ${where} GROUP BY 1 ORDER BY sum(cost_usd) DESC NULLS LAST, 1`, params),
-    pool.query<SumRow>(
-      `SELECT date_trunc('${interval}', started_at, 'UTC') AS bucket, ${group} AS "group", ${SUMS}
-       FROM calls WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
-      params,
-    ),
-  ]);
+  const source = sumsSource(planSource(range, q.groupBy, options.source), range, q, params);
+  const { rows } = await pool.query<SumRow>(
+    `SELECT grouping(bucket, grp) AS level, bucket, grp, coalesce(sum(cost_usd), 0)::text AS cost_usd,
+            sum(calls)::text AS calls, sum(unpriced_calls)::text AS unpriced_calls, sum(input_tokens)::text AS input_tokens,
+            sum(cached_input_tokens)::text AS cached_input_tokens, sum(cache_write_tokens)::text AS cache_write_tokens,
+            sum(output_tokens)::text AS output_tokens, sum(reasoning_tokens)::text AS reasoning_tokens
+       FROM (SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[q.groupBy]} AS grp, s.* FROM (${source}) AS s) AS t
+      GROUP BY GROUPING SETS ((bucket, grp), (grp), ())
+      ORDER BY level, coalesce(sum(cost_usd), 0) DESC, grp`,
+    params,
+  );
+  const series = rows.filter((r) => r.level === 0);
+  series.sort((a, b) => (a.bucket as Date).getTime() - (b.bucket as Date).getTime() || (a.grp as string).localeCompare(b.grp as string));
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     interval,
     groupBy: q.groupBy,
-    totals: sums(totals.rows[0] as SumRow),
-    groups: groups.rows.map(sums),
-    series: series.rows.map((r) => ({ ...sums(r), bucket: (r.bucket as Date).toISOString() })),
+    totals: figures(rows.find((r) => r.level === 3)),
+    groups: rows.filter((r) => r.level === 2).map((r) => ({ key: r.grp as string, ...figures(r) })),
+    series: series.map((r) => ({ bucket: (r.bucket as Date).toISOString(), group: r.grp as string, ...figures(r) })),
   };
-}
-
-export function spendRouter(pool: pg.Pool): Router {
-  const router = Router();
-  router.get("/spend", async (req, res) => {
-    res.json(await spendReport(pool, req.query));
-  });
-  return router;
 }

@@ -1,0 +1,70 @@
+import { OUTCOMES } from "../metering/call-record.ts";
+import type { CallRow } from "./call-rows.ts";
+import { trimDecimal } from "./call-rows.ts";
+import type { CsvColumn } from "./csv.ts";
+import type { FailuresReport } from "./failures.ts";
+import type { LatencyReport } from "./latency.ts";
+import type { SpendReport } from "./spend.ts";
+
+/** CSV columns of each report's `series` rows and of the call log (docs/api.md, "CSV"). */
+
+type SpendRow = SpendReport["series"][number];
+type FailureRow = FailuresReport["series"][number];
+type LatencyRow = LatencyReport["series"][number];
+
+const col = <Row>(header: string, kind: CsvColumn<Row>["kind"], value: (row: Row) => unknown): CsvColumn<Row> => ({ header, kind, value });
+
+export const SPEND_COLUMNS: ReadonlyArray<CsvColumn<SpendRow>> = [
+  col("bucket", "time", (r) => r.bucket),
+  col("group", "text", (r) => r.group),
+  col("costUsd", "money", (r) => r.costUsd),
+  col("calls", "number", (r) => r.calls),
+  col("unpricedCalls", "number", (r) => r.unpricedCalls),
+  col("inputTokens", "number", (r) => r.inputTokens),
+  col("cachedInputTokens", "number", (r) => r.cachedInputTokens),
+  col("cacheWriteTokens", "number", (r) => r.cacheWriteTokens),
+  col("outputTokens", "number", (r) => r.outputTokens),
+  col("reasoningTokens", "number", (r) => r.reasoningTokens),
+];
+
+export const FAILURE_COLUMNS: ReadonlyArray<CsvColumn<FailureRow>> = [
+  col("bucket", "time", (r) => r.bucket),
+  col("group", "text", (r) => r.group),
+  col("calls", "number", (r) => r.calls),
+  col("failures", "number", (r) => r.failures),
+  col("errorRate", "number", (r) => r.errorRate),
+  ...OUTCOMES.map((o) => col<FailureRow>(o, "number", (r) => r.byOutcome[o] ?? 0)),
+];
+
+export const LATENCY_COLUMNS: ReadonlyArray<CsvColumn<LatencyRow>> = [
+  col("bucket", "time", (r) => r.bucket),
+  col("group", "text", (r) => r.group),
+  col("calls", "number", (r) => r.calls),
+  col("latencyP50Ms", "number", (r) => r.latencyMs.p50),
+  col("latencyP90Ms", "number", (r) => r.latencyMs.p90),
+  col("latencyP99Ms", "number", (r) => r.latencyMs.p99),
+  col("ttftP50Ms", "number", (r) => r.ttftMs.p50),
+  col("ttftP90Ms", "number", (r) => r.ttftMs.p90),
+  col("ttftP99Ms", "number", (r) => r.ttftMs.p99),
+];
+
+const text = (name: string): CsvColumn<CallRow> => col(name, "text", (r) => r[name]);
+const num = (name: string): CsvColumn<CallRow> => col(name, "number", (r) => r[name]);
+
+/** Every recorded field of a call except the stored bodies (errorBody included: it is what engineers debug with). */
+export const CALL_COLUMNS: ReadonlyArray<CsvColumn<CallRow>> = [
+  text("id"),
+  col("startedAt", "time", (r) => r.startedAt),
+  ...["provider", "endpoint", "model", "responseModel", "deployment", "app", "user"].map(text),
+  col("properties", "json", (r) => r.properties),
+  text("keyId"),
+  col("stream", "bool", (r) => r.stream),
+  num("status"),
+  ...["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"].map(text),
+  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens"].map(num),
+  text("usageSource"),
+  col("costUsd", "money", (r) => trimDecimal(r.costUsd)),
+  text("priceId"),
+  col("priced", "bool", (r) => r.priced),
+  ...["latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes"].map(num),
+];
