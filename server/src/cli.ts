@@ -9,6 +9,7 @@ import { migrate } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
+import { KEY_COMMANDS } from "./access/key-commands.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -63,6 +64,7 @@ function timeFlag(args: ParsedArgs, name: string): Date {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  ...KEY_COMMANDS,
   "prices recompute": {
     usage: "prices recompute --from ISO --to ISO [--provider P] [--model M] [--dry-run]",
     description: "re-price calls in [from, to) with the current price table and report what changed",
