@@ -1,5 +1,6 @@
 import { anthropic } from "./anthropic.ts";
 import { gemini } from "./gemini.ts";
+import { mistral } from "./mistral.ts";
 import { openai } from "./openai.ts";
 import { passthrough } from "./passthrough.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -9,8 +10,7 @@ export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   openai,
   anthropic,
   gemini,
-  // Mistral's chat and embeddings speak OpenAI's wire format, usage included.
-  mistral: openai,
+  mistral,
 };
 
 /** The adapter for a wire format; formats without one are forwarded and recorded unmetered. */

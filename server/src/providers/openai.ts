@@ -68,8 +68,9 @@ function responsesFacts(response: Record<string, unknown>): ResponseFacts {
 }
 
 function chatFacts(json: Record<string, unknown>): ResponseFacts {
-  const facts: ResponseFacts = { responseModel: str(json.model), serviceTier: str(json.service_tier) };
   const u = obj(json.usage) ?? obj(obj(json.x_groq)?.usage);
+  // Mistral reports the tier inside usage; OpenAI at the top level.
+  const facts: ResponseFacts = { responseModel: str(json.model), serviceTier: str(json.service_tier) ?? str(u?.service_tier) };
   if (u) facts.usage = normalizeOpenAiUsage(u);
   return facts;
 }

@@ -1,0 +1,92 @@
+import { Mistral } from "@mistralai/mistralai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callById, onlyCall } from "../../support/calls.ts";
+import { MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
+import type { FakeServer } from "../../support/fake-server.ts";
+import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+
+let fake: FakeServer;
+let tg: TestTollgate;
+let client: Mistral;
+
+beforeAll(async () => {
+  fake = await startFakeMistral();
+  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_MISTRAL: fake.url });
+  client = new Mistral({ apiKey: "mistral-test-secret-abcdef", serverURL: `${tg.url}/mistral`, retryConfig: { strategy: "none" } });
+});
+afterAll(async () => {
+  await tg?.close();
+  await fake?.close();
+});
+
+const messages = [{ role: "user" as const, content: "Dis bonjour" }];
+// mistral-large-2512 per 1M: 0.50 input, 0.05 cached input, 1.50 output.
+// (2,000 − 500) × 0.50 + 500 × 0.05 + 300 × 1.50 = 750 + 25 + 450 = 1,225 per 1M → $0.001225
+const EXPECTED_COST = "0.001225";
+const EXPECTED_TOKENS = { inputTokens: 2000, cachedInputTokens: 500, outputTokens: 300, reasoningTokens: 0 };
+
+describe("Mistral through the proxy", () => {
+  it("records a chat completion once with exact tokens and cost", async () => {
+    const res = await client.chat.complete({ model: "mistral-large-2512", messages });
+    expect(res.choices?.[0]?.message?.content).toBe(MISTRAL_TEXT.join(""));
+    expect(res.usage?.promptTokens).toBe(MISTRAL_USAGE.prompt_tokens);
+    expect(fake.seen[fake.seen.length - 1]!.headers.authorization).toBe("Bearer mistral-test-secret-abcdef");
+    const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512" && c.stream === false);
+    expect(call).toMatchObject({ provider: "mistral", endpoint: "chat.completions", responseModel: "mistral-large-2512", outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST, priced: true });
+    expect(call.upstreamRequestId).toMatch(/^kong-/);
+  });
+
+  it("streams without rewriting the request (Mistral rejects unknown fields) and records the final chunk's usage", async () => {
+    const stream = await client.chat.stream({ model: "mistral-large-2512", messages });
+    let text = "";
+    for await (const event of stream) {
+      const content = event.data.choices[0]?.delta.content;
+      if (typeof content === "string") text += content;
+    }
+    expect(text).toBe(MISTRAL_TEXT.join(""));
+    const sent = JSON.parse(fake.seen[fake.seen.length - 1]!.body) as Record<string, unknown>;
+    expect(sent.stream_options).toBeUndefined();
+    const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512" && c.stream === true);
+    expect(call).toMatchObject({ outcome: "ok", status: 200, ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST });
+  });
+
+  it("records embeddings", async () => {
+    const res = await client.embeddings.create({ model: "mistral-embed", inputs: ["a", "b"] });
+    expect(res.data).toHaveLength(2);
+    const call = await onlyCall(tg, (c) => c.endpoint === "embeddings");
+    // 16 tokens × $0.10 per 1M
+    expect(call).toMatchObject({ model: "mistral-embed", inputTokens: 16, outputTokens: 0, costUsd: "0.0000016", outcome: "ok" });
+  });
+
+  it("records the flat error shape: 429 as rate_limited, 500 as upstream_error", async () => {
+    for (const [model, status, outcome, errorType] of [
+      ["mistral-large-2512-429", 429, "rate_limited", "rate_limited"],
+      ["mistral-large-2512-500", 500, "upstream_error", "internal_server_error"],
+    ] as const) {
+      const err = (await client.chat.complete({ model, messages }).catch((e: unknown) => e)) as { statusCode?: number };
+      expect(err).toBeInstanceOf(Error);
+      expect(err.statusCode).toBe(status);
+      const call = await onlyCall(tg, (c) => c.model === model);
+      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: null, upstreamRequestId: `kong-${status}` });
+      expect(call.errorMessage).toBeTruthy();
+    }
+  });
+
+  it("records a stream cut mid-way with estimated tokens", async () => {
+    const err = await (async () => {
+      const stream = await client.chat.stream({ model: "mistral-large-2512-cut", messages });
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512-cut");
+    expect(call).toMatchObject({ outcome: "network_error", responseModel: "mistral-large-2512", usageSource: "estimated", cachedInputTokens: 0, priced: true });
+    expect(call.inputTokens).toBeGreaterThan(0);
+    expect(call.outputTokens).toBe(2); // "Bonjour le"
+    expect(call.costUsd).not.toBeNull();
+  });
+
+  it("never stores the client's API key", async () => {
+    const { rows } = await tg.db.pool.query("SELECT * FROM calls");
+    expect(JSON.stringify(rows)).not.toContain("mistral-test-secret");
+  });
+});
