@@ -68,7 +68,7 @@ const fileSchema = z.object({
       z.object({
         name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
         baseUrl: upstreamUrl,
-        format: z.enum(["openai", "anthropic", "gemini", "mistral"]).default("openai"),
+        format: z.enum(["openai", "azure", "anthropic", "gemini", "mistral"]).default("openai"),
         priceProvider: z.string().min(1).optional(),
         apiKeyEnv: z.string().min(1).optional(),
       }),

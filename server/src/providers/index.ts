@@ -1,4 +1,5 @@
 import { anthropic } from "./anthropic.ts";
+import { azure } from "./azure.ts";
 import { gemini } from "./gemini.ts";
 import { mistral } from "./mistral.ts";
 import { openai } from "./openai.ts";
@@ -11,6 +12,7 @@ export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   anthropic,
   gemini,
   mistral,
+  azure,
 };
 
 /** The adapter for a wire format; formats without one are forwarded and recorded unmetered. */
