@@ -10,6 +10,7 @@ import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
+import { refreshRollups } from "./metering/rollup-sql.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -74,6 +75,7 @@ export const COMMANDS: Record<string, Command> = {
       if (from >= to) throw new UsageError("--from must be before --to");
       const db = await database();
       const book = await PriceBook.load(db.pool);
+      let rollupHours = 0;
       const report = await recomputeCosts(db.pool, book, {
         from,
         to,
@@ -81,8 +83,11 @@ export const COMMANDS: Record<string, Command> = {
         model: stringFlag(args, "model"),
         dryRun: args.flags["dry-run"] === true,
         priceProviderFor: (p) => config.providers.get(p)?.priceProvider ?? p,
+        onChangedRange: async (changedFrom, changedTo) => {
+          rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
+        },
       });
-      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report }, null, 2));
+      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours }, null, 2));
     },
   },
   "prices seed": {

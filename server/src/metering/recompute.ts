@@ -12,8 +12,8 @@ export interface RecomputeOptions {
   dryRun?: boolean;
   batchSize?: number;
   /**
-   * Called once with the span of startedAt of the calls whose cost changed, after they are written, so
-   * derived data (e.g. call_rollups_hourly) can be refreshed for that span.
+   * Called after each written batch with the span of startedAt of its changed calls, so derived data
+   * (call_rollups_hourly: pass refreshRollups) is refreshed as the calls change, not only at the end.
    */
   onChangedRange?(from: Date, to: Date): Promise<void> | void;
   /**
@@ -52,15 +52,6 @@ interface CallUsageRow {
   priced: boolean;
 }
 
-/** The 1-hour cache-write split is only re-priceable if the recorder stores it; older schemas lack it. */
-async function hasColumn(pool: pg.Pool, table: string, column: string): Promise<boolean> {
-  const { rowCount } = await pool.query(
-    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
-    [table, column],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
 const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced
   FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[], $4::text[], $5::boolean[])
     AS u(id, started_at, cost_usd, price_id, priced)
@@ -73,22 +64,20 @@ const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.pr
  */
 export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: RecomputeOptions): Promise<RecomputeReport> {
   const batchSize = options.batchSize ?? 5_000;
-  const has1h = await hasColumn(pool, "calls", "cache_write_1h_tokens");
   const priceProvider = options.priceProviderFor ?? ((p: string) => p);
-  const filters: string[] = ["started_at >= $1", "started_at < $2"];
+  // The proxy prices only calls with usage (reported or estimated); the rest stay unpriced, as there.
+  const filters: string[] = ["started_at >= $1", "started_at < $2", "usage_source <> 'none'"];
   const baseParams: unknown[] = [options.from, options.to];
   if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
   const select = `SELECT id, started_at, provider, model, response_model, service_tier, input_tokens,
-      cached_input_tokens, cache_write_tokens, ${has1h ? "cache_write_1h_tokens" : "0 AS cache_write_1h_tokens"},
+      cached_input_tokens, cache_write_tokens, cache_write_1h_tokens,
       output_tokens, reasoning_tokens, cost_usd::text AS cost_usd, price_id, priced
     FROM calls WHERE ${filters.join(" AND ")}`;
 
   const report = { examined: 0, changed: 0, newlyPriced: 0, newlyUnpriced: 0 };
   let previousTotal: Decimal = ZERO;
   let newTotal: Decimal = ZERO;
-  let changedFrom: Date | null = null;
-  let changedTo: Date | null = null;
   let after: { startedAt: Date; id: string } | null = null;
 
   for (;;) {
@@ -124,8 +113,6 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
       report.changed += 1;
       if (!row.priced && priced.priced) report.newlyPriced += 1;
       if (row.priced && !priced.priced) report.newlyUnpriced += 1;
-      if (!changedFrom || row.started_at < changedFrom) changedFrom = row.started_at;
-      if (!changedTo || row.started_at > changedTo) changedTo = row.started_at;
       updates.push({ row, cost: priced.costUsd, priceId: priced.priceId, priced: priced.priced });
     }
     if (updates.length > 0 && !options.dryRun) {
@@ -136,13 +123,14 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
         updates.map((u) => u.priceId),
         updates.map((u) => u.priced),
       ]);
+      // rows come ordered by started_at, so the batch's changes span its first to its last changed call
+      await options.onChangedRange?.(updates[0]!.row.started_at, updates[updates.length - 1]!.row.started_at);
     }
     const last = rows[rows.length - 1]!;
     after = { startedAt: last.started_at, id: last.id };
     if (rows.length < batchSize) break;
   }
 
-  if (changedFrom && changedTo && !options.dryRun && options.onChangedRange) await options.onChangedRange(changedFrom, changedTo);
   return {
     ...report,
     previousTotalUsd: formatDecimal(normalize(previousTotal)),

@@ -22,6 +22,7 @@ interface TestCall {
   inputTokens: number;
   costUsd: string | null;
   priceId?: string | null;
+  usageSource?: string;
 }
 
 async function insertCall(pool: pg.Pool, c: TestCall): Promise<string> {
@@ -29,8 +30,8 @@ async function insertCall(pool: pg.Pool, c: TestCall): Promise<string> {
   await pool.query(
     `INSERT INTO calls (id, started_at, provider, endpoint, model, app, stream, status, outcome, input_tokens,
        usage_source, cost_usd, price_id, priced, latency_ms, overhead_ms, request_bytes, response_bytes)
-     VALUES ($1, $2, 'openai', '/v1/chat/completions', $3, 'test', false, 200, 'ok', $4, 'reported', $5, $6, $7, 10, 1, 100, 100)`,
-    [id, c.startedAt, c.model, c.inputTokens, c.costUsd, c.priceId ?? null, c.costUsd != null],
+     VALUES ($1, $2, 'openai', '/v1/chat/completions', $3, 'test', false, 200, 'ok', $4, $8, $5, $6, $7, 10, 1, 100, 100)`,
+    [id, c.startedAt, c.model, c.inputTokens, c.costUsd, c.priceId ?? null, c.costUsd != null, c.usageSource ?? "reported"],
   );
   return id;
 }
@@ -56,6 +57,8 @@ describe("recomputeCosts", () => {
     ids.unpriced = await insertCall(db.pool, { startedAt: "2026-02-02T00:00:00Z", model: "gpt-new", inputTokens: 1_000_000, costUsd: null });
     ids.wrong = await insertCall(db.pool, { startedAt: "2026-03-01T00:00:00Z", model: "gpt-x", inputTokens: 1_000_000, costUsd: "5", priceId: gptX.id });
     ids.outside = await insertCall(db.pool, { startedAt: "2026-05-01T00:00:00Z", model: "gpt-x", inputTokens: 1_000_000, costUsd: "5", priceId: gptX.id });
+    // a call that failed before any usage: the proxy leaves it unpriced, and so does recompute
+    ids.noUsage = await insertCall(db.pool, { startedAt: "2026-02-03T00:00:00Z", model: "gpt-new", inputTokens: 0, costUsd: null, usageSource: "none" });
     await insertPriceRows(db.pool, [gptXCorrected, gptNew]);
   });
 
@@ -78,11 +81,15 @@ describe("recomputeCosts", () => {
       },
     });
     expect(report).toEqual({ examined: 3, changed: 2, previousTotalUsd: "6", newTotalUsd: "5.5", newlyPriced: 1, newlyUnpriced: 0 });
-    expect(spans).toEqual([["2026-02-02T00:00:00.000Z", "2026-03-01T00:00:00.000Z"]]);
+    expect(spans).toEqual([
+      ["2026-02-02T00:00:00.000Z", "2026-02-02T00:00:00.000Z"],
+      ["2026-03-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"],
+    ]);
     expect(await callState(db.pool, ids.ok!)).toEqual({ cost: 1, priceId: gptX.id, priced: true });
     expect(await callState(db.pool, ids.unpriced!)).toEqual({ cost: 3, priceId: gptNew.id, priced: true });
     expect(await callState(db.pool, ids.wrong!)).toEqual({ cost: 1.5, priceId: gptXCorrected.id, priced: true });
     expect(await callState(db.pool, ids.outside!)).toEqual({ cost: 5, priceId: gptX.id, priced: true });
+    expect(await callState(db.pool, ids.noUsage!)).toEqual({ cost: null, priceId: null, priced: false });
     // a second run finds nothing to change
     const again = await recomputeCosts(db.pool, book, { from: new Date("2026-01-15T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") });
     expect(again).toMatchObject({ examined: 3, changed: 0, previousTotalUsd: "5.5", newTotalUsd: "5.5" });
@@ -98,7 +105,10 @@ describe("recomputeCosts", () => {
     const lines: string[] = [];
     const code = await runCli(["prices", "recompute", "--from", "2026-04-15T00:00:00Z", "--to=2026-06-01T00:00:00Z"], { DATABASE_URL: db.url }, (l) => lines.push(l));
     expect(code).toBe(0);
-    expect(JSON.parse(lines.join("\n"))).toEqual({ dryRun: false, examined: 1, changed: 1, previousTotalUsd: "5", newTotalUsd: "1.5", newlyPriced: 0, newlyUnpriced: 0 });
+    expect(JSON.parse(lines.join("\n"))).toEqual({ dryRun: false, examined: 1, changed: 1, previousTotalUsd: "5", newTotalUsd: "1.5", newlyPriced: 0, newlyUnpriced: 0, rollupHoursRefreshed: 1 });
+    // the hour's rollup was rebuilt from the re-priced call
+    const { rows } = await db.pool.query<{ cost: string }>("SELECT cost_usd::text AS cost FROM call_rollups_hourly WHERE hour = '2026-05-01T00:00:00Z'");
+    expect(rows.map((r) => Number(r.cost))).toEqual([1.5]);
     expect(await callState(db.pool, ids.outside!)).toEqual({ cost: 1.5, priceId: gptXCorrected.id, priced: true });
   });
 });
