@@ -7,42 +7,49 @@ import type pg from "pg";
  * cannot deadlock.
  */
 export function rollupCtes(source: string): string {
-  return `keyed AS MATERIALIZED (
-    SELECT date_trunc('hour', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, priced,
-           usage_source, input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens,
-           reasoning_tokens, cost_usd, latency_ms, ttft_ms
-      FROM ${source}
-  ), rollup_lat AS (
-    SELECT hour, provider, app, model, outcome, jsonb_object_agg(b, n) AS h
-      FROM (SELECT hour, provider, app, model, outcome, tollgate_latency_bucket(latency_ms) AS b, count(*) AS n
-              FROM keyed GROUP BY 1, 2, 3, 4, 5, 6) AS x
+  // Each call appears twice below — once with its latency bucket ('l'), once with its TTFT bucket ('t',
+  // NULL without a TTFT, then dropped) — so one two-level aggregation yields sums and both histograms
+  // without joining per-key subresults (a join the planner misestimated into a quadratic nested loop).
+  return `rollup_buckets AS (
+    SELECT date_trunc('hour', c.started_at, 'UTC') AS hour, c.provider, c.app, coalesce(c.model, '') AS model, c.outcome,
+           v.kind, v.b, count(*) AS n,
+           count(*) FILTER (WHERE v.kind = 'l' AND NOT c.priced AND c.usage_source <> 'none') AS unpriced_calls,
+           sum(c.input_tokens) FILTER (WHERE v.kind = 'l') AS input_tokens,
+           sum(c.cached_input_tokens) FILTER (WHERE v.kind = 'l') AS cached_input_tokens,
+           sum(c.cache_write_tokens) FILTER (WHERE v.kind = 'l') AS cache_write_tokens,
+           sum(c.cache_write_1h_tokens) FILTER (WHERE v.kind = 'l') AS cache_write_1h_tokens,
+           sum(c.output_tokens) FILTER (WHERE v.kind = 'l') AS output_tokens,
+           sum(c.reasoning_tokens) FILTER (WHERE v.kind = 'l') AS reasoning_tokens,
+           sum(c.cost_usd) FILTER (WHERE v.kind = 'l') AS cost_usd,
+           sum(c.latency_ms) FILTER (WHERE v.kind = 'l') AS latency_ms_sum,
+           sum(c.ttft_ms) FILTER (WHERE v.kind = 't') AS ttft_ms_sum
+      FROM ${source} AS c,
+           LATERAL (VALUES ('l', tollgate_latency_bucket(c.latency_ms)), ('t', tollgate_latency_bucket(c.ttft_ms))) AS v(kind, b)
+     WHERE v.b IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
+  ), rollup_rows AS (
+    SELECT hour, provider, app, model, outcome,
+           sum(n) FILTER (WHERE kind = 'l') AS calls, sum(unpriced_calls) AS unpriced_calls,
+           coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
+           coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0) AS cache_write_1h_tokens,
+           coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
+           coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(latency_ms_sum), 0) AS latency_ms_sum,
+           sum(n) FILTER (WHERE kind = 'l') AS latency_count,
+           coalesce(sum(ttft_ms_sum), 0) AS ttft_ms_sum, coalesce(sum(n) FILTER (WHERE kind = 't'), 0) AS ttft_count,
+           jsonb_object_agg(b, n) FILTER (WHERE kind = 'l') AS latency_hist,
+           coalesce(jsonb_object_agg(b, n) FILTER (WHERE kind = 't'), '{}'::jsonb) AS ttft_hist
+      FROM rollup_buckets
      GROUP BY 1, 2, 3, 4, 5
-  ), rollup_ttft AS (
-    SELECT hour, provider, app, model, outcome, jsonb_object_agg(b, n) AS h
-      FROM (SELECT hour, provider, app, model, outcome, tollgate_latency_bucket(ttft_ms) AS b, count(*) AS n
-              FROM keyed WHERE ttft_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) AS x
-     GROUP BY 1, 2, 3, 4, 5
-  ), rollup_sums AS (
-    SELECT hour, provider, app, model, outcome, count(*) AS calls,
-           count(*) FILTER (WHERE NOT priced AND usage_source <> 'none') AS unpriced_calls,
-           sum(input_tokens) AS input_tokens, sum(cached_input_tokens) AS cached_input_tokens,
-           sum(cache_write_tokens) AS cache_write_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens,
-           sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens,
-           coalesce(sum(cost_usd), 0) AS cost_usd, sum(latency_ms) AS latency_ms_sum, count(*) AS latency_count,
-           coalesce(sum(ttft_ms), 0) AS ttft_ms_sum, count(ttft_ms) AS ttft_count
-      FROM keyed GROUP BY 1, 2, 3, 4, 5
   )`;
 }
 
 /** The upsert that follows rollupCtes: adds the new calls' figures to existing rows (never replaces them). */
 export const ROLLUP_UPSERT = `INSERT INTO call_rollups_hourly
-    SELECT s.hour, s.provider, s.app, s.model, s.outcome, s.calls, s.unpriced_calls, s.input_tokens, s.cached_input_tokens,
-           s.cache_write_tokens, s.cache_write_1h_tokens, s.output_tokens, s.reasoning_tokens, s.cost_usd, s.latency_ms_sum,
-           s.latency_count, s.ttft_ms_sum, s.ttft_count, l.h, coalesce(t.h, '{}'::jsonb)
-      FROM rollup_sums AS s
-      JOIN rollup_lat AS l USING (hour, provider, app, model, outcome)
-      LEFT JOIN rollup_ttft AS t USING (hour, provider, app, model, outcome)
-     ORDER BY s.hour, s.provider, s.app, s.model, s.outcome
+    SELECT hour, provider, app, model, outcome, calls, unpriced_calls, input_tokens, cached_input_tokens,
+           cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms_sum,
+           latency_count, ttft_ms_sum, ttft_count, latency_hist, ttft_hist
+      FROM rollup_rows
+     ORDER BY hour, provider, app, model, outcome
   ON CONFLICT (hour, provider, app, model, outcome) DO UPDATE SET
     calls = call_rollups_hourly.calls + EXCLUDED.calls,
     unpriced_calls = call_rollups_hourly.unpriced_calls + EXCLUDED.unpriced_calls,
@@ -80,7 +87,7 @@ export async function refreshRollups(pool: pg.Pool, from: Date, to: Date): Promi
     await client.query("LOCK TABLE call_rollups_hourly IN SHARE ROW EXCLUSIVE MODE");
     await client.query("DELETE FROM call_rollups_hourly WHERE hour >= $1 AND hour < $2", [start, end]);
     const result = await client.query(
-      `WITH ${rollupCtes("calls WHERE started_at >= $1 AND started_at < $2")} ${ROLLUP_UPSERT}`,
+      `WITH ${rollupCtes("(SELECT * FROM calls WHERE started_at >= $1 AND started_at < $2)")} ${ROLLUP_UPSERT}`,
       [start, end],
     );
     await client.query("COMMIT");
