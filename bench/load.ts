@@ -39,11 +39,10 @@ export async function throughput(baseUrl: string, w: Workload, connections: numb
 }
 
 export interface ProbeResult {
-  p50Ms: number;
-  p99Ms: number;
-  /** time to the first byte of the response body (the first streamed event) */
-  ttfbP50Ms: number;
-  ttfbP99Ms: number;
+  /** each request's total time, ms */
+  totalMs: number[];
+  /** each request's time to the first byte of the response body (the first streamed event), ms */
+  firstByteMs: number[];
 }
 
 /**
@@ -66,7 +65,7 @@ export async function probe(baseUrl: string, w: Workload, count: number, extraHe
   } finally {
     agent.destroy();
   }
-  return { p50Ms: percentile(total, 50), p99Ms: percentile(total, 99), ttfbP50Ms: percentile(firstByte, 50), ttfbP99Ms: percentile(firstByte, 99) };
+  return { totalMs: total, firstByteMs: firstByte };
 }
 
 function once(agent: http.Agent, url: URL, headers: Record<string, string>, body: Buffer): Promise<[number, number]> {

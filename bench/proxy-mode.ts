@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import pg from "pg";
 import { startChild, type BenchChild } from "./child-ipc.ts";
 import { createBenchDatabase } from "./database.ts";
-import { probe, throughput, type ProbeResult, type ThroughputResult, type Workload } from "./load.ts";
+import { percentile, probe, throughput, type Workload } from "./load.ts";
 import { printTable, ratio } from "./table.ts";
 import { JSON_WORKLOAD, SSE_WORKLOAD } from "./workloads.ts";
 
@@ -16,6 +16,8 @@ export interface ProxyOptions {
   c1Seconds: number;
   warmupSeconds: number;
   probeCount: number;
+  /** each measurement is split into this many rounds, interleaved across the targets */
+  rounds: number;
   workloads: ("json" | "sse")[];
   /** write a V8 CPU profile of the Tollgate process into this folder */
   profileDir?: string;
@@ -31,13 +33,22 @@ interface Target {
 }
 
 interface Measured {
-  c1: ThroughputResult;
-  c32: ThroughputResult;
-  latency: ProbeResult;
-  /** for streams: the probe with a gap after the first event, so first byte ≠ whole response */
-  ttfb: ProbeResult;
-  cpuPerReqC1: number | null;
-  cpuPerReqC32: number | null;
+  c1Requests: number;
+  c32Requests: number;
+  /** autocannon's c=32 latency percentiles, one per round (reported as their median) */
+  c32P50Ms: number[];
+  c32P99Ms: number[];
+  latencyMs: number[];
+  /** for streams: probed with a gap after the first event, so first byte ≠ whole response */
+  firstByteMs: number[];
+  cpuC1: number | null;
+  cpuC32: number | null;
+  failures: number;
+  c32PerRound: number[];
+}
+
+function emptyMeasured(): Measured {
+  return { c1Requests: 0, c32Requests: 0, c32P50Ms: [], c32P99Ms: [], latencyMs: [], firstByteMs: [], cpuC1: null, cpuC32: null, failures: 0, c32PerRound: [] };
 }
 
 async function cpuDuring<T>(child: BenchChild | null, run: () => Promise<T>): Promise<[T, number | null]> {
@@ -47,21 +58,30 @@ async function cpuDuring<T>(child: BenchChild | null, run: () => Promise<T>): Pr
   return [result, child ? after - before : null];
 }
 
-async function measure(target: Target, w: Workload, o: ProxyOptions): Promise<Measured> {
+const addCpu = (a: number | null, b: number | null): number | null => (b === null ? a : (a ?? 0) + b);
+const median = (xs: number[]): number => percentile(xs, 50);
+
+/**
+ * One round on one target: a slice of every measurement. Rounds go target after target (direct, bare,
+ * Tollgate, direct, …), so a neighbour's load on a shared machine hits all three alike rather than
+ * whichever target happened to run during it.
+ */
+async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Measured): Promise<void> {
   const base = target.base;
-  await throughput(base, w, 32, o.warmupSeconds);
-  const [c1, cpu1] = await cpuDuring(target.child, () => throughput(base, w, 1, o.c1Seconds));
-  const latency = await probe(base, w, o.probeCount);
-  const ttfb = w === SSE_WORKLOAD ? await probe(base, w, Math.ceil(o.probeCount / 4), { "x-bench-gap-ms": "2" }) : latency;
-  const [c32, cpu32] = await cpuDuring(target.child, () => throughput(base, w, 32, o.seconds));
-  return {
-    c1,
-    c32,
-    latency,
-    ttfb,
-    cpuPerReqC1: cpu1 === null ? null : cpu1 / Math.max(1, c1.requests),
-    cpuPerReqC32: cpu32 === null ? null : cpu32 / Math.max(1, c32.requests),
-  };
+  const [c1, cpu1] = await cpuDuring(target.child, () => throughput(base, w, 1, o.c1Seconds / o.rounds));
+  const latency = await probe(base, w, Math.ceil(o.probeCount / o.rounds));
+  const firstByte = w === SSE_WORKLOAD ? await probe(base, w, Math.ceil(o.probeCount / o.rounds / 4), { "x-bench-gap-ms": "2" }) : latency;
+  const [c32, cpu32] = await cpuDuring(target.child, () => throughput(base, w, 32, o.seconds / o.rounds));
+  m.c1Requests += c1.requests;
+  m.c32Requests += c32.requests;
+  m.c32PerRound.push(c32.reqPerSec);
+  m.latencyMs.push(...latency.totalMs);
+  m.firstByteMs.push(...firstByte.firstByteMs);
+  m.cpuC1 = addCpu(m.cpuC1, cpu1);
+  m.cpuC32 = addCpu(m.cpuC32, cpu32);
+  m.failures += c1.failures + c32.failures;
+  m.c32P50Ms.push(c32.p50Ms);
+  m.c32P99Ms.push(c32.p99Ms);
 }
 
 export async function runProxyBench(o: ProxyOptions): Promise<void> {
@@ -85,36 +105,43 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       { name: "tollgate", base: tollgate.url + "/openai", child: tollgate },
     ];
     process.stdout.write(
-      `proxy bench: ${o.c1Seconds}s at c=1, ${o.seconds}s at c=32 (after ${o.warmupSeconds}s warm-up), ${o.probeCount} probe requests; ` +
-        `Tollgate records into ${db.where}\n`,
+      `proxy bench: per workload and target ${o.c1Seconds}s at c=1, ${o.seconds}s at c=32 and ${o.probeCount} sequential probes, ` +
+        `in ${o.rounds} interleaved rounds after ${o.warmupSeconds}s warm-up; Tollgate records into ${db.where}\n`,
     );
 
     const workloads = o.workloads.map((k) => (k === "json" ? JSON_WORKLOAD : SSE_WORKLOAD));
     const summary: (string | number | null)[][] = [];
     for (const w of workloads) {
-      const results = new Map<Target["name"], Measured>();
-      for (const t of targets) {
-        process.stdout.write(`  ${w.name} → ${t.name}…\n`);
-        results.set(t.name, await measure(t, w, o));
+      const results = new Map<Target["name"], Measured>(targets.map((t) => [t.name, emptyMeasured()]));
+      for (const t of targets) await throughput(t.base, w, 32, o.warmupSeconds);
+      for (let round = 1; round <= o.rounds; round++) {
+        process.stdout.write(`  ${w.name}: round ${round}/${o.rounds}\n`);
+        for (const t of targets) await measureRound(t, w, o, results.get(t.name) as Measured);
       }
+      const row = (t: Target): (string | number | null)[] => {
+        const m = results.get(t.name) as Measured;
+        return [
+          t.name,
+          m.c1Requests / o.c1Seconds,
+          percentile(m.latencyMs, 50),
+          percentile(m.latencyMs, 99),
+          percentile(m.firstByteMs, 50),
+          m.c32Requests / o.seconds,
+          median(m.c32P50Ms),
+          median(m.c32P99Ms),
+          m.cpuC1 === null ? null : m.cpuC1 / Math.max(1, m.c1Requests),
+          m.cpuC32 === null ? null : m.cpuC32 / Math.max(1, m.c32Requests),
+          m.failures,
+        ];
+      };
       printTable(
         `proxy — ${w.name}`,
         ["target", "c=1 req/s", "c=1 p50 ms", "c=1 p99 ms", "first byte p50 ms", "c=32 req/s", "c=32 p50 ms", "c=32 p99 ms", "CPU µs/req c=1", "CPU µs/req c=32", "failed"],
-        targets.map((t) => {
-          const m = results.get(t.name) as Measured;
-          return [t.name, m.c1.reqPerSec, m.latency.p50Ms, m.latency.p99Ms, m.ttfb.ttfbP50Ms, m.c32.reqPerSec, m.c32.p50Ms, m.c32.p99Ms, m.cpuPerReqC1, m.cpuPerReqC32, m.c1.failures + m.c32.failures];
-        }),
+        targets.map(row),
       );
-      const b = results.get("bare") as Measured;
-      const g = results.get("tollgate") as Measured;
-      summary.push([
-        w.name,
-        ratio(g.c32.reqPerSec, b.c32.reqPerSec),
-        ratio(g.c1.reqPerSec, b.c1.reqPerSec),
-        g.latency.p50Ms - b.latency.p50Ms,
-        g.ttfb.ttfbP50Ms - b.ttfb.ttfbP50Ms,
-        ratio(g.cpuPerReqC32 ?? NaN, b.cpuPerReqC32 ?? NaN),
-      ]);
+      const b = row(targets[1] as Target) as number[];
+      const g = row(targets[2] as Target) as number[];
+      summary.push([w.name, ratio(g[5], b[5]), ratio(g[1], b[1]), (g[2] as number) - (b[2] as number), (g[4] as number) - (b[4] as number), ratio(g[9], b[9])]);
     }
     const rss = (await tollgate.stats()).rssBytes / 1e6;
     printTable(

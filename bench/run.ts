@@ -14,7 +14,7 @@ import { runSoakBench } from "./soak-mode.ts";
 
 const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
   proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
-           --probe N (sequential latency probes, default 1000)  --only json|sse  --profile DIR (CPU profile of Tollgate)
+           --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
            --workers N (sets TOLLGATE_WORKERS for the Tollgate process)
   ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
@@ -29,6 +29,7 @@ const { values, positionals } = parseArgs({
     "c1-seconds": { type: "string" },
     warmup: { type: "string" },
     probe: { type: "string" },
+    rounds: { type: "string" },
     only: { type: "string" },
     profile: { type: "string" },
     workers: { type: "string" },
@@ -73,6 +74,7 @@ switch (mode) {
       c1Seconds: num("c1-seconds", 5),
       warmupSeconds: num("warmup", 2),
       probeCount: num("probe", 1000),
+      rounds: num("rounds", 3),
       workloads: only ? [only] : ["json", "sse"],
       profileDir: values.profile,
       tollgateEnv: values.workers ? { TOLLGATE_WORKERS: String(num("workers", 1)) } : {},

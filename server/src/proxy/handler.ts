@@ -254,16 +254,21 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       const isSse = contentType.includes("text/event-stream");
       const filtering = isSse && call.hideUsage;
       res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, filtering));
-      res.flushHeaders();
+      // A stream's headers go out at once (the first event may be seconds away); any other response's
+      // headers leave with its first body bytes: one write and one packet instead of two.
+      if (isSse) res.flushHeaders();
 
       let parser: SseParser | null = null;
+      // While filtering, the events of one upstream chunk that pass are gathered and written once after
+      // the chunk is parsed: one write per chunk, as without filtering, not one per event.
+      let passing = "";
       if (isSse && call.info.metered) {
         const meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
         call.meter = meter;
         parser = new SseParser((event, data, rawEvent) => {
           const verdict = meter.onEvent(event, data);
           if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
-          if (filtering && !(verdict & DROP)) write(Buffer.from(rawEvent, "latin1"));
+          if (filtering && !(verdict & DROP)) passing += rawEvent;
         });
       } else if (call.info.metered || call.status >= 400) {
         call.bodyChunks = [];
@@ -286,6 +291,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
             parser = null;
             deps.metering.onFailure("usage", err, call);
           }
+          if (passing.length > 0) {
+            write(Buffer.from(passing, "latin1"));
+            passing = "";
+          }
         } else if (call.bodyChunks && call.bodyChunksBytes < MAX_JSON_BODY) {
           call.bodyChunks.push(chunk);
           call.bodyChunksBytes += chunk.length;
@@ -301,6 +310,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
             parser.end();
           } catch (err) {
             deps.metering.onFailure("usage", err, call);
+          }
+          if (passing.length > 0) {
+            write(Buffer.from(passing, "latin1"));
+            passing = "";
           }
         }
         readFacts(call);
