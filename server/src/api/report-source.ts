@@ -113,7 +113,7 @@ export function histogramSource(
   const where = [`hour >= $${params.push(plan.rollupFrom)}`, `hour < $${params.push(plan.rollupTo)}`, ...filterClauses(q, params)].join(" AND ");
   for (const [kind, column] of [["latency", "latency_hist"], ["ttft", "ttft_hist"]] as const) {
     // jsonb_each_text yields only (key, value), so the rollup's own column names stay unambiguous.
-    selects.push(`SELECT ${bucketSql(interval, "hour")}, ${key}, '${kind}', e.key::int, e.value::bigint
+    selects.push(`SELECT ${bucketSql(interval, "hour")} AS bucket, ${key} AS grp, '${kind}' AS kind, e.key::int AS idx, e.value::bigint AS n
       FROM call_rollups_hourly, jsonb_each_text(${column}) AS e WHERE ${where}`);
   }
   return `SELECT bucket, grp, kind, idx, sum(n)::bigint AS n FROM (${selects.join(" UNION ALL ")}) AS h GROUP BY 1, 2, 3, 4`;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { trimDecimal } from "./call-rows.ts";
+import { canonicalDecimal } from "../metering/decimal.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange } from "./query.ts";
 import { bucketSql, GROUP_KEY, planSource, sumsSource, type SourceChoice } from "./report-source.ts";
 
@@ -42,7 +42,7 @@ interface SumRow {
 
 function figures(r: SumRow | undefined): SpendFigures {
   return {
-    costUsd: trimDecimal(r?.cost_usd ?? "0") ?? "0",
+    costUsd: canonicalDecimal(r?.cost_usd ?? "0"),
     calls: Number(r?.calls ?? 0),
     unpricedCalls: Number(r?.unpriced_calls ?? 0),
     inputTokens: Number(r?.input_tokens ?? 0),
