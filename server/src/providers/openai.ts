@@ -1,4 +1,6 @@
+import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
 import { usage, type Usage } from "../metering/usage.ts";
+import { KeptText, parseObject } from "./json.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 const n = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
@@ -71,8 +73,25 @@ function chatFacts(json: Record<string, unknown>): ResponseFacts {
   const u = obj(json.usage) ?? obj(obj(json.x_groq)?.usage);
   // Mistral reports the tier inside usage; OpenAI at the top level.
   const facts: ResponseFacts = { responseModel: str(json.model), serviceTier: str(json.service_tier) ?? str(u?.service_tier) };
-  if (u) facts.usage = normalizeOpenAiUsage(u);
+  if (u) {
+    facts.usage = normalizeOpenAiUsage(u);
+    const cost = reportedCost(u);
+    if (cost) facts.reportedCostUsd = cost;
+  }
   return facts;
+}
+
+/**
+ * OpenRouter's own charge in USD (`usage.cost`). With a bring-your-own key it is only OpenRouter's fee, and
+ * the upstream provider bills `cost_details.upstream_inference_cost` to that key: the call cost the sum.
+ */
+function reportedCost(u: Record<string, unknown>): string | undefined {
+  const cost = u.cost;
+  if (typeof cost !== "number" || !Number.isFinite(cost) || cost < 0) return undefined;
+  let total = decimalFromNumber(cost);
+  const upstream = obj(u.cost_details)?.upstream_inference_cost;
+  if (u.is_byok === true && typeof upstream === "number" && Number.isFinite(upstream) && upstream > 0) total = add(total, decimalFromNumber(upstream));
+  return formatDecimal(normalize(total));
 }
 
 /** OpenAI chat-completion streams: usage arrives in a final chunk (when asked for), text in deltas. */
@@ -115,6 +134,7 @@ class ChatStreamMeter implements StreamMeter {
     if (chunk.responseModel) this.facts_.responseModel = chunk.responseModel;
     if (chunk.serviceTier) this.facts_.serviceTier = chunk.serviceTier;
     if (chunk.usage) this.facts_.usage = chunk.usage;
+    if (chunk.reportedCostUsd) this.facts_.reportedCostUsd = chunk.reportedCostUsd;
     const choices = json.choices;
     const usageOnly = chunk.usage !== undefined && Array.isArray(choices) && choices.length === 0;
     if (!usageOnly) this.keep(data);
@@ -161,41 +181,27 @@ class ChatStreamMeter implements StreamMeter {
 /** Responses API streams: typed events; usage in the terminal response.completed/incomplete/failed. */
 class ResponsesStreamMeter implements StreamMeter {
   private readonly facts_: ResponseFacts = {};
-  private text = "";
+  private readonly deltas = new KeptText();
   private tokenSeen = false;
 
   onEvent(event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
     const type = event ?? /"type":\s*"([^"]+)"/.exec(data)?.[1];
-    if (type === "response.output_text.delta" || type === "response.reasoning_summary_text.delta" || type === "response.function_call_arguments.delta") {
-      try {
-        const delta = obj(JSON.parse(data))?.delta;
-        if (typeof delta === "string") this.text += delta;
-      } catch {
-        // ignore a garbled delta
-      }
-      if (!this.tokenSeen) {
-        this.tokenSeen = true;
-        return TOKEN;
-      }
-      return PASS;
+    if (type === "response.output_text.delta" || type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta" || type === "response.function_call_arguments.delta" || type === "response.refusal.delta") {
+      // The hot events: kept as text, parsed only if an estimate is ever needed.
+      this.deltas.keep(data);
+      if (this.tokenSeen) return PASS;
+      this.tokenSeen = true;
+      return TOKEN;
     }
     if (type === "response.completed" || type === "response.incomplete" || type === "response.failed" || type === "response.created") {
-      try {
-        const response = obj(obj(JSON.parse(data))?.response);
-        if (response) Object.assign(this.facts_, stripUndefined(responsesFacts(response)));
-      } catch {
-        // ignore
-      }
+      const response = obj(parseObject(data)?.response);
+      if (response) Object.assign(this.facts_, stripUndefined(responsesFacts(response)));
     } else if (type === "error") {
-      try {
-        const json = obj(JSON.parse(data));
-        if (json) {
-          this.facts_.errorType = str(json.code) ?? str(json.type) ?? "error";
-          this.facts_.errorMessage = str(json.message);
-        }
-      } catch {
-        // ignore
+      const json = parseObject(data);
+      if (json) {
+        this.facts_.errorType = str(json.code) ?? str(obj(json.error)?.code) ?? str(obj(json.error)?.type) ?? "error";
+        this.facts_.errorMessage = str(json.message) ?? str(obj(json.error)?.message);
       }
     }
     return PASS;
@@ -204,7 +210,7 @@ class ResponsesStreamMeter implements StreamMeter {
     return this.facts_;
   }
   outputText(): string {
-    return this.text;
+    return this.deltas.text((json) => str(json.delta) ?? "");
   }
 }
 

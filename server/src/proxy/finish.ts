@@ -79,8 +79,8 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     } catch (err) {
       metering.onFailure("price", err, call);
     }
-    // The provider's own charge (OpenRouter's usage.cost) prices a call the table does not know.
-    if (!price.priced && facts.reportedCostUsd && usageSource === "reported") price = { costUsd: facts.reportedCostUsd, priceId: null, priced: true };
+    // The provider's own charge (OpenRouter's usage.cost) is the bill itself: it wins over the table.
+    if (facts.reportedCostUsd && usageSource === "reported") price = { costUsd: facts.reportedCostUsd, priceId: null, priced: true };
   }
   const latencyMs = endedAt - call.arrivedAt;
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
