@@ -10,7 +10,7 @@ import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
-import { redactRecord } from "./access/redact.ts";
+import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
 
@@ -47,6 +47,7 @@ const DASHBOARD_DIR = new URL("../../dashboard/dist/", import.meta.url).pathname
  */
 export function buildApp(deps: AppDeps): App {
   const { config, db, metrics, logger } = deps;
+  const redact = recordRedactor(configuredSecrets(config));
   const proxy = createProxyHandler({
     providers: config.providers,
     maxBodyBytes: config.maxBodyBytes,
@@ -55,7 +56,7 @@ export function buildApp(deps: AppDeps): App {
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
-      redactRecord(record);
+      redact(record);
       deps.record(record);
       metrics.observeCall(record);
       for (const after of deps.afterCall ?? []) after(record);

@@ -1,3 +1,4 @@
+import type { Config } from "../config.ts";
 import type { CallRecord } from "../metering/call-record.ts";
 
 /**
@@ -9,19 +10,33 @@ const SECRET_PATTERN = /\b(?:sk-[A-Za-z0-9_-]{8,}|tg_[A-Za-z0-9_-]{8,}|AIza[0-9A
 
 export const REDACTED = "[redacted]";
 
-/** The text with every known secret pattern replaced by [redacted] ("Bearer [redacted]" keeps the scheme). */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET_PATTERN, (_match, bearer: string | undefined) => (bearer ? `${bearer} ${REDACTED}` : REDACTED));
+/**
+ * The text with the exact secrets given (the keys and tokens Tollgate holds, whatever their shape) and every
+ * known secret pattern replaced by [redacted] ("Bearer [redacted]" keeps the scheme).
+ */
+export function redactSecrets(text: string, exact: readonly string[] = []): string {
+  let out = text;
+  for (const secret of exact) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out.replace(SECRET_PATTERN, (_match, bearer: string | undefined) => (bearer ? `${bearer} ${REDACTED}` : REDACTED));
+}
+
+/** The secrets the configuration holds: provider keys, the admin and metrics tokens, the key pepper. */
+export function configuredSecrets(config: Config): string[] {
+  const all = [config.adminToken, config.metricsToken, config.access.keyPepper, ...[...config.providers.values()].map((p) => p.apiKey)];
+  // Very short values would redact ordinary words; real keys and tokens are far longer.
+  return [...new Set(all.filter((s): s is string => typeof s === "string" && s.length >= 8))];
 }
 
 /**
- * Redacts the free-text fields of a record before it is stored: bodies (TOLLGATE_LOG_BODIES) and the
- * provider's error text, which may echo a key ("Incorrect API key provided: sk-…"). Costs nothing for the
+ * Redacts the free-text fields of a record before it is stored or logged: bodies (TOLLGATE_LOG_BODIES) and
+ * the provider's error text, which may echo a key ("Incorrect API key provided: …"). Costs nothing for the
  * common call, where all of them are null.
  */
-export function redactRecord(record: CallRecord): void {
-  if (record.requestBody !== null) record.requestBody = redactSecrets(record.requestBody);
-  if (record.responseBody !== null) record.responseBody = redactSecrets(record.responseBody);
-  if (record.errorBody !== null) record.errorBody = redactSecrets(record.errorBody);
-  if (record.errorMessage !== null) record.errorMessage = redactSecrets(record.errorMessage);
+export function recordRedactor(secrets: readonly string[]): (record: CallRecord) => void {
+  return (record) => {
+    if (record.requestBody !== null) record.requestBody = redactSecrets(record.requestBody, secrets);
+    if (record.responseBody !== null) record.responseBody = redactSecrets(record.responseBody, secrets);
+    if (record.errorBody !== null) record.errorBody = redactSecrets(record.errorBody, secrets);
+    if (record.errorMessage !== null) record.errorMessage = redactSecrets(record.errorMessage, secrets);
+  };
 }
