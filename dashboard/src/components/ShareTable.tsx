@@ -2,7 +2,7 @@
 import type { ReactElement } from "react";
 import { formatCount, formatPercent } from "../lib/format.ts";
 import { formatUsd } from "../lib/money.ts";
-import type { ShareRow } from "../lib/topn.ts";
+import { groupLabel, NONE, type ShareRow } from "../lib/topn.ts";
 
 export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: string; hrefFor?: (key: string) => string }): ReactElement {
   return (
@@ -13,7 +13,7 @@ export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: 
       <tbody>
         {props.rows.map((r) => (
           <tr key={r.key} data-testid={`${props.testId}-row`} className={r.isOther ? "other-row" : undefined}>
-            <td>{props.hrefFor && !r.isOther ? <a href={props.hrefFor(r.key)}>{r.key}</a> : r.key}</td>
+            <td>{props.hrefFor && !r.isOther && groupLabel(r.key) !== NONE ? <a href={props.hrefFor(r.key)}>{r.key}</a> : groupLabel(r.key)}</td>
             <td className="num">
               <span data-testid={`${props.testId}-cost`}>{formatUsd(r.costUsd)}</span>
               {r.unpricedCalls > 0 ? <span className="tag tag-warn" title="Calls with no matching price; their cost is not included">+{formatCount(r.unpricedCalls)} unpriced</span> : null}

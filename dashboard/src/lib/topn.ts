@@ -4,6 +4,14 @@ import { decimalRatio, sumDecimals } from "./money.ts";
 /** The key under which groups beyond the top N are shown. Parentheses keep it apart from real names. */
 export const OTHER = "(other)";
 
+/** How a group without a name (no user, no model) is shown. */
+export const NONE = "(none)";
+
+/** A group key as shown: empty or missing keys become NONE. */
+export function groupLabel(key: string | null | undefined): string {
+  return key === null || key === undefined || key === "" ? NONE : key;
+}
+
 /**
  * The categories a chart draws: the first `n` keys (the API sorts groups largest first), plus OTHER
  * when there are more.

@@ -2,6 +2,7 @@
 import type { ReactElement } from "react";
 import type { FailuresResponse, TopError } from "../api.ts";
 import { formatCount, formatDateTime, formatPercent } from "../lib/format.ts";
+import { groupLabel } from "../lib/topn.ts";
 import { pageHref, patchView, type ViewState } from "../lib/url-state.ts";
 
 export function OutcomeBadge(props: { outcome: string }): ReactElement {
@@ -65,7 +66,7 @@ export function GroupFailuresTable(props: { groups: FailuresResponse["groups"] }
       <tbody>
         {props.groups.map((g) => (
           <tr key={g.key}>
-            <td>{g.key}</td>
+            <td>{groupLabel(g.key)}</td>
             <td className="num">{formatCount(g.calls)}</td>
             <td className="num">{formatCount(g.failures)}</td>
             <td className="num">{formatPercent(g.calls > 0 ? g.errorRate : null)}</td>

@@ -12,7 +12,7 @@ import { useApi } from "../hooks/useApi.ts";
 import { bucketRange, nextBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
 import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
-import { topCategories } from "../lib/topn.ts";
+import { groupLabel, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, patchView, type GroupBy } from "../lib/url-state.ts";
 import { GroupFailuresTable, OutcomeTable, TopErrorsTable } from "./FailureTables.tsx";
 import type { PageProps } from "./types.ts";
@@ -36,9 +36,9 @@ export function FailuresPage({ view, range, go }: PageProps): ReactElement {
       <DataView state={state}>
         {(d) => {
           const buckets = bucketRange(range.from, range.to, range.interval);
-          const categories = topCategories(d.groups.map((g) => g.key), CHART_GROUPS);
+          const categories = topCategories(d.groups.map((g) => groupLabel(g.key)), CHART_GROUPS);
           const rates = pivotRatios(d.series, {
-            buckets, categories, bucketOf: (r) => r.bucket, groupOf: (r) => r.group,
+            buckets, categories, bucketOf: (r) => r.bucket, groupOf: (r) => groupLabel(r.group),
             numerator: (r) => r.failures, denominator: (r) => r.calls,
           });
           const outcomeRows = explodeOutcomes(d.series, (o) => o !== "ok");

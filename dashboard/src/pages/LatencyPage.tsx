@@ -13,6 +13,7 @@ import { formatBucket, formatCount, formatDateTime, formatMs } from "../lib/form
 import { INDEX, pivotPoints } from "../lib/series.ts";
 import { GROUP_BYS, pageHref, patchView, PERCENTILES, type GroupBy, type Percentile } from "../lib/url-state.ts";
 import { OutcomeBadge } from "./FailureTables.tsx";
+import { groupLabel } from "../lib/topn.ts";
 import type { PageProps } from "./types.ts";
 
 const CHART_GROUPS = 6;
@@ -37,9 +38,9 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
       <DataView state={state}>
         {(d) => {
           // percentiles cannot be merged, so the chart shows the busiest groups and no "other"
-          const categories = d.groups.slice(0, CHART_GROUPS).map((g) => g.key);
+          const categories = d.groups.slice(0, CHART_GROUPS).map((g) => groupLabel(g.key));
           const buckets = bucketRange(range.from, range.to, range.interval);
-          const common = { buckets, categories, bucketOf: (r: LatencyResponse["series"][number]) => r.bucket, groupOf: (r: LatencyResponse["series"][number]) => r.group };
+          const common = { buckets, categories, bucketOf: (r: LatencyResponse["series"][number]) => r.bucket, groupOf: (r: LatencyResponse["series"][number]) => groupLabel(r.group) };
           const total = pivotPoints(d.series, { ...common, valueOf: (r) => r.latencyMs[pct] });
           const ttft = pivotPoints(d.series, { ...common, valueOf: (r) => r.ttftMs[pct] });
           const label = (b: string) => formatBucket(b, range.interval);
@@ -69,7 +70,7 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
                   <tbody>
                     {d.groups.map((g) => (
                       <tr key={g.key}>
-                        <td>{g.key}</td><td className="num">{formatCount(g.calls)}</td>
+                        <td>{groupLabel(g.key)}</td><td className="num">{formatCount(g.calls)}</td>
                         <td className="num">{formatMs(g.latencyMs.p50)}</td><td className="num">{formatMs(g.latencyMs.p90)}</td><td className="num">{formatMs(g.latencyMs.p99)}</td>
                         <td className="num">{formatMs(g.ttftMs.p50)}</td><td className="num">{formatMs(g.ttftMs.p90)}</td><td className="num">{formatMs(g.ttftMs.p99)}</td>
                       </tr>

@@ -14,7 +14,7 @@ import { bucketRange } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
 import { formatUsd, formatUsdExact, formatUsdNumber } from "../lib/money.ts";
 import { explodeFields, INDEX, pivotSums } from "../lib/series.ts";
-import { shareTable, topCategories } from "../lib/topn.ts";
+import { groupLabel, shareTable, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
 
@@ -38,13 +38,13 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
       </div>
       <DataView state={main}>
         {(d) => {
-          const categories = topCategories(d.groups.map((g) => g.key), CHART_GROUPS);
+          const categories = topCategories(d.groups.map((g) => groupLabel(g.key)), CHART_GROUPS);
           const buckets = bucketRange(range.from, range.to, range.interval);
           const rows = pivotSums(d.series, {
             buckets,
             categories,
             bucketOf: (r) => r.bucket,
-            groupOf: (r) => r.group,
+            groupOf: (r) => groupLabel(r.group),
             valueOf: (r) => r.costUsd,
           });
           const tokenRows = pivotSums(

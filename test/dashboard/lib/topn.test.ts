@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryOf, OTHER, shareTable, topCategories } from "../../../dashboard/src/lib/topn.ts";
+import { categoryOf, groupLabel, NONE, OTHER, shareTable, topCategories } from "../../../dashboard/src/lib/topn.ts";
 
 describe("topCategories / categoryOf", () => {
   it("keeps the first N keys and adds OTHER only when there are more", () => {
@@ -33,5 +33,14 @@ describe("shareTable", () => {
   it("has no OTHER row when everything fits, and null shares for a zero total", () => {
     const rows = shareTable([{ key: "x", costUsd: "0", calls: 3 }], "0", 5);
     expect(rows).toEqual([{ key: "x", costUsd: "0", calls: 3, unpricedCalls: 0, share: null, isOther: false }]);
+  });
+});
+
+describe("groupLabel", () => {
+  it("names groups without a key", () => {
+    expect(groupLabel("search")).toBe("search");
+    expect(groupLabel("")).toBe(NONE);
+    expect(groupLabel(null)).toBe(NONE);
+    expect(groupLabel(undefined)).toBe(NONE);
   });
 });
