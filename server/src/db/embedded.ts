@@ -53,7 +53,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   return {
     url,
     async stop() {
-      await pg.stop();
+      // If Postgres already went (Ctrl-C reaches the whole process group), pg.stop() would wait forever
+      // for an exit that has happened; don't let that hang shutdown.
+      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 10_000).unref())]);
     },
   };
 }

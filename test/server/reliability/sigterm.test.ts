@@ -1,0 +1,116 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
+import { eventually } from "../../support/tollgate.ts";
+import { startPrivatePostgres, type PrivatePostgres } from "./private-postgres.ts";
+import { spawnTollgate, type TollgateProcess } from "./process.ts";
+import { startTraffic } from "./traffic.ts";
+
+let postgres: PrivatePostgres;
+let fake: FakeOpenAi;
+const running: TollgateProcess[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const temp = (name: string) => mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
+
+beforeAll(async () => {
+  postgres = await startPrivatePostgres();
+  fake = await startFakeOpenAi();
+}, 120_000);
+afterEach(() => {
+  for (const p of running.splice(0)) p.kill();
+});
+afterAll(async () => {
+  await fake?.close();
+  await postgres?.destroy();
+});
+
+async function start(env: Record<string, string>): Promise<TollgateProcess> {
+  const p = await spawnTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_RECORDER_FLUSH_MS: "50", TOLLGATE_SHUTDOWN_GRACE_MS: "5000", ...env });
+  running.push(p);
+  return p;
+}
+
+async function rowsIn(url: string, ids: string[]): Promise<{ found: number; total: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const found = await client.query<{ n: string }>("SELECT count(*) AS n FROM calls WHERE id = ANY($1::uuid[])", [ids]);
+    const total = await client.query<{ n: string }>("SELECT count(*) AS n FROM calls");
+    return { found: Number(found.rows[0]!.n), total: Number(total.rows[0]!.n) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return postgres.url.replace(/\/postgres$/, `/${name}`);
+}
+
+describe("SIGTERM during a burst", () => {
+  it("lets calls in flight finish, flushes every record to Postgres and exits 0", { timeout: 90_000 }, async () => {
+    const url = await freshDatabase("sigterm_flush");
+    const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
+    const traffic = startTraffic(() => tg.url, { concurrency: 12 });
+    await eventually(async () => expect(traffic.stats.ids.length).toBeGreaterThanOrEqual(30), 30_000);
+    const inFlight = traffic.stats.started - traffic.stats.ids.length - traffic.stats.unanswered;
+    tg.signal("SIGTERM");
+    const exit = await tg.exited;
+    const stats = await traffic.stop();
+    expect(exit, tg.output()).toEqual({ code: 0, signal: null });
+    expect(inFlight).toBeGreaterThan(0); // the signal came mid-burst
+    expect(stats.ids.length).toBeGreaterThanOrEqual(30 + inFlight); // the calls in flight were answered, not cut
+    // every answered call is in Postgres, once; nothing else is
+    expect(await rowsIn(url, stats.ids)).toEqual({ found: stats.ids.length, total: stats.ids.length });
+    expect(tg.logs.some((l) => l.msg === "Tollgate stopped")).toBe(true);
+  });
+
+  it("with Postgres down: records go to the spool on shutdown and are replayed after the restart", { timeout: 90_000 }, async () => {
+    const url = await freshDatabase("sigterm_spool");
+    const spool = temp("spool");
+    const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: spool });
+    const traffic = startTraffic(() => tg.url, { concurrency: 8 });
+    await sleep(500);
+    await postgres.stop();
+    await sleep(800);
+    tg.signal("SIGTERM");
+    const exit = await tg.exited;
+    const stats = await traffic.stop();
+    expect(exit, tg.output()).toEqual({ code: 0, signal: null });
+    expect(readdirSync(spool).some((n) => n.endsWith(".jsonl"))).toBe(true);
+
+    await postgres.start();
+    const again = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: spool });
+    await eventually(async () => expect(await rowsIn(url, stats.ids)).toEqual({ found: stats.ids.length, total: stats.ids.length }), 20_000);
+    await eventually(async () => expect(readdirSync(spool).filter((n) => n.endsWith(".jsonl"))).toEqual([]), 5_000);
+    again.signal("SIGTERM");
+    expect((await again.exited).code).toBe(0);
+  });
+
+  it("with the embedded Postgres (no DATABASE_URL): exits 0 and the calls are there after a restart", { timeout: 120_000 }, async () => {
+    const dataDir = temp("data");
+    const tg = await start({ TOLLGATE_DATA_DIR: dataDir });
+    const traffic = startTraffic(() => tg.url, { concurrency: 8 });
+    await eventually(async () => expect(traffic.stats.ids.length).toBeGreaterThanOrEqual(20), 30_000);
+    tg.signal("SIGTERM");
+    const exit = await tg.exited;
+    const stats = await traffic.stop();
+    expect(exit, tg.output()).toEqual({ code: 0, signal: null });
+
+    const again = await start({ TOLLGATE_DATA_DIR: dataDir });
+    const missing: string[] = [];
+    for (const id of stats.ids) {
+      const res = await fetch(`${again.url}/api/calls/${id}`);
+      if (res.status !== 200) missing.push(id);
+    }
+    expect(missing).toEqual([]);
+    again.signal("SIGINT");
+    expect((await again.exited).code).toBe(0);
+  });
+});
