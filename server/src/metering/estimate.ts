@@ -18,7 +18,7 @@ export function estimateCallUsage(call: CallState): Usage | undefined {
   }
   let inputTokens = 0;
   if (call.json && call.adapter.inputText) {
-    const { text, messages } = call.adapter.inputText(call.json);
+    const { text, messages } = call.adapter.inputText(call.json, call.info);
     inputTokens = estimateInputTokens(text, messages, model);
   }
   if (inputTokens === 0 && outputTokens === 0) return undefined;

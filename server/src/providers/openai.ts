@@ -219,23 +219,46 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return o;
 }
 
-/** Chat-completion messages as text, for estimating input tokens when no usage arrives. */
-export function chatInputText(json: Record<string, unknown>): { text: string; messages: number } {
-  const messages = Array.isArray(json.messages) ? json.messages : [];
+function partsText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
   let text = "";
-  for (const m of messages) {
-    const message = obj(m);
-    if (!message) continue;
-    text += (str(message.role) ?? "") + "\n";
-    const content = message.content;
-    if (typeof content === "string") text += content + "\n";
-    else if (Array.isArray(content)) for (const part of content) text += (str(obj(part)?.text) ?? "") + "\n";
-  }
+  for (const part of content) text += (str(obj(part)?.text) ?? "") + "\n";
+  return text;
+}
+
+/** One conversation item as the model reads it: role and text, or a tool call's arguments / output. */
+function itemText(item: Record<string, unknown>): string {
+  if (item.role !== undefined) return (str(item.role) ?? "") + "\n" + partsText(item.content) + "\n";
+  return (str(item.arguments) ?? "") + (str(item.output) ?? "") + "\n";
+}
+
+/**
+ * A request's input as text plus its number of messages, for estimating input tokens when no usage arrives:
+ * chat `messages`; Responses `input` (a string is one user message) and `instructions` (a system message);
+ * embeddings `input` (plain texts, no messages, so no per-message overhead).
+ */
+export function chatInputText(json: Record<string, unknown>, info?: RequestInfo): { text: string; messages: number } {
+  let text = "";
+  let messages = 0;
+  const conversation = info?.endpoint !== "embeddings";
+  const add = (item: unknown) => {
+    if (typeof item === "string") {
+      text += item + "\n";
+      if (conversation) messages++;
+      return;
+    }
+    const o = obj(item);
+    if (!o) return;
+    text += itemText(o);
+    messages++;
+  };
+  if (Array.isArray(json.messages)) for (const m of json.messages) add(m);
+  if (typeof json.instructions === "string") add({ role: "system", content: json.instructions });
   const input = json.input;
-  if (typeof input === "string") text += input;
-  else if (Array.isArray(input)) for (const item of input) text += (typeof item === "string" ? item : JSON.stringify(item)) + "\n";
-  if (typeof json.instructions === "string") text += json.instructions;
-  return { text, messages: messages.length };
+  if (Array.isArray(input)) for (const item of input) add(item);
+  else add(input);
+  return { text, messages };
 }
 
 export const openai: ProviderAdapter = {

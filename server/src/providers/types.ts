@@ -78,5 +78,5 @@ export interface ProviderAdapter {
   /** an error body in the provider's own shape, for errors Tollgate answers itself */
   errorBody(type: string, message: string, status: number): string;
   /** text whose tokens approximate the request's input, for estimation when no usage arrives */
-  inputText?(json: Record<string, unknown>): { text: string; messages: number };
+  inputText?(json: Record<string, unknown>, info: RequestInfo): { text: string; messages: number };
 }
