@@ -77,7 +77,17 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
 
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
-  const access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
+  let access: Access;
+  try {
+    access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
+  } catch (err) {
+    // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
+    clearInterval(reloadPrices);
+    await closeRecorder();
+    await db.close();
+    await embedded?.stop();
+    throw err;
+  }
 
   const app = buildApp({
     config,

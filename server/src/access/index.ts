@@ -11,6 +11,7 @@ import { budgetsRouter } from "../api/budgets.ts";
 import { keysRouter } from "../api/keys.ts";
 import { apiResponseHeaders } from "../api/request-id.ts";
 import { BudgetGuard } from "./budget-guard.ts";
+import { applyConfiguredBudgets } from "./configured-budgets.ts";
 import { KeyCache } from "./key-cache.ts";
 import { virtualKeyHook } from "./key-hook.ts";
 import { loadPepper } from "./key-secrets.ts";
@@ -48,6 +49,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     logger,
     defaultMaxOutputTokens: config.access.budgetDefaultMaxOutputTokens,
   });
+  await applyConfiguredBudgets(pool, config.budgets);
   await Promise.all([keys.refresh(), budgets.refresh()]);
 
   let refreshing = false;

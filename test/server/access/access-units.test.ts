@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { estimateCallCost } from "../../../server/src/access/budget-estimate.ts";
+import { monthOf } from "../../../server/src/access/budget-store.ts";
+import { findVirtualKey, substituteProviderKey } from "../../../server/src/access/key-hook.ts";
+import { generateVirtualKey, hashVirtualKey, keyPrefix, VIRTUAL_KEY_PATTERN } from "../../../server/src/access/key-secrets.ts";
+import { configuredSecrets, redactSecrets } from "../../../server/src/access/redact.ts";
+import { LoginLimiter } from "../../../server/src/api/login-limiter.ts";
+import { loadConfig, type ProviderConfig } from "../../../server/src/config.ts";
+import { PriceBook } from "../../../server/src/metering/price-book.ts";
+import { adapterFor } from "../../../server/src/providers/index.ts";
+import { CallState } from "../../../server/src/proxy/call-state.ts";
+import { priceRow } from "../metering/fixtures.ts";
+
+const KEY = "tg_" + "a1B2c3D4e5".repeat(4) + "xyz";
+
+describe("redactSecrets", () => {
+  it("replaces sk-, tg_, AIza keys and bearer tokens, and the exact secrets given", () => {
+    const text = `a sk-proj-abcdEFGH1234 b ${KEY} c AIzaSyA1234567890abcdefghij d Authorization: Bearer abc.def.ghi123 e held-xyz-123456 f`;
+    expect(redactSecrets(text, ["held-xyz-123456"])).toBe("a [redacted] b [redacted] c [redacted] d Authorization: Bearer [redacted] e [redacted] f");
+  });
+  it("leaves ordinary text alone", () => {
+    const text = '{"messages":[{"role":"user","content":"ask for a skeleton key, task-list and tg_ prefixes"}],"max_tokens":5}';
+    expect(redactSecrets(text)).toBe(text);
+  });
+  it("collects the configured secrets, skipping very short values", () => {
+    const config = loadConfig({ OPENAI_API_KEY: "sk-held-123456789", MISTRAL_API_KEY: "short", TOLLGATE_ADMIN_TOKEN: "admin-admin-admin-admin", TOLLGATE_METRICS_TOKEN: "metrics-123" });
+    expect(configuredSecrets(config).sort()).toEqual(["admin-admin-admin-admin", "metrics-123", "sk-held-123456789"]);
+  });
+});
+
+describe("virtual key secrets", () => {
+  it("generates 256-bit tg_ keys; the prefix is 9 characters; the hash depends on the pepper", () => {
+    const a = generateVirtualKey();
+    const b = generateVirtualKey();
+    expect(a).toMatch(VIRTUAL_KEY_PATTERN);
+    expect(a).not.toBe(b);
+    expect(keyPrefix(a)).toBe(a.slice(0, 9));
+    expect(hashVirtualKey(Buffer.from("pepper-1"), a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashVirtualKey(Buffer.from("pepper-1"), a)).not.toBe(hashVirtualKey(Buffer.from("pepper-2"), a));
+  });
+});
+
+describe("findVirtualKey", () => {
+  it("finds a tg_ key in Authorization (any case of Bearer), x-api-key, x-goog-api-key, api-key or ?key=", () => {
+    expect(findVirtualKey(["Authorization", `Bearer ${KEY}`], "")).toEqual({ key: KEY, source: "authorization" });
+    expect(findVirtualKey(["authorization", `bearer  ${KEY}`], "")).toEqual({ key: KEY, source: "authorization" });
+    expect(findVirtualKey(["X-Api-Key", KEY], "")).toEqual({ key: KEY, source: "x-api-key" });
+    expect(findVirtualKey(["x-goog-api-key", KEY], "")).toEqual({ key: KEY, source: "x-goog-api-key" });
+    expect(findVirtualKey(["api-key", KEY], "")).toEqual({ key: KEY, source: "api-key" });
+    expect(findVirtualKey([], `alt=sse&key=${KEY}`)).toEqual({ key: KEY, source: "query" });
+  });
+  it("ignores provider keys and other headers (pass-through)", () => {
+    expect(findVirtualKey(["authorization", "Bearer sk-abc", "x-custom", KEY], "monkey=tg_x")).toBeNull();
+    expect(findVirtualKey(["authorization", `Basic ${KEY}`], "")).toBeNull();
+  });
+});
+
+function provider(name: string, format: string): ProviderConfig {
+  return { name, baseUrl: "http://x", format, priceProvider: name, apiKey: "held" };
+}
+
+describe("substituteProviderKey", () => {
+  it("removes every client credential and sets the held key where the provider expects it", () => {
+    const cases: Array<[string, string, string[]]> = [
+      ["openai", "authorization", ["authorization", "Bearer held"]],
+      ["anthropic", "authorization", ["x-api-key", "held"]],
+      ["gemini", "x-goog-api-key", ["x-goog-api-key", "held"]],
+      ["openai", "api-key", ["api-key", "held"]],
+    ];
+    for (const [format, source, expected] of cases) {
+      const headers = ["content-type", "application/json", "Authorization", `Bearer ${KEY}`, "x-api-key", "other"];
+      const call = { provider: provider(format, format), query: "" };
+      substituteProviderKey(headers, call, source, "held");
+      expect(headers).toEqual(["content-type", "application/json", ...expected]);
+    }
+  });
+  it("takes ?key= out of the query and sends the key as a header", () => {
+    const headers: string[] = [];
+    const call = { provider: provider("gemini", "gemini"), query: `alt=sse&key=${KEY}&x=1` };
+    substituteProviderKey(headers, call, "query", "held");
+    expect(call.query).toBe("alt=sse&x=1");
+    expect(headers).toEqual(["x-goog-api-key", "held"]);
+  });
+});
+
+describe("LoginLimiter", () => {
+  it("allows `limit` attempts per window per address, then tells how long to wait", () => {
+    let now = 1_000_000;
+    const limiter = new LoginLimiter(2, 60_000, () => now);
+    expect(limiter.attempt("a")).toBe(0);
+    expect(limiter.attempt("a")).toBe(0);
+    now += 10_000;
+    expect(limiter.attempt("a")).toBe(50_000);
+    expect(limiter.attempt("b")).toBe(0);
+    now += 50_000;
+    expect(limiter.attempt("a")).toBe(0);
+  });
+});
+
+describe("estimateCallCost", () => {
+  const book = PriceBook.fromRows([priceRow({ provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" })]);
+  const call = (json: Record<string, unknown>, bytes: number, endpoint = "chat.completions") => {
+    const c = new CallState("id", Date.now(), 0, provider("openai", "openai"), adapterFor("openai"), { app: null, user: null, properties: null });
+    c.info = { endpoint, metered: true, model: String(json.model), stream: false, deployment: null };
+    c.json = json;
+    c.requestBytes = bytes;
+    return c;
+  };
+  it("prices bytes/3 input tokens and the request's max output tokens", () => {
+    // 3,000 bytes → 1,000 input × 0.15 + 500 output × 0.60 = 150 + 300 per 1M = $0.00045
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_completion_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+  });
+  it("uses the default output cap when the request names none, none for embeddings, and 0 for unpriced models", () => {
+    // 1,000 input × 0.15 + 1,000 output × 0.60 = 750 per 1M
+    expect(estimateCallCost(call({ model: "gpt-4o-mini" }, 3000), book, 1000)).toBe("0.00075");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini" }, 3000, "embeddings"), book, 1000)).toBe("0.00015");
+    expect(estimateCallCost(call({ model: "mystery-model" }, 3000), book, 1000)).toBe("0");
+  });
+});
+
+describe("monthOf", () => {
+  it("is the UTC calendar month", () => {
+    expect(monthOf(Date.parse("2026-11-30T23:59:59.999Z"))).toBe("2026-11");
+    expect(monthOf(Date.parse("2026-12-01T00:00:00Z"))).toBe("2026-12");
+  });
+});
