@@ -16,6 +16,9 @@ export const ANTHROPIC_USAGE = {
   service_tier: "standard",
 };
 
+/** A long-context call: 150k uncached + 60k cache reads = 210k input, above the 200k tier. */
+export const LONG_USAGE = { input_tokens: 150000, cache_creation_input_tokens: 0, cache_read_input_tokens: 60000, output_tokens: 1000, service_tier: "standard" };
+
 export const ANTHROPIC_TEXT = ["Hello", " from", " Claude", "!"];
 export const ANTHROPIC_MODEL = "claude-sonnet-4-5-20250929";
 
@@ -23,7 +26,7 @@ const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.str
 
 /**
  * A fake Anthropic Messages API. The requested model picks the behaviour: `…-429`, `…-500`, `…-529` answer
- * errors; `…-cut` cuts a stream after two deltas; `…-streamerror` sends `event: error` after HTTP 200;
+ * errors; `…-cut` cuts a stream after two deltas; `…-long` reports LONG_USAGE; `…-streamerror` sends `event: error` after HTTP 200;
  * anything else answers normally with ANTHROPIC_USAGE.
  */
 export function startFakeAnthropic(): Promise<FakeServer> {
@@ -52,7 +55,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
     res.end(JSON.stringify({
       id, type: "message", role: "assistant", model: ANTHROPIC_MODEL,
       content: [{ type: "thinking", thinking: "Greeting.", signature: "sig" }, { type: "text", text: ANTHROPIC_TEXT.join("") }],
-      stop_reason: "end_turn", stop_sequence: null, usage: ANTHROPIC_USAGE,
+      stop_reason: "end_turn", stop_sequence: null, usage: model.endsWith("-long") ? LONG_USAGE : ANTHROPIC_USAGE,
     }));
     return;
   }

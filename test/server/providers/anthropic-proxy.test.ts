@@ -65,6 +65,14 @@ describe("Anthropic messages through the proxy", () => {
     });
   });
 
+  it("prices a long-context call (total input above 200k, cache reads included) at the tier rates", async () => {
+    const { response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929-long", max_tokens: 10, messages }).withResponse();
+    const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
+    // above 200k every token is at 6 input, 0.60 cache read, 22.50 output:
+    // 150,000 × 6 + 60,000 × 0.60 + 1,000 × 22.50 = 900,000 + 36,000 + 22,500 = 958,500 per 1M → $0.9585
+    expect(call).toMatchObject({ inputTokens: 210000, cachedInputTokens: 60000, outputTokens: 1000, responseModel: ANTHROPIC_MODEL, costUsd: "0.9585" });
+  });
+
   it("records a stream once: message_start counts overwritten by the cumulative message_delta, never added", async () => {
     const { data: stream, response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages, stream: true }).withResponse();
     let text = "";
