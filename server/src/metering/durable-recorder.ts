@@ -9,6 +9,20 @@ import { SpoolReplayer } from "./spool-replayer.ts";
 
 /** How often the replayer retries while records wait in the spool. */
 const REPLAY_INTERVAL_MS = 1_000;
+/**
+ * A batch insert still unanswered after this long is treated as failed and its records spooled (a
+ * black-holed connection would otherwise hold the recorder, and shutdown, forever). Should it commit
+ * after all, the replay's ON CONFLICT DO NOTHING makes the second insert a no-op.
+ */
+const WRITE_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface DurableRecorder {
   recorder: Recorder;
@@ -33,7 +47,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
     spool,
     batchSize: config.recorder.batchSize,
     intervalMs: REPLAY_INTERVAL_MS,
-    write: (records) => insertCalls(pool, records),
+    write: (records) => withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "replay insert"),
     onReplayed: (records) => metrics.recorder.addWritten(records, "database"),
     onDropped(records, reason) {
       metrics.recorder.addDropped(records, reason);
@@ -45,7 +59,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
   const recorder = new Recorder({
     ...config.recorder,
     async write(records) {
-      await insertCalls(pool, records);
+      await withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "batch insert");
       if (outage) {
         outage = false;
         logger.info("database reachable again; replaying the spool");
