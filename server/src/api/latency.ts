@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { addToHistogram, mergeInto, percentiles, type Histogram } from "../metering/latency-histogram.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
-import { bucketSql, GROUP_KEY, histogramSource, planSource, rawCallsWhere, type SourceChoice, type SourcePlan } from "./report-source.ts";
+import { bucketSql, GROUP_KEY, edgeHistogramSql, planSource, rollupHistogramSql, rawCallsWhere, type SourceChoice, type SourcePlan } from "./report-source.ts";
 
 export interface Percentiles {
   p50: number | null;
@@ -89,6 +89,13 @@ interface HistRow {
   n: string;
 }
 
+interface RollupHistRow {
+  bucket: Date;
+  grp: string;
+  latency_hist: Record<string, number>;
+  ttft_hist: Record<string, number>;
+}
+
 interface Hists {
   latency: Histogram;
   ttft: Histogram;
@@ -111,17 +118,28 @@ async function histogramFigures(
   groupBy: GroupBy,
   interval: Interval,
 ): Promise<Figures> {
-  const params: unknown[] = [];
-  const { rows } = await pool.query<HistRow>(histogramSource(plan, range, q, groupBy, interval, params), params);
+  const edgeParams: unknown[] = [];
+  const edgeSql = edgeHistogramSql(plan, range, q, groupBy, interval, edgeParams);
+  const rollupParams: unknown[] = [];
+  const [edges, rollups] = await Promise.all([
+    edgeSql ? pool.query<HistRow>(edgeSql, edgeParams) : Promise.resolve({ rows: [] as HistRow[] }),
+    pool.query<RollupHistRow>(rollupHistogramSql(plan, q, groupBy, interval, rollupParams), rollupParams),
+  ]);
   const total = emptyHists();
   const groups = new Map<string, Hists>();
   const series = new Map<string, Hists & { bucket: string; group: string }>();
-  for (const r of rows) {
-    const n = Number(r.n);
-    const bucket = r.bucket.toISOString();
-    const id = `${bucket}\u0000${r.grp}`;
-    if (!series.has(id)) series.set(id, { bucket, group: r.grp, ...emptyHists() });
-    addToHistogram((series.get(id) as Hists)[r.kind], r.idx, n);
+  const seriesFor = (bucketAt: Date, group: string): Hists => {
+    const bucket = bucketAt.toISOString();
+    const id = `${bucket}\u0000${group}`;
+    let s = series.get(id);
+    if (!s) series.set(id, (s = { bucket, group, ...emptyHists() }));
+    return s;
+  };
+  for (const r of edges.rows) addToHistogram(seriesFor(r.bucket, r.grp)[r.kind], r.idx, Number(r.n));
+  for (const r of rollups.rows) {
+    const s = seriesFor(r.bucket, r.grp);
+    for (const [idx, n] of Object.entries(r.latency_hist)) addToHistogram(s.latency, Number(idx), n);
+    for (const [idx, n] of Object.entries(r.ttft_hist)) addToHistogram(s.ttft, Number(idx), n);
   }
   for (const s of series.values()) {
     if (!groups.has(s.group)) groups.set(s.group, emptyHists());
