@@ -43,16 +43,24 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
   let page: Page;
   let authRequired = false;
   const problems: string[] = [];
+  const requested: string[] = [];
 
   async function api<T>(path: string): Promise<T> {
     const res = await fetch(`${tg.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
-  /** The range the dashboard's "last 24 hours" covers (all the test's traffic is inside it). */
-  function last24h(): string {
-    const to = new Date(Date.now() + 60_000);
-    return `from=${new Date(to.getTime() - 24 * 3600_000 - 120_000).toISOString()}&to=${to.toISOString()}`;
+  /**
+   * The last path and query the page asked for on an endpoint (with that groupBy), so the test asks the
+   * API the very same question — same window, same interval — and compares the answers.
+   */
+  function asked(pathname: string, groupBy?: string): string {
+    const hit = requested.filter((p) => {
+      const u = new URL(p, "http://x");
+      return u.pathname === pathname && (groupBy === undefined || u.searchParams.get("groupBy") === groupBy);
+    }).at(-1);
+    if (!hit) throw new Error(`the page never asked for ${pathname}${groupBy ? ` by ${groupBy}` : ""}; it asked for ${requested.join(", ")}`);
+    return hit;
   }
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? "";
   async function shot(name: string, fullPage = true): Promise<void> {
@@ -84,7 +92,12 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "UTC" });
     page = await context.newPage();
+    page.setDefaultTimeout(15_000); // a missing element fails with its name, well before the test's timeout
     page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("request", (req) => {
+      const u = new URL(req.url());
+      if (u.pathname.startsWith("/api/")) requested.push(u.pathname + u.search);
+    });
     page.on("console", (msg) => {
       if (msg.type() !== "error") return;
       // the first request before signing in is expected to be refused
@@ -106,22 +119,23 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await anthropic?.close();
   });
 
-  it("signs in when the API requires the admin token, then shows Spend matching /api/spend", async () => {
+  it("asks for the admin token, signs in, then shows Spend matching /api/spend", async () => {
+    // SPEC §2: with TOLLGATE_ADMIN_TOKEN set the reporting API and dashboard require it
+    expect(authRequired).toBe(true);
     await page.goto(`${tg.url}/`);
-    if (authRequired) {
-      await page.getByTestId("login-form").waitFor();
-      await page.getByTestId("login-token").fill("wrong-token-0123456789");
-      await page.getByTestId("login-submit").click();
-      await page.getByTestId("login-error").waitFor();
-      await page.getByTestId("login-token").fill(ADMIN_TOKEN);
-      await page.getByTestId("login-submit").click();
-      await page.getByTestId("login-form").waitFor({ state: "detached" });
-    }
+    await page.getByTestId("login-form").waitFor();
+    await page.getByTestId("login-token").fill("wrong-token-0123456789");
+    await page.getByTestId("login-submit").click();
+    expect(await page.getByTestId("login-error").textContent()).toBe("That token is not right.");
+    await page.getByTestId("login-token").fill(ADMIN_TOKEN);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("login-form").waitFor({ state: "detached" });
     await page.getByTestId("spend-total").waitFor();
     await page.getByTestId("top-apps-row").first().waitFor();
 
-    const spend = await api<SpendResponse>(`/api/spend?${last24h()}&groupBy=provider`);
-    const apps = await api<SpendResponse>(`/api/spend?${last24h()}&groupBy=app`);
+    const spend = await api<SpendResponse>(asked("/api/spend", "provider"));
+    const apps = await api<SpendResponse>(asked("/api/spend", "app"));
+    expect(Date.parse(spend.to) - Date.parse(spend.from)).toBe(24 * 3600_000);
     expect(spend.totals.calls).toBe(21);
     expect(await text("spend-total")).toBe(formatUsd(spend.totals.costUsd));
     expect(await text("spend-calls")).toBe(formatCount(spend.totals.calls));
@@ -153,13 +167,13 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     expect(download.type).toMatch(/text\/csv/);
     expect(download.body.split("\n")[0]).toMatch(/bucket/);
 
-  });
+  }, 60_000);
 
   it("goes from a failure spike to the failing call's error body in three clicks", async () => {
-    const failures = await api<FailuresResponse>(`/api/failures?${last24h()}&groupBy=provider`);
-    expect(failures.totals.failures).toBe(4); // 2 × OpenAI 429, 1 × Anthropic 529, 1 × OpenAI 500
     await page.getByTestId("nav-failures").click(); // click 1
     await page.getByTestId("failures-count").waitFor();
+    const failures = await api<FailuresResponse>(asked("/api/failures", "provider"));
+    expect(failures.totals.failures).toBe(4); // 2 × OpenAI 429, 1 × Anthropic 529, 1 × OpenAI 500
     expect(await text("failures-count")).toBe(formatCount(failures.totals.failures));
     expect(await text("failures-rate")).toBe(formatPercent(failures.totals.errorRate));
     const outcomes = await page.getByTestId("outcome-row").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]));
@@ -183,12 +197,12 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     expect(await page.getByTestId("error-body").textContent()).toBe(prettyBody(call.errorBody!));
     expect(await text("call-status")).toBe(String(call.status));
     await shot("call-detail");
-  });
+  }, 60_000);
 
   it("shows Latency percentiles matching /api/latency and links the slowest calls", async () => {
-    const latency = await api<LatencyResponse>(`/api/latency?${last24h()}&groupBy=provider`);
     await page.getByTestId("nav-latency").click();
     await page.getByTestId("latency-p50").waitFor();
+    const latency = await api<LatencyResponse>(asked("/api/latency", "provider"));
     expect(await text("latency-calls")).toBe(formatCount(latency.totals.calls));
     expect(await text("latency-p50")).toBe(formatMs(latency.totals.latencyMs.p50));
     expect(await text("latency-p90")).toBe(formatMs(latency.totals.latencyMs.p90));
@@ -201,12 +215,13 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await page.getByTestId("slowest-link").first().click();
     await page.getByTestId("call-id").waitFor();
     expect(await text("call-id")).toBe(latency.slowest[0]!.id);
-  });
+  }, 60_000);
 
   it("lists Calls as /api/calls does, filters them, and opens a call's detail", async () => {
     await page.getByTestId("nav-calls").click();
     await page.getByTestId("calls-row").first().waitFor();
-    const all = await api<CallsPage>(`/api/calls?${last24h()}&limit=50`);
+    const all = await api<CallsPage>(asked("/api/calls"));
+    expect(all.calls).toHaveLength(21);
     const ids = await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")));
     expect(ids).toEqual(all.calls.map((c) => c.id));
     await shot("calls");
@@ -214,8 +229,12 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await page.getByTestId("filter-app").fill("batch");
     await page.getByTestId("filter-apply").click();
     await page.waitForFunction(() => window.location.hash.includes("app=batch"));
-    const batch = await api<CallsPage>(`/api/calls?${last24h()}&app=batch&limit=50`);
-    await expect.poll(() => page.getByTestId("calls-row").count()).toBe(batch.calls.length);
+    await expect.poll(() => page.getByTestId("calls-row").count()).toBe(4);
+    const batchPath = asked("/api/calls");
+    expect(new URL(batchPath, "http://x").searchParams.get("app")).toBe("batch");
+    const batch = await api<CallsPage>(batchPath);
+    expect(batch.calls.map((c) => c.app)).toEqual(["batch", "batch", "batch", "batch"]);
+    expect(await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")))).toEqual(batch.calls.map((c) => c.id));
     const unpriced = batch.calls.find((c) => c.model === UNPRICED_MODEL)!;
     await page.locator(`[data-testid=calls-row][data-call-id="${unpriced.id}"]`).click();
     await page.getByTestId("call-fields").waitFor();
@@ -223,7 +242,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     expect(await text("call-id")).toBe(unpriced.id);
     expect(await page.getByTestId("field-model").locator("dd").textContent()).toBe(UNPRICED_MODEL);
     expect(await text("tokens-input")).toBe(formatCount(unpriced.inputTokens));
-  });
+  }, 60_000);
 
   it("lists unpriced models first on Prices and adds a price for one", async () => {
     await page.getByTestId("nav-prices").click();
@@ -246,5 +265,5 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     expect(added).toMatchObject({ provider: "openai", matchType: "exact" });
     expect(Number(added!.inputUsdPerMTok)).toBe(1.5);
     expect(Number(added!.outputUsdPerMTok)).toBe(6);
-  });
+  }, 60_000);
 });

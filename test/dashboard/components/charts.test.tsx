@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, render } from "@testing-library/react";
+import { cleanup, fireEvent, render } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AreaChart } from "../../../dashboard/src/components/charts/AreaChart.tsx";
-import { clickHandler } from "../../../dashboard/src/components/charts/common.tsx";
+import { barClickHandler, clickHandler } from "../../../dashboard/src/components/charts/common.tsx";
 import { BarChart } from "../../../dashboard/src/components/charts/BarChart.tsx";
 import { LineChart } from "../../../dashboard/src/components/charts/LineChart.tsx";
 import { INDEX } from "../../../dashboard/src/lib/series.ts";
@@ -28,14 +28,18 @@ describe("chart wrappers", () => {
     expect(legend).toEqual(["openai", "gpt-4.1", OTHER]);
   });
 
-  it("BarChart draws a bar per non-zero value", () => {
+  it("BarChart draws a bar per non-zero value and reports a clicked bar's index value", () => {
     const onIndexClick = vi.fn();
     const { container } = render(
       <BarChart data={data} index={INDEX} categories={categories} width={600} onIndexClick={onIndexClick} />,
     );
     // 4+1+2, 0+3+0, 5+2+1 → 7 non-zero values; zero-height bars are not drawn
-    expect(container.querySelectorAll(".recharts-bar-rectangle path").length).toBe(7);
+    const bars = container.querySelectorAll(".recharts-bar-rectangle path");
+    expect(bars.length).toBe(7);
     expect(container.querySelectorAll(".recharts-legend-item")).toHaveLength(3);
+    // the first series ("openai") has bars in the first and last buckets
+    fireEvent.click(bars[1]!);
+    expect(onIndexClick).toHaveBeenLastCalledWith("2026-11-26T12:00:00.000Z");
   });
 
   it("LineChart leaves gaps where values are null", () => {
@@ -69,5 +73,15 @@ describe("clickHandler", () => {
     handle?.(null);
     expect(fn.mock.calls).toEqual([["2026-11-26T10:00:00.000Z"]]);
     expect(clickHandler(undefined)).toBeUndefined();
+  });
+});
+
+describe("barClickHandler", () => {
+  it("reads the index value from the clicked bar's row", () => {
+    const fn = vi.fn();
+    barClickHandler(INDEX, fn)?.({ payload: { [INDEX]: "2026-11-26T11:00:00.000Z", openai: 3 } });
+    barClickHandler(INDEX, fn)?.({});
+    expect(fn.mock.calls).toEqual([["2026-11-26T11:00:00.000Z"]]);
+    expect(barClickHandler(INDEX, undefined)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // A (by default stacked) bar chart: draws what it is given, nothing more.
 import type { ReactElement } from "react";
 import { Bar, BarChart as RBarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { ChartFrame, clickHandler, colorFor, identity, plainNumber, valueGetter, type ChartProps } from "./common.tsx";
+import { barClickHandler, ChartFrame, colorFor, identity, plainNumber, valueGetter, type ChartProps } from "./common.tsx";
 
 /** `integer` keeps the value axis on whole numbers (counts). */
 export function BarChart(props: ChartProps & { stacked?: boolean; integer?: boolean }): ReactElement {
@@ -11,8 +11,7 @@ export function BarChart(props: ChartProps & { stacked?: boolean; integer?: bool
   return (
     <ChartFrame width={props.width} height={height} testId={props.testId} label={props.label} rows={props.data.length} categories={props.categories}>
       <RBarChart data={props.data} width={props.width} height={props.width !== undefined ? height : undefined}
-        margin={{ top: 8, right: 16, bottom: 0, left: 8 }} onClick={clickHandler(props.onIndexClick)}
-        style={props.onIndexClick ? { cursor: "pointer" } : undefined}>
+        margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
         <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} allowDecimals={!props.integer} />
@@ -20,7 +19,8 @@ export function BarChart(props: ChartProps & { stacked?: boolean; integer?: bool
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Bar key={c} name={c} dataKey={valueGetter(c)} stackId={props.stacked === false ? undefined : "stack"}
-            fill={colorFor(c, i)} isAnimationActive={false} />
+            fill={colorFor(c, i)} isAnimationActive={false} onClick={barClickHandler(props.index, props.onIndexClick)}
+            style={props.onIndexClick ? { cursor: "pointer" } : undefined} />
         ))}
       </RBarChart>
     </ChartFrame>

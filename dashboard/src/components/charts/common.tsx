@@ -65,3 +65,15 @@ export function clickHandler(onIndexClick: ((value: string) => void) | undefined
     if (label !== undefined && label !== null) onIndexClick(String(label));
   };
 }
+
+/**
+ * Click handler for one bar: hands on the index value of the bar's row. Deterministic, unlike the
+ * chart-level click, which reads the hovered position recharts updates once per animation frame.
+ */
+export function barClickHandler(index: string, onIndexClick: ((value: string) => void) | undefined) {
+  if (!onIndexClick) return undefined;
+  return (item: { payload?: ChartRow }) => {
+    const value = item.payload?.[index];
+    if (value !== undefined && value !== null) onIndexClick(String(value));
+  };
+}
