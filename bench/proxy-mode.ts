@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import pg from "pg";
 import { startChild, type BenchChild } from "./child-ipc.ts";
 import { createBenchDatabase } from "./database.ts";
+import { cpuBetween, postgresCpu, type PostgresCpu } from "./postgres-cpu.ts";
 import { percentile, probe, throughput, type Workload } from "./load.ts";
 import { printTable, ratio } from "./table.ts";
 import { JSON_WORKLOAD, SSE_WORKLOAD } from "./workloads.ts";
@@ -43,12 +44,14 @@ interface Measured {
   firstByteMs: number[];
   cpuC1: number | null;
   cpuC32: number | null;
+  /** Postgres CPU spent recording during the c=32 runs (Tollgate only) */
+  postgresC32: number | null;
   failures: number;
   c32PerRound: number[];
 }
 
 function emptyMeasured(): Measured {
-  return { c1Requests: 0, c32Requests: 0, c32P50Ms: [], c32P99Ms: [], latencyMs: [], firstByteMs: [], cpuC1: null, cpuC32: null, failures: 0, c32PerRound: [] };
+  return { c1Requests: 0, c32Requests: 0, c32P50Ms: [], c32P99Ms: [], latencyMs: [], firstByteMs: [], cpuC1: null, cpuC32: null, postgresC32: null, failures: 0, c32PerRound: [] };
 }
 
 async function cpuDuring<T>(child: BenchChild | null, run: () => Promise<T>): Promise<[T, number | null]> {
@@ -66,12 +69,16 @@ const median = (xs: number[]): number => percentile(xs, 50);
  * Tollgate, direct, …), so a neighbour's load on a shared machine hits all three alike rather than
  * whichever target happened to run during it.
  */
-async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Measured): Promise<void> {
+async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Measured, postgres: PostgresCpu): Promise<void> {
   const base = target.base;
   const [c1, cpu1] = await cpuDuring(target.child, () => throughput(base, w, 1, o.c1Seconds / o.rounds));
   const latency = await probe(base, w, Math.ceil(o.probeCount / o.rounds));
   const firstByte = w === SSE_WORKLOAD ? await probe(base, w, Math.ceil(o.probeCount / o.rounds / 4), { "x-bench-gap-ms": "2" }) : latency;
+  const pgBefore = target.name === "tollgate" ? await postgres.sample() : null;
   const [c32, cpu32] = await cpuDuring(target.child, () => throughput(base, w, 32, o.seconds / o.rounds));
+  // the recorder flushes within its interval: let it finish before reading Postgres' share
+  if (pgBefore) await new Promise((r) => setTimeout(r, 500));
+  m.postgresC32 = addCpu(m.postgresC32, cpuBetween(pgBefore, pgBefore ? await postgres.sample() : null));
   m.c1Requests += c1.requests;
   m.c32Requests += c32.requests;
   m.c32PerRound.push(c32.reqPerSec);
@@ -87,6 +94,7 @@ async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Mea
 export async function runProxyBench(o: ProxyOptions): Promise<void> {
   const db = await createBenchDatabase();
   const children: BenchChild[] = [];
+  const postgres = await postgresCpu(db.url);
   try {
     const upstream = await startChild("./child-upstream.ts", {});
     children.push(upstream);
@@ -116,7 +124,7 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       for (const t of targets) await throughput(t.base, w, 32, o.warmupSeconds);
       for (let round = 1; round <= o.rounds; round++) {
         process.stdout.write(`  ${w.name}: round ${round}/${o.rounds}\n`);
-        for (const t of targets) await measureRound(t, w, o, results.get(t.name) as Measured);
+        for (const t of targets) await measureRound(t, w, o, results.get(t.name) as Measured, postgres);
       }
       const row = (t: Target): (string | number | null)[] => {
         const m = results.get(t.name) as Measured;
@@ -131,22 +139,31 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
           median(m.c32P99Ms),
           m.cpuC1 === null ? null : m.cpuC1 / Math.max(1, m.c1Requests),
           m.cpuC32 === null ? null : m.cpuC32 / Math.max(1, m.c32Requests),
+          m.postgresC32 === null ? null : m.postgresC32 / Math.max(1, m.c32Requests),
           m.failures,
         ];
       };
       printTable(
         `proxy — ${w.name}`,
-        ["target", "c=1 req/s", "c=1 p50 ms", "c=1 p99 ms", "first byte p50 ms", "c=32 req/s", "c=32 p50 ms", "c=32 p99 ms", "CPU µs/req c=1", "CPU µs/req c=32", "failed"],
+        ["target", "c=1 req/s", "c=1 p50 ms", "c=1 p99 ms", "first byte p50 ms", "c=32 req/s", "c=32 p50 ms", "c=32 p99 ms", "CPU µs/req c=1", "CPU µs/req c=32", "Postgres CPU µs/req c=32", "failed"],
         targets.map(row),
       );
       const b = row(targets[1] as Target) as number[];
       const g = row(targets[2] as Target) as number[];
-      summary.push([w.name, ratio(g[5], b[5]), ratio(g[1], b[1]), (g[2] as number) - (b[2] as number), (g[4] as number) - (b[4] as number), ratio(g[9], b[9])]);
+      summary.push([
+        w.name,
+        ratio(g[5], b[5]),
+        ratio(g[1], b[1]),
+        (g[2] as number) - (b[2] as number),
+        (g[4] as number) - (b[4] as number),
+        ratio(g[9], b[9]),
+        g[10] === null ? "–" : ratio((g[9] as number) + (g[10] as number), b[9]),
+      ]);
     }
     const rss = (await tollgate.stats()).rssBytes / 1e6;
     printTable(
       "proxy — Tollgate / bare (targets: throughput ≥ 0.60×, added p50 and first byte ≤ 0.3 ms, CPU ≤ 2.5×)",
-      ["workload", "c=32 throughput", "c=1 throughput", "added p50 ms (c=1)", "added first byte ms (c=1)", "CPU/req (c=32)"],
+      ["workload", "c=32 throughput", "c=1 throughput", "added p50 ms (c=1)", "added first byte ms (c=1)", "CPU/req (c=32)", "CPU/req incl. Postgres"],
       summary,
     );
     for (const child of children.splice(0).reverse()) await child.stop();
@@ -155,6 +172,7 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
     if (o.profileDir) process.stdout.write(`CPU profile of the Tollgate process written to ${o.profileDir} (open in Chrome DevTools or speedscope)\n`);
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});
+    await postgres.close();
     await db.close();
   }
 }
