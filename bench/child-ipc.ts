@@ -9,6 +9,11 @@ export interface ChildStats {
   /** user + system CPU time since the process started, microseconds */
   cpuMicros: number;
   rssBytes: number;
+  /** V8 heap in use, and memory outside it (Buffers, WASM such as the tokenizer) */
+  heapUsedBytes: number;
+  externalBytes: number;
+  /** figures the child adds of its own (e.g. the recorder's queue depth) */
+  extra: Record<string, number>;
 }
 
 type FromChild = { type: "ready"; url: string } | { type: "stats"; stats: ChildStats } | { type: "error"; message: string };
@@ -60,11 +65,12 @@ export function startChild(entry: string, env: Record<string, string>, execArgv:
 }
 
 /** The child side: answers stats requests and exits on request, after `cleanup`. */
-export function serveChild(url: string, cleanup: () => Promise<void> = async () => {}): void {
+export function serveChild(url: string, cleanup: () => Promise<void> = async () => {}, extra: () => Record<string, number> = () => ({})): void {
   process.on("message", (message: ToChild) => {
     if (message.type === "stats") {
       const cpu = process.cpuUsage();
-      const stats: ChildStats = { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+      const memory = process.memoryUsage();
+      const stats: ChildStats = { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external, extra: extra() };
       process.send?.({ type: "stats", stats } satisfies FromChild);
     } else if (message.type === "exit") {
       cleanup().finally(() => process.exit(0));

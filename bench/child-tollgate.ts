@@ -20,7 +20,11 @@ try {
     TOLLGATE_UPSTREAM_OPENAI: process.env.BENCH_UPSTREAM ?? failChild("BENCH_UPSTREAM is not set"),
   });
   const tollgate = await startTollgate(config);
-  serveChild(tollgate.url, () => tollgate.close());
+  serveChild(
+    tollgate.url,
+    () => tollgate.close(),
+    () => ({ recorderQueue: tollgate.recorder.queueDepth() }),
+  );
 } catch (err) {
   failChild(err);
 }

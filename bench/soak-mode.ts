@@ -62,7 +62,7 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
         const now = Date.now();
         const minute = (now - started) / 60_000;
         const rssMb = s.rssBytes / 1e6;
-        samples.push([minute.toFixed(2), rssMb, (counted - lastCount) / ((now - lastAt) / 1000)]);
+        samples.push([minute.toFixed(2), rssMb, s.heapUsedBytes / 1e6, s.externalBytes / 1e6, s.extra.recorderQueue ?? NaN, (counted - lastCount) / ((now - lastAt) / 1000)]);
         points.push([minute, rssMb]);
         lastCount = counted;
         lastAt = now;
@@ -71,7 +71,7 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
     const results = await Promise.all(load);
     clearInterval(sampler);
 
-    printTable("soak — Tollgate RSS and throughput over time (target: RSS < 200 MB, no upward trend)", ["minute", "RSS MB", "req/s"], samples);
+    printTable("soak — Tollgate RSS and throughput over time (target: RSS < 200 MB, no upward trend)", ["minute", "RSS MB", "heap used MB", "external MB", "recorder queue", "req/s"], samples);
     const steady = points.slice(Math.floor(points.length / 5));
     const maxRss = Math.max(...points.map(([, y]) => y));
     const total = results.reduce((s, r) => s + r["2xx"], 0);
