@@ -35,6 +35,7 @@ export class Recorder {
   private retryDelayMs = 0;
   /** overflow writes not yet durable; flush waits for them */
   private readonly spills = new Set<Promise<void>>();
+  private failedWhileClosing = false;
 
   constructor(private readonly options: RecorderOptions) {}
 
@@ -63,7 +64,11 @@ export class Recorder {
   async flush(): Promise<void> {
     while (this.writing || this.queue.length > 0 || this.spills.size > 0) {
       if (this.writing) await this.writing;
-      else if (this.queue.length > 0) await this.writeNext(true);
+      else if (this.queue.length > 0 && this.closed && this.failedWhileClosing && this.options.overflow) {
+        // Shutting down with the database failing: one batch already failed, so don't wait out the
+        // rest one by one (each may hang until its timeout); the spool takes them all at once.
+        await this.spill(this.queue.splice(0, this.queue.length));
+      } else if (this.queue.length > 0) await this.writeNext(true);
       else await Promise.all(this.spills);
     }
   }
@@ -93,6 +98,7 @@ export class Recorder {
         this.options.health?.observeBatch((performance.now() - started) / 1000, batch.length);
       })
       .catch(async (err: unknown) => {
+        if (this.closed) this.failedWhileClosing = true;
         this.options.onError?.(err);
         if (this.options.overflow) {
           await this.spill(batch);
@@ -110,7 +116,7 @@ export class Recorder {
       .finally(() => {
         this.writing = null;
         this.options.health?.setQueueDepth(this.queue.length);
-        if (this.queue.length > 0 && !final) {
+        if (this.queue.length > 0 && !final && !this.closed) {
           if (this.queue.length >= this.options.batchSize) this.kick();
           else if (this.timer === null) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
         }

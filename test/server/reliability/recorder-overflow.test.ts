@@ -21,11 +21,13 @@ function harness(options: { maxQueue: number; batchSize: number; maxBytes?: numb
     let release: () => void = () => {};
     let gate: Promise<void> | null = null;
     let failing = false;
+    const attempts = { count: 0 };
     const recorder = new Recorder({
       batchSize: options.batchSize,
       flushMs: 5,
       maxQueue: options.maxQueue,
       async write(batch) {
+        attempts.count++;
         if (gate) await gate;
         if (failing) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
         written.push(...batch);
@@ -38,6 +40,7 @@ function harness(options: { maxQueue: number; batchSize: number; maxBytes?: numb
       recorder,
       written,
       dropped,
+      attempts,
       stall() {
         gate = new Promise((r) => (release = r));
       },
@@ -106,5 +109,19 @@ describe("Recorder back-pressure and overflow", () => {
     h.recorder.enqueue(late);
     await h.recorder.flush();
     expect((await spooled(h.spool)).map((r) => r.id)).toEqual([late.id]);
+  });
+
+  it("shutting down with the database failing: after one failed batch the rest go to the spool at once", async () => {
+    const h = await harness({ maxQueue: 1000, batchSize: 2 });
+    h.stall();
+    const records = Array.from({ length: 10 }, (_, i) => sampleRecord(i));
+    for (const r of records) h.recorder.enqueue(r);
+    h.fail(true);
+    const closing = h.recorder.close();
+    h.unstall();
+    await closing;
+    expect(h.attempts.count).toBe(1);
+    expect((await spooled(h.spool)).map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+    expect(h.dropped).toEqual([]);
   });
 });
