@@ -62,6 +62,11 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     if (!hit) throw new Error(`the page never asked for ${pathname}${groupBy ? ` by ${groupBy}` : ""}; it asked for ${requested.join(", ")}`);
     return hit;
   }
+  /** Waits until the page has no request in flight and shows no refresh in progress. */
+  async function settled(): Promise<void> {
+    await page.waitForLoadState("networkidle");
+    await page.locator(".refreshing").first().waitFor({ state: "detached" });
+  }
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? "";
   async function shot(name: string, fullPage = true): Promise<void> {
     await page.waitForTimeout(150); // let the charts settle
@@ -132,6 +137,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await page.getByTestId("login-form").waitFor({ state: "detached" });
     await page.getByTestId("spend-total").waitFor();
     await page.getByTestId("top-apps-row").first().waitFor();
+    await settled();
 
     const spend = await api<SpendResponse>(asked("/api/spend", "provider"));
     const apps = await api<SpendResponse>(asked("/api/spend", "app"));
@@ -172,6 +178,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
   it("goes from a failure spike to the failing call's error body in three clicks", async () => {
     await page.getByTestId("nav-failures").click(); // click 1
     await page.getByTestId("failures-count").waitFor();
+    await settled();
     const failures = await api<FailuresResponse>(asked("/api/failures", "provider"));
     expect(failures.totals.failures).toBe(4); // 2 × OpenAI 429, 1 × Anthropic 529, 1 × OpenAI 500
     expect(await text("failures-count")).toBe(formatCount(failures.totals.failures));
@@ -201,8 +208,14 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
 
   it("shows Latency percentiles matching /api/latency and links the slowest calls", async () => {
     await page.getByTestId("nav-latency").click();
+    // the Failures zoom carried a one-hour custom range along; go back to the last 24 hours
+    expect(await page.getByTestId("range-custom").getAttribute("aria-pressed")).toBe("true");
+    await page.getByTestId("range-24h").click();
+    await page.waitForFunction(() => !window.location.hash.includes("range="));
     await page.getByTestId("latency-p50").waitFor();
+    await settled();
     const latency = await api<LatencyResponse>(asked("/api/latency", "provider"));
+    expect(Date.parse(latency.to) - Date.parse(latency.from)).toBe(24 * 3600_000);
     expect(await text("latency-calls")).toBe(formatCount(latency.totals.calls));
     expect(await text("latency-p50")).toBe(formatMs(latency.totals.latencyMs.p50));
     expect(await text("latency-p90")).toBe(formatMs(latency.totals.latencyMs.p90));
@@ -220,6 +233,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
   it("lists Calls as /api/calls does, filters them, and opens a call's detail", async () => {
     await page.getByTestId("nav-calls").click();
     await page.getByTestId("calls-row").first().waitFor();
+    await settled();
     const all = await api<CallsPage>(asked("/api/calls"));
     expect(all.calls).toHaveLength(21);
     const ids = await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")));
@@ -230,6 +244,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await page.getByTestId("filter-apply").click();
     await page.waitForFunction(() => window.location.hash.includes("app=batch"));
     await expect.poll(() => page.getByTestId("calls-row").count()).toBe(4);
+    await settled();
     const batchPath = asked("/api/calls");
     expect(new URL(batchPath, "http://x").searchParams.get("app")).toBe("batch");
     const batch = await api<CallsPage>(batchPath);

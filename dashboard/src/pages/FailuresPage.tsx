@@ -3,6 +3,7 @@
 import type { ReactElement } from "react";
 import { reportPath, type FailuresResponse } from "../api.ts";
 import { BarChart } from "../components/charts/BarChart.tsx";
+import { OUTCOME_COLORS } from "../components/charts/common.tsx";
 import { LineChart } from "../components/charts/LineChart.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
@@ -61,7 +62,7 @@ export function FailuresPage({ view, range, go }: PageProps): ReactElement {
                   {d.totals.failures === 0 ? (
                     <p className="muted" data-testid="no-failures">No failures in this range.</p>
                   ) : (
-                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount} integer
+                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount} integer colors={OUTCOME_COLORS}
                       indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label="Failures over time by outcome" />
                   )}
                 </Panel>

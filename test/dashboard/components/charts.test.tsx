@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AreaChart } from "../../../dashboard/src/components/charts/AreaChart.tsx";
-import { barClickHandler, clickHandler } from "../../../dashboard/src/components/charts/common.tsx";
+import { barClickHandler, clickHandler, colorFor, OUTCOME_COLORS } from "../../../dashboard/src/components/charts/common.tsx";
 import { BarChart } from "../../../dashboard/src/components/charts/BarChart.tsx";
 import { LineChart } from "../../../dashboard/src/components/charts/LineChart.tsx";
 import { INDEX } from "../../../dashboard/src/lib/series.ts";
@@ -83,5 +83,14 @@ describe("barClickHandler", () => {
     barClickHandler(INDEX, fn)?.({});
     expect(fn.mock.calls).toEqual([["2026-11-26T11:00:00.000Z"]]);
     expect(barClickHandler(INDEX, undefined)).toBeUndefined();
+  });
+});
+
+describe("colorFor", () => {
+  it("uses fixed colours where given, grey for OTHER, the palette otherwise", () => {
+    expect(colorFor("rate_limited", 5, OUTCOME_COLORS)).toBe(OUTCOME_COLORS.rate_limited);
+    expect(colorFor(OTHER, 0, OUTCOME_COLORS)).toBe("#9ca3af");
+    expect(colorFor("openai", 0)).toBe("#2563eb");
+    expect(colorFor("x", 10)).toBe(colorFor("y", 0));
   });
 });

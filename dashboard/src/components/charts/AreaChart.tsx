@@ -19,7 +19,7 @@ export function AreaChart(props: ChartProps & { stacked?: boolean }): ReactEleme
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Area key={c} name={c} dataKey={valueGetter(c)} type="monotone" stackId={props.stacked === false ? undefined : "stack"}
-            stroke={colorFor(c, i)} fill={colorFor(c, i)} fillOpacity={0.35} isAnimationActive={false} />
+            stroke={colorFor(c, i, props.colors)} fill={colorFor(c, i, props.colors)} fillOpacity={0.35} isAnimationActive={false} />
         ))}
       </RAreaChart>
     </ChartFrame>

@@ -19,7 +19,7 @@ export function BarChart(props: ChartProps & { stacked?: boolean; integer?: bool
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Bar key={c} name={c} dataKey={valueGetter(c)} stackId={props.stacked === false ? undefined : "stack"}
-            fill={colorFor(c, i)} isAnimationActive={false} onClick={barClickHandler(props.index, props.onIndexClick)}
+            fill={colorFor(c, i, props.colors)} isAnimationActive={false} onClick={barClickHandler(props.index, props.onIndexClick)}
             style={props.onIndexClick ? { cursor: "pointer" } : undefined} />
         ))}
       </RBarChart>

@@ -19,7 +19,7 @@ export function LineChart(props: ChartProps): ReactElement {
         <Tooltip formatter={(v) => (v === null || v === undefined ? "no data" : fmt(Number(v)))} labelFormatter={(v) => idx(String(v))} />
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
-          <Line key={c} name={c} dataKey={valueGetter(c)} type="linear" stroke={colorFor(c, i)} strokeWidth={2}
+          <Line key={c} name={c} dataKey={valueGetter(c)} type="linear" stroke={colorFor(c, i, props.colors)} strokeWidth={2}
             dot={dots} connectNulls={false} isAnimationActive={false} />
         ))}
       </RLineChart>

@@ -21,13 +21,30 @@ export interface ChartProps {
   testId?: string;
   /** a short sentence for screen readers */
   label?: string;
+  /** fixed colours for some categories (e.g. outcomes); the rest take the palette by position */
+  colors?: Readonly<Record<string, string>>;
 }
+
+/** The same colour for an outcome on every chart. */
+export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
+  ok: "#10b981",
+  rate_limited: "#f59e0b",
+  upstream_error: "#ef4444",
+  timeout: "#8b5cf6",
+  network_error: "#ec4899",
+  client_cancelled: "#64748b",
+  budget_blocked: "#0ea5e9",
+  auth_failed: "#a16207",
+  proxy_error: "#7f1d1d",
+};
 
 const PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#ec4899", "#84cc16", "#f97316", "#64748b"];
 
-/** A stable colour per category position; OTHER is always grey. */
-export function colorFor(category: string, position: number): string {
+/** A stable colour per category position (or from `fixed`); OTHER is always grey. */
+export function colorFor(category: string, position: number, fixed?: Readonly<Record<string, string>>): string {
   if (category === OTHER) return "#9ca3af";
+  const own = fixed?.[category];
+  if (own) return own;
   return PALETTE[position % PALETTE.length] ?? "#2563eb";
 }
 
