@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from "express";
-import type pg from "pg";
+import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { CallRecord } from "../metering/call-record.ts";
@@ -37,13 +37,30 @@ export interface Access {
   close(): Promise<void>;
 }
 
+/**
+ * Budget reservations and settlements all update one row per budget and month, so each holds that row's lock
+ * until its commit. With synchronous_commit off the lock is released without waiting for the WAL flush
+ * (about half the time per statement here, and the hot row's throughput with it). Isolation is unchanged —
+ * every replica sees a committed reservation at once; only a Postgres crash can lose the last fraction of a
+ * second of ledger updates (reservations, which only frees room, or settlements, which the calls table still
+ * records).
+ */
+function budgetLedgerPool(pool: pg.Pool): pg.Pool {
+  const connectionString = pool.options.connectionString;
+  if (!connectionString) return pool;
+  const ledger = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: 5_000, options: "-c synchronous_commit=off" });
+  ledger.on("error", () => {});
+  return ledger;
+}
+
 /** Admin auth, virtual keys and budgets, loaded from the database and kept fresh every refreshMs. */
 export async function createAccess(deps: AccessDeps): Promise<Access> {
   const { config, pool, logger } = deps;
   const pepper = await loadPepper(pool, config.access.keyPepper);
   const keys = new KeyCache(pool, pepper);
+  const ledgerPool = budgetLedgerPool(pool);
   const budgets = new BudgetGuard({
-    pool,
+    pool: ledgerPool,
     priceBook: deps.priceBook,
     metrics: deps.metrics.budget,
     logger,
@@ -80,6 +97,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
       clearInterval(timer);
       await budgets.drain();
       await keys.flush().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "writing key last-used times failed"));
+      if (ledgerPool !== pool) await ledgerPool.end().catch(() => {});
     },
   };
 }
