@@ -68,12 +68,17 @@ function cookieHeader(req: Request, value: string, maxAgeSeconds: number): strin
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${https ? "; Secure" : ""}`;
 }
 
-/** A cross-site write riding on the cookie is refused even if a browser ignored SameSite. */
+/**
+ * A cross-site write riding on the cookie is refused even if a browser ignored SameSite. The origin may match
+ * Host or, behind a reverse proxy that rewrites Host, X-Forwarded-Host (a page on another site cannot set
+ * that header on a cross-site request without a CORS preflight, which gets no allowance).
+ */
 function crossOrigin(req: Request): boolean {
   const origin = req.headers.origin;
   if (!origin || req.method === "GET" || req.method === "HEAD") return false;
   try {
-    return new URL(origin).host !== req.headers.host;
+    const host = new URL(origin).host;
+    return host !== req.headers.host && host !== req.headers["x-forwarded-host"];
   } catch {
     return true;
   }

@@ -92,6 +92,12 @@ describe("admin access to /api", () => {
     // A cookie-authenticated write from another origin is refused even though the cookie is valid.
     const crossSite = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "1", action: "block" }) });
     expect(crossSite.status).toBe(403);
+    // The dashboard's own writes (same origin, directly or through a proxy that rewrites Host) go through.
+    const host = new URL(tg.url).host;
+    const sameSite = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: `http://${host}`, "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "1", action: "block" }) });
+    expect(sameSite.status).toBe(200);
+    const proxied = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: "https://tollgate.example.com", "x-forwarded-host": "tollgate.example.com", "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "2", action: "block" }) });
+    expect(proxied.status).toBe(200);
 
     const logout = await fetch(`${tg.url}/api/logout`, { method: "POST", headers: { cookie } });
     expect(logout.status).toBe(204);
