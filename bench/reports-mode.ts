@@ -1,15 +1,14 @@
 /**
  * `npm run bench -- reports`: reporting-API latency over a seeded database. With `--database-url` it uses a
- * database seeded beforehand (`npm run seed`); otherwise it creates one and seeds `--calls` synthetic calls
- * over the last 30 days through `insertCalls` (the recorder's own write path, so whatever it maintains at
- * write time — rollups — is maintained here too).
+ * database seeded beforehand (`npm run seed`); otherwise it creates one and seeds `--calls` calls over the
+ * last 30 days with the same seeder (scripts/seed.ts: priced synthetic traffic through the recorder's own
+ * insertCalls, so the rollups are filled as in production).
  */
 import pg from "pg";
-import { insertCalls } from "../server/src/metering/call-writer.ts";
+import { seed } from "../scripts/seed.ts";
 import { startChild, type BenchChild } from "./child-ipc.ts";
 import { createBenchDatabase, existingDatabase, type BenchDatabase } from "./database.ts";
 import { percentile } from "./load.ts";
-import { rng, syntheticCall } from "./synthetic-calls.ts";
 import { printTable } from "./table.ts";
 
 export interface ReportsOptions {
@@ -20,28 +19,20 @@ export interface ReportsOptions {
 
 const DAY = 86_400_000;
 
-async function seed(url: string, wanted: number): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+/** Seeds the missing calls of the last 30 days with the project's seeder (scripts/seed.ts, `npm run seed`). */
+async function seedMissing(url: string, wanted: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let have = 0;
   try {
-    const since = new Date(Date.now() - 30 * DAY);
-    const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls WHERE started_at >= $1", [since]);
-    const have = Number(rows[0]?.n ?? 0);
-    if (have >= wanted) return;
-    const missing = wanted - have;
-    process.stdout.write(`  seeding ${missing.toLocaleString("en-US")} synthetic calls over 30 days…\n`);
-    const random = rng(7);
-    const start = since.getTime() + 60_000;
-    const step = (30 * DAY - 120_000) / missing;
-    const started = performance.now();
-    for (let i = 0; i < missing; i += 5000) {
-      const n = Math.min(5000, missing - i);
-      await insertCalls(pool, Array.from({ length: n }, (_, j) => syntheticCall(random, Math.floor(start + (i + j) * step))));
-    }
-    await pool.query("ANALYZE calls");
-    process.stdout.write(`  seeded in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls WHERE started_at >= $1", [new Date(Date.now() - 30 * DAY)]);
+    have = Number(rows[0]?.n ?? 0);
   } finally {
     await pool.end();
   }
+  if (have >= wanted) return;
+  process.stdout.write(`  seeding ${(wanted - have).toLocaleString("en-US")} calls over 30 days (scripts/seed.ts)…\n`);
+  const result = await seed({ databaseUrl: url, calls: wanted - have, days: 30, batch: 10_000, workers: 3, seed: 1 });
+  process.stdout.write(`  seeded in ${result.seconds.toFixed(0)} s (${Math.round(result.rowsPerSecond).toLocaleString("en-US")} calls/s)\n`);
 }
 
 async function timed(url: string): Promise<{ ms: number; status: number; body: unknown }> {
@@ -55,7 +46,7 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
   const db: BenchDatabase = o.databaseUrl ? await existingDatabase(o.databaseUrl) : await createBenchDatabase();
   let tollgate: BenchChild | undefined;
   try {
-    if (!o.databaseUrl) await seed(db.url, o.calls);
+    if (!o.databaseUrl) await seedMissing(db.url, o.calls);
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     await pool.end();
