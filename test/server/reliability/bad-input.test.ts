@@ -35,7 +35,6 @@ function oversizedUpload(): Promise<{ status: number; headers: Record<string, un
   return new Promise((resolve, reject) => {
     const url = new URL(`${tg.url}/openai/v1/chat/completions`);
     let wroteBytes = 0;
-    let timer: NodeJS.Timeout | undefined;
     const req = request({ hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
@@ -51,7 +50,8 @@ function oversizedUpload(): Promise<{ status: number; headers: Record<string, un
     });
     req.write('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"');
     // keep sending 1 KiB every 5 ms for up to 1 MiB: the answer must come while the client is still sending
-    timer = setInterval(() => {
+    // (the response and error handlers above only run after this line, so `timer` is set by then)
+    const timer: NodeJS.Timeout = setInterval(() => {
       if (wroteBytes > 1 << 20) {
         clearInterval(timer);
         req.end('"}]}');
