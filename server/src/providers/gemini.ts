@@ -1,5 +1,5 @@
 import { usage, type Usage } from "../metering/usage.ts";
-import { KeptText, n, obj, parseObject, str } from "./json.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 /**
@@ -72,15 +72,19 @@ function candidateText(json: Record<string, unknown>): string {
 class GeminiStreamMeter implements StreamMeter {
   private lastUsageChunk: string | undefined;
   private error: string | undefined;
-  private finished = false;
+  /** the last two chunks: the finishReason arrives in the final chunk (or the one before a trailing one) */
+  private last: string | undefined;
+  private previous: string | undefined;
   private readonly chunks = new KeptText();
   private tokenSeen = false;
 
   onEvent(_event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
-    if (data.includes('"usageMetadata"')) this.lastUsageChunk = data;
-    if (data.includes('"finishReason"')) this.finished = true;
-    if (data.startsWith('{"error"') || data.includes('"error":')) this.error = data;
+    // Searched from the end: usageMetadata and finishReason sit late in a chunk (see hasObjectKeyNearEnd).
+    if (hasObjectKeyNearEnd(data, '"usageMetadata":')) this.lastUsageChunk = data;
+    this.previous = this.last;
+    this.last = data;
+    if (ERROR_CHUNK.test(data)) this.error = data;
     this.chunks.keep(data);
     if (!this.tokenSeen && data.includes('"text"')) {
       this.tokenSeen = true;
@@ -93,7 +97,8 @@ class GeminiStreamMeter implements StreamMeter {
     const facts: ResponseFacts = {};
     const last = this.lastUsageChunk ? parseObject(this.lastUsageChunk) : undefined;
     if (last) responseFacts(last, facts);
-    if (!this.finished && facts.usage) {
+    const finished = [this.last, this.previous].some((chunk) => chunk !== undefined && chunk.includes('"finishReason"'));
+    if (!finished && facts.usage) {
       // Cut before the final chunk: the running output count is short; estimation completes it.
       facts.partialUsage = facts.usage;
       delete facts.usage;

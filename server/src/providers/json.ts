@@ -43,3 +43,19 @@ export class KeptText {
     return this.pieces;
   }
 }
+
+/**
+ * Whether `data` has the key `"name":` followed by an object. Searched from the end: providers put usage last
+ * in a chunk, and V8's forward search for a quote-led pattern is slow in quote-dense JSON (≈1 µs per chunk
+ * against ≈0.2 µs backwards, measured on a 200-byte chat chunk).
+ */
+export function hasObjectKeyNearEnd(data: string, quotedKeyColon: string): boolean {
+  const at = data.lastIndexOf(quotedKeyColon);
+  if (at === -1) return false;
+  let p = at + quotedKeyColon.length;
+  while (data.charCodeAt(p) === 32) p++;
+  return data.charCodeAt(p) === 123; // "{"
+}
+
+/** A chunk that is an error object (`{"error": …}`), as providers send errors mid-stream. */
+export const ERROR_CHUNK = /^\s*\{\s*"error"\s*:/;

@@ -1,6 +1,6 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
 import { usage, type Usage } from "../metering/usage.ts";
-import { KeptText, parseObject } from "./json.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, parseObject } from "./json.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 const n = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
@@ -112,8 +112,8 @@ class ChatStreamMeter implements StreamMeter {
   onEvent(_event: string | undefined, data: string | undefined): number {
     if (data === undefined || data === "[DONE]") return PASS;
     // Only chunks that carry usage or an error need a full parse; content chunks are kept as text.
-    const hasUsage = data.includes('"usage":{') || data.includes('"usage": {');
-    if (!hasUsage && !data.includes('"error"')) {
+    const hasUsage = hasObjectKeyNearEnd(data, '"usage":');
+    if (!hasUsage && !ERROR_CHUNK.test(data)) {
       let verdict = PASS;
       if (!this.tokenSeen && /"(content|arguments|reasoning(_content)?|refusal)":\s*"[^"]/.test(data)) {
         this.tokenSeen = true;
