@@ -7,7 +7,7 @@ import type { PriceBook } from "../metering/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
-import { budgetStates, ensureLedger, loadBudgets, monthOf, reserve, settle, type BudgetRow } from "./budget-store.ts";
+import { budgetStates, ensureLedger, loadBudgets, monthOf, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
 
 interface Held {
   budget: BudgetRow;
@@ -16,6 +16,7 @@ interface Held {
 }
 
 interface Reservation {
+  callId: string;
   month: string;
   held: Held[];
 }
@@ -30,6 +31,8 @@ export interface BudgetGuardDeps {
 }
 
 const SETTLE_ATTEMPTS = 5;
+/** a reservation no replica settled within this long is given back (its replica died mid-call) */
+export const HOLD_LEASE_MS = 3_600_000;
 
 function usd(text: string): string {
   return `$${canonicalDecimal(text)}`;
@@ -55,8 +58,13 @@ export class BudgetGuard {
     this.now = deps.now ?? Date.now;
   }
 
-  /** Reloads budgets and publishes this month's state as gauges (app budgets; key budgets are in the API). */
+  /**
+   * Reloads budgets, gives back reservations left by dead replicas, and publishes this month's state as
+   * gauges (app budgets; key budgets are in the API).
+   */
   async refresh(): Promise<void> {
+    const swept = await sweepStaleHolds(this.deps.pool, HOLD_LEASE_MS);
+    if (swept > 0) this.deps.logger.warn({ holds: swept }, "released budget reservations that were never settled (a replica stopped mid-call)");
     const budgets = await loadBudgets(this.deps.pool);
     const byApp = new Map<string, BudgetRow>();
     const byKey = new Map<string, BudgetRow>();
@@ -89,7 +97,7 @@ export class BudgetGuard {
           continue;
         }
         await this.ensure(budget.id, month);
-        if (!(await reserve(this.deps.pool, budget.id, month, estimate))) {
+        if (!(await reserve(this.deps.pool, budget.id, month, estimate, call.id))) {
           const message = await this.blockMessage(budget, month);
           if (message === null) continue; // deleted meanwhile: nothing to enforce
           throw new TollgateError("budget_blocked", message);
@@ -97,12 +105,12 @@ export class BudgetGuard {
         held.push({ budget, amount: estimate });
       }
     } catch (err) {
-      this.release(month, held);
+      this.release(call.id, month, held);
       if (err instanceof TollgateError) throw err;
       this.deps.logger.error({ err: (err as Error).message }, "budget check failed; call refused");
       throw new TollgateError("proxy_error", "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.", 503);
     }
-    if (held.length > 0) this.reservations.set(call.id, { month, held });
+    if (held.length > 0) this.reservations.set(call.id, { callId: call.id, month, held });
   };
 
   /** After a call is recorded: its exact cost (none when unpriced or not forwarded) replaces its estimate. */
@@ -111,18 +119,18 @@ export class BudgetGuard {
     if (!reservation) return;
     this.reservations.delete(record.id);
     const cost = record.costUsd ?? "0";
-    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, h.amount));
+    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, reservation.callId));
   };
 
-  private release(month: string, held: Held[]): void {
-    for (const h of held) if (h.amount !== "0") this.track(this.settleOne(h.budget, month, "0", h.amount));
+  private release(callId: string, month: string, held: Held[]): void {
+    for (const h of held) if (h.amount !== "0") this.track(this.settleOne(h.budget, month, "0", callId));
   }
 
-  private async settleOne(budget: BudgetRow, month: string, cost: string, reserved: string): Promise<void> {
+  private async settleOne(budget: BudgetRow, month: string, cost: string, callId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (budget.action === "alert") await this.ensure(budget.id, month);
-        const settled = await settle(this.deps.pool, budget.id, month, cost, reserved);
+        const settled = await settle(this.deps.pool, budget.id, month, cost, callId);
         if (settled?.crossed) {
           this.deps.logger.warn(
             { budget: budget.id, app: budget.app, month, action: budget.action, limitUsd: settled.monthlyUsd, spentUsd: settled.spentUsd },
@@ -132,7 +140,7 @@ export class BudgetGuard {
         return;
       } catch (err) {
         if (attempt >= SETTLE_ATTEMPTS) {
-          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation stays held this month");
+          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation is given back when its hold expires (HOLD_LEASE_MS)");
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

@@ -77,18 +77,22 @@ export async function ensureLedger(pool: pg.Pool, id: string, month: string): Pr
 }
 
 /**
- * Reserves `amount` against a blocking budget in ONE statement: the row lock serialises concurrent
- * reservations from every replica, and the condition is re-checked against the latest row, so the sum of
- * settled spend and reservations never passes the limit. False when it would (the call is blocked).
+ * Reserves `amount` for one call against a blocking budget in ONE statement: the row lock serialises
+ * concurrent reservations from every replica, and the condition is re-checked against the latest row, so the
+ * sum of settled spend and reservations never passes the limit. The same statement writes the call's hold,
+ * so a reservation nobody settles can be swept later. False when the budget cannot take it (blocked).
  */
-export async function reserve(pool: pg.Pool, id: string, month: string, amount: string): Promise<boolean> {
+export async function reserve(pool: pg.Pool, id: string, month: string, amount: string, callId: string): Promise<boolean> {
   const result = await pool.query(
-    `UPDATE budget_spend s SET reserved_usd = s.reserved_usd + $3::numeric, updated_at = now()
-       FROM budgets b
-      WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
-        AND s.spent_usd + s.reserved_usd + $3::numeric <= b.monthly_usd
-        AND s.spent_usd + s.reserved_usd < b.monthly_usd`,
-    [id, month, amount],
+    `WITH reserved AS (
+       UPDATE budget_spend s SET reserved_usd = s.reserved_usd + $3::numeric, updated_at = now()
+         FROM budgets b
+        WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
+          AND s.spent_usd + s.reserved_usd + $3::numeric <= b.monthly_usd
+          AND s.spent_usd + s.reserved_usd < b.monthly_usd
+        RETURNING s.budget_id, s.month)
+     INSERT INTO budget_holds (call_id, budget_id, month, amount_usd) SELECT $4::uuid, budget_id, month, $3::numeric FROM reserved`,
+    [id, month, amount, callId],
   );
   return (result.rowCount ?? 0) > 0;
 }
@@ -100,17 +104,41 @@ export interface Settled {
   crossed: boolean;
 }
 
-/** Settles a call: its exact cost becomes spend and its reservation is released, in one statement. */
-export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, reservedUsd: string): Promise<Settled | null> {
+/**
+ * Settles a call in one statement: its exact cost becomes spend and its hold (if any: alert budgets hold
+ * nothing, and a swept hold was already given back) is deleted and released.
+ */
+export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, callId: string): Promise<Settled | null> {
   const { rows } = await pool.query<{ spent: string; limit: string; crossed: boolean }>(
-    `UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric,
-            reserved_usd = GREATEST(s.reserved_usd - $4::numeric, 0), updated_at = now()
+    `WITH hold AS (DELETE FROM budget_holds WHERE call_id = $4::uuid AND budget_id = $1 RETURNING amount_usd)
+     UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric,
+            reserved_usd = GREATEST(s.reserved_usd - COALESCE((SELECT sum(amount_usd) FROM hold), 0), 0), updated_at = now()
        FROM budgets b
       WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
       RETURNING s.spent_usd::text AS spent, b.monthly_usd::text AS limit,
                 (s.spent_usd >= b.monthly_usd AND s.spent_usd - $3::numeric < b.monthly_usd) AS crossed`,
-    [id, month, costUsd, reservedUsd],
+    [id, month, costUsd, callId],
   );
   const r = rows[0];
   return r ? { spentUsd: r.spent, monthlyUsd: r.limit, crossed: r.crossed } : null;
+}
+
+/**
+ * Gives back the holds older than `leaseMs` — calls whose replica died before settling them — in one
+ * statement (a settlement racing it deletes the same hold row, so an amount is released once). Returns the
+ * number of holds swept.
+ */
+export async function sweepStaleHolds(pool: pg.Pool, leaseMs: number): Promise<number> {
+  const { rows } = await pool.query<{ holds: string }>(
+    `WITH expired AS (
+       DELETE FROM budget_holds WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)
+       RETURNING budget_id, month, amount_usd),
+     totals AS (SELECT budget_id, month, sum(amount_usd) AS total, count(*) AS holds FROM expired GROUP BY budget_id, month),
+     released AS (
+       UPDATE budget_spend s SET reserved_usd = GREATEST(s.reserved_usd - t.total, 0), updated_at = now()
+         FROM totals t WHERE s.budget_id = t.budget_id AND s.month = t.month RETURNING t.holds)
+     SELECT COALESCE(sum(holds), 0)::text AS holds FROM released`,
+    [leaseMs],
+  );
+  return Number(rows[0]?.holds ?? 0);
 }

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe("the access tables match the Prisma schema", () => {
-  it("writes and reads every field of VirtualKey, Setting, Budget and BudgetSpend through the client", async () => {
+  it("writes and reads every field of VirtualKey, Setting, Budget, BudgetSpend and BudgetHold through the client", async () => {
     const id = randomUUID();
     const at = new Date("2026-11-20T10:00:00.123Z");
     const key = await db.prisma.virtualKey.create({
@@ -34,10 +34,16 @@ describe("the access tables match the Prisma schema", () => {
     const spend = await db.prisma.budgetSpend.create({ data: { budgetId: budget.id, month: "2026-11", spentUsd: "0.0000000000000001", reservedUsd: "1.5", updatedAt: at } });
     expect({ ...spend, spentUsd: spend.spentUsd.toString(), reservedUsd: spend.reservedUsd.toString() }).toEqual({ budgetId: budget.id, month: "2026-11", spentUsd: "1e-16", reservedUsd: "1.5", updatedAt: at });
 
+    const callId = randomUUID();
+    const hold = await db.prisma.budgetHold.create({ data: { callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at } });
+    expect({ ...hold, amountUsd: hold.amountUsd.toString() }).toEqual({ callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at });
+    expect(await db.prisma.budgetSpend.findUniqueOrThrow({ where: { budgetId_month: { budgetId: budget.id, month: "2026-11" } }, include: { holds: true } })).toMatchObject({ holds: [{ callId }] });
+
     const withSpend = await db.prisma.budget.findUniqueOrThrow({ where: { id: budget.id }, include: { spend: true } });
     expect(withSpend.spend).toHaveLength(1);
     await db.prisma.budget.delete({ where: { id: budget.id } });
     expect(await db.prisma.budgetSpend.count({ where: { budgetId: budget.id } })).toBe(0); // cascades
+    expect(await db.prisma.budgetHold.count({ where: { callId } })).toBe(0);
     await expect(db.prisma.virtualKey.create({ data: { id: randomUUID(), app: "x", prefix: "tg_x", hash: "f".repeat(64) } })).rejects.toThrow(); // hash unique
   });
 });

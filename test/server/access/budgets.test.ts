@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import OpenAI from "openai";
+import { ensureLedger, monthOf, reserve } from "../../../server/src/access/budget-store.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costFor } from "../../../server/src/metering/cost.ts";
 import { add, compare, multiplyByInteger, parseDecimal, subtract } from "../../../server/src/metering/decimal.ts";
@@ -148,6 +150,8 @@ describe("budgets across two replicas sharing one database", () => {
     expect(blockedCalls.length).toBeGreaterThanOrEqual(blocked.length + 1);
     for (const c of blockedCalls) expect(c).toMatchObject({ status: 429, errorType: "budget_blocked", costUsd: null });
     for (const c of okCalls) expect(c.costUsd).toBe(ACTUAL);
+    // Every hold was settled: nothing is left for the sweeper.
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM budget_holds WHERE budget_id = 'app:capped'`)).rows[0].n).toBe(0);
 
     // The budget's state is in /metrics (as of the replica's last refresh).
     await a.tollgate.access.budgets.refresh();
@@ -204,6 +208,26 @@ describe("budgets across two replicas sharing one database", () => {
     await b.tollgate.access.budgets.refresh();
     expect((await chat(b, { "x-tollgate-app": "lifted" })).status).toBe(200);
     expect(await (await fetch(`${b.url}/metrics`)).text()).not.toContain(`tollgate_budget_limit_usd{app="lifted"}`);
+  });
+
+  it("a reservation left by a replica that died mid-call is given back once its hold expires", async () => {
+    expect((await putBudget(a, "orphaned", { monthlyUsd: "0.001", action: "block" })).status).toBe(200);
+    await b.tollgate.access.budgets.refresh();
+    const month = monthOf(Date.now());
+    // What a replica does before forwarding — and then it dies, never settling.
+    await ensureLedger(db.pool, "app:orphaned", month);
+    expect(await reserve(db.pool, "app:orphaned", month, "0.001", randomUUID())).toBe(true);
+    expect((await chat(b, { "x-tollgate-app": "orphaned" })).status).toBe(429);
+
+    await b.tollgate.access.budgets.refresh(); // a fresh hold may belong to a call still in flight: kept
+    expect((await chat(b, { "x-tollgate-app": "orphaned" })).status).toBe(429);
+
+    await db.pool.query(`UPDATE budget_holds SET created_at = now() - interval '61 minutes' WHERE budget_id = 'app:orphaned'`);
+    await a.tollgate.access.budgets.refresh();
+    expect(await budgetOf(a, "app:orphaned")).toMatchObject({ reservedUsd: "0", spentUsd: "0" });
+    expect([...a.logs].some((l) => l.includes("released budget reservations that were never settled"))).toBe(true);
+    expect((await chat(b, { "x-tollgate-app": "orphaned" })).status).toBe(200);
+    expect(await settled(a, "app:orphaned")).toMatchObject({ spentUsd: ACTUAL, reservedUsd: "0" });
   });
 
   it("a key revoked on one replica stops working on the other at its next refresh", async () => {
