@@ -1,6 +1,6 @@
 import { Mistral } from "@mistralai/mistralai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callById, onlyCall } from "../../support/calls.ts";
+import { onlyCall } from "../../support/calls.ts";
 import { MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
