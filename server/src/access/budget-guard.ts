@@ -68,7 +68,10 @@ export class BudgetGuard {
     const budgets = await loadBudgets(this.deps.pool);
     const byApp = new Map<string, BudgetRow>();
     const byKey = new Map<string, BudgetRow>();
-    for (const b of budgets) (b.keyId ? byKey.set(b.keyId, b) : byApp.set(b.app, b));
+    for (const b of budgets) {
+      if (b.keyId) byKey.set(b.keyId, b);
+      else byApp.set(b.app, b);
+    }
     this.byApp = byApp;
     this.byKey = byKey;
     const states = budgets.length > 0 ? await budgetStates(this.deps.pool, monthOf(this.now())) : [];
