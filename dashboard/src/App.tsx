@@ -6,9 +6,11 @@ import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
 import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
+import { Segmented } from "./components/Segmented.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
 import { useRoute } from "./hooks/useRoute.ts";
+import { INTERVALS } from "./lib/buckets.ts";
 import { resolveRange } from "./lib/time-range.ts";
 import { patchView } from "./lib/url-state.ts";
 import { CallDetailPage } from "./pages/CallDetailPage.tsx";
@@ -20,6 +22,7 @@ import { SpendPage } from "./pages/SpendPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
 export const REFRESH_SECONDS = 30;
+const INTERVAL_CHOICES = ["auto", ...INTERVALS] as const;
 const AUTO_KEY = "tollgate.autoRefresh";
 
 function readAuto(): boolean {
@@ -80,6 +83,11 @@ export function App(): ReactElement {
           <div className="toolbar">
             <TimeRangePicker view={route.view} resolved={range}
               onChange={(c) => navigate(route.name, patchView(route.view, { range: c.range, from: c.from, to: c.to }))} />
+            {route.name !== "calls" ? (
+              <Segmented label="Interval" options={INTERVAL_CHOICES} value={route.view.interval ?? "auto"} testId="interval"
+                format={(i) => (i === "auto" ? `auto (${range.interval})` : i)}
+                onChange={(i) => navigate(route.name, patchView(route.view, { interval: i === "auto" ? null : i }))} />
+            ) : null}
             <FilterBar filters={route.view.filters} withOutcome={route.name === "calls"}
               onChange={(filters) => navigate(route.name, patchView(route.view, { filters }))} />
           </div>

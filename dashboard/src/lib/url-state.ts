@@ -16,6 +16,10 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const PERCENTILES = ["p50", "p90", "p99"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
+/** What the Failures page stacks its counts by. */
+export const FAILURE_STACKS = ["outcome", "group"] as const;
+export type FailureStack = (typeof FAILURE_STACKS)[number];
+
 export const FILTER_KEYS = ["provider", "app", "model", "outcome"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
@@ -28,6 +32,7 @@ export interface ViewState {
   interval: Interval | null;
   groupBy: GroupBy;
   pct: Percentile;
+  stack: FailureStack;
   filters: Record<FilterKey, string | null>;
   /** the cursors followed to reach the current page of /api/calls, oldest first */
   cursors: string[];
@@ -47,6 +52,7 @@ export const DEFAULT_VIEW: ViewState = {
   interval: null,
   groupBy: "provider",
   pct: "p90",
+  stack: "outcome",
   filters: { provider: null, app: null, model: null, outcome: null },
   cursors: [],
 };
@@ -79,6 +85,7 @@ export function decodeView(params: URLSearchParams): ViewState {
     interval: intervalRaw !== null && (INTERVALS as readonly string[]).includes(intervalRaw) ? (intervalRaw as Interval) : null,
     groupBy: oneOf(params.get("groupBy"), GROUP_BYS, DEFAULT_VIEW.groupBy),
     pct: oneOf(params.get("pct"), PERCENTILES, DEFAULT_VIEW.pct),
+    stack: oneOf(params.get("stack"), FAILURE_STACKS, DEFAULT_VIEW.stack),
     filters,
     cursors: params.getAll("cursor").filter((c) => c !== ""),
   };
@@ -97,6 +104,7 @@ export function encodeView(view: ViewState): URLSearchParams {
   if (view.interval) p.set("interval", view.interval);
   if (view.groupBy !== DEFAULT_VIEW.groupBy) p.set("groupBy", view.groupBy);
   if (view.pct !== DEFAULT_VIEW.pct) p.set("pct", view.pct);
+  if (view.stack !== DEFAULT_VIEW.stack) p.set("stack", view.stack);
   for (const key of FILTER_KEYS) {
     const v = view.filters[key];
     if (v) p.set(key, v);

@@ -14,7 +14,7 @@ import { bucketRange, nextBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
 import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
 import { groupLabel, topCategories } from "../lib/topn.ts";
-import { GROUP_BYS, patchView, type GroupBy } from "../lib/url-state.ts";
+import { FAILURE_STACKS, GROUP_BYS, patchView, type FailureStack, type GroupBy } from "../lib/url-state.ts";
 import { GroupFailuresTable, OutcomeTable, TopErrorsTable } from "./FailureTables.tsx";
 import type { PageProps } from "./types.ts";
 
@@ -47,7 +47,10 @@ export function FailuresPage({ view, range, go }: PageProps): ReactElement {
             Object.entries(d.totals.byOutcome).filter(([o, n]) => o !== "ok" && n > 0).sort((a, b) => b[1] - a[1]).map(([o]) => o),
             8,
           );
-          const counts = pivotSums(outcomeRows, { buckets, categories: outcomes, bucketOf: (r) => r.bucket, groupOf: (r) => r.outcome, valueOf: (r) => r.count });
+          const byOutcome = view.stack === "outcome";
+          const counts = byOutcome
+            ? pivotSums(outcomeRows, { buckets, categories: outcomes, bucketOf: (r) => r.bucket, groupOf: (r) => r.outcome, valueOf: (r) => r.count })
+            : pivotSums(d.series, { buckets, categories, bucketOf: (r) => r.bucket, groupOf: (r) => groupLabel(r.group), valueOf: (r) => r.failures });
           const bucketLabel = (b: string) => formatBucket(b, range.interval);
           return (
             <>
@@ -58,12 +61,15 @@ export function FailuresPage({ view, range, go }: PageProps): ReactElement {
               </KpiRow>
               {d.totals.calls === 0 ? <p className="state state-empty" data-testid="empty">No calls in this range.</p> : null}
               <div className="grid-2">
-                <Panel title="Failures by outcome" note="Click a bar to zoom into that period.">
+                <Panel title="Failures" note="Click a bar to zoom into that period."
+                  actions={<Segmented label="Stack by" options={FAILURE_STACKS} value={view.stack} testId="stack"
+                    format={(s) => (s === "group" ? view.groupBy : s)}
+                    onChange={(s: FailureStack) => go("failures", patchView(view, { stack: s }))} />}>
                   {d.totals.failures === 0 ? (
                     <p className="muted" data-testid="no-failures">No failures in this range.</p>
                   ) : (
-                    <BarChart data={counts} index={INDEX} categories={outcomes} valueFormatter={plainCount} integer colors={OUTCOME_COLORS}
-                      indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label="Failures over time by outcome" />
+                    <BarChart data={counts} index={INDEX} categories={byOutcome ? outcomes : categories} valueFormatter={plainCount} integer colors={byOutcome ? OUTCOME_COLORS : undefined}
+                      indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label={`Failures over time by ${byOutcome ? "outcome" : view.groupBy}`} />
                   )}
                 </Panel>
                 <Panel title="Error rate"

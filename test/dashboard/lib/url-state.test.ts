@@ -6,7 +6,7 @@ describe("decodeView / encodeView", () => {
     const view = {
       ...DEFAULT_VIEW,
       range: "custom" as const, from: "2026-11-20T00:00:00.000Z", to: "2026-11-21T00:00:00.000Z",
-      interval: "hour" as const, groupBy: "app" as const, pct: "p99" as const,
+      interval: "hour" as const, groupBy: "app" as const, pct: "p99" as const, stack: "group" as const,
       filters: { provider: "openai", app: "search", model: "gpt-4.1", outcome: "timeout" },
       cursors: ["c1", "c,2"],
     };
@@ -17,7 +17,7 @@ describe("decodeView / encodeView", () => {
     expect(encodeView({ ...DEFAULT_VIEW, range: "7d" }).toString()).toBe("range=7d");
   });
   it("falls back to defaults on bad values", () => {
-    const v = decodeView(new URLSearchParams("range=99y&groupBy=color&interval=week&pct=p42&provider=%20"));
+    const v = decodeView(new URLSearchParams("range=99y&groupBy=color&interval=week&pct=p42&stack=rainbow&provider=%20"));
     expect(v).toEqual(DEFAULT_VIEW);
   });
   it("rejects a custom range that is missing a bound or reversed", () => {

@@ -25,6 +25,10 @@ describe("Failures page", () => {
     expect(rows[0]?.textContent).toContain("Rate limit reached for gpt-4.1");
     expect(screen.getAllByTestId("top-error-count").map((e) => e.textContent)).toEqual(["4", "1"]);
     expect(screen.getAllByTestId("top-error-last-call")[0]?.getAttribute("href")).toBe("#/calls/call-rl-1?groupBy=app");
+    fireEvent.click(screen.getByTestId("stack-group"));
+    await waitFor(() => expect(window.location.hash).toBe("#/failures?groupBy=app&stack=group"));
+    expect(screen.getByTestId("stack-group").textContent).toBe("app");
+    expect(screen.getByTestId("failures-chart").getAttribute("data-categories")).toBe("openai|anthropic");
   });
 
   it("goes from the Failures tab to the failing call's error body in two clicks", async () => {

@@ -58,6 +58,11 @@ describe("Spend page", () => {
       expect(last?.url.searchParams.get("from")).toBe("2026-11-19T12:00:00.000Z");
     });
     await waitFor(() => expect(screen.getByTestId("spend-chart").getAttribute("data-rows")).toBe("8"));
+    expect(screen.getByTestId("interval-auto").textContent).toBe("auto (day)");
+    fireEvent.click(screen.getByTestId("interval-hour"));
+    await waitFor(() => expect(window.location.hash).toBe("#/spend?range=7d&interval=hour&groupBy=model"));
+    await waitFor(() => expect(screen.getByTestId("spend-chart").getAttribute("data-rows")).toBe("168"));
+    expect(calls.filter((c) => c.url.pathname === "/api/spend").at(-1)?.url.searchParams.get("interval")).toBe("hour");
   });
 
   it("passes filters from the URL to the API", async () => {
