@@ -54,6 +54,13 @@ function respond(req: IncomingMessage, res: ServerResponse, body: string): void 
     res.end(JSON.stringify({ error: { code: "401", message: "Access denied due to invalid subscription key or wrong API endpoint." } }));
     return;
   }
+  const apiVersion = new URL(req.url, "http://fake").searchParams.get("api-version");
+  if (flavorName === "azure" && json.stream_options !== undefined && apiVersion !== null && apiVersion < "2024-09-01") {
+    // Azure before 2024-09-01-preview does not know stream_options
+    res.writeHead(400, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error", param: null, code: null } }));
+    return;
+  }
   const model = flavor.model(String(json.model ?? ""));
   const id = "chatcmpl-" + Math.random().toString(36).slice(2, 10);
   const base = { id, object: "chat.completion", created: 1764115200, model };

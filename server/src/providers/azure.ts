@@ -2,6 +2,8 @@ import { openai } from "./openai.ts";
 import type { ParsedRequest, ProviderAdapter, RequestInfo } from "./types.ts";
 
 const V1_PATH = /^\/openai\/v1\//;
+/** The first dated api-version that accepts `stream_options` (2024-09-01-preview; GA 2024-10-21). */
+const STREAM_OPTIONS_SINCE = "2024-09-01";
 
 /**
  * Azure OpenAI: OpenAI's wire format on a deployment. Dated routes name the deployment in the path
@@ -13,10 +15,20 @@ const V1_PATH = /^\/openai\/v1\//;
 export const azure: ProviderAdapter = {
   ...openai,
   format: "azure",
+
   inspect(req: ParsedRequest): RequestInfo {
     const info = openai.inspect(req);
+    const apiVersion = req.query ? new URLSearchParams(req.query).get("api-version") : null;
+    if (apiVersion) info.apiVersion = apiVersion;
     if (info.deployment) return { ...info, model: info.model ?? info.deployment };
     if (V1_PATH.test(req.path) && info.model) return { ...info, deployment: info.model };
     return info;
+  },
+
+  /** Asks for stream usage only where the api-version accepts it; older ones answer 400 to the field. */
+  prepareBody(info, body, json) {
+    const version = info.apiVersion;
+    if (version && /^\d{4}-\d{2}-\d{2}/.test(version) && version < STREAM_OPTIONS_SINCE) return undefined;
+    return openai.prepareBody?.(info, body, json);
   },
 };

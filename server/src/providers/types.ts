@@ -10,6 +10,8 @@ export interface RequestInfo {
   stream: boolean;
   /** Azure deployment name, when the path carries one */
   deployment: string | null;
+  /** Azure's `api-version` query parameter, when given (older versions reject `stream_options`) */
+  apiVersion?: string;
 }
 
 /** What the proxy learns from a response (JSON body, or the events of a stream). */

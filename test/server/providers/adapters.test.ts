@@ -159,6 +159,15 @@ describe("OpenAI and the OpenAI-compatible crowd", () => {
     expect(m.outputText()).toBe("Hello");
   });
 
+  it("Azure: asks for stream usage only from api-versions that accept stream_options", () => {
+    const body = '{"model":"gpt-4o","stream":true,"messages":[]}';
+    const inspect = (query: string) => azure.inspect({ method: "POST", path: "/openai/deployments/d/chat/completions", query, json: JSON.parse(body) });
+    expect(azure.prepareBody!(inspect("api-version=2024-06-01"), body, JSON.parse(body))).toBeUndefined();
+    expect(azure.prepareBody!(inspect("api-version=2024-10-21"), body, JSON.parse(body))?.hideUsage).toBe(true);
+    expect(azure.prepareBody!(inspect("api-version=2025-04-01-preview"), body, JSON.parse(body))?.hideUsage).toBe(true);
+    expect(azure.prepareBody!(inspect(""), body, JSON.parse(body))?.hideUsage).toBe(true);
+  });
+
   it("Azure: the deployment from a dated path or a v1 body", () => {
     expect(info(azure, "/openai/deployments/prod-4o/chat/completions", { messages: [] })).toEqual({ endpoint: "chat.completions", metered: true, model: "prod-4o", stream: false, deployment: "prod-4o" });
     expect(info(azure, "/openai/v1/chat/completions", { model: "prod-4o" })).toMatchObject({ model: "prod-4o", deployment: "prod-4o" });

@@ -76,6 +76,15 @@ describe("Azure OpenAI", () => {
     expect(call).toMatchObject({ stream: true, deployment: "prod-gpt4o", responseModel: AZURE_MODEL, ...AZURE_TOKENS, usageSource: "reported", costUsd: AZURE_COST });
   });
 
+  it("an api-version older than stream_options is not asked for usage: the stream works and is estimated", async () => {
+    const old = new AzureOpenAI({ apiKey: AZURE_KEY, endpoint: `${tg.url}/azure`, apiVersion: "2024-06-01", deployment: "prod-gpt4o", maxRetries: 0 });
+    const { data, response } = await old.chat.completions.create({ model: "gpt-4o", messages, stream: true }).withResponse();
+    expect((await streamText(data)).text).toBe(COMPAT_TEXT.join(""));
+    expect(JSON.parse(fake.seen[fake.seen.length - 1]!.body).stream_options).toBeUndefined();
+    const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
+    expect(call).toMatchObject({ outcome: "ok", usageSource: "estimated", responseModel: AZURE_MODEL, deployment: "prod-gpt4o", outputTokens: 3, priced: true });
+  });
+
   it("v1 route: the body's model is the deployment", async () => {
     const client = openaiClient("/azure/openai/v1", { defaultHeaders: { "api-key": AZURE_KEY } });
     const { response } = await client.chat.completions.create({ model: "prod-gpt4o", messages }).withResponse();
