@@ -107,6 +107,14 @@ describe("Gemini", () => {
     expect(cut.m.facts().partialUsage).toMatchObject({ inputTokens: 1030, outputTokens: 122 });
   });
 
+  it("records an error object sent inside a 200 stream", () => {
+    const { m } = meter(gemini, info(gemini, "/v1beta/models/g:streamGenerateContent"), [
+      [undefined, { candidates: [{ content: { parts: [{ text: "Hi" }] }, index: 0 }], usageMetadata: { promptTokenCount: 4 } }],
+      [undefined, { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } }],
+    ]);
+    expect(m.facts()).toMatchObject({ errorType: "UNAVAILABLE", errorMessage: "The model is overloaded.", partialUsage: { inputTokens: 4 } });
+  });
+
   it("reads a JSON array stream, errors by status, and Vertex trafficType", () => {
     const i = info(gemini, "/v1beta/models/g:streamGenerateContent");
     expect(gemini.factsFromJson(i, [{ usageMetadata: { promptTokenCount: 5 } }, { usageMetadata: { ...usage, trafficType: "ON_DEMAND_FLEX" }, modelVersion: "gemini-2.5-flash" }])).toMatchObject({ usage: { inputTokens: 1030 }, serviceTier: "flex" });
