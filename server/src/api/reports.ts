@@ -21,8 +21,13 @@ function mount<Row>(router: Router, pool: pg.Pool, report: Report<Row>): void {
       return;
     }
     startCsv(res, `${report.name}.csv`);
-    await writeCsvRows(res, report.columns, body.series);
-    res.end();
+    try {
+      await writeCsvRows(res, report.columns, body.series);
+      res.end();
+    } catch (err) {
+      // The client went away mid-file; headers are sent, so there is no error response left to give.
+      res.destroy(err as Error);
+    }
   };
   router.get(`/${report.name}`, handle);
   router.get(`/${report.name}.csv`, handle);
