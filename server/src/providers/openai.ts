@@ -150,6 +150,19 @@ class ChatStreamMeter implements StreamMeter {
   }
 }
 
+/** The text of a chat completion's choices: contents, refusals and tool-call arguments. */
+function messageText(body: Record<string, unknown>): string {
+  let text = "";
+  const choices = Array.isArray(body.choices) ? body.choices : [];
+  for (const c of choices) {
+    const message = obj(obj(c)?.message);
+    if (!message) continue;
+    text += (str(message.content) ?? "") + (str(message.refusal) ?? "") + (str(message.reasoning_content) ?? "");
+    if (Array.isArray(message.tool_calls)) for (const call of message.tool_calls) text += str(obj(obj(call)?.function)?.arguments) ?? "";
+  }
+  return text;
+}
+
 function partsText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
@@ -226,7 +239,10 @@ export const openai: ProviderAdapter = {
     if (!body) return {};
     if (body.error || body.object === "error") return errorFacts(body);
     if (info.endpoint === "responses") return responsesFacts(body);
-    return chatFacts(body);
+    const facts = chatFacts(body);
+    // A server that sends no usage (some self-hosted ones): keep the reply's text for the estimate.
+    if (!facts.usage && info.endpoint === "chat.completions") facts.outputText = messageText(body);
+    return facts;
   },
 
   createStreamMeter(info, hideUsage) {

@@ -130,6 +130,12 @@ describe("OpenAI and the OpenAI-compatible crowd", () => {
     expect(normalizeOpenAiUsage({ prompt_tokens: 100, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 40 }, completion_tokens_details: { reasoning_tokens: 20 } })).toEqual({ ...ZERO, inputTokens: 100, cachedInputTokens: 40, outputTokens: 50, reasoningTokens: 20 });
   });
 
+  it("keeps a JSON reply's text for estimation when it carries no usage", () => {
+    const facts = openai.factsFromJson(chat, { model: "llama", choices: [{ index: 0, message: { role: "assistant", content: "Hello", tool_calls: [{ type: "function", function: { name: "f", arguments: '{"a":1}' } }] } }] });
+    expect(facts).toMatchObject({ responseModel: "llama", outputText: 'Hello{"a":1}' });
+    expect(facts.usage).toBeUndefined();
+  });
+
   it("reads DeepSeek's cache-hit fields, Groq's x_groq.usage and OpenRouter's cost", () => {
     expect(normalizeOpenAiUsage({ prompt_tokens: 3000, completion_tokens: 10, prompt_cache_hit_tokens: 2000, prompt_cache_miss_tokens: 1000 })).toMatchObject({ inputTokens: 3000, cachedInputTokens: 2000 });
     expect(openai.factsFromJson(chat, { model: "llama", x_groq: { id: "x", usage: { prompt_tokens: 5, completion_tokens: 6 } } })).toMatchObject({ usage: { inputTokens: 5, outputTokens: 6 } });
