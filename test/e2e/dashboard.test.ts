@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CallDetail, CallsPage, FailuresResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
 import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
@@ -14,59 +14,31 @@ import { startFakeAnthropic } from "../support/fake-anthropic.ts";
 import type { FakeServer } from "../support/fake-server.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.ts";
 import { startTestTollgate, type TestTollgate } from "../support/tollgate.ts";
+import { explainMissingBrowser, HAVE_BROWSER, openWatchedPage, type WatchedPage } from "./browser.ts";
 import { generateTraffic, UNPRICED_MODEL } from "./traffic.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_BROWSER = existsSync(CHROMIUM);
 const SHOTS = join(ROOT, "docs", "screenshots");
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
+const SUITE = "dashboard in Chromium";
 
-if (!HAVE_BROWSER) {
-  const how = "install it with `apt-get install -y chromium` or set CHROMIUM_PATH";
-  if (process.env.REQUIRE_BROWSER === "1") {
-    describe("dashboard in Chromium", () => {
-      it("needs Chromium (REQUIRE_BROWSER=1)", () => {
-        throw new Error(`No Chromium at ${CHROMIUM}; ${how}.`);
-      });
-    });
-  } else {
-    console.warn(`\n[e2e] SKIPPED the dashboard browser test: no Chromium at ${CHROMIUM} (${how}; REQUIRE_BROWSER=1 makes this a failure).\n`);
-  }
-}
+explainMissingBrowser(SUITE);
 
-describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
+describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   let openai: FakeOpenAi;
   let anthropic: FakeServer;
   let tg: TestTollgate;
-  let browser: Browser;
+  let w: WatchedPage;
   let page: Page;
   let authRequired = false;
-  const problems: string[] = [];
-  const requested: string[] = [];
 
   async function api<T>(path: string): Promise<T> {
     const res = await fetch(`${tg.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
-  /**
-   * The last path and query the page asked for on an endpoint (with that groupBy), so the test asks the
-   * API the very same question — same window, same interval — and compares the answers.
-   */
-  function asked(pathname: string, groupBy?: string): string {
-    const hit = requested.filter((p) => {
-      const u = new URL(p, "http://x");
-      return u.pathname === pathname && (groupBy === undefined || u.searchParams.get("groupBy") === groupBy);
-    }).at(-1);
-    if (!hit) throw new Error(`the page never asked for ${pathname}${groupBy ? ` by ${groupBy}` : ""}; it asked for ${requested.join(", ")}`);
-    return hit;
-  }
-  /** Waits until the page has no request in flight and shows no refresh in progress. */
-  async function settled(): Promise<void> {
-    await page.waitForLoadState("networkidle");
-    await page.locator(".refreshing").first().waitFor({ state: "detached" });
-  }
+  const asked = (pathname: string, groupBy?: string) => w.asked(pathname, groupBy);
+  const settled = () => w.settled();
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? "";
   async function shot(name: string, fullPage = true): Promise<void> {
     await page.waitForTimeout(150); // let the charts settle
@@ -90,35 +62,18 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await tg.tollgate.recorder.flush();
     authRequired = (await fetch(`${tg.url}/api/calls?limit=1`)).status === 401;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "UTC" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000); // a missing element fails with its name, well before the test's timeout
-    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-    page.on("request", (req) => {
-      const u = new URL(req.url());
-      if (u.pathname.startsWith("/api/")) requested.push(u.pathname + u.search);
-    });
-    page.on("console", (msg) => {
-      if (msg.type() !== "error") return;
-      // the first request before signing in is expected to be refused
-      if (authRequired && /status of 401/.test(msg.text())) return;
-      problems.push(`console error: ${msg.text()}`);
-    });
+    w = await openWatchedPage();
+    page = w.page;
   }, 120_000);
 
   // every step fails on a page error or console error that happened during it
   afterEach(() => {
-    const seen = problems.splice(0);
+    const seen = w.takeProblems();
     expect(seen, "page errors or console errors").toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await w?.close();
     await tg?.close();
     await openai?.close();
     await anthropic?.close();
@@ -127,6 +82,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
   it("asks for the admin token, signs in, then shows Spend matching /api/spend", async () => {
     // SPEC §2: with TOLLGATE_ADMIN_TOKEN set the reporting API and dashboard require it
     expect(authRequired).toBe(true);
+    w.allowUnauthorized = true; // until signed in, refused requests are the point
     await page.goto(`${tg.url}/`);
     await page.getByTestId("login-form").waitFor();
     await page.getByTestId("login-token").fill("wrong-token-0123456789");
@@ -135,6 +91,7 @@ describe.skipIf(!HAVE_BROWSER)("dashboard in Chromium", () => {
     await page.getByTestId("login-token").fill(ADMIN_TOKEN);
     await page.getByTestId("login-submit").click();
     await page.getByTestId("login-form").waitFor({ state: "detached" });
+    w.allowUnauthorized = false;
     await page.getByTestId("spend-total").waitFor();
     await page.getByTestId("top-apps-row").first().waitFor();
     await settled();
