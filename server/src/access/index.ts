@@ -68,13 +68,20 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   });
   await applyConfiguredBudgets(pool, config.budgets);
   await Promise.all([keys.refresh(), budgets.refresh()]);
+  const pinKeyApps = () => {
+    for (const app of keys.apps()) deps.metrics.pinApp(app);
+  };
+  pinKeyApps();
 
   let refreshing = false;
   const timer = setInterval(() => {
     if (refreshing) return;
     refreshing = true;
     Promise.all([
-      keys.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "virtual key refresh failed")),
+      keys
+        .refresh()
+        .then(pinKeyApps)
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "virtual key refresh failed")),
       budgets.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget refresh failed")),
     ]).finally(() => (refreshing = false));
   }, config.access.refreshMs);

@@ -85,6 +85,13 @@ export class KeyCache {
     return ++this.missCount <= this.missLookupsPerSecond;
   }
 
+  /** The apps of the keys held (their metrics labels are pinned, so they never become `other`). */
+  apps(): Set<string> {
+    const apps = new Set<string>();
+    for (const e of this.byHash.values()) apps.add(e.app);
+    return apps;
+  }
+
   markUsed(id: string): void {
     this.used.add(id);
   }

@@ -27,10 +27,18 @@ export function findVirtualKey(headers: readonly string[], query: string): Found
   }
   if (query.length > 0 && query.includes("key=tg_")) {
     for (const part of query.split("&")) {
-      if (part.startsWith("key=tg_")) return { key: decodeURIComponent(part.slice(4)), source: "query" };
+      if (part.startsWith("key=tg_")) return { key: decodeQueryValue(part.slice(4)), source: "query" };
     }
   }
   return null;
+}
+
+function decodeQueryValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // malformed %-escapes: looked up as sent, which fails as an unknown key
+  }
 }
 
 /** The header a provider's wire format expects its key in. */
@@ -61,7 +69,15 @@ export function virtualKeyHook(cache: KeyCache, now: () => number = Date.now): B
   return async (call, headers) => {
     const found = findVirtualKey(headers, call.query);
     if (!found) return;
-    const entry = VIRTUAL_KEY_PATTERN.test(found.key) ? await cache.lookup(found.key) : null;
+    let entry = null;
+    if (VIRTUAL_KEY_PATTERN.test(found.key)) {
+      try {
+        entry = await cache.lookup(found.key);
+      } catch {
+        // Only a key this replica has not seen needs the database; refuse it rather than guess.
+        throw new TollgateError("proxy_error", "Tollgate could not check this virtual key (database unreachable); try again shortly.", 503);
+      }
+    }
     if (!entry) throw new TollgateError("auth_failed", "Incorrect Tollgate virtual key provided.");
     if (entry.revoked) throw new TollgateError("auth_failed", "This Tollgate virtual key has been revoked.");
     if (entry.expiresAt !== null && entry.expiresAt <= now()) throw new TollgateError("auth_failed", "This Tollgate virtual key has expired.");

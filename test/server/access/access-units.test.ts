@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { estimateCallCost } from "../../../server/src/access/budget-estimate.ts";
 import { monthOf } from "../../../server/src/access/budget-store.ts";
-import { findVirtualKey, substituteProviderKey } from "../../../server/src/access/key-hook.ts";
+import type { KeyCache } from "../../../server/src/access/key-cache.ts";
+import { findVirtualKey, substituteProviderKey, virtualKeyHook } from "../../../server/src/access/key-hook.ts";
+import type { KeyEntry } from "../../../server/src/access/key-store.ts";
+import { TollgateError } from "../../../server/src/errors.ts";
 import { generateVirtualKey, hashVirtualKey, keyPrefix, VIRTUAL_KEY_PATTERN } from "../../../server/src/access/key-secrets.ts";
 import { configuredSecrets, redactSecrets } from "../../../server/src/access/redact.ts";
 import { LoginLimiter } from "../../../server/src/api/login-limiter.ts";
@@ -124,5 +127,60 @@ describe("monthOf", () => {
   it("is the UTC calendar month", () => {
     expect(monthOf(Date.parse("2026-11-30T23:59:59.999Z"))).toBe("2026-11");
     expect(monthOf(Date.parse("2026-12-01T00:00:00Z"))).toBe("2026-12");
+  });
+});
+
+describe("virtualKeyHook", () => {
+  const entry: KeyEntry = { id: "key-1", app: "pinned", provider: null, expiresAt: null, revoked: false };
+  const hook = (lookup: () => Promise<KeyEntry | null>) => virtualKeyHook({ lookup, markUsed: () => {} } as unknown as KeyCache);
+  const newCall = (apiKey: string | undefined) => {
+    const c = new CallState("id", Date.now(), 0, { ...provider("openai", "openai"), apiKey, apiKeyEnv: "OPENAI_API_KEY" }, adapterFor("openai"), { app: "claimed", user: null, properties: null });
+    return c;
+  };
+  const refusal = async (run: Promise<void> | void) => {
+    try {
+      await run;
+    } catch (err) {
+      return err as TollgateError;
+    }
+    throw new Error("expected a refusal");
+  };
+
+  it("pins the app, sets keyId and substitutes the held key", async () => {
+    const call = newCall("sk-held-1234567890");
+    const headers = ["Authorization", `Bearer ${KEY}`, "x-tollgate-x", "1"];
+    await hook(async () => entry)(call, headers);
+    expect(call.attribution.app).toBe("pinned");
+    expect(call.keyId).toBe("key-1");
+    expect(headers).toEqual(["x-tollgate-x", "1", "authorization", "Bearer sk-held-1234567890"]);
+  });
+  it("refuses unknown, revoked, expired and other-provider keys with auth_failed (401), never echoing the key", async () => {
+    const cases: Array<[KeyEntry | null, string]> = [
+      [null, "Incorrect Tollgate virtual key provided."],
+      [{ ...entry, revoked: true }, "This Tollgate virtual key has been revoked."],
+      [{ ...entry, expiresAt: Date.now() - 1 }, "This Tollgate virtual key has expired."],
+      [{ ...entry, provider: "anthropic" }, 'This Tollgate virtual key is for provider "anthropic", not "openai".'],
+    ];
+    for (const [found, message] of cases) {
+      const err = await refusal(hook(async () => found)(newCall("sk-held-1234567890"), ["authorization", `Bearer ${KEY}`]));
+      expect(err).toBeInstanceOf(TollgateError);
+      expect([err.kind, err.status, err.message]).toEqual(["auth_failed", 401, message]);
+    }
+  });
+  it("answers 503 when the database cannot be asked about an unseen key, and names the variable when no key is held", async () => {
+    const down = await refusal(hook(async () => Promise.reject(new Error("connect ECONNREFUSED")))(newCall("sk-held-1234567890"), ["authorization", `Bearer ${KEY}`]));
+    expect([down.kind, down.status]).toEqual(["proxy_error", 503]);
+    const missing = await refusal(hook(async () => entry)(newCall(undefined), ["authorization", `Bearer ${KEY}`]));
+    expect([missing.kind, missing.status]).toEqual(["proxy_error", 500]);
+    expect(missing.message).toContain("set OPENAI_API_KEY");
+  });
+  it("leaves requests without a virtual key alone", async () => {
+    const call = newCall("sk-held-1234567890");
+    const headers = ["authorization", "Bearer sk-client-own"];
+    await hook(async () => {
+      throw new Error("must not be called");
+    })(call, headers);
+    expect(headers).toEqual(["authorization", "Bearer sk-client-own"]);
+    expect(call.attribution.app).toBe("claimed");
   });
 });
