@@ -66,7 +66,9 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   const batchSize = options.batchSize ?? 5_000;
   const priceProvider = options.priceProviderFor ?? ((p: string) => p);
   // The proxy prices only calls with usage (reported or estimated); the rest stay unpriced, as there.
-  const filters: string[] = ["started_at >= $1", "started_at < $2", "usage_source <> 'none'"];
+  // A cost the provider reported as its own charge (OpenRouter's usage.cost: priced, no price row) is the
+  // bill itself, not a table price, so a price correction leaves it alone.
+  const filters: string[] = ["started_at >= $1", "started_at < $2", "usage_source <> 'none'", "NOT (priced AND price_id IS NULL)"];
   const baseParams: unknown[] = [options.from, options.to];
   if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recomputeCosts } from "../../../server/src/metering/recompute.ts";
 import { callById } from "../../support/calls.ts";
 import { AZURE_MODEL, COMPAT_TEXT, startFakeCompat } from "../../support/fake-compat.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
@@ -126,6 +127,10 @@ describe("OpenAI-compatible providers from config", () => {
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // the price table would say 800 × 0.15 + 150 × 0.60 = $0.00021; OpenRouter charged $0.000215
     expect(call).toMatchObject({ provider: "openrouter", inputTokens: 800, outputTokens: 150, usageSource: "reported", costUsd: "0.000215", priced: true, priceId: null });
+    // a later re-pricing from the table leaves the provider's own charge alone
+    const report = await recomputeCosts(tg.db.pool, tg.tollgate.priceBook, { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000), provider: "openrouter" });
+    expect(report.examined).toBe(0);
+    expect((await callById(tg, call.id as string)).costUsd).toBe("0.000215");
   });
 
   it("vLLM: plain OpenAI format, stream usage asked for and hidden, priced from config", async () => {
