@@ -254,9 +254,15 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       const isSse = contentType.includes("text/event-stream");
       const filtering = isSse && call.hideUsage;
       res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, filtering));
-      // A stream's headers go out at once (the first event may be seconds away); any other response's
-      // headers leave with its first body bytes: one write and one packet instead of two.
-      if (isSse) res.flushHeaders();
+      // Headers leave with the first body bytes: one write and one packet instead of two. A stream's
+      // headers must not wait for its first event (it may be seconds away), so unless that event is already
+      // here (written before the check phase), they are flushed on their own at the end of this turn.
+      let headersPending: NodeJS.Immediate | null = isSse
+        ? setImmediate(() => {
+            headersPending = null;
+            if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+          })
+        : null;
 
       let parser: SseParser | null = null;
       // While filtering, the events of one upstream chunk that pass are gathered and written once after
@@ -275,6 +281,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       }
 
       const write = (data: Buffer | string): void => {
+        if (headersPending) {
+          clearImmediate(headersPending);
+          headersPending = null;
+        }
         if (!res.write(data)) {
           upRes.pause();
           res.once("drain", () => upRes.resume());
