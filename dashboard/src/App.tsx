@@ -34,17 +34,17 @@ function readAuto(): boolean {
 }
 
 export function App(): ReactElement {
-  const { route, navigate } = useRoute();
+  const { route, changedAt, navigate } = useRoute();
   const [auto, setAuto] = useState(readAuto);
   const [tick, setTick] = useState(0);
-  const [now, setNow] = useState(() => Date.now());
+  const [refreshedAt, setRefreshedAt] = useState(() => Date.now());
   const [authEpoch, setAuthEpoch] = useState(0);
   const [needLogin, setNeedLogin] = useState(false);
 
   useEffect(() => onUnauthorized(() => setNeedLogin(true)), []);
 
   const refresh = useCallback(() => {
-    setNow(Date.now());
+    setRefreshedAt(Date.now());
     setTick((t) => t + 1);
   }, []);
 
@@ -54,10 +54,8 @@ export function App(): ReactElement {
     return () => window.clearInterval(timer);
   }, [auto, needLogin, refresh]);
 
-  // a new view measures presets from the moment it opens
-  const routeKey = `${route.name}/${route.id ?? ""}/${window.location.hash}`;
-  useEffect(() => setNow(Date.now()), [routeKey]);
-
+  // presets ("last 24 hours") are measured from the last refresh or from when the view opened
+  const now = Math.max(refreshedAt, changedAt);
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };

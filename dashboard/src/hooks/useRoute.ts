@@ -4,21 +4,23 @@ import { parseHash, routeHash, type Route, type RouteName, type ViewState } from
 
 export interface Router {
   route: Route;
+  /** when the route last changed (ms): a newly opened view measures "last 24 hours" from then */
+  changedAt: number;
   /** Goes to a route (a new history entry, so Back works). */
   navigate: (name: RouteName, view: ViewState, id?: string | null) => void;
 }
 
 export function useRoute(): Router {
-  const [route, setRoute] = useState<Route>(() => parseHash(window.location.hash));
+  const [state, setState] = useState(() => ({ route: parseHash(window.location.hash), changedAt: Date.now() }));
   useEffect(() => {
-    const update = () => setRoute(parseHash(window.location.hash));
+    const update = () => setState({ route: parseHash(window.location.hash), changedAt: Date.now() });
     window.addEventListener("hashchange", update);
     return () => window.removeEventListener("hashchange", update);
   }, []);
   const navigate = useCallback((name: RouteName, view: ViewState, id: string | null = null) => {
     const hash = routeHash(name, view, id);
     if (hash !== window.location.hash) window.location.hash = hash;
-    setRoute(parseHash(hash));
+    setState({ route: parseHash(hash), changedAt: Date.now() });
   }, []);
-  return { route, navigate };
+  return { route: state.route, changedAt: state.changedAt, navigate };
 }

@@ -48,8 +48,13 @@ describe("Spend page", () => {
   it("switches the stacking and range through the URL", async () => {
     const { calls } = renderApp("#/spend");
     await screen.findByTestId("spend-total");
+    const before = calls.length;
     fireEvent.click(screen.getByTestId("groupby-model"));
     await waitFor(() => expect(window.location.hash).toBe("#/spend?groupBy=model"));
+    // (the clock is fixed, so the window does not move) only the chart's question changed: one request
+    await waitFor(() => expect(calls.length - before).toBe(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls.slice(before).map((c) => c.url.searchParams.get("groupBy"))).toEqual(["model"]);
     fireEvent.click(screen.getByTestId("range-7d"));
     await waitFor(() => expect(window.location.hash).toBe("#/spend?range=7d&groupBy=model"));
     await waitFor(() => {
