@@ -104,12 +104,15 @@ describe("SIGTERM during a burst", () => {
     expect(exit, tg.output()).toEqual({ code: 0, signal: null });
 
     const again = await start({ TOLLGATE_DATA_DIR: dataDir });
-    const missing: string[] = [];
-    for (const id of stats.ids) {
-      const res = await fetch(`${again.url}/api/calls/${id}`);
-      if (res.status !== 200) missing.push(id);
-    }
-    expect(missing).toEqual([]);
+    // (anything spooled is replayed in the background after start-up, hence `eventually`)
+    await eventually(async () => {
+      const missing: string[] = [];
+      for (const id of stats.ids) {
+        const res = await fetch(`${again.url}/api/calls/${id}`);
+        if (res.status !== 200) missing.push(`${id} → ${res.status} ${(await res.text()).slice(0, 200)}`);
+      }
+      expect(missing).toEqual([]);
+    }, 20_000);
     again.signal("SIGINT");
     expect((await again.exited).code).toBe(0);
   });
