@@ -22,7 +22,7 @@ export interface ProxyOptions {
   workloads: ("json" | "sse")[];
   /** write a V8 CPU profile of the Tollgate process into this folder */
   profileDir?: string;
-  /** extra environment for the Tollgate process (e.g. TOLLGATE_WORKERS) */
+  /** extra environment for the Tollgate process (e.g. TOLLGATE_TOKENIZER_PRELOAD=false) */
   tollgateEnv: Record<string, string>;
 }
 

@@ -15,7 +15,7 @@ import { runSoakBench } from "./soak-mode.ts";
 const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
   proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
            --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
-           --workers N (sets TOLLGATE_WORKERS for the Tollgate process)
+           --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
   ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
@@ -32,7 +32,7 @@ const { values, positionals } = parseArgs({
     rounds: { type: "string" },
     only: { type: "string" },
     profile: { type: "string" },
-    workers: { type: "string" },
+    env: { type: "string", multiple: true },
     rows: { type: "string" },
     "batch-sizes": { type: "string" },
     calls: { type: "string" },
@@ -77,7 +77,16 @@ switch (mode) {
       rounds: num("rounds", 3),
       workloads: only ? [only] : ["json", "sse"],
       profileDir: values.profile,
-      tollgateEnv: values.workers ? { TOLLGATE_WORKERS: String(num("workers", 1)) } : {},
+      tollgateEnv: Object.fromEntries(
+        (values.env ?? []).map((pair) => {
+          const at = pair.indexOf("=");
+          if (at < 1) {
+            process.stderr.write(`bench: --env takes NAME=VALUE (got "${pair}")\n`);
+            process.exit(2);
+          }
+          return [pair.slice(0, at), pair.slice(at + 1)];
+        }),
+      ),
     });
     break;
   }
