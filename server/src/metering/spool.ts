@@ -23,6 +23,7 @@ interface Segment {
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
 const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
+const ENCODE_SLICE = 1000;
 
 /** One record per line; the only non-JSON value in a CallRecord is `startedAt` (a Date, kept as ISO-8601). */
 export function encodeRecord(record: CallRecord): string {
@@ -160,7 +161,11 @@ export class Spool {
   private async appendNow(records: readonly CallRecord[]): Promise<void> {
     if (records.length === 0) return;
     let text = "";
-    for (const record of records) text += encodeRecord(record) + "\n";
+    for (let i = 0; i < records.length; i++) {
+      text += encodeRecord(records[i] as CallRecord) + "\n";
+      // A big spill (the whole queue) is serialised in slices so the proxy's event loop keeps turning.
+      if (i % ENCODE_SLICE === ENCODE_SLICE - 1) await new Promise((r) => setImmediate(r));
+    }
     const bytes = Buffer.byteLength(text);
     if (this.totalBytes + bytes > this.options.maxBytes) {
       throw new SpoolFullError(`spool full: ${this.totalBytes} of ${this.options.maxBytes} bytes used`);
