@@ -113,7 +113,13 @@ export class BudgetGuard {
       this.deps.logger.error({ err: (err as Error).message }, "budget check failed; call refused");
       throw new TollgateError("proxy_error", "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.", 503);
     }
-    if (held.length > 0) this.reservations.set(call.id, { callId: call.id, month, held });
+    if (held.length === 0) return;
+    if (call.finished) {
+      // Recorded while we waited (the client's request failed): afterCall has run, so give it back now.
+      this.release(call.id, month, held);
+      return;
+    }
+    this.reservations.set(call.id, { callId: call.id, month, held });
   };
 
   /** After a call is recorded: its exact cost (none when unpriced or not forwarded) replaces its estimate. */
