@@ -17,7 +17,8 @@ let tg: Replica;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tg = await startReplica(db, { TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef", TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "1000" });
+  // The upstream is a closed local port: proxy calls fail fast with 502 instead of reaching the internet.
+  tg = await startReplica(db, { TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef", TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "1000", TOLLGATE_UPSTREAM_OPENAI: "http://127.0.0.1:1" });
 });
 afterAll(async () => {
   await tg?.close();
@@ -152,7 +153,8 @@ describe("admin access to /api", () => {
   it("leaves the proxy routes open to pass-through keys", async () => {
     // No admin token on a proxy path: it is forwarded (here to an unreachable upstream, so 502), not 401.
     const res = await fetch(`${tg.url}/openai/v1/models`, { headers: { authorization: "Bearer sk-passthrough-0000000000" } });
-    expect(res.status).not.toBe(401);
+    expect(res.status).toBe(502);
+    expect(res.headers.get("x-tollgate-call-id")).toBeTruthy();
   });
 });
 
