@@ -30,7 +30,7 @@ export function CallFields(props: { call: Call }): ReactElement {
   return (
     <dl className="fields">
       {[...ORDER, ...extra].map((k) => (
-        <div key={k} className={k === "errorBody" || k === "properties" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
+        <div key={k} className={k === "errorBody" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
           <dt>{k}</dt>
           <dd className="mono">{show(record[k])}</dd>
         </div>
