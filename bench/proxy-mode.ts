@@ -24,13 +24,17 @@ export interface ProxyOptions {
   profileDir?: string;
   /** extra environment for the Tollgate process (e.g. TOLLGATE_TOKENIZER_PRELOAD=false) */
   tollgateEnv: Record<string, string>;
+  /** another checkout of Tollgate (its root folder) measured in the same rounds as "baseline", e.g. before a change */
+  baselineDir?: string;
 }
 
 interface Target {
-  name: "direct" | "bare" | "tollgate";
+  name: "direct" | "bare" | "tollgate" | "baseline";
   base: string;
   /** the process whose CPU is the proxy's (none for direct) */
   child: BenchChild | null;
+  /** the Postgres backends of the database this target records into */
+  postgres: PostgresCpu | null;
 }
 
 interface Measured {
@@ -69,16 +73,17 @@ const median = (xs: number[]): number => percentile(xs, 50);
  * Tollgate, direct, …), so a neighbour's load on a shared machine hits all three alike rather than
  * whichever target happened to run during it.
  */
-async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Measured, postgres: PostgresCpu): Promise<void> {
+async function measureRound(target: Target, w: Workload, o: ProxyOptions, m: Measured): Promise<void> {
   const base = target.base;
   const [c1, cpu1] = await cpuDuring(target.child, () => throughput(base, w, 1, o.c1Seconds / o.rounds));
   const latency = await probe(base, w, Math.ceil(o.probeCount / o.rounds));
   const firstByte = w === SSE_WORKLOAD ? await probe(base, w, Math.ceil(o.probeCount / o.rounds / 4), { "x-bench-gap-ms": "2" }) : latency;
-  const pgBefore = target.name === "tollgate" ? await postgres.sample() : null;
+  const postgres = target.postgres;
+  const pgBefore = postgres ? await postgres.sample() : null;
   const [c32, cpu32] = await cpuDuring(target.child, () => throughput(base, w, 32, o.seconds / o.rounds));
   // the recorder flushes within its interval: let it finish before reading Postgres' share
   if (pgBefore) await new Promise((r) => setTimeout(r, 500));
-  m.postgresC32 = addCpu(m.postgresC32, cpuBetween(pgBefore, pgBefore ? await postgres.sample() : null));
+  m.postgresC32 = addCpu(m.postgresC32, cpuBetween(pgBefore, postgres && pgBefore ? await postgres.sample() : null));
   m.c1Requests += c1.requests;
   m.c32Requests += c32.requests;
   m.c32PerRound.push(c32.reqPerSec);
@@ -95,6 +100,8 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
   const db = await createBenchDatabase();
   const children: BenchChild[] = [];
   const postgres = await postgresCpu(db.url);
+  const baselineDb = o.baselineDir ? await createBenchDatabase() : null;
+  const baselinePostgres = baselineDb ? await postgresCpu(baselineDb.url) : null;
   try {
     const upstream = await startChild("./child-upstream.ts", {});
     children.push(upstream);
@@ -108,10 +115,17 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
     const tollgate = await startChild("./child-tollgate.ts", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv }, execArgv);
     children.push(tollgate);
     const targets: Target[] = [
-      { name: "direct", base: upstream.url, child: null },
-      { name: "bare", base: bare.url, child: bare },
-      { name: "tollgate", base: tollgate.url + "/openai", child: tollgate },
+      { name: "direct", base: upstream.url, child: null, postgres: null },
+      { name: "bare", base: bare.url, child: bare, postgres: null },
+      { name: "tollgate", base: tollgate.url + "/openai", child: tollgate, postgres },
     ];
+    if (o.baselineDir && baselineDb) {
+      const entry = `${o.baselineDir.replace(/\/+$/, "")}/bench/child-tollgate.ts`;
+      const baseline = await startChild(entry, { BENCH_UPSTREAM: upstream.url, DATABASE_URL: baselineDb.url, ...o.tollgateEnv });
+      children.push(baseline);
+      targets.push({ name: "baseline", base: baseline.url + "/openai", child: baseline, postgres: baselinePostgres });
+      process.stdout.write(`baseline: Tollgate from ${o.baselineDir}\n`);
+    }
     process.stdout.write(
       `proxy bench: per workload and target ${o.c1Seconds}s at c=1, ${o.seconds}s at c=32 and ${o.probeCount} sequential probes, ` +
         `in ${o.rounds} interleaved rounds after ${o.warmupSeconds}s warm-up; Tollgate records into ${db.where}\n`,
@@ -124,7 +138,7 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       for (const t of targets) await throughput(t.base, w, 32, o.warmupSeconds);
       for (let round = 1; round <= o.rounds; round++) {
         process.stdout.write(`  ${w.name}: round ${round}/${o.rounds}\n`);
-        for (const t of targets) await measureRound(t, w, o, results.get(t.name) as Measured, postgres);
+        for (const t of targets) await measureRound(t, w, o, results.get(t.name) as Measured);
       }
       const row = (t: Target): (string | number | null)[] => {
         const m = results.get(t.name) as Measured;
@@ -149,16 +163,18 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
         targets.map(row),
       );
       const b = row(targets[1] as Target) as number[];
-      const g = row(targets[2] as Target) as number[];
-      summary.push([
-        w.name,
-        ratio(g[5], b[5]),
-        ratio(g[1], b[1]),
-        (g[2] as number) - (b[2] as number),
-        (g[4] as number) - (b[4] as number),
-        ratio(g[9], b[9]),
-        g[10] === null ? "–" : ratio((g[9] as number) + (g[10] as number), b[9]),
-      ]);
+      for (const t of targets.slice(2)) {
+        const g = row(t) as number[];
+        summary.push([
+          t.name === "baseline" ? `${w.name} (baseline)` : w.name,
+          ratio(g[5], b[5]),
+          ratio(g[1], b[1]),
+          (g[2] as number) - (b[2] as number),
+          (g[4] as number) - (b[4] as number),
+          ratio(g[9], b[9]),
+          g[10] === null ? "–" : ratio((g[9] as number) + (g[10] as number), b[9]),
+        ]);
+      }
     }
     const rss = (await tollgate.stats()).rssBytes / 1e6;
     printTable(
@@ -173,7 +189,9 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});
     await postgres.close();
+    await baselinePostgres?.close();
     await db.close();
+    await baselineDb?.close();
   }
 }
 

@@ -16,6 +16,7 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
   proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
            --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
            --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
+           --baseline DIR (another checkout of Tollgate, e.g. before a change, measured in the same rounds)
   ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
@@ -33,6 +34,7 @@ const { values, positionals } = parseArgs({
     only: { type: "string" },
     profile: { type: "string" },
     env: { type: "string", multiple: true },
+    baseline: { type: "string" },
     rows: { type: "string" },
     "batch-sizes": { type: "string" },
     calls: { type: "string" },
@@ -77,6 +79,7 @@ switch (mode) {
       rounds: num("rounds", 3),
       workloads: only ? [only] : ["json", "sse"],
       profileDir: values.profile,
+      baselineDir: values.baseline,
       tollgateEnv: Object.fromEntries(
         (values.env ?? []).map((pair) => {
           const at = pair.indexOf("=");
