@@ -271,8 +271,19 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (isSse && call.info.metered) {
         const meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
         call.meter = meter;
+        let meterFailed = false;
         parser = new SseParser((event, data, rawEvent) => {
-          const verdict = meter.onEvent(event, data);
+          let verdict = 0;
+          // A meter that throws must not cost the client the rest of a filtered stream: from then on every
+          // event passes unmetered (the call is recorded without reported usage, the failure counted).
+          if (!meterFailed) {
+            try {
+              verdict = meter.onEvent(event, data);
+            } catch (err) {
+              meterFailed = true;
+              deps.metering.onFailure("usage", err, call);
+            }
+          }
           if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
           if (filtering && !(verdict & DROP)) passing += rawEvent;
         });

@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openai } from "../../../server/src/providers/openai.ts";
 import { parsePromText } from "../../support/prom-text.ts";
 import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { startFaultyUpstream, type FaultyUpstream } from "./faulty-upstream.ts";
@@ -126,5 +127,33 @@ describe("bad input", () => {
     }
     const metrics = parsePromText(await (await fetch(`${tg.url}/metrics`)).text());
     expect(metrics.value("tollgate_metering_failures_total", { stage: "price" })).toBe(1);
+  });
+
+  it("a stream meter that throws never costs the client the rest of the stream", async () => {
+    const original = openai.createStreamMeter;
+    openai.createStreamMeter = (info, hideUsage) => {
+      const real = original.call(openai, info, hideUsage);
+      let events = 0;
+      return {
+        onEvent(event, data) {
+          if (++events === 2) throw new Error("meter exploded");
+          return real.onEvent(event, data);
+        },
+        facts: () => real.facts(),
+        outputText: () => real.outputText(),
+      };
+    };
+    try {
+      // no stream_options: Tollgate asks for usage upstream and filters the usage chunk out (the path at risk)
+      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "stream-ok", stream: true, messages: [{ role: "user", content: "count" }] }) });
+      const text = await res.text();
+      for (const word of ['"one "', '"two "', '"three"', "[DONE]"]) expect(text).toContain(word);
+      const call = await recorded(res.headers.get("x-tollgate-call-id"));
+      expect(call).toMatchObject({ outcome: "ok", stream: true, status: 200 });
+    } finally {
+      openai.createStreamMeter = original;
+    }
+    const metrics = parsePromText(await (await fetch(`${tg.url}/metrics`)).text());
+    expect(metrics.value("tollgate_metering_failures_total", { stage: "usage" })).toBe(1);
   });
 });

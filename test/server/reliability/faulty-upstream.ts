@@ -111,6 +111,13 @@ async function behave(model: string, res: ServerResponse): Promise<void> {
       res.write(chunk({ content: "All done." }));
       res.write(chunk({}, USAGE, false));
       return;
+    case "stream-ok":
+      res.writeHead(200, sse);
+      res.write(chunk({ role: "assistant", content: "" }));
+      for (const word of ["one ", "two ", "three"]) res.write(chunk({ content: word }));
+      res.write(chunk({}, USAGE, false));
+      res.end("data: [DONE]\n\n");
+      return;
     case "drip":
       res.writeHead(200, sse);
       res.write(chunk({ role: "assistant", content: "" }));
