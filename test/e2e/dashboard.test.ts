@@ -41,6 +41,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   const settled = () => w.settled();
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? "";
   async function shot(name: string, fullPage = true): Promise<void> {
+    await page.mouse.move(0, 0); // no tooltip left open under the pointer
     await page.waitForTimeout(150); // let the charts settle
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   }
