@@ -77,6 +77,7 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
     const seconds = (performance.now() - started) / 1000;
     await db.pool.query("ANALYZE calls");
     await db.pool.query("ANALYZE call_rollups_hourly");
+    await db.pool.query("ANALYZE call_rollups_daily");
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM call_rollups_hourly");
     return { inserted, seconds, rowsPerSecond: inserted / seconds, rollupRows: Number(rows[0]?.n ?? 0) };
   } finally {

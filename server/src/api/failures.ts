@@ -108,7 +108,7 @@ export async function failuresReport(pool: pg.Pool, query: unknown, options: { s
   const range = resolveRange(q);
   const interval = resolveInterval(range, q.interval);
   const params: unknown[] = [];
-  const source = sumsSource(planSource(range, q.groupBy, options.source), range, q, params);
+  const source = sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
   const [counts, top] = await Promise.all([
     pool.query<CountRow>(
       `SELECT grouping(bucket, grp) AS level, bucket, grp, outcome, sum(calls)::text AS calls

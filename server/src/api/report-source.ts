@@ -11,20 +11,29 @@ export type SourceChoice = "auto" | "raw" | "rollups";
 
 export type SourcePlan =
   | { kind: "raw" }
-  /** rollups for [rollupFrom, rollupTo), raw calls for the rest of the range */
-  | { kind: "rollups"; rollupFrom: Date; rollupTo: Date };
+  /**
+   * rollups for [rollupFrom, rollupTo), raw calls for the rest of the range; within it, the daily rollups
+   * for [dailyFrom, dailyTo) (whole UTC days, when the buckets are days or months) and the hourly ones for
+   * the rest
+   */
+  | { kind: "rollups"; rollupFrom: Date; rollupTo: Date; dailyFrom: Date; dailyTo: Date };
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 /** Below this many whole hours in the range, raw calls are as cheap as rollups and simpler. */
 export const MIN_ROLLUP_HOURS = 3;
 
-export function planSource(range: TimeRange, groupBy: GroupBy, choice: SourceChoice = "auto"): SourcePlan {
+export function planSource(range: TimeRange, groupBy: GroupBy, choice: SourceChoice = "auto", interval?: Interval): SourcePlan {
   if (choice === "raw" || groupBy === "user") return { kind: "raw" };
   const rollupFrom = new Date(Math.ceil(range.from.getTime() / HOUR_MS) * HOUR_MS);
   const rollupTo = new Date(Math.floor(range.to.getTime() / HOUR_MS) * HOUR_MS);
   const hours = (rollupTo.getTime() - rollupFrom.getTime()) / HOUR_MS;
   if (hours < (choice === "rollups" ? 1 : MIN_ROLLUP_HOURS)) return { kind: "raw" };
-  return { kind: "rollups", rollupFrom, rollupTo };
+  // Daily rows serve whole days only where a bucket is a day or more (UTC day and month buckets are unions of days).
+  let dailyFrom = new Date(Math.ceil(rollupFrom.getTime() / DAY_MS) * DAY_MS);
+  let dailyTo = new Date(Math.floor(rollupTo.getTime() / DAY_MS) * DAY_MS);
+  if (interval === undefined || interval === "hour" || dailyTo <= dailyFrom) dailyFrom = dailyTo = rollupTo;
+  return { kind: "rollups", rollupFrom, rollupTo, dailyFrom, dailyTo };
 }
 
 type Filters = z.infer<typeof filterSchema>;
@@ -65,6 +74,33 @@ function rawParts(plan: SourcePlan, range: TimeRange): Array<[Date, Date]> {
   return parts;
 }
 
+/** [from, to) pairs that are not empty. */
+function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
+  return parts.filter(([f, t]) => f < t);
+}
+
+/**
+ * SELECTs of `columns` (plus hour, provider, app, model, outcome, "user" NULL) from the rollup rows covering
+ * the plan's whole hours: daily rows for [dailyFrom, dailyTo), hourly rows for the hours around it. `hour`
+ * is the row's hour or day; the filters apply to both.
+ */
+function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, params: unknown[], columns: string): string[] {
+  const selects: string[] = [];
+  const hourly = nonEmpty([[plan.rollupFrom, plan.dailyFrom], [plan.dailyTo, plan.rollupTo]]);
+  if (hourly.length > 0) {
+    const ranges = hourly.map(([f, t]) => `(hour >= $${params.push(f)} AND hour < $${params.push(t)})`);
+    const where = [`(${ranges.join(" OR ")})`, ...filterClauses(q, params)];
+    selects.push(`SELECT hour, provider, app, model, outcome, NULL::text AS "user", ${columns}
+      FROM call_rollups_hourly WHERE ${where.join(" AND ")}`);
+  }
+  if (plan.dailyFrom < plan.dailyTo) {
+    const where = [`day >= $${params.push(plan.dailyFrom)}`, `day < $${params.push(plan.dailyTo)}`, ...filterClauses(q, params)];
+    selects.push(`SELECT day AS hour, provider, app, model, outcome, NULL::text AS "user", ${columns}
+      FROM call_rollups_daily WHERE ${where.join(" AND ")}`);
+  }
+  return selects;
+}
+
 const SUM_COLUMNS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_usd"];
 
 /**
@@ -81,11 +117,7 @@ export function sumsSource(plan: SourcePlan, range: TimeRange, q: Filters, param
         cache_write_tokens, output_tokens, reasoning_tokens, cost_usd
       FROM calls WHERE ${rawWhere(q, parts, params)}`);
   }
-  if (plan.kind === "rollups") {
-    const where = [`hour >= $${params.push(plan.rollupFrom)}`, `hour < $${params.push(plan.rollupTo)}`, ...filterClauses(q, params)];
-    selects.push(`SELECT hour, provider, app, model, outcome, NULL::text AS "user", ${SUM_COLUMNS.join(", ")}
-      FROM call_rollups_hourly WHERE ${where.join(" AND ")}`);
-  }
+  if (plan.kind === "rollups") selects.push(...rollupSelects(plan, q, params, `${SUM_COLUMNS.join(", ")}`));
   return selects.join(" UNION ALL ");
 }
 
@@ -112,14 +144,13 @@ export function edgeHistogramSql(
 }
 
 /**
- * The rollup rows' sparse histograms (bucket, grp, latency_hist, ttft_hist) for the whole hours of a
- * rollups plan. They are merged in the API process: expanding every row's JSON in SQL was several times
- * slower than parsing and adding them up in JavaScript.
+ * The rollup rows' histograms (bucket, grp, latency_hist, ttft_hist — each the text of its BIGINT[]) for the
+ * whole hours of a rollups plan: daily rows for whole days where the buckets allow, hourly rows around them.
+ * They are merged in the API process (latency.ts): unnesting and summing the elements in SQL was 3–10× slower.
  */
 export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, groupBy: GroupBy, interval: Interval, params: unknown[]): string {
-  const where = [`hour >= $${params.push(plan.rollupFrom)}`, `hour < $${params.push(plan.rollupTo)}`, ...filterClauses(q, params)].join(" AND ");
-  return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist, ttft_hist
-    FROM call_rollups_hourly WHERE ${where}`;
+  const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist").join(" UNION ALL ");
+  return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist::text, ttft_hist::text FROM (${rows}) AS r`;
 }
 
 /** The calls of the whole range with the filters, for reports that always read raw calls. */

@@ -62,7 +62,7 @@ export async function spendReport(pool: pg.Pool, query: unknown, options: { sour
   const range = resolveRange(q);
   const interval = resolveInterval(range, q.interval);
   const params: unknown[] = [];
-  const source = sumsSource(planSource(range, q.groupBy, options.source), range, q, params);
+  const source = sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
   const { rows } = await pool.query<SumRow>(
     `SELECT grouping(bucket, grp) AS level, bucket, grp, coalesce(sum(cost_usd), 0)::text AS cost_usd,
             sum(calls)::text AS calls, sum(unpriced_calls)::text AS unpriced_calls, sum(input_tokens)::text AS input_tokens,

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
-import { ROLLUP_SOURCE_COLUMNS, ROLLUP_UPSERT, rollupCtes } from "./rollup-sql.ts";
+import { ROLLUP_LEVELS, ROLLUP_SOURCE_COLUMNS, rollupCtes, rollupUpsert } from "./rollup-sql.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [
@@ -48,12 +48,13 @@ const INSERT_SQL =
   `WITH inserted AS (INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
   `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
   `ON CONFLICT DO NOTHING RETURNING ${ROLLUP_SOURCE_COLUMNS}), ` +
-  `${rollupCtes("inserted")}, upserted AS (${ROLLUP_UPSERT}) ` +
+  `${rollupCtes("inserted")}, upserted_hours AS (${rollupUpsert(ROLLUP_LEVELS[0])}), ` +
+  `upserted_days AS (${rollupUpsert(ROLLUP_LEVELS[1])}) ` +
   `SELECT count(*)::int AS inserted FROM inserted`;
 
 /**
  * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
- * multi-row VALUES list or createMany) and adds them to call_rollups_hourly in the same statement.
+ * multi-row VALUES list or createMany) and adds them to call_rollups_hourly and call_rollups_daily in the same statement.
  * Idempotent by call id, so a replayed batch never duplicates a call nor its rollup figures.
  * Returns the number of rows actually inserted.
  */

@@ -1,17 +1,40 @@
 import type pg from "pg";
 
+/** The rollup tables and their time column: hourly rows, and the same figures per UTC day. */
+export const ROLLUP_LEVELS = [
+  { table: "call_rollups_hourly", time: "hour", unit: "hour" },
+  { table: "call_rollups_daily", time: "day", unit: "day" },
+] as const;
+
+export type RollupLevel = (typeof ROLLUP_LEVELS)[number];
+
+/** SQL of a histogram (a sparse BIGINT[]: bucket * 2^32 + count per non-empty bucket, in bucket order). */
+const HIST_AGG = (filter: string) => `array_agg((b::bigint << 32) + n ORDER BY b) FILTER (WHERE ${filter})`;
+
 /**
- * SQL that folds a set of calls into `call_rollups_hourly`. `source` is any relation with the calls
- * table's columns (the batch insert's RETURNING rows, or calls of a range being refreshed). Rows go into
- * the upsert in key order, so two writers upserting overlapping keys lock them in the same order and
- * cannot deadlock.
+ * SQL that folds a set of calls into the rollups: CTEs `rollup_rows_hour` and `rollup_rows_day`, one row per
+ * key and hour (day). `source` is any relation with the calls table's columns (the batch insert's RETURNING
+ * rows, or calls of a range being refreshed).
  */
 export function rollupCtes(source: string): string {
   // Each call appears twice below — once with its latency bucket ('l'), once with its TTFT bucket ('t',
   // NULL without a TTFT, then dropped) — so one two-level aggregation yields sums and both histograms
   // without joining per-key subresults (a join the planner misestimated into a quadratic nested loop).
+  const rows = (unit: "hour" | "day", from: string) => `SELECT t, provider, app, model, outcome,
+           sum(n) FILTER (WHERE kind = 'l') AS calls, sum(unpriced_calls) AS unpriced_calls,
+           coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
+           coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0) AS cache_write_1h_tokens,
+           coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
+           coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(latency_ms_sum), 0) AS latency_ms_sum,
+           sum(n) FILTER (WHERE kind = 'l') AS latency_count,
+           coalesce(sum(ttft_ms_sum), 0) AS ttft_ms_sum, coalesce(sum(n) FILTER (WHERE kind = 't'), 0) AS ttft_count,
+           ${HIST_AGG("kind = 'l'")} AS latency_hist,
+           coalesce(${HIST_AGG("kind = 't'")}, '{}') AS ttft_hist
+      FROM ${from}
+     GROUP BY 1, 2, 3, 4, 5`;
+  const sums = ["unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms_sum", "ttft_ms_sum"];
   return `rollup_buckets AS (
-    SELECT date_trunc('hour', c.started_at, 'UTC') AS hour, c.provider, c.app, coalesce(c.model, '') AS model, c.outcome,
+    SELECT date_trunc('hour', c.started_at, 'UTC') AS t, c.provider, c.app, coalesce(c.model, '') AS model, c.outcome,
            v.kind, v.b, count(*) AS n,
            count(*) FILTER (WHERE v.kind = 'l' AND NOT c.priced AND c.usage_source <> 'none') AS unpriced_calls,
            sum(c.input_tokens) FILTER (WHERE v.kind = 'l') AS input_tokens,
@@ -27,69 +50,61 @@ export function rollupCtes(source: string): string {
            LATERAL (VALUES ('l', tollgate_latency_bucket(c.latency_ms)), ('t', tollgate_latency_bucket(c.ttft_ms))) AS v(kind, b)
      WHERE v.b IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6, 7
-  ), rollup_rows AS (
-    SELECT hour, provider, app, model, outcome,
-           sum(n) FILTER (WHERE kind = 'l') AS calls, sum(unpriced_calls) AS unpriced_calls,
-           coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
-           coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0) AS cache_write_1h_tokens,
-           coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
-           coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(latency_ms_sum), 0) AS latency_ms_sum,
-           sum(n) FILTER (WHERE kind = 'l') AS latency_count,
-           coalesce(sum(ttft_ms_sum), 0) AS ttft_ms_sum, coalesce(sum(n) FILTER (WHERE kind = 't'), 0) AS ttft_count,
-           jsonb_object_agg(b, n) FILTER (WHERE kind = 'l') AS latency_hist,
-           coalesce(jsonb_object_agg(b, n) FILTER (WHERE kind = 't'), '{}'::jsonb) AS ttft_hist
-      FROM rollup_buckets
-     GROUP BY 1, 2, 3, 4, 5
+  ), rollup_day_buckets AS (
+    SELECT date_trunc('day', t, 'UTC') AS t, provider, app, model, outcome, kind, b, sum(n) AS n,
+           ${sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+      FROM rollup_buckets GROUP BY 1, 2, 3, 4, 5, 6, 7
+  ), rollup_rows_hour AS (${rows("hour", "rollup_buckets")}
+  ), rollup_rows_day AS (${rows("day", "rollup_day_buckets")}
   )`;
 }
 
-/** The upsert that follows rollupCtes: adds the new calls' figures to existing rows (never replaces them). */
-export const ROLLUP_UPSERT = `INSERT INTO call_rollups_hourly
-    SELECT hour, provider, app, model, outcome, calls, unpriced_calls, input_tokens, cached_input_tokens,
+/** The upsert of one level's rows (rollupCtes): adds the new calls' figures to existing rows (never replaces them). */
+export function rollupUpsert(level: RollupLevel, rows = `rollup_rows_${level.unit}`): string {
+  const t = level.table;
+  const add = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms_sum", "latency_count", "ttft_ms_sum", "ttft_count"];
+  // Rows go in key order, so two writers upserting overlapping keys lock them in the same order and cannot
+  // deadlock (every writer upserts the hourly rows, then the daily ones).
+  return `INSERT INTO ${t}
+    SELECT t, provider, app, model, outcome, calls, unpriced_calls, input_tokens, cached_input_tokens,
            cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms_sum,
            latency_count, ttft_ms_sum, ttft_count, latency_hist, ttft_hist
-      FROM rollup_rows
-     ORDER BY hour, provider, app, model, outcome
-  ON CONFLICT (hour, provider, app, model, outcome) DO UPDATE SET
-    calls = call_rollups_hourly.calls + EXCLUDED.calls,
-    unpriced_calls = call_rollups_hourly.unpriced_calls + EXCLUDED.unpriced_calls,
-    input_tokens = call_rollups_hourly.input_tokens + EXCLUDED.input_tokens,
-    cached_input_tokens = call_rollups_hourly.cached_input_tokens + EXCLUDED.cached_input_tokens,
-    cache_write_tokens = call_rollups_hourly.cache_write_tokens + EXCLUDED.cache_write_tokens,
-    cache_write_1h_tokens = call_rollups_hourly.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,
-    output_tokens = call_rollups_hourly.output_tokens + EXCLUDED.output_tokens,
-    reasoning_tokens = call_rollups_hourly.reasoning_tokens + EXCLUDED.reasoning_tokens,
-    cost_usd = call_rollups_hourly.cost_usd + EXCLUDED.cost_usd,
-    latency_ms_sum = call_rollups_hourly.latency_ms_sum + EXCLUDED.latency_ms_sum,
-    latency_count = call_rollups_hourly.latency_count + EXCLUDED.latency_count,
-    ttft_ms_sum = call_rollups_hourly.ttft_ms_sum + EXCLUDED.ttft_ms_sum,
-    ttft_count = call_rollups_hourly.ttft_count + EXCLUDED.ttft_count,
-    latency_hist = tollgate_hist_merge(call_rollups_hourly.latency_hist, EXCLUDED.latency_hist),
-    ttft_hist = tollgate_hist_merge(call_rollups_hourly.ttft_hist, EXCLUDED.ttft_hist)`;
+      FROM ${rows}
+     ORDER BY t, provider, app, model, outcome
+  ON CONFLICT (${level.time}, provider, app, model, outcome) DO UPDATE SET
+    ${add.map((c) => `${c} = ${t}.${c} + EXCLUDED.${c}`).join(",\n    ")},
+    latency_hist = tollgate_hist_merge(${t}.latency_hist, EXCLUDED.latency_hist),
+    ttft_hist = tollgate_hist_merge(${t}.ttft_hist, EXCLUDED.ttft_hist)`;
+}
 
 /** The calls columns rollupCtes reads, for a RETURNING clause. */
 export const ROLLUP_SOURCE_COLUMNS = `started_at, provider, app, model, outcome, priced, usage_source, input_tokens,
   cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms`;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
- * Rebuilds the rollups of every hour touching [from, to] from the calls table — after calls were changed
- * in place (a recompute re-priced them). The table lock makes concurrent batch inserts wait until the
- * rebuilt rows are committed, so a call recorded meanwhile is counted exactly once.
+ * Rebuilds the rollups of every hour touching [from, to] from the calls table, and the daily rows of every
+ * day touching it from the hours — after calls were changed in place (a recompute re-priced them). The table
+ * locks make concurrent batch inserts wait until the rebuilt rows are committed, so a call recorded meanwhile
+ * is counted exactly once.
  */
 export async function refreshRollups(pool: pg.Pool, from: Date, to: Date): Promise<{ hours: number; rows: number }> {
   const start = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS);
   const end = new Date(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS);
+  const dayStart = new Date(Math.floor(start.getTime() / DAY_MS) * DAY_MS);
+  const dayEnd = new Date(Math.ceil(end.getTime() / DAY_MS) * DAY_MS);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("LOCK TABLE call_rollups_hourly IN SHARE ROW EXCLUSIVE MODE");
+    await client.query("LOCK TABLE call_rollups_hourly, call_rollups_daily IN SHARE ROW EXCLUSIVE MODE");
     await client.query("DELETE FROM call_rollups_hourly WHERE hour >= $1 AND hour < $2", [start, end]);
     const result = await client.query(
-      `WITH ${rollupCtes("(SELECT * FROM calls WHERE started_at >= $1 AND started_at < $2)")} ${ROLLUP_UPSERT}`,
+      `WITH ${rollupCtes("(SELECT * FROM calls WHERE started_at >= $1 AND started_at < $2)")} ${rollupUpsert(ROLLUP_LEVELS[0])}`,
       [start, end],
     );
+    await client.query("SELECT tollgate_rollup_days_from_hours($1, $2)", [dayStart, dayEnd]);
     await client.query("COMMIT");
     return { hours: (end.getTime() - start.getTime()) / HOUR_MS, rows: result.rowCount ?? 0 };
   } catch (err) {

@@ -26,11 +26,32 @@ interface RollupTotals {
   hist: string;
 }
 
-async function rollupTotals(): Promise<RollupTotals> {
+async function rollupTotals(table = "call_rollups_hourly"): Promise<RollupTotals> {
   const { rows } = await db.pool.query<RollupTotals>(`SELECT sum(calls)::text AS calls, sum(unpriced_calls)::text AS unpriced,
       sum(input_tokens)::text AS input, sum(output_tokens)::text AS output, sum(cost_usd)::text AS cost, sum(ttft_count)::text AS ttft,
-      (SELECT sum(value::bigint) FROM call_rollups_hourly, jsonb_each_text(latency_hist))::text AS hist FROM call_rollups_hourly`);
+      (SELECT sum(e & 4294967295) FROM ${table}, unnest(latency_hist) AS e)::text AS hist FROM ${table}`);
   return rows[0] as RollupTotals;
+}
+
+/** Every daily row equals the sum of its day's hourly rows, histograms included. */
+async function dailyMismatches(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(`
+    WITH h AS (
+      SELECT date_trunc('day', hour, 'UTC') AS day, provider, app, model, outcome, sum(calls) AS calls, sum(cost_usd) AS cost,
+             sum(ttft_count) AS ttft, sum(input_tokens) AS input
+        FROM call_rollups_hourly GROUP BY 1, 2, 3, 4, 5
+    ), hh AS (
+      SELECT date_trunc('day', hour, 'UTC') AS day, provider, app, model, outcome, e >> 32 AS k, sum(e & 4294967295) AS n
+        FROM call_rollups_hourly, unnest(latency_hist || ttft_hist) AS e GROUP BY 1, 2, 3, 4, 5, 6
+    ), dh AS (
+      SELECT day, provider, app, model, outcome, e >> 32 AS k, sum(e & 4294967295) AS n
+        FROM call_rollups_daily, unnest(latency_hist || ttft_hist) AS e GROUP BY 1, 2, 3, 4, 5, 6
+    )
+    SELECT ((SELECT count(*) FROM h FULL JOIN call_rollups_daily AS d USING (day, provider, app, model, outcome)
+              WHERE h.calls IS DISTINCT FROM d.calls OR h.cost IS DISTINCT FROM d.cost_usd OR h.ttft IS DISTINCT FROM d.ttft_count
+                 OR h.input IS DISTINCT FROM d.input_tokens)
+          + (SELECT count(*) FROM hh FULL JOIN dh USING (day, provider, app, model, outcome, k) WHERE hh.n IS DISTINCT FROM dh.n))::int AS n`);
+  return (rows[0] as { n: number }).n;
 }
 
 beforeAll(async () => {
@@ -53,6 +74,8 @@ describe("call_rollups_hourly", () => {
     expect(r.output).toBe(String(calls.reduce((s, c) => s + c.outputTokens, 0)));
     expect(r.unpriced).toBe(String(calls.filter((c) => !c.priced && c.usageSource !== "none").length));
     expect(sumDecimalStrings([r.cost])).toBe(sumDecimalStrings(calls.map((c) => c.costUsd)));
+    expect(await rollupTotals("call_rollups_daily")).toEqual(r);
+    expect(await dailyMismatches()).toBe(0);
   });
 
   it("does not count a replayed batch twice (the insert skips it, so its rollup delta is empty)", async () => {
@@ -60,6 +83,7 @@ describe("call_rollups_hourly", () => {
     const replay = [...calls.slice(0, 1_500)];
     expect(await insertCalls(db.pool, replay)).toBe(0);
     expect(await rollupTotals()).toEqual(before);
+    expect(await rollupTotals("call_rollups_daily")).toEqual(before);
   });
 
   it("refreshRollups rebuilds a range from calls changed in place", async () => {
@@ -77,6 +101,8 @@ describe("call_rollups_hourly", () => {
     const after = await rollupTotals();
     expect(after.calls).toBe(before.calls);
     expect(sumDecimalStrings([after.cost, "-" + before.cost])).toBe(String(rowCount));
+    expect(await rollupTotals("call_rollups_daily")).toEqual(after);
+    expect(await dailyMismatches()).toBe(0);
     const raw = await spendReport(db.pool, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "raw" });
     const rolled = await spendReport(db.pool, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "rollups" });
     expect(rolled).toEqual(raw);
@@ -101,6 +127,17 @@ describe("reports: rollups and raw calls agree", () => {
     }
     expect(planSource({ from: new Date("2026-10-01T00:00:00Z"), to: new Date("2026-10-05T00:00:00Z") }, "user").kind).toBe("raw");
     expect(planSource({ from: new Date("2026-10-01T00:30:00Z"), to: new Date("2026-10-01T03:00:00Z") }, "app").kind).toBe("raw");
+    // Whole UTC days come from the daily rows when the buckets are days or months, never for hourly buckets.
+    const range = { from: new Date("2026-10-01T07:13:45.123Z"), to: new Date("2026-10-09T18:59:59.999Z") };
+    expect(planSource(range, "app", "auto", "day")).toMatchObject({
+      kind: "rollups",
+      rollupFrom: new Date("2026-10-01T08:00:00Z"),
+      dailyFrom: new Date("2026-10-02T00:00:00Z"),
+      dailyTo: new Date("2026-10-09T00:00:00Z"),
+      rollupTo: new Date("2026-10-09T18:00:00Z"),
+    });
+    const hourly = planSource(range, "app", "auto", "hour");
+    expect(hourly.kind === "rollups" && hourly.dailyFrom.getTime() === hourly.dailyTo.getTime()).toBe(true);
   });
 
   it("spend: identical totals, groups and series to the last decimal", async () => {
