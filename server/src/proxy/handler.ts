@@ -64,6 +64,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       const body = call.adapter.errorBody(err.kind, err.message, err.status);
       const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id };
       if (closeConnection) headers.connection = "close";
+      // The official SDKs retry 429s unless told not to; a spent budget stays spent until the month ends.
+      if (err.kind === "budget_blocked") headers["x-should-retry"] = "false";
       res.writeHead(err.status, headers);
       res.end(body);
       call.responseBytes = Buffer.byteLength(body);

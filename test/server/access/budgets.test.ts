@@ -133,11 +133,20 @@ describe("budgets across two replicas sharing one database", () => {
     expect(compare(subtract(parseDecimal(limit), parseDecimal(state.spentUsd)), parseDecimal(est))).toBeLessThan(0);
     expect(state.remainingUsd).toBe(formatDecimalText(subtract(parseDecimal(limit), parseDecimal(state.spentUsd))));
 
-    // Through the SDK: a 429 in OpenAI's shape (RateLimitError), naming the budget.
-    const client = new OpenAI({ apiKey: "sk-client-passthrough-1111111", baseURL: `${b.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "capped" } });
+    // Through the SDK: a 429 in OpenAI's shape (RateLimitError), naming the budget, and not retried
+    // (x-should-retry: false) even with the SDK's default retries on.
+    const client = new OpenAI({ apiKey: "sk-client-passthrough-1111111", baseURL: `${b.url}/openai/v1`, maxRetries: 2, defaultHeaders: { "x-tollgate-app": "capped" } });
+    const blockedCount = async () => {
+      await new Promise((r) => setTimeout(r, 100)); // a call is recorded just after its client sees the end
+      await b.tollgate.recorder.flush();
+      return (await recordedCalls(a)).filter((c) => c.outcome === "budget_blocked").length;
+    };
+    const blockedBefore = await blockedCount();
     const err = await client.chat.completions.create({ model: "gpt-4o-mini", max_tokens: 300, messages: [{ role: "user", content: PROMPT }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as Error).message).toContain('budget "app:capped"');
+    expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("x-should-retry")).toBe("false");
+    expect(await blockedCount()).toBe(blockedBefore + 1);
 
     // Recorded: every blocked call as budget_blocked with 429, every passed one with its exact cost.
     // Both replicas write to the one calls table: flush both, read it once.
