@@ -1,6 +1,6 @@
 // The dashboard end to end in headless Chromium: real Tollgate (real Postgres), fake OpenAI and Anthropic
 // upstreams, mixed traffic through the proxy; every page is opened, its numbers checked against the
-// reporting API, and a screenshot saved to docs/screenshots. Any page error or console error fails.
+// reporting API, and a screenshot saved (docs/screenshots with UPDATE_SCREENSHOTS=1). Any page error or console error fails.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +18,9 @@ import { explainMissingBrowser, HAVE_BROWSER, openWatchedPage, type WatchedPage 
 import { generateTraffic, UNPRICED_MODEL } from "./traffic.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const SHOTS = join(ROOT, "docs", "screenshots");
+// The README's screenshots are refreshed on purpose (UPDATE_SCREENSHOTS=1); a plain test run writes them
+// under test/artifacts so it leaves the work tree clean.
+const SHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : join(ROOT, "test", "artifacts", "screenshots");
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 const SUITE = "dashboard in Chromium";
 
