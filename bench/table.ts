@@ -4,8 +4,8 @@ export type Cell = string | number | null | undefined;
 export function formatCell(v: Cell, digits = 2): string {
   if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) return "–";
   if (typeof v === "string") return v;
-  if (Number.isInteger(v) && Math.abs(v) >= 100) return v.toLocaleString("en-US");
-  return v.toFixed(Math.abs(v) >= 100 ? 0 : digits);
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString("en-US");
+  return v.toFixed(digits);
 }
 
 /** Prints a Markdown table (readable in a terminal as is) under a title. */
