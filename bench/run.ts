@@ -20,7 +20,7 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
   ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
-  soak:    --minutes N (default 5)  --sample-seconds N (default 15)
+  soak:    --minutes N (default 5)  --sample-seconds N (default 15)  --env NAME=VALUE
 DATABASE_URL: the Postgres server to create the bench database on (unset: an embedded Postgres).`;
 
 const { values, positionals } = parseArgs({
@@ -57,6 +57,20 @@ function num(name: keyof typeof values, fallback: number): number {
   return n;
 }
 
+/** --env NAME=VALUE pairs, for the Tollgate process */
+function tollgateEnv(): Record<string, string> {
+  return Object.fromEntries(
+    (values.env ?? []).map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) {
+        process.stderr.write(`bench: --env takes NAME=VALUE (got "${pair}")\n`);
+        process.exit(2);
+      }
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
 const mode = positionals[0] ?? "proxy";
 if (values.help) {
   process.stdout.write(USAGE + "\n");
@@ -80,16 +94,7 @@ switch (mode) {
       workloads: only ? [only] : ["json", "sse"],
       profileDir: values.profile,
       baselineDir: values.baseline,
-      tollgateEnv: Object.fromEntries(
-        (values.env ?? []).map((pair) => {
-          const at = pair.indexOf("=");
-          if (at < 1) {
-            process.stderr.write(`bench: --env takes NAME=VALUE (got "${pair}")\n`);
-            process.exit(2);
-          }
-          return [pair.slice(0, at), pair.slice(at + 1)];
-        }),
-      ),
+      tollgateEnv: tollgateEnv(),
     });
     break;
   }
@@ -103,7 +108,7 @@ switch (mode) {
     await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"] });
     break;
   case "soak":
-    await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15) });
+    await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15), tollgateEnv: tollgateEnv() });
     break;
   default:
     process.stderr.write(`bench: unknown mode "${mode}"\n${USAGE}\n`);
