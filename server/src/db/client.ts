@@ -22,6 +22,12 @@ export function createDatabase(connectionString: string, options: { max?: number
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on("error", () => {});
+  // A checked-out client (e.g. the recorder's BEGIN…COMMIT) has no pool listener: when Postgres goes away
+  // mid-transaction it emits "error" ("Connection terminated unexpectedly") as an uncaught exception. Every
+  // client gets one listener for life; the query in flight still rejects, so callers see the failure.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     pool,
