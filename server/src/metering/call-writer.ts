@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
-import { ROLLUP_LEVELS, ROLLUP_SOURCE_COLUMNS, rollupCtes, rollupUpsert } from "./rollup-sql.ts";
+import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "./rollup-deltas.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [
@@ -42,29 +42,64 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["response_body", "text", (r) => r.responseBody],
 ];
 
-// The calls insert and the hourly rollups of exactly the rows it inserted, in one statement: a replayed
-// call is skipped by ON CONFLICT DO NOTHING, so it is absent from RETURNING and never counted twice.
+// The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns how many rows went in
+// and, only when some were skipped, which ones — so the rollups count exactly the rows inserted.
 const INSERT_SQL =
   `WITH inserted AS (INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
   `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
-  `ON CONFLICT DO NOTHING RETURNING ${ROLLUP_SOURCE_COLUMNS}), ` +
-  `${rollupCtes("inserted")}, upserted_hours AS (${rollupUpsert(ROLLUP_LEVELS[0])}), ` +
-  `upserted_days AS (${rollupUpsert(ROLLUP_LEVELS[1])}) ` +
-  `SELECT count(*)::int AS inserted FROM inserted`;
+  `ON CONFLICT DO NOTHING RETURNING id) ` +
+  `SELECT count(*)::int AS inserted, CASE WHEN count(*) < $${COLUMNS.length + 1} THEN array_agg(id::text) END AS ids FROM inserted`;
 
-/**
- * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
- * multi-row VALUES list or createMany) and adds them to call_rollups_hourly and call_rollups_daily in the same statement.
- * Idempotent by call id, so a replayed batch never duplicates a call nor its rollup figures.
- * Returns the number of rows actually inserted.
- */
-export async function insertCalls(client: pg.Pool | pg.PoolClient, records: readonly CallRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
-  const columns: unknown[][] = COLUMNS.map(() => new Array(records.length));
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]): Promise<number> {
+  const columns: unknown[] = COLUMNS.map(() => new Array(records.length));
   for (let r = 0; r < records.length; r++) {
     const record = records[r] as CallRecord;
     for (let c = 0; c < COLUMNS.length; c++) (columns[c] as unknown[])[r] = (COLUMNS[c] as (typeof COLUMNS)[number])[2](record);
   }
-  const result = await client.query<{ inserted: number }>(INSERT_SQL, columns);
-  return result.rows[0]?.inserted ?? 0;
+  columns.push(records.length);
+  const result = await client.query<{ inserted: number; ids: string[] | null }>(INSERT_SQL, columns);
+  const { inserted, ids } = result.rows[0] ?? { inserted: 0, ids: null };
+  if (inserted === 0) return 0;
+  let kept = records;
+  if (ids !== null) {
+    const insertedIds = new Set(ids);
+    // Each inserted id once: a call twice in the same batch is inserted (and counted) once.
+    kept = records.filter((r) => insertedIds.delete(r.id.toLowerCase()));
+  }
+  const { hourly, daily } = rollupDeltas(kept);
+  // Hourly rows, then daily ones, each in key order: every writer locks rollup rows in the same order.
+  await client.query(UPSERT_HOURLY, deltaParams(hourly));
+  await client.query(UPSERT_DAILY, deltaParams(daily));
+  return inserted;
+}
+
+/**
+ * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
+ * multi-row VALUES list or createMany), then adds the calls it inserted to call_rollups_hourly and
+ * call_rollups_daily: the batch's rollup deltas are aggregated here (rollup-deltas.ts) and upserted as a
+ * few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
+ * call nor its rollup figures. Given a pool it runs its own transaction; given a client it runs in the
+ * client's (wrap the call in BEGIN/COMMIT). Returns the number of rows actually inserted.
+ */
+export async function insertCalls(client: Queryable, records: readonly CallRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  if (!("totalCount" in client)) return insertAndRollUp(client, records);
+  const conn = await client.connect();
+  try {
+    await conn.query("BEGIN");
+    const inserted = await insertAndRollUp(conn, records);
+    await conn.query("COMMIT");
+    conn.release();
+    return inserted;
+  } catch (err) {
+    // A connection that cannot even roll back (Postgres went away) is dropped, not returned to the pool.
+    const broken = await conn.query("ROLLBACK").then(
+      () => false,
+      () => true,
+    );
+    conn.release(broken ? (err as Error) : undefined);
+    throw err;
+  }
 }

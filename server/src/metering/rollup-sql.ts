@@ -12,15 +12,15 @@ export type RollupLevel = (typeof ROLLUP_LEVELS)[number];
 const HIST_AGG = (filter: string) => `array_agg((b::bigint << 32) + n ORDER BY b) FILTER (WHERE ${filter})`;
 
 /**
- * SQL that folds a set of calls into the rollups: CTEs `rollup_rows_hour` and `rollup_rows_day`, one row per
- * key and hour (day). `source` is any relation with the calls table's columns (the batch insert's RETURNING
- * rows, or calls of a range being refreshed).
+ * SQL that folds a set of calls into hourly rollups: CTE `rollup_rows_hour`, one row per key and hour.
+ * `source` is any relation with the calls table's columns (calls of a range being refreshed). The batch
+ * insert aggregates its calls in Node instead (rollup-deltas.ts, the same figures).
  */
 export function rollupCtes(source: string): string {
   // Each call appears twice below — once with its latency bucket ('l'), once with its TTFT bucket ('t',
   // NULL without a TTFT, then dropped) — so one two-level aggregation yields sums and both histograms
   // without joining per-key subresults (a join the planner misestimated into a quadratic nested loop).
-  const rows = (unit: "hour" | "day", from: string) => `SELECT t, provider, app, model, outcome,
+  const rows = (from: string) => `SELECT t, provider, app, model, outcome,
            sum(n) FILTER (WHERE kind = 'l') AS calls, sum(unpriced_calls) AS unpriced_calls,
            coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
            coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0) AS cache_write_1h_tokens,
@@ -32,7 +32,6 @@ export function rollupCtes(source: string): string {
            coalesce(${HIST_AGG("kind = 't'")}, '{}') AS ttft_hist
       FROM ${from}
      GROUP BY 1, 2, 3, 4, 5`;
-  const sums = ["unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms_sum", "ttft_ms_sum"];
   return `rollup_buckets AS (
     SELECT date_trunc('hour', c.started_at, 'UTC') AS t, c.provider, c.app, coalesce(c.model, '') AS model, c.outcome,
            v.kind, v.b, count(*) AS n,
@@ -50,17 +49,12 @@ export function rollupCtes(source: string): string {
            LATERAL (VALUES ('l', tollgate_latency_bucket(c.latency_ms)), ('t', tollgate_latency_bucket(c.ttft_ms))) AS v(kind, b)
      WHERE v.b IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6, 7
-  ), rollup_day_buckets AS (
-    SELECT date_trunc('day', t, 'UTC') AS t, provider, app, model, outcome, kind, b, sum(n) AS n,
-           ${sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
-      FROM rollup_buckets GROUP BY 1, 2, 3, 4, 5, 6, 7
-  ), rollup_rows_hour AS (${rows("hour", "rollup_buckets")}
-  ), rollup_rows_day AS (${rows("day", "rollup_day_buckets")}
+  ), rollup_rows_hour AS (${rows("rollup_buckets")}
   )`;
 }
 
 /** The upsert of one level's rows (rollupCtes): adds the new calls' figures to existing rows (never replaces them). */
-export function rollupUpsert(level: RollupLevel, rows = `rollup_rows_${level.unit}`): string {
+export function rollupUpsert(level: RollupLevel, rows = "rollup_rows_hour"): string {
   const t = level.table;
   const add = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms_sum", "latency_count", "ttft_ms_sum", "ttft_count"];
   // Rows go in key order, so two writers upserting overlapping keys lock them in the same order and cannot
@@ -76,10 +70,6 @@ export function rollupUpsert(level: RollupLevel, rows = `rollup_rows_${level.uni
     latency_hist = tollgate_hist_merge(${t}.latency_hist, EXCLUDED.latency_hist),
     ttft_hist = tollgate_hist_merge(${t}.ttft_hist, EXCLUDED.ttft_hist)`;
 }
-
-/** The calls columns rollupCtes reads, for a RETURNING clause. */
-export const ROLLUP_SOURCE_COLUMNS = `started_at, provider, app, model, outcome, priced, usage_source, input_tokens,
-  cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms`;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

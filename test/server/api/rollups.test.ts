@@ -86,6 +86,35 @@ describe("call_rollups_hourly", () => {
     expect(await rollupTotals("call_rollups_daily")).toEqual(before);
   });
 
+  it("counts only the new calls of a batch that mixes new and already recorded ones", async () => {
+    const before = await rollupTotals();
+    const fresh = syntheticCalls(300, START, START + 10 * DAY, 7);
+    // Old calls, new ones, and one new call twice in the same batch.
+    expect(await insertCalls(db.pool, [...calls.slice(2_000, 2_500), ...fresh, { ...(fresh[0] as CallRecord) }])).toBe(300);
+    calls.push(...fresh);
+    const after = await rollupTotals();
+    expect(Number(after.calls) - Number(before.calls)).toBe(300);
+    expect(Number(after.hist) - Number(before.hist)).toBe(300);
+    expect(Number(after.input) - Number(before.input)).toBe(fresh.reduce((s, c) => s + c.inputTokens, 0));
+    expect(await rollupTotals("call_rollups_daily")).toEqual(after);
+    expect(await dailyMismatches()).toBe(0);
+  });
+
+  it("the batch insert's rollups (aggregated in Node) equal a rebuild from the calls in SQL, row by row", async () => {
+    const snapshot = async () =>
+      (
+        await db.pool.query<{ r: string }>(`SELECT row(hour, provider, app, model, outcome, calls, unpriced_calls, input_tokens,
+          cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd,
+          round(latency_ms_sum::numeric, 6), latency_count, round(ttft_ms_sum::numeric, 6), ttft_count, latency_hist, ttft_hist)::text AS r
+          FROM call_rollups_hourly ORDER BY hour, provider, app, model, outcome`)
+      ).rows.map((x) => x.r);
+    const built = await snapshot();
+    expect(built.length).toBeGreaterThan(100);
+    await refreshRollups(db.pool, new Date(START), new Date(START + 10 * DAY));
+    expect(await snapshot()).toEqual(built);
+    expect(await dailyMismatches()).toBe(0);
+  });
+
   it("refreshRollups rebuilds a range from calls changed in place", async () => {
     const before = await rollupTotals();
     const day = [new Date(START + 2 * DAY), new Date(START + 3 * DAY)] as const;
