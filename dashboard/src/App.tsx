@@ -13,6 +13,7 @@ import { useRoute } from "./hooks/useRoute.ts";
 import { INTERVALS } from "./lib/buckets.ts";
 import { resolveRange } from "./lib/time-range.ts";
 import { patchView } from "./lib/url-state.ts";
+import { BudgetsPage } from "./pages/BudgetsPage.tsx";
 import { CallDetailPage } from "./pages/CallDetailPage.tsx";
 import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
@@ -59,7 +60,7 @@ export function App(): ReactElement {
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };
-  const usesRange = route.name !== "prices" && route.name !== "call";
+  const usesRange = route.name !== "prices" && route.name !== "budgets" && route.name !== "call";
 
   return (
     <RefreshContext.Provider value={refreshState}>
@@ -97,6 +98,7 @@ export function App(): ReactElement {
           {route.name === "calls" ? <CallsPage {...props} /> : null}
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
+          {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {

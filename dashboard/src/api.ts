@@ -79,6 +79,24 @@ export interface LatencyResponse {
 export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
 export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
 
+/** GET /api/budgets: every budget with its month-to-date ledger (docs/access.md). Money is decimal strings. */
+export type BudgetAction = "block" | "alert";
+export interface Budget {
+  id: string; app: string; keyId: string | null; monthlyUsd: string; action: BudgetAction | string; month: string;
+  spentUsd: string; reservedUsd: string; remainingUsd: string;
+}
+export interface BudgetsResponse { month: string; budgets: Budget[] }
+export interface BudgetInput { monthlyUsd: string; action: BudgetAction; keyId?: string }
+
+/** GET /api/keys lists prefixes only; the secret `key` comes once, in the answer to POST /api/keys. */
+export interface VirtualKey {
+  id: string; app: string; provider: string | null; prefix: string; status: "active" | "revoked" | "expired" | string;
+  createdAt: string; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null;
+}
+export interface KeysResponse { keys: VirtualKey[] }
+export interface NewKey { app: string; provider?: string; expiresAt?: string }
+export interface CreatedKey { id: string; key: string; app: string; provider: string | null; prefix: string; createdAt: string; expiresAt: string | null }
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly type: string, message: string) {
     super(message);
@@ -133,6 +151,23 @@ export async function login(token: string): Promise<void> {
 
 export function createPrice(price: NewPrice): Promise<Price> {
   return request<Price>("/api/prices", { method: "POST", body: JSON.stringify(price) });
+}
+
+export function putBudget(app: string, input: BudgetInput): Promise<Budget> {
+  return request<Budget>(`/api/budgets/${encodeURIComponent(app)}`, { method: "PUT", body: JSON.stringify(input) });
+}
+
+export function deleteBudget(app: string, keyId: string | null): Promise<void> {
+  const query = keyId ? `?keyId=${encodeURIComponent(keyId)}` : "";
+  return request<void>(`/api/budgets/${encodeURIComponent(app)}${query}`, { method: "DELETE" });
+}
+
+export function createKey(input: NewKey): Promise<CreatedKey> {
+  return request<CreatedKey>("/api/keys", { method: "POST", body: JSON.stringify(input) });
+}
+
+export function revokeKey(id: string): Promise<void> {
+  return request<void>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 export interface ReportQuery {

@@ -1,0 +1,70 @@
+// Budgets: each app's (or key's) monthly limit against this month's spend, a form to set or change one,
+// and the virtual keys budgets can be attached to.
+import { useState, type ReactElement } from "react";
+import { deleteBudget, type Budget, type BudgetsResponse, type KeysResponse } from "../api.ts";
+import { BudgetForm } from "../components/BudgetForm.tsx";
+import { DataView } from "../components/DataView.tsx";
+import { Panel } from "../components/Panel.tsx";
+import { useApi } from "../hooks/useApi.ts";
+import type { BudgetDraft } from "../lib/budget-form.ts";
+import { formatUsd } from "../lib/money.ts";
+import { BudgetTable } from "./BudgetTable.tsx";
+import { KeysSection } from "./KeysSection.tsx";
+import type { PageProps } from "./types.ts";
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "2026-11" → "November 2026". */
+export function monthLabel(month: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  const name = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && name ? `${name} ${m[1]}` : month;
+}
+
+export function BudgetsPage(_props: PageProps): ReactElement {
+  const budgets = useApi<BudgetsResponse>("/api/budgets");
+  const keys = useApi<KeysResponse>("/api/keys");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [prefill, setPrefill] = useState<BudgetDraft | null>(null);
+  const apps = [...new Set([...(budgets.data?.budgets ?? []).map((b) => b.app), ...(keys.data?.keys ?? []).map((k) => k.app)])].sort();
+
+  const remove = async (b: Budget) => {
+    try {
+      await deleteBudget(b.app, b.keyId);
+      setMessage({ ok: true, text: `Deleted the budget of ${b.app}${b.keyId ? " (key)" : ""}.` });
+    } catch (err) {
+      setMessage({ ok: false, text: `Could not delete the budget of ${b.app}: ${(err as Error).message}` });
+    }
+    budgets.reload();
+  };
+
+  return (
+    <div className="page" data-testid="page-budgets">
+      <div className="page-title">
+        <h1>Budgets</h1>
+        {budgets.data ? <span className="muted" data-testid="budgets-month">{monthLabel(budgets.data.month)} (UTC) so far</span> : null}
+      </div>
+      {message ? <div className={`banner ${message.ok ? "banner-ok" : "banner-bad"}`} role={message.ok ? "status" : "alert"} data-testid="budgets-message">{message.text}</div> : null}
+      <Panel title="Monthly budgets" testId="budgets-panel"
+        note="Used = settled spend plus reservations of calls still in flight; remaining is what a new call is checked against.">
+        <DataView state={budgets} isEmpty={(d) => d.budgets.length === 0}
+          empty="No budgets yet: every app can spend without a cap. Set one below.">
+          {(d) => <BudgetTable budgets={d.budgets} keys={keys.data?.keys} onEdit={setPrefill} onDelete={remove} />}
+        </DataView>
+      </Panel>
+      <Panel title="Set a budget" testId="set-budget">
+        <BudgetForm keys={keys.data?.keys ?? []} apps={apps} prefill={prefill} onSaved={(b) => {
+          setMessage({ ok: true, text: `Saved: ${b.app}${b.keyId ? " (key)" : ""} may spend ${formatUsd(b.monthlyUsd)} a month (${b.action}).` });
+          setPrefill(null);
+          budgets.reload();
+        }} />
+      </Panel>
+      <KeysSection state={keys} apps={apps}
+        onChanged={(text) => {
+          setMessage({ ok: true, text });
+          budgets.reload(); // a budget's key shows as revoked
+        }}
+        onError={(text) => setMessage({ ok: false, text })} />
+    </div>
+  );
+}

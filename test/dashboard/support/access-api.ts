@@ -1,0 +1,63 @@
+// A small in-memory budgets and keys API for the Budgets page tests: it applies PUT/DELETE/POST the way
+// server/src/api/budgets.ts and keys.ts do, so a page test sees its own changes after a reload.
+import type { Budget, VirtualKey } from "../../../dashboard/src/api.ts";
+import type { Handler } from "./fetch-stub.ts";
+
+export const SEARCH_KEY = "0193a1b2-0000-7000-8000-00000000000a";
+export const OLD_KEY = "0193a1b2-0000-7000-8000-00000000000b";
+
+export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
+  const month = "2026-11";
+  return {
+    budgets: [
+      { id: "app:batch", app: "batch", keyId: null, monthlyUsd: "10", action: "block", month, spentUsd: "10.25", reservedUsd: "0", remainingUsd: "-0.25" },
+      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958" },
+      { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15" },
+    ],
+    keys: [
+      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
+      { id: OLD_KEY, app: "checkout", provider: null, prefix: "tg_Old999", status: "revoked", createdAt: "2026-10-01T00:00:00.000Z", expiresAt: null, revokedAt: "2026-11-20T08:30:00.000Z", lastUsedAt: null },
+    ],
+  };
+}
+
+/** The handler plus the state it changes. */
+export function accessApi(state = accessFixtures()): { handler: Handler; state: ReturnType<typeof accessFixtures> } {
+  const handler: Handler = (url, method, body) => {
+    const p = url.pathname;
+    if (p === "/api/budgets" && method === "GET") return { body: { month: "2026-11", budgets: state.budgets } };
+    if (p.startsWith("/api/budgets/")) {
+      const app = decodeURIComponent(p.slice("/api/budgets/".length));
+      if (method === "PUT") {
+        const b = body as { monthlyUsd: string; action: string; keyId?: string };
+        const id = b.keyId ? `key:${b.keyId}` : `app:${app}`;
+        const old = state.budgets.find((x) => x.id === id);
+        const saved: Budget = { id, app, keyId: b.keyId ?? null, monthlyUsd: b.monthlyUsd, action: b.action, month: "2026-11", spentUsd: old?.spentUsd ?? "0", reservedUsd: old?.reservedUsd ?? "0", remainingUsd: b.monthlyUsd };
+        state.budgets = [...state.budgets.filter((x) => x.id !== id), saved].sort((x, y) => x.app.localeCompare(y.app) || x.id.localeCompare(y.id));
+        return { body: saved };
+      }
+      if (method === "DELETE") {
+        const keyId = url.searchParams.get("keyId");
+        const id = keyId ? `key:${keyId}` : `app:${app}`;
+        if (!state.budgets.some((x) => x.id === id)) return { status: 404, body: { error: { type: "not_found", message: `no budget for app "${app}"` } } };
+        state.budgets = state.budgets.filter((x) => x.id !== id);
+        return { status: 204 };
+      }
+    }
+    if (p === "/api/keys" && method === "GET") return { body: { keys: state.keys } };
+    if (p === "/api/keys" && method === "POST") {
+      const k = body as { app: string; provider?: string; expiresAt?: string };
+      const created = { id: "0193a1b2-0000-7000-8000-00000000000c", key: "tg_NewKey1secretsecretsecretsecret", app: k.app, provider: k.provider ?? null, prefix: "tg_NewKey", createdAt: "2026-11-26T12:00:00.000Z", expiresAt: k.expiresAt ?? null };
+      const { key: _secret, ...listed } = created; // listings never carry the secret
+      state.keys = [{ ...listed, status: "active", revokedAt: null, lastUsedAt: null }, ...state.keys];
+      return { status: 201, body: created };
+    }
+    if (p.startsWith("/api/keys/") && method === "DELETE") {
+      const id = p.slice("/api/keys/".length);
+      state.keys = state.keys.map((k) => (k.id === id ? { ...k, status: "revoked", revokedAt: "2026-11-26T12:00:00.000Z" } : k));
+      return { status: 204 };
+    }
+    return undefined;
+  };
+  return { handler, state };
+}
