@@ -37,4 +37,5 @@ EXPOSE 8655
 # HOST=0.0.0.0 means Tollgate refuses to start without TOLLGATE_ADMIN_TOKEN (SPEC §2): pass one at run time.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8655)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node_modules/.bin/tsx", "server/src/main.ts"]
+# tsx as a loader (not its CLI wrapper, which kills a busy child 30 ms after SIGTERM) so shutdown can flush.
+CMD ["node", "--import", "tsx", "server/src/main.ts"]

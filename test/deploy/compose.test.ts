@@ -83,7 +83,7 @@ describe("Dockerfile", () => {
     expect(runtime).toMatch(/COPY --from=build \/app\/dashboard\/dist/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/HEALTHCHECK .*\/readyz/s);
-    expect(runtime).toMatch(/CMD \["node_modules\/\.bin\/tsx", "server\/src\/main\.ts"\]/);
+    expect(runtime).toMatch(/CMD \["node", "--import", "tsx", "server\/src\/main\.ts"\]/);
     const build = dockerfile.slice(0, dockerfile.indexOf("AS runtime"));
     expect(build).toMatch(/RUN npm ci --ignore-scripts\n/);
     expect(build).toMatch(/node scripts\/prisma-generate\.mjs && npm run build/);
