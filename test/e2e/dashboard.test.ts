@@ -6,7 +6,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CallDetail, CallsPage, FailuresResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
+import type { Budget, BudgetsResponse, CallDetail, CallsPage, CreatedKey, FailuresResponse, KeysResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
+import { budgetUsage } from "../../dashboard/src/lib/budgets.ts";
 import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
 import { formatUsd } from "../../dashboard/src/lib/money.ts";
 import { prettyBody } from "../../dashboard/src/pages/CallFields.tsx";
@@ -37,6 +38,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   async function api<T>(path: string): Promise<T> {
     const res = await fetch(`${tg.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  async function apiSend<T>(method: string, path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${tg.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
   const asked = (pathname: string, groupBy?: string) => w.asked(pathname, groupBy);
@@ -240,5 +246,64 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(added).toMatchObject({ provider: "openai", matchType: "exact" });
     expect(Number(added!.inputUsdPerMTok)).toBe(1.5);
     expect(Number(added!.outputUsdPerMTok)).toBe(6);
+  }, 60_000);
+
+  it("shows Budgets with the figures of /api/budgets after budgets are set through the API", async () => {
+    // an app budget that the next calls spend against, and a budget on a virtual key of another app
+    await apiSend<Budget>("PUT", "/api/budgets/search", { monthlyUsd: "0.0012", action: "alert" });
+    const key = await apiSend<CreatedKey>("POST", "/api/keys", { app: "chat", provider: "anthropic" });
+    await apiSend<Budget>("PUT", "/api/budgets/chat", { monthlyUsd: "1234.5", action: "block", keyId: key.id });
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-e2e-test-key-0123456789", "x-tollgate-app": "search" },
+        body: JSON.stringify({ model: "gpt-4o-mini", max_tokens: 64, messages: [{ role: "user", content: "budgeted" }] }),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    await expect.poll(async () => {
+      await tg.tollgate.access.budgets.drain();
+      return (await api<BudgetsResponse>("/api/budgets")).budgets.find((b) => b.app === "search")?.reservedUsd;
+    }).toBe("0");
+
+    await page.getByTestId("nav-budgets").click();
+    await page.getByTestId("budget-row").first().waitFor();
+    await page.getByTestId("key-row").first().waitFor();
+    await settled();
+    const { month, budgets } = await api<BudgetsResponse>("/api/budgets");
+    const search = budgets.find((b) => b.id === "app:search")!;
+    expect(Number(search.spentUsd)).toBeGreaterThan(0); // the three calls were counted
+    expect(await text("budgets-month")).toContain(month.slice(0, 4));
+    const shown = await page.getByTestId("budget-row").evaluateAll((rows) => rows.map((r) => {
+      const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
+      return { id: r.getAttribute("data-budget-id"), level: r.getAttribute("data-level"), app: t("budget-app-cell"), key: t("budget-key"), action: t("budget-action-cell"),
+        limit: t("budget-limit"), spent: t("budget-spent"), reserved: t("budget-reserved"), remaining: t("budget-remaining"), share: t("budget-share") };
+    }));
+    expect(shown).toEqual(budgets.map((b) => {
+      const u = budgetUsage(b);
+      return { id: b.id, level: u.level, app: b.app, key: b.keyId ? `${key.prefix}…` : "whole app", action: b.action,
+        limit: formatUsd(b.monthlyUsd), spent: formatUsd(b.spentUsd), reserved: formatUsd(b.reservedUsd), remaining: formatUsd(b.remainingUsd), share: formatPercent(u.share) };
+    }));
+    expect(shown.map((r) => r.id)).toEqual([`key:${key.id}`, "app:search"]);
+    const keys = await api<KeysResponse>("/api/keys");
+    expect(await page.getByTestId("key-prefix").allTextContents()).toEqual(keys.keys.map((k) => `${k.prefix}…`));
+    expect(await page.content()).not.toContain(key.key); // the secret is never listed
+    await shot("budgets");
+
+    // a key made on the page: its secret is shown once, copies to the clipboard, and is gone once dismissed
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: tg.url });
+    await page.getByTestId("key-app").fill("batch");
+    await page.getByTestId("key-submit").click();
+    const secret = await page.getByTestId("new-key-secret").inputValue();
+    expect(secret).toMatch(/^tg_/);
+    await page.getByTestId("new-key-copy").click();
+    expect(await text("new-key-copied")).toBe("Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    const made = (await api<KeysResponse>("/api/keys")).keys.find((k) => k.app === "batch")!;
+    expect(secret.startsWith(made.prefix)).toBe(true);
+    await page.getByTestId("new-key-done").click();
+    await expect.poll(() => page.getByTestId("key-prefix").allTextContents()).toContain(`${made.prefix}…`);
+    expect(await page.content()).not.toContain(secret);
   }, 60_000);
 });
