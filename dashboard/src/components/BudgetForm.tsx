@@ -26,6 +26,11 @@ export function BudgetForm(props: {
   }, [props.prefill]);
 
   const set = (k: keyof BudgetDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  // a key belongs to one app: another app drops the key chosen for the first
+  const setApp = (e: { target: { value: string } }) => {
+    const app = e.target.value;
+    setDraft((d) => ({ ...d, app, keyId: props.keys.some((k) => k.id === d.keyId && k.app === app.trim()) ? d.keyId : "" }));
+  };
   const field = (k: keyof BudgetDraft, label: string, input: ReactElement) => (
     <label className={errors[k] ? "invalid" : undefined}>
       {label}
@@ -56,7 +61,7 @@ export function BudgetForm(props: {
   return (
     <form ref={form} className="price-form" onSubmit={submit} data-testid="budget-form" noValidate>
       <div className="form-grid">
-        {field("app", "App", <input value={draft.app} onChange={set("app")} list="budget-apps" data-testid="budget-app" autoComplete="off" />)}
+        {field("app", "App", <input value={draft.app} onChange={setApp} list="budget-apps" data-testid="budget-app" autoComplete="off" />)}
         <datalist id="budget-apps">{props.apps.map((a) => <option key={a} value={a} />)}</datalist>
         {field("keyId", "Applies to", (
           <select value={draft.keyId} onChange={set("keyId")} data-testid="budget-keyId">
