@@ -10,9 +10,11 @@ CREATE FUNCTION "tollgate_latency_bucket"(ms DOUBLE PRECISION) RETURNS INTEGER
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT CASE WHEN ms < 1 THEN 0 ELSE 1 + floor(ln(ms) * 16 / 0.6931471805599453)::int END $$;
 
--- A latency histogram is a sparse BIGINT[]: one element per non-empty bucket, bucket * 2^32 + count, in
--- bucket order ('{}' when empty). Reports merge histograms in SQL with unnest(h) … GROUP BY e >> 32 summing
--- e & 4294967295 — no JSON to parse. Merges two histograms by adding counts bucket by bucket.
+-- A latency histogram is a sparse BIGINT[] of elements bucket * 2^32 + count ('{}' when empty). Merged, it
+-- holds one element per non-empty bucket in bucket order; the batch upsert appends a batch's elements with ||
+-- and merges only once the array has doubled since its last merge (*_hist_merged_size), so a bucket may
+-- appear more than once: readers add up every element (unnest(h) … GROUP BY e >> 32 summing e & 4294967295).
+-- Merges two histograms by adding counts bucket by bucket.
 CREATE FUNCTION "tollgate_hist_merge"(a BIGINT[], b BIGINT[]) RETURNS BIGINT[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
@@ -42,6 +44,8 @@ CREATE TABLE "call_rollups_hourly" (
     "ttft_count" BIGINT NOT NULL DEFAULT 0,
     "latency_hist" BIGINT[] NOT NULL DEFAULT '{}',
     "ttft_hist" BIGINT[] NOT NULL DEFAULT '{}',
+    "latency_hist_merged_size" INTEGER NOT NULL DEFAULT 0,
+    "ttft_hist_merged_size" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "call_rollups_hourly_pkey" PRIMARY KEY ("hour","provider","app","model","outcome")
 );
@@ -69,6 +73,8 @@ CREATE TABLE "call_rollups_daily" (
     "ttft_count" BIGINT NOT NULL DEFAULT 0,
     "latency_hist" BIGINT[] NOT NULL DEFAULT '{}',
     "ttft_hist" BIGINT[] NOT NULL DEFAULT '{}',
+    "latency_hist_merged_size" INTEGER NOT NULL DEFAULT 0,
+    "ttft_hist_merged_size" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "call_rollups_daily_pkey" PRIMARY KEY ("day","provider","app","model","outcome")
 );

@@ -100,12 +100,13 @@ describe("call_rollups_hourly", () => {
     expect(await dailyMismatches()).toBe(0);
   });
 
-  it("the batch insert's rollups (aggregated in Node) equal a rebuild from the calls in SQL, row by row", async () => {
+  it("the batch insert's rollups (aggregated in Node) equal a rebuild from the calls in SQL, row by row (histograms merged)", async () => {
     const snapshot = async () =>
       (
         await db.pool.query<{ r: string }>(`SELECT row(hour, provider, app, model, outcome, calls, unpriced_calls, input_tokens,
           cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd,
-          round(latency_ms_sum::numeric, 6), latency_count, round(ttft_ms_sum::numeric, 6), ttft_count, latency_hist, ttft_hist)::text AS r
+          round(latency_ms_sum::numeric, 6), latency_count, round(ttft_ms_sum::numeric, 6), ttft_count,
+          tollgate_hist_merge(latency_hist, '{}'), tollgate_hist_merge(ttft_hist, '{}'))::text AS r
           FROM call_rollups_hourly ORDER BY hour, provider, app, model, outcome`)
       ).rows.map((x) => x.r);
     const built = await snapshot();
