@@ -4,11 +4,10 @@ import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
-import { DROP, TOKEN } from "../providers/types.ts";
 import { CallState } from "./call-state.ts";
 import { buildRecord, type Metering } from "./finish.ts";
-import { rawHeader, responseHeaders, splitRequestHeaders } from "./headers.ts";
-import { SseParser } from "./sse.ts";
+import { splitRequestHeaders } from "./headers.ts";
+import { MAX_JSON_BODY, relayResponse, type RelayContext } from "./relay-response.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
@@ -28,9 +27,7 @@ export interface ProxyDeps {
   onError(err: unknown, callId: string | null): void;
 }
 
-const MAX_JSON_BODY = 16 * 1024 * 1024;
 const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
-const MAX_ERROR_BODY = 8 * 1024;
 
 export interface ProxyHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -54,6 +51,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       deps.onError(err, call.id);
     }
   }
+  const relay: RelayContext = { metering: deps.metering, finish };
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
   function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
@@ -99,6 +97,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const query = q === -1 ? "" : url.slice(q + 1);
     call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
 
+    const tooLargeError = () => new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`);
+    const declared = Number(req.headers["content-length"]);
+    if (declared > deps.maxBodyBytes) {
+      // Refused before reading a byte of it; the connection closes after the answer.
+      call.requestBytes = declared;
+      answerError(call, res, tooLargeError(), true);
+      req.resume();
+      return;
+    }
+
     // Read the request body, bounded: metering needs the model and stream flag, and the body may change.
     const chunks: Buffer[] = [];
     let size = 0;
@@ -111,7 +119,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.requestBytes = size;
         // Answered at once, while the client may still be sending; the connection closes after the answer
         // rather than reading the rest of an unbounded body.
-        answerError(call, res, new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`), true);
+        answerError(call, res, tooLargeError(), true);
         req.resume();
         return;
       }
@@ -241,142 +249,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       }
     });
 
-    upstreamReq.on("response", (upRes) => {
-      call.firstByteAt = performance.now();
-      call.status = upRes.statusCode ?? 502;
-      const raw = upRes.rawHeaders;
-      for (const name of call.adapter.requestIdHeaders) {
-        const v = rawHeader(raw, name);
-        if (v) {
-          call.upstreamRequestId = v.slice(0, 200);
-          break;
-        }
-      }
-      const contentType = rawHeader(raw, "content-type") ?? "";
-      const isSse = contentType.includes("text/event-stream");
-      const filtering = isSse && call.hideUsage;
-      res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, filtering));
-      // Headers leave with the first body bytes: one write and one packet instead of two. A stream's
-      // headers must not wait for its first event (it may be seconds away), so unless that event is already
-      // here (written before the check phase), they are flushed on their own at the end of this turn.
-      let headersPending: NodeJS.Immediate | null = isSse
-        ? setImmediate(() => {
-            headersPending = null;
-            if (!res.writableEnded && !res.destroyed) res.flushHeaders();
-          })
-        : null;
-
-      let parser: SseParser | null = null;
-      // While filtering, the events of one upstream chunk that pass are gathered and written once after
-      // the chunk is parsed: one write per chunk, as without filtering, not one per event.
-      let passing = "";
-      if (isSse && call.info.metered) {
-        const meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
-        call.meter = meter;
-        let meterFailed = false;
-        parser = new SseParser((event, data, rawEvent) => {
-          let verdict = 0;
-          // A meter that throws must not cost the client the rest of a filtered stream: from then on every
-          // event passes unmetered (the call is recorded without reported usage, the failure counted).
-          if (!meterFailed) {
-            try {
-              verdict = meter.onEvent(event, data);
-            } catch (err) {
-              meterFailed = true;
-              deps.metering.onFailure("usage", err, call);
-            }
-          }
-          if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
-          if (filtering && !(verdict & DROP)) passing += rawEvent;
-        });
-      } else if (call.info.metered || call.status >= 400) {
-        call.bodyChunks = [];
-      }
-
-      const write = (data: Buffer | string): void => {
-        if (headersPending) {
-          clearImmediate(headersPending);
-          headersPending = null;
-        }
-        if (!res.write(data)) {
-          upRes.pause();
-          res.once("drain", () => upRes.resume());
-        }
-      };
-
-      upRes.on("data", (chunk: Buffer) => {
-        call.responseBytes += chunk.length;
-        if (!filtering) write(chunk);
-        if (parser) {
-          try {
-            parser.push(chunk);
-          } catch (err) {
-            parser = null;
-            deps.metering.onFailure("usage", err, call);
-          }
-          if (passing.length > 0) {
-            write(Buffer.from(passing, "latin1"));
-            passing = "";
-          }
-        } else if (call.bodyChunks && call.bodyChunksBytes < MAX_JSON_BODY) {
-          call.bodyChunks.push(chunk);
-          call.bodyChunksBytes += chunk.length;
-        }
-      });
-
-      upRes.on("close", () => {
-        if (call.finished) return;
-        call.upstreamEndedAt = performance.now();
-        const complete = upRes.complete;
-        if (parser) {
-          try {
-            parser.end();
-          } catch (err) {
-            deps.metering.onFailure("usage", err, call);
-          }
-          if (passing.length > 0) {
-            write(Buffer.from(passing, "latin1"));
-            passing = "";
-          }
-        }
-        readFacts(call);
-        if (!complete) {
-          // The stream was cut mid-way: the client sees the same cut.
-          call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
-          res.destroy();
-          finish(call);
-          return;
-        }
-        res.end(() => finish(call));
-      });
-    });
+    upstreamReq.on("response", (upRes) => relayResponse(call, upRes, res, relay));
 
     upstreamReq.end(body);
     call.dispatchedAt = performance.now();
-  }
-
-  function readFacts(call: CallState): void {
-    try {
-      if (call.meter) {
-        call.facts = call.meter.facts();
-        return;
-      }
-      const chunks = call.bodyChunks;
-      if (!chunks || chunks.length === 0) return;
-      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
-      if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return; // garbage or truncated JSON: forwarded as is, recorded without usage
-      }
-      call.facts = call.adapter.factsFromJson(call.info, json);
-    } catch (err) {
-      deps.metering.onFailure("usage", err, call);
-    } finally {
-      call.bodyChunks = null;
-    }
   }
 
   return {
