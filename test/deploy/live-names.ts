@@ -1,6 +1,6 @@
 import { createMetrics } from "../../server/src/metrics/index.ts";
 import { parsePromText } from "../support/prom-text.ts";
-import { callRecord } from "../server/metrics/fixtures.ts";
+import { callRecord } from "../support/call-record.ts";
 
 /** Prometheus adds these to every scrape; queries may read them although /metrics does not expose them. */
 export const SCRAPE_SERIES = new Set(["up", "scrape_duration_seconds", "scrape_samples_scraped"]);

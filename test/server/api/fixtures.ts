@@ -1,50 +1,22 @@
 import type { CallRecord } from "../../../server/src/metering/call-record.ts";
 import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
 import { SyntheticTraffic } from "../../../scripts/synthetic-traffic.ts";
+import { callRecord } from "../../support/call-record.ts";
 
-/** A recorded call with plain defaults (an ok, priced, non-streamed openai call); override what matters. */
+/** A recorded call at a given time (an ok, priced, non-streamed openai call); override what matters. */
 export function call(partial: Partial<CallRecord> & { at: string }): CallRecord {
   const { at, ...rest } = partial;
   const startedAt = new Date(at);
-  return {
+  return callRecord({
     id: uuidv7(startedAt.getTime()),
     startedAt,
-    provider: "openai",
     endpoint: "/v1/chat/completions",
-    model: "gpt-4o-mini",
     responseModel: null,
-    deployment: null,
-    app: "checkout",
-    user: null,
-    properties: null,
-    keyId: null,
-    stream: false,
-    status: 200,
-    outcome: "ok",
-    errorType: null,
-    errorMessage: null,
-    errorBody: null,
-    upstreamRequestId: null,
-    serviceTier: null,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    cacheWrite1hTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    usageSource: "reported",
-    costUsd: "0",
     priceId: "test-price",
-    priced: true,
-    latencyMs: 100,
     ttftMs: 90,
     overheadMs: 0.5,
-    requestBytes: 100,
-    responseBytes: 200,
-    requestBody: null,
-    responseBody: null,
     ...rest,
-  };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMetrics, LabelLimiter, OTHER } from "../../../server/src/metrics/index.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { callRecord } from "./fixtures.ts";
+import { callRecord } from "../../support/call-record.ts";
 
 /** App names an attacker or a buggy client might send: typos, quotes, newlines, escapes, huge, unicode. */
 function hostileName(i: number): string {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMetrics, metricsHandler } from "../../../server/src/metrics/index.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { callRecord } from "./fixtures.ts";
+import { callRecord } from "../../support/call-record.ts";
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { register as globalRegistry } from "prom-client";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { callRecord, failedCall } from "./fixtures.ts";
+import { callRecord, failedCall } from "../../support/call-record.ts";
 
 const scrape = async (metrics: ReturnType<typeof createMetrics>) => parsePromText(await metrics.registry.metrics());
 const m = () => createMetrics({ maxApps: 10, maxModels: 10, defaultMetrics: false });

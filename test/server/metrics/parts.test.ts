@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { CellCounter, CellHistogram } from "../../../server/src/metrics/cells.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { callRecord } from "./fixtures.ts";
+import { callRecord } from "../../support/call-record.ts";
 
 const fresh = () => createMetrics({ maxApps: 5, maxModels: 5, defaultMetrics: false });
 
