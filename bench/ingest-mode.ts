@@ -8,7 +8,7 @@ import { insertCalls } from "../server/src/metering/call-writer.ts";
 import { Recorder } from "../server/src/metering/recorder.ts";
 import type { CallRecord } from "../server/src/metering/call-record.ts";
 import { createBenchDatabase } from "./database.ts";
-import { rng, syntheticCall } from "./synthetic-calls.ts";
+import { SyntheticTraffic } from "../scripts/synthetic-traffic.ts";
 import { printTable } from "./table.ts";
 
 export interface IngestOptions {
@@ -16,10 +16,11 @@ export interface IngestOptions {
   batchSizes: number[];
 }
 
+/** The seeder's realistic traffic (providers, apps, outcomes, streams), spread over the last hour. */
 function makeRecords(n: number, seed: number): CallRecord[] {
-  const random = rng(seed);
+  const traffic = new SyntheticTraffic(seed, () => ({ costUsd: "0.0001234567", priceId: "bench", priced: true }));
   const now = Date.now();
-  return Array.from({ length: n }, (_, i) => syntheticCall(random, now - n + i));
+  return traffic.calls(n, now - 3_600_000, now);
 }
 
 export async function runIngestBench(o: IngestOptions): Promise<void> {
