@@ -152,16 +152,8 @@ async function histogramFigures(
   };
 }
 
-interface SlowRow {
-  id: string;
-  startedAt: Date;
-  provider: string;
-  model: string | null;
-  app: string;
-  outcome: string;
-  latencyMs: number;
-  ttftMs: number | null;
-}
+/** A slow call as Postgres returns it (a Date, not yet an ISO string). */
+type SlowRow = Omit<SlowCall, "startedAt"> & { startedAt: Date };
 
 async function slowest(pool: pg.Pool, range: TimeRange, q: Filters): Promise<SlowCall[]> {
   const params: unknown[] = [];
