@@ -1,12 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sleep, startFakeServer, type FakeServer } from "./fake-server.ts";
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
+export type { SeenRequest } from "./fake-server.ts";
 
 /** Usage the fake reports for every chat completion (OpenAI's wire format: details are subsets). */
 export const FAKE_USAGE = {
@@ -19,46 +14,21 @@ export const FAKE_USAGE = {
 
 export const FAKE_TEXT = ["Hello", ", ", "world", "!"];
 
-export interface FakeOpenAi {
-  url: string;
-  seen: SeenRequest[];
-  close(): Promise<void>;
-}
+export type FakeOpenAi = FakeServer;
 
 function chunk(id: string, model: string, delta: Record<string, unknown>, finish: string | null = null): string {
   const body = { id, object: "chat.completion.chunk", created: 1764115200, model, system_fingerprint: "fp_fake", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A fake OpenAI upstream speaking the exact wire format. The requested model picks the behaviour:
  * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-hang`
  * never answers, `…-garbage` sends invalid JSON; anything else answers normally with FAKE_USAGE.
  */
-export async function startFakeOpenAi(): Promise<FakeOpenAi> {
-  const seen: SeenRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on("data", (c: Buffer) => parts.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(parts).toString("utf8");
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      void respond(req, res, body).catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+export function startFakeOpenAi(): Promise<FakeOpenAi> {
+  return startFakeServer(respond);
 }
 
 async function respond(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
