@@ -1,19 +1,34 @@
 /**
  * `npm run bench -- ingest`: how fast calls reach Postgres, without the proxy in the way. First
- * `insertCalls` alone (one `INSERT … SELECT FROM unnest(…)` per batch) at several batch sizes, then the
- * Recorder as the server configures it (queue → batches), fed as fast as the process can enqueue.
+ * `insertCalls` alone (one writer, one transaction per batch) at several batch sizes, then the recorder as
+ * the server builds it (createDurableRecorder: queue → batches on `TOLLGATE_RECORDER_WRITERS` connections,
+ * spool, replayer; settings from the environment like the server's), fed as fast as the queue bound allows.
+ * Every line also shows the CPU it cost per row in this process and in Postgres (the steadier figures on
+ * a shared machine).
  */
-import pg from "pg";
-import { insertCalls } from "../server/src/metering/call-writer.ts";
-import { Recorder } from "../server/src/metering/recorder.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setImmediate as yieldNow, setTimeout as sleep } from "node:timers/promises";
+import { loadConfig, type Config } from "../server/src/config.ts";
+import { createDatabase, type Database } from "../server/src/db/client.ts";
+import { createLogger } from "../server/src/logger.ts";
 import type { CallRecord } from "../server/src/metering/call-record.ts";
-import { createBenchDatabase } from "./database.ts";
+import { insertCalls } from "../server/src/metering/call-writer.ts";
+import { createDurableRecorder } from "../server/src/metering/durable-recorder.ts";
+import { createMetrics } from "../server/src/metrics/index.ts";
 import { SyntheticTraffic } from "../scripts/synthetic-traffic.ts";
-import { printTable } from "./table.ts";
+import { createBenchDatabase } from "./database.ts";
+import { cpuBetween, postgresCpu, type PostgresCpu } from "./postgres-cpu.ts";
+import { printTable, type Cell } from "./table.ts";
 
 export interface IngestOptions {
   rows: number;
   batchSizes: number[];
+  /** extra recorder runs with these writer counts (at the configured batch size) */
+  writers: number[];
+  /** recorder runs are repeated this many times, interleaved, and the median reported */
+  rounds: number;
 }
 
 /** The seeder's realistic traffic (providers, apps, outcomes, streams), spread over the last hour. */
@@ -23,50 +38,105 @@ function makeRecords(n: number, seed: number): CallRecord[] {
   return traffic.calls(n, now - 3_600_000, now);
 }
 
+interface Run {
+  rowsPerSecond: number;
+  nodeMicrosPerRow: number;
+  postgresMicrosPerRow: number | null;
+}
+
+/** Times `work` (which writes `rows` rows) with this process's and Postgres' CPU. */
+async function measure(rows: number, pgCpu: PostgresCpu, work: () => Promise<void>): Promise<Run> {
+  const pgBefore = await pgCpu.sample();
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const pg = cpuBetween(pgBefore, await pgCpu.sample());
+  return { rowsPerSecond: rows / seconds, nodeMicrosPerRow: (cpu.user + cpu.system) / rows, postgresMicrosPerRow: pg === null ? null : pg / rows };
+}
+
+/** The server's recorder on the bench database; resolves once every record is in Postgres. */
+async function recorderRun(config: Config, database: Database, records: CallRecord[]): Promise<void> {
+  const spoolDir = mkdtempSync(join(tmpdir(), "tollgate-bench-spool-"));
+  const durable = await createDurableRecorder({ ...config, spoolDir }, database.pool, createMetrics(config.metrics), createLogger("silent"));
+  const { recorder } = durable;
+  const { maxQueue } = config.recorder;
+  // Like the proxy: records arrive in small groups between event-loop turns, never past the queue bound
+  // (beyond it the recorder would spill to the spool, which is not what is measured here).
+  const group = Math.max(1, Math.min(500, Math.floor(maxQueue / 4)));
+  for (let i = 0; i < records.length; ) {
+    if (recorder.queueDepth() + group < maxQueue) {
+      for (const end = Math.min(i + group, records.length); i < end; i++) recorder.enqueue(records[i] as CallRecord);
+      await yieldNow();
+    } else await sleep(1);
+  }
+  await durable.close();
+  const spooled = durable.spool.records();
+  rmSync(spoolDir, { recursive: true, force: true });
+  if (spooled > 0) throw new Error(`${spooled} records went to the spool instead of Postgres`);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
 export async function runIngestBench(o: IngestOptions): Promise<void> {
   const db = await createBenchDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  const database = createDatabase(db.url);
+  const pgCpu = await postgresCpu(db.url);
+  const config = loadConfig(process.env);
   try {
     process.stdout.write(`ingest bench: ${o.rows.toLocaleString("en-US")} rows per run into ${db.where}\n`);
-    const rows: (string | number)[][] = [];
+    const rows: Cell[][] = [];
     let seed = 1;
+    let expected = 0;
     for (const size of o.batchSizes) {
       const records = makeRecords(o.rows, seed++);
-      const started = performance.now();
       let worst = 0;
-      for (let i = 0; i < records.length; i += size) {
-        const t = performance.now();
-        await insertCalls(pool, records.slice(i, i + size));
-        worst = Math.max(worst, performance.now() - t);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      rows.push([`insertCalls, batch ${size}`, o.rows / seconds, (seconds * 1000 * size) / o.rows, worst]);
+      const run = await measure(o.rows, pgCpu, async () => {
+        for (let i = 0; i < records.length; i += size) {
+          const t = performance.now();
+          await insertCalls(database.pool, records.slice(i, i + size));
+          worst = Math.max(worst, performance.now() - t);
+        }
+      });
+      expected += o.rows;
+      const batches = Math.ceil(o.rows / size);
+      rows.push([`insertCalls, batch ${size}, one writer`, run.rowsPerSecond, (o.rows / run.rowsPerSecond / batches) * 1000, worst, run.nodeMicrosPerRow, run.postgresMicrosPerRow]);
     }
 
-    // The recorder end to end, with the server's defaults (batch 2000) and with the best batch above.
-    for (const batchSize of [2000, 5000]) {
-      const records = makeRecords(o.rows, seed++);
-      let written = 0;
-      const recorder = new Recorder({
-        batchSize,
-        flushMs: 200,
-        maxQueue: o.rows + 1,
-        write: async (batch) => {
-          written += await insertCalls(pool, batch);
-        },
-      });
-      const started = performance.now();
-      for (const r of records) recorder.enqueue(r);
-      await recorder.flush();
-      const seconds = (performance.now() - started) / 1000;
-      if (written !== o.rows) throw new Error(`recorder wrote ${written} of ${o.rows} rows`);
-      rows.push([`Recorder (queue → batches of ${batchSize})`, o.rows / seconds, NaN, NaN]);
+    // The recorder as configured (TOLLGATE_RECORDER_*), then the other writer counts asked for; rounds
+    // interleave them so a neighbour's load lands on each alike.
+    const { batchSize, writers } = config.recorder;
+    const variants = [writers, ...o.writers.filter((w) => w !== writers)];
+    const runs = new Map<number, Run[]>(variants.map((w) => [w, []]));
+    for (let round = 0; round < o.rounds; round++) {
+      for (const w of variants) {
+        const records = makeRecords(o.rows, seed++);
+        const variant = { ...config, recorder: { ...config.recorder, writers: w } };
+        runs.get(w)?.push(await measure(o.rows, pgCpu, () => recorderRun(variant, database, records)));
+        expected += o.rows;
+      }
     }
-    printTable("ingest — calls into Postgres (target ≥ 20,000 calls/s)", ["writer", "rows/s", "ms per batch (mean)", "slowest batch ms"], rows);
-    const { rows: count } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
-    process.stdout.write(`\nrows in calls afterwards: ${Number(count[0]?.n).toLocaleString("en-US")} (every run's rows, none lost or doubled)\n`);
+    for (const w of variants) {
+      const r = runs.get(w) ?? [];
+      const label = `Recorder, batch ${batchSize}, ${w} writer${w === 1 ? "" : "s"}${w === writers ? " (as configured)" : ""}`;
+      const pg = r.map((x) => x.postgresMicrosPerRow);
+      rows.push([label, median(r.map((x) => x.rowsPerSecond)), null, null, median(r.map((x) => x.nodeMicrosPerRow)), pg.includes(null) ? null : median(pg as number[])]);
+    }
+    printTable(
+      `ingest — calls into Postgres (target ≥ 20,000 calls/s)${o.rounds > 1 ? `; recorder lines: median of ${o.rounds} interleaved rounds` : ""}`,
+      ["writer", "rows/s", "ms per batch (mean)", "slowest batch ms", "Node CPU µs/row", "Postgres CPU µs/row"],
+      rows,
+    );
+    const { rows: count } = await database.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
+    const n = Number(count[0]?.n);
+    process.stdout.write(`\nrows in calls afterwards: ${n.toLocaleString("en-US")} of ${expected.toLocaleString("en-US")} written (${n === expected ? "none lost or doubled" : "MISMATCH"})\n`);
   } finally {
-    await pool.end();
+    await pgCpu.close();
+    await database.close();
     await db.close();
   }
 }

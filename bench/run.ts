@@ -17,7 +17,9 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
            --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
            --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
            --baseline DIR (another checkout of Tollgate, e.g. before a change, measured in the same rounds)
-  ingest:  --rows N (per batch size, default 100000)  --batch-sizes 500,1000,2000,5000
+  ingest:  --rows N (per run, default 100000)  --batch-sizes 500,1000,2000,5000 (insertCalls, one writer)
+           --writers 1,3 (recorder runs with these writer counts too; TOLLGATE_RECORDER_* set the configured one)
+           --rounds N (recorder runs interleaved, median reported; default 1)
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
   soak:    --minutes N (default 5)  --sample-seconds N (default 15)  --env NAME=VALUE
@@ -37,6 +39,7 @@ const { values, positionals } = parseArgs({
     baseline: { type: "string" },
     rows: { type: "string" },
     "batch-sizes": { type: "string" },
+    writers: { type: "string" },
     calls: { type: "string" },
     runs: { type: "string" },
     "database-url": { type: "string" },
@@ -102,6 +105,8 @@ switch (mode) {
     await runIngestBench({
       rows: num("rows", 100_000),
       batchSizes: (values["batch-sizes"] ?? "500,1000,2000,5000").split(",").map((s) => Number(s)).filter((n) => n > 0),
+      writers: (values.writers ?? "1").split(",").map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
+      rounds: num("rounds", 1),
     });
     break;
   case "reports":

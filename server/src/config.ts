@@ -45,6 +45,7 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_BATCH_SIZE: int(1).default(2000),
   TOLLGATE_RECORDER_FLUSH_MS: int(1).default(200),
   TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
+  TOLLGATE_RECORDER_WRITERS: int(1).max(8).default(2),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
@@ -93,7 +94,8 @@ export interface Config {
   logBodies: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   metrics: { maxApps: number; maxModels: number };
-  recorder: { batchSize: number; flushMs: number; maxQueue: number };
+  /** writers: batches in flight at once, each its own transaction on its own pooled connection */
+  recorder: { batchSize: number; flushMs: number; maxQueue: number; writers: number };
   shutdownGraceMs: number;
   /** keep this many whole months of calls (the current one included); older monthly partitions are dropped daily. Unset: keep all */
   callsRetentionMonths: number | undefined;
@@ -208,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       batchSize: e.TOLLGATE_RECORDER_BATCH_SIZE,
       flushMs: e.TOLLGATE_RECORDER_FLUSH_MS,
       maxQueue: e.TOLLGATE_RECORDER_MAX_QUEUE,
+      writers: e.TOLLGATE_RECORDER_WRITERS,
     },
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
     callsRetentionMonths: e.TOLLGATE_CALLS_RETENTION_MONTHS,

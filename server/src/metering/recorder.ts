@@ -14,6 +14,12 @@ export interface RecorderHealth {
 export interface RecorderOptions {
   batchSize: number;
   flushMs: number;
+  /**
+   * batches written at once, each on its own connection (default 1). One transaction keeps one Postgres
+   * backend (one CPU) busy while Node waits; a second one in flight overlaps Node's and Postgres' work.
+   * The batch writer must then be safe to run concurrently (call-writer.ts: key-ordered rollup upserts).
+   */
+  writers?: number;
   /** more queued records than this are not held in memory (the spool takes them, else they are dropped and counted) */
   maxQueue: number;
   write: BatchWriter;
@@ -25,19 +31,25 @@ export interface RecorderOptions {
 
 /**
  * The in-memory queue between the proxy and Postgres. The proxy only ever calls `enqueue` (never waits);
- * batches are written when `batchSize` records are waiting or `flushMs` after the first one arrived.
+ * batches are written when `batchSize` records are waiting or `flushMs` after the first one arrived, up to
+ * `writers` batches at a time. Each batch succeeds or fails on its own: a failed one goes to the overflow
+ * spool while the others commit.
  */
 export class Recorder {
   private queue: CallRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
+  /** batches being written (at most `writers`) */
+  private readonly writing = new Set<Promise<void>>();
+  private readonly writers: number;
   private closed = false;
   private retryDelayMs = 0;
   /** overflow writes not yet durable; flush waits for them */
   private readonly spills = new Set<Promise<void>>();
   private failedWhileClosing = false;
 
-  constructor(private readonly options: RecorderOptions) {}
+  constructor(private readonly options: RecorderOptions) {
+    this.writers = Math.max(1, options.writers ?? 1);
+  }
 
   enqueue(record: CallRecord): void {
     if (this.closed && this.options.overflow) {
@@ -53,7 +65,7 @@ export class Recorder {
       return;
     }
     if (this.queue.length >= this.options.batchSize) this.kick();
-    else if (this.timer === null && this.writing === null) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
+    else if (this.timer === null && this.writing.size < this.writers) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
   }
 
   queueDepth(): number {
@@ -62,13 +74,13 @@ export class Recorder {
 
   /** Writes everything queued so far (to Postgres, or to the overflow spool when that fails). */
   async flush(): Promise<void> {
-    while (this.writing || this.queue.length > 0 || this.spills.size > 0) {
-      if (this.writing) await this.writing;
-      else if (this.queue.length > 0 && this.closed && this.failedWhileClosing && this.options.overflow) {
+    while (this.writing.size > 0 || this.queue.length > 0 || this.spills.size > 0) {
+      if (this.queue.length > 0 && this.closed && this.failedWhileClosing && this.options.overflow) {
         // Shutting down with the database failing: one batch already failed, so don't wait out the
         // rest one by one (each may hang until its timeout); the spool takes them all at once.
         await this.spill(this.queue.splice(0, this.queue.length));
-      } else if (this.queue.length > 0) await this.writeNext(true);
+      } else if (this.queue.length > 0 && this.writing.size < this.writers) void this.writeNext(true);
+      else if (this.writing.size > 0) await Promise.race(this.writing);
       else await Promise.all(this.spills);
     }
   }
@@ -80,11 +92,15 @@ export class Recorder {
     await this.flush();
   }
 
+  /** Starts batches on the free writers: full ones, or one partial batch (the flush timer fired). */
   private kick(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.writing || this.queue.length === 0) return;
-    void this.writeNext(false);
+    while (this.writing.size < this.writers && this.queue.length > 0) {
+      void this.writeNext(false);
+      // A partial remainder waits for its timer or for a batch to finish, so it can grow into a full one.
+      if (this.queue.length < this.options.batchSize) break;
+    }
   }
 
   private writeNext(final: boolean): Promise<void> {
@@ -114,14 +130,14 @@ export class Recorder {
         }
       })
       .finally(() => {
-        this.writing = null;
+        this.writing.delete(run);
         this.options.health?.setQueueDepth(this.queue.length);
         if (this.queue.length > 0 && !final && !this.closed) {
           if (this.queue.length >= this.options.batchSize) this.kick();
           else if (this.timer === null) this.timer = setTimeout(() => this.kick(), this.options.flushMs);
         }
       });
-    this.writing = run;
+    this.writing.add(run);
     return run;
   }
 
