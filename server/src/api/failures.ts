@@ -1,23 +1,14 @@
 import type pg from "pg";
 import { OUTCOMES } from "../metering/call-record.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange } from "./query.ts";
-import { bucketSql, GROUP_KEY, planSource, rawCallsWhere, sumsSource, type SourceChoice } from "./report-source.ts";
+import { bucketSql, GROUP_KEY, planSource, sumsSource, type SourceChoice } from "./report-source.ts";
+import { topErrors, type TopError } from "./top-errors.ts";
 
 export interface FailureFigures {
   calls: number;
   failures: number;
   errorRate: number;
   byOutcome: Record<string, number>;
-}
-
-export interface TopError {
-  provider: string;
-  outcome: string;
-  errorType: string | null;
-  errorMessage: string | null;
-  count: number;
-  lastSeen: string;
-  lastCallId: string;
 }
 
 export interface FailuresReport {
@@ -31,24 +22,12 @@ export interface FailuresReport {
   topErrors: TopError[];
 }
 
-export const TOP_ERRORS_LIMIT = 20;
-
 interface CountRow {
   level: number;
   bucket: Date | null;
   grp: string | null;
   outcome: string;
   calls: string;
-}
-
-interface TopErrorRow {
-  provider: string;
-  outcome: string;
-  error_type: string | null;
-  error_message: string | null;
-  n: string;
-  last_seen: Date;
-  last_call_id: string;
 }
 
 function emptyFigures(): FailureFigures {
@@ -73,35 +52,6 @@ function add(f: FailureFigures, outcome: string, calls: number): void {
   f.errorRate = f.calls === 0 ? 0 : f.failures / f.calls;
 }
 
-/** The most frequent failures (provider, outcome, error type and message) with their latest call. */
-async function topErrors(pool: pg.Pool, q: Parameters<typeof rawCallsWhere>[1], range: Parameters<typeof rawCallsWhere>[0]): Promise<TopError[]> {
-  const params: unknown[] = [];
-  // `outcome <> 'ok'` verbatim lets the planner use the partial index calls_failed_started_at_idx.
-  const where = `${rawCallsWhere(range, q, params)} AND outcome <> 'ok'`;
-  const { rows } = await pool.query<TopErrorRow>(
-    `WITH top AS (
-       SELECT provider, outcome, error_type, error_message, count(*) AS n, max(started_at) AS last_seen
-         FROM calls WHERE ${where}
-        GROUP BY 1, 2, 3, 4 ORDER BY n DESC, last_seen DESC LIMIT ${TOP_ERRORS_LIMIT})
-     SELECT top.*, (SELECT c.id FROM calls AS c
-                     WHERE c.started_at = top.last_seen AND c.provider = top.provider AND c.outcome = top.outcome
-                       AND c.error_type IS NOT DISTINCT FROM top.error_type
-                       AND c.error_message IS NOT DISTINCT FROM top.error_message
-                     ORDER BY c.id DESC LIMIT 1) AS last_call_id
-       FROM top ORDER BY n DESC, last_seen DESC`,
-    params,
-  );
-  return rows.map((r) => ({
-    provider: r.provider,
-    outcome: r.outcome,
-    errorType: r.error_type,
-    errorMessage: r.error_message,
-    count: Number(r.n),
-    lastSeen: r.last_seen.toISOString(),
-    lastCallId: r.last_call_id,
-  }));
-}
-
 /** Calls, failures (any outcome but ok), error rate and counts by outcome per group and bucket. */
 export async function failuresReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<FailuresReport> {
   const q = parseQuery(reportSchema, query);
@@ -116,7 +66,7 @@ export async function failuresReport(pool: pg.Pool, query: unknown, options: { s
         GROUP BY GROUPING SETS ((bucket, grp, outcome), (grp, outcome), (outcome))`,
       params,
     ),
-    topErrors(pool, q, range),
+    topErrors(pool, q, range, options.source),
   ]);
   const totals = emptyFigures();
   const groups = new Map<string, FailureFigures>();

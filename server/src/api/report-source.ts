@@ -79,24 +79,39 @@ function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
   return parts.filter(([f, t]) => f < t);
 }
 
+/** A pair of rollup tables (hourly, daily) and whether they carry the outcome dimension. */
+interface RollupTables {
+  hourly: string;
+  daily: string;
+  outcome: boolean;
+}
+
+const CALL_ROLLUPS: RollupTables = { hourly: "call_rollups_hourly", daily: "call_rollups_daily", outcome: true };
+/** Histograms without the outcome dimension (≈6× fewer rows): for latency reports without an outcome filter. */
+const LATENCY_ROLLUPS: RollupTables = { hourly: "call_latency_hourly", daily: "call_latency_daily", outcome: false };
+/** Failed calls by error type and message (outcome <> 'ok' only). */
+const ERROR_ROLLUPS: RollupTables = { hourly: "call_errors_hourly", daily: "call_errors_daily", outcome: true };
+
 /**
  * SELECTs of `columns` (plus hour, provider, app, model, outcome, "user" NULL) from the rollup rows covering
  * the plan's whole hours: daily rows for [dailyFrom, dailyTo), hourly rows for the hours around it. `hour`
- * is the row's hour or day; the filters apply to both.
+ * is the row's hour or day; the filters apply to both. Tables without an outcome give NULL for it: only
+ * read them without an outcome filter.
  */
-function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, params: unknown[], columns: string): string[] {
+function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, params: unknown[], columns: string, tables = CALL_ROLLUPS): string[] {
   const selects: string[] = [];
+  const outcome = tables.outcome ? "outcome" : "NULL::text AS outcome";
   const hourly = nonEmpty([[plan.rollupFrom, plan.dailyFrom], [plan.dailyTo, plan.rollupTo]]);
   if (hourly.length > 0) {
     const ranges = hourly.map(([f, t]) => `(hour >= $${params.push(f)} AND hour < $${params.push(t)})`);
     const where = [`(${ranges.join(" OR ")})`, ...filterClauses(q, params)];
-    selects.push(`SELECT hour, provider, app, model, outcome, NULL::text AS "user", ${columns}
-      FROM call_rollups_hourly WHERE ${where.join(" AND ")}`);
+    selects.push(`SELECT hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
+      FROM ${tables.hourly} WHERE ${where.join(" AND ")}`);
   }
   if (plan.dailyFrom < plan.dailyTo) {
     const where = [`day >= $${params.push(plan.dailyFrom)}`, `day < $${params.push(plan.dailyTo)}`, ...filterClauses(q, params)];
-    selects.push(`SELECT day AS hour, provider, app, model, outcome, NULL::text AS "user", ${columns}
-      FROM call_rollups_daily WHERE ${where.join(" AND ")}`);
+    selects.push(`SELECT day AS hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
+      FROM ${tables.daily} WHERE ${where.join(" AND ")}`);
   }
   return selects;
 }
@@ -149,8 +164,29 @@ export function edgeHistogramSql(
  * They are merged in the API process (latency.ts): unnesting and summing the elements in SQL was 3–10× slower.
  */
 export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, groupBy: GroupBy, interval: Interval, params: unknown[]): string {
-  const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist").join(" UNION ALL ");
+  const tables = q.outcome === undefined ? LATENCY_ROLLUPS : CALL_ROLLUPS;
+  const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist", tables).join(" UNION ALL ");
   return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist::text, ttft_hist::text FROM (${rows}) AS r`;
+}
+
+/**
+ * A relation of failed-call rows (provider, outcome, error_type, error_message, n, last_seen) over the range:
+ * per error rollup row for the plan's whole hours and days, per group of edge calls read raw. Summing n and
+ * taking the latest last_seen per error gives the same figures whichever source served which hours.
+ */
+export function errorsSource(plan: SourcePlan, range: TimeRange, q: Filters, params: unknown[]): string {
+  const selects: string[] = [];
+  const parts = rawParts(plan, range);
+  if (parts.length > 0) {
+    // `outcome <> 'ok'` verbatim lets the planner use the partial index calls_failed_started_at_idx.
+    selects.push(`SELECT provider, outcome, error_type, error_message, count(*) AS n, max(started_at) AS last_seen
+      FROM calls WHERE ${rawWhere(q, parts, params)} AND outcome <> 'ok' GROUP BY 1, 2, 3, 4`);
+  }
+  if (plan.kind === "rollups") {
+    const rows = rollupSelects(plan, q, params, "error_type, error_message, calls AS n, last_seen", ERROR_ROLLUPS);
+    selects.push(...rows.map((r) => `SELECT provider, outcome, error_type, error_message, n, last_seen FROM (${r}) AS e`));
+  }
+  return selects.join(" UNION ALL ");
 }
 
 /** The calls of the whole range with the filters, for reports that always read raw calls. */

@@ -1,5 +1,7 @@
 import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
+import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "./error-rollup-deltas.ts";
+import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "./latency-rollup-deltas.ts";
 import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "./rollup-deltas.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
@@ -69,17 +71,26 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     kept = records.filter((r) => insertedIds.delete(r.id.toLowerCase()));
   }
   const { hourly, daily } = rollupDeltas(kept);
-  // Hourly rows, then daily ones, each in key order: every writer locks rollup rows in the same order.
+  const latency = latencyDeltas(hourly);
+  const errors = errorDeltas(kept);
+  // Table by table in this order, each in key order: every writer locks rollup rows in the same order.
   await client.query(UPSERT_HOURLY, deltaParams(hourly));
   await client.query(UPSERT_DAILY, deltaParams(daily));
+  await client.query(UPSERT_LATENCY_HOURLY, latencyDeltaParams(latency.hourly));
+  await client.query(UPSERT_LATENCY_DAILY, latencyDeltaParams(latency.daily));
+  if (errors.hourly.length > 0) {
+    await client.query(UPSERT_ERRORS_HOURLY, errorDeltaParams(errors.hourly));
+    await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
+  }
   return inserted;
 }
 
 /**
  * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
  * multi-row VALUES list or createMany), then adds the calls it inserted to call_rollups_hourly and
- * call_rollups_daily: the batch's rollup deltas are aggregated here (rollup-deltas.ts) and upserted as a
- * few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
+ * call_rollups_daily, to the outcome-less latency rollups and to the error rollups: the batch's rollup
+ * deltas are aggregated here (rollup-deltas.ts, latency-rollup-deltas.ts, error-rollup-deltas.ts) and
+ * upserted as a few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
  * call nor its rollup figures. Given a pool it runs its own transaction; given a client it runs in the
  * client's (wrap the call in BEGIN/COMMIT). Returns the number of rows actually inserted.
  */

@@ -151,6 +151,18 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (d: RollupDelta) => unkno
 ];
 
 /**
+ * The SET clause of an upsert that adds EXCLUDED's histogram column `h` to the stored one of table `t` (which
+ * has a column `${h}_merged_size`). The batch's elements are appended (||, cheap) until the array has doubled
+ * since its last merge (+16), then merged (tollgate_hist_merge, ≈80 µs): most upserts skip the merge, and a
+ * stored array is at most about twice its merged size. Readers add up repeated buckets.
+ */
+export function histogramUpsertSet(t: string, h: string): string {
+  return `(${h}, ${h}_merged_size) = (SELECT x.h, CASE WHEN x.m THEN cardinality(x.h) ELSE ${t}.${h}_merged_size END
+       FROM (SELECT c.m, CASE WHEN c.m THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END AS h
+               FROM (SELECT cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16 AS m) AS c) AS x)`;
+}
+
+/**
  * The upsert of one level's deltas: one array parameter per column (histograms as text[] of array literals,
  * cast per row), rows already in key order, figures added to existing rows (never replacing them).
  */
@@ -159,13 +171,7 @@ export function deltaUpsertSql(level: RollupLevel): string {
   const args = COLUMNS.map(([, type], i) => `$${i + 1}::${type === "int8[]" ? "text" : type}[]`).join(", ");
   const select = COLUMNS.map(([c, type]) => (type === "int8[]" ? `${c}::bigint[]` : c)).join(", ");
   const added = COLUMNS.slice(5, -2).map(([c]) => `${c} = ${t}.${c} + EXCLUDED.${c}`);
-  // A histogram gets the batch's elements appended (||, cheap) until it has doubled since its last merge
-  // (+16), then is merged (tollgate_hist_merge, ≈80 µs): most upserts skip the merge, and a stored array is
-  // at most about twice its merged size. Readers add up repeated buckets.
-  const hist = (h: string) =>
-    `(${h}, ${h}_merged_size) = (SELECT x.h, CASE WHEN x.m THEN cardinality(x.h) ELSE ${t}.${h}_merged_size END
-       FROM (SELECT c.m, CASE WHEN c.m THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END AS h
-               FROM (SELECT cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16 AS m) AS c) AS x)`;
+  const hist = (h: string) => histogramUpsertSet(t, h);
   const names = COLUMNS.map(([c]) => c);
   return `INSERT INTO ${t} (${level.time}, ${names.slice(1).join(", ")}, latency_hist_merged_size, ttft_hist_merged_size)
     SELECT ${select}, cardinality(latency_hist::bigint[]), cardinality(ttft_hist::bigint[])

@@ -75,9 +75,9 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Rebuilds the rollups of every hour touching [from, to] from the calls table, and the daily rows of every
- * day touching it from the hours — after calls were changed in place (a recompute re-priced them). The table
- * locks make concurrent batch inserts wait until the rebuilt rows are committed, so a call recorded meanwhile
+ * Rebuilds the rollups (call_rollups_*, call_latency_*, call_errors_*) of every hour touching [from, to]
+ * from the calls table, and the daily rows of every day touching it from the hours — after calls were
+ * changed in place (a recompute re-priced them). The table locks make concurrent batch inserts wait until the rebuilt rows are committed, so a call recorded meanwhile
  * is counted exactly once.
  */
 export async function refreshRollups(pool: pg.Pool, from: Date, to: Date): Promise<{ hours: number; rows: number }> {
@@ -88,13 +88,18 @@ export async function refreshRollups(pool: pg.Pool, from: Date, to: Date): Promi
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("LOCK TABLE call_rollups_hourly, call_rollups_daily IN SHARE ROW EXCLUSIVE MODE");
+    await client.query(
+      "LOCK TABLE call_rollups_hourly, call_rollups_daily, call_latency_hourly, call_latency_daily, call_errors_hourly, call_errors_daily IN SHARE ROW EXCLUSIVE MODE",
+    );
     await client.query("DELETE FROM call_rollups_hourly WHERE hour >= $1 AND hour < $2", [start, end]);
     const result = await client.query(
       `WITH ${rollupCtes("(SELECT * FROM calls WHERE started_at >= $1 AND started_at < $2)")} ${rollupUpsert(ROLLUP_LEVELS[0])}`,
       [start, end],
     );
     await client.query("SELECT tollgate_rollup_days_from_hours($1, $2)", [dayStart, dayEnd]);
+    // The report rollups (outcome-less latency, errors) of the same hours and days, from the rebuilt rows.
+    await client.query("SELECT tollgate_report_rollup_hours($1, $2)", [start, end]);
+    await client.query("SELECT tollgate_report_rollup_days($1, $2)", [dayStart, dayEnd]);
     await client.query("COMMIT");
     return { hours: (end.getTime() - start.getTime()) / HOUR_MS, rows: result.rowCount ?? 0 };
   } catch (err) {
