@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { arrayLiteral } from "../db/array-literal.ts";
 import type { CallRecord } from "./call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "./error-rollup-deltas.ts";
 import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "./latency-rollup-deltas.ts";
@@ -55,11 +56,8 @@ const INSERT_SQL =
 type Queryable = pg.Pool | pg.PoolClient;
 
 async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]): Promise<number> {
-  const columns: unknown[] = COLUMNS.map(() => new Array(records.length));
-  for (let r = 0; r < records.length; r++) {
-    const record = records[r] as CallRecord;
-    for (let c = 0; c < COLUMNS.length; c++) (columns[c] as unknown[])[r] = (COLUMNS[c] as (typeof COLUMNS)[number])[2](record);
-  }
+  // Each column as one array literal string (array-literal.ts: about half the Node CPU of letting pg encode JS arrays).
+  const columns: unknown[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
   columns.push(records.length);
   const result = await client.query<{ inserted: number; ids: string[] | null }>(INSERT_SQL, columns);
   const { inserted, ids } = result.rows[0] ?? { inserted: 0, ids: null };
