@@ -8,8 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { priceCall } from "./metering/cost.ts";
-import { estimateCallUsage } from "./metering/estimate.ts";
-import { preloadTokenizer } from "./metering/tokenizer.ts";
+import { TokenEstimator } from "./metering/estimator.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
@@ -35,12 +34,17 @@ export interface Tollgate {
   metrics: Metrics;
   priceBook: PriceBook;
   logger: Logger;
+  /** token estimates for calls without reported usage, counted in a worker thread */
+  estimator: TokenEstimator;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
   close(): Promise<void>;
 }
 
+/** How long shutdown waits for token estimates in flight before recording their calls without them. */
+const ESTIMATE_DRAIN_MS = 5_000;
+
 /** Starts Tollgate from a parsed config: database (embedded when no URL), migrations, prices, server. */
-export async function startTollgate(config: Config, options: { logger?: Logger } = {}): Promise<Tollgate> {
+export async function startTollgate(config: Config, options: { logger?: Logger; estimatorWorker?: URL } = {}): Promise<Tollgate> {
   const logger = options.logger ?? createLogger(config.logLevel);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
@@ -89,6 +93,16 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     throw err;
   }
 
+  // Counting happens in a worker started at the first estimate: a process whose calls all report usage never
+  // loads the tokenizer (≈30–70 MB). TOLLGATE_TOKENIZER_PRELOAD starts it now, off the event loop.
+  const estimator = new TokenEstimator({ entry: options.estimatorWorker });
+  if (config.tokenizerPreload) {
+    estimator.preload((result) => {
+      if ("ms" in result) logger.info({ ms: result.ms }, "tokenizer loaded");
+      else logger.warn({ err: result.error }, "tokenizer failed to load; usage cannot be estimated");
+    });
+  }
+
   const app = buildApp({
     config,
     db,
@@ -97,7 +111,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     record: (call) => recorder.enqueue(call),
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
-      estimateUsage: estimateCallUsage,
+      estimateUsage: (call) => estimator.estimate(call),
       onFailure(stage, err, call) {
         metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
@@ -108,14 +122,6 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     beforeForward: access.beforeForward,
     afterCall: access.afterCall,
   });
-
-  if (config.tokenizerPreload) {
-    try {
-      logger.info({ ms: preloadTokenizer() }, "tokenizer loaded");
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, "tokenizer failed to load; usage cannot be estimated");
-    }
-  }
 
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, app.handler);
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +151,10 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     // Cut calls are recorded (client_cancelled) as their sockets close; give that a moment before the flush.
     const cutDeadline = Date.now() + 2_000;
     while (app.proxy.inFlight() > 0 && Date.now() < cutDeadline) await sleep(5);
+    // Ended calls may still wait for their token estimate; past the bound they are recorded without one.
+    const unestimated = await estimator.drain(ESTIMATE_DRAIN_MS);
+    if (unestimated > 0) logger.warn({ calls: unestimated }, "shutdown: calls recorded without their token estimate");
+    await estimator.close();
     await closeRecorder();
     await access.close();
     app.proxy.close();
@@ -165,6 +175,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger }
     metrics,
     priceBook,
     logger,
+    estimator,
     close: () => (closing ??= close()),
   };
 }

@@ -11,11 +11,15 @@ export function callById(tg: TestTollgate, id: string | null | undefined): Promi
   });
 }
 
-/** The single recorded call matching `pick`, waiting until exactly one exists. */
+/**
+ * The single recorded call matching `pick`, waiting until exactly one exists. Generous: a call without usage
+ * is recorded once its token estimate is back, and the first one loads the tokenizer in its worker (seconds
+ * on a loaded machine).
+ */
 export function onlyCall(tg: TestTollgate, pick: (row: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
   return eventually(async () => {
     const rows = (await tg.calls()).filter(pick);
     if (rows.length !== 1) throw new Error(`expected one matching call, found ${rows.length}`);
     return rows[0]!;
-  });
+  }, 20_000);
 }

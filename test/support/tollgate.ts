@@ -15,7 +15,7 @@ export interface TestTollgate {
 }
 
 /** Starts the real server (real config parsing, real Postgres database of its own) on port 0. */
-export async function startTestTollgate(env: Record<string, string> = {}): Promise<TestTollgate> {
+export async function startTestTollgate(env: Record<string, string> = {}, options: { estimatorWorker?: URL } = {}): Promise<TestTollgate> {
   const db = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -27,7 +27,7 @@ export async function startTestTollgate(env: Record<string, string> = {}): Promi
     TOLLGATE_DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-data-")),
     ...env,
   });
-  const tollgate = await startTollgate(config);
+  const tollgate = await startTollgate(config, options);
   return {
     url: tollgate.url,
     tollgate,

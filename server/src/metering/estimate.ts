@@ -1,26 +1,59 @@
+import type { TiktokenEncoding } from "tiktoken";
 import type { CallState } from "../proxy/call-state.ts";
-import { countTokens, encodingForModel, estimateInputTokens } from "./tokenizer.ts";
+import { countSample, encodingForModel, messageOverhead, sampleText, type TextSample } from "./tokenizer.ts";
 import { usage, type Usage } from "./usage.ts";
 
 /**
- * Estimated usage of a call the provider reported none for: input from the request (through the adapter's
- * inputText), output from the text that passed (the stream meter's text, or the JSON body's). Undefined
- * when there is nothing to count. Throws only if the tokenizer fails; the caller records that and moves on.
+ * What an estimate needs from a finished call, taken on the event loop (string slices, no encoding) so the
+ * call's state can be released and the counting done elsewhere (the estimator's worker thread). Plain data:
+ * it crosses postMessage as is.
  */
-export function estimateCallUsage(call: CallState): Usage | undefined {
+export interface EstimateJob {
+  encoding: TiktokenEncoding;
+  output: TextSample;
+  /** the request's text and message count; absent when the provider reported the input side already */
+  input?: { text: TextSample; messages: number };
+  /** usage reported before the stream ended (the input side); only the output is estimated then */
+  partial?: Usage;
+}
+
+/**
+ * The job for a call the provider reported no usage for: input from the request (through the adapter's
+ * inputText), output from the text that passed (the stream meter's text, or the JSON body's). Undefined
+ * when there is nothing to count.
+ */
+export function estimateJob(call: CallState): EstimateJob | undefined {
   const model = call.facts.responseModel ?? call.info.model;
-  const output = call.meter ? call.meter.outputText() : (call.facts.outputText ?? "");
-  const outputTokens = countTokens(output, encodingForModel(model));
+  const output = sampleText(call.meter ? call.meter.outputText() : (call.facts.outputText ?? ""));
+  const encoding = encodingForModel(model);
   const partial = call.facts.partialUsage;
-  if (partial) {
-    // The input side was reported before the stream ended; only the output is estimated.
-    return { ...partial, outputTokens: Math.max(partial.outputTokens, outputTokens), reasoningTokens: partial.reasoningTokens };
-  }
-  let inputTokens = 0;
+  if (partial) return { encoding, output, partial };
+  let input: EstimateJob["input"];
   if (call.json && call.adapter.inputText) {
     const { text, messages } = call.adapter.inputText(call.json, call.info);
-    inputTokens = estimateInputTokens(text, messages, model);
+    if (text.length > 0 || messages > 0) input = { text: sampleText(text), messages };
   }
+  if (!input && output.length === 0) return undefined;
+  return { encoding, output, input };
+}
+
+/** Counts a job's tokens (the expensive part). Undefined when both sides count zero. */
+export function usageFromJob(job: EstimateJob): Usage | undefined {
+  const outputTokens = countSample(job.output, job.encoding);
+  if (job.partial) {
+    // The input side was reported before the stream ended; only the output is estimated.
+    return { ...job.partial, outputTokens: Math.max(job.partial.outputTokens, outputTokens), reasoningTokens: job.partial.reasoningTokens };
+  }
+  const inputTokens = job.input ? countSample(job.input.text, job.encoding) + messageOverhead(job.input.messages) : 0;
   if (inputTokens === 0 && outputTokens === 0) return undefined;
   return usage({ inputTokens, outputTokens });
+}
+
+/**
+ * Estimated usage of a call, counted right here (tests, tools). The server counts in the estimator's worker
+ * thread instead, so a long text never stalls the event loop. Throws only if the tokenizer fails.
+ */
+export function estimateCallUsage(call: CallState): Usage | undefined {
+  const job = estimateJob(call);
+  return job ? usageFromJob(job) : undefined;
 }

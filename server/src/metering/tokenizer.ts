@@ -37,8 +37,8 @@ export function encodingForModel(model: string | null | undefined): TiktokenEnco
 export const MAX_RUN_CHARS = 256;
 /**
  * Text beyond this is not encoded: its count is extrapolated from the encoded part. Encoding costs about
- * 1 µs per character on the event loop (measured: 100k characters of prose in 70–110 ms), so this bounds one
- * estimate to roughly 0.2 s even for a 32 MiB request.
+ * 1 µs per character (measured: 100k characters of prose in 70–110 ms), so this bounds one estimate to
+ * roughly 0.2 s of the tokenizer worker's time even for a 32 MiB request.
  */
 export const MAX_ENCODED_CHARS = 200_000;
 
@@ -60,8 +60,8 @@ function encoder(encoding: TiktokenEncoding): Tiktoken {
 }
 
 /**
- * Loads the WASM module and both encodings now. The first o200k_base load takes about 2 s of CPU; done at
- * start-up (before listening) it never stalls the event loop in the middle of traffic. Returns the ms taken.
+ * Loads the WASM module and both encodings now (the first o200k_base load takes about 2 s of CPU). The
+ * server calls it only inside the estimator's worker thread, never on the event loop. Returns the ms taken.
  */
 export function preloadTokenizer(): number {
   const started = performance.now();
@@ -76,14 +76,26 @@ function encodeLength(enc: Tiktoken, text: string): number {
 }
 
 /**
- * Counts the tokens of `text` with `encoding`. Runs without whitespace longer than MAX_RUN_CHARS are
- * encoded in MAX_RUN_CHARS pieces (a 100k-character run would otherwise stall the event loop for seconds);
- * text beyond MAX_ENCODED_CHARS is extrapolated from the part that was encoded.
+ * The part of a text that is encoded, and the whole text's length. Taking it is cheap (one slice), so the
+ * caller can hand a bounded sample to the tokenizer's worker thread instead of a 32 MiB request body.
  */
-export function countTokens(text: string, encoding: TiktokenEncoding = "o200k_base"): number {
-  if (text.length === 0) return 0;
+export interface TextSample {
+  head: string;
+  length: number;
+}
+
+export function sampleText(text: string): TextSample {
+  return { head: text.length > MAX_ENCODED_CHARS ? text.slice(0, MAX_ENCODED_CHARS) : text, length: text.length };
+}
+
+/**
+ * Counts the tokens of a sample with `encoding`. Runs without whitespace longer than MAX_RUN_CHARS are
+ * encoded in MAX_RUN_CHARS pieces (a 100k-character run would otherwise take seconds); a text longer than
+ * its head is extrapolated from the head's count.
+ */
+export function countSample({ head, length }: TextSample, encoding: TiktokenEncoding = "o200k_base"): number {
+  if (head.length === 0) return 0;
   const enc = encoder(encoding);
-  const head = text.length > MAX_ENCODED_CHARS ? text.slice(0, MAX_ENCODED_CHARS) : text;
   let count = 0;
   let from = 0;
   LONG_RUN.lastIndex = 0;
@@ -94,19 +106,28 @@ export function countTokens(text: string, encoding: TiktokenEncoding = "o200k_ba
     from = m.index + run.length;
   }
   count += encodeLength(enc, head.slice(from));
-  if (head.length < text.length) count = Math.ceil((count * text.length) / head.length);
+  if (head.length < length) count = Math.ceil((count * length) / head.length);
   return count;
+}
+
+/** Counts the tokens of `text` with `encoding` (see countSample). */
+export function countTokens(text: string, encoding: TiktokenEncoding = "o200k_base"): number {
+  return countSample(sampleText(text), encoding);
 }
 
 /** OpenAI's chat overhead: every message costs 3 tokens beyond its text, and the reply is primed with 3. */
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING_TOKENS = 3;
 
+/** OpenAI's per-message overhead of a conversation; requests without messages (embeddings) have none. */
+export function messageOverhead(messages: number): number {
+  return messages > 0 ? messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS : 0;
+}
+
 /**
  * Input tokens of a request: its text (roles and contents, as the adapter extracted it) plus the per-message
- * overhead when it is a conversation. Requests without messages (embeddings) have no overhead.
+ * overhead when it is a conversation.
  */
 export function estimateInputTokens(text: string, messages: number, model: string | null): number {
-  const overhead = messages > 0 ? messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS : 0;
-  return countTokens(text, encodingForModel(model)) + overhead;
+  return countTokens(text, encodingForModel(model)) + messageOverhead(messages);
 }

@@ -12,11 +12,17 @@ export interface PriceResult {
 /** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
 export interface Metering {
   /** tries the reported model first (dated snapshots, Azure deployments), then the requested one */
-  priceCall(args: { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage }): PriceResult;
-  /** tokens estimated locally when the provider reported none (undefined when not possible) */
-  estimateUsage?(call: CallState): Usage | undefined;
-  onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: CallState): void;
+  priceCall(args: PriceArgs): PriceResult;
+  /**
+   * tokens estimated locally when the provider reported none (undefined when not possible); a promise when
+   * counted elsewhere (the server's worker thread): the call's record then waits for it
+   */
+  estimateUsage?(call: CallState): Usage | undefined | Promise<Usage | undefined>;
+  /** `call` may be only the call's id once the call itself is done with (an estimate that failed later) */
+  onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }
+
+type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage };
 
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
@@ -43,45 +49,90 @@ function shouldEstimate(call: CallState, outcome: Outcome): boolean {
   return (outcome === "network_error" || outcome === "timeout") && call.firstByteAt > 0;
 }
 
-/** Builds the record of a finished call: outcome, usage (reported, else estimated), cost, timings. */
+/** Builds the record of a finished call whose usage is reported or estimated synchronously (tests, tools). */
 export function buildRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean): CallRecord {
+  let built: CallRecord | undefined;
+  finishRecord(call, metering, endedAt, logBodies, (record) => (built = record));
+  if (!built) throw new Error("buildRecord needs a synchronous estimateUsage");
+  return built;
+}
+
+/**
+ * Builds the record of a finished call — outcome, usage (reported, else estimated), cost, timings — and hands
+ * it to `deliver` exactly once: at once, or when an asynchronous estimate settles. The record is built at
+ * the end of the call (its timings are the call's, not the estimate's), so nothing of the call's state is
+ * held while an estimate waits; a failed estimate leaves it without usage, reported through onFailure.
+ */
+export function finishRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean, deliver: (record: CallRecord) => void): void {
   const facts = call.facts;
   const outcome = outcomeOf(call);
-  let usage: Usage = ZERO_USAGE;
-  let usageSource: UsageSource = "none";
+  const record = baseRecord(call, outcome, endedAt, logBodies);
+  // Only metered calls are priced; the price table's provider may differ from the route's (azure → openai).
+  const priceProvider = call.info.metered ? call.provider.priceProvider : null;
   if (facts.usage) {
-    usage = facts.usage;
-    usageSource = "reported";
-  } else if (metering.estimateUsage && shouldEstimate(call, outcome)) {
-    try {
-      const estimated = metering.estimateUsage(call);
-      if (estimated) {
-        usage = estimated;
-        usageSource = "estimated";
-      }
-    } catch (err) {
-      metering.onFailure("estimate", err, call);
-    }
+    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null);
+    return deliver(record);
   }
-  const model = call.info.model;
-  const responseModel = facts.responseModel ?? null;
-  let price: PriceResult = { costUsd: null, priceId: null, priced: false };
-  if (call.info.metered && usageSource !== "none") {
-    try {
-      price = metering.priceCall({
-        provider: call.provider.priceProvider,
-        model,
-        responseModel,
-        startedAt: new Date(call.startedMs),
-        serviceTier: facts.serviceTier ?? null,
-        usage,
-      });
-    } catch (err) {
-      metering.onFailure("price", err, call);
-    }
-    // The provider's own charge (OpenRouter's usage.cost) is the bill itself: it wins over the table.
-    if (facts.reportedCostUsd && usageSource === "reported") price = { costUsd: facts.reportedCostUsd, priceId: null, priced: true };
+  if (!metering.estimateUsage || !shouldEstimate(call, outcome)) return deliver(record);
+  let estimated: ReturnType<NonNullable<Metering["estimateUsage"]>>;
+  try {
+    estimated = metering.estimateUsage(call);
+  } catch (err) {
+    metering.onFailure("estimate", err, call);
+    return deliver(record);
   }
+  if (!(estimated instanceof Promise)) {
+    if (estimated) applyUsage(record, estimated, "estimated", metering, priceProvider, null);
+    return deliver(record);
+  }
+  const id = { id: call.id };
+  estimated.then(
+    (usage) => {
+      if (usage) applyUsage(record, usage, "estimated", metering, priceProvider, null);
+      deliver(record);
+    },
+    (err: unknown) => {
+      metering.onFailure("estimate", err, id);
+      deliver(record);
+    },
+  );
+}
+
+/** Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table. */
+function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCostUsd: string | null): void {
+  record.inputTokens = usage.inputTokens;
+  record.cachedInputTokens = usage.cachedInputTokens;
+  record.cacheWriteTokens = usage.cacheWriteTokens;
+  record.cacheWrite1hTokens = usage.cacheWrite1hTokens;
+  record.outputTokens = usage.outputTokens;
+  record.reasoningTokens = usage.reasoningTokens;
+  record.usageSource = source;
+  if (priceProvider === null) return;
+  try {
+    const price = metering.priceCall({
+      provider: priceProvider,
+      model: record.model,
+      responseModel: record.responseModel,
+      startedAt: record.startedAt,
+      serviceTier: record.serviceTier,
+      usage,
+    });
+    record.costUsd = price.costUsd;
+    record.priceId = price.priceId;
+    record.priced = price.priced;
+  } catch (err) {
+    metering.onFailure("price", err, record);
+  }
+  if (reportedCostUsd && source === "reported") {
+    record.costUsd = reportedCostUsd;
+    record.priceId = null;
+    record.priced = true;
+  }
+}
+
+/** The record of a finished call without usage (usageSource "none", unpriced): what applyUsage completes. */
+function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodies: boolean): CallRecord {
+  const facts = call.facts;
   const latencyMs = endedAt - call.arrivedAt;
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
   const insideAfter = call.upstreamEndedAt ? endedAt - call.upstreamEndedAt : 0;
@@ -91,8 +142,8 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     startedAt: new Date(call.startedMs),
     provider: call.provider.name,
     endpoint: call.info.endpoint,
-    model,
-    responseModel,
+    model: call.info.model,
+    responseModel: facts.responseModel ?? null,
     deployment: call.info.deployment,
     app: call.attribution.app ?? "unknown",
     user: call.attribution.user,
@@ -106,11 +157,11 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
     errorBody: call.errorBodyText,
     upstreamRequestId: call.upstreamRequestId ?? facts.requestId ?? null,
     serviceTier: facts.serviceTier ?? null,
-    ...usage,
-    usageSource,
-    costUsd: price.costUsd,
-    priceId: price.priceId,
-    priced: price.priced,
+    ...ZERO_USAGE,
+    usageSource: "none",
+    costUsd: null,
+    priceId: null,
+    priced: false,
     latencyMs: round3(latencyMs),
     ttftMs: ttftAt ? round3(ttftAt - call.arrivedAt) : null,
     overheadMs: round3(Math.max(0, insideBefore + insideAfter)),

@@ -5,7 +5,7 @@ import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
 import { CallState } from "./call-state.ts";
-import { buildRecord, type Metering } from "./finish.ts";
+import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
 import { MAX_JSON_BODY, relayResponse, type RelayContext } from "./relay-response.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
@@ -46,9 +46,17 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     call.finished = true;
     inFlight--;
     try {
-      deps.onCall(buildRecord(call, deps.metering, performance.now(), deps.logBodies));
+      finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver);
     } catch (err) {
       deps.onError(err, call.id);
+    }
+  }
+  /** Hands a record on; it may arrive after the call ended (a token estimate), so it catches on its own. */
+  function deliver(record: CallRecord): void {
+    try {
+      deps.onCall(record);
+    } catch (err) {
+      deps.onError(err, record.id);
     }
   }
   const relay: RelayContext = { metering: deps.metering, finish };
