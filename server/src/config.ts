@@ -49,7 +49,7 @@ const envSchema = z.object({
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
-  TOLLGATE_TOKENIZER_PRELOAD: boolish.default(true),
+  TOLLGATE_TOKENIZER_PRELOAD: boolish.default(false),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
@@ -99,7 +99,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** keep this many whole months of calls (the current one included); older monthly partitions are dropped daily. Unset: keep all */
   callsRetentionMonths: number | undefined;
-  /** load the tokenizer (≈2 s of CPU) before listening rather than at the first estimate */
+  /**
+   * load the tokenizer in its worker thread at start-up (kept loaded) rather than at the first estimate
+   * (stopped again when idle); it costs ≈60–80 MB of RSS, so it is off unless asked for
+   */
   tokenizerPreload: boolean;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];

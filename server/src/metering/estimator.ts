@@ -17,6 +17,11 @@ export interface EstimatorOptions {
   maxPendingChars?: number;
   /** no answer for this long while estimates wait: the worker is stuck, it is replaced and they fail */
   stallMs?: number;
+  /**
+   * no estimate for this long: the worker stops and its memory (encoders ≈30–70 MB) goes back, until the
+   * next estimate starts one again. Not after preload(): preloading asks for the encoders to stay ready.
+   */
+  idleMs?: number;
 }
 
 interface Pending {
@@ -28,9 +33,9 @@ interface Pending {
 /**
  * Token estimates counted in a worker thread, so a long text never stalls the event loop: encoding costs
  * about 1 µs per character and loading an encoder about 2 s. The worker starts on the first estimate (or on
- * preload) and loads the encoders there, so a process whose calls all report usage never pays their memory.
- * A crash or a stall fails only the estimates in flight (their calls are recorded without usage); the next
- * estimate starts a new worker.
+ * preload) and loads the encoders there, so a process whose calls all report usage never pays their memory;
+ * it stops again after idleMs without estimates. A crash or a stall fails only the estimates in flight
+ * (their calls are recorded without usage); the next estimate starts a new worker.
  */
 export class TokenEstimator {
   private worker: Worker | undefined;
@@ -39,12 +44,15 @@ export class TokenEstimator {
   private pendingChars = 0;
   private lastProgressAt = 0;
   private stallTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private keepLoaded = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly entry: string;
   private readonly maxPending: number;
   private readonly maxPendingChars: number;
   private readonly stallMs: number;
+  private readonly idleMs: number;
   private onPreload: ((result: { ms: number } | { error: string }) => void) | undefined;
 
   constructor(options: EstimatorOptions = {}) {
@@ -52,11 +60,17 @@ export class TokenEstimator {
     this.maxPending = options.maxPending ?? 1_000;
     this.maxPendingChars = options.maxPendingChars ?? 8_000_000;
     this.stallMs = options.stallMs ?? 30_000;
+    this.idleMs = options.idleMs ?? 120_000;
   }
 
   /** Estimates waiting for the worker's answer. */
   get waiting(): number {
     return this.pending.size;
+  }
+
+  /** Whether a worker thread is running (it starts on demand and stops when idle). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   /**
@@ -84,6 +98,7 @@ export class TokenEstimator {
   /** Starts the worker and loads the encoders there now; the event loop is not blocked meanwhile. */
   preload(onDone: (result: { ms: number } | { error: string }) => void = () => {}): void {
     if (this.closed) return;
+    this.keepLoaded = true;
     this.onPreload = onDone;
     this.send({ type: "preload" });
   }
@@ -111,6 +126,7 @@ export class TokenEstimator {
   /** Fails whatever still waits and stops the worker. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.failAll(new Error("the token estimator is closed"));
     const worker = this.worker;
     this.worker = undefined;
@@ -118,6 +134,7 @@ export class TokenEstimator {
   }
 
   private send(message: ToWorker): void {
+    clearTimeout(this.idleTimer);
     this.worker ??= this.startWorker();
     this.worker.postMessage(message);
   }
@@ -167,7 +184,20 @@ export class TokenEstimator {
     this.pendingChars -= entry.chars;
     if (this.pending.size === 0) {
       for (const wake of this.idleWaiters.splice(0)) wake();
+      this.armIdleTimer();
     }
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    if (this.keepLoaded || !this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      const worker = this.worker;
+      if (this.pending.size > 0 || !worker) return;
+      this.worker = undefined; // before its exit event, which then finds nothing of its own to fail
+      void worker.terminate();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private failAll(err: Error): number {

@@ -93,6 +93,19 @@ describe("TokenEstimator", () => {
     expect(e.waiting).toBe(0);
   });
 
+  it("stops its worker when idle and starts one again for the next estimate; not after preload", async () => {
+    const e = estimator({ idleMs: 1 });
+    expect(e.running).toBe(false);
+    expect(await e.estimate(callWithout("Say hello", "Hello"))).toMatchObject({ outputTokens: 1 });
+    while (e.running) await new Promise((r) => setTimeout(r, 10));
+    expect(await e.estimate(callWithout("Say hello", "Hello"))).toMatchObject({ outputTokens: 1 });
+    const preloaded = estimator({ idleMs: 1 });
+    await new Promise((resolve) => preloaded.preload(resolve));
+    expect(await preloaded.estimate(callWithout("Say hello", "Hello"))).toMatchObject({ outputTokens: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(preloaded.running).toBe(true);
+  });
+
   it("refuses estimates once closed", async () => {
     const e = estimator();
     await e.close();
