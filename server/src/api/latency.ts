@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { addEncoded, addToHistogram, mergeInto, percentiles, type Histogram } from "../metering/latency-histogram.ts";
+import { percentiles } from "../metering/latency-histogram.ts";
+import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type HistogramSum } from "./histogram-sums.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
 import { bucketSql, GROUP_KEY, edgeHistogramSql, planSource, rollupHistogramSql, rawCallsWhere, type SourceChoice, type SourcePlan } from "./report-source.ts";
 
@@ -90,16 +91,16 @@ interface HistRow {
 }
 
 interface Hists {
-  latency: Histogram;
-  ttft: Histogram;
+  latency: HistogramSum;
+  ttft: HistogramSum;
 }
 
-const emptyHists = (): Hists => ({ latency: new Map(), ttft: new Map() });
+const emptyHists = (): Hists => ({ latency: emptySum(), ttft: emptySum() });
 
 function histFigures(h: Hists): LatencyFigures {
   let calls = 0;
-  for (const n of h.latency.values()) calls += n;
-  return { calls, latencyMs: toPercentiles(percentiles(h.latency, PS)), ttftMs: toPercentiles(percentiles(h.ttft, PS)) };
+  for (const n of h.latency) calls += n;
+  return { calls, latencyMs: toPercentiles(percentiles(toHistogram(h.latency), PS)), ttftMs: toPercentiles(percentiles(toHistogram(h.ttft), PS)) };
 }
 
 /**
@@ -131,19 +132,19 @@ async function histogramFigures(
     if (!s) series.set(id, (s = { bucket: bucketAt.toISOString(), group, ...emptyHists() }));
     return s;
   };
-  for (const r of edges.rows) addToHistogram(seriesFor(r.bucket, r.grp)[r.kind], r.idx, Number(r.n));
+  for (const r of edges.rows) addBucket(seriesFor(r.bucket, r.grp)[r.kind], r.idx, Number(r.n));
   for (const [bucket, grp, latency, ttft] of rollups.rows) {
     const s = seriesFor(bucket, grp);
-    addEncoded(s.latency, latency);
-    addEncoded(s.ttft, ttft);
+    addEncodedSum(s.latency, latency);
+    addEncodedSum(s.ttft, ttft);
   }
   for (const s of series.values()) {
     if (!groups.has(s.group)) groups.set(s.group, emptyHists());
     const g = groups.get(s.group) as Hists;
-    mergeInto(g.latency, s.latency);
-    mergeInto(g.ttft, s.ttft);
-    mergeInto(total.latency, s.latency);
-    mergeInto(total.ttft, s.ttft);
+    addSum(g.latency, s.latency);
+    addSum(g.ttft, s.ttft);
+    addSum(total.latency, s.latency);
+    addSum(total.ttft, s.ttft);
   }
   return {
     totals: histFigures(total),

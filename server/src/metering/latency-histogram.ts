@@ -2,7 +2,7 @@
  * The rollups' latency histogram, mirrored from the SQL function tollgate_latency_bucket: bucket 0 holds
  * [0, 1) ms and bucket i >= 1 holds [2^((i-1)/16), 2^(i/16)) ms. Histograms are sparse maps
  * bucket → count, merged by adding counts. The rollup tables store them as BIGINT[] of elements
- * bucket * 2^32 + count, where a bucket may repeat until the array is next merged (see addEncoded).
+ * bucket * 2^32 + count, where a bucket may repeat until the array is next merged (reports add them up: api/histogram-sums.ts).
  *
  * Error bound: a percentile is the same interpolation between order statistics as Postgres's
  * percentile_cont, with each order statistic estimated inside the bucket that holds it. The estimate lies
@@ -25,30 +25,6 @@ export function bucketBounds(bucket: number): [number, number] {
 
 export function addToHistogram(h: Histogram, bucket: number, count: number): void {
   h.set(bucket, (h.get(bucket) ?? 0) + count);
-}
-
-const TWO_32 = 4_294_967_296;
-
-/**
- * Adds a stored histogram, given as Postgres's text form of its BIGINT[] ("{4294967299,8589934593}"), to h:
- * each element (repeated buckets included) is bucket * 2^32 + count (exact in a double: buckets stay far below 2^21). Parsed by hand —
- * a long report reads hundreds of thousands of elements, and a generic array parser is several times slower.
- */
-export function addEncoded(h: Histogram, text: string): void {
-  let v = 0;
-  let digits = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      v = v * 10 + (c - 48);
-      digits = true;
-    } else if (digits) {
-      const bucket = Math.floor(v / TWO_32);
-      addToHistogram(h, bucket, v - bucket * TWO_32);
-      v = 0;
-      digits = false;
-    }
-  }
 }
 
 export function mergeInto(target: Histogram, source: Histogram): void {
