@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setImmediate as yieldNow, setTimeout as sleep } from "node:timers/promises";
 import { loadConfig, type Config } from "../server/src/config.ts";
 import { createDatabase, type Database } from "../server/src/db/client.ts";
@@ -27,6 +28,8 @@ export interface IngestOptions {
   batchSizes: number[];
   /** extra recorder runs with these writer counts (at the configured batch size) */
   writers: number[];
+  /** extra recorder runs with these batch sizes (with the configured writers) */
+  recorderBatchSizes: number[];
   /** recorder runs are repeated this many times, interleaved, and the median reported */
   rounds: number;
 }
@@ -42,18 +45,28 @@ interface Run {
   rowsPerSecond: number;
   nodeMicrosPerRow: number;
   postgresMicrosPerRow: number | null;
+  /** the longest the event loop was blocked (building a batch's parameters and rollups runs on it, as in the proxy) */
+  eventLoopMaxMs: number;
 }
 
 /** Times `work` (which writes `rows` rows) with this process's and Postgres' CPU. */
 async function measure(rows: number, pgCpu: PostgresCpu, work: () => Promise<void>): Promise<Run> {
   const pgBefore = await pgCpu.sample();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await work();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  loop.disable();
   const pg = cpuBetween(pgBefore, await pgCpu.sample());
-  return { rowsPerSecond: rows / seconds, nodeMicrosPerRow: (cpu.user + cpu.system) / rows, postgresMicrosPerRow: pg === null ? null : pg / rows };
+  return {
+    rowsPerSecond: rows / seconds,
+    nodeMicrosPerRow: (cpu.user + cpu.system) / rows,
+    postgresMicrosPerRow: pg === null ? null : pg / rows,
+    eventLoopMaxMs: loop.max / 1e6,
+  };
 }
 
 /** The server's recorder on the bench database; resolves once every record is in Postgres. */
@@ -104,31 +117,43 @@ export async function runIngestBench(o: IngestOptions): Promise<void> {
       });
       expected += o.rows;
       const batches = Math.ceil(o.rows / size);
-      rows.push([`insertCalls, batch ${size}, one writer`, run.rowsPerSecond, (o.rows / run.rowsPerSecond / batches) * 1000, worst, run.nodeMicrosPerRow, run.postgresMicrosPerRow]);
+      rows.push([`insertCalls, batch ${size}, one writer`, run.rowsPerSecond, (o.rows / run.rowsPerSecond / batches) * 1000, worst, run.nodeMicrosPerRow, run.postgresMicrosPerRow, run.eventLoopMaxMs]);
     }
 
     // The recorder as configured (TOLLGATE_RECORDER_*), then the other writer counts asked for; rounds
     // interleave them so a neighbour's load lands on each alike.
     const { batchSize, writers } = config.recorder;
-    const variants = [writers, ...o.writers.filter((w) => w !== writers)];
-    const runs = new Map<number, Run[]>(variants.map((w) => [w, []]));
+    const variants = [
+      { batchSize, writers },
+      ...o.writers.filter((w) => w !== writers).map((w) => ({ batchSize, writers: w })),
+      ...o.recorderBatchSizes.filter((b) => b !== batchSize).map((b) => ({ batchSize: b, writers })),
+    ];
+    const runs = variants.map(() => [] as Run[]);
     for (let round = 0; round < o.rounds; round++) {
-      for (const w of variants) {
+      for (const [i, v] of variants.entries()) {
         const records = makeRecords(o.rows, seed++);
-        const variant = { ...config, recorder: { ...config.recorder, writers: w } };
-        runs.get(w)?.push(await measure(o.rows, pgCpu, () => recorderRun(variant, database, records)));
+        const variant = { ...config, recorder: { ...config.recorder, ...v } };
+        runs[i]?.push(await measure(o.rows, pgCpu, () => recorderRun(variant, database, records)));
         expected += o.rows;
       }
     }
-    for (const w of variants) {
-      const r = runs.get(w) ?? [];
-      const label = `Recorder, batch ${batchSize}, ${w} writer${w === 1 ? "" : "s"}${w === writers ? " (as configured)" : ""}`;
+    for (const [i, v] of variants.entries()) {
+      const r = runs[i] ?? [];
+      const label = `Recorder, batch ${v.batchSize}, ${v.writers} writer${v.writers === 1 ? "" : "s"}${i === 0 ? " (as configured)" : ""}`;
       const pg = r.map((x) => x.postgresMicrosPerRow);
-      rows.push([label, median(r.map((x) => x.rowsPerSecond)), null, null, median(r.map((x) => x.nodeMicrosPerRow)), pg.includes(null) ? null : median(pg as number[])]);
+      rows.push([
+        label,
+        median(r.map((x) => x.rowsPerSecond)),
+        null,
+        null,
+        median(r.map((x) => x.nodeMicrosPerRow)),
+        pg.includes(null) ? null : median(pg as number[]),
+        median(r.map((x) => x.eventLoopMaxMs)),
+      ]);
     }
     printTable(
       `ingest — calls into Postgres (target ≥ 20,000 calls/s)${o.rounds > 1 ? `; recorder lines: median of ${o.rounds} interleaved rounds` : ""}`,
-      ["writer", "rows/s", "ms per batch (mean)", "slowest batch ms", "Node CPU µs/row", "Postgres CPU µs/row"],
+      ["writer", "rows/s", "ms per batch (mean)", "slowest batch ms", "Node CPU µs/row", "Postgres CPU µs/row", "event loop blocked, max ms"],
       rows,
     );
     const { rows: count } = await database.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");

@@ -18,7 +18,7 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
            --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
            --baseline DIR (another checkout of Tollgate, e.g. before a change, measured in the same rounds)
   ingest:  --rows N (per run, default 100000)  --batch-sizes 500,1000,2000,5000 (insertCalls, one writer)
-           --writers 1,3 (recorder runs with these writer counts too; TOLLGATE_RECORDER_* set the configured one)
+           --writers 1,3  --recorder-batch-sizes 1000,5000 (recorder runs with these too; TOLLGATE_RECORDER_* set the configured one)
            --rounds N (recorder runs interleaved, median reported; default 1)
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
@@ -40,6 +40,7 @@ const { values, positionals } = parseArgs({
     rows: { type: "string" },
     "batch-sizes": { type: "string" },
     writers: { type: "string" },
+    "recorder-batch-sizes": { type: "string" },
     calls: { type: "string" },
     runs: { type: "string" },
     "database-url": { type: "string" },
@@ -106,6 +107,7 @@ switch (mode) {
       rows: num("rows", 100_000),
       batchSizes: (values["batch-sizes"] ?? "500,1000,2000,5000").split(",").map((s) => Number(s)).filter((n) => n > 0),
       writers: (values.writers ?? "1").split(",").map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
+      recorderBatchSizes: (values["recorder-batch-sizes"] ?? "").split(",").map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
       rounds: num("rounds", 1),
     });
     break;
