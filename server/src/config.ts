@@ -50,6 +50,7 @@ const envSchema = z.object({
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
   TOLLGATE_TOKENIZER_PRELOAD: boolish.default(false),
+  TOLLGATE_HEAP_GROWTH_PERCENT: int(0).max(400).default(30),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
@@ -104,6 +105,8 @@ export interface Config {
    * (stopped again when idle); it costs ≈60–80 MB of RSS, so it is off unless asked for
    */
   tokenizerPreload: boolean;
+  /** how far the V8 old generation may grow past its last live size before a full collection; 0 = V8's default */
+  heapGrowthPercent: number;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
   budgets: Record<string, unknown>[];
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
     callsRetentionMonths: e.TOLLGATE_CALLS_RETENTION_MONTHS,
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
+    heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,
     extraPrices: file.prices,
     budgets: file.budgets,
     access: {

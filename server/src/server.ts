@@ -6,6 +6,7 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
 import { migrate } from "./db/migrate.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
+import { limitHeapGrowth } from "./heap-growth.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { priceCall } from "./metering/cost.ts";
 import { TokenEstimator } from "./metering/estimator.ts";
@@ -46,6 +47,7 @@ const ESTIMATE_DRAIN_MS = 5_000;
 /** Starts Tollgate from a parsed config: database (embedded when no URL), migrations, prices, server. */
 export async function startTollgate(config: Config, options: { logger?: Logger; estimatorWorker?: URL } = {}): Promise<Tollgate> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  limitHeapGrowth(config.heapGrowthPercent);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
