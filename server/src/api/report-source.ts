@@ -79,16 +79,24 @@ function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
   return parts.filter(([f, t]) => f < t);
 }
 
-/** A pair of rollup tables (hourly, daily) and whether they carry the outcome dimension. */
+/**
+ * A pair of rollup tables (hourly, daily), whether they carry the outcome dimension, and a condition their
+ * rows must meet (the latency rollups' level).
+ */
 interface RollupTables {
   hourly: string;
   daily: string;
   outcome: boolean;
+  where?: string;
 }
 
 const CALL_ROLLUPS: RollupTables = { hourly: "call_rollups_hourly", daily: "call_rollups_daily", outcome: true };
-/** Histograms without the outcome dimension (≈6× fewer rows): for latency reports without an outcome filter. */
-const LATENCY_ROLLUPS: RollupTables = { hourly: "call_latency_hourly", daily: "call_latency_daily", outcome: false };
+const latencyRollups = (level: "key" | "provider" | "app"): RollupTables => ({
+  hourly: "call_latency_hourly",
+  daily: "call_latency_daily",
+  outcome: false,
+  where: `level = '${level}'`,
+});
 /** Failed calls by error type and message (outcome <> 'ok' only). */
 const ERROR_ROLLUPS: RollupTables = { hourly: "call_errors_hourly", daily: "call_errors_daily", outcome: true };
 
@@ -104,12 +112,12 @@ function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filter
   const hourly = nonEmpty([[plan.rollupFrom, plan.dailyFrom], [plan.dailyTo, plan.rollupTo]]);
   if (hourly.length > 0) {
     const ranges = hourly.map(([f, t]) => `(hour >= $${params.push(f)} AND hour < $${params.push(t)})`);
-    const where = [`(${ranges.join(" OR ")})`, ...filterClauses(q, params)];
+    const where = [`(${ranges.join(" OR ")})`, ...filterClauses(q, params), ...(tables.where ? [tables.where] : [])];
     selects.push(`SELECT hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
       FROM ${tables.hourly} WHERE ${where.join(" AND ")}`);
   }
   if (plan.dailyFrom < plan.dailyTo) {
-    const where = [`day >= $${params.push(plan.dailyFrom)}`, `day < $${params.push(plan.dailyTo)}`, ...filterClauses(q, params)];
+    const where = [`day >= $${params.push(plan.dailyFrom)}`, `day < $${params.push(plan.dailyTo)}`, ...filterClauses(q, params), ...(tables.where ? [tables.where] : [])];
     selects.push(`SELECT day AS hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
       FROM ${tables.daily} WHERE ${where.join(" AND ")}`);
   }
@@ -159,12 +167,23 @@ export function edgeHistogramSql(
 }
 
 /**
+ * The latency rollups' level that serves a report without an outcome filter: rows already merged per
+ * provider (or app) when the report groups by it and filters on nothing else, else the provider/app/model rows.
+ */
+function latencyLevel(q: Filters, groupBy: GroupBy): "key" | "provider" | "app" {
+  if (q.model !== undefined) return "key";
+  if (groupBy === "provider" && q.app === undefined) return "provider";
+  if (groupBy === "app" && q.provider === undefined) return "app";
+  return "key";
+}
+
+/**
  * The rollup rows' histograms (bucket, grp, latency_hist, ttft_hist — each the text of its BIGINT[]) for the
  * whole hours of a rollups plan: daily rows for whole days where the buckets allow, hourly rows around them.
  * They are merged in the API process (latency.ts): unnesting and summing the elements in SQL was 3–10× slower.
  */
 export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, groupBy: GroupBy, interval: Interval, params: unknown[]): string {
-  const tables = q.outcome === undefined ? LATENCY_ROLLUPS : CALL_ROLLUPS;
+  const tables = q.outcome !== undefined ? CALL_ROLLUPS : latencyRollups(latencyLevel(q, groupBy));
   const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist", tables).join(" UNION ALL ");
   return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist::text, ttft_hist::text FROM (${rows}) AS r`;
 }

@@ -3,12 +3,18 @@ import { encodeHistogram, histogramUpsertSet, type RollupDelta } from "./rollup-
 
 /**
  * A batch's contribution to call_latency_hourly / call_latency_daily: the latency and TTFT histograms per
- * hour (or day), provider, app and model — the call_rollups_* key without the outcome, so the latency report
- * merges ≈6× fewer rows. Folded from the batch's hourly rollup deltas (the same calls, already bucketed), so
- * the figures cannot drift from call_rollups_*.
+ * hour (or day) and
+ * - level 'key': provider, app and model — the call_rollups_* key without the outcome (≈6× fewer rows);
+ * - level 'provider': provider alone (app and model ''), for reports grouped by provider;
+ * - level 'app': app alone (provider and model ''), for reports grouped by app.
+ * Folded from the batch's hourly rollup deltas (the same calls, already bucketed), so the figures cannot
+ * drift from call_rollups_*.
  */
+export type LatencyLevel = "key" | "provider" | "app";
+
 export interface LatencyDelta {
   at: number;
+  level: LatencyLevel;
   provider: string;
   app: string;
   model: string;
@@ -19,35 +25,50 @@ export interface LatencyDelta {
 
 const DAY_MS = 86_400_000;
 
-function fold(deltas: ReadonlyArray<{ at: number; provider: string; app: string; model: string; calls: number; latencyHist: Histogram; ttftHist: Histogram }>, unitMs: number): LatencyDelta[] {
+type Source = Pick<LatencyDelta, "at" | "provider" | "app" | "model" | "calls" | "latencyHist" | "ttftHist">;
+
+/** The rows of each level a delta adds to. */
+const LEVEL_KEYS: ReadonlyArray<[LatencyLevel, (d: Source) => [string, string, string]]> = [
+  ["key", (d) => [d.provider, d.app, d.model]],
+  ["provider", (d) => [d.provider, "", ""]],
+  ["app", (d) => ["", d.app, ""]],
+];
+
+function fold(deltas: readonly Source[], unitMs: number, levels = LEVEL_KEYS): LatencyDelta[] {
   const byKey = new Map<string, LatencyDelta>();
   for (const d of deltas) {
     const at = Math.floor(d.at / unitMs) * unitMs;
-    const key = `${at}\u0000${d.provider}\u0000${d.app}\u0000${d.model}`;
-    let into = byKey.get(key);
-    if (!into) byKey.set(key, (into = { at, provider: d.provider, app: d.app, model: d.model, calls: 0, latencyHist: new Map(), ttftHist: new Map() }));
-    into.calls += d.calls;
-    mergeInto(into.latencyHist, d.latencyHist);
-    mergeInto(into.ttftHist, d.ttftHist);
+    for (const [level, keyOf] of levels) {
+      const [provider, app, model] = keyOf(d);
+      const key = `${at}\u0000${level}\u0000${provider}\u0000${app}\u0000${model}`;
+      let into = byKey.get(key);
+      if (!into) byKey.set(key, (into = { at, level, provider, app, model, calls: 0, latencyHist: new Map(), ttftHist: new Map() }));
+      into.calls += d.calls;
+      mergeInto(into.latencyHist, d.latencyHist);
+      mergeInto(into.ttftHist, d.ttftHist);
+    }
   }
   // Key order: every writer upserts (and so locks) these rows in the same order, so two cannot deadlock.
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...byKey.values()].sort((a, b) => a.at - b.at || cmp(a.provider, b.provider) || cmp(a.app, b.app) || cmp(a.model, b.model));
+  return [...byKey.values()].sort(
+    (a, b) => a.at - b.at || cmp(a.level, b.level) || cmp(a.provider, b.provider) || cmp(a.app, b.app) || cmp(a.model, b.model),
+  );
 }
 
-/** The latency rollup deltas of a batch, from its hourly call rollup deltas (rollupDeltas().hourly). */
+/** The latency rollup deltas of a batch, every level, from its hourly call rollup deltas (rollupDeltas().hourly). */
 export function latencyDeltas(hourly: readonly RollupDelta[]): { hourly: LatencyDelta[]; daily: LatencyDelta[] } {
-  const hours = fold(hourly, 1);
-  return { hourly: hours, daily: fold(hours, DAY_MS) };
+  // Outcomes folded away first; every level is then a fold of these rows.
+  const keys = fold(hourly, 1, LEVEL_KEYS.slice(0, 1));
+  return { hourly: fold(keys, 1), daily: fold(keys, DAY_MS) };
 }
 
 function upsertSql(table: string, time: string): string {
-  return `INSERT INTO ${table} (${time}, provider, app, model, calls, latency_hist, ttft_hist, latency_hist_merged_size, ttft_hist_merged_size)
-    SELECT t, provider, app, model, calls, l::bigint[], f::bigint[], cardinality(l::bigint[]), cardinality(f::bigint[])
-      FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[])
-           WITH ORDINALITY AS d(t, provider, app, model, calls, l, f, i)
+  return `INSERT INTO ${table} (${time}, level, provider, app, model, calls, latency_hist, ttft_hist, latency_hist_merged_size, ttft_hist_merged_size)
+    SELECT t, level, provider, app, model, calls, l::bigint[], f::bigint[], cardinality(l::bigint[]), cardinality(f::bigint[])
+      FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::text[])
+           WITH ORDINALITY AS d(t, level, provider, app, model, calls, l, f, i)
      ORDER BY i
-  ON CONFLICT (${time}, provider, app, model) DO UPDATE SET calls = ${table}.calls + EXCLUDED.calls,
+  ON CONFLICT (${time}, level, provider, app, model) DO UPDATE SET calls = ${table}.calls + EXCLUDED.calls,
     ${histogramUpsertSet(table, "latency_hist")},
     ${histogramUpsertSet(table, "ttft_hist")}`;
 }
@@ -59,6 +80,7 @@ export const UPSERT_LATENCY_DAILY = upsertSql("call_latency_daily", "day");
 export function latencyDeltaParams(deltas: readonly LatencyDelta[]): unknown[][] {
   return [
     deltas.map((d) => new Date(d.at)),
+    deltas.map((d) => d.level),
     deltas.map((d) => d.provider),
     deltas.map((d) => d.app),
     deltas.map((d) => d.model),

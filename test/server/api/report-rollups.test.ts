@@ -45,24 +45,26 @@ const errorRowsFromCalls = (unit: "hour" | "day") =>
 
 const latencyRows = (time: "hour" | "day", table: string) =>
   db.pool
-    .query<{ r: string }>(`SELECT row(${time}, provider, app, model, calls, tollgate_hist_merge(latency_hist, '{}'),
+    .query<{ r: string }>(`SELECT row(${time}, level, provider, app, model, calls, tollgate_hist_merge(latency_hist, '{}'),
         tollgate_hist_merge(ttft_hist, '{}'))::text AS r FROM ${table}`)
     .then((x) => x.rows.map((r) => r.r).sort());
 
 const latencyRowsFromCalls = (unit: "hour" | "day") =>
   db.pool
     .query<{ r: string }>(`WITH c AS (
-        SELECT date_trunc('${unit}', started_at, 'UTC') AS t, provider, app, coalesce(model, '') AS model, latency_ms, ttft_ms FROM calls
+        SELECT date_trunc('${unit}', started_at, 'UTC') AS t, v.*, latency_ms, ttft_ms
+          FROM calls, LATERAL (VALUES ('key', provider, app, coalesce(model, '')), ('provider', provider, '', ''), ('app', '', app, ''))
+                      AS v(level, provider, app, model)
       ), l AS (
-        SELECT t, provider, app, model, sum(n) AS calls, array_agg((b::bigint << 32) + n ORDER BY b) AS h
-          FROM (SELECT t, provider, app, model, tollgate_latency_bucket(latency_ms) AS b, count(*) AS n FROM c GROUP BY 1, 2, 3, 4, 5) AS x
-         GROUP BY 1, 2, 3, 4
+        SELECT t, level, provider, app, model, sum(n) AS calls, array_agg((b::bigint << 32) + n ORDER BY b) AS h
+          FROM (SELECT t, level, provider, app, model, tollgate_latency_bucket(latency_ms) AS b, count(*) AS n FROM c GROUP BY 1, 2, 3, 4, 5, 6) AS x
+         GROUP BY 1, 2, 3, 4, 5
       ), f AS (
-        SELECT t, provider, app, model, array_agg((b::bigint << 32) + n ORDER BY b) AS h
-          FROM (SELECT t, provider, app, model, tollgate_latency_bucket(ttft_ms) AS b, count(*) AS n FROM c WHERE ttft_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5) AS x
-         GROUP BY 1, 2, 3, 4
+        SELECT t, level, provider, app, model, array_agg((b::bigint << 32) + n ORDER BY b) AS h
+          FROM (SELECT t, level, provider, app, model, tollgate_latency_bucket(ttft_ms) AS b, count(*) AS n FROM c WHERE ttft_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) AS x
+         GROUP BY 1, 2, 3, 4, 5
       )
-      SELECT row(l.t, l.provider, l.app, l.model, l.calls, l.h, coalesce(f.h, '{}'))::text AS r FROM l LEFT JOIN f USING (t, provider, app, model)`)
+      SELECT row(l.t, l.level, l.provider, l.app, l.model, l.calls, l.h, coalesce(f.h, '{}'))::text AS r FROM l LEFT JOIN f USING (t, level, provider, app, model)`)
     .then((x) => x.rows.map((r) => r.r).sort());
 
 /** Every report rollup row equals the same aggregation of the calls, hourly and daily. */
@@ -89,7 +91,7 @@ afterAll(async () => {
 describe("report rollups (call_errors_*, call_latency_*)", () => {
   it("count each inserted call once, exactly as the calls aggregate (NULL and long error messages included)", async () => {
     await expectRollupsEqualCalls();
-    const { rows } = await db.pool.query<{ n: string }>("SELECT sum(calls)::text AS n FROM call_latency_daily");
+    const { rows } = await db.pool.query<{ n: string }>("SELECT sum(calls)::text AS n FROM call_latency_daily WHERE level = 'key'");
     expect(rows[0]?.n).toBe(String(calls.length));
   });
 
@@ -144,6 +146,11 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       { from: "2026-10-01T03:20:00Z", to: "2026-10-06T21:05:00Z", groupBy: "app", interval: "day" },
       { from: "2026-10-02T00:00:00Z", to: "2026-10-03T00:00:00Z", groupBy: "provider", provider: "openai" },
       { from: "2026-10-01T00:00:00Z", to: "2026-10-07T00:00:00Z", groupBy: "user", outcome: "upstream_error" },
+      // Each latency level: per provider, per app (with its own filter), provider/app/model rows otherwise.
+      { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "provider", provider: "anthropic", interval: "day" },
+      { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "app", app: "support-bot", interval: "hour" },
+      { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "provider", app: "support-bot", interval: "day" },
+      { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "model", interval: "day" },
     ];
     for (const q of queries) {
       const raw = await failuresReport(db.pool, q, { source: "raw" });
@@ -151,7 +158,10 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       expect((await failuresReport(db.pool, q, { source: "rollups" })).topErrors).toEqual(raw.topErrors);
       const exact = await latencyReport(db.pool, q, { source: "raw" });
       const hist = await latencyReport(db.pool, q, { source: "rollups" });
+      expect(exact.totals.calls).toBeGreaterThan(0);
+      expect(hist.totals.calls).toBe(exact.totals.calls);
       expect(hist.groups.map((g) => [g.key, g.calls])).toEqual(exact.groups.map((g) => [g.key, g.calls]));
+      expect(hist.series.map((g) => [g.bucket, g.group, g.calls])).toEqual(exact.series.map((g) => [g.bucket, g.group, g.calls]));
     }
     // The tie at one millisecond: the later id is the latest call, from either source.
     const tie = (await failuresReport(db.pool, { from: "2026-10-02T10:00:00Z", to: "2026-10-02T11:00:00Z" }, { source: "rollups" })).topErrors.find(
