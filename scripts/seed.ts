@@ -78,6 +78,7 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
     await db.pool.query("ANALYZE calls");
     await db.pool.query("ANALYZE call_rollups_hourly");
     await db.pool.query("ANALYZE call_rollups_daily");
+    for (const table of ["call_latency_hourly", "call_latency_daily", "call_errors_hourly", "call_errors_daily"]) await db.pool.query(`ANALYZE ${table}`);
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM call_rollups_hourly");
     return { inserted, seconds, rowsPerSecond: inserted / seconds, rollupRows: Number(rows[0]?.n ?? 0) };
   } finally {
