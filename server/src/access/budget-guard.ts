@@ -5,6 +5,7 @@ import type { CallRecord } from "../metering/call-record.ts";
 import { canonicalDecimal } from "../metering/decimal.ts";
 import type { PriceBook } from "../metering/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
+import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
 import { budgetStates, ensureLedger, loadBudgets, monthOf, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
@@ -85,10 +86,15 @@ export class BudgetGuard {
     this.metricApps = apps;
   }
 
-  readonly hook: BeforeForward = async (call) => {
+  // Not async itself: a call with no budget to check (most of them) is forwarded without a promise.
+  readonly hook: BeforeForward = (call) => {
     const appBudget = this.byApp.get(call.attribution.app ?? "unknown");
     const keyBudget = call.keyId ? this.byKey.get(call.keyId) : undefined;
     if (!appBudget && !keyBudget) return;
+    return this.reserveFor(call, appBudget, keyBudget);
+  };
+
+  private async reserveFor(call: CallState, appBudget: BudgetRow | undefined, keyBudget: BudgetRow | undefined): Promise<void> {
     const month = monthOf(call.startedMs);
     const estimate = estimateCallCost(call, this.deps.priceBook, this.deps.defaultMaxOutputTokens);
     const held: Held[] = [];
@@ -120,7 +126,7 @@ export class BudgetGuard {
       return;
     }
     this.reservations.set(call.id, { callId: call.id, month, held });
-  };
+  }
 
   /** After a call is recorded: its exact cost (none when unpriced or not forwarded) replaces its estimate. */
   readonly afterCall = (record: CallRecord): void => {

@@ -1,5 +1,6 @@
 import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
+import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { VIRTUAL_KEY_PATTERN } from "./key-secrets.ts";
@@ -66,9 +67,14 @@ export function substituteProviderKey(headers: string[], call: { provider: Provi
  * Error messages never repeat the key.
  */
 export function virtualKeyHook(cache: KeyCache, now: () => number = Date.now): BeforeForward {
-  return async (call, headers) => {
+  // Not async itself: a call without a virtual key (most of them) is forwarded without a promise.
+  return (call, headers) => {
     const found = findVirtualKey(headers, call.query);
     if (!found) return;
+    return admit(call, headers, found);
+  };
+
+  async function admit(call: CallState, headers: string[], found: FoundKey): Promise<void> {
     let entry = null;
     if (VIRTUAL_KEY_PATTERN.test(found.key)) {
       try {
@@ -93,5 +99,5 @@ export function virtualKeyHook(cache: KeyCache, now: () => number = Date.now): B
     }
     substituteProviderKey(headers, call, found.source, held);
     cache.markUsed(entry.id);
-  };
+  }
 }

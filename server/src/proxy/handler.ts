@@ -29,6 +29,22 @@ export interface ProxyDeps {
 
 const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
 
+function tooLargeError(maxBodyBytes: number): TollgateError {
+  return new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
+}
+
+/**
+ * Runs the hooks in order. Hooks that need not wait (no virtual key, no budget: most calls) return nothing,
+ * and the call is forwarded in the same turn, without a promise or a microtask; the first hook that returns a
+ * promise makes the rest wait for it.
+ */
+function runHooks(hooks: readonly BeforeForward[], from: number, call: CallState, headers: string[]): Promise<void> | void {
+  for (let i = from; i < hooks.length; i++) {
+    const pending = (hooks[i] as BeforeForward)(call, headers);
+    if (pending) return pending.then(() => runHooks(hooks, i + 1, call, headers));
+  }
+}
+
 export interface ProxyHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** calls in flight, for graceful shutdown */
@@ -105,12 +121,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const query = q === -1 ? "" : url.slice(q + 1);
     call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
 
-    const tooLargeError = () => new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${deps.maxBodyBytes} bytes)`);
     const declared = Number(req.headers["content-length"]);
     if (declared > deps.maxBodyBytes) {
       // Refused before reading a byte of it; the connection closes after the answer.
       call.requestBytes = declared;
-      answerError(call, res, tooLargeError(), true);
+      answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
       req.resume();
       return;
     }
@@ -127,7 +142,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.requestBytes = size;
         // Answered at once, while the client may still be sending; the connection closes after the answer
         // rather than reading the rest of an unbounded body.
-        answerError(call, res, tooLargeError(), true);
+        answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
         req.resume();
         return;
       }
@@ -180,22 +195,27 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (deps.logBodies && bodyText !== undefined) call.requestBody = bodyText;
     const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered);
     call.attribution = attribution;
-    if (deps.beforeForward.length === 0) {
-      forward(call, upstream, req, res, method, path, query, headers, outBody);
+    call.query = query;
+    let pending: Promise<void> | void;
+    try {
+      pending = runHooks(deps.beforeForward, 0, call, headers);
+    } catch (err) {
+      hookFailed(call, res, err);
       return;
     }
-    call.query = query;
-    runHooks(call, headers)
+    if (!pending) {
+      forward(call, upstream, req, res, method, path, call.query, headers, outBody);
+      return;
+    }
+    pending
       // A hook may rewrite the query (a virtual key sent as ?key=… is removed there).
       .then(() => forward(call, upstream, req, res, method, path, call.query, headers, outBody))
-      .catch((err: unknown) => {
-        if (!(err instanceof TollgateError)) deps.onError(err, call.id);
-        answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
-      });
+      .catch((err: unknown) => hookFailed(call, res, err));
   }
 
-  async function runHooks(call: CallState, headers: string[]): Promise<void> {
-    for (const hook of deps.beforeForward) await hook(call, headers);
+  function hookFailed(call: CallState, res: ServerResponse, err: unknown): void {
+    if (!(err instanceof TollgateError)) deps.onError(err, call.id);
+    answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
   }
 
   function forward(call: CallState, upstream: Upstream, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { DROP, TOKEN } from "../providers/types.ts";
+import { DROP, TOKEN, type StreamMeter } from "../providers/types.ts";
 import type { CallState } from "./call-state.ts";
 import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
@@ -33,101 +33,131 @@ export function relayResponse(call: CallState, upRes: IncomingMessage, res: Serv
   }
   const contentType = rawHeader(raw, "content-type") ?? "";
   const isSse = contentType.includes("text/event-stream");
-  const filtering = isSse && call.hideUsage;
-  res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, filtering));
-  // Headers leave with the first body bytes: one write and one packet instead of two. A stream's
-  // headers must not wait for its first event (it may be seconds away), so unless that event is already
-  // here (written before the check phase), they are flushed on their own at the end of this turn.
-  let headersPending: NodeJS.Immediate | null = isSse
-    ? setImmediate(() => {
-        headersPending = null;
-        if (!res.writableEnded && !res.destroyed) res.flushHeaders();
-      })
-    : null;
+  res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
+  const relay = new ResponseRelay(call, upRes, res, ctx, isSse);
+  // Anonymous listeners calling methods: one small object per response rather than a closure per step.
+  upRes.on("data", (chunk: Buffer) => relay.onData(chunk));
+  upRes.on("close", () => relay.onClose());
+}
 
-  let parser: SseParser | null = null;
-  // While filtering, the events of one upstream chunk that pass are gathered and written once after
-  // the chunk is parsed: one write per chunk, as without filtering, not one per event.
-  let passing = "";
-  if (isSse && call.info.metered) {
-    const meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
-    call.meter = meter;
-    let meterFailed = false;
-    parser = new SseParser((event, data, rawEvent) => {
-      let verdict = 0;
-      // A meter that throws must not cost the client the rest of a filtered stream: from then on every
-      // event passes unmetered (the call is recorded without reported usage, the failure counted).
-      if (!meterFailed) {
-        try {
-          verdict = meter.onEvent(event, data);
-        } catch (err) {
-          meterFailed = true;
-          ctx.metering.onFailure("usage", err, call);
-        }
-      }
-      if (verdict & TOKEN && !call.firstTokenAt) call.firstTokenAt = performance.now();
-      if (filtering && !(verdict & DROP)) passing += rawEvent;
-    });
-  } else if (call.info.metered || call.status >= 400) {
-    call.bodyChunks = [];
+/** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
+class ResponseRelay {
+  private readonly filtering: boolean;
+  private parser: SseParser | null = null;
+  private meterFailed = false;
+  /**
+   * While filtering, the events of one upstream chunk that pass are gathered and written once after the
+   * chunk is parsed: one write per chunk, as without filtering, not one per event.
+   */
+  private passing = "";
+  /**
+   * Headers leave with the first body bytes: one write and one packet instead of two. A stream's headers
+   * must not wait for its first event (it may be seconds away), so unless that event is already here
+   * (written before the check phase), they are flushed on their own at the end of this turn.
+   */
+  private headersPending: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly call: CallState,
+    private readonly upRes: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly ctx: RelayContext,
+    isSse: boolean,
+  ) {
+    this.filtering = isSse && call.hideUsage;
+    if (isSse) this.headersPending = setImmediate(flushHeaders, this);
+    if (isSse && call.info.metered) {
+      call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
+      this.parser = new SseParser((event, data, rawEvent) => this.onEvent(event, data, rawEvent));
+    } else if (call.info.metered || call.status >= 400) {
+      call.bodyChunks = [];
+    }
   }
 
-  const write = (data: Buffer | string): void => {
-    if (headersPending) {
-      clearImmediate(headersPending);
-      headersPending = null;
-    }
-    if (!res.write(data)) {
-      upRes.pause();
-      res.once("drain", () => upRes.resume());
-    }
-  };
-
-  upRes.on("data", (chunk: Buffer) => {
-    call.responseBytes += chunk.length;
-    if (!filtering) write(chunk);
-    if (parser) {
+  private onEvent(event: string | undefined, data: string | undefined, rawEvent: string): void {
+    let verdict = 0;
+    // A meter that throws must not cost the client the rest of a filtered stream: from then on every
+    // event passes unmetered (the call is recorded without reported usage, the failure counted).
+    if (!this.meterFailed) {
       try {
-        parser.push(chunk);
+        verdict = (this.call.meter as StreamMeter).onEvent(event, data);
       } catch (err) {
-        parser = null;
-        ctx.metering.onFailure("usage", err, call);
+        this.meterFailed = true;
+        this.ctx.metering.onFailure("usage", err, this.call);
       }
-      if (passing.length > 0) {
-        write(Buffer.from(passing, "latin1"));
-        passing = "";
+    }
+    if (verdict & TOKEN && !this.call.firstTokenAt) this.call.firstTokenAt = performance.now();
+    if (this.filtering && !(verdict & DROP)) this.passing += rawEvent;
+  }
+
+  write(data: Buffer | string): void {
+    if (this.headersPending) {
+      clearImmediate(this.headersPending);
+      this.headersPending = null;
+    }
+    if (!this.res.write(data)) {
+      this.upRes.pause();
+      this.res.once("drain", () => this.upRes.resume());
+    }
+  }
+
+  flushPendingHeaders(): void {
+    this.headersPending = null;
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.flushHeaders();
+  }
+
+  private writePassing(): void {
+    if (this.passing.length > 0) {
+      this.write(Buffer.from(this.passing, "latin1"));
+      this.passing = "";
+    }
+  }
+
+  onData(chunk: Buffer): void {
+    const call = this.call;
+    call.responseBytes += chunk.length;
+    if (!this.filtering) this.write(chunk);
+    if (this.parser) {
+      try {
+        this.parser.push(chunk);
+      } catch (err) {
+        this.parser = null;
+        this.ctx.metering.onFailure("usage", err, call);
       }
+      this.writePassing();
     } else if (call.bodyChunks && call.bodyChunksBytes < MAX_JSON_BODY) {
       call.bodyChunks.push(chunk);
       call.bodyChunksBytes += chunk.length;
     }
-  });
+  }
 
-  upRes.on("close", () => {
+  onClose(): void {
+    const call = this.call;
     if (call.finished) return;
     call.upstreamEndedAt = performance.now();
-    const complete = upRes.complete;
-    if (parser) {
+    const complete = this.upRes.complete;
+    if (this.parser) {
       try {
-        parser.end();
+        this.parser.end();
       } catch (err) {
-        ctx.metering.onFailure("usage", err, call);
+        this.ctx.metering.onFailure("usage", err, call);
       }
-      if (passing.length > 0) {
-        write(Buffer.from(passing, "latin1"));
-        passing = "";
-      }
+      this.writePassing();
     }
-    readFacts(call, ctx.metering);
+    readFacts(call, this.ctx.metering);
     if (!complete) {
       // The stream was cut mid-way: the client sees the same cut.
       call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
-      res.destroy();
-      ctx.finish(call);
+      this.res.destroy();
+      this.ctx.finish(call);
       return;
     }
-    res.end(() => ctx.finish(call));
-  });
+    this.res.end(() => this.ctx.finish(call));
+  }
+}
+
+function flushHeaders(relay: ResponseRelay): void {
+  relay.flushPendingHeaders();
 }
 
 function readFacts(call: CallState, metering: Metering): void {

@@ -42,9 +42,17 @@ export class SseParser {
     let event: string | undefined;
     let data: string | undefined;
     let pos = 0;
+    // Line ends found natively (indexOf) unless the block has a CR, which few providers send.
+    const lfOnly = block.indexOf("\r") === -1;
     while (pos < block.length) {
-      let eol = pos;
-      while (eol < block.length && block.charCodeAt(eol) !== 10 && block.charCodeAt(eol) !== 13) eol++;
+      let eol: number;
+      if (lfOnly) {
+        eol = block.indexOf("\n", pos);
+        if (eol === -1) eol = block.length;
+      } else {
+        eol = pos;
+        while (eol < block.length && block.charCodeAt(eol) !== 10 && block.charCodeAt(eol) !== 13) eol++;
+      }
       const line = block.slice(pos, eol);
       pos = eol + (block.charCodeAt(eol) === 13 && block.charCodeAt(eol + 1) === 10 ? 2 : 1);
       if (line.length === 0 || line.charCodeAt(0) === 58 /* ':' comment */) continue;
