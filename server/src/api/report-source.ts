@@ -91,7 +91,7 @@ interface RollupTables {
 }
 
 const CALL_ROLLUPS: RollupTables = { hourly: "call_rollups_hourly", daily: "call_rollups_daily", outcome: true };
-const latencyRollups = (level: "key" | "provider" | "app"): RollupTables => ({
+const latencyRollups = (level: "provider" | "app"): RollupTables => ({
   hourly: "call_latency_hourly",
   daily: "call_latency_daily",
   outcome: false,
@@ -167,14 +167,14 @@ export function edgeHistogramSql(
 }
 
 /**
- * The latency rollups' level that serves a report without an outcome filter: rows already merged per
- * provider (or app) when the report groups by it and filters on nothing else, else the provider/app/model rows.
+ * The latency rollups' level that serves a report: histograms already merged per provider (or app) when the
+ * report groups by it and filters on nothing else; null (call_rollups_*) for any other report.
  */
-function latencyLevel(q: Filters, groupBy: GroupBy): "key" | "provider" | "app" {
-  if (q.model !== undefined) return "key";
+function latencyLevel(q: Filters, groupBy: GroupBy): "provider" | "app" | null {
+  if (q.outcome !== undefined || q.model !== undefined) return null;
   if (groupBy === "provider" && q.app === undefined) return "provider";
   if (groupBy === "app" && q.provider === undefined) return "app";
-  return "key";
+  return null;
 }
 
 /**
@@ -183,7 +183,8 @@ function latencyLevel(q: Filters, groupBy: GroupBy): "key" | "provider" | "app" 
  * They are merged in the API process (latency.ts): unnesting and summing the elements in SQL was 3–10× slower.
  */
 export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, groupBy: GroupBy, interval: Interval, params: unknown[]): string {
-  const tables = q.outcome !== undefined ? CALL_ROLLUPS : latencyRollups(latencyLevel(q, groupBy));
+  const level = latencyLevel(q, groupBy);
+  const tables = level === null ? CALL_ROLLUPS : latencyRollups(level);
   const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist", tables).join(" UNION ALL ");
   return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist::text, ttft_hist::text FROM (${rows}) AS r`;
 }

@@ -3,14 +3,12 @@ import { encodeHistogram, histogramUpsertSet, type RollupDelta } from "./rollup-
 
 /**
  * A batch's contribution to call_latency_hourly / call_latency_daily: the latency and TTFT histograms per
- * hour (or day) and
- * - level 'key': provider, app and model — the call_rollups_* key without the outcome (≈6× fewer rows);
- * - level 'provider': provider alone (app and model ''), for reports grouped by provider;
- * - level 'app': app alone (provider and model ''), for reports grouped by app.
- * Folded from the batch's hourly rollup deltas (the same calls, already bucketed), so the figures cannot
- * drift from call_rollups_*.
+ * hour (or day) merged per provider (level 'provider': app and model '') and per app (level 'app': provider
+ * and model ''), so a latency report grouped by provider or by app merges ≈10× fewer histogram elements than
+ * from call_rollups_* (one row per provider/app/model/outcome). Folded from the batch's hourly rollup deltas
+ * (the same calls, already bucketed), so the figures cannot drift from call_rollups_*.
  */
-export type LatencyLevel = "key" | "provider" | "app";
+export type LatencyLevel = "provider" | "app";
 
 export interface LatencyDelta {
   at: number;
@@ -29,16 +27,15 @@ type Source = Pick<LatencyDelta, "at" | "provider" | "app" | "model" | "calls" |
 
 /** The rows of each level a delta adds to. */
 const LEVEL_KEYS: ReadonlyArray<[LatencyLevel, (d: Source) => [string, string, string]]> = [
-  ["key", (d) => [d.provider, d.app, d.model]],
   ["provider", (d) => [d.provider, "", ""]],
   ["app", (d) => ["", d.app, ""]],
 ];
 
-function fold(deltas: readonly Source[], unitMs: number, levels = LEVEL_KEYS): LatencyDelta[] {
+function fold(deltas: readonly Source[], unitMs: number): LatencyDelta[] {
   const byKey = new Map<string, LatencyDelta>();
   for (const d of deltas) {
     const at = Math.floor(d.at / unitMs) * unitMs;
-    for (const [level, keyOf] of levels) {
+    for (const [level, keyOf] of LEVEL_KEYS) {
       const [provider, app, model] = keyOf(d);
       const key = `${at}\u0000${level}\u0000${provider}\u0000${app}\u0000${model}`;
       let into = byKey.get(key);
@@ -55,11 +52,9 @@ function fold(deltas: readonly Source[], unitMs: number, levels = LEVEL_KEYS): L
   );
 }
 
-/** The latency rollup deltas of a batch, every level, from its hourly call rollup deltas (rollupDeltas().hourly). */
+/** The latency rollup deltas of a batch, both levels, from its hourly call rollup deltas (rollupDeltas().hourly). */
 export function latencyDeltas(hourly: readonly RollupDelta[]): { hourly: LatencyDelta[]; daily: LatencyDelta[] } {
-  // Outcomes folded away first; every level is then a fold of these rows.
-  const keys = fold(hourly, 1, LEVEL_KEYS.slice(0, 1));
-  return { hourly: fold(keys, 1), daily: fold(keys, DAY_MS) };
+  return { hourly: fold(hourly, 1), daily: fold(hourly, DAY_MS) };
 }
 
 function upsertSql(table: string, time: string): string {

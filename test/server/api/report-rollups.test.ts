@@ -53,7 +53,7 @@ const latencyRowsFromCalls = (unit: "hour" | "day") =>
   db.pool
     .query<{ r: string }>(`WITH c AS (
         SELECT date_trunc('${unit}', started_at, 'UTC') AS t, v.*, latency_ms, ttft_ms
-          FROM calls, LATERAL (VALUES ('key', provider, app, coalesce(model, '')), ('provider', provider, '', ''), ('app', '', app, ''))
+          FROM calls, LATERAL (VALUES ('provider', provider, '', ''), ('app', '', app, ''))
                       AS v(level, provider, app, model)
       ), l AS (
         SELECT t, level, provider, app, model, sum(n) AS calls, array_agg((b::bigint << 32) + n ORDER BY b) AS h
@@ -74,7 +74,7 @@ async function expectRollupsEqualCalls(): Promise<void> {
   expect(await errorRows("hour", "call_errors_hourly")).toEqual(errorsHourly);
   expect(await errorRows("day", "call_errors_daily")).toEqual(errorsDaily);
   const [latencyHourly, latencyDaily] = await Promise.all([latencyRowsFromCalls("hour"), latencyRowsFromCalls("day")]);
-  expect(latencyHourly.length).toBeGreaterThan(100);
+  expect(latencyHourly.length).toBeGreaterThan(50);
   expect(await latencyRows("hour", "call_latency_hourly")).toEqual(latencyHourly);
   expect(await latencyRows("day", "call_latency_daily")).toEqual(latencyDaily);
 }
@@ -91,7 +91,7 @@ afterAll(async () => {
 describe("report rollups (call_errors_*, call_latency_*)", () => {
   it("count each inserted call once, exactly as the calls aggregate (NULL and long error messages included)", async () => {
     await expectRollupsEqualCalls();
-    const { rows } = await db.pool.query<{ n: string }>("SELECT sum(calls)::text AS n FROM call_latency_daily WHERE level = 'key'");
+    const { rows } = await db.pool.query<{ n: string }>("SELECT sum(calls)::text AS n FROM call_latency_daily WHERE level = 'provider'");
     expect(rows[0]?.n).toBe(String(calls.length));
   });
 
@@ -146,7 +146,7 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       { from: "2026-10-01T03:20:00Z", to: "2026-10-06T21:05:00Z", groupBy: "app", interval: "day" },
       { from: "2026-10-02T00:00:00Z", to: "2026-10-03T00:00:00Z", groupBy: "provider", provider: "openai" },
       { from: "2026-10-01T00:00:00Z", to: "2026-10-07T00:00:00Z", groupBy: "user", outcome: "upstream_error" },
-      // Each latency level: per provider, per app (with its own filter), provider/app/model rows otherwise.
+      // Each latency level: per provider, per app (with its own filter), call_rollups_* otherwise.
       { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "provider", provider: "anthropic", interval: "day" },
       { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "app", app: "support-bot", interval: "hour" },
       { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "provider", app: "support-bot", interval: "day" },
