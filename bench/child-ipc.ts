@@ -27,11 +27,11 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Starts `entry` (a bench/child-*.ts file) under tsx and waits for it to report its URL. */
+/** Starts `entry` (a bench/child-* file: .ts under tsx, .mjs as plain Node) and waits for it to report its URL. */
 export function startChild(entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<BenchChild> {
   const child: ChildProcess = fork(new URL(entry, import.meta.url).pathname, [], {
     env: { ...process.env, ...env },
-    execArgv: ["--import", "tsx", ...execArgv],
+    execArgv: entry.endsWith(".mjs") ? execArgv : ["--import", "tsx", ...execArgv],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
@@ -64,24 +64,5 @@ export function startChild(entry: string, env: Record<string, string>, execArgv:
   });
 }
 
-/** The child side: answers stats requests and exits on request, after `cleanup`. */
-export function serveChild(url: string, cleanup: () => Promise<void> = async () => {}, extra: () => Record<string, number> = () => ({})): void {
-  process.on("message", (message: ToChild) => {
-    if (message.type === "stats") {
-      const cpu = process.cpuUsage();
-      const memory = process.memoryUsage();
-      const stats: ChildStats = { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external, extra: extra() };
-      process.send?.({ type: "stats", stats } satisfies FromChild);
-    } else if (message.type === "exit") {
-      cleanup().finally(() => process.exit(0));
-    }
-  });
-  // The parent dying (Ctrl-C) must not leave servers behind.
-  process.on("disconnect", () => process.exit(0));
-  process.send?.({ type: "ready", url } satisfies FromChild);
-}
-
-export function failChild(err: unknown): never {
-  process.send?.({ type: "error", message: err instanceof Error ? err.message : String(err) } satisfies FromChild);
-  process.exit(1);
-}
+// The child side (serveChild, failChild) is child-serve.mjs: plain JavaScript, so Tollgate's child needs no tsx.
+export { failChild, serveChild } from "./child-serve.mjs";

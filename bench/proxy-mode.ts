@@ -3,7 +3,7 @@
  * through Tollgate (recording ON into Postgres), for JSON and SSE, at c=1 and c=32. Each proxy runs in a
  * child process of its own, so its CPU time per request is read from its own process.cpuUsage().
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import pg from "pg";
 import { startChild, type BenchChild } from "./child-ipc.ts";
 import { createBenchDatabase } from "./database.ts";
@@ -112,7 +112,7 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       mkdirSync(o.profileDir, { recursive: true });
       execArgv.push("--cpu-prof", `--cpu-prof-dir=${o.profileDir}`);
     }
-    const tollgate = await startChild("./child-tollgate.ts", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv }, execArgv);
+    const tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv }, execArgv);
     children.push(tollgate);
     const targets: Target[] = [
       { name: "direct", base: upstream.url, child: null, postgres: null },
@@ -120,7 +120,9 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       { name: "tollgate", base: tollgate.url + "/openai", child: tollgate, postgres },
     ];
     if (o.baselineDir && baselineDb) {
-      const entry = `${o.baselineDir.replace(/\/+$/, "")}/bench/child-tollgate.ts`;
+      // An older checkout may only have the TypeScript child (it then runs its sources through tsx).
+      const dir = o.baselineDir.replace(/\/+$/, "");
+      const entry = existsSync(`${dir}/bench/child-tollgate.mjs`) ? `${dir}/bench/child-tollgate.mjs` : `${dir}/bench/child-tollgate.ts`;
       const baseline = await startChild(entry, { BENCH_UPSTREAM: upstream.url, DATABASE_URL: baselineDb.url, ...o.tollgateEnv });
       children.push(baseline);
       targets.push({ name: "baseline", base: baseline.url + "/openai", child: baseline, postgres: baselinePostgres });

@@ -50,7 +50,7 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     await pool.end();
-    tollgate = await startChild("./child-tollgate.ts", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url });
+    tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url });
     const to = new Date();
     const from = new Date(to.getTime() - 30 * DAY);
     const range = `from=${from.toISOString()}&to=${to.toISOString()}`;

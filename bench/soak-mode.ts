@@ -37,7 +37,7 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
   try {
     const upstream = await startChild("./child-upstream.ts", {});
     children.push(upstream);
-    const tollgate = await startChild("./child-tollgate.ts", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv });
+    const tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv });
     children.push(tollgate);
     const seconds = Math.round(o.minutes * 60);
     process.stdout.write(`soak bench: ${o.minutes} min at c=32 (24 JSON + 8 SSE), RSS sampled every ${o.sampleSeconds}s, recording into ${db.where}\n`);

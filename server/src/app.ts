@@ -12,6 +12,7 @@ import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
+import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
 
@@ -39,7 +40,6 @@ export interface App {
   express: express.Express;
 }
 
-const DASHBOARD_DIR = new URL("../../dashboard/dist/", import.meta.url).pathname;
 
 /**
  * Builds Tollgate from its dependencies; never listens (tests start it on port 0). Proxy paths

@@ -79,11 +79,11 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-slim/);
     const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
     expect(runtime).toMatch(/npm ci --omit=dev --ignore-scripts/);
-    expect(runtime).toMatch(/COPY --from=build \/app\/server\/src\/generated/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist\/server/);
     expect(runtime).toMatch(/COPY --from=build \/app\/dashboard\/dist/);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/HEALTHCHECK .*\/readyz/s);
-    expect(runtime).toMatch(/CMD \["node", "--import", "tsx", "server\/src\/main\.ts"\]/);
+    expect(runtime).toMatch(/CMD \["node", "--enable-source-maps", "dist\/server\/main\.mjs"\]/);
     const build = dockerfile.slice(0, dockerfile.indexOf("AS runtime"));
     expect(build).toMatch(/RUN npm ci --ignore-scripts\n/);
     expect(build).toMatch(/node scripts\/prisma-generate\.mjs && npm run build/);
@@ -98,7 +98,7 @@ describe("Dockerfile", () => {
 
   it("keeps local state, secrets and installed modules out of the build context", () => {
     const ignored = readRepoFile(".dockerignore").split("\n").map((l) => l.trim());
-    for (const entry of ["node_modules", ".git", ".env", ".tollgate", "server/src/generated", "dashboard/dist"]) {
+    for (const entry of ["node_modules", ".git", ".env", ".tollgate", "server/src/generated", "dashboard/dist", "dist"]) {
       expect(ignored, entry).toContain(entry);
     }
     // …but not what the build needs

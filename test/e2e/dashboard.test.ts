@@ -55,7 +55,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   }
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-dashboard.mjs")], { cwd: ROOT, encoding: "utf8" });
+    const build = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-build.mjs")], { cwd: ROOT, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`building the dashboard failed:\n${build.stdout}\n${build.stderr}`);
     expect(existsSync(join(ROOT, "dashboard", "dist", "index.html"))).toBe(true);
     mkdirSync(SHOTS, { recursive: true });

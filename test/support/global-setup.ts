@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     templateDatabase: string;
+    /** the server bundle `npm start` runs (scripts/build-server.mjs), built for this run */
+    serverBundle: string;
   }
 }
 
@@ -17,6 +20,7 @@ let embedded: EmbeddedDatabase | undefined;
 let dataDir: string | undefined;
 let adminUrl = "";
 let template = "";
+let bundleDir: string | undefined;
 
 /**
  * Migrates a template database once; each test file clones it (CREATE DATABASE … TEMPLATE), so files run
@@ -40,6 +44,20 @@ export async function setup(project: TestProject): Promise<void> {
   await pool.end();
   project.provide("adminDatabaseUrl", adminUrl);
   project.provide("templateDatabase", template);
+  project.provide("serverBundle", buildServerBundle());
+}
+
+/**
+ * Tests that run Tollgate as a process run the bundle, as `npm start` and the image do. It is built fresh
+ * for each run, into a directory of its own inside the project (the bundle finds prisma/ and the dashboard
+ * from there), so a stale dist/ is never what is tested and parallel runs do not overwrite each other.
+ */
+function buildServerBundle(): string {
+  const root = new URL("../../", import.meta.url).pathname;
+  bundleDir = join(root, "test", "artifacts", `server-bundle-${process.pid}`);
+  const built = spawnSync(process.execPath, [join(root, "scripts", "build-server.mjs"), bundleDir], { cwd: root, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`building the server bundle failed:\n${built.stdout}\n${built.stderr}`);
+  return bundleDir;
 }
 
 export async function teardown(): Promise<void> {
@@ -54,6 +72,7 @@ export async function teardown(): Promise<void> {
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
     await admin.end();
   }
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   await embedded?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
+import { MIGRATIONS_DIR } from "../paths.ts";
 
-const MIGRATIONS_DIR = new URL("../../../prisma/migrations/", import.meta.url).pathname;
 
 /**
  * Applies prisma/migrations in order and records each in `_prisma_migrations` exactly as `prisma migrate

@@ -4,9 +4,12 @@ import type { CallState } from "../proxy/call-state.ts";
 import { estimateJob } from "./estimate.ts";
 import type { FromWorker, ToWorker } from "./estimator-protocol.ts";
 import type { Usage } from "./usage.ts";
+import { BUNDLED } from "../paths.ts";
 
 const BOOT = new URL("./estimator-boot.mjs", import.meta.url);
 const WORKER_ENTRY = new URL("./estimator-worker.ts", import.meta.url);
+// In the bundle the worker is a module of its own beside this one, plain JS: no boot file needed.
+const BUNDLED_WORKER = new URL("./estimator-worker.mjs", import.meta.url);
 
 export interface EstimatorOptions {
   /** the TypeScript module the worker runs (tests swap in one that holds answers back or crashes) */
@@ -49,6 +52,8 @@ export class TokenEstimator {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly entry: string;
+  /** the bundled worker module, run directly (no tsx boot); null when running from the sources */
+  private readonly bundledEntry: URL | null;
   private readonly maxPending: number;
   private readonly maxPendingChars: number;
   private readonly stallMs: number;
@@ -57,6 +62,7 @@ export class TokenEstimator {
 
   constructor(options: EstimatorOptions = {}) {
     this.entry = fileURLToPath(options.entry ?? WORKER_ENTRY);
+    this.bundledEntry = BUNDLED && !options.entry ? BUNDLED_WORKER : null;
     this.maxPending = options.maxPending ?? 1_000;
     this.maxPendingChars = options.maxPendingChars ?? 8_000_000;
     this.stallMs = options.stallMs ?? 30_000;
@@ -140,7 +146,7 @@ export class TokenEstimator {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(BOOT, {
+    const worker = new Worker(this.bundledEntry ?? BOOT, {
       workerData: { entry: this.entry },
       // Not the parent's flags (tsx's ESM loader would load there for nothing; the boot file registers what
       // the worker needs). A small young generation: the worker's garbage is a few strings per estimate.

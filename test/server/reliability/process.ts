@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Tollgate running as a real process (`node --import tsx server/src/main.ts`), in its own process group. */
+/** Tollgate running as a real process — the bundle, as `npm start` runs it — in its own process group. */
 export interface TollgateProcess {
   url: string;
   pid: number;
@@ -18,9 +20,8 @@ export interface TollgateProcess {
 }
 
 export async function spawnTollgate(env: Record<string, string>, timeoutMs = 60_000): Promise<TollgateProcess> {
-  // `node --import tsx`, not the tsx CLI: the CLI relays SIGTERM to its child and SIGKILLs it (exit 143)
-  // when the child's acknowledgement takes over 30 ms — which it does under load.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+  // Node itself, as `npm start` and the image run it: signals reach the server with nothing in between.
+  const child = spawn(process.execPath, ["--enable-source-maps", join(inject("serverBundle"), "main.mjs")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", TOLLGATE_TOKENIZER_PRELOAD: "false", ...env },
     detached: true,

@@ -119,3 +119,28 @@ describe("SIGTERM during a burst", () => {
     expect((await again.exited).code).toBe(0);
   });
 });
+
+describe("the bundle npm start runs", () => {
+  it("estimates a call without usage in its bundled worker (a wrong worker path would record it without usage)", { timeout: 90_000 }, async () => {
+    const url = await freshDatabase("bundle_estimate");
+    const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
+    const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-test" },
+      body: JSON.stringify({ model: "gpt-4o-mini-nousage", stream: true, messages: [{ role: "user", content: "Count the tokens of this sentence, please." }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const id = res.headers.get("x-tollgate-call-id") ?? "";
+    await eventually(async () => {
+      const call = await fetch(`${tg.url}/api/calls/${id}`);
+      expect(call.status).toBe(200);
+      const body = (await call.json()) as { usageSource: string; inputTokens: number; outputTokens: number };
+      expect(body.usageSource).toBe("estimated");
+      expect(body.inputTokens).toBeGreaterThan(5);
+      expect(body.outputTokens).toBeGreaterThan(0);
+    }, 30_000);
+    tg.signal("SIGTERM");
+    expect((await tg.exited).code).toBe(0);
+  });
+});
