@@ -59,3 +59,43 @@ export function hasObjectKeyNearEnd(data: string, quotedKeyColon: string): boole
 
 /** A chunk that is an error object (`{"error": …}`), as providers send errors mid-stream. */
 export const ERROR_CHUNK = /^\s*\{\s*"error"\s*:/;
+
+/**
+ * The members of a JSON object from its last `"key":` to its end, parsed alone. `{` + that suffix is valid
+ * JSON exactly when the key belongs to the outermost object: a key nested d levels deep leaves d stray
+ * closers behind it. (A `"key":` that is not a key cannot occur: a quote inside a string is escaped.)
+ * Providers put usage after the generated content, so this parses a few hundred bytes, not the whole body.
+ * Undefined when the key is absent, nested, or the text is not JSON.
+ */
+export function trailingMembers(text: string, quotedKeyColon: string): Record<string, unknown> | undefined {
+  const at = text.lastIndexOf(quotedKeyColon);
+  // A backslash before it: the quote is an escaped one inside a longer key; let the full parse decide.
+  if (at <= 0 || text.charCodeAt(at - 1) === 92) return undefined;
+  try {
+    return obj(JSON.parse("{" + text.slice(at)));
+  } catch {
+    return undefined;
+  }
+}
+
+// Members before the first nested value, then "name": "value" (strings skipped whole, braces inside them too).
+const LEADING_MEMBER = new Map<string, RegExp>();
+
+/**
+ * A top-level string member that comes before any object or array in the body (so it cannot be nested),
+ * read without parsing the rest: `id`, `model` lead OpenAI-style responses. Undefined when not found so.
+ */
+export function leadingString(text: string, name: string): string | undefined {
+  let re = LEADING_MEMBER.get(name);
+  if (!re) {
+    re = new RegExp(`^\\s*\\{(?:[^{}\\[\\]"]|"(?:[^"\\\\]|\\\\.)*")*?"${name}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`);
+    LEADING_MEMBER.set(name, re);
+  }
+  const m = re.exec(text.length > 2048 ? text.slice(0, 2048) : text);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1] as string) as string;
+  } catch {
+    return undefined;
+  }
+}
