@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dashboard/dist/", "server/src/generated/", "coverage/", "bench/results/"] },
+  { ignores: ["node_modules/", "dist/", "dashboard/dist/", "server/src/generated/", "coverage/", "bench/results/", "bench/.scratch/", "test/artifacts/"] },
   ...tseslint.configs.recommended,
   {
     rules: {
