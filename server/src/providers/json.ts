@@ -99,3 +99,15 @@ export function leadingString(text: string, name: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The model of a request body the proxy needs nothing else from at once: `model` leads it and appears once
+ * (a later duplicate would be the one that counts), and no `stream` member is anywhere (a stream's body
+ * may be rewritten, which needs the parse). Undefined otherwise, and the body is parsed.
+ */
+export function plainRequestModel(text: string): string | undefined {
+  if (text.includes('"stream"')) return undefined;
+  const model = leadingString(text, "model");
+  if (model === undefined) return undefined;
+  return text.indexOf('"model"', text.indexOf('"model"') + 7) === -1 ? model : undefined;
+}

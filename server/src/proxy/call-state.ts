@@ -1,6 +1,7 @@
 import type { Attribution } from "./headers.ts";
 import type { ProviderConfig } from "../config.ts";
 import type { Outcome } from "../metering/call-record.ts";
+import { parseObject } from "../providers/json.ts";
 import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
 
 /** Everything the proxy learns about one call while it is in flight. Times are performance.now() ms. */
@@ -11,7 +12,9 @@ export class CallState {
   errorMessage: string | null = null;
   status = 0;
   info: RequestInfo = { endpoint: "", metered: false, model: null, stream: false, deployment: null };
-  json: Record<string, unknown> | undefined;
+  /** the request body's text while its parse is deferred; see `json` */
+  private jsonText: string | undefined;
+  private parsedJson: Record<string, unknown> | undefined | null = undefined;
   requestBytes = 0;
   requestBody: string | null = null;
   responseBytes = 0;
@@ -42,6 +45,29 @@ export class CallState {
     readonly adapter: ProviderAdapter,
     public attribution: Attribution,
   ) {}
+
+  /**
+   * The request's JSON body (an object), or undefined. Most calls are forwarded knowing only the model, read
+   * without a parse (`deferJson`); the rest of the body is parsed here on first use — by a budget's
+   * estimate or a token estimate — which most calls never need.
+   */
+  get json(): Record<string, unknown> | undefined {
+    if (this.parsedJson === null) {
+      this.parsedJson = this.jsonText === undefined ? undefined : parseObject(this.jsonText);
+      this.jsonText = undefined;
+    }
+    return this.parsedJson;
+  }
+
+  set json(value: Record<string, unknown> | undefined) {
+    this.parsedJson = value;
+    this.jsonText = undefined;
+  }
+
+  deferJson(text: string): void {
+    this.jsonText = text;
+    this.parsedJson = null;
+  }
 
   fail(outcome: Outcome, errorType: string, message: string): void {
     if (this.forcedOutcome !== null) return;

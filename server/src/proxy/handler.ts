@@ -4,6 +4,7 @@ import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
+import { plainRequestModel } from "../providers/json.ts";
 import { CallState } from "./call-state.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
@@ -172,18 +173,28 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const contentType = req.headers["content-type"];
     let bodyText: string | undefined;
     let json: Record<string, unknown> | undefined;
+    let model: string | undefined;
     if (body.length > 0 && body.length <= MAX_JSON_BODY && (contentType === undefined || contentType.includes("json"))) {
       bodyText = body.toString("utf8");
-      try {
-        const parsed: unknown = JSON.parse(bodyText);
-        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
-      } catch {
-        // Malformed JSON is forwarded as it came; the provider answers it.
+      // A plain call needs only its model: the body (its messages, often kilobytes) is parsed later, if ever.
+      model = plainRequestModel(bodyText);
+      if (model === undefined) {
+        try {
+          const parsed: unknown = JSON.parse(bodyText);
+          if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+        } catch {
+          // Malformed JSON is forwarded as it came; the provider answers it.
+        }
       }
     }
     const adapter = call.adapter;
-    call.info = adapter.inspect({ method, path, query, json });
-    call.json = json;
+    if (model !== undefined && bodyText !== undefined) {
+      call.info = adapter.inspect({ method, path, query, json: { model } });
+      call.deferJson(bodyText);
+    } else {
+      call.info = adapter.inspect({ method, path, query, json });
+      call.json = json;
+    }
     let outBody = body;
     if (json && bodyText !== undefined && adapter.prepareBody) {
       const prepared = adapter.prepareBody(call.info, bodyText, json);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { plainRequestModel } from "../../../server/src/providers/json.ts";
+import { CallState } from "../../../server/src/proxy/call-state.ts";
+import { adapterFor } from "../../../server/src/providers/index.ts";
+import type { ProviderConfig } from "../../../server/src/config.ts";
+
+const messages = [{ role: "user", content: 'Say "model": and "stream" in a sentence, {please}.' }];
+
+describe("reading a request's model without parsing the body", () => {
+  it("reads a leading model, and the JSON parse agrees", () => {
+    for (const body of [{ model: "gpt-4o-mini", messages, temperature: 0.2 }, { model: "modèle \"é\"", messages }]) {
+      const text = JSON.stringify(body, null, 1);
+      expect(plainRequestModel(text)).toBe(body.model);
+      expect(plainRequestModel(JSON.stringify(body))).toBe(body.model);
+    }
+  });
+
+  it("declines whatever the parse must decide", () => {
+    expect(plainRequestModel(JSON.stringify({ messages, model: "m" }))).toBeUndefined(); // model after a nested value
+    expect(plainRequestModel(JSON.stringify({ model: "m", messages, stream: false }))).toBeUndefined(); // a stream member
+    expect(plainRequestModel(JSON.stringify({ model: "m", tools: [{ parameters: { properties: { stream: {} } } }] }))).toBeUndefined();
+    expect(plainRequestModel('{"model":"a","messages":[],"model":"b"}')).toBeUndefined(); // the last duplicate counts
+    expect(plainRequestModel(JSON.stringify({ model: "m", tools: [{ parameters: { properties: { model: {} } } }] }))).toBeUndefined();
+    expect(plainRequestModel(JSON.stringify({ model: 4, messages }))).toBeUndefined();
+    expect(plainRequestModel("[1]")).toBeUndefined();
+  });
+});
+
+describe("a call's deferred request JSON", () => {
+  const provider = { name: "openai", format: "openai", priceProvider: "openai", baseUrl: "http://127.0.0.1:1" } as ProviderConfig;
+  const call = () => new CallState("id", 0, 0, provider, adapterFor("openai"), { app: null, user: null, properties: null });
+
+  it("is parsed on first use, once", () => {
+    const c = call();
+    const text = JSON.stringify({ model: "m", messages });
+    c.deferJson(text);
+    const first = c.json;
+    expect(first).toEqual({ model: "m", messages });
+    expect(c.json).toBe(first);
+  });
+
+  it("reads as undefined when the deferred text is not a JSON object, and a set value wins", () => {
+    const c = call();
+    c.deferJson('{"model":"m", oops');
+    expect(c.json).toBeUndefined();
+    c.json = { model: "x" };
+    expect(c.json).toEqual({ model: "x" });
+  });
+});
