@@ -101,13 +101,16 @@ export function leadingString(text: string, name: string): string | undefined {
 }
 
 /**
- * The model of a request body the proxy needs nothing else from at once: `model` leads it and appears once
- * (a later duplicate would be the one that counts), and no `stream` member is anywhere (a stream's body
- * may be rewritten, which needs the parse). Undefined otherwise, and the body is parsed.
+ * The model and stream flag of a request body, read without parsing it: `model` leads the body and appears
+ * once (a later duplicate would be the one that counts); `stream`, if present, is a top-level boolean (its
+ * members to the end parse alone); `stream_options` is absent (a stream's body is then rewritten by a
+ * splice that needs nothing else). Undefined otherwise, and the body is parsed.
  */
-export function plainRequestModel(text: string): string | undefined {
-  if (text.includes('"stream"')) return undefined;
+export function plainRequest(text: string): { model: string; stream: boolean } | undefined {
+  if (text.includes('"stream_options"')) return undefined;
   const model = leadingString(text, "model");
-  if (model === undefined) return undefined;
-  return text.indexOf('"model"', text.indexOf('"model"') + 7) === -1 ? model : undefined;
+  if (model === undefined || text.indexOf('"model"', text.indexOf('"model"') + 7) !== -1) return undefined;
+  if (!text.includes('"stream"')) return { model, stream: false };
+  const stream = trailingMembers(text, '"stream":')?.stream;
+  return typeof stream === "boolean" ? { model, stream } : undefined;
 }

@@ -15,6 +15,8 @@ export class CallState {
   /** the request body's text while its parse is deferred; see `json` */
   private jsonText: string | undefined;
   private parsedJson: Record<string, unknown> | undefined | null = undefined;
+  /** the body went through unparsed (its model read directly): it is known to be JSON only once parsed */
+  jsonDeferred = false;
   requestBytes = 0;
   requestBody: string | null = null;
   responseBytes = 0;
@@ -67,6 +69,7 @@ export class CallState {
   deferJson(text: string): void {
     this.jsonText = text;
     this.parsedJson = null;
+    this.jsonDeferred = true;
   }
 
   fail(outcome: Outcome, errorType: string, message: string): void {

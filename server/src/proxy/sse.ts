@@ -1,3 +1,5 @@
+import { isAscii } from "node:buffer";
+
 /**
  * Receives each complete SSE block: its `event` field and data (undefined when absent, e.g. a block of
  * comment lines), decoded as UTF-8, and its raw bytes, terminator included, as a latin1 string
@@ -13,17 +15,26 @@ export type SseEventHandler = (event: string | undefined, data: string | undefin
  */
 export class SseParser {
   private tail = "";
+  /** whether the tail has a byte above 0x7f (then its fields need decoding as UTF-8) */
+  private tailAscii = true;
+  /** whether the text being consumed is all ASCII: checked once per chunk, natively, not per field */
+  private ascii = true;
   constructor(private readonly onEvent: SseEventHandler) {}
 
   push(chunk: Buffer): void {
+    const chunkAscii = isAscii(chunk);
+    this.ascii = chunkAscii && (this.tail.length === 0 || this.tailAscii);
     const text = this.tail.length === 0 ? chunk.toString("latin1") : this.tail + chunk.toString("latin1");
     this.tail = this.consume(text);
+    // The tail is a suffix of this text: ASCII if the whole was, else checked on its own (rare).
+    this.tailAscii = this.ascii || !NON_ASCII.test(this.tail);
   }
 
   /** The unparsed remainder at the end of the stream (an event without its blank line, if any). */
   end(): void {
     const rest = this.tail;
     this.tail = "";
+    this.ascii = this.tailAscii;
     if (rest.length > 0) this.dispatch(rest, rest);
   }
 
@@ -63,7 +74,8 @@ export class SseParser {
       if (field === "data") data = data === undefined ? value : data + "\n" + value;
       else if (field === "event") event = value;
     }
-    this.onEvent(event === undefined ? undefined : utf8(event), data === undefined ? undefined : utf8(data), raw);
+    if (this.ascii) this.onEvent(event, data, raw);
+    else this.onEvent(event === undefined ? undefined : utf8(event), data === undefined ? undefined : utf8(data), raw);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plainRequestModel } from "../../../server/src/providers/json.ts";
+import { plainRequest } from "../../../server/src/providers/json.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { adapterFor } from "../../../server/src/providers/index.ts";
 import type { ProviderConfig } from "../../../server/src/config.ts";
@@ -10,19 +10,27 @@ describe("reading a request's model without parsing the body", () => {
   it("reads a leading model, and the JSON parse agrees", () => {
     for (const body of [{ model: "gpt-4o-mini", messages, temperature: 0.2 }, { model: "modèle \"é\"", messages }]) {
       const text = JSON.stringify(body, null, 1);
-      expect(plainRequestModel(text)).toBe(body.model);
-      expect(plainRequestModel(JSON.stringify(body))).toBe(body.model);
+      expect(plainRequest(text)).toEqual({ model: body.model, stream: false });
+      expect(plainRequest(JSON.stringify(body))).toEqual({ model: body.model, stream: false });
     }
   });
 
+  it("reads a top-level stream flag, wherever it is", () => {
+    expect(plainRequest(JSON.stringify({ model: "m", messages, stream: true }))).toEqual({ model: "m", stream: true });
+    expect(plainRequest(JSON.stringify({ model: "m", stream: true, messages, max_tokens: 5 }, null, 2))).toEqual({ model: "m", stream: true });
+    expect(plainRequest(JSON.stringify({ model: "m", stream: false, messages }))).toEqual({ model: "m", stream: false });
+  });
+
   it("declines whatever the parse must decide", () => {
-    expect(plainRequestModel(JSON.stringify({ messages, model: "m" }))).toBeUndefined(); // model after a nested value
-    expect(plainRequestModel(JSON.stringify({ model: "m", messages, stream: false }))).toBeUndefined(); // a stream member
-    expect(plainRequestModel(JSON.stringify({ model: "m", tools: [{ parameters: { properties: { stream: {} } } }] }))).toBeUndefined();
-    expect(plainRequestModel('{"model":"a","messages":[],"model":"b"}')).toBeUndefined(); // the last duplicate counts
-    expect(plainRequestModel(JSON.stringify({ model: "m", tools: [{ parameters: { properties: { model: {} } } }] }))).toBeUndefined();
-    expect(plainRequestModel(JSON.stringify({ model: 4, messages }))).toBeUndefined();
-    expect(plainRequestModel("[1]")).toBeUndefined();
+    expect(plainRequest(JSON.stringify({ messages, model: "m" }))).toBeUndefined(); // model after a nested value
+    expect(plainRequest(JSON.stringify({ model: "m", messages, stream: true, stream_options: { include_usage: true } }))).toBeUndefined();
+    expect(plainRequest(JSON.stringify({ model: "m", stream: "yes", messages }))).toBeUndefined();
+    // a nested stream last: not the top-level one
+    expect(plainRequest(JSON.stringify({ model: "m", stream: true, tools: [{ parameters: { properties: { stream: {} } } }] }))).toBeUndefined();
+    expect(plainRequest('{"model":"a","messages":[],"model":"b"}')).toBeUndefined(); // the last duplicate counts
+    expect(plainRequest(JSON.stringify({ model: "m", tools: [{ parameters: { properties: { model: {} } } }] }))).toBeUndefined();
+    expect(plainRequest(JSON.stringify({ model: 4, messages }))).toBeUndefined();
+    expect(plainRequest("[1]")).toBeUndefined();
   });
 });
 
