@@ -1,6 +1,6 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
 import { usage, type Usage } from "../metering/usage.ts";
-import { ERROR_CHUNK, hasObjectKeyNearEnd, leadingString, n, obj, str, trailingMembers } from "./json.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
@@ -32,9 +32,6 @@ function endpointOf(path: string): { endpoint: string; metered: boolean; deploym
   if (path.endsWith("/responses")) return { endpoint: "responses", metered: true, deployment: null };
   return { endpoint: path, metered: false, deployment: null };
 }
-
-/** keys before a body's usage that the fast read cannot place (they may be top-level) */
-const HEAD_NEEDS_PARSE = /"(?:service_tier|error)"\s*:|"object"\s*:\s*"error"/;
 
 function errorFacts(json: Record<string, unknown>): ResponseFacts {
   const err = obj(json.error);
@@ -246,23 +243,6 @@ export const openai: ProviderAdapter = {
     // A server that sends no usage (some self-hosted ones): keep the reply's text for the estimate.
     if (!facts.usage && info.endpoint === "chat.completions") facts.outputText = messageText(body);
     return facts;
-  },
-
-  /**
-   * The usual successful chat or embeddings body, read without parsing its generated content: usage and the
-   * members after it parsed alone, the model read from before the choices. Undefined — the whole body is
-   * then parsed — for anything else: no top-level usage, an error shape, members these reads cannot place.
-   */
-  factsFromText(info, text) {
-    if (info.endpoint !== "chat.completions" && info.endpoint !== "embeddings") return undefined;
-    const tail = trailingMembers(text, '"usage":');
-    if (!tail || !obj(tail.usage) || tail.error !== undefined || tail.object === "error") return undefined;
-    // Before usage, only keys that cannot matter: one the facts read (or an error's) sends it to the full parse.
-    const head = text.slice(0, text.lastIndexOf('"usage":'));
-    if (HEAD_NEEDS_PARSE.test(head)) return undefined;
-    const model = str(tail.model) ?? leadingString(head, "model");
-    if (model === undefined && /"model"\s*:/.test(head)) return undefined;
-    return chatFacts({ model, service_tier: tail.service_tier, usage: tail.usage });
   },
 
   createStreamMeter(info, hideUsage) {

@@ -74,11 +74,6 @@ export interface ProviderAdapter {
   prepareBody?(info: RequestInfo, body: string, json: Record<string, unknown>): { body: string; hideUsage: boolean } | undefined;
   /** usage and facts from a complete JSON response body (any status) */
   factsFromJson(info: RequestInfo, json: unknown): ResponseFacts;
-  /**
-   * Optionally, the same facts from the body's text without parsing all of it (a successful response's
-   * usage sits after its content); undefined when unsure, and the body is parsed for factsFromJson.
-   */
-  factsFromText?(info: RequestInfo, text: string): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];

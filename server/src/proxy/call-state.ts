@@ -1,7 +1,6 @@
 import type { Attribution } from "./headers.ts";
 import type { ProviderConfig } from "../config.ts";
 import type { Outcome } from "../metering/call-record.ts";
-import { parseObject } from "../providers/json.ts";
 import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
 
 /** Everything the proxy learns about one call while it is in flight. Times are performance.now() ms. */
@@ -12,11 +11,7 @@ export class CallState {
   errorMessage: string | null = null;
   status = 0;
   info: RequestInfo = { endpoint: "", metered: false, model: null, stream: false, deployment: null };
-  /** the request body's text while its parse is deferred; see `json` */
-  private jsonText: string | undefined;
-  private parsedJson: Record<string, unknown> | undefined | null = undefined;
-  /** the body went through unparsed (its model read directly): it is known to be JSON only once parsed */
-  jsonDeferred = false;
+  json: Record<string, unknown> | undefined;
   requestBytes = 0;
   requestBody: string | null = null;
   responseBytes = 0;
@@ -47,30 +42,6 @@ export class CallState {
     readonly adapter: ProviderAdapter,
     public attribution: Attribution,
   ) {}
-
-  /**
-   * The request's JSON body (an object), or undefined. Most calls are forwarded knowing only the model, read
-   * without a parse (`deferJson`); the rest of the body is parsed here on first use — by a budget's
-   * estimate or a token estimate — which most calls never need.
-   */
-  get json(): Record<string, unknown> | undefined {
-    if (this.parsedJson === null) {
-      this.parsedJson = this.jsonText === undefined ? undefined : parseObject(this.jsonText);
-      this.jsonText = undefined;
-    }
-    return this.parsedJson;
-  }
-
-  set json(value: Record<string, unknown> | undefined) {
-    this.parsedJson = value;
-    this.jsonText = undefined;
-  }
-
-  deferJson(text: string): void {
-    this.jsonText = text;
-    this.parsedJson = null;
-    this.jsonDeferred = true;
-  }
 
   fail(outcome: Outcome, errorType: string, message: string): void {
     if (this.forcedOutcome !== null) return;

@@ -4,7 +4,6 @@ import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
-import { plainRequest } from "../providers/json.ts";
 import { CallState } from "./call-state.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
@@ -63,9 +62,6 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     call.finished = true;
     inFlight--;
     try {
-      // A body read without its parse may not have been JSON at all; when the call failed, check, so that a
-      // malformed request is recorded without a model, as a parsed one would be.
-      if (call.status >= 400 && call.jsonDeferred && call.json === undefined) call.info = { ...call.info, model: null };
       finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver);
     } catch (err) {
       deps.onError(err, call.id);
@@ -176,30 +172,18 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const contentType = req.headers["content-type"];
     let bodyText: string | undefined;
     let json: Record<string, unknown> | undefined;
-    let plain: { model: string; stream: boolean } | undefined;
     if (body.length > 0 && body.length <= MAX_JSON_BODY && (contentType === undefined || contentType.includes("json"))) {
       bodyText = body.toString("utf8");
-      // A plain call needs only its model and stream flag: the body (its messages, often kilobytes) is
-      // parsed later, if ever.
-      plain = plainRequest(bodyText);
-      if (plain === undefined) {
-        try {
-          const parsed: unknown = JSON.parse(bodyText);
-          if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
-        } catch {
-          // Malformed JSON is forwarded as it came; the provider answers it.
-        }
+      try {
+        const parsed: unknown = JSON.parse(bodyText);
+        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+      } catch {
+        // Malformed JSON is forwarded as it came; the provider answers it.
       }
     }
     const adapter = call.adapter;
-    if (plain !== undefined && bodyText !== undefined) {
-      call.deferJson(bodyText);
-      // What the adapter may read of a plain body: these two members (it has no stream_options).
-      json = plain;
-    } else {
-      call.json = json;
-    }
     call.info = adapter.inspect({ method, path, query, json });
+    call.json = json;
     let outBody = body;
     if (json && bodyText !== undefined && adapter.prepareBody) {
       const prepared = adapter.prepareBody(call.info, bodyText, json);

@@ -170,13 +170,6 @@ function readFacts(call: CallState, metering: Metering): void {
     if (!chunks || chunks.length === 0) return;
     const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
     if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
-    else if (call.adapter.factsFromText) {
-      const facts = call.adapter.factsFromText(call.info, text);
-      if (facts) {
-        call.facts = facts;
-        return;
-      }
-    }
     let json: unknown;
     try {
       json = JSON.parse(text);
