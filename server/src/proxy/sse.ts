@@ -15,7 +15,7 @@ export type SseEventHandler = (event: string | undefined, data: string | undefin
  */
 export class SseParser {
   private tail = "";
-  /** whether the tail has a byte above 0x7f (then its fields need decoding as UTF-8) */
+  /** whether the tail is all ASCII (else the fields of the event it starts need decoding as UTF-8) */
   private tailAscii = true;
   /** whether the text being consumed is all ASCII: checked once per chunk, natively, not per field */
   private ascii = true;
