@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
 import { performance } from "node:perf_hooks";
 import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
@@ -7,7 +8,8 @@ import { adapterFor } from "../providers/index.ts";
 import { CallState } from "./call-state.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
-import { MAX_JSON_BODY, relayResponse, type RelayContext } from "./relay-response.ts";
+import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
+import { UpstreamCall } from "./upstream-call.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
@@ -227,20 +229,19 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     if (body.length > 0 || method === "POST" || method === "PUT" || method === "PATCH") headers.push("content-length", String(body.length));
     headers.push("host", upstream.hostHeader);
-    const upstreamReq = upstream.request({
-      agent: upstream.agent,
-      hostname: upstream.hostname,
-      port: upstream.port,
-      method,
-      path: upstream.basePath + path + (query ? "?" + query : ""),
-      headers,
-      setHost: false,
-    });
-    upstreamReq.setNoDelay(true);
-    // No upstream byte for this long (before or during the response) ends the call as a timeout.
-    upstreamReq.setTimeout(deps.upstreamTimeoutMs, () => {
-      call.fail("timeout", "timeout", `no response from upstream within ${deps.upstreamTimeoutMs} ms`);
-      upstreamReq.destroy(new TollgateError("timeout", `no response from upstream within ${deps.upstreamTimeoutMs} ms`));
+    const upstreamCall = new UpstreamCall(call, res, relay, deps.upstreamTimeoutMs, (err) => {
+      // Nothing came back: the client gets a provider-shaped 502 (or 504 after a timeout).
+      const code = (err as NodeJS.ErrnoException).code ?? err.message;
+      const timedOut = call.forcedOutcome === "timeout";
+      if (!timedOut) call.fail("network_error", "network_error", `upstream unreachable: ${code}`);
+      call.upstreamEndedAt = performance.now();
+      answerError(
+        call,
+        res,
+        timedOut
+          ? new TollgateError("timeout", call.errorMessage ?? "upstream timed out")
+          : new TollgateError("network_error", `Tollgate could not reach ${call.provider.name}: ${code}`),
+      );
     });
 
     // The client leaving ends the upstream call too (no leaked sockets).
@@ -249,7 +250,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (!res.writableFinished) {
         call.fail("client_cancelled", "client_cancelled", "the client closed the connection before the response ended");
         if (call.status === 0) call.status = 499;
-        upstreamReq.destroy();
+        upstreamCall.abort();
         call.facts = call.meter ? call.meter.facts() : call.facts;
         call.upstreamEndedAt = call.upstreamEndedAt || performance.now();
         finish(call);
@@ -260,26 +261,17 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       finish(call);
     });
 
-    upstreamReq.on("error", (err: Error) => {
-      if (call.finished) return;
-      if (!call.firstByteAt) {
-        // Nothing came back: the client gets a provider-shaped 502 (or 504 after a timeout).
-        const timedOut = call.forcedOutcome === "timeout";
-        if (!timedOut) call.fail("network_error", "network_error", `upstream unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
-        call.upstreamEndedAt = performance.now();
-        answerError(
-          call,
-          res,
-          timedOut
-            ? new TollgateError("timeout", call.errorMessage ?? "upstream timed out")
-            : new TollgateError("network_error", `Tollgate could not reach ${call.provider.name}: ${(err as NodeJS.ErrnoException).code ?? err.message}`),
-        );
-      }
-    });
-
-    upstreamReq.on("response", (upRes) => relayResponse(call, upRes, res, relay));
-
-    upstreamReq.end(body);
+    upstream.pool.dispatch(
+      {
+        method: method as Dispatcher.HttpMethod,
+        path: upstream.basePath + path + (query ? "?" + query : ""),
+        headers,
+        body,
+        headersTimeout: deps.upstreamTimeoutMs,
+        bodyTimeout: deps.upstreamTimeoutMs,
+      },
+      upstreamCall,
+    );
     call.dispatchedAt = performance.now();
   }
 
@@ -287,7 +279,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     handle,
     inFlight: () => inFlight,
     close() {
-      for (const u of upstreams.values()) u.agent.destroy();
+      for (const u of upstreams.values()) void u.pool.destroy();
     },
   };
 }

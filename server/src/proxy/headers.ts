@@ -11,6 +11,8 @@ const HOP_BY_HOP = new Set([
   "upgrade",
   "host",
   "content-length",
+  // Node's server has already answered `Expect: 100-continue`; the upstream request is sent whole.
+  "expect",
 ]);
 
 export interface Attribution {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { DROP, TOKEN, type StreamMeter } from "../providers/types.ts";
 import type { CallState } from "./call-state.ts";
@@ -16,14 +16,21 @@ export interface RelayContext {
   finish(call: CallState): void;
 }
 
+/** What the relay needs of the upstream response's body: flow control, and whether it arrived whole. */
+export interface UpstreamBody {
+  pause(): void;
+  resume(): void;
+  readonly complete: boolean;
+}
+
 /**
  * Relays the upstream's response to the client as it arrives — status, headers and body unchanged (but for
- * a hidden usage chunk) — while the adapter's stream meter, or the kept JSON body, yields usage.
+ * a hidden usage chunk) — while the adapter's stream meter, or the kept JSON body, yields usage. The caller
+ * feeds the returned relay the body's chunks (`onData`) and its end (`onClose`).
  */
-export function relayResponse(call: CallState, upRes: IncomingMessage, res: ServerResponse, ctx: RelayContext): void {
+export function relayResponse(call: CallState, status: number, statusMessage: string | undefined, raw: string[], body: UpstreamBody, res: ServerResponse, ctx: RelayContext): ResponseRelay {
   call.firstByteAt = performance.now();
-  call.status = upRes.statusCode ?? 502;
-  const raw = upRes.rawHeaders;
+  call.status = status;
   for (const name of call.adapter.requestIdHeaders) {
     const v = rawHeader(raw, name);
     if (v) {
@@ -33,15 +40,12 @@ export function relayResponse(call: CallState, upRes: IncomingMessage, res: Serv
   }
   const contentType = rawHeader(raw, "content-type") ?? "";
   const isSse = contentType.includes("text/event-stream");
-  res.writeHead(call.status, upRes.statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
-  const relay = new ResponseRelay(call, upRes, res, ctx, isSse);
-  // Anonymous listeners calling methods: one small object per response rather than a closure per step.
-  upRes.on("data", (chunk: Buffer) => relay.onData(chunk));
-  upRes.on("close", () => relay.onClose());
+  res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
+  return new ResponseRelay(call, body, res, ctx, isSse);
 }
 
 /** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
-class ResponseRelay {
+export class ResponseRelay {
   private readonly filtering: boolean;
   private parser: SseParser | null = null;
   private meterFailed = false;
@@ -59,7 +63,7 @@ class ResponseRelay {
 
   constructor(
     private readonly call: CallState,
-    private readonly upRes: IncomingMessage,
+    private readonly body: UpstreamBody,
     private readonly res: ServerResponse,
     private readonly ctx: RelayContext,
     isSse: boolean,
@@ -96,8 +100,8 @@ class ResponseRelay {
       this.headersPending = null;
     }
     if (!this.res.write(data)) {
-      this.upRes.pause();
-      this.res.once("drain", () => this.upRes.resume());
+      this.body.pause();
+      this.res.once("drain", () => this.body.resume());
     }
   }
 
@@ -135,7 +139,7 @@ class ResponseRelay {
     const call = this.call;
     if (call.finished) return;
     call.upstreamEndedAt = performance.now();
-    const complete = this.upRes.complete;
+    const complete = this.body.complete;
     if (this.parser) {
       try {
         this.parser.end();

@@ -1,14 +1,14 @@
-import http from "node:http";
-import https from "node:https";
+import { Pool } from "undici";
 import type { ProviderConfig } from "../config.ts";
 
-/** Where one provider's calls go: a parsed base URL and a keep-alive agent of its own. */
+/** Where one provider's calls go: a keep-alive connection pool of its own, and the base path. */
 export interface Upstream {
   provider: ProviderConfig;
-  request: typeof http.request;
-  agent: http.Agent;
-  hostname: string;
-  port: number;
+  /**
+   * undici, not node:http's client: the same pass-through costs about a third less CPU per request with it
+   * (measured against the bench's bare proxy with each client), and the upstream leg is half the proxy.
+   */
+  pool: Pool;
   /** the base URL's path without a trailing slash, prefixed to every forwarded path */
   basePath: string;
   hostHeader: string;
@@ -16,14 +16,9 @@ export interface Upstream {
 
 export function createUpstream(provider: ProviderConfig): Upstream {
   const url = new URL(provider.baseUrl);
-  const secure = url.protocol === "https:";
-  const options = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: Infinity, maxFreeSockets: 256, scheduling: "lifo" as const };
   return {
     provider,
-    request: secure ? https.request : http.request,
-    agent: secure ? new https.Agent(options) : new http.Agent(options),
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    pool: new Pool(url.origin, { pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 }),
     basePath: url.pathname.replace(/\/+$/, ""),
     hostHeader: url.host,
   };
