@@ -206,12 +206,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       return;
     }
     if (!pending) {
-      forward(call, upstream, req, res, method, path, call.query, headers, outBody);
+      forward(call, upstream, res, method, path, call.query, headers, outBody);
       return;
     }
     pending
       // A hook may rewrite the query (a virtual key sent as ?key=… is removed there).
-      .then(() => forward(call, upstream, req, res, method, path, call.query, headers, outBody))
+      .then(() => forward(call, upstream, res, method, path, call.query, headers, outBody))
       .catch((err: unknown) => hookFailed(call, res, err));
   }
 
@@ -220,7 +220,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
   }
 
-  function forward(call: CallState, upstream: Upstream, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
+  function forward(call: CallState, upstream: Upstream, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
     if (res.destroyed || call.finished) {
       call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
       call.status = 499;

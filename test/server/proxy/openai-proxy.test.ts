@@ -166,3 +166,16 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("not_found");
   });
 });
+
+describe("calls that are not metered", () => {
+  it("a GET without a body is forwarded with its method and query, and its answer comes back unchanged", async () => {
+    const before = fake.seen.length;
+    const res = await fetch(`${tg.url}/openai/v1/models?limit=2`, { headers: { authorization: "Bearer sk-test-secret-1234567890" } });
+    const seen = fake.seen[before]!;
+    expect(seen).toMatchObject({ method: "GET", url: "/v1/models?limit=2", body: "" });
+    expect(seen.headers["content-length"]).toBeUndefined();
+    // (the fake answers a body that is not JSON with its 400; here that body is empty)
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+  });
+});
