@@ -125,7 +125,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     afterCall: access.afterCall,
   });
 
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, app.handler);
+  // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
+  // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
+  let draining = false;
+  const handler = app.handler;
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+    handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -139,6 +146,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   async function close(): Promise<void> {
     clearInterval(reloadPrices);
     partitions.stop();
+    draining = true;
+    app.proxy.drain();
     server.close();
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // Calls in flight may finish within the grace period; keep-alive connections are closed as they go idle.

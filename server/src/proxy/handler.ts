@@ -51,6 +51,8 @@ export interface ProxyHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** calls in flight, for graceful shutdown */
   inFlight(): number;
+  /** from now on every answer closes its connection (graceful shutdown) */
+  drain(): void;
   close(): void;
 }
 
@@ -77,7 +79,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       deps.onError(err, record.id);
     }
   }
-  const relay: RelayContext = { metering: deps.metering, finish };
+  const relay: RelayContext = { metering: deps.metering, finish, draining: false };
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
   function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
@@ -87,7 +89,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (!res.headersSent && !res.destroyed) {
       const body = call.adapter.errorBody(err.kind, err.message, err.status);
       const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id };
-      if (closeConnection) headers.connection = "close";
+      if (closeConnection || relay.draining) headers.connection = "close";
       // The official SDKs retry 429s unless told not to; a spent budget stays spent until the month ends.
       if (err.kind === "budget_blocked") headers["x-should-retry"] = "false";
       res.writeHead(err.status, headers);
@@ -278,6 +280,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   return {
     handle,
     inFlight: () => inFlight,
+    drain() {
+      relay.draining = true;
+    },
     close() {
       for (const u of upstreams.values()) void u.pool.destroy();
     },

@@ -14,6 +14,8 @@ export interface RelayContext {
   metering: Metering;
   /** records the call, exactly once */
   finish(call: CallState): void;
+  /** shutting down: answers close their connection, so keep-alive clients do not send another request on it */
+  draining: boolean;
 }
 
 /** What the relay needs of the upstream response's body: flow control, and whether it arrived whole. */
@@ -40,6 +42,7 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   }
   const contentType = rawHeader(raw, "content-type") ?? "";
   const isSse = contentType.includes("text/event-stream");
+  if (ctx.draining) res.shouldKeepAlive = false;
   res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
   return new ResponseRelay(call, body, res, ctx, isSse);
 }

@@ -15,6 +15,12 @@ export interface TrafficStats {
   statuses: Record<string, number>;
   /** kind → count */
   kinds: Record<string, number>;
+  /** answered calls whose body is still arriving (not counting streams that are meant to break: cut, abort) */
+  reading: Set<string>;
+  /** answered calls whose body arrived whole */
+  whole: Set<string>;
+  /** answered calls whose body broke off although nothing was meant to break it */
+  broken: string[];
 }
 
 export interface Traffic {
@@ -23,8 +29,8 @@ export interface Traffic {
   stop(): Promise<TrafficStats>;
 }
 
-type Kind = "json" | "stream" | "stream-usage" | "embeddings" | "rate-limited" | "server-error" | "cut" | "garbage" | "abort";
-const KINDS: readonly Kind[] = ["json", "stream", "json", "stream-usage", "embeddings", "json", "stream", "rate-limited", "server-error", "cut", "garbage", "abort"];
+export type Kind = "json" | "stream" | "slow-stream" | "stream-usage" | "embeddings" | "rate-limited" | "server-error" | "cut" | "garbage" | "abort";
+export const KINDS: readonly Kind[] = ["json", "stream", "json", "stream-usage", "embeddings", "json", "stream", "rate-limited", "server-error", "cut", "garbage", "abort"];
 
 function requestFor(kind: Kind): { path: string; body: Record<string, unknown> } {
   const messages = [{ role: "user", content: "Summarise the plot of Moby Dick in one line." }];
@@ -33,6 +39,8 @@ function requestFor(kind: Kind): { path: string; body: Record<string, unknown> }
       return { path: "/openai/v1/embeddings", body: { model: "text-embedding-3-small", input: ["alpha", "beta"] } };
     case "stream":
       return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini", stream: true, messages } };
+    case "slow-stream":
+      return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini-slow", stream: true, messages } };
     case "stream-usage":
       return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages } };
     case "rate-limited":
@@ -71,6 +79,8 @@ async function one(baseUrl: string, kind: Kind, stats: TrafficStats, app: string
   if (id) stats.ids.push(id);
   else stats.unanswered++;
   stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
+  const meantToBreak = kind === "cut" || kind === "abort";
+  if (id && !meantToBreak) stats.reading.add(id);
   try {
     if (kind === "abort") {
       // read the first event, then walk away
@@ -80,19 +90,24 @@ async function one(baseUrl: string, kind: Kind, stats: TrafficStats, app: string
       return;
     }
     await res.arrayBuffer();
+    if (id) stats.whole.add(id);
   } catch {
-    // cut streams end in an error on the client side, as they should
+    // cut streams end in an error on the client side, as they should; nothing else should
+    if (id && !meantToBreak) stats.broken.push(id);
+  } finally {
+    if (id) stats.reading.delete(id);
   }
 }
 
 /** Runs `concurrency` clients in a loop until stopped. */
-export function startTraffic(baseUrl: () => string, options: { concurrency: number; app?: string; pauseMs?: number }): Traffic {
-  const stats: TrafficStats = { started: 0, ids: [], unanswered: 0, statuses: {}, kinds: {} };
+export function startTraffic(baseUrl: () => string, options: { concurrency: number; app?: string; pauseMs?: number; kinds?: readonly Kind[] }): Traffic {
+  const stats: TrafficStats = { started: 0, ids: [], unanswered: 0, statuses: {}, kinds: {}, reading: new Set(), whole: new Set(), broken: [] };
+  const kinds = options.kinds ?? KINDS;
   let running = true;
   let next = 0;
   const workers = Array.from({ length: options.concurrency }, async () => {
     while (running) {
-      const kind = KINDS[next++ % KINDS.length]!;
+      const kind = kinds[next++ % kinds.length]!;
       await one(baseUrl(), kind, stats, options.app ?? "soak");
       if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
     }
