@@ -24,7 +24,7 @@ function chunk(id: string, model: string, delta: Record<string, unknown>, finish
 
 /**
  * A fake OpenAI upstream speaking the exact wire format. The requested model picks the behaviour:
- * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-late` answers after 400 ms, `…-hang`
+ * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-late` answers after a second, `…-hang`
  * never answers, `…-garbage` sends invalid JSON; anything else answers normally with FAKE_USAGE.
  */
 export function startFakeOpenAi(): Promise<FakeOpenAi> {
@@ -44,7 +44,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   const id = "chatcmpl-fake" + Math.random().toString(36).slice(2, 10);
   const reported = model.replace(/-(slow|cut|nousage|late)$/, "") === "gpt-4o-mini" ? "gpt-4o-mini-2024-07-18" : model;
   if (model.endsWith("-hang")) return; // never answers
-  if (model.endsWith("-late")) await sleep(400);
+  if (model.endsWith("-late")) await sleep(1_000);
   if (model.endsWith("-429")) {
     res.writeHead(429, { "content-type": "application/json", "x-request-id": "req_ratelimited", "retry-after": "0" });
     res.end(JSON.stringify({ error: { message: "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199990.", type: "tokens", param: null, code: "rate_limit_exceeded" } }));

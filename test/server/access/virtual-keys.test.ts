@@ -159,9 +159,11 @@ describe("virtual keys", () => {
   });
 
   it("an expired key is refused", async () => {
-    const { key } = await createKey(tg, { app: "short-lived", expiresAt: new Date(Date.now() + 1_000).toISOString() });
+    // (2 s of life: the first call must land before the end even on a loaded machine)
+    const expiresAt = Date.now() + 2_000;
+    const { key } = await createKey(tg, { app: "short-lived", expiresAt: new Date(expiresAt).toISOString() });
     await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello });
-    await new Promise((r) => setTimeout(r, 1_100));
+    await new Promise((r) => setTimeout(r, expiresAt + 100 - Date.now()));
     const err = await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({ message: "This Tollgate virtual key has expired." });

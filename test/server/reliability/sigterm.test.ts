@@ -97,7 +97,7 @@ describe("SIGTERM during a burst", () => {
     try {
       // before the signal, answers keep the connection open
       expect((await post("gpt-4o-mini")).connection).toBe("keep-alive");
-      const late = post("gpt-4o-mini-late"); // upstream answers 400 ms from now
+      const late = post("gpt-4o-mini-late"); // upstream answers a second from now
       await sleep(150);
       tg.signal("SIGTERM");
       const answer = await late;
