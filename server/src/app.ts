@@ -32,6 +32,8 @@ export interface AppDeps {
   /** runs for every finished call after it is queued (budget settlement); must not throw */
   afterCall?: Array<(record: CallRecord) => void>;
   dashboardDir?: string;
+  /** GET /readyz; without it /readyz answers 200 whenever the process answers */
+  readiness?: RequestHandler;
 }
 
 export interface App {
@@ -76,14 +78,8 @@ export function buildApp(deps: AppDeps): App {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get("/readyz", async (_req, res) => {
-    try {
-      await db.pool.query("SELECT 1");
-      res.json({ status: "ready" });
-    } catch {
-      res.status(503).json({ error: { type: "not_ready", message: "database unreachable" } });
-    }
-  });
+  // Liveness: the process answers. Readiness (can serve proxy traffic; database state in the body): readiness.ts.
+  app.get("/readyz", deps.readiness ?? ((_req, res) => void res.json({ status: "ready" })));
   const scrape = metricsHandler(metrics, { token: config.metricsToken });
   app.get("/metrics", (req, res) => scrape(req, res));
 

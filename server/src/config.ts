@@ -48,6 +48,7 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_WRITERS: int(1).max(8).default(2),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  TOLLGATE_SHUTDOWN_DELAY_MS: int(0).default(0),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
   TOLLGATE_TOKENIZER_PRELOAD: boolish.default(false),
   TOLLGATE_HEAP_GROWTH_PERCENT: int(0).max(400).default(30),
@@ -98,6 +99,11 @@ export interface Config {
   /** writers: batches in flight at once, each its own transaction on its own pooled connection */
   recorder: { batchSize: number; flushMs: number; maxQueue: number; writers: number };
   shutdownGraceMs: number;
+  /**
+   * on SIGTERM, keep accepting calls this long with /readyz answering 503, so a load balancer takes the
+   * replica out of rotation before it stops listening (0: stop accepting at once)
+   */
+  shutdownDelayMs: number;
   /** keep this many whole months of calls (the current one included); older monthly partitions are dropped daily. Unset: keep all */
   callsRetentionMonths: number | undefined;
   /**
@@ -219,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       writers: e.TOLLGATE_RECORDER_WRITERS,
     },
     shutdownGraceMs: e.TOLLGATE_SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: e.TOLLGATE_SHUTDOWN_DELAY_MS,
     callsRetentionMonths: e.TOLLGATE_CALLS_RETENTION_MONTHS,
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,

@@ -31,7 +31,7 @@ function shutdown(reason: string, exitCode: number): void {
   setTimeout(() => {
     tollgate.logger.error("shutdown did not finish in time; exiting");
     process.exit(1);
-  }, config.shutdownGraceMs + 30_000).unref();
+  }, config.shutdownDelayMs + config.shutdownGraceMs + 30_000).unref();
   tollgate.close().then(
     () => process.exit(exitCode),
     (err: unknown) => {

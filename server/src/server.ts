@@ -19,6 +19,7 @@ import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
+import { readinessHandler } from "./readiness.ts";
 
 export interface Tollgate {
   url: string;
@@ -105,6 +106,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     });
   }
 
+  // Set when shutdown starts: /readyz answers 503 and answers say `Connection: close`.
+  let draining = false;
   const app = buildApp({
     config,
     db,
@@ -123,11 +126,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
     afterCall: access.afterCall,
+    readiness: readinessHandler({ pool: db.pool, draining: () => draining, spool }),
   });
 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
   // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
-  let draining = false;
   const handler = app.handler;
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
@@ -148,8 +151,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     partitions.stop();
     draining = true;
     app.proxy.drain();
-    server.close();
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Behind a load balancer: keep serving while its health checks see /readyz answer 503 and take this
+    // replica out, so no new call is refused at the door. Then stop accepting.
+    if (config.shutdownDelayMs > 0) {
+      logger.info({ ms: config.shutdownDelayMs }, "shutdown: /readyz answers 503; still accepting calls until the load balancer lets go");
+      await sleep(config.shutdownDelayMs);
+    }
+    server.close();
     // Calls in flight may finish within the grace period; keep-alive connections are closed as they go idle.
     const deadline = Date.now() + config.shutdownGraceMs;
     for (;;) {

@@ -50,6 +50,8 @@ export class Spool {
   private chain: Promise<unknown> = Promise.resolve();
   private totalBytes = 0;
   private totalRecords = 0;
+  /** the last append was refused for size, and no space was freed since */
+  private refused = false;
   private readonly segmentBytes: number;
 
   private constructor(private readonly options: SpoolOptions) {
@@ -88,6 +90,11 @@ export class Spool {
 
   bytes(): number {
     return this.totalBytes;
+  }
+
+  /** Records are being refused for size (TOLLGATE_SPOOL_MAX_BYTES) until a replayed segment frees room. */
+  full(): boolean {
+    return this.refused || this.totalBytes >= this.options.maxBytes;
   }
 
   /** Appends a batch and fsyncs it; resolves once the records are durable. Throws SpoolFullError when over the bound. */
@@ -132,6 +139,7 @@ export class Spool {
       const [segment] = this.segments.splice(index, 1);
       this.totalBytes -= segment?.bytes ?? 0;
       this.totalRecords -= segment?.records ?? 0;
+      this.refused = false;
     });
   }
 
@@ -168,6 +176,7 @@ export class Spool {
     }
     const bytes = Buffer.byteLength(text);
     if (this.totalBytes + bytes > this.options.maxBytes) {
+      this.refused = true;
       throw new SpoolFullError(`spool full: ${this.totalBytes} of ${this.options.maxBytes} bytes used`);
     }
     const target = this.writing ?? (await this.openSegment());
@@ -184,6 +193,7 @@ export class Spool {
     target.segment.records += records.length;
     this.totalBytes += bytes;
     this.totalRecords += records.length;
+    this.refused = false;
     if (target.segment.bytes >= this.segmentBytes) await this.closeOpen();
   }
 
