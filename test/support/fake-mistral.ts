@@ -5,6 +5,12 @@ import { startFakeServer, sleep, type FakeServer } from "./fake-server.ts";
 export const MISTRAL_USAGE = { prompt_tokens: 2000, completion_tokens: 300, total_tokens: 2300, prompt_tokens_details: { cached_tokens: 500 } };
 export const MISTRAL_TEXT = ["Bonjour", " le", " monde", "!"];
 
+/** FIM (Codestral): what the fake fills in, and the usage it reports for it. */
+export const FIM_TEXT = ["    return a", " + b", "\n"];
+export const FIM_USAGE = { prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290 };
+/** The bodies the fake sent for FIM calls, whole (streams joined), newest last: what the client must receive. */
+export const fimSent: string[] = [];
+
 /**
  * A fake Mistral API. Like the real one it rejects unknown request fields (422 extra_forbidden) — so a
  * proxy that injects `stream_options` breaks it. The model picks the behaviour: `…-429`, `…-500` answer
@@ -14,7 +20,7 @@ export function startFakeMistral(): Promise<FakeServer> {
   return startFakeServer(respond);
 }
 
-const KNOWN = new Set(["model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format", "tools", "tool_choice", "presence_penalty", "frequency_penalty", "n", "prediction", "parallel_tool_calls", "prompt_mode", "safe_prompt", "input", "output_dimension", "output_dtype", "encoding_format", "metadata"]);
+const KNOWN = new Set(["model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format", "tools", "tool_choice", "presence_penalty", "frequency_penalty", "n", "prediction", "parallel_tool_calls", "prompt_mode", "safe_prompt", "input", "output_dimension", "output_dtype", "encoding_format", "metadata", "prompt", "suffix", "min_tokens", "prompt_cache_key"]);
 
 function error(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { "content-type": "application/json", "x-kong-request-id": `kong-${status}` });
@@ -39,6 +45,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, text: string):
   }
   const id = "cmpl-" + Math.random().toString(36).slice(2, 10);
   const reported = model.replace(/-cut$/, "");
+  if (req.url?.endsWith("/v1/fim/completions")) return fim(res, json, id, reported, headers);
   if (json.stream !== true) {
     res.writeHead(200, headers);
     res.end(JSON.stringify({ id, object: "chat.completion", created: 1764115200, model: reported, choices: [{ index: 0, message: { role: "assistant", content: MISTRAL_TEXT.join(""), tool_calls: null }, finish_reason: "stop" }], usage: MISTRAL_USAGE }));
@@ -59,4 +66,31 @@ async function respond(req: IncomingMessage, res: ServerResponse, text: string):
     }
   }
   res.end("data: [DONE]\n\n");
+}
+
+/**
+ * POST /v1/fim/completions as Mistral answers it: the chat-completion shape (FIMCompletionResponse:
+ * id, object, model, usage, created, choices[].message), or when streamed, chat-completion chunks whose last
+ * one carries the usage, then `data: [DONE]` (@mistralai/mistralai `fimcompletionresponse.ts`,
+ * `completionchunk.ts`). A model ending in `-nousage` answers without usage.
+ */
+function fim(res: ServerResponse, json: Record<string, unknown>, id: string, model: string, headers: Record<string, string>): void {
+  const reported = model.replace(/-nousage$/, "");
+  const usage = model.endsWith("-nousage") ? {} : { usage: FIM_USAGE };
+  if (json.stream !== true) {
+    const body = JSON.stringify({ id, object: "chat.completion", model: reported, ...usage, created: 1764115200, choices: [{ index: 0, message: { role: "assistant", content: FIM_TEXT.join(""), tool_calls: null, prefix: false }, finish_reason: "stop" }] });
+    fimSent.push(body);
+    res.writeHead(200, headers);
+    res.end(body);
+    return;
+  }
+  const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1764115200, model: reported, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+  const events = [chunk({ role: "assistant", content: "" })];
+  for (let i = 0; i < FIM_TEXT.length; i++) events.push(i === FIM_TEXT.length - 1 ? chunk({ content: FIM_TEXT[i] }, usage, "stop") : chunk({ content: FIM_TEXT[i] }));
+  events.push("data: [DONE]\n\n");
+  fimSent.push(events.join(""));
+  res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8" });
+  for (const event of events.slice(0, -1)) res.write(event);
+  res.end(events[events.length - 1]);
 }

@@ -241,7 +241,8 @@ export const openai: ProviderAdapter = {
     if (info.endpoint === "responses") return responsesFacts(body);
     const facts = chatFacts(body);
     // A server that sends no usage (some self-hosted ones): keep the reply's text for the estimate.
-    if (!facts.usage && info.endpoint === "chat.completions") facts.outputText = messageText(body);
+    // Mistral's FIM answers in the chat-completion shape too.
+    if (!facts.usage && (info.endpoint === "chat.completions" || info.endpoint === "fim.completions")) facts.outputText = messageText(body);
     return facts;
   },
 

@@ -203,4 +203,20 @@ describe("Mistral", () => {
     expect(mistral.factsFromJson(i, { id: "x", model: "mistral-large-2512", choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, service_tier: "priority" } })).toMatchObject({ serviceTier: "priority", usage: { inputTokens: 3, outputTokens: 4 } });
     expect(JSON.parse(mistral.errorBody("budget_blocked", "over budget", 429))).toEqual({ object: "error", message: "over budget", type: "rate_limit_error", param: null, code: "429" });
   });
+
+  it("meters FIM: endpoint, model, stream flag; usage from the chat-shaped body and chunks; input from prompt and suffix", () => {
+    const i = info(mistral, "/v1/fim/completions", { model: "codestral-latest", prompt: "def f(", suffix: "return x", stream: true });
+    expect(i).toEqual({ endpoint: "fim.completions", metered: true, model: "codestral-latest", stream: true, deployment: null });
+    expect(mistral.inspect(req("/v1/fim/completions", undefined, "GET"))).toMatchObject({ metered: false });
+    const usage = { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 };
+    expect(mistral.factsFromJson(i, { id: "x", object: "chat.completion", model: "codestral-2508", usage, created: 1, choices: [{ index: 0, message: { role: "assistant", content: "x)" }, finish_reason: "stop" }] })).toMatchObject({ responseModel: "codestral-2508", usage: { inputTokens: 10, outputTokens: 3 } });
+    expect(mistral.factsFromJson(i, { id: "x", object: "chat.completion", model: "codestral-2508", choices: [{ index: 0, message: { role: "assistant", content: "x)" }, finish_reason: "stop" }] })).toMatchObject({ outputText: "x)" });
+    const chunk = (content: string, extra: Record<string, unknown> = {}) => ({ id: "x", object: "chat.completion.chunk", model: "codestral-2508", choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra });
+    const { m, verdicts } = meter(mistral, i, [[undefined, chunk("x")], [undefined, chunk(")", { usage })], [undefined, "[DONE]"]]);
+    expect(verdicts).toEqual([TOKEN, PASS, PASS]);
+    expect(m.facts()).toMatchObject({ responseModel: "codestral-2508", usage: { ...ZERO, inputTokens: 10, outputTokens: 3 } });
+    expect(mistral.inputText!({ model: "codestral-latest", prompt: "def f(", suffix: "return x" }, i)).toEqual({ text: "def f(\nreturn x", messages: 0 });
+    // chat still goes through the OpenAI reading
+    expect(info(mistral, "/v1/chat/completions", { model: "m" })).toMatchObject({ endpoint: "chat.completions", metered: true });
+  });
 });

@@ -1,18 +1,32 @@
-import { Mistral } from "@mistralai/mistralai";
+import { HTTPClient, Mistral } from "@mistralai/mistralai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onlyCall } from "../../support/calls.ts";
-import { MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
+import { countTokens, encodingForModel } from "../../../server/src/metering/tokenizer.ts";
+import { FIM_TEXT, FIM_USAGE, fimSent, MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 
 let fake: FakeServer;
 let tg: TestTollgate;
 let client: Mistral;
+/** a client whose fetcher keeps each response's raw body, to compare with what the fake sent */
+let tapped: Mistral;
+const received: Promise<string>[] = [];
+const requested: Promise<string>[] = [];
 
 beforeAll(async () => {
   fake = await startFakeMistral();
   tg = await startTestTollgate({ TOLLGATE_UPSTREAM_MISTRAL: fake.url });
   client = new Mistral({ apiKey: "mistral-test-secret-abcdef", serverURL: `${tg.url}/mistral`, retryConfig: { strategy: "none" } });
+  const httpClient = new HTTPClient({
+    fetcher: async (input, init) => {
+      if (input instanceof Request) requested.push(input.clone().text());
+      const res = await (init === undefined ? fetch(input) : fetch(input, init));
+      received.push(res.clone().text());
+      return res;
+    },
+  });
+  tapped = new Mistral({ apiKey: "mistral-test-secret-abcdef", serverURL: `${tg.url}/mistral`, retryConfig: { strategy: "none" }, httpClient });
 });
 afterAll(async () => {
   await tg?.close();
@@ -88,5 +102,67 @@ describe("Mistral through the proxy", () => {
   it("never stores the client's API key", async () => {
     const { rows } = await tg.db.pool.query("SELECT * FROM calls");
     expect(JSON.stringify(rows)).not.toContain("mistral-test-secret");
+  });
+
+  describe("FIM (Codestral)", () => {
+    const prompt = "def add(a, b):\n";
+    const suffix = "\nprint(add(1, 2))";
+    // codestral-latest per 1M (genai-prices): 0.30 input, 0.90 output.
+    // 1,234 × 0.30 + 56 × 0.90 = 370.2 + 50.4 = 420.6 per 1M → $0.0004206
+    const FIM_COST = "0.0004206";
+    const FIM_TOKENS = { inputTokens: FIM_USAGE.prompt_tokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: FIM_USAGE.completion_tokens, reasoningTokens: 0 };
+
+    it("records fim.complete with the reported usage and its exact cost; the client gets the body byte for byte", async () => {
+      const res = await tapped.fim.complete({ model: "codestral-latest", prompt, suffix });
+      expect(res.choices[0]?.message?.content).toBe(FIM_TEXT.join(""));
+      expect(await received[received.length - 1]).toBe(fimSent[fimSent.length - 1]);
+      const upstream = fake.seen[fake.seen.length - 1]!;
+      expect(upstream.url).toBe("/v1/fim/completions");
+      expect(upstream.body).toBe(await requested[requested.length - 1]);
+      expect(JSON.parse(upstream.body)).toMatchObject({ model: "codestral-latest", prompt, suffix });
+      const call = await onlyCall(tg, (c) => c.endpoint === "fim.completions" && c.stream === false && c.model === "codestral-latest");
+      expect(call).toMatchObject({ provider: "mistral", endpoint: "fim.completions", model: "codestral-latest", responseModel: "codestral-latest", status: 200, outcome: "ok", ...FIM_TOKENS, usageSource: "reported", costUsd: FIM_COST, priced: true });
+      expect(call.priceId).toMatch(/codestral/);
+    });
+
+    it("records fim.stream from the last chunk's usage, the stream unchanged and the request not rewritten", async () => {
+      const stream = await tapped.fim.stream({ model: "codestral-latest", prompt, suffix });
+      let text = "";
+      for await (const event of stream) {
+        const content = event.data.choices[0]?.delta.content;
+        if (typeof content === "string") text += content;
+      }
+      expect(text).toBe(FIM_TEXT.join(""));
+      expect(await received[received.length - 1]).toBe(fimSent[fimSent.length - 1]);
+      const upstream = fake.seen[fake.seen.length - 1]!.body;
+      expect(upstream).toBe(await requested[requested.length - 1]);
+      expect(JSON.parse(upstream)).toMatchObject({ model: "codestral-latest", prompt, suffix, stream: true });
+      const call = await onlyCall(tg, (c) => c.endpoint === "fim.completions" && c.stream === true);
+      expect(call).toMatchObject({ model: "codestral-latest", responseModel: "codestral-latest", outcome: "ok", ...FIM_TOKENS, usageSource: "reported", costUsd: FIM_COST, priced: true });
+      expect(call.ttftMs).toBeGreaterThan(0);
+    });
+
+    it("records a model the price table lacks as unpriced, never $0", async () => {
+      await tapped.fim.complete({ model: "codestral-2099", prompt });
+      const call = await onlyCall(tg, (c) => c.model === "codestral-2099");
+      expect(call).toMatchObject({ endpoint: "fim.completions", ...FIM_TOKENS, usageSource: "reported", costUsd: null, priced: false });
+    });
+
+    it("estimates a FIM answer without usage from the prompt, the suffix and the filled-in text", async () => {
+      const res = await fetch(`${tg.url}/mistral/v1/fim/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer mistral-test-secret-abcdef" },
+        body: JSON.stringify({ model: "codestral-latest-nousage", prompt, suffix }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(fimSent[fimSent.length - 1]);
+      const call = await onlyCall(tg, (c) => c.model === "codestral-latest-nousage");
+      const encoding = encodingForModel("codestral-latest");
+      const inputTokens = countTokens(prompt + "\n" + suffix, encoding);
+      const outputTokens = countTokens(FIM_TEXT.join(""), encoding);
+      expect([inputTokens, outputTokens]).toEqual([15, 6]);
+      // priced by the reported model: 15 × 0.30 + 6 × 0.90 = 4.5 + 5.4 = 9.9 per 1M → $0.0000099
+      expect(call).toMatchObject({ endpoint: "fim.completions", responseModel: "codestral-latest", usageSource: "estimated", inputTokens, outputTokens, costUsd: "0.0000099", priced: true });
+    });
   });
 });
