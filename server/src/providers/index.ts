@@ -2,6 +2,7 @@ import { anthropic } from "./anthropic.ts";
 import { azure } from "./azure.ts";
 import { gemini } from "./gemini.ts";
 import { mistral } from "./mistral.ts";
+import { ollama } from "./ollama.ts";
 import { openai } from "./openai.ts";
 import { passthrough } from "./passthrough.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -15,7 +16,15 @@ export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   azure,
 };
 
-/** The adapter for a wire format; formats without one are forwarded and recorded unmetered. */
-export function adapterFor(format: string): ProviderAdapter {
-  return ADAPTERS[format] ?? passthrough;
+/** Native APIs that OpenAI-compatible servers speak beside /v1, each claiming its own paths. */
+const BESIDE_OPENAI: readonly ProviderAdapter[] = [ollama];
+
+/**
+ * The adapter for a wire format; formats without one are forwarded and recorded unmetered. Under the OpenAI
+ * format, a path a native API claims (Ollama's /api/chat, /api/generate, /api/embed) gets that API's adapter.
+ */
+export function adapterFor(format: string, path = ""): ProviderAdapter {
+  const adapter = ADAPTERS[format] ?? passthrough;
+  if (adapter === openai && path.startsWith("/api/")) for (const native of BESIDE_OPENAI) if (native.claims?.(path)) return native;
+  return adapter;
 }

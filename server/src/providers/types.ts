@@ -41,7 +41,10 @@ export const TOKEN = 2;
 
 /** Watches one stream's events as they pass; one instance per call. */
 export interface StreamMeter {
-  /** `data` is undefined for blocks without data (comments). Returns PASS, DROP and/or TOKEN flags. */
+  /**
+   * `data` is undefined for blocks without data (comments); for NDJSON streams it is one line, `event`
+   * undefined. Returns PASS, DROP and/or TOKEN flags.
+   */
   onEvent(event: string | undefined, data: string | undefined): number;
   /** what the stream reported, once it has ended (or been cut) */
   facts(): ResponseFacts;
@@ -66,6 +69,13 @@ export interface ParsedRequest {
  */
 export interface ProviderAdapter {
   format: string;
+  /** its streams are NDJSON (`application/x-ndjson`, one JSON object per line) rather than SSE */
+  ndjson?: boolean;
+  /**
+   * For a native API served beside an OpenAI-compatible one on the same host (Ollama's /api/chat next to
+   * its /v1): whether this adapter, rather than the OpenAI one, meters the path (see ./index.ts).
+   */
+  claims?(path: string): boolean;
   inspect(req: ParsedRequest): RequestInfo;
   /**
    * Optionally rewrites the request body before forwarding (e.g. asking for stream usage). Returns the new

@@ -118,10 +118,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     const startedMs = Date.now();
     const id = uuidv7(startedMs);
-    const adapter = adapterFor(upstream.provider.format);
+    const path = url.slice(slash, pathEnd) || "/";
+    const adapter = adapterFor(upstream.provider.format, path);
     const call = new CallState(id, startedMs, arrivedAt, upstream.provider, adapter, { app: null, user: null, properties: null });
     inFlight++;
-    const path = url.slice(slash, pathEnd) || "/";
     const query = q === -1 ? "" : url.slice(q + 1);
     call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
 

@@ -4,6 +4,7 @@ import { DROP, TOKEN, type StreamMeter } from "../providers/types.ts";
 import type { CallState } from "./call-state.ts";
 import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
+import { NdjsonParser } from "./ndjson.ts";
 import { SseParser } from "./sse.ts";
 
 /** JSON bodies larger than this are forwarded but not parsed for metering. */
@@ -42,15 +43,17 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   }
   const contentType = rawHeader(raw, "content-type") ?? "";
   const isSse = contentType.includes("text/event-stream");
+  // NDJSON is looked for only where the adapter's streams are NDJSON (Ollama's native API).
+  const isNdjson = call.adapter.ndjson === true && contentType.includes("application/x-ndjson");
   if (ctx.draining) res.shouldKeepAlive = false;
   res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
-  return new ResponseRelay(call, body, res, ctx, isSse);
+  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson);
 }
 
 /** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
 export class ResponseRelay {
   private readonly filtering: boolean;
-  private parser: SseParser | null = null;
+  private parser: SseParser | NdjsonParser | null = null;
   private meterFailed = false;
   /**
    * While filtering, the events of one upstream chunk that pass are gathered and written once after the
@@ -70,12 +73,17 @@ export class ResponseRelay {
     private readonly res: ServerResponse,
     private readonly ctx: RelayContext,
     isSse: boolean,
+    isNdjson: boolean,
   ) {
     this.filtering = isSse && call.hideUsage;
-    if (isSse) this.headersPending = setImmediate(flushHeaders, this);
+    if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
       this.parser = new SseParser((event, data, rawEvent) => this.onEvent(event, data, rawEvent));
+    } else if (isNdjson && call.info.metered) {
+      call.meter = call.adapter.createStreamMeter(call.info, false);
+      // Lines are metered as they pass; the bytes go to the client unchanged (an NDJSON meter never drops).
+      this.parser = new NdjsonParser((line) => this.onEvent(undefined, line, ""), MAX_JSON_BODY);
     } else if (call.info.metered || call.status >= 400) {
       call.bodyChunks = [];
     }
