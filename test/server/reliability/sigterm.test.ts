@@ -97,8 +97,10 @@ describe("SIGTERM during a burst", () => {
     try {
       // before the signal, answers keep the connection open
       expect((await post("gpt-4o-mini")).connection).toBe("keep-alive");
-      const late = post("gpt-4o-mini-late"); // upstream answers a second from now
-      await sleep(150);
+      const late = post("gpt-4o-mini-late"); // upstream answers a second after it has the request
+      // The signal comes once the call is in flight (the fake provider has it), not after a guessed delay:
+      // a request still on its way at the signal is the keep-alive race the drain cannot help.
+      await eventually(async () => expect(fake.seen.some((r) => r.body.includes('"gpt-4o-mini-late"'))).toBe(true), 30_000);
       tg.signal("SIGTERM");
       const answer = await late;
       expect(answer.status).toBe(200);
