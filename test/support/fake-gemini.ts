@@ -15,6 +15,11 @@ export const GEMINI_USAGE = {
 
 export const GEMINI_TEXT = ["Hello", " from", " Gemini", "!"];
 
+/** Input tokens the fake reports per embedded content. */
+export const EMBED_TOKENS_PER_CONTENT = 7;
+/** The bodies the fake sent for embedding calls, newest last: what the client must receive byte for byte. */
+export const embedSent: string[] = [];
+
 /** Running totals as a stream reports them part-way through (prompt known, output growing). */
 const running = (candidates: number) => ({ promptTokenCount: 12000, cachedContentTokenCount: 8000, candidatesTokenCount: candidates, totalTokenCount: 12000 + candidates, promptTokensDetails: GEMINI_USAGE.promptTokensDetails });
 
@@ -24,12 +29,13 @@ const candidate = (text: string, finishReason?: string) => ({ content: { parts: 
  * A fake Gemini API (generativelanguage.googleapis.com). The model in the path picks the behaviour:
  * `…-429`, `…-500` answer errors; `…-cut` cuts a stream after two chunks; `…-vertex` reports trafficType;
  * anything else answers normally with GEMINI_USAGE. Streams use CRLF line ends, as Google's servers do.
+ * Embeddings: see `embed`.
  */
 export function startFakeGemini(): Promise<FakeServer> {
   return startFakeServer(respond);
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
   const url = new URL(req.url ?? "/", "http://fake");
   const m = /\/models\/([^/:]+):(\w+)$/.exec(url.pathname);
   if (!m) {
@@ -51,6 +57,7 @@ async function respond(req: IncomingMessage, res: ServerResponse): Promise<void>
     res.end(JSON.stringify({ totalTokens: 31 }));
     return;
   }
+  if (method === "embedContent" || method === "batchEmbedContents") return embed(req, res, url.pathname, method, model, body);
   const finalUsage = model.endsWith("-vertex") ? { ...GEMINI_USAGE, trafficType: "ON_DEMAND" } : GEMINI_USAGE;
   if (method === "generateContent") {
     res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
@@ -78,4 +85,32 @@ async function respond(req: IncomingMessage, res: ServerResponse): Promise<void>
     }
   }
   res.end();
+}
+
+/**
+ * embedContent / batchEmbedContents. The Gemini API answers `{embedding}` / `{embeddings: [...]}` plus
+ * `usageMetadata: {promptTokenCount, promptTokenDetails}` (EmbeddingUsageMetadata,
+ * https://ai.google.dev/api/embeddings); Vertex's embedContent answers `{embedding, usageMetadata, truncated}`
+ * with its general UsageMetadata (promptTokenCount, promptTokensDetails, totalTokenCount). Answers from before
+ * usageMetadata existed carry none: the fake answers so for `text-embedding-004` and for requests with an
+ * `x-fake-no-usage` header.
+ */
+function embed(req: IncomingMessage, res: ServerResponse, path: string, method: string, model: string, text: string): void {
+  const json = JSON.parse(text || "{}") as { requests?: Array<{ content?: unknown }>; content?: unknown };
+  const contents = method === "batchEmbedContents" ? (json.requests ?? []).map((r) => r.content) : [json.content];
+  const tokens = EMBED_TOKENS_PER_CONTENT * contents.length;
+  const vertex = path.includes("/publishers/google/models/");
+  const usageMetadata = vertex
+    ? { promptTokenCount: tokens, totalTokenCount: tokens, promptTokensDetails: [{ modality: "TEXT", tokenCount: tokens }] }
+    : { promptTokenCount: tokens, promptTokenDetails: [{ modality: "TEXT", tokenCount: tokens }] };
+  const usage = model === "text-embedding-004" || req.headers["x-fake-no-usage"] !== undefined ? {} : { usageMetadata };
+  const vector = (i: number) => ({ values: [0.0125 * (i + 1), -0.5, 0.25, 1e-7] });
+  const answer =
+    method === "batchEmbedContents"
+      ? { embeddings: contents.map((_, i) => vector(i)), ...usage }
+      : { embedding: vector(0), ...usage, ...(vertex ? { truncated: false } : {}) };
+  const out = JSON.stringify(answer, null, 2);
+  embedSent.push(out);
+  res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
+  res.end(out);
 }

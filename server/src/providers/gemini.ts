@@ -27,7 +27,16 @@ const TRAFFIC_TIERS: Readonly<Record<string, string>> = {
 
 /** models/{model}:{method} at the end of a Gemini API or Vertex path. */
 const METHOD_PATH = /\/models\/([^/:]+):([A-Za-z]+)$/;
-const METERED = new Set(["generateContent", "streamGenerateContent"]);
+/**
+ * Embeddings: `embedContent` (one `content`; Gemini API and Vertex) and `batchEmbedContents` (`requests[]`,
+ * each with its own `content`; what @google/genai's `models.embedContent` calls on the Gemini API). Their
+ * answers carry `usageMetadata: {promptTokenCount, promptTokenDetails[]}` (the Gemini API's
+ * EmbeddingUsageMetadata, https://ai.google.dev/api/embeddings#EmbeddingUsageMetadata; Vertex's
+ * EmbedContentResponse.usageMetadata, https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest/v1/projects.locations.publishers.models/embedContent),
+ * read like generateContent's (input only; no candidates). Older answers carry only `embedding(s)`.
+ */
+const EMBED = new Set(["embedContent", "batchEmbedContents"]);
+const METERED = new Set(["generateContent", "streamGenerateContent", ...EMBED]);
 
 /** Facts of one GenerateContentResponse (a whole JSON body, or one stream chunk). */
 function responseFacts(json: Record<string, unknown>, facts: ResponseFacts): void {
@@ -133,6 +142,25 @@ function partsText(content: unknown): string {
   return parts.map((p) => (typeof obj(p)?.text === "string" ? (obj(p)!.text as string) : "")).join("\n");
 }
 
+/**
+ * The texts an embeddings request embeds (each request's title and content), for estimating its input when
+ * the answer carries no usageMetadata. Estimated rather than left without tokens: Google bills embeddings by
+ * input token (gemini-embedding-001 at $0.15 per 1M), so "none" would show spend that happened as $0 on
+ * every report; the local tokenizer is not Gemini's, so the count is approximate, and the call says so
+ * (usageSource "estimated"), as generateContent calls without usage do. No messages: no chat overhead.
+ */
+function embedInputText(json: Record<string, unknown>): { text: string; messages: number } {
+  const requests = Array.isArray(json.requests) ? json.requests : [json];
+  let text = "";
+  for (const r of requests) {
+    const request = obj(r);
+    if (!request) continue;
+    const title = str(request.title);
+    text += (title ? title + "\n" : "") + partsText(request.content) + "\n";
+  }
+  return { text, messages: 0 };
+}
+
 export const gemini: ProviderAdapter = {
   format: "gemini",
 
@@ -174,7 +202,8 @@ export const gemini: ProviderAdapter = {
     return JSON.stringify({ error: { code: status, message, status: STATUS_NAMES[status] ?? "INTERNAL" } });
   },
 
-  inputText(json) {
+  inputText(json, info) {
+    if (EMBED.has(info.endpoint)) return embedInputText(json);
     const contents = Array.isArray(json.contents) ? json.contents : [];
     let text = partsText(json.systemInstruction ?? json.system_instruction);
     for (const c of contents) {

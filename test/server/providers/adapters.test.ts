@@ -121,6 +121,22 @@ describe("Gemini", () => {
     expect(gemini.factsFromJson(i, { error: { code: 429, message: "Resource has been exhausted", status: "RESOURCE_EXHAUSTED" } })).toEqual({ errorType: "RESOURCE_EXHAUSTED", errorMessage: "Resource has been exhausted" });
     expect(JSON.parse(gemini.errorBody("unauthorized", "bad key", 401))).toEqual({ error: { code: 401, message: "bad key", status: "UNAUTHENTICATED" } });
   });
+
+  it("meters embedContent and batchEmbedContents (Gemini API and Vertex): input from usageMetadata, estimated from the texts without it", () => {
+    const batch = info(gemini, "/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    expect(batch).toEqual({ endpoint: "batchEmbedContents", metered: true, model: "gemini-embedding-001", stream: false, deployment: null });
+    const single = info(gemini, "/v1beta/models/gemini-embedding-001:embedContent");
+    expect(single).toMatchObject({ endpoint: "embedContent", metered: true, stream: false });
+    expect(info(gemini, "/v1beta1/publishers/google/models/gemini-embedding-2:embedContent")).toMatchObject({ endpoint: "embedContent", metered: true, model: "gemini-embedding-2" });
+    expect(info(gemini, "/v1beta/models/gemini-embedding-001:asyncBatchEmbedContent")).toMatchObject({ metered: false });
+    expect(gemini.inspect(req("/v1beta/models/gemini-embedding-001:embedContent", undefined, "GET"))).toMatchObject({ metered: false });
+    expect(gemini.factsFromJson(batch, { embeddings: [{ values: [0.1] }, { values: [0.2] }], usageMetadata: { promptTokenCount: 14, promptTokenDetails: [{ modality: "TEXT", tokenCount: 14 }] } })).toEqual({ usage: { ...ZERO, inputTokens: 14 } });
+    expect(gemini.factsFromJson(single, { embedding: { values: [0.1] }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 }, truncated: false })).toEqual({ usage: { ...ZERO, inputTokens: 7 } });
+    expect(gemini.factsFromJson(single, { embedding: { values: [0.1] } })).toEqual({ outputText: "" });
+    const parts = (text: string) => ({ parts: [{ text }] });
+    expect(gemini.inputText!({ requests: [{ model: "models/m", content: parts("a") }, { model: "models/m", content: parts("b"), title: "T" }] }, batch)).toEqual({ text: "a\nT\nb\n", messages: 0 });
+    expect(gemini.inputText!({ content: parts("hello") }, single)).toEqual({ text: "hello\n", messages: 0 });
+  });
 });
 
 describe("OpenAI and the OpenAI-compatible crowd", () => {

@@ -1,8 +1,8 @@
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countTokens } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens, encodingForModel } from "../../../server/src/metering/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
-import { GEMINI_TEXT, GEMINI_USAGE, startFakeGemini } from "../../support/fake-gemini.ts";
+import { EMBED_TOKENS_PER_CONTENT, embedSent, GEMINI_TEXT, GEMINI_USAGE, startFakeGemini } from "../../support/fake-gemini.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 
@@ -139,5 +139,85 @@ describe("Gemini through the proxy", () => {
     expect(counted.totalTokens).toBe(31);
     const call = await onlyCall(tg, (c) => c.endpoint === "countTokens");
     expect(call).toMatchObject({ model: "gemini-2.5-flash", usageSource: "none", costUsd: null, outcome: "ok" });
+  });
+
+  describe("embeddings", () => {
+    /** every response body the tapped clients received, in order */
+    const received: Promise<string>[] = [];
+    const tap = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const res = await fetch(input, init);
+      received.push(res.clone().text());
+      return res;
+    };
+    const lastReceived = () => received[received.length - 1];
+    const texts = ["What is the meaning of life?", "How does the brain work?"];
+
+    it("records models.embedContent (batchEmbedContents on the Gemini API) from usageMetadata.promptTokenCount", async () => {
+      const tapped = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap } });
+      const response = await tapped.models.embedContent({ model: "gemini-embedding-001", contents: texts });
+      expect(response.embeddings).toHaveLength(2);
+      expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
+      const upstream = fake.seen[fake.seen.length - 1]!;
+      expect(upstream.url).toBe("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+      const call = await callById(tg, response.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
+      // gemini-embedding-001: $0.15 per 1M input tokens; 2 × 7 = 14 tokens → 2.1 per 1M → $0.0000021
+      expect(call).toMatchObject({
+        provider: "gemini",
+        endpoint: "batchEmbedContents",
+        model: "gemini-embedding-001",
+        stream: false,
+        outcome: "ok",
+        inputTokens: 2 * EMBED_TOKENS_PER_CONTENT,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        usageSource: "reported",
+        costUsd: "0.0000021",
+        priced: true,
+      });
+    });
+
+    it("records a single embedContent (REST) the same way", async () => {
+      const body = JSON.stringify({ model: "models/gemini-embedding-001", content: { parts: [{ text: "Hello world" }] } });
+      const res = await fetch(`${tg.url}/gemini/v1beta/models/gemini-embedding-001:embedContent`, { method: "POST", headers: { "content-type": "application/json", "x-goog-api-key": KEY }, body });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(embedSent[embedSent.length - 1]);
+      expect(fake.seen[fake.seen.length - 1]!.body).toBe(body);
+      const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
+      // 7 × 0.15 = 1.05 per 1M → $0.00000105
+      expect(call).toMatchObject({ endpoint: "embedContent", model: "gemini-embedding-001", inputTokens: EMBED_TOKENS_PER_CONTENT, outputTokens: 0, usageSource: "reported", costUsd: "0.00000105", priced: true });
+    });
+
+    it("records Vertex embedContent (the SDK in Vertex express mode, gemini-embedding-2)", async () => {
+      const vertex = new GoogleGenAI({ vertexai: true, apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap } });
+      const response = await vertex.models.embedContent({ model: "gemini-embedding-2", contents: "Hello world" });
+      expect(response.embeddings?.[0]?.statistics?.tokenCount).toBe(EMBED_TOKENS_PER_CONTENT);
+      expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
+      expect(fake.seen[fake.seen.length - 1]!.url).toMatch(/\/publishers\/google\/models\/gemini-embedding-2:embedContent$/);
+      const call = await callById(tg, response.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
+      // gemini-embedding-2: $0.20 per 1M input tokens; 7 × 0.20 = 1.4 per 1M → $0.0000014
+      expect(call).toMatchObject({ endpoint: "embedContent", model: "gemini-embedding-2", inputTokens: EMBED_TOKENS_PER_CONTENT, usageSource: "reported", costUsd: "0.0000014", priced: true });
+    });
+
+    it("estimates the input of an answer without usageMetadata, marked estimated and priced", async () => {
+      const tapped = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap, headers: { "x-fake-no-usage": "1", "x-tollgate-app": "legacy-embed" } } });
+      const response = await tapped.models.embedContent({ model: "gemini-embedding-001", contents: texts });
+      expect(response.embeddings).toHaveLength(2);
+      expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
+      expect(embedSent[embedSent.length - 1]).not.toContain("usageMetadata");
+      const call = await onlyCall(tg, (c) => c.app === "legacy-embed");
+      const inputTokens = countTokens(texts.join("\n") + "\n", encodingForModel("gemini-embedding-001"));
+      expect(inputTokens).toBe(13);
+      // 13 × 0.15 = 1.95 per 1M → $0.00000195
+      expect(call).toMatchObject({ endpoint: "batchEmbedContents", model: "gemini-embedding-001", inputTokens, outputTokens: 0, usageSource: "estimated", costUsd: "0.00000195", priced: true });
+    });
+
+    it("records a model the price table lacks (text-embedding-004) as unpriced, never $0", async () => {
+      const tapped = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap } });
+      await tapped.models.embedContent({ model: "text-embedding-004", contents: "Hello world" });
+      const call = await onlyCall(tg, (c) => c.model === "text-embedding-004");
+      expect(call).toMatchObject({ endpoint: "batchEmbedContents", usageSource: "estimated", costUsd: null, priced: false });
+      expect(call.inputTokens).toBeGreaterThan(0);
+    });
   });
 });
