@@ -84,6 +84,10 @@ export type BudgetAction = "block" | "alert";
 export interface Budget {
   id: string; app: string; keyId: string | null; monthlyUsd: string; action: BudgetAction | string; month: string;
   spentUsd: string; reservedUsd: string; remainingUsd: string;
+  /** calls to models without a price: "allow" (let through) or "block" (refused) */
+  unpriced?: "allow" | "block" | string;
+  /** calls this month that used tokens but matched no price: not in spentUsd */
+  unpricedCalls?: number;
 }
 export interface BudgetsResponse { month: string; budgets: Budget[] }
 export interface BudgetInput { monthlyUsd: string; action: BudgetAction; keyId?: string }

@@ -1,5 +1,6 @@
 // The budgets with this month's ledger: limit, spent, reserved (calls in flight), remaining, and a bar
-// of the share used. Rows at 80% or more are amber, rows at or past the limit red.
+// of the share used. Rows at 80% or more are amber, rows at or past the limit red. Calls to models without a
+// price (which the spend cannot count) are shown under the bar.
 import type { ReactElement } from "react";
 import type { Budget, VirtualKey } from "../api.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
@@ -43,6 +44,11 @@ export function BudgetTable(props: {
                 {STATUS[usage.level] ? (
                   <div className="usage-status" data-testid="budget-status">
                     {usage.level === "over" ? `over by ${formatUsd(usage.overByUsd)}` : STATUS[usage.level]}
+                  </div>
+                ) : null}
+                {(b.unpricedCalls ?? 0) > 0 ? (
+                  <div className="usage-status" data-testid="budget-unpriced" title="Calls to models without a price: their cost is not in Spent. Add the price on the Prices page.">
+                    {b.unpricedCalls === 1 ? "1 unpriced call" : `${b.unpricedCalls} unpriced calls`} not counted
                   </div>
                 ) : null}
               </td>

@@ -21,14 +21,15 @@ function requestedMaxOutput(json: Record<string, unknown> | undefined): number |
 /**
  * What a budget reserves before forwarding: an upper-leaning estimate of the call's cost from the price
  * book — input as one token per 3 request bytes (JSON and text run nearer 4), output as the request's own
- * max-tokens cap or `defaultMaxOutput` — so the hot path never tokenizes. "0" when the model has no price
- * (such calls cost nothing the budget can count; they are blocked only once the budget is reached).
+ * max-tokens cap or `defaultMaxOutput` — so the hot path never tokenizes. "0" for calls Tollgate does not
+ * meter or whose model it cannot read; null when the model has no price (such calls cost nothing the budget
+ * can count: a budget with `unpriced: "block"` refuses them, others let them through and count them).
  */
-export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOutput: number): string {
+export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOutput: number): string | null {
   const model = call.info.model;
   if (!call.info.metered || !model) return "0";
   const match = book.priceFor(call.provider.priceProvider, model, new Date(call.startedMs), null);
-  if (!match) return "0";
+  if (!match) return null;
   const embeddings = call.info.endpoint.includes("embed");
   const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json) ?? defaultMaxOutput);
   return costFor(match.price, usage({ inputTokens: Math.ceil(call.requestBytes / 3), outputTokens })).costUsd;

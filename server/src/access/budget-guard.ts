@@ -96,7 +96,9 @@ export class BudgetGuard {
 
   private async reserveFor(call: CallState, appBudget: BudgetRow | undefined, keyBudget: BudgetRow | undefined): Promise<void> {
     const month = monthOf(call.startedMs);
-    const estimate = estimateCallCost(call, this.deps.priceBook, this.deps.defaultMaxOutputTokens);
+    const priced = estimateCallCost(call, this.deps.priceBook, this.deps.defaultMaxOutputTokens);
+    // A model without a price: its cost is unknown, so it reserves nothing (and is counted when settled).
+    const estimate = priced ?? "0";
     const held: Held[] = [];
     try {
       for (const budget of [keyBudget, appBudget]) {
@@ -105,6 +107,7 @@ export class BudgetGuard {
           held.push({ budget, amount: "0" });
           continue;
         }
+        if (priced === null && budget.unpriced === "block") throw new TollgateError("budget_blocked", this.unpricedMessage(budget, call));
         await this.ensure(budget.id, month);
         if (!(await reserve(this.deps.pool, budget.id, month, estimate, call.id))) {
           const message = await this.blockMessage(budget, month);
@@ -134,18 +137,20 @@ export class BudgetGuard {
     if (!reservation) return;
     this.reservations.delete(record.id);
     const cost = record.costUsd ?? "0";
-    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, reservation.callId));
+    // the definition /api/spend and tollgate_unpriced_requests_total use: tokens used, no price matched
+    const unpriced = record.costUsd === null && !record.priced && record.usageSource !== "none";
+    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, reservation.callId, unpriced));
   };
 
   private release(callId: string, month: string, held: Held[]): void {
     for (const h of held) if (h.amount !== "0") this.track(this.settleOne(h.budget, month, "0", callId));
   }
 
-  private async settleOne(budget: BudgetRow, month: string, cost: string, callId: string): Promise<void> {
+  private async settleOne(budget: BudgetRow, month: string, cost: string, callId: string, unpriced = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (budget.action === "alert") await this.ensure(budget.id, month);
-        const settled = await settle(this.deps.pool, budget.id, month, cost, callId);
+        const settled = await settle(this.deps.pool, budget.id, month, cost, callId, unpriced);
         if (settled?.crossed) {
           this.deps.logger.warn(
             { budget: budget.id, app: budget.app, month, action: budget.action, limitUsd: settled.monthlyUsd, spentUsd: settled.spentUsd },
@@ -173,6 +178,15 @@ export class BudgetGuard {
     if (this.ledgers.has(k)) return;
     await ensureLedger(this.deps.pool, id, month);
     this.ledgers.add(k);
+  }
+
+  private unpricedMessage(budget: BudgetRow, call: CallState): string {
+    const whose = budget.keyId ? `virtual key ${budget.keyId} of app "${budget.app}"` : `app "${budget.app}"`;
+    return (
+      `Tollgate budget "${budget.id}" for ${whose} refuses calls to models without a price, and ` +
+      `"${call.info.model ?? ""}" (provider ${call.provider.priceProvider}) has none: add its price (POST /api/prices) ` +
+      `or set the budget's "unpriced" to "allow".`
+    );
   }
 
   /** The 429's message, naming the budget; null when the budget no longer exists. */

@@ -2,6 +2,9 @@ import type pg from "pg";
 
 export const BUDGET_ACTIONS = ["block", "alert"] as const;
 export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+/** What a budget does with calls to models that have no price: let them through (default) or refuse them. */
+export const UNPRICED_POLICIES = ["allow", "block"] as const;
+export type UnpricedPolicy = (typeof UNPRICED_POLICIES)[number];
 
 export interface BudgetRow {
   /** the scope: "app:<app>" or "key:<virtual key id>" */
@@ -10,6 +13,7 @@ export interface BudgetRow {
   keyId: string | null;
   monthlyUsd: string;
   action: BudgetAction;
+  unpriced: UnpricedPolicy;
 }
 
 export interface BudgetState extends BudgetRow {
@@ -17,6 +21,8 @@ export interface BudgetState extends BudgetRow {
   spentUsd: string;
   reservedUsd: string;
   remainingUsd: string;
+  /** calls this month that used tokens but matched no price: spend the ledger could not count */
+  unpricedCalls: number;
 }
 
 export function budgetId(app: string, keyId: string | null): string {
@@ -34,21 +40,28 @@ interface Row {
   key_id: string | null;
   monthly_usd: string;
   action: BudgetAction;
+  unpriced: UnpricedPolicy;
 }
 
-const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action });
+const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action, unpriced: r.unpriced });
 
 export async function loadBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
-  const { rows } = await pool.query<Row>(`SELECT id, app, key_id, monthly_usd::text AS monthly_usd, action FROM budgets ORDER BY app, id`);
+  const { rows } = await pool.query<Row>(`SELECT id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced FROM budgets ORDER BY app, id`);
   return rows.map(row);
 }
 
-export async function upsertBudget(pool: pg.Pool, input: Omit<BudgetRow, "id">): Promise<BudgetRow> {
+/**
+ * Creates or replaces a budget. `unpriced` undefined keeps an existing budget's policy ("allow" for a new
+ * one); an alert budget never blocks, so its policy is always "allow".
+ */
+export async function upsertBudget(pool: pg.Pool, input: Omit<BudgetRow, "id" | "unpriced"> & { unpriced?: UnpricedPolicy }): Promise<BudgetRow> {
   const { rows } = await pool.query<Row>(
-    `INSERT INTO budgets (id, app, key_id, monthly_usd, action) VALUES ($1, $2, $3, $4::numeric, $5)
-     ON CONFLICT (id) DO UPDATE SET monthly_usd = EXCLUDED.monthly_usd, action = EXCLUDED.action, updated_at = now()
-     RETURNING id, app, key_id, monthly_usd::text AS monthly_usd, action`,
-    [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action],
+    `INSERT INTO budgets (id, app, key_id, monthly_usd, action, unpriced)
+          VALUES ($1, $2, $3, $4::numeric, $5, CASE WHEN $5 = 'alert' THEN 'allow' ELSE COALESCE($6, 'allow') END)
+     ON CONFLICT (id) DO UPDATE SET monthly_usd = EXCLUDED.monthly_usd, action = EXCLUDED.action,
+            unpriced = CASE WHEN EXCLUDED.action = 'alert' THEN 'allow' ELSE COALESCE($6, budgets.unpriced) END, updated_at = now()
+     RETURNING id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced`,
+    [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action, input.unpriced ?? null],
   );
   return row(rows[0]!);
 }
@@ -60,15 +73,16 @@ export async function deleteBudget(pool: pg.Pool, app: string, keyId: string | n
 
 /** Every budget with its ledger for `month` (zeros when nothing was spent yet). */
 export async function budgetStates(pool: pg.Pool, month: string): Promise<BudgetState[]> {
-  const { rows } = await pool.query<Row & { spent: string; reserved: string; remaining: string }>(
-    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action,
+  const { rows } = await pool.query<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>(
+    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced,
             COALESCE(s.spent_usd, 0)::text AS spent, COALESCE(s.reserved_usd, 0)::text AS reserved,
+            COALESCE(s.unpriced_calls, 0)::text AS unpriced_calls,
             (b.monthly_usd - COALESCE(s.spent_usd, 0) - COALESCE(s.reserved_usd, 0))::text AS remaining
        FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = $1
       ORDER BY b.app, b.id`,
     [month],
   );
-  return rows.map((r) => ({ ...row(r), month, spentUsd: r.spent, reservedUsd: r.reserved, remainingUsd: r.remaining }));
+  return rows.map((r) => ({ ...row(r), month, spentUsd: r.spent, reservedUsd: r.reserved, remainingUsd: r.remaining, unpricedCalls: Number(r.unpriced_calls) }));
 }
 
 /** Creates the month's ledger row (idempotent), so reserve() has a row to update atomically. */
@@ -106,18 +120,19 @@ export interface Settled {
 
 /**
  * Settles a call in one statement: its exact cost becomes spend and its hold (if any: alert budgets hold
- * nothing, and a swept hold was already given back) is deleted and released.
+ * nothing, and a swept hold was already given back) is deleted and released. `unpriced`: the call used
+ * tokens but matched no price (its cost counts as 0); it is counted in the month's unpriced_calls.
  */
-export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, callId: string): Promise<Settled | null> {
+export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, callId: string, unpriced = false): Promise<Settled | null> {
   const { rows } = await pool.query<{ spent: string; limit: string; crossed: boolean }>(
     `WITH hold AS (DELETE FROM budget_holds WHERE call_id = $4::uuid AND budget_id = $1 RETURNING amount_usd)
-     UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric,
+     UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric, unpriced_calls = s.unpriced_calls + $5::int,
             reserved_usd = GREATEST(s.reserved_usd - COALESCE((SELECT sum(amount_usd) FROM hold), 0), 0), updated_at = now()
        FROM budgets b
       WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
       RETURNING s.spent_usd::text AS spent, b.monthly_usd::text AS limit,
                 (s.spent_usd >= b.monthly_usd AND s.spent_usd - $3::numeric < b.monthly_usd) AS crossed`,
-    [id, month, costUsd, callId],
+    [id, month, costUsd, callId, unpriced ? 1 : 0],
   );
   const r = rows[0];
   return r ? { spentUsd: r.spent, monthlyUsd: r.limit, crossed: r.crossed } : null;

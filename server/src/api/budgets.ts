@@ -2,7 +2,7 @@ import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
-import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, upsertBudget, type BudgetState } from "../access/budget-store.ts";
+import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, UNPRICED_POLICIES, upsertBudget, type BudgetState } from "../access/budget-store.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
 import { canonicalDecimal } from "../metering/decimal.ts";
 
@@ -22,6 +22,8 @@ const putSchema = z.object({
   monthlyUsd: money,
   action: z.enum(BUDGET_ACTIONS),
   keyId: z.string().nullish(),
+  /** calls to models without a price: "allow" (default) or "block" (action "block" only); omitted keeps the budget's */
+  unpriced: z.enum(UNPRICED_POLICIES).optional(),
 });
 
 function budgetJson(s: BudgetState) {
@@ -31,10 +33,12 @@ function budgetJson(s: BudgetState) {
     keyId: s.keyId,
     monthlyUsd: canonicalDecimal(s.monthlyUsd),
     action: s.action,
+    unpriced: s.unpriced,
     month: s.month,
     spentUsd: canonicalDecimal(s.spentUsd),
     reservedUsd: canonicalDecimal(s.reservedUsd),
     remainingUsd: canonicalDecimal(s.remainingUsd),
+    unpricedCalls: s.unpricedCalls,
   };
 }
 
@@ -61,17 +65,20 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
       const issue = parsed.error.issues[0];
       throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
     }
+    if (parsed.data.unpriced === "block" && parsed.data.action !== "block") {
+      throw new TollgateError("invalid_request", `unpriced: "block" needs action "block" (an alert budget never refuses calls)`);
+    }
     const keyId = parsed.data.keyId ?? null;
     if (keyId !== null) {
       const key = isUuid(keyId) ? await getVirtualKey(deps.pool, keyId) : null;
       if (!key) throw new TollgateError("invalid_request", `keyId: no virtual key ${keyId}`);
       if (key.app !== app) throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }
-    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: parsed.data.monthlyUsd, action: parsed.data.action });
+    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: parsed.data.monthlyUsd, action: parsed.data.action, unpriced: parsed.data.unpriced });
     await deps.refresh();
     const month = monthOf(now());
     const state = (await budgetStates(deps.pool, month)).find((s) => s.id === saved.id);
-    res.json(budgetJson(state ?? { ...saved, month, spentUsd: "0", reservedUsd: "0", remainingUsd: saved.monthlyUsd }));
+    res.json(budgetJson(state ?? { ...saved, month, spentUsd: "0", reservedUsd: "0", remainingUsd: saved.monthlyUsd, unpricedCalls: 0 }));
   });
 
   router.delete("/budgets/:app", async (req, res) => {

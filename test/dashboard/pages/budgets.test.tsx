@@ -24,6 +24,8 @@ describe("Budgets page", () => {
       .toEqual(["$250.00", "$12.50", "$0.0042", "$237.50", "5.0%"]);
     expect(within(row("app:checkout")).getByTestId("budget-remaining").getAttribute("title")).toBe("$237.4958");
     expect(within(row("app:checkout")).queryByTestId("budget-status")).toBeNull();
+    expect(cell("app:checkout", "budget-unpriced")).toBe("3 unpriced calls not counted");
+    expect(within(row("app:batch")).queryByTestId("budget-unpriced")).toBeNull();
     expect(["budget-remaining", "budget-share", "budget-status"].map((t) => cell("app:batch", t))).toEqual(["-$0.25", "102.5%", "over by $0.25"]);
     expect(row("app:batch").className).toContain("level-over");
     expect([cell(`key:${SEARCH_KEY}`, "budget-key"), cell(`key:${SEARCH_KEY}`, "budget-share"), cell(`key:${SEARCH_KEY}`, "budget-status")])

@@ -11,7 +11,7 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
   return {
     budgets: [
       { id: "app:batch", app: "batch", keyId: null, monthlyUsd: "10", action: "block", month, spentUsd: "10.25", reservedUsd: "0", remainingUsd: "-0.25" },
-      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958" },
+      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958", unpriced: "allow", unpricedCalls: 3 },
       { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15" },
     ],
     keys: [

@@ -27,12 +27,12 @@ describe("the access tables match the Prisma schema", () => {
     expect(setting).toEqual({ key: "schema-test", value: "v", createdAt: at });
 
     const budget = await db.prisma.budget.create({
-      data: { id: `key:${id}`, app: "schema-app", keyId: id, monthlyUsd: "12.3456789012", action: "alert", createdAt: at, updatedAt: at },
+      data: { id: `key:${id}`, app: "schema-app", keyId: id, monthlyUsd: "12.3456789012", action: "block", unpriced: "block", createdAt: at, updatedAt: at },
     });
-    expect({ ...budget, monthlyUsd: budget.monthlyUsd.toString() }).toEqual({ id: `key:${id}`, app: "schema-app", keyId: id, monthlyUsd: "12.3456789012", action: "alert", createdAt: at, updatedAt: at });
+    expect({ ...budget, monthlyUsd: budget.monthlyUsd.toString() }).toEqual({ id: `key:${id}`, app: "schema-app", keyId: id, monthlyUsd: "12.3456789012", action: "block", unpriced: "block", createdAt: at, updatedAt: at });
 
-    const spend = await db.prisma.budgetSpend.create({ data: { budgetId: budget.id, month: "2026-11", spentUsd: "0.0000000000000001", reservedUsd: "1.5", updatedAt: at } });
-    expect({ ...spend, spentUsd: spend.spentUsd.toString(), reservedUsd: spend.reservedUsd.toString() }).toEqual({ budgetId: budget.id, month: "2026-11", spentUsd: "1e-16", reservedUsd: "1.5", updatedAt: at });
+    const spend = await db.prisma.budgetSpend.create({ data: { budgetId: budget.id, month: "2026-11", spentUsd: "0.0000000000000001", reservedUsd: "1.5", unpricedCalls: 9_007_199_254_740_993n, updatedAt: at } });
+    expect({ ...spend, spentUsd: spend.spentUsd.toString(), reservedUsd: spend.reservedUsd.toString() }).toEqual({ budgetId: budget.id, month: "2026-11", spentUsd: "1e-16", reservedUsd: "1.5", unpricedCalls: 9_007_199_254_740_993n, updatedAt: at });
 
     const callId = randomUUID();
     const hold = await db.prisma.budgetHold.create({ data: { callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at } });
