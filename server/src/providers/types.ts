@@ -84,6 +84,11 @@ export interface ProviderAdapter {
   prepareBody?(info: RequestInfo, body: string, json: Record<string, unknown>): { body: string; hideUsage: boolean } | undefined;
   /** usage and facts from a complete JSON response body (any status) */
   factsFromJson(info: RequestInfo, json: unknown): ResponseFacts;
+  /**
+   * Optionally, facts from a successful JSON response body's text without parsing all of it, for bodies that
+   * are mostly payload (embedding vectors); undefined falls back to JSON.parse and factsFromJson.
+   */
+  factsFromText?(info: RequestInfo, text: string): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];

@@ -185,6 +185,11 @@ function readFacts(call: CallState, metering: Metering): void {
     if (!chunks || chunks.length === 0) return;
     const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
     if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
+    const read = call.status < 400 ? call.adapter.factsFromText?.(call.info, text) : undefined;
+    if (read) {
+      call.facts = read;
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -137,6 +137,26 @@ describe("Gemini", () => {
     expect(gemini.inputText!({ requests: [{ model: "models/m", content: parts("a") }, { model: "models/m", content: parts("b"), title: "T" }] }, batch)).toEqual({ text: "a\nT\nb\n", messages: 0 });
     expect(gemini.inputText!({ content: parts("hello") }, single)).toEqual({ text: "hello\n", messages: 0 });
   });
+
+  it("reads an embeddings answer's usageMetadata without parsing its vectors; anything else is parsed whole", () => {
+    const batch = info(gemini, "/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    const single = info(gemini, "/v1/projects/p/locations/l/publishers/google/models/gemini-embedding-2:embedContent");
+    const vectors = Array.from({ length: 3 }, (_, i) => ({ values: [0.5 * i, -1e-7, 3] }));
+    const read = (i: RequestInfo, body: unknown, indent?: number) => gemini.factsFromText!(i, JSON.stringify(body, null, indent));
+    const usageMetadata = { promptTokenCount: 21, promptTokenDetails: [{ modality: "TEXT", tokenCount: 21 }] };
+    expect(read(batch, { embeddings: vectors, usageMetadata }, 2)).toEqual({ usage: { ...ZERO, inputTokens: 21 } });
+    expect(read(batch, { usageMetadata, embeddings: vectors })).toEqual({ usage: { ...ZERO, inputTokens: 21 } });
+    expect(read(single, { embedding: vectors[0], usageMetadata: { promptTokenCount: 4, totalTokenCount: 4, trafficType: "ON_DEMAND" }, truncated: false })).toEqual({ usage: { ...ZERO, inputTokens: 4 }, serviceTier: "on_demand" });
+    // braces inside strings do not end the object
+    expect(read(batch, { embeddings: vectors, usageMetadata: { promptTokenDetails: [{ modality: "T}E{XT\"}", tokenCount: 2 }], promptTokenCount: 2 } })).toEqual({ usage: { ...ZERO, inputTokens: 2 } });
+    // no usage (older answers): nothing reported, so the call is estimated
+    expect(read(batch, { embeddings: vectors })).toEqual({});
+    // errors, cut bodies and other endpoints fall back to a full parse
+    expect(read(batch, { error: { code: 400, message: "bad", status: "INVALID_ARGUMENT" } })).toBeUndefined();
+    expect(gemini.factsFromText!(batch, '{"embeddings": [], "usageMetadata": {"promptTokenCount": 3')).toBeUndefined();
+    expect(gemini.factsFromText!(batch, '{"embeddings": [], "usageMetadata": null}')).toBeUndefined();
+    expect(read(info(gemini, "/v1beta/models/g:generateContent"), { usageMetadata })).toBeUndefined();
+  });
 });
 
 describe("OpenAI and the OpenAI-compatible crowd", () => {
