@@ -61,6 +61,7 @@ const envSchema = z.object({
   TOLLGATE_SESSION_HOURS: int(1).default(12),
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
+  TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
 });
 
 const upstreamUrl = z.url({ protocol: /^https?$/ });
@@ -129,6 +130,11 @@ export interface AccessConfig {
   refreshMs: number;
   /** output tokens a budget reserves for a request that names no max_tokens */
   budgetDefaultMaxOutputTokens: number;
+  /**
+   * a budget reservation neither settled nor renewed for this long is given back (its replica died mid-call);
+   * running calls are renewed every refreshMs, so this must be at least 3 × refreshMs
+   */
+  budgetHoldLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -203,6 +209,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
 
+  if (e.TOLLGATE_BUDGET_HOLD_LEASE_MS < 3 * e.TOLLGATE_ACCESS_REFRESH_MS) {
+    throw new ConfigError(
+      `invalid configuration: TOLLGATE_BUDGET_HOLD_LEASE_MS: must be at least 3 × TOLLGATE_ACCESS_REFRESH_MS (${3 * e.TOLLGATE_ACCESS_REFRESH_MS}); ` +
+        "running calls renew their budget reservations once per refresh, and a shorter lease would give them back early",
+    );
+  }
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -237,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       sessionHours: e.TOLLGATE_SESSION_HOURS,
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
+      budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,
     },
   };
 }

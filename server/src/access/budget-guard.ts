@@ -8,7 +8,7 @@ import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
-import { budgetStates, ensureLedger, loadBudgets, monthOf, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
+import { budgetStates, ensureLedger, loadBudgets, monthOf, renewHolds, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
 
 interface Held {
   budget: BudgetRow;
@@ -28,11 +28,21 @@ export interface BudgetGuardDeps {
   metrics: BudgetMetrics;
   logger: Logger;
   defaultMaxOutputTokens: number;
+  /**
+   * how long a hold lives without its replica renewing it (TOLLGATE_BUDGET_HOLD_LEASE_MS). Holds of calls
+   * still running are renewed on every refresh, so this bounds only how long a dead replica's reservations
+   * keep budget room; it must be several refresh intervals long.
+   */
+  holdLeaseMs?: number;
   now?: () => number;
 }
 
 const SETTLE_ATTEMPTS = 5;
-/** a reservation no replica settled within this long is given back (its replica died mid-call) */
+/**
+ * The default hold lease: a reservation neither settled nor renewed within this long is given back (its
+ * replica died mid-call). Calls still running — a stream can last longer than any lease — are renewed by
+ * their replica on every refresh, so they keep their reservation until they end.
+ */
 export const HOLD_LEASE_MS = 3_600_000;
 
 function usd(text: string): string {
@@ -54,17 +64,23 @@ export class BudgetGuard {
   private readonly settling = new Set<Promise<void>>();
   private metricApps = new Set<string>();
   private readonly now: () => number;
+  private readonly holdLeaseMs: number;
 
   constructor(private readonly deps: BudgetGuardDeps) {
     this.now = deps.now ?? Date.now;
+    this.holdLeaseMs = deps.holdLeaseMs ?? HOLD_LEASE_MS;
   }
 
   /**
-   * Reloads budgets, gives back reservations left by dead replicas, and publishes this month's state as
-   * gauges (app budgets; key budgets are in the API).
+   * Renews the holds of this replica's calls still running, gives back reservations left by dead replicas,
+   * reloads budgets, and publishes this month's state as gauges (app budgets; key budgets are in the API).
    */
   async refresh(): Promise<void> {
-    const swept = await sweepStaleHolds(this.deps.pool, HOLD_LEASE_MS);
+    // Renewed first, so a long call's own hold can never look stale to the sweep (here or on any replica).
+    const running: string[] = [];
+    for (const r of this.reservations.values()) if (r.held.some((h) => h.amount !== "0")) running.push(r.callId);
+    await renewHolds(this.deps.pool, running);
+    const swept = await sweepStaleHolds(this.deps.pool, this.holdLeaseMs);
     if (swept > 0) this.deps.logger.warn({ holds: swept }, "released budget reservations that were never settled (a replica stopped mid-call)");
     const budgets = await loadBudgets(this.deps.pool);
     const byApp = new Map<string, BudgetRow>();
@@ -160,7 +176,7 @@ export class BudgetGuard {
         return;
       } catch (err) {
         if (attempt >= SETTLE_ATTEMPTS) {
-          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation is given back when its hold expires (HOLD_LEASE_MS)");
+          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation is given back when its hold expires (TOLLGATE_BUDGET_HOLD_LEASE_MS)");
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

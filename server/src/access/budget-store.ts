@@ -138,15 +138,22 @@ export async function settle(pool: pg.Pool, id: string, month: string, costUsd: 
   return r ? { spentUsd: r.spent, monthlyUsd: r.limit, crossed: r.crossed } : null;
 }
 
+/** The replica serving these calls is alive and they are still running: their holds' leases start again. */
+export async function renewHolds(pool: pg.Pool, callIds: readonly string[]): Promise<number> {
+  if (callIds.length === 0) return 0;
+  const result = await pool.query(`UPDATE budget_holds SET renewed_at = now() WHERE call_id = ANY($1::uuid[])`, [callIds]);
+  return result.rowCount ?? 0;
+}
+
 /**
- * Gives back the holds older than `leaseMs` — calls whose replica died before settling them — in one
- * statement (a settlement racing it deletes the same hold row, so an amount is released once). Returns the
- * number of holds swept.
+ * Gives back the holds neither created nor renewed within `leaseMs` — calls whose replica died before
+ * settling them — in one statement (a settlement racing it deletes the same hold row, so an amount is
+ * released once). Returns the number of holds swept.
  */
 export async function sweepStaleHolds(pool: pg.Pool, leaseMs: number): Promise<number> {
   const { rows } = await pool.query<{ holds: string }>(
     `WITH expired AS (
-       DELETE FROM budget_holds WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)
+       DELETE FROM budget_holds WHERE COALESCE(renewed_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
        RETURNING budget_id, month, amount_usd),
      totals AS (SELECT budget_id, month, sum(amount_usd) AS total, count(*) AS holds FROM expired GROUP BY budget_id, month),
      released AS (

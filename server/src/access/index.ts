@@ -65,6 +65,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     metrics: deps.metrics.budget,
     logger,
     defaultMaxOutputTokens: config.access.budgetDefaultMaxOutputTokens,
+    holdLeaseMs: config.access.budgetHoldLeaseMs,
   });
   await applyConfiguredBudgets(pool, config.budgets);
   await Promise.all([keys.refresh(), budgets.refresh()]);

@@ -35,8 +35,8 @@ describe("the access tables match the Prisma schema", () => {
     expect({ ...spend, spentUsd: spend.spentUsd.toString(), reservedUsd: spend.reservedUsd.toString() }).toEqual({ budgetId: budget.id, month: "2026-11", spentUsd: "1e-16", reservedUsd: "1.5", unpricedCalls: 9_007_199_254_740_993n, updatedAt: at });
 
     const callId = randomUUID();
-    const hold = await db.prisma.budgetHold.create({ data: { callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at } });
-    expect({ ...hold, amountUsd: hold.amountUsd.toString() }).toEqual({ callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at });
+    const hold = await db.prisma.budgetHold.create({ data: { callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at, renewedAt: at } });
+    expect({ ...hold, amountUsd: hold.amountUsd.toString() }).toEqual({ callId, budgetId: budget.id, month: "2026-11", amountUsd: "0.25", createdAt: at, renewedAt: at });
     expect(await db.prisma.budgetSpend.findUniqueOrThrow({ where: { budgetId_month: { budgetId: budget.id, month: "2026-11" } }, include: { holds: true } })).toMatchObject({ holds: [{ callId }] });
 
     const withSpend = await db.prisma.budget.findUniqueOrThrow({ where: { id: budget.id }, include: { spend: true } });
