@@ -45,8 +45,12 @@ export async function startTestTollgate(env: Record<string, string> = {}, option
   };
 }
 
-/** Polls until `check` passes (the proxy finishes a call just after the client sees its end). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+/**
+ * Polls until `check` passes (the proxy finishes a call just after the client sees its end). The default limit
+ * is generous: a call without reported usage is recorded once its token estimate is back, and a server's
+ * first estimate loads the tokenizer in its worker — 1–2 s of CPU, over 5 s on a loaded machine.
+ */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -41,7 +41,8 @@ describe("under load, with clients hanging up at every point", () => {
     }
     await eventually(async () => expect(tg.tollgate.app.proxy.inFlight()).toBe(0), 5_000);
     expect(arrived).toBeGreaterThan(32); // more calls than connections: each connection finished some and was cut in another
-    await eventually(async () => expect(await rowCount()).toBe(arrived), 5_000);
+    // (cut calls are recorded once their token estimate is back: the first loads the tokenizer, seconds under load)
+    await eventually(async () => expect(await rowCount()).toBe(arrived), 20_000);
     const { rows } = await tg.db.pool.query<{ outcome: string; n: number }>("SELECT outcome, count(*)::int AS n FROM calls GROUP BY 1");
     const byOutcome = Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
     expect(Object.keys(byOutcome).sort().filter((o) => o !== "ok" && o !== "client_cancelled")).toEqual([]);
