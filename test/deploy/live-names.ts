@@ -24,6 +24,6 @@ export async function liveSampleNames(): Promise<Set<string>> {
   metrics.recorder.addWritten(1);
   metrics.recorder.observeBatch(0.01);
   metrics.meteringFailure("price");
-  metrics.budget.set("checkout", 100, 1);
+  metrics.budget.set({ budget: "app:checkout", app: "checkout", limitUsd: 100, spentUsd: 1, reservedUsd: 0, unpricedCalls: 0 });
   return parsePromText(await metrics.registry.metrics()).names();
 }

@@ -62,7 +62,8 @@ export class BudgetGuard {
   private readonly reservations = new Map<string, Reservation>();
   private readonly ledgers = new Set<string>();
   private readonly settling = new Set<Promise<void>>();
-  private metricApps = new Set<string>();
+  /** budget id → app of the budgets published as gauges */
+  private metricBudgets = new Map<string, string>();
   private readonly now: () => number;
   private readonly holdLeaseMs: number;
 
@@ -73,7 +74,7 @@ export class BudgetGuard {
 
   /**
    * Renews the holds of this replica's calls still running, gives back reservations left by dead replicas,
-   * reloads budgets, and publishes this month's state as gauges (app budgets; key budgets are in the API).
+   * reloads budgets, and publishes this month's state of every budget (app and per-key) as gauges.
    */
   async refresh(): Promise<void> {
     // Renewed first, so a long call's own hold can never look stale to the sweep (here or on any replica).
@@ -92,14 +93,13 @@ export class BudgetGuard {
     this.byApp = byApp;
     this.byKey = byKey;
     const states = budgets.length > 0 ? await budgetStates(this.deps.pool, monthOf(this.now())) : [];
-    const apps = new Set<string>();
+    const published = new Map<string, string>();
     for (const s of states) {
-      if (s.keyId) continue;
-      apps.add(s.app);
-      this.deps.metrics.set(s.app, s.monthlyUsd, s.spentUsd);
+      published.set(s.id, s.app);
+      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls });
     }
-    for (const app of this.metricApps) if (!apps.has(app)) this.deps.metrics.remove(app);
-    this.metricApps = apps;
+    for (const [id, app] of this.metricBudgets) if (published.get(id) !== app) this.deps.metrics.remove(id, app);
+    this.metricBudgets = published;
   }
 
   // Not async itself: a call with no budget to check (most of them) is forwarded without a promise.

@@ -6,5 +6,5 @@ export { LabelLimiter, OTHER } from "./label-limiter.ts";
 export { NO_MODEL, TOKEN_TYPES } from "./call-metrics.ts";
 export type { TokenType } from "./call-metrics.ts";
 export type { RecorderMetrics, RecorderTarget } from "./recorder-metrics.ts";
-export type { BudgetMetrics } from "./budget-metrics.ts";
+export type { BudgetGaugeState, BudgetMetrics } from "./budget-metrics.ts";
 export * as buckets from "./buckets.ts";

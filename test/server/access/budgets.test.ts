@@ -165,8 +165,8 @@ describe("budgets across two replicas sharing one database", () => {
     // The budget's state is in /metrics (as of the replica's last refresh).
     await a.tollgate.access.budgets.refresh();
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
-    expect(metrics).toContain('tollgate_budget_limit_usd{app="capped"} 0.004');
-    expect(metrics).toContain(`tollgate_budget_spent_usd{app="capped"} ${Number(state.spentUsd)}`);
+    expect(metrics).toContain('tollgate_budget_limit_usd{budget="app:capped",app="capped"} 0.004');
+    expect(metrics).toContain(`tollgate_budget_spent_usd{budget="app:capped",app="capped"} ${Number(state.spentUsd)}`);
   });
 
   it("an alert budget never blocks: it logs once when reached", async () => {
@@ -216,7 +216,7 @@ describe("budgets across two replicas sharing one database", () => {
     expect((await a.admin("/api/budgets/lifted", { method: "DELETE" })).status).toBe(404);
     await b.tollgate.access.budgets.refresh();
     expect((await chat(b, { "x-tollgate-app": "lifted" })).status).toBe(200);
-    expect(await (await fetch(`${b.url}/metrics`)).text()).not.toContain(`tollgate_budget_limit_usd{app="lifted"}`);
+    expect(await (await fetch(`${b.url}/metrics`)).text()).not.toContain(`tollgate_budget_limit_usd{budget="app:lifted"`);
   });
 
   it("a reservation left by a replica that died mid-call is given back once its hold expires", async () => {

@@ -46,15 +46,21 @@ describe("recorder metrics", () => {
 });
 
 describe("budget metrics", () => {
-  it("sets and removes limit and spend per app", async () => {
+  it("sets and removes limit, spend, reservations and unpriced calls per budget (app and per-key)", async () => {
     const metrics = fresh();
-    metrics.budget.set("checkout", "100.00", "12.3400000000");
-    metrics.budget.set("search", 50, 51);
-    metrics.budget.remove("search");
+    metrics.budget.set({ budget: "app:checkout", app: "checkout", limitUsd: "100.00", spentUsd: "12.3400000000", reservedUsd: "0.5", unpricedCalls: 3 });
+    metrics.budget.set({ budget: "key:k1", app: "checkout", limitUsd: "10", spentUsd: "2", reservedUsd: "0", unpricedCalls: 0 });
+    metrics.budget.set({ budget: "app:search", app: "search", limitUsd: 50, spentUsd: 51, reservedUsd: 0, unpricedCalls: 0 });
+    metrics.budget.remove("app:search", "search");
     const text = parsePromText(await metrics.registry.metrics());
-    expect(text.value("tollgate_budget_limit_usd", { app: "checkout" })).toBe(100);
-    expect(text.value("tollgate_budget_spent_usd", { app: "checkout" })).toBe(12.34);
-    expect(text.find("tollgate_budget_limit_usd", { app: "search" })).toHaveLength(0);
+    expect(text.value("tollgate_budget_limit_usd", { budget: "app:checkout", app: "checkout" })).toBe(100);
+    expect(text.value("tollgate_budget_spent_usd", { budget: "app:checkout", app: "checkout" })).toBe(12.34);
+    expect(text.value("tollgate_budget_reserved_usd", { budget: "app:checkout", app: "checkout" })).toBe(0.5);
+    expect(text.value("tollgate_budget_unpriced_calls", { budget: "app:checkout", app: "checkout" })).toBe(3);
+    expect(text.value("tollgate_budget_limit_usd", { budget: "key:k1", app: "checkout" })).toBe(10);
+    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls"]) {
+      expect(text.find(name, { app: "search" })).toHaveLength(0);
+    }
   });
 });
 
