@@ -97,7 +97,9 @@ describe("client disconnects", () => {
     const req = request({ hostname: url.hostname, port: url.port, path: "/openai/v1/chat/completions", method: "POST", headers: { "content-type": "application/json", "content-length": "100000", "x-tollgate-app": "half-sent" } });
     req.on("error", () => {});
     req.write('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"');
-    await new Promise((r) => setTimeout(r, 100));
+    // The client leaves once Tollgate has the request and is reading its body (not after a guessed delay: a
+    // connection closed before its request arrived is no call at all).
+    await eventually(async () => expect(tg.tollgate.app.proxy.inFlight()).toBe(1));
     req.destroy();
     const row = await eventually(async () => {
       await tg.tollgate.recorder.flush();
