@@ -58,6 +58,7 @@ const envSchema = z.object({
   MISTRAL_API_KEY: z.string().min(1).optional(),
   TOLLGATE_KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
   TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: int(1).default(10),
+  TOLLGATE_TRUST_PROXY: int(0).max(10).default(0),
   TOLLGATE_SESSION_HOURS: int(1).default(12),
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
@@ -125,6 +126,12 @@ export interface AccessConfig {
   /** TOLLGATE_KEY_PEPPER: the HMAC key for virtual-key hashes; unset → one generated and kept in `settings` */
   keyPepper: string | undefined;
   loginAttemptsPerMinute: number;
+  /**
+   * TOLLGATE_TRUST_PROXY: how many proxies in front of Tollgate (load balancers, reverse proxies) append to
+   * X-Forwarded-For; the login limiter keys by the client address they report. 0: the socket's address only
+   * (X-Forwarded-For is spoofable by any client, so it is never believed by default)
+   */
+  trustProxyHops: number;
   sessionHours: number;
   /** how often each replica reloads keys and budgets (revocations and budgets made elsewhere) */
   refreshMs: number;
@@ -247,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     access: {
       keyPepper: e.TOLLGATE_KEY_PEPPER,
       loginAttemptsPerMinute: e.TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE,
+      trustProxyHops: e.TOLLGATE_TRUST_PROXY,
       sessionHours: e.TOLLGATE_SESSION_HOURS,
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,

@@ -91,7 +91,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   return {
     adminGuards: [
       apiResponseHeaders,
-      adminAuth({ token: config.adminToken, sessionHours: config.access.sessionHours, loginAttemptsPerMinute: config.access.loginAttemptsPerMinute }),
+      adminAuth({ token: config.adminToken, sessionHours: config.access.sessionHours, loginAttemptsPerMinute: config.access.loginAttemptsPerMinute, trustProxyHops: config.access.trustProxyHops }),
     ],
     apiRouters: [
       keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),

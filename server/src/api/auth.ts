@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { LoginLimiter } from "./login-limiter.ts";
+import { clientAddress, LoginLimiter } from "./login-limiter.ts";
 
 export const SESSION_COOKIE = "tollgate_session";
 
@@ -9,6 +9,8 @@ export interface AdminAuthOptions {
   token: string | undefined;
   sessionHours: number;
   loginAttemptsPerMinute: number;
+  /** TOLLGATE_TRUST_PROXY: proxies in front of Tollgate whose X-Forwarded-For entries are believed (0: none) */
+  trustProxyHops?: number;
   now?: () => number;
 }
 
@@ -86,7 +88,7 @@ function crossOrigin(req: Request): boolean {
 
 /**
  * Admin access for /api (mounted inside the /api router): `POST /api/login {"token"}` sets the session
- * cookie (rate-limited per client address), `POST /api/logout` clears it, and every other route needs
+ * cookie (rate-limited per client address, see clientAddress), `POST /api/logout` clears it, and every other route needs
  * `Authorization: Bearer <TOLLGATE_ADMIN_TOKEN>` or a valid session cookie.
  */
 export function adminAuth(options: AdminAuthOptions): RequestHandler {
@@ -103,7 +105,7 @@ export function adminAuth(options: AdminAuthOptions): RequestHandler {
       return;
     }
     if (req.path === "/login" && req.method === "POST") {
-      const address = req.socket.remoteAddress ?? "unknown";
+      const address = clientAddress(req, options.trustProxyHops ?? 0);
       const wait = limiter.attempt(address);
       if (wait > 0) {
         res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
