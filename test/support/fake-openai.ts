@@ -22,6 +22,25 @@ function chunk(id: string, model: string, delta: Record<string, unknown>, finish
 }
 
 
+/** One value of the fake's embedding vectors: deterministic, with float32's digits like OpenAI's. */
+export const fakeEmbeddingValue = (index: number, d: number): number => Math.fround(Math.sin(index * 7 + d) / 10);
+
+/**
+ * The fake's embeddings answer to a request, as it sends it (exported, so a test can compare the bytes its
+ * client got): 8 prompt tokens per input; per input, `dimensions` values (or the 3 it always answered before),
+ * as a float array or, with `encoding_format: "base64"`, as little-endian float32s in base64.
+ */
+export function embeddingsAnswer(json: Record<string, unknown>): string {
+  const input = Array.isArray(json.input) ? json.input : [json.input];
+  const dims = typeof json.dimensions === "number" ? json.dimensions : 0;
+  const vector = (index: number): number[] | string => {
+    const values = dims > 0 ? Array.from({ length: dims }, (_, d) => fakeEmbeddingValue(index, d)) : [0.0023, -0.0093, 0.0157];
+    return json.encoding_format === "base64" ? Buffer.from(Float32Array.from(values).buffer).toString("base64") : values;
+  };
+  const data = input.map((_, index) => ({ object: "embedding", index, embedding: vector(index) }));
+  return JSON.stringify({ object: "list", data, model: "text-embedding-3-small", usage: { prompt_tokens: 8 * input.length, total_tokens: 8 * input.length } });
+}
+
 /**
  * A fake OpenAI upstream speaking the exact wire format. The requested model picks the behaviour:
  * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-late` answers after a second, `…-hang`
@@ -56,9 +75,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
     return;
   }
   if (req.url?.endsWith("/embeddings")) {
-    const input = Array.isArray(json.input) ? json.input : [json.input];
     res.writeHead(200, { "content-type": "application/json", "x-request-id": "req_embed" });
-    res.end(JSON.stringify({ object: "list", data: input.map((_, index) => ({ object: "embedding", index, embedding: [0.0023, -0.0093, 0.0157] })), model: "text-embedding-3-small", usage: { prompt_tokens: 8 * input.length, total_tokens: 8 * input.length } }));
+    res.end(embeddingsAnswer(json));
     return;
   }
   if (model.endsWith("-garbage")) {

@@ -1,5 +1,6 @@
 import { usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
+import { readTopLevel } from "./json-cut.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 /**
@@ -142,35 +143,20 @@ function partsText(content: unknown): string {
   return parts.map((p) => (typeof obj(p)?.text === "string" ? (obj(p)!.text as string) : "")).join("\n");
 }
 
-/** The index of the "}" closing the object that opens at `open` (strings skipped), or -1. */
-function closingBrace(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
-    } else if (c === 123 /* { */) depth++;
-    else if (c === 125 /* } */ && --depth === 0) return i;
-  }
-  return -1;
-}
+/** The top-level members an embeddings answer is metered by (errors are parsed whole). */
+const EMBED_MEMBERS = ["usageMetadata", "modelVersion", "responseId", "error"];
 
 /**
- * Facts of an embeddings answer from its text. The answer is almost all vectors (a batch of 100 texts at
+ * Facts of an embeddings answer from its bytes. The answer is almost all vectors (a batch of 100 texts at
  * 3,072 dimensions is ≈9 MB, ≈135 ms of JSON.parse on the event loop, measured), and metering needs only
- * usageMetadata, one small object after them: only that object is parsed. Undefined, so the body is parsed
- * whole, when the text is an error object or its usageMetadata cannot be cut out cleanly.
+ * usageMetadata, one small object beside them: only that is parsed (./json-cut.ts). Undefined, so the body
+ * is parsed whole, when it is an error object or its members cannot be read cleanly.
  */
-function embedFacts(text: string): ResponseFacts | undefined {
-  const key = text.lastIndexOf('"usageMetadata"');
-  if (key === -1) return ERROR_CHUNK.test(text) ? undefined : {};
-  const open = text.indexOf("{", key);
-  if (open === -1 || open - key > 64 || !/^"usageMetadata"\s*:\s*$/.test(text.slice(key, open))) return undefined;
-  const close = closingBrace(text, open);
-  const u = close === -1 ? undefined : parseObject(text.slice(open, close + 1));
-  if (!u) return undefined;
+function embedFacts(body: Buffer): ResponseFacts | undefined {
+  const top = readTopLevel(body, EMBED_MEMBERS);
+  if (!top || top.error !== undefined || (top.usageMetadata !== undefined && !obj(top.usageMetadata))) return undefined;
   const facts: ResponseFacts = {};
-  responseFacts({ usageMetadata: u }, facts);
+  responseFacts(top, facts);
   return facts;
 }
 
@@ -226,7 +212,7 @@ export const gemini: ProviderAdapter = {
     return facts;
   },
 
-  factsFromText: (info, text) => (EMBED.has(info.endpoint) ? embedFacts(text) : undefined),
+  factsFromBody: (info, body) => (EMBED.has(info.endpoint) ? embedFacts(body) : undefined),
 
   createStreamMeter: () => new GeminiStreamMeter(),
 

@@ -1,6 +1,7 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
 import { usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
+import { readTopLevel } from "./json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
@@ -205,6 +206,26 @@ export function chatInputText(json: Record<string, unknown>, info?: RequestInfo)
   return { text, messages };
 }
 
+/**
+ * The top-level members an answer's facts come from (chatFacts), and those that mark an error; `object`
+ * matters only when it is "error", which the "error" guard finds in the unread bytes as it finds the key.
+ */
+const FACT_MEMBERS = ["usage", "model", "service_tier", "x_groq", "error", "object"];
+const FACT_GUARDS = FACT_MEMBERS.slice(0, 5);
+
+/**
+ * An embeddings answer (`CreateEmbeddingResponse {object: "list", data: Embedding[], model, usage}`) is
+ * almost all vectors — 100 inputs at 1,536 dimensions are ≈3.3 MB as floats, ≈0.8 MB as base64 — and its facts
+ * need only `model` and `usage`: those are read without parsing the vectors (./json-cut.ts), then go through
+ * factsFromJson as the whole body would. Undefined (parsed whole) when they cannot be read cleanly.
+ */
+function embeddingsFacts(info: RequestInfo, body: Buffer): ResponseFacts | undefined {
+  if (info.endpoint !== "embeddings") return undefined;
+  const top = readTopLevel(body, FACT_MEMBERS, FACT_GUARDS);
+  // Errors (which are small) are parsed whole: Mistral's flat ones carry their facts in other members.
+  return top && top.error === undefined && top.object !== "error" ? openai.factsFromJson(info, top) : undefined;
+}
+
 export const openai: ProviderAdapter = {
   format: "openai",
 
@@ -245,6 +266,8 @@ export const openai: ProviderAdapter = {
     if (!facts.usage && (info.endpoint === "chat.completions" || info.endpoint === "fim.completions")) facts.outputText = messageText(body);
     return facts;
   },
+
+  factsFromBody: embeddingsFacts,
 
   createStreamMeter(info, hideUsage) {
     return info.endpoint === "responses" ? new ResponsesStreamMeter() : new ChatStreamMeter(hideUsage);

@@ -85,10 +85,11 @@ export interface ProviderAdapter {
   /** usage and facts from a complete JSON response body (any status) */
   factsFromJson(info: RequestInfo, json: unknown): ResponseFacts;
   /**
-   * Optionally, facts from a successful JSON response body's text without parsing all of it, for bodies that
-   * are mostly payload (embedding vectors); undefined falls back to JSON.parse and factsFromJson.
+   * Optionally, facts from a successful, complete JSON response body's bytes without decoding or parsing all
+   * of it, for bodies that are mostly payload (embedding vectors, see ./json-cut.ts); undefined falls back to
+   * JSON.parse and factsFromJson.
    */
-  factsFromText?(info: RequestInfo, text: string): ResponseFacts | undefined;
+  factsFromBody?(info: RequestInfo, body: Buffer): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];

@@ -159,7 +159,7 @@ export class ResponseRelay {
       }
       this.writePassing();
     }
-    readFacts(call, this.ctx.metering);
+    readFacts(call, this.ctx.metering, complete);
     if (!complete) {
       // The stream was cut mid-way: the client sees the same cut.
       call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
@@ -175,7 +175,7 @@ function flushHeaders(relay: ResponseRelay): void {
   relay.flushPendingHeaders();
 }
 
-function readFacts(call: CallState, metering: Metering): void {
+function readFacts(call: CallState, metering: Metering, complete: boolean): void {
   try {
     if (call.meter) {
       call.facts = call.meter.facts();
@@ -183,13 +183,16 @@ function readFacts(call: CallState, metering: Metering): void {
     }
     const chunks = call.bodyChunks;
     if (!chunks || chunks.length === 0) return;
-    const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
-    if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
-    const read = call.status < 400 ? call.adapter.factsFromText?.(call.info, text) : undefined;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    // Only a whole body is cut (not one the upstream cut short, nor one past MAX_JSON_BODY): its end is real.
+    const whole = complete && call.bodyChunksBytes === call.responseBytes;
+    const read = call.status < 400 && whole ? call.adapter.factsFromBody?.(call.info, body) : undefined;
     if (read) {
       call.facts = read;
       return;
     }
+    const text = body.toString("utf8");
+    if (call.status >= 400) call.errorBodyText = text.slice(0, MAX_ERROR_BODY);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -142,7 +142,7 @@ describe("Gemini", () => {
     const batch = info(gemini, "/v1beta/models/gemini-embedding-001:batchEmbedContents");
     const single = info(gemini, "/v1/projects/p/locations/l/publishers/google/models/gemini-embedding-2:embedContent");
     const vectors = Array.from({ length: 3 }, (_, i) => ({ values: [0.5 * i, -1e-7, 3] }));
-    const read = (i: RequestInfo, body: unknown, indent?: number) => gemini.factsFromText!(i, JSON.stringify(body, null, indent));
+    const read = (i: RequestInfo, body: unknown, indent?: number) => gemini.factsFromBody!(i, Buffer.from(JSON.stringify(body, null, indent)));
     const usageMetadata = { promptTokenCount: 21, promptTokenDetails: [{ modality: "TEXT", tokenCount: 21 }] };
     expect(read(batch, { embeddings: vectors, usageMetadata }, 2)).toEqual({ usage: { ...ZERO, inputTokens: 21 } });
     expect(read(batch, { usageMetadata, embeddings: vectors })).toEqual({ usage: { ...ZERO, inputTokens: 21 } });
@@ -153,8 +153,8 @@ describe("Gemini", () => {
     expect(read(batch, { embeddings: vectors })).toEqual({});
     // errors, cut bodies and other endpoints fall back to a full parse
     expect(read(batch, { error: { code: 400, message: "bad", status: "INVALID_ARGUMENT" } })).toBeUndefined();
-    expect(gemini.factsFromText!(batch, '{"embeddings": [], "usageMetadata": {"promptTokenCount": 3')).toBeUndefined();
-    expect(gemini.factsFromText!(batch, '{"embeddings": [], "usageMetadata": null}')).toBeUndefined();
+    expect(gemini.factsFromBody!(batch, Buffer.from('{"embeddings": [], "usageMetadata": {"promptTokenCount": 3'))).toBeUndefined();
+    expect(gemini.factsFromBody!(batch, Buffer.from('{"embeddings": [], "usageMetadata": null}'))).toBeUndefined();
     expect(read(info(gemini, "/v1beta/models/g:generateContent"), { usageMetadata })).toBeUndefined();
   });
 });
