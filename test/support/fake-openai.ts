@@ -95,7 +95,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   }
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": "req_" + id });
   const options = json.stream_options as { include_usage?: boolean } | undefined;
-  const delay = model.endsWith("-slow") ? 60 : 0;
+  const delay = model.endsWith("-slow") ? 100 : 0;
   res.write(chunk(id, reported, { role: "assistant", content: "", refusal: null }));
   for (let i = 0; i < FAKE_TEXT.length; i++) {
     if (delay) await sleep(delay);

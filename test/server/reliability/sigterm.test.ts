@@ -58,7 +58,7 @@ describe("SIGTERM during a burst", () => {
   it("lets calls in flight finish, flushes every record to Postgres and exits 0", { timeout: 90_000 }, async () => {
     const url = await freshDatabase("sigterm_flush");
     const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
-    // slow streams (≈240 ms each) in the mix, so that the signal finds some halfway through their body
+    // slow streams (≈400 ms each) in the mix, so that the signal finds some halfway through their body
     const traffic = startTraffic(() => tg.url, { concurrency: 12, kinds: [...KINDS, "slow-stream", "slow-stream", "slow-stream"] });
     await eventually(async () => {
       expect(traffic.stats.ids.length).toBeGreaterThanOrEqual(30);
