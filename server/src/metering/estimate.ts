@@ -11,8 +11,11 @@ import { usage, type Usage } from "./usage.ts";
 export interface EstimateJob {
   encoding: TiktokenEncoding;
   output: TextSample;
-  /** the request's text and message count; absent when the provider reported the input side already */
-  input?: { text: TextSample; messages: number };
+  /**
+   * the request's text, message count, function definitions' text and fixed extra tokens (see the adapters'
+   * inputText); absent when the provider reported the input side already
+   */
+  input?: { text: TextSample; messages: number; tools?: TextSample; extraTokens?: number };
   /** usage reported before the stream ended (the input side); only the output is estimated then */
   partial?: Usage;
 }
@@ -30,8 +33,13 @@ export function estimateJob(call: CallState): EstimateJob | undefined {
   if (partial) return { encoding, output, partial };
   let input: EstimateJob["input"];
   if (call.json && call.adapter.inputText) {
-    const { text, messages } = call.adapter.inputText(call.json, call.info);
-    if (text.length > 0 || messages > 0) input = { text: sampleText(text), messages };
+    // Gathered only now, for a call that reported no usage: never on the path of calls that do.
+    const { text, messages, tools, extraTokens } = call.adapter.inputText(call.json, call.info);
+    if (text.length > 0 || messages > 0 || tools) {
+      input = { text: sampleText(text), messages };
+      if (tools) input.tools = sampleText(tools);
+      if (extraTokens) input.extraTokens = extraTokens;
+    }
   }
   if (!input && output.length === 0) return undefined;
   return { encoding, output, input };
@@ -44,9 +52,18 @@ export function usageFromJob(job: EstimateJob): Usage | undefined {
     // The input side was reported before the stream ended; only the output is estimated.
     return { ...job.partial, outputTokens: Math.max(job.partial.outputTokens, outputTokens), reasoningTokens: job.partial.reasoningTokens };
   }
-  const inputTokens = job.input ? countSample(job.input.text, job.encoding) + messageOverhead(job.input.messages) : 0;
+  const inputTokens = job.input ? inputTokensOf(job.input, job.encoding) : 0;
   if (inputTokens === 0 && outputTokens === 0) return undefined;
   return usage({ inputTokens, outputTokens });
+}
+
+/**
+ * Input tokens: the messages' text, OpenAI's per-message overhead, the function definitions' text (encoded on
+ * its own, as the model reads it apart from the messages) and the fixed extras. Never below zero.
+ */
+function inputTokensOf(input: NonNullable<EstimateJob["input"]>, encoding: TiktokenEncoding): number {
+  const tools = input.tools ? countSample(input.tools, encoding) : 0;
+  return Math.max(0, countSample(input.text, encoding) + messageOverhead(input.messages) + tools + (input.extraTokens ?? 0));
 }
 
 /**

@@ -87,7 +87,7 @@ export class TokenEstimator {
     if (this.closed) throw new Error("the token estimator is closed");
     const job = estimateJob(call);
     if (!job) return undefined;
-    const chars = job.output.head.length + (job.input?.text.head.length ?? 0);
+    const chars = job.output.head.length + (job.input?.text.head.length ?? 0) + (job.input?.tools?.head.length ?? 0);
     if (this.pending.size >= this.maxPending || this.pendingChars + chars > this.maxPendingChars) {
       throw new Error(`token estimator queue full (${this.pending.size} estimates waiting)`);
     }

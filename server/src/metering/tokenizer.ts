@@ -89,25 +89,39 @@ export function sampleText(text: string): TextSample {
 }
 
 /**
- * Counts the tokens of a sample with `encoding`. Runs without whitespace longer than MAX_RUN_CHARS are
- * encoded in MAX_RUN_CHARS pieces (a 100k-character run would otherwise take seconds); a text longer than
- * its head is extrapolated from the head's count.
+ * Separates pieces of a text that the model reads apart (a message's role from its content, a tool call's
+ * name from its arguments): each piece is encoded on its own, as OpenAI's counting rule does, so no token
+ * spans two pieces and no separator is counted. NUL, which real text almost never holds; where it does, the
+ * text is merely split there.
+ */
+export const PIECE_BREAK = "\u0000";
+
+/**
+ * Counts the tokens of a sample with `encoding`: each piece (see PIECE_BREAK) on its own. Runs without
+ * whitespace longer than MAX_RUN_CHARS are encoded in MAX_RUN_CHARS pieces (a 100k-character run would
+ * otherwise take seconds); a text longer than its head is extrapolated from the head's count.
  */
 export function countSample({ head, length }: TextSample, encoding: TiktokenEncoding = "o200k_base"): number {
   if (head.length === 0) return 0;
   const enc = encoder(encoding);
   let count = 0;
+  if (head.includes(PIECE_BREAK)) for (const piece of head.split(PIECE_BREAK)) count += countPiece(enc, piece);
+  else count = countPiece(enc, head);
+  if (head.length < length) count = Math.ceil((count * length) / head.length);
+  return count;
+}
+
+function countPiece(enc: Tiktoken, text: string): number {
+  let count = 0;
   let from = 0;
   LONG_RUN.lastIndex = 0;
-  for (let m = LONG_RUN.exec(head); m !== null; m = LONG_RUN.exec(head)) {
-    count += encodeLength(enc, head.slice(from, m.index));
+  for (let m = LONG_RUN.exec(text); m !== null; m = LONG_RUN.exec(text)) {
+    count += encodeLength(enc, text.slice(from, m.index));
     const run = m[0];
     for (let i = 0; i < run.length; i += MAX_RUN_CHARS) count += encodeLength(enc, run.slice(i, i + MAX_RUN_CHARS));
     from = m.index + run.length;
   }
-  count += encodeLength(enc, head.slice(from));
-  if (head.length < length) count = Math.ceil((count * length) / head.length);
-  return count;
+  return count + encodeLength(enc, text.slice(from));
 }
 
 /** Counts the tokens of `text` with `encoding` (see countSample). */

@@ -95,6 +95,21 @@ export interface ProviderAdapter {
   requestIdHeaders: readonly string[];
   /** an error body in the provider's own shape, for errors Tollgate answers itself */
   errorBody(type: string, message: string, status: number): string;
-  /** text whose tokens approximate the request's input, for estimation when no usage arrives */
-  inputText?(json: Record<string, unknown>, info: RequestInfo): { text: string; messages: number };
+  /**
+   * text whose tokens approximate the request's input, for estimation when no usage arrives; called only
+   * then (at the call's end), never for calls that report usage
+   */
+  inputText?(json: Record<string, unknown>, info: RequestInfo): EstimateInput;
+}
+
+/** A request's input as the estimator counts it (gathered on the event loop, counted in the worker). */
+export interface EstimateInput {
+  /** the messages' text (roles, contents, tool calls and results) */
+  text: string;
+  /** messages, each costing OpenAI's per-message overhead (0 for embeddings and plain prompts) */
+  messages: number;
+  /** function definitions as the model reads them (../metering/tool-text.ts), counted on their own */
+  tools?: string;
+  /** fixed tokens beyond the texts and the per-message overhead (tool definitions, tool calls, names) */
+  extraTokens?: number;
 }

@@ -225,8 +225,9 @@ describe("OpenAI and the OpenAI-compatible crowd", () => {
   });
 
   it("estimates input: chat messages, Responses input and instructions, embeddings texts without overhead", () => {
-    expect(chatInputText({ messages: [{ role: "user", content: "Hi" }] }, chat)).toEqual({ text: "user\nHi\n", messages: 1 });
-    expect(chatInputText({ input: "Hi", instructions: "Be brief." }, info(openai, "/v1/responses"))).toEqual({ text: "system\nBe brief.\nHi\n", messages: 2 });
+    // pieces the model reads apart (role, content) are separated by PIECE_BREAK and encoded one by one
+    expect(chatInputText({ messages: [{ role: "user", content: "Hi" }] }, chat)).toEqual({ text: "user\0Hi\0", messages: 1 });
+    expect(chatInputText({ input: "Hi", instructions: "Be brief." }, info(openai, "/v1/responses"))).toEqual({ text: "system\0Be brief.\0user\0Hi\0", messages: 2 });
     expect(chatInputText({ input: ["a", "b"] }, info(openai, "/v1/embeddings"))).toEqual({ text: "a\nb\n", messages: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { countTokens } from "../../../server/src/metering/tokenizer.ts";
 import { buildRecord, type Metering } from "../../../server/src/proxy/finish.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { openai } from "../../../server/src/providers/openai.ts";
-import { onlyCall } from "../../support/calls.ts";
+import { callById, onlyCall } from "../../support/calls.ts";
 import { FAKE_TEXT, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 
@@ -23,8 +23,51 @@ afterAll(async () => {
 });
 
 const messages = [{ role: "user" as const, content: "Say hello" }];
-// OpenAI's rule: the text of each message (role and content), 3 tokens per message, 3 to prime the reply
-const INPUT_TOKENS = countTokens("user\nSay hello\n") + 3 + 3;
+// OpenAI's rule: the tokens of each message's role and content, 3 tokens per message, 3 to prime the reply
+const INPUT_TOKENS = countTokens("user") + countTokens("Say hello") + 3 + 3;
+
+const tools: OpenAI.Chat.ChatCompletionTool[] = [
+  {
+    type: "function",
+    function: {
+      name: "get_current_weather",
+      description: "Get the current weather in a given location",
+      parameters: {
+        type: "object",
+        properties: {
+          location: { type: "string", description: "The city and state, e.g. San Francisco, CA" },
+          unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+        },
+        required: ["location"],
+      },
+    },
+  },
+];
+// How OpenAI shows those tools to the model (openai-chat-tokens' and LiteLLM's reading of it)
+const TOOLS_TEXT = [
+  "namespace functions {",
+  "",
+  "// Get the current weather in a given location",
+  "type get_current_weather = (_: {",
+  "// The city and state, e.g. San Francisco, CA",
+  "location: string,",
+  'unit?: "celsius" | "fahrenheit",',
+  "}) => any;",
+  "",
+  "} // namespace functions",
+].join("\n");
+const toolCall = '{"location":"Paris, France"}';
+const toolResult = '{"temperature":18,"unit":"celsius"}';
+const agentMessages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+  { role: "user", content: "Weather in Paris?" },
+  { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_current_weather", arguments: toolCall } }] },
+  { role: "tool", tool_call_id: "call_1", content: toolResult },
+];
+const pieces = (...texts: string[]) => texts.reduce((n, t) => n + countTokens(t), 0);
+// Three messages (3 each), the tool call (name, arguments, 3 more), the tool result, 3 to prime the reply
+const AGENT_TOKENS = pieces("user", "Weather in Paris?", "assistant", "get_current_weather", toolCall, "tool", toolResult) + 3 * 3 + 3 + 3;
+// The definitions: their text and 9 tokens (no system message here)
+const AGENT_WITH_TOOLS_TOKENS = AGENT_TOKENS + countTokens(TOOLS_TEXT) + 9;
 
 describe("estimated usage", () => {
   it("a provider that sends no usage: input from the messages, output from the streamed text, priced", async () => {
@@ -36,6 +79,19 @@ describe("estimated usage", () => {
     // gpt-4o-mini: 0.15 input, 0.60 output per 1M
     const perMillion = INPUT_TOKENS * 0.15 + outputTokens * 0.6;
     expect(Number(call.costUsd)).toBeCloseTo(perMillion / 1e6, 12);
+  });
+
+  it("an agentic call without usage: tool definitions, tool calls and tool results are counted", async () => {
+    const run = async (body: OpenAI.Chat.ChatCompletionCreateParamsStreaming) => {
+      const { data: stream, response } = await client.chat.completions.create(body).withResponse();
+      for await (const _ of stream) void _;
+      return callById(tg, response.headers.get("x-tollgate-call-id"));
+    };
+    const withTools = await run({ model: "gpt-4o-mini-nousage", messages: agentMessages, tools, stream: true });
+    const without = await run({ model: "gpt-4o-mini-nousage", messages: agentMessages, stream: true });
+    expect(withTools).toMatchObject({ outcome: "ok", usageSource: "estimated", inputTokens: AGENT_WITH_TOOLS_TOKENS, outputTokens: countTokens(FAKE_TEXT.join("")) });
+    expect(without).toMatchObject({ usageSource: "estimated", inputTokens: AGENT_TOKENS });
+    expect(withTools.inputTokens as number).toBeGreaterThan(without.inputTokens as number);
   });
 
   it("a client that leaves mid-stream: client_cancelled, estimated from what passed", async () => {

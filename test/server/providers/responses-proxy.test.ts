@@ -85,8 +85,8 @@ describe("OpenAI Responses through the proxy", () => {
     const call = await onlyCall(tg, (c) => c.model === "gpt-5-mini-cut");
     const outputTokens = countTokens(RESPONSES_TEXT.slice(0, 2).join(""));
     expect(call).toMatchObject({ outcome: "network_error", usageSource: "estimated", outputTokens, responseModel: RESPONSES_MODEL, priced: true });
-    // two messages (instructions as system, the user item), 3 tokens each, 3 for the reply priming
-    const text = "system\nBe brief.\nuser\nTell me about metering\n";
-    expect(call.inputTokens).toBe(countTokens(text) + 2 * TOKENS_PER_MESSAGE + 3);
+    // two messages (instructions as system, the user item): each role and content, 3 tokens each, 3 for the reply priming
+    const pieces = ["system", "Be brief.", "user", "Tell me about metering"];
+    expect(call.inputTokens).toBe(pieces.reduce((n, p) => n + countTokens(p), 0) + 2 * TOKENS_PER_MESSAGE + 3);
   });
 });
