@@ -9,6 +9,7 @@ import { migrate } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
+import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
 
@@ -82,7 +83,10 @@ export const COMMANDS: Record<string, Command> = {
         provider: stringFlag(args, "provider"),
         model: stringFlag(args, "model"),
         dryRun: args.flags["dry-run"] === true,
-        priceProviderFor: (p) => config.providers.get(p)?.priceProvider ?? p,
+        priceProviderFor: (p, endpoint) => {
+          const provider = config.providers.get(p);
+          return provider ? recordedPriceProvider(provider, endpoint) : p;
+        },
         onChangedRange: async (changedFrom, changedTo) => {
           rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
         },

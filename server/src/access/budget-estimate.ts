@@ -28,7 +28,7 @@ function requestedMaxOutput(json: Record<string, unknown> | undefined): number |
 export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOutput: number): string | null {
   const model = call.info.model;
   if (!call.info.metered || !model) return "0";
-  const match = book.priceFor(call.provider.priceProvider, model, new Date(call.startedMs), null);
+  const match = book.priceFor(call.adapter.priceProvider ?? call.provider.priceProvider, model, new Date(call.startedMs), null);
   if (!match) return null;
   const embeddings = call.info.endpoint.includes("embed");
   const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json) ?? defaultMaxOutput);

@@ -200,7 +200,7 @@ export class BudgetGuard {
     const whose = budget.keyId ? `virtual key ${budget.keyId} of app "${budget.app}"` : `app "${budget.app}"`;
     return (
       `Tollgate budget "${budget.id}" for ${whose} refuses calls to models without a price, and ` +
-      `"${call.info.model ?? ""}" (provider ${call.provider.priceProvider}) has none: add its price (POST /api/prices) ` +
+      `"${call.info.model ?? ""}" (provider ${call.adapter.priceProvider ?? call.provider.priceProvider}) has none: add its price (POST /api/prices) ` +
       `or set the budget's "unpriced" to "allow".`
     );
   }

@@ -17,10 +17,11 @@ export interface RecomputeOptions {
    */
   onChangedRange?(from: Date, to: Date): Promise<void> | void;
   /**
-   * Maps a call's provider to the provider its prices are looked up under (config's `priceProvider`);
-   * the proxy prices with the same mapping, so recompute must too.
+   * Maps a call's provider (and endpoint) to the provider its prices are looked up under (config's
+   * `priceProvider`; Anthropic's for Claude on a Vertex route); the proxy prices with the same mapping, so
+   * recompute must too.
    */
-  priceProviderFor?(provider: string): string;
+  priceProviderFor?(provider: string, endpoint: string): string;
 }
 
 export interface RecomputeReport {
@@ -38,6 +39,7 @@ interface CallUsageRow {
   id: string;
   started_at: Date;
   provider: string;
+  endpoint: string;
   model: string | null;
   response_model: string | null;
   service_tier: string | null;
@@ -72,7 +74,7 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   const baseParams: unknown[] = [options.from, options.to];
   if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
-  const select = `SELECT id, started_at, provider, model, response_model, service_tier, input_tokens,
+  const select = `SELECT id, started_at, provider, endpoint, model, response_model, service_tier, input_tokens,
       cached_input_tokens, cache_write_tokens, cache_write_1h_tokens,
       output_tokens, reasoning_tokens, cost_usd::text AS cost_usd, price_id, priced
     FROM calls WHERE ${filters.join(" AND ")}`;
@@ -93,7 +95,7 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
     for (const row of rows) {
       report.examined += 1;
       const priced = priceCall(book, {
-        provider: priceProvider(row.provider),
+        provider: priceProvider(row.provider, row.endpoint),
         model: row.model,
         responseModel: row.response_model,
         startedAt: row.started_at,

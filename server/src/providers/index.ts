@@ -5,7 +5,9 @@ import { mistral } from "./mistral.ts";
 import { ollama } from "./ollama.ts";
 import { openai } from "./openai.ts";
 import { passthrough } from "./passthrough.ts";
+import { vertexAnthropic } from "./vertex-anthropic.ts";
 import type { ProviderAdapter } from "./types.ts";
+import type { ProviderConfig } from "../config.ts";
 
 /** Wire formats by name; a provider's config names its format. */
 export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
@@ -21,10 +23,20 @@ const BESIDE_OPENAI: readonly ProviderAdapter[] = [ollama];
 
 /**
  * The adapter for a wire format; formats without one are forwarded and recorded unmetered. Under the OpenAI
- * format, a path a native API claims (Ollama's /api/chat, /api/generate, /api/embed) gets that API's adapter.
+ * format, a path a native API claims (Ollama's /api/chat, /api/generate, /api/embed) gets that API's adapter;
+ * under the Gemini format, Claude's Vertex paths (`…/publishers/anthropic/models/…`) get Anthropic's.
  */
 export function adapterFor(format: string, path = ""): ProviderAdapter {
   const adapter = ADAPTERS[format] ?? passthrough;
   if (adapter === openai && path.startsWith("/api/")) for (const native of BESIDE_OPENAI) if (native.claims?.(path)) return native;
+  if (adapter === gemini && vertexAnthropic.claims!(path)) return vertexAnthropic;
   return adapter;
+}
+
+/**
+ * The price table's provider for a recorded call, from its route and endpoint (recompute has no path):
+ * Claude's Vertex calls (a Gemini-format route's `messages`) are priced as Anthropic's, as the proxy did.
+ */
+export function recordedPriceProvider(provider: Pick<ProviderConfig, "format" | "priceProvider">, endpoint: string): string {
+  return ADAPTERS[provider.format] === gemini && endpoint === "messages" ? (vertexAnthropic.priceProvider ?? provider.priceProvider) : provider.priceProvider;
 }

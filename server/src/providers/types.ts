@@ -76,6 +76,8 @@ export interface ProviderAdapter {
    * its /v1): whether this adapter, rather than the OpenAI one, meters the path (see ./index.ts).
    */
   claims?(path: string): boolean;
+  /** the price table's provider for its calls when not the route's own (Claude on Vertex: "anthropic") */
+  priceProvider?: string;
   inspect(req: ParsedRequest): RequestInfo;
   /**
    * Optionally rewrites the request body before forwarding (e.g. asking for stream usage). Returns the new

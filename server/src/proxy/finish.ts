@@ -67,8 +67,9 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
   const facts = call.facts;
   const outcome = outcomeOf(call);
   const record = baseRecord(call, outcome, endedAt, logBodies);
-  // Only metered calls are priced; the price table's provider may differ from the route's (azure → openai).
-  const priceProvider = call.info.metered ? call.provider.priceProvider : null;
+  // Only metered calls are priced; the price table's provider may differ from the route's (azure → openai,
+  // Claude on a Vertex route → anthropic).
+  const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
   if (facts.usage) {
     applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null);
     return deliver(record);
