@@ -39,11 +39,36 @@ function usageFacts(facts: ResponseFacts, rawUsage: Record<string, unknown>): vo
 function blockText(block: Record<string, unknown>): string {
   if (typeof block.text === "string") return block.text;
   if (typeof block.thinking === "string") return block.thinking;
-  if (block.input !== undefined) return JSON.stringify(block.input);
+  if (block.input !== undefined) {
+    // tool_use (and server_tool_use): the tool's name and its input
+    const name = str(block.name);
+    return (name ? name + "\n" : "") + JSON.stringify(block.input);
+  }
   const content = block.content;
   if (typeof content === "string") return content;
   if (Array.isArray(content)) return content.map((c) => blockText(obj(c) ?? {})).join("\n");
   return "";
+}
+
+/**
+ * Tokens of the system prompt Anthropic adds to every request with tools, by model and tool_choice
+ * ([auto or none, any or tool]). Anthropic's "Tool use pricing and tokens" page: Claude 3 Opus 530/281,
+ * Claude 3 Sonnet 159/235, Claude 3 Haiku 264/340; for the Claude 4 family (and 3.7) its current table reads
+ * 346/313, a figure seen here only as cited by third parties (claudecodeguides.com), not in a stored copy of
+ * the page. Claude 3.5 Haiku is taken as Claude 3 Haiku.
+ */
+const TOOL_USE_PROMPT_TOKENS: ReadonlyArray<readonly [string, number, number]> = [
+  ["claude-3-opus", 530, 281],
+  ["claude-3-sonnet", 159, 235],
+  ["claude-3-haiku", 264, 340],
+  ["claude-3-5-haiku", 264, 340],
+];
+
+export function toolUsePromptTokens(model: string | null, toolChoice: string | undefined): number {
+  const lower = (model ?? "").toLowerCase();
+  const name = lower.slice(Math.max(0, lower.indexOf("claude"))); // "us.anthropic.claude-…", "…/claude-…@…"
+  const [, auto, forced] = TOOL_USE_PROMPT_TOKENS.find(([prefix]) => name.startsWith(prefix)) ?? ["", 346, 313];
+  return toolChoice === "any" || toolChoice === "tool" ? forced : auto;
 }
 
 function contentText(content: unknown): string {
@@ -161,14 +186,19 @@ export const anthropic: ProviderAdapter = {
     return JSON.stringify({ type: "error", error: { type: ERROR_TYPES[status] ?? "api_error", message } });
   },
 
-  inputText(json) {
+  /**
+   * System, messages (text, tool_use names and inputs, tool_result contents) and the tools as JSON; with
+   * tools, the tool-use system prompt Anthropic adds (toolUsePromptTokens).
+   */
+  inputText(json, info) {
     const messages = Array.isArray(json.messages) ? json.messages : [];
     let text = contentText(json.system);
     for (const m of messages) {
       const message = obj(m);
       if (message) text += "\n" + (str(message.role) ?? "") + "\n" + contentText(message.content);
     }
-    if (Array.isArray(json.tools)) text += "\n" + JSON.stringify(json.tools);
-    return { text, messages: messages.length };
+    if (!Array.isArray(json.tools) || json.tools.length === 0) return { text, messages: messages.length };
+    text += "\n" + JSON.stringify(json.tools);
+    return { text, messages: messages.length, extraTokens: toolUsePromptTokens(info.model, str(obj(json.tool_choice)?.type)) };
   },
 };

@@ -140,7 +140,26 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 function partsText(content: unknown): string {
   const parts = obj(content)?.parts;
   if (!Array.isArray(parts)) return "";
-  return parts.map((p) => (typeof obj(p)?.text === "string" ? (obj(p)!.text as string) : "")).join("\n");
+  return parts.map((p) => partText(obj(p) ?? {})).join("\n");
+}
+
+/** A part's text; a function call's or response's name and JSON (the model reads both). */
+function partText(part: Record<string, unknown>): string {
+  if (typeof part.text === "string") return part.text;
+  const call = obj(part.functionCall ?? part.function_call) ?? obj(part.functionResponse ?? part.function_response);
+  if (!call) return "";
+  return (str(call.name) ?? "") + "\n" + JSON.stringify(call.args ?? call.response ?? null);
+}
+
+/** A request's function declarations (`tools[].functionDeclarations`) as JSON; "" without any. */
+function declarationsText(tools: unknown): string {
+  if (!Array.isArray(tools)) return "";
+  const declarations: unknown[] = [];
+  for (const t of tools) {
+    const list = obj(t)?.functionDeclarations ?? obj(t)?.function_declarations;
+    if (Array.isArray(list)) declarations.push(...list);
+  }
+  return declarations.length > 0 ? JSON.stringify(declarations) : "";
 }
 
 /** The top-level members an embeddings answer is metered by (errors are parsed whole). */
@@ -230,6 +249,9 @@ export const gemini: ProviderAdapter = {
       const content = obj(c);
       if (content) text += "\n" + (str(content.role) ?? "") + "\n" + partsText(content);
     }
+    // No published rule for how Gemini shows declarations to the model: their JSON approximates them.
+    const declarations = declarationsText(json.tools);
+    if (declarations) text += "\n" + declarations;
     return { text, messages: contents.length };
   },
 };

@@ -3,11 +3,14 @@ import { estimateCallUsage } from "../../../server/src/metering/estimate.ts";
 import { countTokens, PIECE_BREAK } from "../../../server/src/metering/tokenizer.ts";
 import { formatFunctionDefinitions, functionDefinitions } from "../../../server/src/metering/tool-text.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
+import { anthropic } from "../../../server/src/providers/anthropic.ts";
+import { gemini } from "../../../server/src/providers/gemini.ts";
 import { openai } from "../../../server/src/providers/openai.ts";
+import type { ProviderAdapter } from "../../../server/src/providers/types.ts";
 
-/** The input tokens Tollgate estimates for a chat request that got no usage (the real estimateJob path). */
-function estimated(json: Record<string, unknown>, model = "gpt-4o", endpoint = "chat.completions"): number {
-  const call = new CallState("01900000-0000-7000-8000-000000000000", Date.now(), 0, { name: "openai", baseUrl: "http://x", format: "openai", priceProvider: "openai", apiKey: undefined }, openai, { app: null, user: null, properties: null });
+/** The input tokens Tollgate estimates for a request that got no usage (the real estimateJob path). */
+function estimated(json: Record<string, unknown>, model = "gpt-4o", endpoint = "chat.completions", adapter: ProviderAdapter = openai): number {
+  const call = new CallState("01900000-0000-7000-8000-000000000000", Date.now(), 0, { name: adapter.format, baseUrl: "http://x", format: adapter.format, priceProvider: adapter.format, apiKey: undefined }, adapter, { app: null, user: null, properties: null });
   call.info = { endpoint, metered: true, model, stream: true, deployment: null };
   call.json = { model, ...json };
   return estimateCallUsage(call)?.inputTokens ?? 0;
@@ -191,5 +194,41 @@ describe("estimated input tokens with tools", () => {
   it("encodes pieces apart: no token spans a PIECE_BREAK and the break itself costs nothing", () => {
     expect(countTokens(`user${PIECE_BREAK}Say hello${PIECE_BREAK}`)).toBe(countTokens("user") + countTokens("Say hello"));
     expect(countTokens(`a${PIECE_BREAK}${"x".repeat(600)}`)).toBe(countTokens("a") + countTokens("x".repeat(600)));
+  });
+});
+
+describe("estimated input tokens with tools: Anthropic and Gemini (approximations: no published rule)", () => {
+  const schema = { type: "object", properties: { location: { type: "string", description: "City" } }, required: ["location"] };
+
+  it("Anthropic: tools as JSON, tool_use names and inputs, tool_result contents, and the tool-use system prompt", () => {
+    const tools = [{ name: "get_weather", description: "Get the weather", input_schema: schema }];
+    const messages = [
+      { role: "user", content: "Weather in Paris?" },
+      { role: "assistant", content: [{ type: "text", text: "Checking." }, { type: "tool_use", id: "tu_1", name: "get_weather", input: { location: "Paris" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "tu_1", content: "18C, light rain" }] },
+    ];
+    const text = 'Be brief.\nuser\nWeather in Paris?\nassistant\nChecking.\nget_weather\n{"location":"Paris"}\nuser\n18C, light rain';
+    const base = countTokens(text) + 3 * 3 + 3;
+    const json = { system: "Be brief.", messages };
+    expect(estimated(json, "claude-sonnet-4-5", "messages", anthropic)).toBe(base);
+    // with tools: their JSON and the system prompt Anthropic adds (346 with tool_choice auto, 313 with any)
+    const withTools = countTokens(text + "\n" + JSON.stringify(tools)) + 3 * 3 + 3;
+    expect(estimated({ ...json, tools }, "claude-sonnet-4-5", "messages", anthropic)).toBe(withTools + 346);
+    expect(estimated({ ...json, tools, tool_choice: { type: "any" } }, "claude-sonnet-4-5", "messages", anthropic)).toBe(withTools + 313);
+    expect(estimated({ ...json, tools }, "claude-3-haiku-20240307", "messages", anthropic)).toBe(withTools + 264);
+    expect(estimated({ ...json, tools: [] }, "claude-sonnet-4-5", "messages", anthropic)).toBe(base);
+  });
+
+  it("Gemini: functionDeclarations as JSON, functionCall and functionResponse parts by name and JSON", () => {
+    const declarations = [{ name: "get_weather", description: "Get the weather", parameters: schema }];
+    const contents = [
+      { role: "user", parts: [{ text: "Weather in Paris?" }] },
+      { role: "model", parts: [{ functionCall: { name: "get_weather", args: { location: "Paris" } } }] },
+      { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { temperature: 18 } } }] },
+    ];
+    const text = '\nuser\nWeather in Paris?\nmodel\nget_weather\n{"location":"Paris"}\nuser\nget_weather\n{"temperature":18}';
+    expect(estimated({ contents }, "gemini-2.5-flash", "streamGenerateContent", gemini)).toBe(countTokens(text) + 3 * 3 + 3);
+    const tools = [{ functionDeclarations: declarations }, { googleSearch: {} }];
+    expect(estimated({ contents, tools }, "gemini-2.5-flash", "streamGenerateContent", gemini)).toBe(countTokens(text + "\n" + JSON.stringify(declarations)) + 3 * 3 + 3);
   });
 });
