@@ -1,5 +1,6 @@
 import { str } from "./json.ts";
-import { chatInputText, openai } from "./openai.ts";
+import { chatInputText } from "./openai-input.ts";
+import { openai } from "./openai.ts";
 import type { ParsedRequest, ProviderAdapter, RequestInfo } from "./types.ts";
 
 const ERROR_TYPES: Readonly<Record<number, string>> = {

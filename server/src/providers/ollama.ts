@@ -1,6 +1,6 @@
 import { usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, KeptText, n, obj, parseObject, str } from "./json.ts";
-import { chatInputText } from "./openai.ts";
+import { chatInputText } from "./openai-input.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 /**

@@ -4,7 +4,8 @@ import { azure } from "../../../server/src/providers/azure.ts";
 import { gemini, normalizeGeminiUsage } from "../../../server/src/providers/gemini.ts";
 import { adapterFor } from "../../../server/src/providers/index.ts";
 import { mistral } from "../../../server/src/providers/mistral.ts";
-import { chatInputText, normalizeOpenAiUsage, openai } from "../../../server/src/providers/openai.ts";
+import { chatInputText } from "../../../server/src/providers/openai-input.ts";
+import { normalizeOpenAiUsage, openai } from "../../../server/src/providers/openai.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo } from "../../../server/src/providers/types.ts";
 
 const req = (path: string, json?: Record<string, unknown>, method = "POST"): ParsedRequest => ({ method, path, query: "", json });
