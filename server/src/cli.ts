@@ -5,7 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
+import { migrateDatabase } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
@@ -142,7 +142,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         if (db) return db;
         if (!config.databaseUrl) throw new UsageError("DATABASE_URL is not set: the CLI works on the database given there");
         db = createDatabase(config.databaseUrl, { max: 4 });
-        await migrate(db.pool);
+        await migrateDatabase(db.pool, config.migrationDatabaseUrl);
         return db;
       },
     };

@@ -31,6 +31,8 @@ const envSchema = z.object({
   PORT: int(0).max(65535).default(8655),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_REPORTS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_METRICS_TOKEN: z.string().min(1).optional(),
   TOLLGATE_CONFIG: z.string().min(1).optional(),
@@ -87,6 +89,10 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** a direct connection for migrations (their lock spans statements) when DATABASE_URL is a transaction pooler */
+  migrationDatabaseUrl: string | undefined;
+  /** a streaming replica the reporting API reads from; writes, budgets and keys stay on DATABASE_URL */
+  reportsDatabaseUrl: string | undefined;
   adminToken: string | undefined;
   metricsToken: string | undefined;
   providers: Map<string, ProviderConfig>;
@@ -227,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.TOLLGATE_MIGRATION_DATABASE_URL,
+    reportsDatabaseUrl: e.TOLLGATE_REPORTS_DATABASE_URL,
     adminToken: e.TOLLGATE_ADMIN_TOKEN,
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     providers,

@@ -4,7 +4,8 @@ import { buildApp, type App } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
-import { migrate } from "./db/migrate.ts";
+import { migrateDatabase } from "./db/migrate.ts";
+import { createReportsDatabase } from "./db/reports-database.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { limitHeapGrowth } from "./heap-growth.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -59,7 +60,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const db = createDatabase(databaseUrl);
   let partitions: PartitionMaintenance;
   try {
-    const applied = await migrate(db.pool);
+    const applied = await migrateDatabase(db.pool, config.migrationDatabaseUrl);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
     // The calls table is partitioned by month: next months' partitions now and daily, retention if configured.
@@ -82,6 +83,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   }, 60_000);
   reloadPrices.unref();
 
+  // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
+  const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl);
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
@@ -111,6 +114,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const app = buildApp({
     config,
     db,
+    reports,
     metrics,
     logger,
     record: (call) => recorder.enqueue(call),
@@ -178,6 +182,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     await closeRecorder();
     await access.close();
     app.proxy.close();
+    await reports.close();
     await db.close();
     await embedded?.stop();
     logger.info("Tollgate stopped");
