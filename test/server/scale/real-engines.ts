@@ -86,7 +86,7 @@ export async function startHaproxy(port: number, statsPort: number, instancePort
  * deploy/pgbouncer.ini (transaction pooling) in front of a Postgres, with the test's database, listen address
  * and trust authentication added after the file's own settings. PgBouncer refuses to run as root: as root it drops to `postgres`.
  */
-export async function startPgbouncer(port: number, upstream: { host: string; port: number; database: string }, poolSize = 20): Promise<Engine> {
+export async function startPgbouncer(port: number, upstream: { host: string; port: number; database: string; user?: string; password?: string }, poolSize = 20): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-pgbouncer-"));
   const isRoot = process.getuid?.() === 0;
   if (isRoot) chmodSync(dir, 0o777);
@@ -94,7 +94,8 @@ export async function startPgbouncer(port: number, upstream: { host: string; por
   // The shipped file's settings, with the test's database, addresses and trust authentication put over them
   // (PgBouncer resets a section that appears twice, so the two are merged here rather than appended).
   const settings = readIni(readFileSync(join(ROOT, "deploy", "pgbouncer.ini"), "utf8"));
-  settings.databases = { [upstream.database]: `host=${upstream.host} port=${upstream.port} dbname=${upstream.database}` };
+  const credentials = (upstream.user ? ` user=${upstream.user}` : "") + (upstream.password ? ` password=${upstream.password}` : "");
+  settings.databases = { [upstream.database]: `host=${upstream.host} port=${upstream.port} dbname=${upstream.database}${credentials}` };
   Object.assign(settings.pgbouncer ?? (settings.pgbouncer = {}), {
     auth_type: "trust",
     admin_users: "postgres",
