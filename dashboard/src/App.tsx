@@ -6,6 +6,7 @@ import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
 import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
+import { ReportsSourceNotice } from "./components/ReportsSourceNotice.tsx";
 import { Segmented } from "./components/Segmented.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
@@ -92,6 +93,7 @@ export function App(): ReactElement {
           </div>
         ) : null}
         <main className="content">
+          {needLogin ? null : <ReportsSourceNotice />}
           {route.name === "spend" ? <SpendPage {...props} /> : null}
           {route.name === "failures" ? <FailuresPage {...props} /> : null}
           {route.name === "latency" ? <LatencyPage {...props} /> : null}

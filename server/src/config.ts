@@ -33,6 +33,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   TOLLGATE_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   TOLLGATE_REPORTS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_REPORTS_CHECK_MS: int(100).default(2_000),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_METRICS_TOKEN: z.string().min(1).optional(),
   TOLLGATE_CONFIG: z.string().min(1).optional(),
@@ -93,6 +94,8 @@ export interface Config {
   migrationDatabaseUrl: string | undefined;
   /** a streaming replica the reporting API reads from; writes, budgets and keys stay on DATABASE_URL */
   reportsDatabaseUrl: string | undefined;
+  /** how often the replica's reachability and lag are checked */
+  reportsCheckMs: number;
   adminToken: string | undefined;
   metricsToken: string | undefined;
   providers: Map<string, ProviderConfig>;
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.TOLLGATE_MIGRATION_DATABASE_URL,
     reportsDatabaseUrl: e.TOLLGATE_REPORTS_DATABASE_URL,
+    reportsCheckMs: e.TOLLGATE_REPORTS_CHECK_MS,
     adminToken: e.TOLLGATE_ADMIN_TOKEN,
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     providers,

@@ -84,7 +84,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   reloadPrices.unref();
 
   // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
-  const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl);
+  const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl, config.reportsCheckMs);
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
