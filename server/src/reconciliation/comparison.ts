@@ -1,0 +1,266 @@
+import { compare, formatDecimal, normalize, parseDecimal, roundTo, subtract, type Decimal } from "../metering/decimal.ts";
+import type { Figures, Freshness, ProviderGroup, TollgateGroup } from "../reports/reconciliation-sql.ts";
+import { DAY_MS } from "./report-rows.ts";
+
+/**
+ * How long after a day (or a call) the providers' reports are taken to have caught up: usage appears
+ * within minutes, costs can take longer. A day fetched this long after its end is "complete".
+ */
+export const PROVIDER_SETTLE_MS = 3_600_000;
+
+export const REASONS = [
+  "match",
+  "unmetered_traffic",
+  "price_drift",
+  "unpriced_in_tollgate",
+  "provider_lag",
+  "metered_not_reported",
+  "key_not_held",
+  "key_unmapped",
+  "pass_through",
+  "mixed",
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** Tollgate's figure, the provider's, provider − Tollgate, and that as a % of the provider's figure. */
+export interface Measure {
+  tollgate: string | null;
+  provider: string | null;
+  diff: string | null;
+  pct: string | null;
+}
+
+export interface ReconciliationRow {
+  /** YYYY-MM-DD (UTC) */
+  day: string;
+  provider: string;
+  /** groupBy=model: the model; groupBy=key: the provider's API key id ('pass-through' for calls with the client's own key) */
+  model?: string;
+  apiKeyId?: string;
+  /** groupBy=key: whether Tollgate holds this key (its virtual-key calls went out with it) */
+  held?: boolean;
+  requests: Measure;
+  inputTokens: Measure;
+  cachedInputTokens: Measure;
+  cacheWriteTokens: Measure;
+  cacheWrite1hTokens: Measure;
+  outputTokens: Measure;
+  costUsd: Measure;
+  /** the provider's web-search tool requests (Anthropic), which Tollgate does not price */
+  webSearchRequests: string;
+  /** Tollgate's calls with usage that matched no price */
+  unpricedCalls: string;
+  reason: Reason;
+  /** when the provider's report for this day was last fetched; null: never */
+  fetchedAt: string | null;
+  /** fetched at least PROVIDER_SETTLE_MS after the day ended */
+  complete: boolean;
+}
+
+const TOKEN_KINDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens"] as const;
+const ZERO_FIGURES: Figures = { requests: "0", inputTokens: "0", cachedInputTokens: "0", cacheWriteTokens: "0", cacheWrite1hTokens: "0", outputTokens: "0", costUsd: "0" };
+
+const dec = (s: string | null | undefined): Decimal => parseDecimal(s ?? "0");
+
+export function measure(tollgate: string | null, provider: string | null): Measure {
+  if (tollgate === null || provider === null) return { tollgate, provider, diff: null, pct: null };
+  const d = subtract(dec(provider), dec(tollgate));
+  const base = dec(provider);
+  let pct: string | null = null;
+  if (d.units === 0n) pct = "0";
+  else if (base.units !== 0n) {
+    // diff / provider × 100, to 2 decimals: scale both to one integer base, then divide with rounding.
+    const scale = Math.max(d.scale, base.scale);
+    const num = d.units * 10n ** BigInt(scale - d.scale) * 10_000n * 2n;
+    const den = base.units * 10n ** BigInt(scale - base.scale);
+    let q = num / den;
+    q = q >= 0n ? (q + 1n) / 2n : (q - 1n) / 2n;
+    pct = formatDecimal(normalize({ units: q, scale: 2 }));
+  }
+  return { tollgate: canonical(tollgate), provider: canonical(provider), diff: formatDecimal(normalize(d)), pct };
+}
+
+const canonical = (s: string) => formatDecimal(normalize(roundTo(dec(s), 16)));
+
+export interface ClassifyInput {
+  tollgate: Figures | null;
+  provider: Figures | null;
+  fetch: Freshness | undefined;
+  lastCall: Date | null;
+  webSearchRequests: string;
+  unpricedCalls: string;
+}
+
+/** The likeliest reason for a difference; "match" when there is none. */
+export function classify(input: ClassifyInput): Reason {
+  const t = input.tollgate ?? ZERO_FIGURES;
+  const p = input.provider ?? ZERO_FIGURES;
+  const cmp = TOKEN_KINDS.map((k) => compare(dec(p[k]), dec(t[k])));
+  const providerMore = cmp.some((c) => c > 0);
+  const providerLess = cmp.some((c) => c < 0);
+  const costCmp = p.costUsd === null || t.costUsd === null ? 0 : compare(dec(p.costUsd), dec(t.costUsd));
+  const requestsCmp = p.requests === null || t.requests === null ? 0 : compare(dec(p.requests), dec(t.requests));
+  if (!providerMore && !providerLess && costCmp === 0 && requestsCmp === 0) return "match";
+  const unpriced = dec(input.unpricedCalls).units > 0n;
+  if (providerLess || (costCmp < 0 && !providerMore)) {
+    const caughtUp = input.fetch && input.lastCall && input.fetch.fetchedAt.getTime() >= input.lastCall.getTime() + PROVIDER_SETTLE_MS;
+    if (!caughtUp) return "provider_lag";
+  }
+  if (providerMore && !providerLess && requestsCmp >= 0) return "unmetered_traffic";
+  if (!providerMore && !providerLess && requestsCmp === 0 && costCmp !== 0) {
+    if (unpriced || dec(input.webSearchRequests).units > 0n) return "unpriced_in_tollgate";
+    return "price_drift";
+  }
+  if (!providerMore && !providerLess && input.tollgate === null && costCmp > 0) return "unpriced_in_tollgate";
+  if (unpriced && costCmp > 0) return "unpriced_in_tollgate";
+  if (providerLess && !providerMore) return "metered_not_reported";
+  return "mixed";
+}
+
+export const dayText = (d: Date) => d.toISOString().slice(0, 10);
+
+export function isComplete(day: Date, fetch: Freshness | undefined): boolean {
+  return fetch !== undefined && fetch.fetchedAt.getTime() >= day.getTime() + DAY_MS + PROVIDER_SETTLE_MS;
+}
+
+function sumFigures(rows: readonly Figures[]): Figures {
+  const add = (k: keyof Figures, nullable: boolean): string | null => {
+    const values = rows.map((r) => r[k]);
+    if (nullable && values.every((v) => v === null)) return null;
+    return formatDecimal(normalize(values.reduce<Decimal>((acc, v) => (v === null ? acc : addDec(acc, dec(v))), { units: 0n, scale: 0 })));
+  };
+  return {
+    requests: add("requests", true),
+    inputTokens: add("inputTokens", false)!,
+    cachedInputTokens: add("cachedInputTokens", false)!,
+    cacheWriteTokens: add("cacheWriteTokens", false)!,
+    cacheWrite1hTokens: add("cacheWrite1hTokens", false)!,
+    outputTokens: add("outputTokens", false)!,
+    costUsd: add("costUsd", true),
+  };
+}
+
+function addDec(a: Decimal, b: Decimal): Decimal {
+  return subtract(a, { units: -b.units, scale: b.scale });
+}
+
+export interface Side {
+  tollgate: TollgateGroup[];
+  provider: ProviderGroup[];
+  fetches: Freshness[];
+}
+
+function buildRow(
+  day: Date,
+  provider: string,
+  t: TollgateGroup[],
+  p: ProviderGroup[],
+  fetches: Map<string, Freshness>,
+): Omit<ReconciliationRow, "reason"> & { reason: Reason } {
+  const tf = t.length > 0 ? sumFigures(t) : null;
+  const pf = p.length > 0 ? sumFigures(p) : null;
+  const fetch = fetches.get(`${provider}|${day.toISOString()}`);
+  const webSearchRequests = formatDecimal(normalize(p.reduce<Decimal>((a, r) => addDec(a, dec(r.webSearchRequests)), { units: 0n, scale: 0 })));
+  const unpricedCalls = formatDecimal(normalize(t.reduce<Decimal>((a, r) => addDec(a, dec(r.unpricedCalls)), { units: 0n, scale: 0 })));
+  const lastCall = t.length > 0 ? new Date(Math.max(...t.map((r) => r.lastCall.getTime()))) : null;
+  // Without a fetch, the provider's figures are unknown rather than zero.
+  const providerSide = pf ?? (fetch ? ZERO_FIGURES : null);
+  const tollgateSide = tf ?? ZERO_FIGURES;
+  const m = (k: keyof Figures) => measure(tollgateSide[k], providerSide ? providerSide[k] : null);
+  return {
+    day: dayText(day),
+    provider,
+    requests: m("requests"),
+    inputTokens: m("inputTokens"),
+    cachedInputTokens: m("cachedInputTokens"),
+    cacheWriteTokens: m("cacheWriteTokens"),
+    cacheWrite1hTokens: m("cacheWrite1hTokens"),
+    outputTokens: m("outputTokens"),
+    costUsd: m("costUsd"),
+    webSearchRequests,
+    unpricedCalls,
+    reason: classify({ tollgate: tf, provider: providerSide, fetch, lastCall, webSearchRequests, unpricedCalls }),
+    fetchedAt: fetch ? fetch.fetchedAt.toISOString() : null,
+    complete: isComplete(day, fetch),
+  };
+}
+
+function fetchIndex(fetches: Freshness[]): Map<string, Freshness> {
+  return new Map(fetches.map((f) => [`${f.provider}|${f.day.toISOString()}`, f]));
+}
+
+function groupKeys<T extends { day: Date; provider: string; key: string }>(rows: T[], byKey: boolean): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = `${r.day.toISOString()}|${r.provider}${byKey ? `|${r.key}` : ""}`;
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+const byDayProviderKey = (a: ReconciliationRow, b: ReconciliationRow) =>
+  a.day.localeCompare(b.day) || a.provider.localeCompare(b.provider) || (a.model ?? a.apiKeyId ?? "").localeCompare(b.model ?? b.apiKeyId ?? "");
+
+/** Rows per day × provider × model (byModel) or per day × provider. */
+export function compareByModel(side: Side, byModel: boolean): ReconciliationRow[] {
+  const fetches = fetchIndex(side.fetches);
+  const t = groupKeys(side.tollgate, byModel);
+  const p = groupKeys(side.provider, byModel);
+  const rows: ReconciliationRow[] = [];
+  for (const k of new Set([...t.keys(), ...p.keys()])) {
+    const first = (t.get(k) ?? p.get(k))![0]!;
+    const row = buildRow(first.day, first.provider, t.get(k) ?? [], p.get(k) ?? [], fetches);
+    rows.push(byModel ? { ...row, model: first.key } : row);
+  }
+  return rows.sort(byDayProviderKey);
+}
+
+/**
+ * Rows per day × provider × API key. Tollgate knows one key per provider: the one it holds, used for every
+ * virtual-key call, whose provider id is configured (TOLLGATE_RECONCILE_<P>_HELD_KEY_ID). Other keys in the
+ * provider's report are traffic Tollgate did not send with its key; Tollgate's pass-through calls carried
+ * the client's own key, which Tollgate cannot name.
+ */
+export function compareByKey(side: Side, heldKeyIds: Record<string, string | undefined>): ReconciliationRow[] {
+  const fetches = fetchIndex(side.fetches);
+  const t = groupKeys(side.tollgate, true);
+  const rows: ReconciliationRow[] = [];
+  const usedHeld = new Set<string>();
+  for (const [, group] of groupKeys(side.provider, true)) {
+    const first = group[0]!;
+    const heldId = heldKeyIds[first.provider];
+    const held = heldId !== undefined && first.key === heldId;
+    const heldKey = `${first.day.toISOString()}|${first.provider}|`;
+    const tollgate = held ? (t.get(heldKey) ?? []) : [];
+    if (held) usedHeld.add(heldKey);
+    const row = buildRow(first.day, first.provider, tollgate, group, fetches);
+    const reason: Reason = held ? row.reason : heldId === undefined ? "key_unmapped" : "key_not_held";
+    rows.push({ ...row, apiKeyId: first.key, held, reason, ...(held ? {} : nullTollgate(row)) });
+  }
+  for (const [k, group] of t) {
+    if (usedHeld.has(k)) continue;
+    const first = group[0]!;
+    const heldId = heldKeyIds[first.provider];
+    const row = buildRow(first.day, first.provider, group, [], fetches);
+    if (first.key === "pass-through") {
+      rows.push({ ...row, ...nullProvider(row), apiKeyId: "pass-through", held: false, reason: "pass_through" });
+    } else if (heldId === undefined) {
+      rows.push({ ...row, ...nullProvider(row), apiKeyId: "held", held: true, reason: "key_unmapped" });
+    } else {
+      rows.push({ ...row, apiKeyId: heldId, held: true });
+    }
+  }
+  return rows.sort(byDayProviderKey);
+}
+
+const MEASURES = ["requests", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "costUsd"] as const;
+
+function nullTollgate(row: ReconciliationRow): Partial<ReconciliationRow> {
+  return Object.fromEntries(MEASURES.map((k) => [k, { tollgate: null, provider: row[k].provider, diff: null, pct: null }]));
+}
+
+function nullProvider(row: ReconciliationRow): Partial<ReconciliationRow> {
+  return Object.fromEntries(MEASURES.map((k) => [k, { tollgate: row[k].tollgate, provider: null, diff: null, pct: null }]));
+}
