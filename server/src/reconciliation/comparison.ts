@@ -102,7 +102,7 @@ export function classify(input: ClassifyInput): Reason {
   const requestsCmp = p.requests === null || t.requests === null ? 0 : compare(dec(p.requests), dec(t.requests));
   if (!providerMore && !providerLess && costCmp === 0 && requestsCmp === 0) return "match";
   const unpriced = dec(input.unpricedCalls).units > 0n;
-  if (providerLess || (costCmp < 0 && !providerMore)) {
+  if (providerLess) {
     const caughtUp = input.fetch && input.lastCall && input.fetch.fetchedAt.getTime() >= input.lastCall.getTime() + PROVIDER_SETTLE_MS;
     if (!caughtUp) return "provider_lag";
   }
