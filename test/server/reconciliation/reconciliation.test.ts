@@ -209,10 +209,15 @@ describe("reconciliation with the providers' own reports", () => {
 
   it("the CLI fetches on demand", async () => {
     const printed: string[] = [];
-    const code = await runCli(["reconcile", "--from", dayText(today), "--to", dayText(to), "--provider", "anthropic"], { ...env, DATABASE_URL: db.url }, (l) => void printed.push(l));
+    const code = await runCli(["reconcile", "--from", dayText(today), "--to", dayText(to), "--provider", "anthropic", "--hourly"], { ...env, DATABASE_URL: db.url }, (l) => void printed.push(l));
     expect(code, printed.join("\n")).toBe(0);
     const out = JSON.parse(printed.join("\n")) as { fetched: Array<{ provider: string; days: number }> };
     expect(out.fetched.map((f) => [f.provider, f.days])).toEqual([["anthropic", 1]]);
+    // --hourly stores the hour buckets too: the calls all fell in one hour, with the day's totals.
+    const { rows } = await db.pool.query<{ bucket_width: string; output: string }>(
+      `SELECT bucket_width, sum(output_tokens)::text AS output FROM provider_usage WHERE provider = 'anthropic' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([{ bucket_width: "1d", output: "1500" }, { bucket_width: "1h", output: "1500" }]);
     apiOutputs.push(printed.join("\n"));
 
     const none: string[] = [];
