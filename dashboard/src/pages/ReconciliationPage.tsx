@@ -93,7 +93,8 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
             for (const r of d.rows.filter((x) => x.day === day)) row[r.provider] = decimalToNumber(r.costUsd.diff ?? "0");
             return row;
           });
-          const tollgate = sumDecimals(d.rows.map((r) => r.costUsd.tollgate));
+          // Only days the provider reported on are compared: Tollgate's cost beside them, not its whole spend.
+          const tollgate = sumDecimals(d.rows.filter((r) => r.costUsd.provider !== null).map((r) => r.costUsd.tollgate));
           const provider = sumDecimals(d.rows.map((r) => r.costUsd.provider));
           const drift = sumDecimals(d.rows.map((r) => r.costUsd.diff));
           return (
@@ -104,7 +105,7 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
                 </p>
               ) : null}
               <KpiRow>
-                <Kpi label="Tollgate's cost" value={formatUsd(tollgate)} testId="reconciliation-tollgate" />
+                <Kpi label="Tollgate's cost (compared days)" value={formatUsd(tollgate)} testId="reconciliation-tollgate" />
                 <Kpi label="Providers' cost" value={formatUsd(provider)} testId="reconciliation-provider" />
                 <Kpi label="Drift (provider − Tollgate)" value={formatUsd(drift)} tone={drift !== "0" ? "bad" : undefined} testId="reconciliation-drift" />
               </KpiRow>

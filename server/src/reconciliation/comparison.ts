@@ -108,10 +108,11 @@ export function classify(input: ClassifyInput): Reason {
   }
   if (providerMore && !providerLess && requestsCmp >= 0) return "unmetered_traffic";
   if (!providerMore && !providerLess && requestsCmp === 0 && costCmp !== 0) {
-    if (unpriced || dec(input.webSearchRequests).units > 0n) return "unpriced_in_tollgate";
+    // A cost with no tokens on either side is a fee (web search, tools) Tollgate does not price.
+    const noTokens = TOKEN_KINDS.every((k) => dec(p[k]).units === 0n);
+    if (unpriced || noTokens || dec(input.webSearchRequests).units > 0n) return "unpriced_in_tollgate";
     return "price_drift";
   }
-  if (!providerMore && !providerLess && input.tollgate === null && costCmp > 0) return "unpriced_in_tollgate";
   if (unpriced && costCmp > 0) return "unpriced_in_tollgate";
   if (providerLess && !providerMore) return "metered_not_reported";
   return "mixed";
@@ -203,7 +204,13 @@ function groupKeys<T extends { day: Date; provider: string; key: string }>(rows:
 const byDayProviderKey = (a: ReconciliationRow, b: ReconciliationRow) =>
   a.day.localeCompare(b.day) || a.provider.localeCompare(b.provider) || (a.model ?? a.apiKeyId ?? "").localeCompare(b.model ?? b.apiKeyId ?? "");
 
-/** Rows per day × provider × model (byModel) or per day × provider. */
+/** A group with nothing on either side (e.g. only calls that failed before any token): not worth a row. */
+function isEmpty(row: ReconciliationRow): boolean {
+  const zero = (v: string | null) => v === null || v === "0";
+  return MEASURES.every((k) => zero(row[k].tollgate) && zero(row[k].provider)) && row.webSearchRequests === "0";
+}
+
+/** Rows per day × provider × model (byModel) or per day × provider; groups with nothing on either side are left out. */
 export function compareByModel(side: Side, byModel: boolean): ReconciliationRow[] {
   const fetches = fetchIndex(side.fetches);
   const t = groupKeys(side.tollgate, byModel);
@@ -212,7 +219,7 @@ export function compareByModel(side: Side, byModel: boolean): ReconciliationRow[
   for (const k of new Set([...t.keys(), ...p.keys()])) {
     const first = (t.get(k) ?? p.get(k))![0]!;
     const row = buildRow(first.day, first.provider, t.get(k) ?? [], p.get(k) ?? [], fetches);
-    rows.push(byModel ? { ...row, model: first.key } : row);
+    if (!isEmpty(row)) rows.push(byModel ? { ...row, model: first.key } : row);
   }
   return rows.sort(byDayProviderKey);
 }
