@@ -14,6 +14,7 @@ export interface ReconciliationRow {
   model?: string;
   apiKeyId?: string;
   held?: boolean;
+  project?: string;
   requests: Measure;
   inputTokens: Measure;
   cachedInputTokens: Measure;

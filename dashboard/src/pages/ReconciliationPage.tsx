@@ -61,7 +61,7 @@ function RowsTable(props: { rows: ReconciliationRow[]; per: ReconcileView; view:
             <tr key={`${r.day}|${r.provider}|${r.model ?? r.apiKeyId ?? ""}`} data-testid="reconciliation-row" data-reason={r.reason}>
               <td>{r.reason !== "match" && props.per !== "key" ? <a href={callsHref(props.view, r)} data-testid="reconciliation-calls-link">{r.day}</a> : r.day}</td>
               <td>{r.provider}</td>
-              {keyHeader ? <td>{r.model ?? r.apiKeyId}{r.held ? " (held)" : ""}</td> : null}
+              {keyHeader ? <td>{r.model ?? r.apiKeyId}{r.held ? " (held)" : ""}{r.project ? ` · ${r.project}` : ""}</td> : null}
               <td data-testid="reconciliation-reason">{REASON_LABELS[r.reason] ?? r.reason}</td>
               <Cells m={r.requests} testId="diff-requests" />
               <Cells m={r.inputTokens} testId="diff-input" />

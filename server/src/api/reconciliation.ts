@@ -30,6 +30,7 @@ function columns(): CsvColumn<ReconciliationRow>[] {
     { header: "model", kind: "text", value: (r) => r.model },
     { header: "api_key_id", kind: "text", value: (r) => r.apiKeyId },
     { header: "held", kind: "bool", value: (r) => r.held },
+    { header: "project", kind: "text", value: (r) => r.project },
     { header: "reason", kind: "text", value: (r) => r.reason },
   ];
   for (const m of MEASURES) {

@@ -39,6 +39,8 @@ export interface ReconciliationRow {
   apiKeyId?: string;
   /** groupBy=key: whether Tollgate holds this key (its virtual-key calls went out with it) */
   held?: boolean;
+  /** groupBy=key: the key's OpenAI project or Anthropic workspace, as the provider reports it */
+  project?: string;
   requests: Measure;
   inputTokens: Measure;
   cachedInputTokens: Measure;
@@ -244,7 +246,7 @@ export function compareByKey(side: Side, heldKeyIds: Record<string, string | und
     if (held) usedHeld.add(heldKey);
     const row = buildRow(first.day, first.provider, tollgate, group, fetches);
     const reason: Reason = held ? row.reason : heldId === undefined ? "key_unmapped" : "key_not_held";
-    rows.push({ ...row, apiKeyId: first.key, held, reason, ...(held ? {} : nullTollgate(row)) });
+    rows.push({ ...row, apiKeyId: first.key, project: group.find((g) => g.project)?.project ?? "", held, reason, ...(held ? {} : nullTollgate(row)) });
   }
   for (const [k, group] of t) {
     if (usedHeld.has(k)) continue;

@@ -29,6 +29,8 @@ export interface ProviderGroup extends Figures {
   provider: string;
   key: string;
   webSearchRequests: string;
+  /** by API key: the key's OpenAI project or Anthropic workspace ('' when not reported) */
+  project: string | null;
 }
 
 export interface Freshness {
@@ -104,7 +106,8 @@ export async function providerGroups(prisma: PrismaClient, q: RangeQuery, by: "m
              CASE WHEN count(requests) = 0 THEN NULL ELSE sum(requests) END AS requests,
              sum(input_tokens) AS input, sum(cached_input_tokens) AS cached,
              sum(cache_write_5m_tokens + cache_write_1h_tokens) AS writes, sum(cache_write_1h_tokens) AS writes1h,
-             sum(output_tokens) AS output, sum(web_search_requests) AS web
+             sum(output_tokens) AS output, sum(web_search_requests) AS web,
+             max(coalesce(nullif(project_id, ''), workspace_id)) AS project
         FROM provider_usage
        WHERE bucket_width = '1d' AND bucket_start >= ${q.from} AND bucket_start < ${q.to} AND provider IN (${Prisma.join(providers(q))})
        GROUP BY 1, 2, 3
@@ -113,7 +116,7 @@ export async function providerGroups(prisma: PrismaClient, q: RangeQuery, by: "m
            u.requests::text AS requests,
            coalesce(u.input, 0)::text AS "inputTokens", coalesce(u.cached, 0)::text AS "cachedInputTokens",
            coalesce(u.writes, 0)::text AS "cacheWriteTokens", coalesce(u.writes1h, 0)::text AS "cacheWrite1hTokens",
-           coalesce(u.output, 0)::text AS "outputTokens", coalesce(u.web, 0)::text AS "webSearchRequests",
+           coalesce(u.output, 0)::text AS "outputTokens", coalesce(u.web, 0)::text AS "webSearchRequests", u.project,
            ${by === "model" ? Prisma.sql`coalesce(c.cost, 0)::text` : Prisma.sql`NULL::text`} AS "costUsd"
       FROM u FULL OUTER JOIN c ON c.day = u.day AND c.provider = u.provider AND c.key = u.key`);
 }

@@ -168,14 +168,14 @@ describe("reconciliation with the providers' own reports", () => {
     const byDay = await report(`${range}&groupBy=day&provider=openai`);
     expect(byDay.rows.map((r) => [r.day, r.reason, r.requests.diff])).toEqual([[dayText(today), "unmetered_traffic", "2"]]);
     const byKey = await report(`${range}&groupBy=key`);
-    const keys = byKey.rows.map((r) => [r.provider, r.apiKeyId, r.held, r.reason, r.requests.tollgate, r.requests.provider]);
+    const keys = byKey.rows.map((r) => [r.provider, r.apiKeyId, r.project, r.held, r.reason, r.requests.tollgate, r.requests.provider]);
     expect(keys).toEqual([
-      ["anthropic", "apikey_01BypassAnthropic", false, "key_unmapped", null, null],
-      ["anthropic", "apikey_01HeldAnthropic", false, "key_unmapped", null, null],
-      ["anthropic", "held", true, "key_unmapped", "2", null],
-      ["openai", "key_bypass_openai", false, "key_not_held", null, "2"],
+      ["anthropic", "apikey_01BypassAnthropic", "wrkspc_01Recon", false, "key_unmapped", null, null],
+      ["anthropic", "apikey_01HeldAnthropic", "wrkspc_01Recon", false, "key_unmapped", null, null],
+      ["anthropic", "held", undefined, true, "key_unmapped", "2", null],
+      ["openai", "key_bypass_openai", "proj_default", false, "key_not_held", null, "2"],
       // Cost reports do not break down by key: per key, requests and tokens are compared.
-      ["openai", "key_held_openai", true, "match", "6", "6"],
+      ["openai", "key_held_openai", "proj_default", true, "match", "6", "6"],
     ]);
 
     const csv = await tg.admin(`/api/reconciliation.csv?${range}&groupBy=model&provider=openai`);
@@ -183,7 +183,7 @@ describe("reconciliation with the providers' own reports", () => {
     apiOutputs.push(text);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = text.trim().split("\r\n");
-    expect(lines[0]).toContain("day,provider,model,api_key_id,held,reason,requests_tollgate,requests_provider,requests_diff,requests_pct");
+    expect(lines[0]).toContain("day,provider,model,api_key_id,held,project,reason,requests_tollgate,requests_provider,requests_diff,requests_pct");
     expect(lines.find((l) => l.includes(",recon-b,"))).toContain(",price_drift,2,2,0,0,");
     expect(lines.find((l) => l.includes(",recon-b,"))).toContain(",0.0096,0.0088,-0.0008,-9.09,");
   });
