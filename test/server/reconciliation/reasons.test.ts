@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, measure, PROVIDER_SETTLE_MS, type ClassifyInput } from "../../../server/src/reconciliation/comparison.ts";
+import { classify, measure, PROVIDER_SETTLE_MS, type ClassifyInput } from "../../../server/src/reconciliation/reasons.ts";
 import { centsToUsd } from "../../../server/src/reconciliation/anthropic-reports.ts";
 import { splitLineItem } from "../../../server/src/reconciliation/openai-reports.ts";
 import { retryAfterMs } from "../../../server/src/reconciliation/admin-http.ts";
