@@ -20,6 +20,7 @@ import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
 import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
+import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
@@ -101,6 +102,7 @@ export function App(): ReactElement {
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
+          {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {

@@ -12,6 +12,7 @@ import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
+import { RECONCILE_COMMANDS } from "./cli/reconcile-command.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -67,6 +68,7 @@ function timeFlag(args: ParsedArgs, name: string): Date {
 
 export const COMMANDS: Record<string, Command> = {
   ...KEY_COMMANDS,
+  ...RECONCILE_COMMANDS,
   "prices recompute": {
     usage: "prices recompute --from ISO --to ISO [--provider P] [--model M] [--dry-run]",
     description: "re-price calls in [from, to) with the current price table and report what changed",

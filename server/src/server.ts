@@ -21,6 +21,8 @@ import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { reconciliationRouter } from "./api/reconciliation.ts";
+import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
 export interface Tollgate {
   url: string;
@@ -39,6 +41,8 @@ export interface Tollgate {
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
+  /** the background fetch of the providers' usage and cost reports (idle without an admin key) */
+  reconcileSchedule: ReconcileSchedule;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
   close(): Promise<void>;
 }
@@ -126,7 +130,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
       },
     },
-    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }), ...access.apiRouters],
+    apiRouters: [
+      pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
+      reconciliationRouter({ prisma: db.prisma, config: config.reconcile }),
+      ...access.apiRouters,
+    ],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
     afterCall: access.afterCall,
@@ -149,9 +157,12 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const url = `http://${host}:${port}`;
   logger.info({ url }, "Tollgate listening");
 
+  const reconcileSchedule = startReconcileSchedule({ pool: db.pool, prisma: db.prisma, config: config.reconcile, metrics: metrics.reconciliation, logger });
+
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     clearInterval(reloadPrices);
+    await reconcileSchedule.stop();
     partitions.stop();
     draining = true;
     app.proxy.drain();
@@ -201,6 +212,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     priceBook,
     logger,
     estimator,
+    reconcileSchedule,
     close: () => (closing ??= close()),
   };
 }

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { composeFile, readRepoFile, ROOT } from "./deploy-files.ts";
 
 /** Environment variables Tollgate reads (SPEC §2 plus the metrics settings). */
-const TOLLGATE_ENV = /^(PORT|HOST|DATABASE_URL|(OPENAI|ANTHROPIC|GEMINI|MISTRAL)_API_KEY|TOLLGATE_[A-Z0-9_]+)$/;
+const TOLLGATE_ENV = /^(PORT|HOST|DATABASE_URL|(OPENAI|ANTHROPIC|GEMINI|MISTRAL)_API_KEY|(OPENAI|ANTHROPIC)_ADMIN_KEY|TOLLGATE_[A-Z0-9_]+)$/;
 
 describe("docker-compose.yml", () => {
   const compose = composeFile();
