@@ -1,14 +1,14 @@
 // The reporting API client: types mirror docs/api.md; every request is relative and same-origin, so the
 // admin cookie set by /api/login rides along. A 401 tells the listeners (the app shows the login form).
-import type { Interval } from "./lib/buckets.ts";
+import type { ChartInterval, Interval } from "./lib/buckets.ts";
 import type { FilterKey, GroupBy } from "./lib/url-state.ts";
 
 export type Outcome =
-  | "ok" | "upstream_error" | "rate_limited" | "network_error" | "timeout"
+  | "ok" | "upstream_error" | "bad_request" | "rate_limited" | "network_error" | "timeout"
   | "client_cancelled" | "budget_blocked" | "auth_failed" | "proxy_error";
 
 export const OUTCOMES: readonly Outcome[] = [
-  "ok", "upstream_error", "rate_limited", "network_error", "timeout",
+  "ok", "upstream_error", "bad_request", "rate_limited", "network_error", "timeout",
   "client_cancelled", "budget_blocked", "auth_failed", "proxy_error",
 ];
 
@@ -51,11 +51,12 @@ export interface SpendResponse {
 
 export interface FailureFigures { calls: number; failures: number; errorRate: number; byOutcome: Record<string, number> }
 export interface TopError {
-  provider: string; outcome: string; errorType: string | null; errorMessage: string | null;
+  provider: string; app: string; model: string | null; status: number | null;
+  outcome: string; errorType: string | null; errorMessage: string | null;
   count: number; lastSeen: string; lastCallId: string;
 }
 export interface FailuresResponse {
-  from: string; to: string; interval: Interval; groupBy: GroupBy;
+  from: string; to: string; interval: ChartInterval; groupBy: GroupBy;
   totals: FailureFigures;
   groups: Array<FailureFigures & { key: string }>;
   series: Array<FailureFigures & { bucket: string; group: string }>;
@@ -175,7 +176,7 @@ export function revokeKey(id: string): Promise<void> {
 }
 
 export interface ReportQuery {
-  from: string; to: string; interval?: Interval; groupBy?: GroupBy;
+  from: string; to: string; interval?: ChartInterval; groupBy?: GroupBy;
   filters?: Partial<Record<FilterKey, string | null>>;
 }
 

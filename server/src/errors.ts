@@ -2,7 +2,7 @@ import type { Outcome } from "./metering/call-record.ts";
 
 /** The kinds of error Tollgate itself produces; proxy kinds double as call outcomes. */
 export type ErrorKind =
-  | Exclude<Outcome, "ok" | "upstream_error" | "rate_limited">
+  | Exclude<Outcome, "ok" | "upstream_error" | "bad_request" | "rate_limited">
   | "invalid_request"
   | "not_found"
   | "unauthorized"

@@ -43,7 +43,7 @@ export function embeddingsAnswer(json: Record<string, unknown>): string {
 
 /**
  * A fake OpenAI upstream speaking the exact wire format. The requested model picks the behaviour:
- * `…-429` / `…-500` answer errors, `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-late` answers after a second, `…-hang`
+ * `…-429` / `…-500` answer errors (`…-400` context length exceeded, `…-401` a bad key), `…-cut` cuts a stream mid-way, `…-slow` streams slowly, `…-late` answers after a second, `…-hang`
  * never answers, `…-garbage` sends invalid JSON; anything else answers normally with FAKE_USAGE.
  */
 export function startFakeOpenAi(): Promise<FakeOpenAi> {
@@ -67,6 +67,16 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   if (model.endsWith("-429")) {
     res.writeHead(429, { "content-type": "application/json", "x-request-id": "req_ratelimited", "retry-after": "0" });
     res.end(JSON.stringify({ error: { message: "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199990.", type: "tokens", param: null, code: "rate_limit_exceeded" } }));
+    return;
+  }
+  if (model.endsWith("-400")) {
+    res.writeHead(400, { "content-type": "application/json", "x-request-id": "req_toolong" });
+    res.end(JSON.stringify({ error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens.", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }));
+    return;
+  }
+  if (model.endsWith("-401")) {
+    res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_badkey" });
+    res.end(JSON.stringify({ error: { message: "Incorrect API key provided: sk-fake.", type: "invalid_request_error", param: null, code: "invalid_api_key" } }));
     return;
   }
   if (model.endsWith("-500")) {

@@ -2,6 +2,14 @@
 
 export type Interval = "hour" | "day" | "month";
 export const INTERVALS: readonly Interval[] = ["hour", "day", "month"];
+/** Minute buckets: the Failures chart's, for ranges up to six hours (the API refuses them beyond). */
+export type FineInterval = "minute" | "5minute";
+export type ChartInterval = Interval | FineInterval;
+
+const MINUTE = 60_000;
+const FINE_MS: Record<FineInterval, number> = { minute: MINUTE, "5minute": 5 * MINUTE };
+/** The longest range served in minute buckets. */
+export const FINE_RANGE_MS = 6 * 3_600_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -9,7 +17,8 @@ const DAY = 24 * HOUR;
 export const MAX_BUCKETS = 2000;
 
 /** The start of the UTC bucket that contains `ms`. */
-export function floorToBucket(ms: number, interval: Interval): number {
+export function floorToBucket(ms: number, interval: ChartInterval): number {
+  if (interval === "minute" || interval === "5minute") return Math.floor(ms / FINE_MS[interval]) * FINE_MS[interval];
   if (interval === "hour") return Math.floor(ms / HOUR) * HOUR;
   if (interval === "day") return Math.floor(ms / DAY) * DAY;
   const d = new Date(ms);
@@ -17,7 +26,8 @@ export function floorToBucket(ms: number, interval: Interval): number {
 }
 
 /** The start of the bucket after the one starting at `start`. */
-export function nextBucket(start: number, interval: Interval): number {
+export function nextBucket(start: number, interval: ChartInterval): number {
+  if (interval === "minute" || interval === "5minute") return start + FINE_MS[interval];
   if (interval === "hour") return start + HOUR;
   if (interval === "day") return start + DAY;
   const d = new Date(start);
@@ -34,7 +44,7 @@ export function bucketKey(iso: string): string {
  * Every bucket start touched by the half-open range [from, to), in order, as ISO strings — so a chart
  * shows the whole range, including stretches with no calls.
  */
-export function bucketRange(from: string, to: string, interval: Interval): string[] {
+export function bucketRange(from: string, to: string, interval: ChartInterval): string[] {
   const start = Date.parse(from);
   const end = Date.parse(to);
   if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return [];
@@ -52,4 +62,16 @@ export function chooseInterval(from: string, to: string): Interval {
   if (span <= 2 * DAY) return "hour";
   if (span <= 92 * DAY) return "day";
   return "month";
+}
+
+/**
+ * The Failures chart's interval: 1-minute buckets up to an hour, 5-minute ones up to six hours, else as
+ * every chart; an interval picked by hand wins.
+ */
+export function chooseFailuresInterval(from: string, to: string, picked: Interval | null): ChartInterval {
+  if (picked) return picked;
+  const span = Date.parse(to) - Date.parse(from);
+  if (span > 0 && span <= 3_600_000) return "minute";
+  if (span > 0 && span <= FINE_RANGE_MS) return "5minute";
+  return chooseInterval(from, to);
 }

@@ -1,5 +1,5 @@
 // Numbers, durations and times formatted for people. Times are always shown in UTC, like the API.
-import type { Interval } from "./buckets.ts";
+import type { ChartInterval } from "./buckets.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -64,12 +64,13 @@ export function formatDateTime(iso: string | null | undefined): string {
 }
 
 /** A bucket start as an axis label: "Nov 26 14:00" (hour), "Nov 26" (day), "Nov 2026" (month). */
-export function formatBucket(iso: string, interval: Interval): string {
+export function formatBucket(iso: string, interval: ChartInterval): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const month = MONTHS[d.getUTCMonth()] ?? "";
   if (interval === "month") return `${month} ${d.getUTCFullYear()}`;
   if (interval === "day") return `${month} ${d.getUTCDate()}`;
+  if (interval === "minute" || interval === "5minute") return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   return `${month} ${d.getUTCDate()} ${pad(d.getUTCHours())}:00`;
 }
 

@@ -14,13 +14,16 @@ export function TopErrorsTable(props: { errors: TopError[]; view: ViewState }): 
   return (
     <table className="table" data-testid="top-errors">
       <thead>
-        <tr><th>Provider</th><th>Outcome</th><th>Error</th><th className="num">Count</th><th>Last seen</th><th /></tr>
+        <tr><th>Provider</th><th>App</th><th>Model</th><th>Outcome</th><th className="num">Status</th><th>Error</th><th className="num">Count</th><th>Last seen</th><th /></tr>
       </thead>
       <tbody>
         {props.errors.map((e) => (
-          <tr key={`${e.provider}|${e.outcome}|${e.errorType ?? ""}|${e.errorMessage ?? ""}`} data-testid="top-error-row">
+          <tr key={`${e.provider}|${e.app}|${e.model ?? ""}|${e.outcome}|${e.errorType ?? ""}|${e.errorMessage ?? ""}`} data-testid="top-error-row">
             <td>{e.provider}</td>
+            <td data-testid="top-error-app">{e.app}</td>
+            <td data-testid="top-error-model">{e.model ?? "—"}</td>
             <td><OutcomeBadge outcome={e.outcome} /></td>
+            <td className="num" data-testid="top-error-status" title="HTTP status of the last call">{e.status ?? "—"}</td>
             <td className="error-cell">
               <code>{e.errorType ?? "—"}</code>
               {e.errorMessage ? <div className="error-message" title={e.errorMessage}>{e.errorMessage}</div> : null}
@@ -30,7 +33,7 @@ export function TopErrorsTable(props: { errors: TopError[]; view: ViewState }): 
             <td className="nowrap">
               <a href={pageHref("call", props.view, e.lastCallId)} data-testid="top-error-last-call">Last call →</a>{" "}
               <span className="muted">·</span>{" "}
-              <a href={pageHref("calls", patchView(props.view, { filters: { provider: e.provider, outcome: e.outcome } }))}>all calls</a>
+              <a href={pageHref("calls", patchView(props.view, { filters: { provider: e.provider, app: e.app, model: e.model, outcome: e.outcome } }))}>all calls</a>
             </td>
           </tr>
         ))}

@@ -10,7 +10,7 @@ import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange, nextBucket } from "../lib/buckets.ts";
+import { bucketRange, chooseFailuresInterval, nextBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
 import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
 import { groupLabel, topCategories } from "../lib/topn.ts";
@@ -20,7 +20,8 @@ import type { PageProps } from "./types.ts";
 
 const CHART_GROUPS = 6;
 
-export function FailuresPage({ view, range, go }: PageProps): ReactElement {
+export function FailuresPage({ view, range: picked, go }: PageProps): ReactElement {
+  const range = { ...picked, interval: chooseFailuresInterval(picked.from, picked.to, view.interval) };
   const state = useApi<FailuresResponse>(
     reportPath("failures", { from: range.from, to: range.to, interval: range.interval, groupBy: view.groupBy, filters: { ...view.filters, outcome: null } }),
   );

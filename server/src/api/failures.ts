@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { OUTCOMES } from "../metering/call-record.ts";
-import { parseQuery, reportSchema, resolveInterval, resolveRange } from "./query.ts";
+import { z } from "zod";
+import { TollgateError } from "../errors.ts";
+import { FINE_INTERVALS, FINE_RANGE_MS, INTERVALS, parseQuery, reportSchema, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
 import { bucketSql, GROUP_KEY, planSource, sumsSource, type SourceChoice } from "./report-source.ts";
 import { topErrors, type TopError } from "./top-errors.ts";
 
@@ -20,6 +22,22 @@ export interface FailuresReport {
   groups: Array<FailureFigures & { key: string }>;
   series: Array<FailureFigures & { bucket: string; group: string }>;
   topErrors: TopError[];
+}
+
+/** The failures report also takes minute buckets (`minute`, `5minute`) for ranges up to 6 hours. */
+const failuresSchema = reportSchema.extend({ interval: z.enum([...INTERVALS, ...FINE_INTERVALS]).optional() });
+type FailuresInterval = NonNullable<z.infer<typeof failuresSchema>["interval"]>;
+
+function isFine(interval: FailuresInterval): interval is (typeof FINE_INTERVALS)[number] {
+  return (FINE_INTERVALS as readonly string[]).includes(interval);
+}
+
+function failuresInterval(range: TimeRange, interval: FailuresInterval | undefined): FailuresInterval {
+  if (interval === undefined || !isFine(interval)) return resolveInterval(range, interval);
+  if (range.to.getTime() - range.from.getTime() > FINE_RANGE_MS) {
+    throw new TollgateError("invalid_request", `interval: ${interval} buckets need a range of at most 6 hours`);
+  }
+  return interval;
 }
 
 interface CountRow {
@@ -54,11 +72,14 @@ function add(f: FailureFigures, outcome: string, calls: number): void {
 
 /** Calls, failures (any outcome but ok), error rate and counts by outcome per group and bucket. */
 export async function failuresReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<FailuresReport> {
-  const q = parseQuery(reportSchema, query);
+  const q = parseQuery(failuresSchema, query);
   const range = resolveRange(q);
-  const interval = resolveInterval(range, q.interval);
+  const interval = failuresInterval(range, q.interval);
   const params: unknown[] = [];
-  const source = sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
+  // Minute buckets read the range's raw calls (rollups hold whole hours), through the index on started_at.
+  const source = isFine(interval)
+    ? sumsSource({ kind: "raw" }, range, q, params, "minute")
+    : sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
   const [counts, top] = await Promise.all([
     pool.query<CountRow>(
       `SELECT grouping(bucket, grp) AS level, bucket, grp, outcome, sum(calls)::text AS calls

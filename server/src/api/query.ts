@@ -6,6 +6,10 @@ const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const GROUP_BY = ["provider", "app", "model", "user"] as const;
 export const INTERVALS = ["hour", "day", "month"] as const;
+/** Minute buckets, for the failures report over short ranges only (read from raw calls). */
+export const FINE_INTERVALS = ["minute", "5minute"] as const;
+/** The longest range minute buckets are served for (6 h = 360 one-minute buckets). */
+export const FINE_RANGE_MS = 6 * 3600_000;
 export type GroupBy = (typeof GROUP_BY)[number];
 export type Interval = (typeof INTERVALS)[number];
 

@@ -1,5 +1,7 @@
 import type { z } from "zod";
-import type { filterSchema, GroupBy, Interval, TimeRange } from "./query.ts";
+import type { filterSchema, FINE_INTERVALS, GroupBy, Interval, TimeRange } from "./query.ts";
+
+type FineInterval = (typeof FINE_INTERVALS)[number];
 
 /**
  * Where a report reads its calls from. Rollups hold whole UTC hours per provider/app/model/outcome, so a
@@ -56,7 +58,9 @@ export const GROUP_KEY: Record<GroupBy, string> = {
   user: `coalesce("user", '(none)')`,
 };
 
-export function bucketSql(interval: Interval, column: string): string {
+export function bucketSql(interval: Interval | FineInterval, column: string): string {
+  // date_bin counts 5-minute bins from the epoch: UTC-aligned like date_trunc.
+  if (interval === "5minute") return `date_bin('5 minutes', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
   return `date_trunc('${interval}', ${column}, 'UTC')`;
 }
 
@@ -128,14 +132,15 @@ const SUM_COLUMNS = ["calls", "unpriced_calls", "input_tokens", "cached_input_to
 
 /**
  * A relation of rows (hour, provider, app, model, outcome, "user", calls, unpriced_calls, token sums,
- * cost_usd): one per call from raw calls, one per rollup row from rollups. Summing it gives the same
+ * cost_usd): one per call from raw calls, one per rollup row from rollups. `rawGrain` minute (for a raw
+ * plan only) makes `hour` the call's minute, for minute buckets. Summing it gives the same
  * figures whichever source served which hours.
  */
-export function sumsSource(plan: SourcePlan, range: TimeRange, q: Filters, params: unknown[]): string {
+export function sumsSource(plan: SourcePlan, range: TimeRange, q: Filters, params: unknown[], rawGrain: "hour" | "minute" = "hour"): string {
   const selects: string[] = [];
   const parts = rawParts(plan, range);
   if (parts.length > 0) {
-    selects.push(`SELECT date_trunc('hour', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
+    selects.push(`SELECT date_trunc('${rawGrain}', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
         1 AS calls, (NOT priced AND usage_source <> 'none')::int AS unpriced_calls, input_tokens, cached_input_tokens,
         cache_write_tokens, output_tokens, reasoning_tokens, cost_usd
       FROM calls WHERE ${rawWhere(q, parts, params)}`);
@@ -190,7 +195,8 @@ export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }
 }
 
 /**
- * A relation of failed-call rows (provider, outcome, error_type, error_message, n, last_seen) over the range:
+ * A relation of failed-call rows (provider, app, model — '' for none, outcome, error_type, error_message, n,
+ * last_seen) over the range:
  * per error rollup row for the plan's whole hours and days, per group of edge calls read raw. Summing n and
  * taking the latest last_seen per error gives the same figures whichever source served which hours.
  */
@@ -199,12 +205,12 @@ export function errorsSource(plan: SourcePlan, range: TimeRange, q: Filters, par
   const parts = rawParts(plan, range);
   if (parts.length > 0) {
     // `outcome <> 'ok'` verbatim lets the planner use the partial index calls_failed_started_at_idx.
-    selects.push(`SELECT provider, outcome, error_type, error_message, count(*) AS n, max(started_at) AS last_seen
-      FROM calls WHERE ${rawWhere(q, parts, params)} AND outcome <> 'ok' GROUP BY 1, 2, 3, 4`);
+    selects.push(`SELECT provider, app, coalesce(model, '') AS model, outcome, error_type, error_message, count(*) AS n, max(started_at) AS last_seen
+      FROM calls WHERE ${rawWhere(q, parts, params)} AND outcome <> 'ok' GROUP BY 1, 2, 3, 4, 5, 6`);
   }
   if (plan.kind === "rollups") {
     const rows = rollupSelects(plan, q, params, "error_type, error_message, calls AS n, last_seen", ERROR_ROLLUPS);
-    selects.push(...rows.map((r) => `SELECT provider, outcome, error_type, error_message, n, last_seen FROM (${r}) AS e`));
+    selects.push(...rows.map((r) => `SELECT provider, app, model, outcome, error_type, error_message, n, last_seen FROM (${r}) AS e`));
   }
   return selects.join(" UNION ALL ");
 }

@@ -3,6 +3,7 @@ import type { Usage, UsageSource } from "./usage.ts";
 export const OUTCOMES = [
   "ok",
   "upstream_error",
+  "bad_request",
   "rate_limited",
   "network_error",
   "timeout",

@@ -27,6 +27,7 @@ type PriceArgs = { provider: string; model: string | null; responseModel: string
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
   if (call.status === 429) return "rate_limited";
+  if (isClientError(call.status)) return "bad_request";
   if (call.status >= 400 || call.status < 100) return "upstream_error";
   // An error event inside a 200 stream (Anthropic's `event: error`, Responses' `response.failed`).
   if (call.facts.errorType || call.facts.errorMessage) {
@@ -34,6 +35,15 @@ function outcomeOf(call: CallState): Outcome {
     return /rate.?limit|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
   }
   return "ok";
+}
+
+/**
+ * A 4xx the provider answered because of the request itself (400 invalid request or context length, 404
+ * unknown model, 413, 422…): the app's bug, not a provider outage. 401/403 (the provider key) and 408 (the
+ * provider gave up waiting) stay upstream_error; 429 is rate_limited.
+ */
+function isClientError(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 408 && status !== 429;
 }
 
 /**

@@ -11,7 +11,7 @@ describe("Failures page", () => {
     expect((await screen.findByTestId("failures-count")).textContent).toBe("7");
     expect(screen.getByTestId("failures-calls").textContent).toBe("100");
     expect(screen.getByTestId("failures-rate").textContent).toBe("7.0%");
-    expect(calls[0]?.url.searchParams.get("groupBy")).toBe("app");
+    expect(calls.find((c) => c.url.pathname === "/api/failures")?.url.searchParams.get("groupBy")).toBe("app");
 
     const outcomes = screen.getAllByTestId("outcome-row").map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]);
     expect(outcomes).toEqual([["ok", "93"], ["rate_limited", "4"], ["upstream_error", "3"]]);
@@ -24,6 +24,9 @@ describe("Failures page", () => {
     expect(rows[0]?.textContent).toContain("rate_limit_exceeded");
     expect(rows[0]?.textContent).toContain("Rate limit reached for gpt-4.1");
     expect(screen.getAllByTestId("top-error-count").map((e) => e.textContent)).toEqual(["4", "1"]);
+    expect(screen.getAllByTestId("top-error-status").map((e) => e.textContent)).toEqual(["429", "529"]);
+    expect(screen.getAllByTestId("top-error-app").map((e) => e.textContent)).toEqual(["checkout", "search"]);
+    expect(screen.getAllByTestId("top-error-model").map((e) => e.textContent)).toEqual(["gpt-4.1", "—"]);
     expect(screen.getAllByTestId("top-error-last-call")[0]?.getAttribute("href")).toBe("#/calls/call-rl-1?groupBy=app");
     fireEvent.click(screen.getByTestId("stack-group"));
     await waitFor(() => expect(window.location.hash).toBe("#/failures?groupBy=app&stack=group"));
@@ -42,6 +45,20 @@ describe("Failures page", () => {
       error: { message: "Rate limit reached for gpt-4.1", type: "rate_limit_exceeded", code: "rate_limit_exceeded" },
     });
     expect(window.location.hash).toBe("#/calls/call-rl-1");
+  });
+
+  it("asks for 1-minute buckets over the last hour, 5-minute ones up to 6 hours, hours beyond", async () => {
+    const { calls } = renderApp("#/failures?range=1h");
+    await screen.findByTestId("failures-count");
+    expect(calls.find((c) => c.url.pathname === "/api/failures")?.url.searchParams.get("interval")).toBe("minute");
+    teardown();
+    const custom = renderApp("#/failures?range=custom&from=2026-11-26T06:00:00.000Z&to=2026-11-26T12:00:00.000Z");
+    await screen.findByTestId("failures-count");
+    expect(custom.calls.find((c) => c.url.pathname === "/api/failures")?.url.searchParams.get("interval")).toBe("5minute");
+    teardown();
+    const day = renderApp("#/failures?range=24h");
+    await screen.findByTestId("failures-count");
+    expect(day.calls.find((c) => c.url.pathname === "/api/failures")?.url.searchParams.get("interval")).toBe("hour");
   });
 
   it("shows no-failure states", async () => {

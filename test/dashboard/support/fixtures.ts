@@ -53,8 +53,8 @@ export const failures: FailuresResponse = {
     { bucket: B2, group: "anthropic", calls: 40, failures: 1, errorRate: 0.025, byOutcome: { ok: 39, upstream_error: 1 } },
   ],
   topErrors: [
-    { provider: "openai", outcome: "rate_limited", errorType: "rate_limit_exceeded", errorMessage: "Rate limit reached for gpt-4.1", count: 4, lastSeen: "2026-11-26T10:42:00.000Z", lastCallId: "call-rl-1" },
-    { provider: "anthropic", outcome: "upstream_error", errorType: "overloaded_error", errorMessage: "Overloaded", count: 1, lastSeen: "2026-11-26T11:05:00.000Z", lastCallId: "call-ov-1" },
+    { provider: "openai", app: "checkout", model: "gpt-4.1", status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", errorMessage: "Rate limit reached for gpt-4.1", count: 4, lastSeen: "2026-11-26T10:42:00.000Z", lastCallId: "call-rl-1" },
+    { provider: "anthropic", app: "search", model: null, status: 529, outcome: "upstream_error", errorType: "overloaded_error", errorMessage: "Overloaded", count: 1, lastSeen: "2026-11-26T11:05:00.000Z", lastCallId: "call-ov-1" },
   ],
 };
 

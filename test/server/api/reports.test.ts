@@ -129,8 +129,8 @@ describe("GET /api/failures", () => {
   it("lists top errors with their latest call, newest first among equal counts", async () => {
     const { body } = await get(`/api/failures?${RANGE}`);
     expect(body.topErrors).toEqual([
-      { provider: "openai", outcome: "rate_limited", errorType: "rate_limit_exceeded", errorMessage: "Rate limit reached", count: 1, lastSeen: "2026-11-03T11:00:00.000Z", lastCallId: E.id },
-      { provider: "openai", outcome: "upstream_error", errorType: "server_error", errorMessage: "The server had an error", count: 1, lastSeen: "2026-11-03T10:30:00.000Z", lastCallId: D.id },
+      { provider: "openai", app: "search", model: "gpt-9", status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", errorMessage: "Rate limit reached", count: 1, lastSeen: "2026-11-03T11:00:00.000Z", lastCallId: E.id },
+      { provider: "openai", app: "search", model: null, status: 500, outcome: "upstream_error", errorType: "server_error", errorMessage: "The server had an error", count: 1, lastSeen: "2026-11-03T10:30:00.000Z", lastCallId: D.id },
     ]);
     const filtered = (await get(`/api/failures?${RANGE}&outcome=upstream_error&groupBy=app`)).body;
     expect(filtered.topErrors.map((e: any) => e.lastCallId)).toEqual([D.id]);

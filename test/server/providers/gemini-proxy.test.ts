@@ -89,7 +89,7 @@ describe("Gemini through the proxy", () => {
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({ endpoint: "generateContent", costUsd: EXPECTED_COST });
     const other = await callById(tg, listed.headers.get("x-tollgate-call-id"));
-    expect(other).toMatchObject({ endpoint: "/v1beta/models", outcome: "upstream_error", errorType: "NOT_FOUND" });
+    expect(other).toMatchObject({ endpoint: "/v1beta/models", outcome: "bad_request", errorType: "NOT_FOUND" });
     const { rows } = await tg.db.pool.query("SELECT * FROM calls");
     expect(JSON.stringify(rows)).not.toContain(KEY);
     const api = await (await fetch(`${tg.url}/api/calls?limit=500`)).text();

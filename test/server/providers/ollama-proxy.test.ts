@@ -102,12 +102,12 @@ describe("Ollama native API", () => {
     expect(call).toMatchObject({ endpoint: "embed", model: "all-minilm", stream: false, inputTokens: EMBED_COUNT, outputTokens: 0, usageSource: "reported", priced: false });
   });
 
-  it("a model that is not there: 404 passed through and recorded as upstream_error with Ollama's message", async () => {
+  it("a model that is not there: 404 passed through and recorded as bad_request with Ollama's message", async () => {
     const r = await post("/api/chat", { model: "missing-model", messages });
     expect(r.status).toBe(404);
     expect(r.bytes.equals(fake.sent.get("missing-model")!)).toBe(true);
     const call = await callById(tg, r.id);
-    expect(call).toMatchObject({ endpoint: "chat", stream: true, status: 404, outcome: "upstream_error", errorMessage: 'model "missing-model" not found, try pulling it first', usageSource: "none" });
+    expect(call).toMatchObject({ endpoint: "chat", stream: true, status: 404, outcome: "bad_request", errorMessage: 'model "missing-model" not found, try pulling it first', usageSource: "none" });
   });
 
   it("an error line mid-stream (after HTTP 200) is recorded as upstream_error with its message", async () => {

@@ -125,6 +125,18 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(se).toMatchObject({ status: 500, outcome: "upstream_error", errorType: "server_error" });
   });
 
+  it("records the provider's 400 (context length) as bad_request, its 401 as upstream_error", async () => {
+    const tooLong = await client.chat.completions.create({ model: "gpt-4o-mini-400", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(OpenAI.BadRequestError);
+    const badKey = await client.chat.completions.create({ model: "gpt-4o-mini-401", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    expect(badKey).toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const br = await callById((tooLong as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
+    expect(br).toMatchObject({ status: 400, outcome: "bad_request", errorType: "context_length_exceeded", usageSource: "none", costUsd: null });
+    const auth = await callById((badKey as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
+    expect(auth).toMatchObject({ status: 401, outcome: "upstream_error" });
+  });
+
   it("records a stream cut mid-way as failed and the client sees the cut", async () => {
     const stream = await client.chat.completions.create({ model: "gpt-4o-mini-cut", stream: true, messages: [{ role: "user", content: "hi" }] });
     const got: string[] = [];

@@ -89,7 +89,7 @@ describe("bad input", () => {
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
     expect(upstream.requests[upstream.requests.length - 1]!.body).toBe(malformed);
     const call = await recorded(res.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ status: 400, outcome: "upstream_error", model: null, errorType: "invalid_request_error", requestBytes: malformed.length });
+    expect(call).toMatchObject({ status: 400, outcome: "bad_request", model: null, errorType: "invalid_request_error", requestBytes: malformed.length });
   });
 
   it("an unknown provider gets a 404 JSON error naming the known ones", async () => {

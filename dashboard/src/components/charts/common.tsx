@@ -30,6 +30,7 @@ export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   ok: "#10b981",
   rate_limited: "#f59e0b",
   upstream_error: "#ef4444",
+  bad_request: "#d97706",
   timeout: "#8b5cf6",
   network_error: "#ec4899",
   client_cancelled: "#64748b",
