@@ -63,7 +63,7 @@ export interface FailuresResponse {
   topErrors: TopError[];
 }
 
-export interface Percentiles { p50: number | null; p90: number | null; p99: number | null }
+export interface Percentiles { p50: number | null; p90: number | null; p95: number | null; p99: number | null }
 export interface LatencyFigures { calls: number; latencyMs: Percentiles; ttftMs: Percentiles }
 export interface SlowCall {
   id: string; startedAt: string; provider: string; model: string | null; app: string;

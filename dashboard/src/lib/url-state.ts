@@ -13,7 +13,7 @@ export type RangeKey = (typeof RANGES)[number];
 export const GROUP_BYS = ["provider", "app", "model", "user"] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
-export const PERCENTILES = ["p50", "p90", "p99"] as const;
+export const PERCENTILES = ["p50", "p90", "p95", "p99"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
 /** What the Failures page stacks its counts by. */

@@ -1,4 +1,4 @@
-// Latency: p50/p90/p99 of total latency and time to first token over time, by provider, app or model,
+// Latency: p50/p90/p95/p99 of total latency and time to first token over time, by provider, app or model,
 // and the slowest calls linked to their detail. Buckets without samples are gaps, not zeros.
 import type { ReactElement } from "react";
 import { reportPath, type LatencyResponse } from "../api.ts";
@@ -14,6 +14,7 @@ import { INDEX, pivotPoints } from "../lib/series.ts";
 import { GROUP_BYS, pageHref, patchView, PERCENTILES, type GroupBy, type Percentile } from "../lib/url-state.ts";
 import { OutcomeBadge } from "./FailureTables.tsx";
 import { groupLabel } from "../lib/topn.ts";
+import { LatencyGroupsTable } from "./LatencyGroupsTable.tsx";
 import type { PageProps } from "./types.ts";
 
 const CHART_GROUPS = 6;
@@ -37,8 +38,9 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
       </div>
       <DataView state={state}>
         {(d) => {
-          // percentiles cannot be merged, so the chart shows the busiest groups and no "other"
-          const categories = d.groups.slice(0, CHART_GROUPS).map((g) => groupLabel(g.key));
+          // percentiles cannot be merged, so the chart shows the slowest groups by p95 and no "other"
+          const slowest = [...d.groups].sort((a, b) => (b.latencyMs.p95 ?? -1) - (a.latencyMs.p95 ?? -1) || a.key.localeCompare(b.key));
+          const categories = slowest.slice(0, CHART_GROUPS).map((g) => groupLabel(g.key));
           const buckets = bucketRange(range.from, range.to, range.interval);
           const common = { buckets, categories, bucketOf: (r: LatencyResponse["series"][number]) => r.bucket, groupOf: (r: LatencyResponse["series"][number]) => groupLabel(r.group) };
           const total = pivotPoints(d.series, { ...common, valueOf: (r) => r.latencyMs[pct] });
@@ -51,13 +53,14 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
                 <Kpi label="Calls" value={formatCount(t.calls)} testId="latency-calls" />
                 <Kpi label="Latency p50" value={formatMs(t.latencyMs.p50)} testId="latency-p50" />
                 <Kpi label="Latency p90" value={formatMs(t.latencyMs.p90)} testId="latency-p90" />
+                <Kpi label="Latency p95" value={formatMs(t.latencyMs.p95)} testId="latency-p95" />
                 <Kpi label="Latency p99" value={formatMs(t.latencyMs.p99)} testId="latency-p99" />
                 <Kpi label="TTFT p50" value={formatMs(t.ttftMs.p50)} testId="ttft-p50" />
                 <Kpi label="TTFT p90" value={formatMs(t.ttftMs.p90)} testId="ttft-p90" />
               </KpiRow>
               {t.calls === 0 ? <p className="state state-empty" data-testid="empty">No calls in this range.</p> : null}
               <div className="grid-2">
-                <Panel title={`Total latency ${pct}`} note={categories.length < d.groups.length ? `The ${CHART_GROUPS} busiest of ${d.groups.length} groups.` : "Gaps are periods without calls."}>
+                <Panel title={`Total latency ${pct}`} note={categories.length < d.groups.length ? `The ${CHART_GROUPS} slowest by p95 of ${d.groups.length} groups.` : "Gaps are periods without calls."}>
                   <LineChart data={total} index={INDEX} categories={categories} valueFormatter={formatMs} indexFormatter={label} testId="latency-chart" label="Total latency over time" />
                 </Panel>
                 <Panel title={`Time to first token ${pct}`} note="First token for streams, first byte otherwise.">
@@ -65,18 +68,7 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
                 </Panel>
               </div>
               <Panel title={`By ${view.groupBy}`}>
-                <table className="table" data-testid="latency-groups">
-                  <thead><tr><th>Group</th><th className="num">Calls</th><th className="num">p50</th><th className="num">p90</th><th className="num">p99</th><th className="num">TTFT p50</th><th className="num">TTFT p90</th><th className="num">TTFT p99</th></tr></thead>
-                  <tbody>
-                    {d.groups.map((g) => (
-                      <tr key={g.key}>
-                        <td>{groupLabel(g.key)}</td><td className="num">{formatCount(g.calls)}</td>
-                        <td className="num">{formatMs(g.latencyMs.p50)}</td><td className="num">{formatMs(g.latencyMs.p90)}</td><td className="num">{formatMs(g.latencyMs.p99)}</td>
-                        <td className="num">{formatMs(g.ttftMs.p50)}</td><td className="num">{formatMs(g.ttftMs.p90)}</td><td className="num">{formatMs(g.ttftMs.p99)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <LatencyGroupsTable groups={d.groups} />
               </Panel>
               <Panel title="Slowest calls" testId="slowest-panel">
                 {d.slowest.length === 0 ? <p className="muted">No calls in this range.</p> : (

@@ -7,6 +7,7 @@ import { bucketSql, GROUP_KEY, edgeHistogramSql, planSource, rollupHistogramSql,
 export interface Percentiles {
   p50: number | null;
   p90: number | null;
+  p95: number | null;
   p99: number | null;
 }
 
@@ -41,14 +42,14 @@ export interface LatencyReport {
 }
 
 export const SLOWEST_LIMIT = 20;
-const PS = [0.5, 0.9, 0.99] as const;
+const PS = [0.5, 0.9, 0.95, 0.99] as const;
 
 type Filters = Parameters<typeof rawCallsWhere>[1];
 type Figures = Omit<LatencyReport, "from" | "to" | "interval" | "groupBy" | "percentiles" | "slowest">;
 
 function toPercentiles(values: ReadonlyArray<number | null> | null): Percentiles {
   const round = (v: number | null | undefined) => (v == null ? null : Math.round(v * 1000) / 1000);
-  return { p50: round(values?.[0]), p90: round(values?.[1]), p99: round(values?.[2]) };
+  return { p50: round(values?.[0]), p90: round(values?.[1]), p95: round(values?.[2]), p99: round(values?.[3]) };
 }
 
 interface ExactRow {
@@ -166,7 +167,7 @@ async function slowest(pool: pg.Pool, range: TimeRange, q: Filters): Promise<Slo
   return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString() }));
 }
 
-/** p50/p90/p99 of total latency and time to first token per group and bucket, and the slowest calls. */
+/** p50/p90/p95/p99 of total latency and time to first token per group and bucket, and the slowest calls. */
 export async function latencyReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<LatencyReport> {
   const q = parseQuery(reportSchema, query);
   const range = resolveRange(q);

@@ -42,9 +42,11 @@ export const LATENCY_COLUMNS: ReadonlyArray<CsvColumn<LatencyRow>> = [
   col("calls", "number", (r) => r.calls),
   col("latencyP50Ms", "number", (r) => r.latencyMs.p50),
   col("latencyP90Ms", "number", (r) => r.latencyMs.p90),
+  col("latencyP95Ms", "number", (r) => r.latencyMs.p95),
   col("latencyP99Ms", "number", (r) => r.latencyMs.p99),
   col("ttftP50Ms", "number", (r) => r.ttftMs.p50),
   col("ttftP90Ms", "number", (r) => r.ttftMs.p90),
+  col("ttftP95Ms", "number", (r) => r.ttftMs.p95),
   col("ttftP99Ms", "number", (r) => r.ttftMs.p99),
 ];
 

@@ -60,14 +60,14 @@ export const failures: FailuresResponse = {
 
 export const latency: LatencyResponse = {
   from: spend.from, to: spend.to, interval: "hour", groupBy: "provider",
-  totals: { calls: 100, latencyMs: { p50: 120, p90: 1400, p99: 9000 }, ttftMs: { p50: 80, p90: 200, p99: null } },
+  totals: { calls: 100, latencyMs: { p50: 120, p90: 1400, p95: 2500, p99: 9000 }, ttftMs: { p50: 80, p90: 200, p95: 200, p99: null } },
   groups: [
-    { key: "openai", calls: 60, latencyMs: { p50: 110, p90: 1200, p99: 8000 }, ttftMs: { p50: 70, p90: 190, p99: 300 } },
-    { key: "anthropic", calls: 40, latencyMs: { p50: 150, p90: 1500, p99: 9000 }, ttftMs: { p50: null, p90: null, p99: null } },
+    { key: "openai", calls: 60, latencyMs: { p50: 110, p90: 1200, p95: 1300, p99: 8000 }, ttftMs: { p50: 70, p90: 190, p95: 190, p99: 300 } },
+    { key: "anthropic", calls: 40, latencyMs: { p50: 150, p90: 1500, p95: 4000, p99: 9000 }, ttftMs: { p50: null, p90: null, p95: null, p99: null } },
   ],
   series: [
-    { bucket: B1, group: "openai", calls: 60, latencyMs: { p50: 110, p90: 1200, p99: 8000 }, ttftMs: { p50: 70, p90: 190, p99: 300 } },
-    { bucket: B2, group: "anthropic", calls: 40, latencyMs: { p50: 150, p90: 1500, p99: 9000 }, ttftMs: { p50: null, p90: null, p99: null } },
+    { bucket: B1, group: "openai", calls: 60, latencyMs: { p50: 110, p90: 1200, p95: 1200, p99: 8000 }, ttftMs: { p50: 70, p90: 190, p95: 190, p99: 300 } },
+    { bucket: B2, group: "anthropic", calls: 40, latencyMs: { p50: 150, p90: 1500, p95: 1500, p99: 9000 }, ttftMs: { p50: null, p90: null, p95: null, p99: null } },
   ],
   slowest: [
     { id: "call-slow-1", startedAt: "2026-11-26T11:30:00.000Z", provider: "anthropic", model: "claude-sonnet-4-5", app: "chat", outcome: "ok", latencyMs: 9000, ttftMs: 700 },

@@ -197,7 +197,7 @@ describe("reports: rollups and raw calls agree", () => {
       for (const [e, h] of pairs) {
         expect(h?.calls).toBe(e?.calls);
         for (const metric of ["latencyMs", "ttftMs"] as const) {
-          for (const p of ["p50", "p90", "p99"] as const) {
+          for (const p of ["p50", "p90", "p95", "p99"] as const) {
             const want = e?.[metric][p];
             const got = h?.[metric][p];
             if (want == null) expect(got).toBeNull();
