@@ -12,6 +12,7 @@ import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
+import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
@@ -60,6 +61,8 @@ export function buildApp(deps: AppDeps): App {
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
       redact(record);
+      // after redaction, so a cut never leaves part of a secret behind
+      sanitiseRecord(record);
       deps.record(record);
       metrics.observeCall(record);
       logCall(logger, record);
