@@ -9,6 +9,7 @@ import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
+import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
@@ -88,11 +89,13 @@ export function buildApp(deps: AppDeps): App {
 
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
+  api.use(rejectInvalidText);
   for (const guard of deps.adminGuards ?? []) api.use(guard);
   api.use(callsRouter(db.pool));
   api.use(reportsRouter(db.pool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
+  api.use(dataErrorsAreBadRequests);
   app.use("/api", api);
 
   const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;
