@@ -2,6 +2,7 @@ import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
+import type { ReservedValues } from "./label-limiter.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
 
 export const DEFAULT_MAX_APPS = 50;
@@ -31,6 +32,8 @@ export interface Metrics {
   meteringFailure(stage: MeteringStage): void;
   /** Admits an app name ahead of traffic (e.g. apps of virtual keys) so it never becomes `other`. */
   pinApp(app: string): void;
+  /** Admits the models `isKnown` knows (the price table's) without using a slot, so they never become `other`. */
+  reserveModels(isKnown: ReservedValues): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
 }
@@ -71,6 +74,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     meteringFailure,
     pinApp: (app) => calls.apps.pin(app),
+    reserveModels: (isKnown) => calls.models.reserve(isKnown),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
   };
