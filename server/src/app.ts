@@ -89,8 +89,9 @@ export function buildApp(deps: AppDeps): App {
 
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
-  api.use(rejectInvalidText);
   for (const guard of deps.adminGuards ?? []) api.use(guard);
+  // after auth: a client without the admin token learns nothing but 401
+  api.use(rejectInvalidText);
   api.use(callsRouter(db.pool));
   api.use(reportsRouter(db.pool));
   for (const router of deps.apiRouters ?? []) api.use(router);
