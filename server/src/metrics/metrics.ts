@@ -1,6 +1,7 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
+import { createReconciliationMetrics, type ReconciliationMetrics } from "./reconciliation-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
 import type { ReservedValues } from "./label-limiter.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
@@ -36,6 +37,7 @@ export interface Metrics {
   reserveModels(isKnown: ReservedValues): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
+  readonly reconciliation: ReconciliationMetrics;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -77,5 +79,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reserveModels: (isKnown) => calls.models.reserve(isKnown),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
+    reconciliation: createReconciliationMetrics(registry),
   };
 }
