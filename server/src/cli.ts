@@ -12,6 +12,8 @@ import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
+import { PERIOD_COMMANDS } from "./cli/period-commands.ts";
+import { recordAudit } from "./audit/audit-log.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -67,6 +69,7 @@ function timeFlag(args: ParsedArgs, name: string): Date {
 
 export const COMMANDS: Record<string, Command> = {
   ...KEY_COMMANDS,
+  ...PERIOD_COMMANDS,
   "prices recompute": {
     usage: "prices recompute --from ISO --to ISO [--provider P] [--model M] [--dry-run]",
     description: "re-price calls in [from, to) with the current price table and report what changed",
@@ -91,6 +94,10 @@ export const COMMANDS: Record<string, Command> = {
           rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
         },
       });
+      if (args.flags["dry-run"] !== true) {
+        const scope = { from: from.toISOString(), to: to.toISOString(), provider: stringFlag(args, "provider") ?? null, model: stringFlag(args, "model") ?? null };
+        await recordAudit(db.prisma, { actor: "cli", action: "prices.recompute", subject: `${scope.from}..${scope.to}`, detail: { ...scope, changed: report.changed, previousTotalUsd: report.previousTotalUsd, newTotalUsd: report.newTotalUsd } });
+      }
       print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours }, null, 2));
     },
   },

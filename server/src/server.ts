@@ -17,6 +17,9 @@ import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
 import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
+import { auditRouter, auditTrail } from "./api/audit.ts";
+import { periodsRouter } from "./api/periods.ts";
+import { statementRouter } from "./api/statement.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
@@ -122,7 +125,15 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
       },
     },
-    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }), ...access.apiRouters],
+    apiRouters: [
+      // first: the audit trail sees every write to prices, budgets and periods that follows
+      auditTrail(db.prisma, (err) => logger.error({ err: (err as Error)?.message }, "audit log write failed")),
+      auditRouter(db.prisma),
+      periodsRouter(db.prisma),
+      statementRouter(db.pool, db.prisma),
+      pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
+      ...access.apiRouters,
+    ],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
     afterCall: access.afterCall,
