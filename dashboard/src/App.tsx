@@ -6,6 +6,7 @@ import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
 import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
+import { ReportsSourceNotice } from "./components/ReportsSourceNotice.tsx";
 import { Segmented } from "./components/Segmented.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
@@ -19,6 +20,7 @@ import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
 import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
+import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import { StatementPage } from "./pages/StatementPage.tsx";
 import { BooksPage } from "./pages/BooksPage.tsx";
@@ -94,6 +96,7 @@ export function App(): ReactElement {
           </div>
         ) : null}
         <main className="content">
+          {needLogin ? null : <ReportsSourceNotice />}
           {route.name === "spend" ? <SpendPage {...props} /> : null}
           {route.name === "failures" ? <FailuresPage {...props} /> : null}
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
@@ -103,6 +106,7 @@ export function App(): ReactElement {
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
           {route.name === "statement" ? <StatementPage {...props} /> : null}
           {route.name === "books" ? <BooksPage {...props} /> : null}
+          {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {

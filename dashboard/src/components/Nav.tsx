@@ -3,7 +3,8 @@ import type { ReactElement } from "react";
 import { pageHref, PAGES, type Page, type RouteName, type ViewState } from "../lib/url-state.ts";
 
 const LABELS: Record<Page, string> = {
-  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets", books: "Books",
+  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets",
+  reconciliation: "Reconciliation", books: "Books",
 };
 
 export function Nav(props: { current: RouteName; view: ViewState }): ReactElement {
