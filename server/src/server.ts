@@ -18,7 +18,11 @@ import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
 import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
+import { auditRouter, auditTrail } from "./api/audit.ts";
+import { periodsRouter } from "./api/periods.ts";
+import { statementRouter } from "./api/statement.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
+import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
 import { reconciliationRouter } from "./api/reconciliation.ts";
@@ -90,6 +94,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
   const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl, config.reportsCheckMs);
   const metrics = createMetrics(config.metrics);
+  // Models the price table knows get their own metric labels, whatever junk model names arrive first.
+  metrics.reserveModels(knownModels(priceBook, config.providers.values()));
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
   try {
@@ -131,6 +137,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
       },
     },
     apiRouters: [
+      // first: the audit trail sees every write to prices, budgets and periods that follows
+      auditTrail(db.prisma, (err) => logger.error({ err: (err as Error)?.message }, "audit log write failed")),
+      auditRouter(db.prisma),
+      periodsRouter(db.prisma),
+      statementRouter(db.pool, db.prisma),
       pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
       reconciliationRouter({ prisma: db.prisma, config: config.reconcile }),
       ...access.apiRouters,
