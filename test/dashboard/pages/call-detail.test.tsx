@@ -25,7 +25,17 @@ describe("Call detail page", () => {
     }
     expect(screen.getByTestId("field-properties").textContent).toBe('properties{"team":"growth"}');
     expect(screen.getByTestId("back-to-calls").getAttribute("href")).toBe("#/calls?range=7d");
-    expect(calls.map((c) => c.url.pathname)).toEqual(["/api/calls/ok-1"]);
+    expect(calls.map((c) => c.url.pathname).filter((p) => p !== "/api/reports/source")).toEqual(["/api/calls/ok-1"]);
+  });
+
+  it("a failed call that used no tokens costs $0 and asks for no price; no time to first token for an error reply", async () => {
+    const call = { ...makeCall({ id: "f-1", outcome: "bad_request", status: 400, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, usageSource: "none", costUsd: null, priceId: null, priced: false, ttftMs: 40 }), price: null };
+    renderApp("#/calls/f-1", (url, m, b) => (url.pathname === "/api/calls/f-1" ? { body: call } : defaultApi(url, m, b)));
+    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0");
+    expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0");
+    expect(screen.getByTestId("call-price").textContent).not.toContain("no price matched");
+    expect(screen.getByTestId("call-price").textContent).not.toContain("Add a price");
+    expect(screen.queryByTestId("call-ttft")).toBeNull();
   });
 
   it("says when the call does not exist", async () => {
