@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { compressJson, precompressedAssets, staticCacheControl } from "./lib/compression.ts";
 import { existsSync } from "node:fs";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Config } from "./config.ts";
@@ -92,6 +93,7 @@ export function buildApp(deps: AppDeps): App {
 
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
+  api.use(compressJson);
   for (const guard of deps.adminGuards ?? []) api.use(guard);
   // after auth: a client without the admin token learns nothing but 401
   api.use(rejectInvalidText);
@@ -125,7 +127,8 @@ export function buildApp(deps: AppDeps): App {
       res.setHeader("Referrer-Policy", "no-referrer");
       next();
     });
-    dashboard.use(express.static(dashboardDir, { index: "index.html", maxAge: "1h" }));
+    dashboard.use(precompressedAssets(dashboardDir));
+    dashboard.use(express.static(dashboardDir, { index: "index.html", cacheControl: false, setHeaders: staticCacheControl }));
     app.use(dashboard);
   }
 
