@@ -1,6 +1,6 @@
 // The shell: header with navigation, range picker, filters and refresh; the current page; and the
 // sign-in form whenever the API answers 401.
-import { useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactElement } from "react";
 import { onUnauthorized } from "./api.ts";
 import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
@@ -14,17 +14,17 @@ import { useRoute } from "./hooks/useRoute.ts";
 import { INTERVALS } from "./lib/buckets.ts";
 import { resolveRange } from "./lib/time-range.ts";
 import { patchView } from "./lib/url-state.ts";
-import { BudgetsPage } from "./pages/BudgetsPage.tsx";
-import { CallDetailPage } from "./pages/CallDetailPage.tsx";
-import { CallsPage } from "./pages/CallsPage.tsx";
-import { FailuresPage } from "./pages/FailuresPage.tsx";
-import { LatencyPage } from "./pages/LatencyPage.tsx";
-import { PricesPage } from "./pages/PricesPage.tsx";
-import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
-import { SpendPage } from "./pages/SpendPage.tsx";
-import { StatementPage } from "./pages/StatementPage.tsx";
-import { BooksPage } from "./pages/BooksPage.tsx";
 import type { PageProps } from "./pages/types.ts";
+const BudgetsPage = lazy(() => import("./pages/BudgetsPage.tsx").then((m) => ({ default: m.BudgetsPage })));
+const CallDetailPage = lazy(() => import("./pages/CallDetailPage.tsx").then((m) => ({ default: m.CallDetailPage })));
+const CallsPage = lazy(() => import("./pages/CallsPage.tsx").then((m) => ({ default: m.CallsPage })));
+const FailuresPage = lazy(() => import("./pages/FailuresPage.tsx").then((m) => ({ default: m.FailuresPage })));
+const LatencyPage = lazy(() => import("./pages/LatencyPage.tsx").then((m) => ({ default: m.LatencyPage })));
+const PricesPage = lazy(() => import("./pages/PricesPage.tsx").then((m) => ({ default: m.PricesPage })));
+const ReconciliationPage = lazy(() => import("./pages/ReconciliationPage.tsx").then((m) => ({ default: m.ReconciliationPage })));
+const SpendPage = lazy(() => import("./pages/SpendPage.tsx").then((m) => ({ default: m.SpendPage })));
+const StatementPage = lazy(() => import("./pages/StatementPage.tsx").then((m) => ({ default: m.StatementPage })));
+const BooksPage = lazy(() => import("./pages/BooksPage.tsx").then((m) => ({ default: m.BooksPage })));
 
 export const REFRESH_SECONDS = 30;
 const INTERVAL_CHOICES = ["auto", ...INTERVALS] as const;
@@ -97,6 +97,8 @@ export function App(): ReactElement {
         ) : null}
         <main className="content">
           {needLogin ? null : <ReportsSourceNotice />}
+          {/* each page (and recharts with the pages that chart) is its own chunk, loaded on first visit */}
+          <Suspense fallback={<p className="state" data-testid="page-loading">Loading…</p>}>
           {route.name === "spend" ? <SpendPage {...props} /> : null}
           {route.name === "failures" ? <FailuresPage {...props} /> : null}
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
@@ -107,6 +109,7 @@ export function App(): ReactElement {
           {route.name === "statement" ? <StatementPage {...props} /> : null}
           {route.name === "books" ? <BooksPage {...props} /> : null}
           {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
+          </Suspense>
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {
