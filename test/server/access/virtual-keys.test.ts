@@ -52,7 +52,7 @@ describe("virtual keys", () => {
     const list = (await (await tg.admin("/api/keys")).json()) as { keys: Record<string, unknown>[] };
     const listed = list.keys.find((k) => k.id === created.id)!;
     expect(listed).toMatchObject({ app: "billing", provider: "openai", prefix: created.key.slice(0, 9), status: "active", revokedAt: null });
-    expect(Object.keys(listed).sort()).toEqual(["app", "createdAt", "expiresAt", "id", "lastUsedAt", "prefix", "provider", "revokedAt", "status"]);
+    expect(Object.keys(listed).sort()).toEqual(["app", "createdAt", "endpoints", "expiresAt", "id", "lastUsedAt", "prefix", "provider", "revokedAt", "status"]);
     expect(JSON.stringify(list)).not.toContain(created.key);
 
     const { rows } = await db.pool.query<{ hash: string }>(`SELECT hash FROM virtual_keys WHERE id = $1`, [created.id]);
