@@ -25,7 +25,7 @@ async function budget(app: string, body: Record<string, unknown>): Promise<void>
 
 async function call(app: string, body: string | Buffer, contentType = "application/json", path = "/openai/v1/chat/completions") {
   const before = fake.seen.length;
-  const res = await fetch(`${tg.url}${path}`, { method: "POST", headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": app, "content-type": contentType }, body });
+  const res = await fetch(`${tg.url}${path}`, { method: "POST", headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": app, "content-type": contentType }, body: typeof body === "string" ? body : new Uint8Array(body) });
   const text = await res.text();
   return { status: res.status, text, reached: fake.seen.length > before };
 }

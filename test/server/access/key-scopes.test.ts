@@ -71,7 +71,7 @@ afterAll(async () => {
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] };
 
-async function send(path: string, init: { method?: string; key?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) {
+async function send(path: string, init: { method?: string; key?: string; headers?: Record<string, string>; body?: string } = {}) {
   const before = upstream.seen.length;
   const headers: Record<string, string> = { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...init.headers };
   if (init.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
