@@ -221,6 +221,13 @@ describe("the keys CLI", () => {
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
 
     out.length = 0;
+    expect(await runCli(["keys", "create", "--app", "cli-app", "--endpoints", "files, audio"], env, (l) => out.push(l))).toBe(0);
+    expect((JSON.parse(out.join("\n")) as { endpoints: string[] }).endpoints).toEqual(["inference", "models", "files", "audio"]);
+    out.length = 0;
+    expect(await runCli(["keys", "create", "--app", "cli-app", "--endpoints", "admin"], env, (l) => out.push(l))).not.toBe(0);
+    expect(out.join("\n")).toMatch(/endpoints/);
+
+    out.length = 0;
     expect(await runCli(["keys", "create"], env, (l) => out.push(l))).not.toBe(0);
     expect(out.join("\n")).toMatch(/app/);
   });
