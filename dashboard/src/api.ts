@@ -120,10 +120,12 @@ export interface BudgetInput { monthlyUsd: string; action: BudgetAction; keyId?:
 /** GET /api/keys lists prefixes only; the secret `key` comes once, in the answer to POST /api/keys. */
 export interface VirtualKey {
   id: string; app: string; provider: string | null; prefix: string; status: "active" | "revoked" | "expired" | string;
+  /** what the key may reach with the held provider key ("inference", "models", "files", …) */
+  endpoints?: string[];
   createdAt: string; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null;
 }
 export interface KeysResponse { keys: VirtualKey[] }
-export interface NewKey { app: string; provider?: string; expiresAt?: string }
+export interface NewKey { app: string; provider?: string; expiresAt?: string; endpoints?: string[] }
 export interface CreatedKey { id: string; key: string; app: string; provider: string | null; prefix: string; createdAt: string; expiresAt: string | null }
 
 export class ApiError extends Error {

@@ -99,7 +99,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
   try {
-    access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
+    access = await createAccess({ config, pool: db.pool, prisma: db.prisma, priceBook, metrics, logger });
   } catch (err) {
     // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
     clearInterval(reloadPrices);
