@@ -67,7 +67,10 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
       // Postgres just took a batch: a good moment to bring spooled records back.
       if (spool.records() > 0) replayer.kick();
     },
-    overflow: (records) => spool.append(records),
+    async overflow(records) {
+      await spool.append(records);
+      replayer.notify();
+    },
     health: {
       setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
       observeBatch: (seconds, rows) => {

@@ -56,6 +56,15 @@ export class SpoolReplayer {
     });
   }
 
+  /**
+   * Records were just spooled: make sure a pass is due. Without this, a spool filled while no pass was
+   * pending (the last one found it empty) waited for the next successful Postgres write to be replayed —
+   * with no traffic, forever.
+   */
+  notify(): void {
+    if (!this.stopped && !this.running) this.schedule();
+  }
+
   /** Runs a pass now (after the one in progress, if any) and resolves when it ends. */
   async replayNow(): Promise<void> {
     while (this.running) await this.running;
