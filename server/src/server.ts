@@ -83,7 +83,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   reloadPrices.unref();
 
   const metrics = createMetrics(config.metrics);
-  const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
+  const recording = await createDurableRecorder(config, db.pool, metrics, logger);
+  const { recorder, spool, replayer, close: closeRecorder } = recording;
   let access: Access;
   try {
     access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
@@ -113,7 +114,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     db,
     metrics,
     logger,
-    record: (call) => recorder.enqueue(call),
+    record: (call) => recording.record(call),
+    recordPending: (call) => recording.journalPending(call),
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),

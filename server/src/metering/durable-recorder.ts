@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import type pg from "pg";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/index.ts";
+import { CallJournal } from "../recording/call-journal.ts";
+import type { CallRecord } from "./call-record.ts";
 import { insertCalls } from "./call-writer.ts";
 import { Recorder } from "./recorder.ts";
 import { Spool } from "./spool.ts";
@@ -25,7 +28,12 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 }
 
 export interface DurableRecorder {
+  /** every finished call: journaled (crash safety), then queued for Postgres */
+  record(call: CallRecord): void;
+  /** a finished call whose record still waits for its token estimate: journaled as it is, in case of a crash */
+  journalPending(call: CallRecord): void;
   recorder: Recorder;
+  journal: CallJournal;
   spool: Spool;
   replayer: SpoolReplayer;
   /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool */
@@ -41,6 +49,19 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
   const spool = await Spool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes });
   if (spool.records() > 0) logger.info({ records: spool.records(), dir: spool.dir }, "spooled records from an earlier run will be replayed");
   metrics.recorder.sampleFrom({ spooledRecords: () => spool.records() });
+
+  // Calls answered by a run that crashed: its journal goes into the spool (durably) before it is deleted.
+  const journal = CallJournal.open({
+    dir: join(spool.dir, "journal"),
+    fsyncMs: config.spoolFsyncMs,
+    onError: (err) => logger.error({ err: (err as Error).message }, "call journal write failed; calls are still recorded, but a crash now could lose them"),
+  });
+  if (journal.leftover.length > 0) {
+    const { records, corrupt } = journal.recoverLeftover();
+    if (records.length > 0) await spool.append(records);
+    journal.removeLeftover();
+    logger.info({ records: records.length, corrupt }, "calls journaled by a run that did not shut down cleanly will be replayed");
+  }
 
   let outage = false;
   const replayer = new SpoolReplayer({
@@ -60,6 +81,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
     ...config.recorder,
     async write(records) {
       await withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "batch insert");
+      journal.release(records);
       if (outage) {
         outage = false;
         logger.info("database reachable again; replaying the spool");
@@ -68,8 +90,13 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
       if (spool.records() > 0) replayer.kick();
     },
     async overflow(records) {
-      await spool.append(records);
-      replayer.notify();
+      try {
+        await spool.append(records);
+        replayer.notify();
+      } finally {
+        // In the spool (durable), or refused and counted as dropped: the journal need not keep them either way.
+        journal.release(records);
+      }
     },
     health: {
       setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
@@ -91,13 +118,20 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
 
   replayer.start();
   return {
+    record(call) {
+      journal.write(call);
+      recorder.enqueue(call);
+    },
+    journalPending: (call) => journal.write(call),
     recorder,
+    journal,
     spool,
     replayer,
     async close() {
       await recorder.close();
       await replayer.stop();
       await spool.close();
+      await journal.close();
     },
   };
 }

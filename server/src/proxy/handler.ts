@@ -24,6 +24,8 @@ export interface ProxyDeps {
   metering: Metering;
   /** receives every finished call exactly once (recorder queue, metrics) */
   onCall(record: CallRecord): void;
+  /** a finished call's record while its token estimate is counted (it reaches onCall after) */
+  onPending?(record: CallRecord): void;
   beforeForward: BeforeForward[];
   /** a request on the proxy path failed inside Tollgate; never called with secrets */
   onError(err: unknown, callId: string | null): void;
@@ -61,12 +63,22 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   for (const [name, provider] of deps.providers) upstreams.set(name, createUpstream(provider));
   let inFlight = 0;
 
+  /** Records the call (if not yet) and stops counting it as in flight. */
   function finish(call: CallState): void {
+    recordCall(call);
+    if (call.settled) return;
+    call.settled = true;
+    inFlight--;
+  }
+  /**
+   * Builds and hands on the call's record, exactly once. A call answered in full is recorded before the
+   * answer's last byte is written, so the crash journal holds every call a client saw end.
+   */
+  function recordCall(call: CallState): void {
     if (call.finished) return;
     call.finished = true;
-    inFlight--;
     try {
-      finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver);
+      finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver, deps.onPending);
     } catch (err) {
       deps.onError(err, call.id);
     }
@@ -79,7 +91,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       deps.onError(err, record.id);
     }
   }
-  const relay: RelayContext = { metering: deps.metering, finish, draining: false };
+  const relay: RelayContext = { metering: deps.metering, record: recordCall, finish, draining: false };
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
   function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
@@ -92,10 +104,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (closeConnection || relay.draining) headers.connection = "close";
       // The official SDKs retry 429s unless told not to; a spent budget stays spent until the month ends.
       if (err.kind === "budget_blocked") headers["x-should-retry"] = "false";
-      res.writeHead(err.status, headers);
-      res.end(body);
       call.responseBytes = Buffer.byteLength(body);
       call.errorBodyText = body;
+      recordCall(call);
+      res.writeHead(err.status, headers);
+      res.end(body);
     } else {
       res.destroy();
     }
@@ -248,8 +261,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     // The client leaving ends the upstream call too (no leaked sockets).
     res.on("close", () => {
-      if (call.finished) return;
-      if (!res.writableFinished) {
+      if (!call.finished && !res.writableFinished) {
         call.fail("client_cancelled", "client_cancelled", "the client closed the connection before the response ended");
         if (call.status === 0) call.status = 499;
         upstreamCall.abort();
@@ -258,8 +270,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         finish(call);
         return;
       }
-      // The whole response was handed to the socket, but the client closed it before the write callback
-      // ran: 'finish' (and so res.end's callback) never comes. Without this the call is never recorded.
+      // Recorded before its end was written (or the whole response was handed to the socket), but the client
+      // closed it before the write callback ran: 'finish' (and so res.end's callback) never comes.
       finish(call);
     });
 

@@ -13,7 +13,9 @@ const MAX_ERROR_BODY = 8 * 1024;
 
 export interface RelayContext {
   metering: Metering;
-  /** records the call, exactly once */
+  /** records the call, exactly once (before the answer's last byte is written) */
+  record(call: CallState): void;
+  /** records the call if not yet, and ends it (no longer in flight) */
   finish(call: CallState): void;
   /** shutting down: answers close their connection, so keep-alive clients do not send another request on it */
   draining: boolean;
@@ -46,8 +48,10 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   // NDJSON is looked for only where the adapter's streams are NDJSON (Ollama's native API).
   const isNdjson = call.adapter.ndjson === true && contentType.includes("application/x-ndjson");
   if (ctx.draining) res.shouldKeepAlive = false;
-  res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
-  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson);
+  const bodyChanges = isSse && call.hideUsage;
+  res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, bodyChanges));
+  const declared = bodyChanges ? -1 : Number(rawHeader(raw, "content-length") ?? -1);
+  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson, Number.isSafeInteger(declared) ? declared : -1);
 }
 
 /** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
@@ -66,6 +70,11 @@ export class ResponseRelay {
    * (written before the check phase), they are flushed on their own at the end of this turn.
    */
   private headersPending: NodeJS.Immediate | null = null;
+  /**
+   * The chunk that completes a body of known length, held until the call is recorded: with the length
+   * declared, that chunk (not the end) is what tells the client the answer is complete.
+   */
+  private tail: Buffer | null = null;
 
   constructor(
     private readonly call: CallState,
@@ -74,6 +83,8 @@ export class ResponseRelay {
     private readonly ctx: RelayContext,
     isSse: boolean,
     isNdjson: boolean,
+    /** the body's declared length, as the client sees it (-1: none) */
+    private readonly declaredLength: number,
   ) {
     this.filtering = isSse && call.hideUsage;
     if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
@@ -131,7 +142,12 @@ export class ResponseRelay {
   onData(chunk: Buffer): void {
     const call = this.call;
     call.responseBytes += chunk.length;
-    if (!this.filtering) this.write(chunk);
+    if (!this.filtering) {
+      if (this.tail) this.write(this.tail);
+      this.tail = null;
+      if (this.declaredLength >= 0 && call.responseBytes >= this.declaredLength) this.tail = chunk;
+      else this.write(chunk);
+    }
     if (this.parser) {
       try {
         this.parser.push(chunk);
@@ -167,7 +183,12 @@ export class ResponseRelay {
       this.ctx.finish(call);
       return;
     }
-    this.res.end(() => this.ctx.finish(call));
+    // Recorded (journaled) before the client can see the answer end.
+    this.ctx.record(call);
+    const tail = this.tail;
+    this.tail = null;
+    if (tail) this.res.end(tail, () => this.ctx.finish(call));
+    else this.res.end(() => this.ctx.finish(call));
   }
 }
 
