@@ -20,6 +20,7 @@ import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { checkingIntervalFor, limitRequests } from "./proxy/request-timeout.ts";
 
 export interface Tollgate {
   url: string;
@@ -134,10 +135,23 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
   // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
   const handler = app.handler;
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true, connectionsCheckingInterval: checkingIntervalFor(config.requestTimeoutMs) }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     handler(req, res);
   });
+  limitRequests(server, config.requestTimeoutMs, (err) => logger.debug({ err: err.message, code: err.code }, "malformed request"));
+  if (config.maxConnections > 0) {
+    // Node closes connections past the cap as soon as they are accepted (the client sees a reset and may retry).
+    server.maxConnections = config.maxConnections;
+    let dropped = 0;
+    let lastLog = 0;
+    server.on("drop", () => {
+      dropped++;
+      if (Date.now() - lastLog < 10_000) return;
+      lastLog = Date.now();
+      logger.warn({ dropped, maxConnections: config.maxConnections }, "connections over TOLLGATE_MAX_CONNECTIONS closed");
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

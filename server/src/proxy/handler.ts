@@ -11,6 +11,7 @@ import { splitRequestHeaders } from "./headers.ts";
 import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
 import { UpstreamCall } from "./upstream-call.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
+import { requestTimedOut } from "./request-timeout.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
 /** Runs before a call is forwarded (virtual keys, budgets); may rewrite headers or throw a TollgateError. */
@@ -32,6 +33,8 @@ export interface ProxyDeps {
 }
 
 const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
+/** the least a refused body is read (and discarded) before its connection is closed: see refuseTooLarge */
+const MIN_DISCARD_BYTES = 128 * 1024 * 1024;
 
 function tooLargeError(maxBodyBytes: number): TollgateError {
   return new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
@@ -115,6 +118,23 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     finish(call);
   }
 
+  /**
+   * Answers 413 at once, while the client may still be sending, and reads the rest of the body into
+   * nothing (up to a bound) on a connection kept open: closing it with body bytes unread makes the kernel
+   * reset it, and the client then sees ECONNRESET instead of the 413. A body past the bound (declared or
+   * sent) has its connection closed.
+   */
+  function refuseTooLarge(call: CallState, req: IncomingMessage, res: ServerResponse, received: number): void {
+    const bound = Math.max(4 * deps.maxBodyBytes, MIN_DISCARD_BYTES);
+    answerError(call, res, tooLargeError(deps.maxBodyBytes), Number(req.headers["content-length"]) > bound);
+    let discarded = received;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > bound) req.socket.destroy();
+    });
+    req.resume();
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const arrivedAt = performance.now();
     const url = req.url ?? "/";
@@ -140,10 +160,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     const declared = Number(req.headers["content-length"]);
     if (declared > deps.maxBodyBytes) {
-      // Refused before reading a byte of it; the connection closes after the answer.
+      // Refused before reading a byte of it.
       call.requestBytes = declared;
-      answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
-      req.resume();
+      refuseTooLarge(call, req, res, 0);
       return;
     }
 
@@ -157,21 +176,30 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (size > deps.maxBodyBytes) {
         tooLarge = true;
         call.requestBytes = size;
-        // Answered at once, while the client may still be sending; the connection closes after the answer
-        // rather than reading the rest of an unbounded body.
-        answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
-        req.resume();
+        refuseTooLarge(call, req, res, size);
         return;
       }
       chunks.push(chunk);
     });
     req.on("error", () => {
-      call.fail("client_cancelled", "client_cancelled", "the client closed the connection while sending the request");
-      call.status = 499;
+      if (requestTimedOut(req.socket)) {
+        call.fail("client_cancelled", "request_timeout", "the request was not received within TOLLGATE_REQUEST_TIMEOUT_MS");
+        call.status = 408;
+      } else {
+        call.fail("client_cancelled", "client_cancelled", "the client closed the connection while sending the request");
+        call.status = 499;
+      }
       finish(call);
     });
     req.on("end", () => {
       if (tooLarge || call.finished) return;
+      if (requestTimedOut(req.socket)) {
+        // The rest of the body arrived after the 408 went out: the call is not forwarded.
+        call.fail("client_cancelled", "request_timeout", "the request was not received within TOLLGATE_REQUEST_TIMEOUT_MS");
+        call.status = 408;
+        finish(call);
+        return;
+      }
       call.bodyReadAt = performance.now();
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
       call.requestBytes = size;
