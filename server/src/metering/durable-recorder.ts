@@ -10,6 +10,8 @@ import { Recorder } from "./recorder.ts";
 import { Spool } from "./spool.ts";
 import { SpoolReplayer } from "./spool-replayer.ts";
 
+/** Replay batches are at most this big (smaller than the recorder's: see the replayer below). */
+const REPLAY_BATCH_MAX = 500;
 /** How often the replayer retries while records wait in the spool. */
 const REPLAY_INTERVAL_MS = 1_000;
 /**
@@ -66,7 +68,8 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
   let outage = false;
   const replayer = new SpoolReplayer({
     spool,
-    batchSize: config.recorder.batchSize,
+    // Short transactions, so the recorder's own batches (new calls) never wait long behind a replay.
+    batchSize: Math.min(config.recorder.batchSize, REPLAY_BATCH_MAX),
     intervalMs: REPLAY_INTERVAL_MS,
     write: (records) => withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "replay insert"),
     onReplayed: (records) => metrics.recorder.addWritten(records, "database"),

@@ -95,9 +95,18 @@ export class SpoolReplayer {
     try {
       if (spool.records() === 0) return;
       await spool.seal();
-      for (const name of spool.sealedSegments()) {
+      const backlog = new Set(spool.sealedSegments());
+      const replayed = new Set<string>();
+      for (;;) {
         if (this.stopped) return;
+        // Records spooled while this pass runs (calls Postgres could not take a moment ago) are sealed and
+        // replayed before the rest of the backlog: a new call never waits for a long replay to end.
+        await spool.seal();
+        const waiting = spool.sealedSegments().filter((n) => !replayed.has(n));
+        const name = waiting.find((n) => !backlog.has(n)) ?? waiting[0];
+        if (name === undefined) return;
         if (!(await this.replaySegment(name))) return;
+        replayed.add(name);
       }
     } catch (err) {
       // Postgres is still unreachable (or the disk failed); the next pass retries from the same place.
@@ -118,6 +127,8 @@ export class SpoolReplayer {
       await this.insert(batch);
       this.committed.set(name, ++done);
       this.options.onReplayed?.(batch.length);
+      // Let the proxy and the recorder's own writes run between replay batches.
+      await new Promise((r) => setImmediate(r));
     }
     await spool.remove(name);
     this.committed.delete(name);
