@@ -12,8 +12,8 @@ import { SpoolReplayer } from "./spool-replayer.ts";
 
 /** Replay batches are at most this big (smaller than the recorder's: see the replayer below). */
 const REPLAY_BATCH_MAX = 500;
-/** How often the replayer retries while records wait in the spool. */
-const REPLAY_INTERVAL_MS = 1_000;
+/** How often the replayer retries while records wait in the spool (a failed try is one refused connection). */
+const REPLAY_INTERVAL_MS = 500;
 /**
  * A batch insert still unanswered after this long is treated as failed and its records spooled (a
  * black-holed connection would otherwise hold the recorder, and shutdown, forever). Should it commit
@@ -72,6 +72,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
     batchSize: Math.min(config.recorder.batchSize, REPLAY_BATCH_MAX),
     intervalMs: REPLAY_INTERVAL_MS,
     write: (records) => withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "replay insert"),
+    probe: () => withTimeout(pool.query("SELECT 1"), WRITE_TIMEOUT_MS, "replay probe"),
     onReplayed: (records) => metrics.recorder.addWritten(records, "database"),
     onDropped(records, reason) {
       metrics.recorder.addDropped(records, reason);

@@ -12,6 +12,8 @@ export interface ReplayerOptions {
   onDropped?(records: number, reason: "corrupt" | "rejected"): void;
   onReplayed?(records: number): void;
   onError?(err: unknown): void;
+  /** a cheap check that Postgres answers, before a pass reads any segment (rejects when it does not) */
+  probe?(): Promise<unknown>;
 }
 
 /**
@@ -94,6 +96,8 @@ export class SpoolReplayer {
     const { spool } = this.options;
     try {
       if (spool.records() === 0) return;
+      // While Postgres is down, a pass costs one refused connection, not a segment read and parsed.
+      await this.options.probe?.();
       await spool.seal();
       const backlog = new Set(spool.sealedSegments());
       const replayed = new Set<string>();
