@@ -38,7 +38,7 @@ export interface DurableRecorder {
   journal: CallJournal;
   spool: Spool;
   replayer: SpoolReplayer;
-  /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool */
+  /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool, closes the journal */
   close(): Promise<void>;
 }
 
@@ -53,10 +53,18 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
   metrics.recorder.sampleFrom({ spooledRecords: () => spool.records() });
 
   // Calls answered by a run that crashed: its journal goes into the spool (durably) before it is deleted.
+  let journalErrors = 0;
+  let journalErrorLoggedAt = 0;
   const journal = CallJournal.open({
     dir: join(spool.dir, "journal"),
     fsyncMs: config.spoolFsyncMs,
-    onError: (err) => logger.error({ err: (err as Error).message }, "call journal write failed; calls are still recorded, but a crash now could lose them"),
+    onError(err) {
+      // A full or failing disk fails every write: one line per 10 s, with the count.
+      journalErrors++;
+      if (Date.now() - journalErrorLoggedAt < 10_000) return;
+      journalErrorLoggedAt = Date.now();
+      logger.error({ err: (err as Error).message, failures: journalErrors }, "call journal write failed; calls are still recorded, but a crash now could lose them");
+    },
   });
   if (journal.leftover.length > 0) {
     const { records, corrupt } = journal.recoverLeftover();
