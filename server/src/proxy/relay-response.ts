@@ -71,10 +71,10 @@ export class ResponseRelay {
    */
   private headersPending: NodeJS.Immediate | null = null;
   /**
-   * The chunk that completes a body of known length, held until the call is recorded: with the length
-   * declared, that chunk (not the end) is what tells the client the answer is complete.
+   * A body of declared length was recorded when its last chunk arrived, before that chunk was written:
+   * with the length declared, that chunk (not the end) tells the client the answer is complete.
    */
-  private tail: Buffer | null = null;
+  private recordedEarly = false;
 
   constructor(
     private readonly call: CallState,
@@ -142,12 +142,8 @@ export class ResponseRelay {
   onData(chunk: Buffer): void {
     const call = this.call;
     call.responseBytes += chunk.length;
-    if (!this.filtering) {
-      if (this.tail) this.write(this.tail);
-      this.tail = null;
-      if (this.declaredLength >= 0 && call.responseBytes >= this.declaredLength) this.tail = chunk;
-      else this.write(chunk);
-    }
+    const last = !this.filtering && this.declaredLength >= 0 && call.responseBytes >= this.declaredLength;
+    if (!this.filtering && !last) this.write(chunk);
     if (this.parser) {
       try {
         this.parser.push(chunk);
@@ -160,13 +156,20 @@ export class ResponseRelay {
       call.bodyChunks.push(chunk);
       call.bodyChunksBytes += chunk.length;
     }
+    if (last) {
+      if (!call.finished) {
+        this.recordedEarly = true;
+        this.endBody(true);
+        this.ctx.record(call);
+      }
+      this.write(chunk);
+    }
   }
 
-  onClose(): void {
+  /** The body is over (whole or cut): the parser's last events, then the facts of the call. */
+  private endBody(complete: boolean): void {
     const call = this.call;
-    if (call.finished) return;
     call.upstreamEndedAt = performance.now();
-    const complete = this.body.complete;
     if (this.parser) {
       try {
         this.parser.end();
@@ -176,6 +179,17 @@ export class ResponseRelay {
       this.writePassing();
     }
     readFacts(call, this.ctx.metering, complete);
+  }
+
+  onClose(): void {
+    const call = this.call;
+    if (call.finished) {
+      // Recorded as its last byte arrived: only the end is left.
+      if (this.recordedEarly && !this.res.writableEnded) this.res.end(() => this.ctx.finish(call));
+      return;
+    }
+    const complete = this.body.complete;
+    this.endBody(complete);
     if (!complete) {
       // The stream was cut mid-way: the client sees the same cut.
       call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
@@ -185,10 +199,7 @@ export class ResponseRelay {
     }
     // Recorded (journaled) before the client can see the answer end.
     this.ctx.record(call);
-    const tail = this.tail;
-    this.tail = null;
-    if (tail) this.res.end(tail, () => this.ctx.finish(call));
-    else this.res.end(() => this.ctx.finish(call));
+    this.res.end(() => this.ctx.finish(call));
   }
 }
 
