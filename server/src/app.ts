@@ -30,6 +30,8 @@ export interface AppDeps {
   metering: Metering;
   /** every finished call goes here exactly once (the recorder's queue) */
   record(call: CallRecord): void;
+  /** a finished call whose record waits for its token estimate, as it is so far (the crash journal) */
+  recordPending?(call: CallRecord): void;
   /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
   apiRouters?: express.Router[];
   /** middleware in front of /api and the dashboard (admin auth) */
@@ -72,6 +74,10 @@ export function buildApp(deps: AppDeps): App {
       metrics.observeCall(record);
       logCall(logger, record);
       for (const after of deps.afterCall ?? []) after(record);
+    },
+    onPending(record) {
+      redact(record);
+      deps.recordPending?.(record);
     },
     onError(err, callId) {
       logger.error({ callId, err: err instanceof Error ? err.message : String(err) }, "proxy failure");

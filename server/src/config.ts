@@ -50,6 +50,9 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
   TOLLGATE_RECORDER_WRITERS: int(1).max(8).default(2),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
+  TOLLGATE_SPOOL_FSYNC_MS: int(1).max(60_000).default(100),
+  TOLLGATE_REQUEST_TIMEOUT_MS: int(0).default(60_000),
+  TOLLGATE_MAX_CONNECTIONS: int(0).default(0),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   TOLLGATE_SHUTDOWN_DELAY_MS: int(0).default(0),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
@@ -118,6 +121,12 @@ export interface Config {
   dataDir: string;
   spoolDir: string;
   spoolMaxBytes: number;
+  /** the call journal (spool dir) is fsync'd this often: what a machine crash may lose; a process crash loses nothing */
+  spoolFsyncMs: number;
+  /** time to receive a request's headers and body before a 408 (0: no limit); answers are not limited by it */
+  requestTimeoutMs: number;
+  /** open client connections beyond this are closed at once (0: no cap) */
+  maxConnections: number;
   logBodies: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   metrics: { maxApps: number; maxModels: number };
@@ -295,6 +304,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: e.TOLLGATE_DATA_DIR,
     spoolDir: e.TOLLGATE_SPOOL_DIR ?? `${e.TOLLGATE_DATA_DIR.replace(/\/+$/, "")}/spool`,
     spoolMaxBytes: e.TOLLGATE_SPOOL_MAX_BYTES,
+    spoolFsyncMs: e.TOLLGATE_SPOOL_FSYNC_MS,
+    requestTimeoutMs: e.TOLLGATE_REQUEST_TIMEOUT_MS,
+    maxConnections: e.TOLLGATE_MAX_CONNECTIONS,
     logBodies: e.TOLLGATE_LOG_BODIES,
     logLevel: e.TOLLGATE_LOG_LEVEL,
     metrics: { maxApps: e.TOLLGATE_METRICS_MAX_APPS, maxModels: e.TOLLGATE_METRICS_MAX_MODELS },

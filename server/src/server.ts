@@ -25,6 +25,7 @@ import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { checkingIntervalFor, limitRequests } from "./proxy/request-timeout.ts";
 import { reconciliationRouter } from "./api/reconciliation.ts";
 import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
@@ -96,7 +97,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const metrics = createMetrics(config.metrics);
   // Models the price table knows get their own metric labels, whatever junk model names arrive first.
   metrics.reserveModels(knownModels(priceBook, config.providers.values()));
-  const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
+  const recording = await createDurableRecorder(config, db.pool, metrics, logger);
+  const { recorder, spool, replayer, close: closeRecorder } = recording;
   let access: Access;
   try {
     access = await createAccess({ config, pool: db.pool, prisma: db.prisma, priceBook, metrics, logger });
@@ -127,7 +129,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     reports,
     metrics,
     logger,
-    record: (call) => recorder.enqueue(call),
+    record: (call) => recording.record(call),
+    recordPending: (call) => recording.journalPending(call),
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
@@ -155,10 +158,23 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
   // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
   const handler = app.handler;
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true, connectionsCheckingInterval: checkingIntervalFor(config.requestTimeoutMs) }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     handler(req, res);
   });
+  limitRequests(server, config.requestTimeoutMs, (err) => logger.debug({ err: err.message, code: err.code }, "malformed request"));
+  if (config.maxConnections > 0) {
+    // Node closes connections past the cap as soon as they are accepted (the client sees a reset and may retry).
+    server.maxConnections = config.maxConnections;
+    let dropped = 0;
+    let lastLog = 0;
+    server.on("drop", () => {
+      dropped++;
+      if (Date.now() - lastLog < 10_000) return;
+      lastLog = Date.now();
+      logger.warn({ dropped, maxConnections: config.maxConnections }, "connections over TOLLGATE_MAX_CONNECTIONS closed");
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

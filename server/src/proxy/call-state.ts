@@ -35,7 +35,10 @@ export class CallState {
   firstByteAt = 0;
   firstTokenAt = 0;
   upstreamEndedAt = 0;
+  /** recorded (its record built and handed on) */
   finished = false;
+  /** no longer counted in flight */
+  settled = false;
   facts: ResponseFacts = {};
 
   constructor(

@@ -64,7 +64,15 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
  * the end of the call (its timings are the call's, not the estimate's), so nothing of the call's state is
  * held while an estimate waits; a failed estimate leaves it without usage, reported through onFailure.
  */
-export function finishRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean, deliver: (record: CallRecord) => void): void {
+export function finishRecord(
+  call: CallState,
+  metering: Metering,
+  endedAt: number,
+  logBodies: boolean,
+  deliver: (record: CallRecord) => void,
+  /** the record as it is while its token estimate is counted elsewhere (journaled in case of a crash) */
+  pending?: (record: CallRecord) => void,
+): void {
   const facts = call.facts;
   const outcome = outcomeOf(call);
   const record = baseRecord(call, outcome, endedAt, logBodies);
@@ -88,6 +96,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
     return deliver(record);
   }
   const id = { id: call.id };
+  pending?.(record);
   estimated.then(
     (usage) => {
       if (usage) applyUsage(record, usage, "estimated", metering, priceProvider, null);
