@@ -10,11 +10,13 @@ import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
+import { sessionsRouter } from "./api/sessions.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
+import type { PendingBody } from "./recording/body-record.ts";
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AppDeps {
   metering: Metering;
   /** every finished call goes here exactly once (the recorder's queue) */
   record(call: CallRecord): void;
+  /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
+  onBody?(body: PendingBody): void;
   /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
   apiRouters?: express.Router[];
   /** middleware in front of /api and the dashboard (admin auth) */
@@ -55,7 +59,8 @@ export function buildApp(deps: AppDeps): App {
     providers: config.providers,
     maxBodyBytes: config.maxBodyBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    logBodies: config.logBodies,
+    bodies: { mode: config.logBodies, maxBytes: config.bodyMaxBytes },
+    onBody: deps.onBody,
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
@@ -88,6 +93,7 @@ export function buildApp(deps: AppDeps): App {
   for (const guard of deps.adminGuards ?? []) api.use(guard);
   api.use(callsRouter(db.pool));
   api.use(reportsRouter(db.pool));
+  api.use(sessionsRouter(db.prisma));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   app.use("/api", api);

@@ -20,6 +20,7 @@ import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { startBodyRecording, type BodyRecording } from "./recording/body-recording.ts";
 
 export interface Tollgate {
   url: string;
@@ -38,6 +39,8 @@ export interface Tollgate {
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
+  /** stored request/response bodies (TOLLGATE_LOG_BODIES) */
+  bodies: BodyRecording;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
   close(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
 
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
+  const bodies = await startBodyRecording(config, db, metrics, logger);
   let access: Access;
   try {
     access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
@@ -91,6 +95,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
     clearInterval(reloadPrices);
     await closeRecorder();
+    await bodies.close();
     await db.close();
     await embedded?.stop();
     throw err;
@@ -114,6 +119,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     metrics,
     logger,
     record: (call) => recorder.enqueue(call),
+    onBody: bodies.recorder ? (body) => bodies.recorder?.enqueue(body) : undefined,
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
@@ -176,6 +182,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     if (unestimated > 0) logger.warn({ calls: unestimated }, "shutdown: calls recorded without their token estimate");
     await estimator.close();
     await closeRecorder();
+    await bodies.close();
     await access.close();
     app.proxy.close();
     await db.close();
@@ -191,6 +198,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     recorder,
     spool,
     replayer,
+    bodies,
     access,
     metrics,
     priceBook,

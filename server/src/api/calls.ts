@@ -10,7 +10,23 @@ import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
 const listSchema = filterSchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
+  session: z.string().min(1).max(200).optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, "32 lower-case hex digits").optional(),
 });
+
+/** `property.<name>=value` query parameters (x-tollgate-property-<name> values) as one object to match. */
+export function propertyFilters(query: unknown): Record<string, string> | null {
+  let out: Record<string, string> | null = null;
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (!k.startsWith("property.") || k.length === 9) continue;
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    if (typeof value !== "string") continue;
+    if (k.length > 209 || value.length > 1000) throw new TollgateError("invalid_request", `${k.slice(0, 60)}: too long`);
+    // Header names are case-insensitive and stored lower-cased.
+    (out ??= {})[k.slice(9).toLowerCase()] = value;
+  }
+  return out;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +49,19 @@ export async function listCalls(pool: pg.Pool, query: unknown): Promise<{ calls:
   const range = resolveRange({ from: q.from ?? new Date(0), to: q.to ?? new Date(Date.now() + 60_000) });
   const params: unknown[] = [];
   let where = filterSql(q, range, params);
+  if (q.session !== undefined) {
+    params.push(q.session);
+    where += ` AND session_id = $${params.length}`;
+  }
+  if (q.traceId !== undefined) {
+    params.push(q.traceId);
+    where += ` AND trace_id = $${params.length}`;
+  }
+  const properties = propertyFilters(query);
+  if (properties) {
+    params.push(JSON.stringify(properties));
+    where += ` AND properties @> $${params.length}::jsonb`;
+  }
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
     params.push(c.startedAt, c.id);

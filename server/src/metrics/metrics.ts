@@ -3,6 +3,7 @@ import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
+import { createCaptureMetrics, type CaptureMetrics } from "./capture-metrics.ts";
 
 export const DEFAULT_MAX_APPS = 50;
 export const DEFAULT_MAX_MODELS = 100;
@@ -33,6 +34,8 @@ export interface Metrics {
   pinApp(app: string): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
+  /** stored bodies and OpenTelemetry export */
+  readonly capture: CaptureMetrics;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -73,5 +76,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     pinApp: (app) => calls.apps.pin(app),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
+    capture: createCaptureMetrics(registry),
   };
 }

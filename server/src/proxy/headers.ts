@@ -19,6 +19,11 @@ export interface Attribution {
   app: string | null;
   user: string | null;
   properties: Record<string, string> | null;
+  /** x-tollgate-session: the agent run or conversation the call belongs to */
+  session?: string | null;
+  /** the W3C traceparent / tracestate the client sent (forwarded unchanged) */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /**
@@ -36,6 +41,7 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
     if (lower.startsWith("x-tollgate-")) {
       if (lower === "x-tollgate-app") attribution.app = value.slice(0, 200) || null;
       else if (lower === "x-tollgate-user") attribution.user = value.slice(0, 200) || null;
+      else if (lower === "x-tollgate-session") attribution.session = value.slice(0, 200) || null;
       else if (lower.startsWith("x-tollgate-property-") && lower.length > 20) {
         attribution.properties ??= {};
         attribution.properties[lower.slice(20)] = value.slice(0, 1000);
@@ -46,6 +52,8 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
       if (lower === "connection") connectionTokens = value.toLowerCase().split(",").map((t) => t.trim());
       continue;
     }
+    if (lower === "traceparent") attribution.traceparent = value;
+    else if (lower === "tracestate") attribution.tracestate = value;
     // Metered responses must arrive uncompressed so usage can be read; identity is always acceptable.
     if (identityEncoding && lower === "accept-encoding") continue;
     upstream.push(name, value);

@@ -76,6 +76,7 @@ export class ResponseRelay {
     isNdjson: boolean,
   ) {
     this.filtering = isSse && call.hideUsage;
+    call.capture?.responseStarts(isSse || isNdjson);
     if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
@@ -132,6 +133,7 @@ export class ResponseRelay {
     const call = this.call;
     call.responseBytes += chunk.length;
     if (!this.filtering) this.write(chunk);
+    if (call.capture !== null) call.capture.add(chunk);
     if (this.parser) {
       try {
         this.parser.push(chunk);
