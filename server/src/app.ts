@@ -91,7 +91,7 @@ export function buildApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
   for (const guard of deps.adminGuards ?? []) api.use(guard);
-  api.use(callsRouter(db.pool));
+  api.use(callsRouter(db.pool, db.prisma));
   api.use(reportsRouter(db.pool));
   api.use(sessionsRouter(db.prisma));
   for (const router of deps.apiRouters ?? []) api.use(router);

@@ -1,7 +1,9 @@
 import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
+import { findBodies } from "../recording/body-writer.ts";
 import { CALL_SELECT, callJson, type CallRow } from "./call-rows.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
 import { wantsCsv } from "./csv.ts";
@@ -89,7 +91,22 @@ const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_ti
   cached_input_usd_per_mtok AS "cachedInputUsdPerMTok", cache_write_usd_per_mtok AS "cacheWriteUsdPerMTok",
   cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok", tiers, source`;
 
-export function callsRouter(pool: pg.Pool): Router {
+/** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
+async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<string, unknown>> {
+  const stored = await findBodies(prisma, row.id, row.startedAt);
+  if (!stored) return { requestBody: row.requestBody ?? null, responseBody: row.responseBody ?? null, request: null };
+  return {
+    requestBody: stored.requestBody,
+    responseBody: stored.responseBody,
+    // What replaying the call needs (copy as curl) and how the bodies were cut.
+    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders },
+    requestTruncated: stored.requestTruncated,
+    responseTruncated: stored.responseTruncated,
+    responseAssembled: stored.responseAssembled,
+  };
+}
+
+export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
   const router = Router();
   router.get("/calls.csv", async (req, res) => {
     await streamCallsCsv(pool, req.query, res);
@@ -107,7 +124,8 @@ export function callsRouter(pool: pg.Pool): Router {
       const { rows } = await pool.query(`SELECT ${PRICE_SELECT} FROM prices WHERE id = $1`, [row.priceId]);
       price = rows[0] ?? null;
     }
-    res.json({ ...callJson(row), price });
+    const bodies = prisma ? await withBodies(prisma, row) : {};
+    res.json({ ...callJson(row), ...bodies, price });
   });
   return router;
 }
