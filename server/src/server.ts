@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
 import { startBodyRecording, type BodyRecording } from "./recording/body-recording.ts";
+import { createCallTracer, type CallTracer } from "./tracing/otel-export.ts";
 
 export interface Tollgate {
   url: string;
@@ -41,6 +42,8 @@ export interface Tollgate {
   estimator: TokenEstimator;
   /** stored request/response bodies (TOLLGATE_LOG_BODIES) */
   bodies: BodyRecording;
+  /** one OpenTelemetry span per call (OTEL_EXPORTER_OTLP_*), undefined when not configured */
+  tracing: CallTracer | undefined;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
   close(): Promise<void>;
 }
@@ -88,6 +91,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   const bodies = await startBodyRecording(config, db, metrics, logger);
+  const tracing = createCallTracer(config, { exported: (n) => metrics.capture.spansExported(n), dropped: (n) => metrics.capture.spansDropped(n) });
+  if (tracing) logger.info({ url: config.otel?.url }, "exporting a span per call over OTLP/HTTP");
   let access: Access;
   try {
     access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
@@ -131,7 +136,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }), ...access.apiRouters],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
-    afterCall: access.afterCall,
+    afterCall: tracing ? [...(access.afterCall ?? []), (record) => tracing.record(record)] : access.afterCall,
     readiness: readinessHandler({ pool: db.pool, draining: () => draining, spool }),
   });
 
@@ -183,6 +188,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     await estimator.close();
     await closeRecorder();
     await bodies.close();
+    // The collector gets a moment for the last spans; shutdown never waits on it longer.
+    await tracing?.shutdown(2_000);
     await access.close();
     app.proxy.close();
     await db.close();
@@ -199,6 +206,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     spool,
     replayer,
     bodies,
+    tracing,
     access,
     metrics,
     priceBook,
