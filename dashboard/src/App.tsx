@@ -19,6 +19,8 @@ import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
 import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
+import { SessionDetailPage } from "./pages/SessionDetailPage.tsx";
+import { SessionsPage } from "./pages/SessionsPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
@@ -60,7 +62,7 @@ export function App(): ReactElement {
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };
-  const usesRange = route.name !== "prices" && route.name !== "budgets" && route.name !== "call";
+  const usesRange = route.name !== "prices" && route.name !== "budgets" && route.name !== "call" && route.name !== "session";
 
   return (
     <RefreshContext.Provider value={refreshState}>
@@ -97,6 +99,8 @@ export function App(): ReactElement {
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
           {route.name === "calls" ? <CallsPage {...props} /> : null}
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
+          {route.name === "sessions" ? <SessionsPage {...props} /> : null}
+          {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
         </main>

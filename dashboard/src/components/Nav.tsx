@@ -2,10 +2,10 @@
 import type { ReactElement } from "react";
 import { pageHref, PAGES, type Page, type RouteName, type ViewState } from "../lib/url-state.ts";
 
-const LABELS: Record<Page, string> = { spend: "Spend", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets" };
+const LABELS: Record<Page, string> = { spend: "Spend", failures: "Failures", latency: "Latency", calls: "Calls", sessions: "Sessions", prices: "Prices", budgets: "Budgets" };
 
 export function Nav(props: { current: RouteName; view: ViewState }): ReactElement {
-  const current = props.current === "call" ? "calls" : props.current;
+  const current = props.current === "call" ? "calls" : props.current === "session" ? "sessions" : props.current;
   return (
     <nav className="nav" aria-label="Pages">
       {PAGES.map((p) => (

@@ -46,7 +46,7 @@ export function sessionsRouter(prisma: PrismaClient): Router {
     if (id.length === 0 || id.length > 200) throw new TollgateError("invalid_request", "id: a session id is 1–200 characters");
     const found = await getSession(prisma, id);
     if (!found) throw new TollgateError("not_found", `no session with id ${id}`);
-    res.json({ ...found.session, calls: found.calls });
+    res.json({ session: found.session, calls: found.calls });
   });
   return router;
 }

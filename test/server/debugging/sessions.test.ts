@@ -120,7 +120,8 @@ describe("traces and sessions", () => {
 
   it("gives a session's calls in order with what the waterfall draws", async () => {
     const calls = ((await tg.calls()) as Call[]).filter((c) => c.sessionId === "run-42");
-    const { body } = await api<Session & { calls: Array<Record<string, unknown>> }>("/api/sessions/run-42");
+    const { body } = await api<{ session: Session; calls: Array<Record<string, unknown>> }>("/api/sessions/run-42");
+    expect(body.session).toMatchObject({ id: "run-42", calls: 4, errors: 1 });
     expect(body.calls.map((c) => c.id)).toEqual(calls.map((c) => c.id));
     const t0 = Date.parse(calls[0]!.startedAt);
     body.calls.forEach((c, i) => {
