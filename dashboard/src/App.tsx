@@ -6,6 +6,7 @@ import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
 import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
+import { ReportsSourceNotice } from "./components/ReportsSourceNotice.tsx";
 import { Segmented } from "./components/Segmented.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
@@ -21,6 +22,7 @@ import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
 import { SessionDetailPage } from "./pages/SessionDetailPage.tsx";
 import { SessionsPage } from "./pages/SessionsPage.tsx";
+import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
@@ -94,6 +96,7 @@ export function App(): ReactElement {
           </div>
         ) : null}
         <main className="content">
+          {needLogin ? null : <ReportsSourceNotice />}
           {route.name === "spend" ? <SpendPage {...props} /> : null}
           {route.name === "failures" ? <FailuresPage {...props} /> : null}
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
@@ -103,6 +106,7 @@ export function App(): ReactElement {
           {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
+          {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {

@@ -1,6 +1,7 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
+import { createReconciliationMetrics, type ReconciliationMetrics } from "./reconciliation-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
 import { createCaptureMetrics, type CaptureMetrics } from "./capture-metrics.ts";
@@ -36,6 +37,7 @@ export interface Metrics {
   readonly budget: BudgetMetrics;
   /** stored bodies and OpenTelemetry export */
   readonly capture: CaptureMetrics;
+  readonly reconciliation: ReconciliationMetrics;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -77,5 +79,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
     capture: createCaptureMetrics(registry),
+    reconciliation: createReconciliationMetrics(registry),
   };
 }
