@@ -20,6 +20,8 @@ import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
 import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
+import { SessionDetailPage } from "./pages/SessionDetailPage.tsx";
+import { SessionsPage } from "./pages/SessionsPage.tsx";
 import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import { StatementPage } from "./pages/StatementPage.tsx";
@@ -64,7 +66,7 @@ export function App(): ReactElement {
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };
-  const usesRange = !["prices", "budgets", "call", "statement", "books"].includes(route.name);
+  const usesRange = !["prices", "budgets", "call", "statement", "books", "session"].includes(route.name);
 
   return (
     <RefreshContext.Provider value={refreshState}>
@@ -102,6 +104,8 @@ export function App(): ReactElement {
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
           {route.name === "calls" ? <CallsPage {...props} /> : null}
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
+          {route.name === "sessions" ? <SessionsPage {...props} /> : null}
+          {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
           {route.name === "statement" ? <StatementPage {...props} /> : null}

@@ -36,7 +36,27 @@ export interface Price {
 }
 export type NewPrice = Omit<Price, "id" | "source">;
 
-export interface CallDetail extends Call { price: Price | null }
+export interface CallDetail extends Call {
+  price: Price | null;
+  sessionId?: string | null; traceId?: string | null; parentSpanId?: string | null;
+  /** stored bodies (TOLLGATE_LOG_BODIES), secrets redacted; a stream's response is its assembled JSON */
+  requestBody?: string | null; responseBody?: string | null;
+  request?: { method: string; path: string; query: string | null; headers: Record<string, string> | null } | null;
+  requestTruncated?: boolean; responseTruncated?: boolean; responseAssembled?: boolean;
+}
+
+/** GET /api/sessions rows: the calls sharing an x-tollgate-session (or a trace id). Money and token sums are strings. */
+export interface Session {
+  id: string; calls: number; errors: number; costUsd: string; inputTokens: string; outputTokens: string;
+  durationMs: number; firstCallAt: string; lastCallAt: string; apps: string[];
+}
+export interface SessionsPage { sessions: Session[]; nextCursor: string | null }
+export interface SessionCall {
+  id: string; startedAt: string; offsetMs: number; latencyMs: number; ttftMs: number | null; costUsd: string | null;
+  provider: string; endpoint: string; model: string | null; app: string; outcome: string; status: number; stream: boolean;
+  inputTokens: number; outputTokens: number; traceId: string | null; parentSpanId: string | null;
+}
+export interface SessionDetail { session: Session; calls: SessionCall[] }
 export interface CallsPage { calls: Call[]; nextCursor: string | null }
 
 export interface TokenTotals {
@@ -239,6 +259,17 @@ export function reportPath(name: string, q: ReportQuery & { limit?: number; curs
   if (q.limit !== undefined) p.set("limit", String(q.limit));
   if (q.cursor) p.set("cursor", q.cursor);
   return `/api/${name}?${p.toString()}`;
+}
+
+export function sessionsPath(q: { from: string; to: string; app?: string | null; cursor?: string | null }): string {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  if (q.app) p.set("app", q.app);
+  if (q.cursor) p.set("cursor", q.cursor);
+  return `/api/sessions?${p.toString()}`;
+}
+
+export function sessionPath(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}`;
 }
 
 export function callPath(id: string): string {

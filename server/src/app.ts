@@ -13,12 +13,14 @@ import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";
 import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
+import { sessionsRouter } from "./api/sessions.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
+import type { PendingBody } from "./recording/body-record.ts";
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +34,8 @@ export interface AppDeps {
   record(call: CallRecord): void;
   /** a finished call whose record waits for its token estimate, as it is so far (the crash journal) */
   recordPending?(call: CallRecord): void;
+  /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
+  onBody?(body: PendingBody): void;
   /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
   apiRouters?: express.Router[];
   /** middleware in front of /api and the dashboard (admin auth) */
@@ -63,7 +67,8 @@ export function buildApp(deps: AppDeps): App {
     providers: config.providers,
     maxBodyBytes: config.maxBodyBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    logBodies: config.logBodies,
+    bodies: { mode: config.logBodies, maxBytes: config.bodyMaxBytes },
+    onBody: deps.onBody,
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
@@ -121,8 +126,9 @@ export function buildApp(deps: AppDeps): App {
       next();
     });
   }
-  api.use(callsRouter(reportsPool));
+  api.use(callsRouter(reportsPool, db.prisma));
   api.use(reportsRouter(reportsPool));
+  api.use(sessionsRouter(db.prisma));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   api.use(dataErrorsAreBadRequests);

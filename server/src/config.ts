@@ -11,6 +11,9 @@ export const BUILTIN_PROVIDERS = {
   mistral: { baseUrl: "https://api.mistral.ai", format: "mistral" },
 } as const;
 
+/** Which calls' request and response bodies are stored (call_bodies): none, failed calls only, or all. */
+export type BodyCaptureMode = "off" | "errors" | "all";
+
 export interface ProviderConfig {
   name: string;
   baseUrl: string;
@@ -41,7 +44,19 @@ const envSchema = z.object({
   TOLLGATE_MAX_BODY_BYTES: int(1).default(33_554_432),
   TOLLGATE_DATA_DIR: z.string().min(1).default("./.tollgate"),
   TOLLGATE_SPOOL_DIR: z.string().min(1).optional(),
-  TOLLGATE_LOG_BODIES: boolish.default(false),
+  // off | errors | all; the old true/false (1/0) still mean all/off.
+  TOLLGATE_LOG_BODIES: z
+    .enum(["off", "errors", "all", "true", "false", "1", "0"])
+    .default("off")
+    .transform((v): BodyCaptureMode => (v === "true" || v === "1" ? "all" : v === "false" || v === "0" ? "off" : v)),
+  TOLLGATE_BODY_MAX_BYTES: int(1024).default(262_144),
+  TOLLGATE_BODY_RETENTION_DAYS: int(1).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("tollgate"),
+  TOLLGATE_OTEL_MAX_QUEUE: int(1).default(2048),
   TOLLGATE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TOLLGATE_METRICS_MAX_APPS: int(1).default(50),
   TOLLGATE_METRICS_MAX_MODELS: int(1).default(100),
@@ -127,7 +142,16 @@ export interface Config {
   requestTimeoutMs: number;
   /** open client connections beyond this are closed at once (0: no cap) */
   maxConnections: number;
-  logBodies: boolean;
+  logBodies: BodyCaptureMode;
+  /** each stored body is cut to this many bytes (UTF-8) */
+  bodyMaxBytes: number;
+  /** stored bodies older than this are deleted (whole monthly partitions dropped, the rest deleted daily) */
+  bodyRetentionDays: number;
+  /**
+   * OpenTelemetry export of one span per call: the OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+   * as given, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces), its headers; undefined when not configured
+   */
+  otel: { url: string; headers: Record<string, string>; serviceName: string; maxQueue: number } | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   metrics: { maxApps: number; maxModels: number };
   /** writers: batches in flight at once, each its own transaction on its own pooled connection */
@@ -210,6 +234,25 @@ function describe(issues: z.core.$ZodIssue[], prefix = ""): string {
 
 function isLoopback(host: string): boolean {
   return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+}
+
+/** `k1=v1,k2=v2` (values URL-encoded), the OTLP exporters' header list format. */
+function otlpHeaders(list: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (list ?? "").split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function otelConfig(e: z.infer<typeof envSchema>): Config["otel"] {
+  // The traces variable is the full URL; the general one is a base the signal's path is appended to.
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  if (!url) return undefined;
+  const headers = { ...otlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS), ...otlpHeaders(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
+  return { url, headers, serviceName: e.OTEL_SERVICE_NAME, maxQueue: e.TOLLGATE_OTEL_MAX_QUEUE };
 }
 
 /** Parses the environment once at start-up; throws a ConfigError naming the bad variable. */
@@ -308,6 +351,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: e.TOLLGATE_REQUEST_TIMEOUT_MS,
     maxConnections: e.TOLLGATE_MAX_CONNECTIONS,
     logBodies: e.TOLLGATE_LOG_BODIES,
+    bodyMaxBytes: e.TOLLGATE_BODY_MAX_BYTES,
+    bodyRetentionDays: e.TOLLGATE_BODY_RETENTION_DAYS,
+    otel: otelConfig(e),
     logLevel: e.TOLLGATE_LOG_LEVEL,
     metrics: { maxApps: e.TOLLGATE_METRICS_MAX_APPS, maxModels: e.TOLLGATE_METRICS_MAX_MODELS },
     recorder: {

@@ -26,6 +26,8 @@ import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
 import { checkingIntervalFor, limitRequests } from "./proxy/request-timeout.ts";
+import { startBodyRecording, type BodyRecording } from "./recording/body-recording.ts";
+import { createCallTracer, type CallTracer } from "./tracing/otel-export.ts";
 import { reconciliationRouter } from "./api/reconciliation.ts";
 import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
@@ -46,6 +48,10 @@ export interface Tollgate {
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
+  /** stored request/response bodies (TOLLGATE_LOG_BODIES) */
+  bodies: BodyRecording;
+  /** one OpenTelemetry span per call (OTEL_EXPORTER_OTLP_*), undefined when not configured */
+  tracing: CallTracer | undefined;
   /** the background fetch of the providers' usage and cost reports (idle without an admin key) */
   reconcileSchedule: ReconcileSchedule;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
@@ -99,6 +105,9 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   metrics.reserveModels(knownModels(priceBook, config.providers.values()));
   const recording = await createDurableRecorder(config, db.pool, metrics, logger);
   const { recorder, spool, replayer, close: closeRecorder } = recording;
+  const bodies = await startBodyRecording(config, db, metrics, logger);
+  const tracing = createCallTracer(config, { exported: (n) => metrics.capture.spansExported(n), dropped: (n) => metrics.capture.spansDropped(n) });
+  if (tracing) logger.info({ url: config.otel?.url }, "exporting a span per call over OTLP/HTTP");
   let access: Access;
   try {
     access = await createAccess({ config, pool: db.pool, prisma: db.prisma, priceBook, metrics, logger });
@@ -106,6 +115,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
     clearInterval(reloadPrices);
     await closeRecorder();
+    await bodies.close();
     await db.close();
     await embedded?.stop();
     throw err;
@@ -131,6 +141,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     logger,
     record: (call) => recording.record(call),
     recordPending: (call) => recording.journalPending(call),
+    onBody: bodies.recorder ? (body) => bodies.recorder?.enqueue(body) : undefined,
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
@@ -151,7 +162,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     ],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
-    afterCall: access.afterCall,
+    afterCall: tracing ? [...(access.afterCall ?? []), (record) => tracing.record(record)] : access.afterCall,
     readiness: readinessHandler({ pool: db.pool, draining: () => draining, spool }),
   });
 
@@ -218,6 +229,9 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     if (unestimated > 0) logger.warn({ calls: unestimated }, "shutdown: calls recorded without their token estimate");
     await estimator.close();
     await closeRecorder();
+    await bodies.close();
+    // The collector gets a moment for the last spans; shutdown never waits on it longer.
+    await tracing?.shutdown(2_000);
     await access.close();
     app.proxy.close();
     await reports.close();
@@ -234,6 +248,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     recorder,
     spool,
     replayer,
+    bodies,
+    tracing,
     access,
     metrics,
     priceBook,

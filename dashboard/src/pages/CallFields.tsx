@@ -18,6 +18,8 @@ const ORDER: Array<keyof Call> = [
   "usageClamped", "costUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
 ];
 
+const SHOWN_ELSEWHERE = new Set(["price", "requestBody", "responseBody", "request"]);
+
 function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") return JSON.stringify(value);
@@ -26,7 +28,8 @@ function show(value: unknown): string {
 
 export function CallFields(props: { call: Call }): ReactElement {
   const record = props.call as unknown as Record<string, unknown>;
-  const extra = Object.keys(record).filter((k) => !(ORDER as string[]).includes(k) && k !== "price");
+  // Bodies and replay data have their own panel (the conversation).
+  const extra = Object.keys(record).filter((k) => !(ORDER as string[]).includes(k) && !SHOWN_ELSEWHERE.has(k));
   return (
     <dl className="fields">
       {[...ORDER, ...extra].map((k) => (

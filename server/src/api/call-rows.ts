@@ -12,7 +12,8 @@ export const CALL_SELECT = `
   usage_clamped AS "usageClamped",
   cost_usd AS "costUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
   overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
-  request_body AS "requestBody", response_body AS "responseBody"`;
+  request_body AS "requestBody", response_body AS "responseBody", session_id AS "sessionId", trace_id AS "traceId",
+  parent_span_id AS "parentSpanId"`;
 
 export interface CallRow {
   id: string;

@@ -53,4 +53,12 @@ export interface CallRecord extends Usage {
   responseBytes: number;
   requestBody: string | null;
   responseBody: string | null;
+  /** x-tollgate-session, else the incoming W3C trace id: the calls of one agent run or request share it */
+  sessionId?: string | null;
+  /** the incoming traceparent's trace id and span (the caller's span, this call's parent) */
+  traceId?: string | null;
+  parentSpanId?: string | null;
+  /** the incoming trace's flags and tracestate, for the exported span; not stored */
+  traceFlags?: number;
+  traceState?: string | null;
 }

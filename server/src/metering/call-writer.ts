@@ -45,6 +45,9 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["response_bytes", "int4", (r) => r.responseBytes],
   ["request_body", "text", (r) => r.requestBody],
   ["response_body", "text", (r) => r.responseBody],
+  ["session_id", "text", (r) => r.sessionId ?? null],
+  ["trace_id", "text", (r) => r.traceId ?? null],
+  ["parent_span_id", "text", (r) => r.parentSpanId ?? null],
 ];
 
 // The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns the ids it inserted,

@@ -1,4 +1,5 @@
 import type { Attribution } from "./headers.ts";
+import type { BodyCapture } from "../recording/body-capture.ts";
 import type { ProviderConfig } from "../config.ts";
 import type { Outcome } from "../metering/call-record.ts";
 import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
@@ -14,6 +15,8 @@ export class CallState {
   json: Record<string, unknown> | undefined;
   requestBytes = 0;
   requestBody: string | null = null;
+  /** the bodies being captured (TOLLGATE_LOG_BODIES), else null */
+  capture: BodyCapture | null = null;
   responseBytes = 0;
   hideUsage = false;
   meter: StreamMeter | null = null;

@@ -2,6 +2,7 @@ import type { CallRecord, Outcome } from "../metering/call-record.ts";
 import type { Usage, UsageSource } from "../metering/usage.ts";
 import { ZERO_USAGE } from "../metering/usage.ts";
 import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
+import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
 
 export interface PriceResult {
@@ -154,6 +155,8 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodie
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
   const insideAfter = call.upstreamEndedAt ? endedAt - call.upstreamEndedAt : 0;
   const ttftAt = call.info.stream ? call.firstTokenAt || call.firstByteAt : call.firstByteAt;
+  const attribution = call.attribution;
+  const trace = parseTraceparent(attribution.traceparent, attribution.tracestate);
   return {
     id: call.id,
     startedAt: new Date(call.startedMs),
@@ -186,6 +189,11 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodie
     responseBytes: call.responseBytes,
     requestBody: logBodies ? call.requestBody : null,
     responseBody: null,
+    sessionId: attribution.session ?? trace?.traceId ?? null,
+    traceId: trace?.traceId ?? null,
+    parentSpanId: trace?.parentSpanId ?? null,
+    traceFlags: trace?.flags,
+    traceState: trace?.state ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ import { resolveDotSegments } from "./dot-segments.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
 import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
+import { BodyCapture, pendingBodyOf, replayHeaders, type BodyCaptureOptions } from "../recording/body-capture.ts";
+import type { PendingBody } from "../recording/body-record.ts";
 import { UpstreamCall } from "./upstream-call.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
 import { requestTimedOut } from "./request-timeout.ts";
@@ -22,7 +24,9 @@ export interface ProxyDeps {
   providers: Map<string, ProviderConfig>;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
-  logBodies: boolean;
+  /** TOLLGATE_LOG_BODIES: which calls' bodies are captured, and onBody receives them */
+  bodies: BodyCaptureOptions;
+  onBody?(body: PendingBody): void;
   metering: Metering;
   /** receives every finished call exactly once (recorder queue, metrics) */
   onCall(record: CallRecord): void;
@@ -82,7 +86,17 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (call.finished) return;
     call.finished = true;
     try {
-      finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver, deps.onPending);
+      const capture = call.capture;
+      if (capture === null || !deps.onBody) finishRecord(call, deps.metering, performance.now(), false, deliver, deps.onPending);
+      else {
+        const body = pendingBodyOf(call, capture);
+        const onBody = deps.onBody;
+        const errorsOnly = deps.bodies.mode === "errors";
+        finishRecord(call, deps.metering, performance.now(), false, (record) => {
+          if (!errorsOnly || record.outcome !== "ok") onBody(body);
+          deliver(record);
+        }, deps.onPending);
+      }
     } catch (err) {
       deps.onError(err, call.id);
     }
@@ -247,7 +261,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.hideUsage = prepared.hideUsage;
       }
     }
-    if (deps.logBodies && bodyText !== undefined) call.requestBody = bodyText;
+    if (deps.bodies.mode !== "off") call.capture = new BodyCapture(method, path, bodyText, replayHeaders(req.rawHeaders), deps.bodies.maxBytes);
     const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered);
     call.attribution = attribution;
     call.query = query;

@@ -94,6 +94,7 @@ export class ResponseRelay {
   ) {
     this.filtering = isSse && call.hideUsage;
     this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
+    call.capture?.responseStarts(isSse || isNdjson);
     if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
@@ -155,6 +156,7 @@ export class ResponseRelay {
     call.responseBytes += chunk.length;
     const last = !this.filtering && this.declaredLength >= 0 && call.responseBytes >= this.declaredLength;
     if (!this.filtering && !last) this.write(chunk);
+    if (call.capture !== null) call.capture.add(chunk);
     if (this.parser) {
       try {
         this.parser.push(chunk);

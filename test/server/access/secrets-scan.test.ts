@@ -119,7 +119,9 @@ describe("no secret reaches the database or the logs", () => {
     for (const secret of secrets) expect(dump.includes(secret), `a stored row contains ${secret.slice(0, 12)}…`).toBe(false);
 
     // Redaction, not omission: bodies are stored with the secrets replaced.
-    const bodies = calls.map((c) => c.request_body).filter((b): b is string => b !== null && b.includes("my keys"));
+    const { rows: stored } = await db.pool.query<{ request_body: string | null }>(`SELECT request_body FROM call_bodies`);
+    expect(calls.every((c) => c.request_body === null)).toBe(true); // bodies live in call_bodies, never in calls
+    const bodies = stored.map((c) => c.request_body).filter((b): b is string => b !== null && b.includes("my keys"));
     expect(bodies.length).toBe(4);
     for (const body of bodies) expect(body).toContain("my keys: [redacted], [redacted], [redacted]; header Authorization: Bearer [redacted]");
     const rejectedRow = calls.find((c) => c.outcome === "upstream_error")!;
