@@ -110,7 +110,7 @@ export async function getSession(prisma: PrismaClient, id: string): Promise<{ se
   const rows = await prisma.$queryRaw<CallRowRaw[]>`
     SELECT id::text AS "id", started_at AS "startedAt", latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
            cost_usd::text AS "costUsd", provider, endpoint, model, app, outcome, status, stream,
-           input_tokens AS "inputTokens", output_tokens AS "outputTokens",
+           input_tokens::float8 AS "inputTokens", output_tokens::float8 AS "outputTokens",
            trace_id AS "traceId", parent_span_id AS "parentSpanId"
       FROM calls WHERE session_id = ${id}
      ORDER BY started_at, id LIMIT ${MAX_SESSION_CALLS}`;
