@@ -12,6 +12,7 @@ import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
+import { resyncLedgers } from "./access/budget-ledger.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -77,6 +78,7 @@ export const COMMANDS: Record<string, Command> = {
       const db = await database();
       const book = await PriceBook.load(db.pool);
       let rollupHours = 0;
+      let budgetPeriods = 0;
       const report = await recomputeCosts(db.pool, book, {
         from,
         to,
@@ -89,9 +91,11 @@ export const COMMANDS: Record<string, Command> = {
         },
         onChangedRange: async (changedFrom, changedTo) => {
           rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
+          // Budgets follow the rollups they are summed from: every budget period the changed calls fall in.
+          budgetPeriods += await resyncLedgers(db.pool, { nowMs: Date.now(), from: changedFrom, to: new Date(changedTo.getTime() + 1) });
         },
       });
-      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours }, null, 2));
+      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours, budgetPeriodsResynced: budgetPeriods }, null, 2));
     },
   },
   "prices seed": {

@@ -11,6 +11,7 @@ import { budgetsRouter } from "../api/budgets.ts";
 import { keysRouter } from "../api/keys.ts";
 import { apiResponseHeaders } from "../api/request-id.ts";
 import { BudgetGuard } from "./budget-guard.ts";
+import { resyncLedgers } from "./budget-ledger.ts";
 import { applyConfiguredBudgets } from "./configured-budgets.ts";
 import { KeyCache } from "./key-cache.ts";
 import { virtualKeyHook } from "./key-hook.ts";
@@ -68,6 +69,8 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     holdLeaseMs: config.access.budgetHoldLeaseMs,
   });
   await applyConfiguredBudgets(pool, config.budgets);
+  // Ledgers written before they were the calls' sum (or while this version was not running) are set right.
+  await resyncLedgers(pool, { nowMs: Date.now(), current: "always" });
   await Promise.all([keys.refresh(), budgets.refresh()]);
   const pinKeyApps = () => {
     for (const app of keys.apps()) deps.metrics.pinApp(app);
