@@ -8,6 +8,7 @@ import type { Logger } from "./logger.ts";
 import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
+import { forecastRouter } from "./api/forecast.ts";
 import { callsRouter } from "./api/calls.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
@@ -88,6 +89,7 @@ export function buildApp(deps: AppDeps): App {
   for (const guard of deps.adminGuards ?? []) api.use(guard);
   api.use(callsRouter(db.pool));
   api.use(reportsRouter(db.pool));
+  api.use(forecastRouter(db.pool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   app.use("/api", api);

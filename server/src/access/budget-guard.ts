@@ -8,6 +8,8 @@ import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
+import type { Forecast } from "../reports/forecast.ts";
+import { budgetForecasts } from "./budget-forecasts.ts";
 import { resyncLedgers } from "./budget-ledger.ts";
 import { recordThresholds } from "./budget-notices.ts";
 import { periodOf } from "./budget-period.ts";
@@ -100,15 +102,18 @@ export class BudgetGuard {
     this.byApp = byApp;
     this.byKey = byKey;
     let states: BudgetState[] = [];
+    let forecasts = new Map<string, Forecast>();
     if (budgets.length > 0) {
       await resyncLedgers(this.deps.pool, { nowMs: this.now(), current: "missing" });
       states = await budgetStates(this.deps.pool, this.now());
-      await this.noticeThresholds(states);
+      forecasts = await budgetForecasts(this.deps.pool, states, this.now());
+      await this.noticeThresholds(states, forecasts);
     }
     const published = new Map<string, string>();
     for (const s of states) {
       published.set(s.id, s.app);
-      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls });
+      const forecastUsd = forecasts.get(s.id)?.forecastUsd;
+      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls, forecastUsd });
     }
     for (const [id, app] of this.metricBudgets) if (published.get(id) !== app) this.deps.metrics.remove(id, app);
     this.metricBudgets = published;
@@ -188,10 +193,12 @@ export class BudgetGuard {
   }
 
   /** Thresholds crossed since any replica last looked: each is logged once, by the replica that records it. */
-  private async noticeThresholds(states: readonly BudgetState[]): Promise<void> {
-    for (const n of await recordThresholds(this.deps.pool, states)) {
+  private async noticeThresholds(states: readonly BudgetState[], forecasts: ReadonlyMap<string, Forecast>): Promise<void> {
+    const projected = new Map([...forecasts].map(([id, f]) => [id, f.forecastUsd]));
+    for (const n of await recordThresholds(this.deps.pool, states, projected)) {
       const fields = { budget: n.budgetId, app: n.app, period: n.period, action: n.action, limitUsd: n.limitUsd, spentUsd: n.spentUsd };
-      if (n.kind !== "100") this.deps.logger.info({ ...fields, threshold: `${n.kind}%` }, "budget threshold crossed");
+      if (n.kind === "forecast") this.deps.logger.info({ ...fields, forecastUsd: n.forecastUsd }, "budget forecast passes its limit");
+      else if (n.kind !== "100") this.deps.logger.info({ ...fields, threshold: `${n.kind}%` }, "budget threshold crossed");
       else this.deps.logger.warn(fields, n.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked");
     }
   }

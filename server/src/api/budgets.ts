@@ -4,7 +4,9 @@ import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { BUDGET_PERIODS } from "../access/budget-period.ts";
 import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, UNPRICED_POLICIES, upsertBudget, type BudgetState } from "../access/budget-store.ts";
+import { budgetForecasts } from "../access/budget-forecasts.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
+import type { Forecast } from "../reports/forecast.ts";
 import { canonicalDecimal } from "../metering/decimal.ts";
 
 export interface BudgetsRouterDeps {
@@ -31,7 +33,7 @@ const putSchema = z.object({
   unpriced: z.enum(UNPRICED_POLICIES).optional(),
 });
 
-function budgetJson(s: BudgetState, nowMs: number) {
+function budgetJson(s: BudgetState, nowMs: number, f: Forecast | undefined) {
   return {
     id: s.id,
     app: s.app,
@@ -50,6 +52,12 @@ function budgetJson(s: BudgetState, nowMs: number) {
     reservedUsd: canonicalDecimal(s.reservedUsd),
     remainingUsd: canonicalDecimal(s.remainingUsd),
     unpricedCalls: s.unpricedCalls,
+    /** spend projected at the period's end from the trailing 7 days' run rate (docs/api.md) */
+    forecastUsd: f?.forecastUsd ?? canonicalDecimal(s.spentUsd),
+    runRateUsdPerDay: f?.runRateUsdPerDay ?? "0",
+    /** the UTC date the projection reaches the limit (today when already reached); null: on track */
+    forecastExceedsOn: f?.exceedsOn ?? null,
+    forecastExceedsByUsd: f?.exceedsByUsd ?? null,
   };
 }
 
@@ -66,7 +74,9 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
 
   router.get("/budgets", async (_req, res) => {
     const at = now();
-    res.json({ month: monthOf(at), budgets: (await budgetStates(deps.pool, at)).map((s) => budgetJson(s, at)) });
+    const states = await budgetStates(deps.pool, at);
+    const forecasts = await budgetForecasts(deps.pool, states, at);
+    res.json({ month: monthOf(at), budgets: states.map((s) => budgetJson(s, at, forecasts.get(s.id))) });
   });
 
   router.put("/budgets/:app", async (req, res) => {
@@ -92,7 +102,7 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
     await deps.refresh();
     const state = (await budgetStates(deps.pool, at)).find((s) => s.id === saved.id);
     if (!state) throw new TollgateError("not_found", `budget ${saved.id} was deleted meanwhile`);
-    res.json(budgetJson(state, at));
+    res.json(budgetJson(state, at, (await budgetForecasts(deps.pool, [state], at)).get(state.id)));
   });
 
   router.delete("/budgets/:app", async (req, res) => {
