@@ -106,6 +106,19 @@ export interface Budget {
 export interface BudgetsResponse { month: string; budgets: Budget[] }
 export interface BudgetInput { limitUsd: string; period: BudgetPeriod; action: BudgetAction; keyId?: string }
 
+/** GET /api/budget-webhooks (URLs by origin only) and GET /api/budget-notices: notices and every delivery attempt. */
+export interface BudgetWebhook { name: string; url: string; format: "json" | "slack" | string }
+export interface BudgetNoticeDelivery { webhook: string; status: "pending" | "delivered" | "failed" | string; attempts: number; deliveredAt: string | null; nextAttemptAt: string }
+export interface BudgetNotice {
+  budgetId: string; app: string; period: string; kind: "50" | "80" | "100" | "forecast" | string;
+  limitUsd: string; spentUsd: string; forecastUsd: string | null; createdAt: string; deliveries: BudgetNoticeDelivery[];
+}
+export interface BudgetNoticeAttempt {
+  id: string; budgetId: string; period: string; kind: string; webhook: string; attempt: number;
+  statusCode: number | null; error: string | null; durationMs: number; at: string;
+}
+export interface BudgetNoticesResponse { notices: BudgetNotice[]; attempts: BudgetNoticeAttempt[] }
+
 /** GET /api/forecast?groupBy=app: each app's period so far and its projection at the period's end. */
 export interface ForecastGroup { key: string; spentUsd: string; trailingUsd: string; runRateUsdPerDay: string; forecastUsd: string }
 export interface ForecastResponse {

@@ -9,6 +9,7 @@ import { useApi } from "../hooks/useApi.ts";
 import type { BudgetDraft } from "../lib/budget-form.ts";
 import { perPeriod } from "../lib/budgets.ts";
 import { formatUsd } from "../lib/money.ts";
+import { BudgetNotifications } from "./BudgetNotifications.tsx";
 import { BudgetTable } from "./BudgetTable.tsx";
 import { KeysSection } from "./KeysSection.tsx";
 import type { PageProps } from "./types.ts";
@@ -60,6 +61,7 @@ export function BudgetsPage(_props: PageProps): ReactElement {
           budgets.reload();
         }} />
       </Panel>
+      <BudgetNotifications />
       <KeysSection state={keys} apps={apps}
         onChanged={(text) => {
           setMessage({ ok: true, text });

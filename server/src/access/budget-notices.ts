@@ -46,7 +46,8 @@ const notice = (r: NoticeRow): BudgetNotice => ({
  * Records the thresholds the budgets' current periods have crossed (spend at or over 50, 80, 100 % of a
  * limit above zero; a forecast over the limit, when `forecasts` gives one) and returns only the notices new
  * to the database: the primary key (budget, period, kind) makes each happen once per period, whichever
- * replica — or how many — saw it first.
+ * replica — or how many — saw it first. Each new notice is queued for every webhook in the same statement
+ * (budget_notice_deliveries, the outbox notification-sender.ts delivers).
  */
 export async function recordThresholds(pool: pg.Pool, states: readonly BudgetState[], forecasts: ReadonlyMap<string, string> = new Map()): Promise<BudgetNotice[]> {
   if (states.length === 0) return [];
@@ -65,6 +66,11 @@ export async function recordThresholds(pool: pg.Pool, states: readonly BudgetSta
        SELECT budget_id, period, kind, app, limit_usd, spent_usd, forecast_usd FROM crossed
        ON CONFLICT DO NOTHING
        RETURNING budget_id, period, kind, app, limit_usd, spent_usd, forecast_usd, created_at
+     ), queued AS (
+       -- the outbox rows, in the same statement: a notice is queued for every webhook exactly when it is new
+       INSERT INTO budget_notice_deliveries (budget_id, period, kind, webhook)
+       SELECT i.budget_id, i.period, i.kind, w.name FROM inserted i CROSS JOIN budget_webhooks w
+       ON CONFLICT DO NOTHING
      )
      SELECT i.budget_id, i.app, i.period, i.kind, b.action, i.limit_usd::text AS limit_usd, i.spent_usd::text AS spent_usd,
             i.forecast_usd::text AS forecast_usd, i.created_at

@@ -41,6 +41,16 @@ describe("Budgets page", () => {
     expect((bar.children[0] as HTMLElement).style.width).toBe("5%");
   });
 
+  it("shows the webhooks, each notice's delivery and every attempt, failed ones included", async () => {
+    renderApp("#/budgets", accessApi().handler);
+    const attempts = await screen.findAllByTestId("budget-attempt-row");
+    expect(screen.getByTestId("budget-webhook").textContent).toContain("ops → https://hooks.example.com/… (slack)");
+    expect(screen.getAllByTestId("budget-notice-kind").map((e) => e.textContent)).toEqual(["100% reached"]);
+    expect(screen.getByTestId("budget-notice-delivery").textContent).toBe("ops: delivered (2 attempts)");
+    expect(attempts.map((r) => within(r).getByTestId("budget-attempt-result").textContent)).toEqual(["HTTP 200 delivered", "HTTP 500"]);
+    expect(attempts[1]!.className).toContain("level-over");
+  });
+
   it("checks the form before sending, then saves a budget and shows it", async () => {
     const api = accessApi();
     const { calls } = renderApp("#/budgets", api.handler);

@@ -60,7 +60,21 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
       state.keys = state.keys.map((k) => (k.id === id ? { ...k, status: "revoked", revokedAt: "2026-11-26T12:00:00.000Z" } : k));
       return { status: 204 };
     }
+    if (p === "/api/budget-webhooks") return { body: { webhooks: [{ name: "ops", url: "https://hooks.example.com/…", format: "slack" }] } };
+    if (p === "/api/budget-notices") return { body: NOTICES };
     return undefined;
   };
   return { handler, state };
 }
+
+/** One notice retried after a 500, as GET /api/budget-notices answers. */
+export const NOTICES = {
+  notices: [
+    { budgetId: "app:batch", app: "batch", period: "2026-W48", kind: "100", limitUsd: "10", spentUsd: "10.25", forecastUsd: "14.5", createdAt: "2026-11-26T10:00:00.000Z",
+      deliveries: [{ webhook: "ops", status: "delivered", attempts: 2, deliveredAt: "2026-11-26T10:00:06.000Z", nextAttemptAt: "2026-11-26T10:00:05.000Z" }] },
+  ],
+  attempts: [
+    { id: "2", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 2, statusCode: 200, error: null, durationMs: 41, at: "2026-11-26T10:00:06.000Z" },
+    { id: "1", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 1, statusCode: 500, error: "HTTP 500", durationMs: 12, at: "2026-11-26T10:00:00.500Z" },
+  ],
+};
