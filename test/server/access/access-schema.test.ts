@@ -44,12 +44,22 @@ describe("the access tables match the Prisma schema", () => {
       budgetId: budget.id, period: "2026-W48", kind: "forecast", app: "schema-app", limitUsd: "12.5", spentUsd: "3.25", forecastUsd: "14.0000000000000001", createdAt: at,
     });
 
+    const hook = await db.prisma.budgetWebhook.create({ data: { name: "ops", url: "https://hooks.example.com/T0/secret", format: "slack", createdAt: at, updatedAt: at } });
+    expect(hook).toEqual({ name: "ops", url: "https://hooks.example.com/T0/secret", format: "slack", createdAt: at, updatedAt: at });
+    const delivery = await db.prisma.budgetNoticeDelivery.create({
+      data: { budgetId: budget.id, period: "2026-W48", kind: "forecast", webhook: "ops", status: "pending", attempts: 2, nextAttemptAt: at, lockedUntil: at, deliveredAt: null },
+    });
+    expect(delivery).toEqual({ budgetId: budget.id, period: "2026-W48", kind: "forecast", webhook: "ops", status: "pending", attempts: 2, nextAttemptAt: at, lockedUntil: at, deliveredAt: null });
+    const attempt = await db.prisma.budgetNoticeAttempt.create({ data: { budgetId: budget.id, period: "2026-W48", kind: "forecast", webhook: "ops", attempt: 2, statusCode: 500, error: "HTTP 500", durationMs: 12.5, at } });
+    expect(attempt).toMatchObject({ budgetId: budget.id, attempt: 2, statusCode: 500, error: "HTTP 500", durationMs: 12.5, at });
+
     const withSpend = await db.prisma.budget.findUniqueOrThrow({ where: { id: budget.id }, include: { spend: true } });
     expect(withSpend.spend).toHaveLength(1);
     await db.prisma.budget.delete({ where: { id: budget.id } });
     expect(await db.prisma.budgetSpend.count({ where: { budgetId: budget.id } })).toBe(0); // cascades
     expect(await db.prisma.budgetHold.count({ where: { callId } })).toBe(0);
     expect(await db.prisma.budgetNotice.count({ where: { budgetId: budget.id } })).toBe(0);
+    expect(await db.prisma.budgetNoticeDelivery.count({ where: { budgetId: budget.id } })).toBe(0); // cascades from the notice
     await expect(db.prisma.virtualKey.create({ data: { id: randomUUID(), app: "x", prefix: "tg_x", hash: "f".repeat(64) } })).rejects.toThrow(); // hash unique
   });
 });
