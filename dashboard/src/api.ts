@@ -21,6 +21,8 @@ export interface Call {
   upstreamRequestId: string | null; serviceTier: string | null;
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number; usageSource: "reported" | "estimated" | "none" | string;
+  /** the provider reported implausible usage, recorded clamped */
+  usageClamped?: boolean;
   costUsd: string | null; priceId: string | null; priced: boolean;
   latencyMs: number; ttftMs: number | null; overheadMs: number;
   requestBytes: number; responseBytes: number;

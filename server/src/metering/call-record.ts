@@ -38,6 +38,11 @@ export interface CallRecord extends Usage {
   upstreamRequestId: string | null;
   serviceTier: string | null;
   usageSource: UsageSource;
+  /**
+   * the provider reported implausible usage (negative, fractional, not a number, above MAX_CALL_TOKENS) or
+   * charge, recorded clamped (recording/usage-bounds.ts); absent means false
+   */
+  usageClamped?: boolean;
   costUsd: string | null;
   priceId: string | null;
   priced: boolean;

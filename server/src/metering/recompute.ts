@@ -2,6 +2,7 @@ import type pg from "pg";
 import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "./decimal.ts";
 import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
+import { MAX_CALL_TOKENS } from "../recording/usage-bounds.ts";
 
 export interface RecomputeOptions {
   from: Date;
@@ -43,12 +44,13 @@ interface CallUsageRow {
   model: string | null;
   response_model: string | null;
   service_tier: string | null;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
+  // bigint columns: node-postgres returns them as strings
+  input_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  cache_write_1h_tokens: string;
+  output_tokens: string;
+  reasoning_tokens: string;
   cost_usd: string | null;
   price_id: string | null;
   priced: boolean;
@@ -70,7 +72,14 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   // The proxy prices only calls with usage (reported or estimated); the rest stay unpriced, as there.
   // A cost the provider reported as its own charge (OpenRouter's usage.cost: priced, no price row) is the
   // bill itself, not a table price, so a price correction leaves it alone.
-  const filters: string[] = ["started_at >= $1", "started_at < $2", "usage_source <> 'none'", "NOT (priced AND price_id IS NULL)"];
+  // A call recorded at the token bound (recording/usage-bounds.ts) was left unpriced by the proxy: so here.
+  const filters: string[] = [
+    "started_at >= $1",
+    "started_at < $2",
+    "usage_source <> 'none'",
+    "NOT (priced AND price_id IS NULL)",
+    `greatest(input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens) < ${MAX_CALL_TOKENS}`,
+  ];
   const baseParams: unknown[] = [options.from, options.to];
   if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
@@ -101,12 +110,12 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
         startedAt: row.started_at,
         serviceTier: row.service_tier,
         usage: {
-          inputTokens: row.input_tokens,
-          cachedInputTokens: row.cached_input_tokens,
-          cacheWriteTokens: row.cache_write_tokens,
+          inputTokens: Number(row.input_tokens),
+          cachedInputTokens: Number(row.cached_input_tokens),
+          cacheWriteTokens: Number(row.cache_write_tokens),
           cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
-          outputTokens: row.output_tokens,
-          reasoningTokens: row.reasoning_tokens,
+          outputTokens: Number(row.output_tokens),
+          reasoningTokens: Number(row.reasoning_tokens),
         },
       });
       const oldCost = row.cost_usd == null ? null : parseDecimal(row.cost_usd);
