@@ -10,6 +10,7 @@ import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";
+import { forecastRouter } from "./api/forecast.ts";
 import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
@@ -129,6 +130,7 @@ export function buildApp(deps: AppDeps): App {
   api.use(callsRouter(reportsPool, db.prisma));
   api.use(reportsRouter(reportsPool));
   api.use(sessionsRouter(db.prisma));
+  api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   api.use(dataErrorsAreBadRequests);

@@ -85,6 +85,8 @@ const envSchema = z.object({
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
   TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
+  TOLLGATE_WEBHOOK_POLL_MS: int(50).default(2_000),
+  TOLLGATE_WEBHOOK_RETRY_BASE_MS: int(10).default(5_000),
   OPENAI_ADMIN_KEY: z.string().min(1).optional(),
   ANTHROPIC_ADMIN_KEY: z.string().min(1).optional(),
   TOLLGATE_RECONCILE_INTERVAL_MS: int(0).default(3_600_000),
@@ -116,6 +118,8 @@ const fileSchema = z.object({
     .default([]),
   prices: z.array(priceInputSchema).default([]),
   budgets: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** budget notifications: `{webhooks: [{name, url, format}]}`, validated by access/budget-webhooks.ts */
+  notifications: z.object({ webhooks: z.array(z.record(z.string(), z.unknown())).default([]) }).default({ webhooks: [] }),
 });
 
 export interface Config {
@@ -174,6 +178,8 @@ export interface Config {
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
   budgets: Record<string, unknown>[];
+  /** webhooks budget notices go to, from TOLLGATE_CONFIG `notifications.webhooks` */
+  budgetWebhooks: Record<string, unknown>[];
   access: AccessConfig;
   reconcile: ReconcileConfig;
 }
@@ -224,6 +230,10 @@ export interface AccessConfig {
    * running calls are renewed every refreshMs, so this must be at least 3 × refreshMs
    */
   budgetHoldLeaseMs: number;
+  /** how often each replica looks for budget notices to deliver */
+  webhookPollMs: number;
+  /** the first retry's delay after a failed delivery; doubled each attempt (capped at 32×) */
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -261,7 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(parsed.error.issues)}`);
   const e = parsed.data;
 
-  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [] };
+  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [], notifications: { webhooks: [] } };
   if (e.TOLLGATE_CONFIG) {
     let raw: unknown;
     try {
@@ -369,6 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,
     extraPrices: file.prices,
     budgets: file.budgets,
+    budgetWebhooks: file.notifications.webhooks,
     access: {
       keyPepper: e.TOLLGATE_KEY_PEPPER,
       loginAttemptsPerMinute: e.TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE,
@@ -378,6 +389,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
       budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,
+      webhookPollMs: e.TOLLGATE_WEBHOOK_POLL_MS,
+      webhookRetryBaseMs: e.TOLLGATE_WEBHOOK_RETRY_BASE_MS,
     },
     reconcile: {
       sources,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { settleRecordedCalls } from "../access/budget-ledger.ts";
 import { arrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "../recording/bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
@@ -85,6 +86,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     await client.query(UPSERT_ERRORS_HOURLY, errorDeltaParams(errors.hourly));
     await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
   }
+  // Last: budget ledgers count what the rollups now count (their lock must come after the rows it covers).
+  await settleRecordedCalls(client, kept);
   return inserted;
 }
 
@@ -93,7 +96,7 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
  * multi-row VALUES list or createMany), then adds the calls it inserted to call_rollups_hourly and
  * call_rollups_daily, to the outcome-less latency rollups and to the error rollups: the batch's rollup
  * deltas are aggregated here (rollup-deltas.ts, latency-rollup-deltas.ts, error-rollup-deltas.ts) and
- * upserted as a few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
+ * upserted as a few hundred rows, and adds the calls' costs to their budgets' ledgers, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
  * call nor its rollup figures. Given a pool it runs its own transaction, and a batch Postgres refuses for
  * its data is split to find the bad rows, each then recorded repaired (recording/bad-rows.ts); given a
  * client it runs in the client's (wrap the call in BEGIN/COMMIT). Returns the number of rows inserted.

@@ -26,16 +26,16 @@ describe("parseUsdInput", () => {
 
 describe("validateBudgetDraft", () => {
   it("builds the PUT for a whole app or for one key", () => {
-    expect(validateBudgetDraft({ app: " checkout ", keyId: "", monthlyUsd: "$250", action: "block" }))
-      .toEqual({ app: "checkout", input: { monthlyUsd: "250", action: "block" } });
-    expect(validateBudgetDraft({ app: "checkout", keyId: "k-1", monthlyUsd: "99.5", action: "alert" }))
-      .toEqual({ app: "checkout", input: { monthlyUsd: "99.5", action: "alert", keyId: "k-1" } });
+    expect(validateBudgetDraft({ app: " checkout ", keyId: "", monthlyUsd: "$250", action: "block", period: "month" }))
+      .toEqual({ app: "checkout", input: { limitUsd: "250", period: "month", action: "block" } });
+    expect(validateBudgetDraft({ app: "checkout", keyId: "k-1", monthlyUsd: "99.5", action: "alert", period: "day" }))
+      .toEqual({ app: "checkout", input: { limitUsd: "99.5", period: "day", action: "alert", keyId: "k-1" } });
   });
   it("names every problem", () => {
-    expect(validateBudgetDraft({ app: " ", keyId: "", monthlyUsd: "lots", action: "warn" })).toEqual({
-      errors: { app: "required", monthlyUsd: "a dollar amount, e.g. 250 or 99.50", action: "one of block, alert" },
+    expect(validateBudgetDraft({ app: " ", keyId: "", monthlyUsd: "lots", action: "warn", period: "year" })).toEqual({
+      errors: { app: "required", monthlyUsd: "a dollar amount, e.g. 250 or 99.50", action: "one of block, alert", period: "one of month, week, day" },
     });
-    expect(validateBudgetDraft({ app: "x".repeat(201), keyId: "", monthlyUsd: "1", action: "block" })).toEqual({ errors: { app: "at most 200 characters" } });
+    expect(validateBudgetDraft({ app: "x".repeat(201), keyId: "", monthlyUsd: "1", action: "block", period: "month" })).toEqual({ errors: { app: "at most 200 characters" } });
   });
 });
 

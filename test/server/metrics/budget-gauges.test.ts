@@ -66,7 +66,7 @@ describe("budget gauges", () => {
 
     expect((await tg.admin(`/api/budgets/gauged?keyId=${key.id}`, { method: "DELETE" })).status).toBe(204);
     text = await scrape();
-    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls"]) {
+    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls", "tollgate_budget_forecast_usd"]) {
       expect(text.find(name, perKey), name).toHaveLength(0);
       expect(text.find(name, app), name).toHaveLength(1);
     }
