@@ -22,6 +22,8 @@ export interface Call {
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number; usageSource: "reported" | "estimated" | "none" | string;
   costUsd: string | null; priceId: string | null; priced: boolean;
+  /** per-request and tool fees (web searches, grounding…); count/usd null when unknown; feesUsd is part of costUsd */
+  fees?: Array<{ kind: string; count: number | null; usd: string | null }> | null; feesUsd?: string | null;
   latencyMs: number; ttftMs: number | null; overheadMs: number;
   requestBytes: number; responseBytes: number;
 }
@@ -41,7 +43,7 @@ export interface TokenTotals {
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number;
 }
-export interface SpendFigures extends TokenTotals { costUsd: string; calls: number; unpricedCalls: number }
+export interface SpendFigures extends TokenTotals { costUsd: string; feesUsd?: string; calls: number; unpricedCalls: number }
 export interface SpendResponse {
   from: string; to: string; interval: Interval; groupBy: GroupBy;
   totals: SpendFigures;

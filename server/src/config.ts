@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./metering/price-row.ts";
+import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 
 /** The built-in providers and their public bases (SPEC §3). */
 export const BUILTIN_PROVIDERS = {
@@ -80,6 +81,8 @@ const fileSchema = z.object({
     )
     .default([]),
   prices: z.array(priceInputSchema).default([]),
+  /** per-request and tool fee prices (pricing/fee-price-row.ts), validated when seeded */
+  feePrices: z.array(feePriceInputSchema).default([]),
   budgets: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
@@ -117,6 +120,7 @@ export interface Config {
   heapGrowthPercent: number;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
+  extraFeePrices: FeePriceInput[];
   budgets: Record<string, unknown>[];
   access: AccessConfig;
 }
@@ -160,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(parsed.error.issues)}`);
   const e = parsed.data;
 
-  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [] };
+  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], feePrices: [], budgets: [] };
   if (e.TOLLGATE_CONFIG) {
     let raw: unknown;
     try {
@@ -250,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,
     extraPrices: file.prices,
+    extraFeePrices: file.feePrices,
     budgets: file.budgets,
     access: {
       keyPepper: e.TOLLGATE_KEY_PEPPER,

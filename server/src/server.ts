@@ -12,6 +12,7 @@ import { priceCall } from "./metering/cost.ts";
 import { TokenEstimator } from "./metering/estimator.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
+import { seedFeePrices } from "./pricing/fee-seed.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
 import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
@@ -62,6 +63,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     const applied = await migrate(db.pool);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
+    await seedFeePrices(db.pool, config.extraFeePrices);
     // The calls table is partitioned by month: next months' partitions now and daily, retention if configured.
     partitions = await startPartitionMaintenance({
       pool: db.pool,

@@ -6,7 +6,7 @@ export const CALL_SELECT = `
   service_tier AS "serviceTier", input_tokens AS "inputTokens", cached_input_tokens AS "cachedInputTokens",
   cache_write_tokens AS "cacheWriteTokens", cache_write_1h_tokens AS "cacheWrite1hTokens",
   output_tokens AS "outputTokens", reasoning_tokens AS "reasoningTokens", usage_source AS "usageSource",
-  cost_usd AS "costUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
+  cost_usd AS "costUsd", fees, fees_usd AS "feesUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
   overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
   request_body AS "requestBody", response_body AS "responseBody"`;
 
@@ -25,5 +25,5 @@ export function trimDecimal(value: string | null): string | null {
 }
 
 export function callJson(row: CallRow): Record<string, unknown> {
-  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd) };
+  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal((row.feesUsd as string | null | undefined) ?? null) };
 }

@@ -7,6 +7,8 @@ export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteToke
 
 export interface SpendFigures {
   costUsd: string;
+  /** the per-request and tool fees' part of costUsd */
+  feesUsd: string;
   calls: number;
   unpricedCalls: number;
   inputTokens: number;
@@ -31,6 +33,7 @@ interface SumRow {
   bucket: Date | null;
   grp: string | null;
   cost_usd: string;
+  fees_usd: string;
   calls: string;
   unpriced_calls: string;
   input_tokens: string;
@@ -43,6 +46,7 @@ interface SumRow {
 function figures(r: SumRow | undefined): SpendFigures {
   return {
     costUsd: canonicalDecimal(r?.cost_usd ?? "0"),
+    feesUsd: canonicalDecimal(r?.fees_usd ?? "0"),
     calls: Number(r?.calls ?? 0),
     unpricedCalls: Number(r?.unpriced_calls ?? 0),
     inputTokens: Number(r?.input_tokens ?? 0),
@@ -65,6 +69,7 @@ export async function spendReport(pool: pg.Pool, query: unknown, options: { sour
   const source = sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
   const { rows } = await pool.query<SumRow>(
     `SELECT grouping(bucket, grp) AS level, bucket, grp, coalesce(sum(cost_usd), 0)::text AS cost_usd,
+            coalesce(sum(fees_usd), 0)::text AS fees_usd,
             sum(calls)::text AS calls, sum(unpriced_calls)::text AS unpriced_calls, sum(input_tokens)::text AS input_tokens,
             sum(cached_input_tokens)::text AS cached_input_tokens, sum(cache_write_tokens)::text AS cache_write_tokens,
             sum(output_tokens)::text AS output_tokens, sum(reasoning_tokens)::text AS reasoning_tokens

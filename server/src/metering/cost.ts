@@ -2,6 +2,7 @@ import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, pa
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceRow, PriceTier, Rates } from "./price-row.ts";
 import type { Usage } from "./usage.ts";
+import { priceFees, type Fee, type FeeCount } from "../pricing/fees.ts";
 
 /** calls.cost_usd is DECIMAL(28, 16): costs are exact to that scale (beyond it only after a tier multiplier). */
 export const COST_SCALE = 16;
@@ -112,6 +113,8 @@ export interface PriceCallInput {
   startedAt: Date;
   serviceTier: string | null;
   usage: Usage;
+  /** per-request and tool fees the response reported (web searches…), priced from the fee prices */
+  fees?: readonly FeeCount[] | null;
 }
 
 export interface PricedCall {
@@ -120,24 +123,37 @@ export interface PricedCall {
   priced: boolean;
   /** how the service tier was honoured; "standard-fallback" means the tier's price was unknown */
   serviceTierBasis: ServiceTierBasis | null;
+  /** the call's fees with their cost (null without fees); their known sum is feesUsd, included in costUsd */
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
 }
 
 export const UNPRICED: Readonly<PricedCall> = Object.freeze({ costUsd: null, priceId: null, priced: false, serviceTierBasis: null });
 
-/** Finds the call's price and costs it; an unknown model gives costUsd null and priced false, never "0". */
+/**
+ * Finds the call's price and costs it; an unknown model gives costUsd null and priced false, never "0".
+ * Fees are priced on their own and added to a priced call's cost; an unpriced call keeps costUsd null
+ * (its fees are still recorded with their cost).
+ */
 export function priceCall(book: PriceBook, call: PriceCallInput): PricedCall {
+  const fees = call.fees && call.fees.length > 0 ? priceFees(book.fees, call, call.fees) : null;
+  const withFees = (priced: PricedCall): PricedCall => {
+    if (!fees) return priced;
+    const costUsd = priced.costUsd !== null && fees.feesUsd !== null ? formatDecimal(normalize(add(parseDecimal(priced.costUsd), parseDecimal(fees.feesUsd)))) : priced.costUsd;
+    return { ...priced, costUsd, fees: fees.fees, feesUsd: fees.feesUsd };
+  };
   for (const name of [call.responseModel, call.model]) {
     if (!name) continue;
     const match = book.priceFor(call.provider, name, call.startedAt, call.serviceTier);
     if (!match) continue;
-    return {
+    return withFees({
       costUsd: costFor(match.price, call.usage).costUsd,
       priceId: match.price.id,
       priced: true,
       serviceTierBasis: match.serviceTierBasis,
-    };
+    });
   }
-  return { ...UNPRICED };
+  return withFees({ ...UNPRICED });
 }
 
 export type { PriceRow };

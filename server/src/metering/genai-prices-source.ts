@@ -37,7 +37,7 @@ function lookahead(m: MatchLogic): string {
 }
 
 /** One row per `or` branch, so exact names become Map keys; an `and` becomes a single regex row. */
-function branches(m: MatchLogic): Branch[] {
+export function branches(m: MatchLogic): Branch[] {
   if ("or" in m) return m.or.flatMap(branches);
   if ("and" in m) return [{ matchType: "regex", model: `^${lookahead(m)}` }];
   if ("equals" in m) return [{ matchType: "exact", model: m.equals.toLowerCase() }];

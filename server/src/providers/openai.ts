@@ -5,6 +5,7 @@ import { readTopLevel } from "./json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 import { chatInputText } from "./openai-input.ts";
+import { FEE_KINDS } from "../pricing/fee-price-row.ts";
 
 
 /**
@@ -41,6 +42,14 @@ function errorFacts(json: Record<string, unknown>): ResponseFacts {
   // Mistral's flat shape: {"object":"error","message","type","code"}
   if (json.object === "error") return { errorType: str(json.type) ?? str(json.code), errorMessage: str(json.message) };
   return {};
+}
+
+/**
+ * Chat Completions' search models (gpt-4o-search-preview, gpt-5-search-api…) search the web on every call
+ * and bill it as web search tool calls, but report no count: the fee is recorded with an unknown count.
+ */
+function searchModelFees(facts: ResponseFacts, model: string | null | undefined): void {
+  if (facts.usage && model && /-search-(preview|api)/i.test(model)) facts.fees = [{ kind: FEE_KINDS.webSearch, count: null }];
 }
 
 function chatFacts(json: Record<string, unknown>): ResponseFacts {
@@ -125,6 +134,7 @@ class ChatStreamMeter implements StreamMeter {
         }
       }
     }
+    searchModelFees(this.facts_, this.facts_.responseModel);
     return this.facts_;
   }
 
@@ -220,6 +230,7 @@ export const openai: ProviderAdapter = {
     if (body.error || body.object === "error") return errorFacts(body);
     if (info.endpoint === "responses") return responsesFacts(body);
     const facts = chatFacts(body);
+    if (info.endpoint === "chat.completions") searchModelFees(facts, facts.responseModel ?? info.model);
     // A server that sends no usage (some self-hosted ones): keep the reply's text for the estimate.
     // Mistral's FIM answers in the chat-completion shape too.
     if (!facts.usage && (info.endpoint === "chat.completions" || info.endpoint === "fim.completions")) facts.outputText = messageText(body);

@@ -1,4 +1,5 @@
 import type { Usage } from "../metering/usage.ts";
+import type { FeeCount } from "../pricing/fees.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -32,6 +33,8 @@ export interface ResponseFacts {
   outputText?: string;
   /** the provider's own charge for the call in USD, when it reports one (OpenRouter's usage.cost) */
   reportedCostUsd?: string;
+  /** per-request and tool fees the response shows (web searches, grounding…); count null when not reported */
+  fees?: FeeCount[];
 }
 
 /** Per-event verdicts of a stream meter, as bit flags. */

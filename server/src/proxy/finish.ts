@@ -2,11 +2,14 @@ import type { CallRecord, Outcome } from "../metering/call-record.ts";
 import type { Usage, UsageSource } from "../metering/usage.ts";
 import { ZERO_USAGE } from "../metering/usage.ts";
 import type { CallState } from "./call-state.ts";
+import type { Fee, FeeCount } from "../pricing/fees.ts";
 
 export interface PriceResult {
   costUsd: string | null;
   priceId: string | null;
   priced: boolean;
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
 }
 
 /** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
@@ -22,7 +25,7 @@ export interface Metering {
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }
 
-type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage };
+type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage; fees?: readonly FeeCount[] | null };
 
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
@@ -71,7 +74,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
   // Claude on a Vertex route → anthropic).
   const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
   if (facts.usage) {
-    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null);
+    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null, facts.fees);
     return deliver(record);
   }
   if (!metering.estimateUsage || !shouldEstimate(call, outcome)) return deliver(record);
@@ -100,7 +103,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
 }
 
 /** Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table. */
-function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCostUsd: string | null): void {
+function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCostUsd: string | null, fees?: readonly FeeCount[]): void {
   record.inputTokens = usage.inputTokens;
   record.cachedInputTokens = usage.cachedInputTokens;
   record.cacheWriteTokens = usage.cacheWriteTokens;
@@ -117,10 +120,15 @@ function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, meter
       startedAt: record.startedAt,
       serviceTier: record.serviceTier,
       usage,
+      fees: fees ?? null,
     });
     record.costUsd = price.costUsd;
     record.priceId = price.priceId;
     record.priced = price.priced;
+    if (price.fees) {
+      record.fees = price.fees;
+      record.feesUsd = price.feesUsd ?? null;
+    }
   } catch (err) {
     metering.onFailure("price", err, record);
   }
