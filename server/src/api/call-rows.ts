@@ -5,7 +5,8 @@ export const CALL_SELECT = `
   error_message AS "errorMessage", error_body AS "errorBody", upstream_request_id AS "upstreamRequestId",
   service_tier AS "serviceTier", input_tokens AS "inputTokens", cached_input_tokens AS "cachedInputTokens",
   cache_write_tokens AS "cacheWriteTokens", cache_write_1h_tokens AS "cacheWrite1hTokens",
-  output_tokens AS "outputTokens", reasoning_tokens AS "reasoningTokens", usage_source AS "usageSource",
+  output_tokens AS "outputTokens", reasoning_tokens AS "reasoningTokens",
+  audio_input_tokens::float8 AS "audioInputTokens", audio_output_tokens::float8 AS "audioOutputTokens", usage_source AS "usageSource",
   cost_usd AS "costUsd", fees, fees_usd AS "feesUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
   overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
   request_body AS "requestBody", response_body AS "responseBody"`;

@@ -62,7 +62,7 @@ export const CALL_COLUMNS: ReadonlyArray<CsvColumn<CallRow>> = [
   col("stream", "bool", (r) => r.stream),
   num("status"),
   ...["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"].map(text),
-  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens"].map(num),
+  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens", "audioInputTokens", "audioOutputTokens"].map(num),
   text("usageSource"),
   col("costUsd", "money", (r) => trimDecimal(r.costUsd)),
   col("fees", "json", (r) => r.fees),

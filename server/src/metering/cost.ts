@@ -28,6 +28,8 @@ export function ratesFor(price: Priceable, inputTokens: number): Rates {
     cacheWriteUsdPerMTok: tier.cacheWriteUsdPerMTok ?? price.cacheWriteUsdPerMTok,
     cacheWrite1hUsdPerMTok: tier.cacheWrite1hUsdPerMTok ?? price.cacheWrite1hUsdPerMTok,
     outputUsdPerMTok: tier.outputUsdPerMTok ?? price.outputUsdPerMTok,
+    inputAudioUsdPerMTok: price.inputAudioUsdPerMTok,
+    outputAudioUsdPerMTok: price.outputAudioUsdPerMTok,
   };
 }
 
@@ -38,17 +40,22 @@ interface ParsedRates {
   cacheWrite: Decimal;
   cacheWrite1h: Decimal;
   output: Decimal;
+  inputAudio: Decimal;
+  outputAudio: Decimal;
 }
 
 function parseRates(rates: Rates): ParsedRates {
   const input = parseDecimal(rates.inputUsdPerMTok);
   const cacheWrite = rates.cacheWriteUsdPerMTok == null ? input : parseDecimal(rates.cacheWriteUsdPerMTok);
+  const output = parseDecimal(rates.outputUsdPerMTok);
   return {
+    inputAudio: rates.inputAudioUsdPerMTok == null ? input : parseDecimal(rates.inputAudioUsdPerMTok),
+    outputAudio: rates.outputAudioUsdPerMTok == null ? output : parseDecimal(rates.outputAudioUsdPerMTok),
     input,
     cachedInput: rates.cachedInputUsdPerMTok == null ? input : parseDecimal(rates.cachedInputUsdPerMTok),
     cacheWrite,
     cacheWrite1h: rates.cacheWrite1hUsdPerMTok == null ? cacheWrite : parseDecimal(rates.cacheWrite1hUsdPerMTok),
-    output: parseDecimal(rates.outputUsdPerMTok),
+    output,
   };
 }
 
@@ -83,7 +90,8 @@ function tokens(n: number): number {
  *   + output × output,
  * with a missing cache rate falling back as genai-prices does (reads → input, 5m writes → input,
  * 1h writes → the 5m write rate → input). Long-context tiers price every token once the total input exceeds
- * the tier's threshold.
+ * the tier's threshold. Audio tokens (part of the uncached input and of the output) cost the row's audio
+ * rates, or the text rates when it has none.
  */
 export function costFor(price: Priceable, usage: Usage): { costUsd: string } {
   const input = tokens(usage.inputTokens);
@@ -91,12 +99,17 @@ export function costFor(price: Priceable, usage: Usage): { costUsd: string } {
   const cached = Math.min(tokens(usage.cachedInputTokens), input);
   const writes = Math.min(tokens(usage.cacheWriteTokens), input - cached);
   const writes1h = Math.min(tokens(usage.cacheWrite1hTokens), writes);
+  const audioIn = Math.min(tokens(usage.audioInputTokens ?? 0), input - cached - writes);
+  const output = tokens(usage.outputTokens);
+  const audioOut = Math.min(tokens(usage.audioOutputTokens ?? 0), output);
   const parts: Array<[Decimal, number]> = [
-    [rates.input, input - cached - writes],
+    [rates.input, input - cached - writes - audioIn],
+    [rates.inputAudio, audioIn],
     [rates.cachedInput, cached],
     [rates.cacheWrite, writes - writes1h],
     [rates.cacheWrite1h, writes1h],
-    [rates.output, tokens(usage.outputTokens)],
+    [rates.output, output - audioOut],
+    [rates.outputAudio, audioOut],
   ];
   let perMillion = ZERO;
   for (const [rate, count] of parts) if (count > 0) perMillion = add(perMillion, multiplyByInteger(rate, count));

@@ -50,6 +50,8 @@ interface CallUsageRow {
   cache_write_1h_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  audio_input_tokens: number;
+  audio_output_tokens: number;
   cost_usd: string | null;
   fees: Fee[] | null;
   fees_usd: string | null;
@@ -80,7 +82,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
   const select = `SELECT id, started_at, provider, endpoint, model, response_model, service_tier, input_tokens,
       cached_input_tokens, cache_write_tokens, cache_write_1h_tokens,
-      output_tokens, reasoning_tokens, cost_usd::text AS cost_usd, fees, fees_usd::text AS fees_usd, price_id, priced
+      output_tokens, reasoning_tokens, audio_input_tokens::float8 AS audio_input_tokens,
+      audio_output_tokens::float8 AS audio_output_tokens, cost_usd::text AS cost_usd, fees, fees_usd::text AS fees_usd, price_id, priced
     FROM calls WHERE ${filters.join(" AND ")}`;
 
   const report = { examined: 0, changed: 0, newlyPriced: 0, newlyUnpriced: 0 };
@@ -111,6 +114,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
           cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
           outputTokens: row.output_tokens,
           reasoningTokens: row.reasoning_tokens,
+          audioInputTokens: row.audio_input_tokens,
+          audioOutputTokens: row.audio_output_tokens,
         },
         // the fees' counts as recorded, priced again like the tokens
         fees: row.fees?.map((f) => ({ kind: f.kind, count: f.count })) ?? null,

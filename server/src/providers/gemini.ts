@@ -1,4 +1,4 @@
-import { usage, type Usage } from "../metering/usage.ts";
+import { audioTokens, usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
 import { GroundingCounter } from "./gemini-grounding.ts";
@@ -16,7 +16,16 @@ export function normalizeGeminiUsage(u: Record<string, unknown>): Usage {
     cachedInputTokens: n(u.cachedContentTokenCount),
     outputTokens: n(u.candidatesTokenCount) + thoughts,
     reasoningTokens: thoughts,
+    ...audioTokens(modalityTokens(u.promptTokensDetails, "AUDIO"), modalityTokens(u.candidatesTokensDetails, "AUDIO")),
   });
+}
+
+/** The tokens of one modality in a ModalityTokenCount list (`[{modality: "AUDIO", tokenCount}]`). */
+function modalityTokens(details: unknown, modality: string): number {
+  if (!Array.isArray(details)) return 0;
+  let total = 0;
+  for (const d of details) if (obj(d)?.modality === modality) total += n(obj(d)?.tokenCount);
+  return total;
 }
 
 /** Vertex's trafficType in the names the price table's service tiers use. */
@@ -94,7 +103,7 @@ class GeminiStreamMeter implements StreamMeter {
 
   onEvent(_event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
-    if (data.includes('"groundingMetadata"')) {
+    if (data.lastIndexOf('"groundingMetadata"') !== -1) {
       const json = parseObject(data);
       if (json) this.grounding.add(json);
     }

@@ -1,5 +1,5 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
-import { usage, type Usage } from "../metering/usage.ts";
+import { audioTokens, usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
@@ -23,6 +23,7 @@ export function normalizeOpenAiUsage(u: Record<string, unknown>): Usage {
     cacheWriteTokens: n(prompt?.cache_write_tokens),
     outputTokens: n(u.completion_tokens),
     reasoningTokens: n(completion?.reasoning_tokens),
+    ...audioTokens(n(prompt?.audio_tokens), n(completion?.audio_tokens)),
   });
 }
 

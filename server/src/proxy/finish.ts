@@ -110,6 +110,8 @@ function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, meter
   record.cacheWrite1hTokens = usage.cacheWrite1hTokens;
   record.outputTokens = usage.outputTokens;
   record.reasoningTokens = usage.reasoningTokens;
+  if (usage.audioInputTokens) record.audioInputTokens = usage.audioInputTokens;
+  if (usage.audioOutputTokens) record.audioOutputTokens = usage.audioOutputTokens;
   record.usageSource = source;
   if (priceProvider === null) return;
   try {
