@@ -13,6 +13,7 @@ import { TokenEstimator } from "./metering/estimator.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { seedFeePrices } from "./pricing/fee-seed.ts";
+import { BatchMeter } from "./integrations/batches/batch-meter.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
 import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
@@ -36,6 +37,8 @@ export interface Tollgate {
   access: Access;
   metrics: Metrics;
   priceBook: PriceBook;
+  /** meters batch results read through the proxy */
+  batches: BatchMeter;
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
@@ -108,6 +111,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     });
   }
 
+  // Batch results read through the proxy become one call per result line (integrations/batches).
+  const batchMeter = new BatchMeter({
+    prisma: db.prisma,
+    priceCall: (args) => priceCall(priceBook, args),
+    record: (call) => recorder.enqueue(call),
+    onError: (err) => logger.warn({ err: (err as Error)?.message }, "batch metering failed"),
+  });
+
   // Set when shutdown starts: /readyz answers 503 and answers say `Connection: close`.
   let draining = false;
   const app = buildApp({
@@ -119,6 +130,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
+      onBatch: (call, event) => batchMeter.handle(call, event),
       onFailure(stage, err, call) {
         metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
@@ -196,6 +208,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     access,
     metrics,
     priceBook,
+    batches: batchMeter,
     logger,
     estimator,
     close: () => (closing ??= close()),

@@ -1,6 +1,8 @@
 import { usage, type Usage } from "../metering/usage.ts";
 import { FEE_KINDS } from "../pricing/fee-price-row.ts";
 import type { FeeCount } from "../pricing/fees.ts";
+import { batchEvent } from "../integrations/batches/batch-event.ts";
+import { anthropicBatchPath } from "../integrations/batches/batch-paths.ts";
 import { KeptText, n, obj, parseObject, str } from "./json.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
@@ -194,7 +196,10 @@ export const anthropic: ProviderAdapter = {
     const messages = req.path.endsWith("/messages");
     // count_tokens is free: forwarded and recorded, not metered.
     const endpoint = messages ? "messages" : req.path.endsWith("/messages/count_tokens") ? "messages.count_tokens" : req.path;
-    return { endpoint, metered: messages && req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    const info: RequestInfo = { endpoint, metered: messages && req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    const batch = messages ? null : anthropicBatchPath(req.method, req.path);
+    if (batch) info.batch = batch;
+    return info;
   },
 
   factsFromJson(_info, json) {
@@ -210,6 +215,8 @@ export const anthropic: ProviderAdapter = {
     else facts.outputText = contentText(body.content);
     return facts;
   },
+
+  factsFromBody: (info, body) => (info.batch ? { batch: batchEvent("anthropic", info.batch, body) } : undefined),
 
   createStreamMeter: () => new AnthropicStreamMeter(),
 

@@ -6,6 +6,8 @@ import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 import { chatInputText } from "./openai-input.ts";
 import { FEE_KINDS } from "../pricing/fee-price-row.ts";
+import { batchEvent } from "../integrations/batches/batch-event.ts";
+import { openAiBatchPath } from "../integrations/batches/batch-paths.ts";
 
 
 /**
@@ -202,13 +204,16 @@ export const openai: ProviderAdapter = {
   inspect(req: ParsedRequest): RequestInfo {
     const { endpoint, metered, deployment } = endpointOf(req.path);
     const json = req.json;
-    return {
+    const info: RequestInfo = {
       endpoint,
       metered: metered && req.method === "POST",
       model: str(json?.model) ?? null,
       stream: json?.stream === true,
       deployment,
     };
+    const batch = metered ? null : openAiBatchPath(req.method, req.path);
+    if (batch) info.batch = batch;
+    return info;
   },
 
   prepareBody(info, body, json) {
@@ -238,7 +243,7 @@ export const openai: ProviderAdapter = {
     return facts;
   },
 
-  factsFromBody: embeddingsFacts,
+  factsFromBody: (info, body) => (info.batch ? { batch: batchEvent("openai", info.batch, body) } : embeddingsFacts(info, body)),
 
   createStreamMeter(info, hideUsage) {
     return info.endpoint === "responses" ? new ResponsesStreamMeter() : new ChatStreamMeter(hideUsage);

@@ -3,6 +3,7 @@ import type { Usage, UsageSource } from "../metering/usage.ts";
 import { ZERO_USAGE } from "../metering/usage.ts";
 import type { CallState } from "./call-state.ts";
 import type { Fee, FeeCount } from "../pricing/fees.ts";
+import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 
 export interface PriceResult {
   costUsd: string | null;
@@ -21,6 +22,8 @@ export interface Metering {
    * counted elsewhere (the server's worker thread): the call's record then waits for it
    */
   estimateUsage?(call: CallState): Usage | undefined | Promise<Usage | undefined>;
+  /** a batch endpoint's answer was read (batch created or seen, results read): ../integrations/batches */
+  onBatch?(call: CallState, event: BatchEvent): void;
   /** `call` may be only the call's id once the call itself is done with (an estimate that failed later) */
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }

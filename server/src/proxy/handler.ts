@@ -67,6 +67,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     inFlight--;
     try {
       finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver);
+      if (call.facts.batch && call.status < 400) deps.metering.onBatch?.(call, call.facts.batch);
     } catch (err) {
       deps.onError(err, call.id);
     }
