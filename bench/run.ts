@@ -4,15 +4,17 @@
  *   ingest  the recorder and insertCalls driven directly: rows/s into Postgres by batch size
  *   reports reporting-API latency (p50/p95) over a seeded database
  *   soak    Tollgate's RSS and throughput over N minutes at c=32, with the RSS trend
+ *   balancer three instances behind HAProxy (deploy/haproxy.cfg) against one instance alone
  * Prints one table per mode; it never passes or fails (the targets are printed next to the figures).
  */
 import { parseArgs } from "node:util";
+import { runBalancerBench } from "./balancer-mode.ts";
 import { runIngestBench } from "./ingest-mode.ts";
 import { runProxyBench } from "./proxy-mode.ts";
 import { runReportsBench } from "./reports-mode.ts";
 import { runSoakBench } from "./soak-mode.ts";
 
-const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
+const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak|balancer] [options]
   proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
            --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
            --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
@@ -23,6 +25,7 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak] [options]
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
   soak:    --minutes N (default 5)  --sample-seconds N (default 15)  --env NAME=VALUE
+  balancer: --seconds N (per run, default 10)  --rounds N (interleaved, default 3); needs haproxy (Debian's package)
 DATABASE_URL: the Postgres server to create the bench database on (unset: an embedded Postgres).`;
 
 const { values, positionals } = parseArgs({
@@ -116,6 +119,9 @@ switch (mode) {
     break;
   case "soak":
     await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15), tollgateEnv: tollgateEnv() });
+    break;
+  case "balancer":
+    await runBalancerBench({ seconds: num("seconds", 10), rounds: num("rounds", 3) });
     break;
   default:
     process.stderr.write(`bench: unknown mode "${mode}"\n${USAGE}\n`);

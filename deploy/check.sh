@@ -26,3 +26,10 @@ sed "s#/run/secrets/tollgate_metrics_token#$tmp/tollgate_metrics_token#" "$here/
 grep -q "$tmp/tollgate_metrics_token" "$tmp/prometheus.yml" || { echo "prometheus.yml no longer names the token secret" >&2; exit 1; }
 promtool check config "$tmp/prometheus.yml"
 echo "deploy/check.sh: promtool checks passed"
+
+# The balancer's config, with placeholder addresses for the values compose and the tests give it.
+if command -v haproxy >/dev/null 2>&1; then
+  HAPROXY_BIND=127.0.0.1:1 HAPROXY_STATS_BIND=127.0.0.1:2 HAPROXY_CHECK_MS=2000 \
+    TOLLGATE_1=127.0.0.1:3 TOLLGATE_2=127.0.0.1:4 TOLLGATE_3=127.0.0.1:5 haproxy -c -q -f "$here/haproxy.cfg"
+  echo "deploy/check.sh: haproxy.cfg is valid"
+fi

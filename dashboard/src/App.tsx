@@ -6,6 +6,7 @@ import { FilterBar } from "./components/FilterBar.tsx";
 import { LoginForm } from "./components/LoginForm.tsx";
 import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
+import { ReportsSourceNotice } from "./components/ReportsSourceNotice.tsx";
 import { Segmented } from "./components/Segmented.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
@@ -19,6 +20,7 @@ import { CallsPage } from "./pages/CallsPage.tsx";
 import { FailuresPage } from "./pages/FailuresPage.tsx";
 import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
+import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
@@ -92,6 +94,7 @@ export function App(): ReactElement {
           </div>
         ) : null}
         <main className="content">
+          {needLogin ? null : <ReportsSourceNotice />}
           {route.name === "spend" ? <SpendPage {...props} /> : null}
           {route.name === "failures" ? <FailuresPage {...props} /> : null}
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
@@ -99,6 +102,7 @@ export function App(): ReactElement {
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
+          {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
         </main>
         {needLogin ? (
           <LoginForm onSignedIn={() => {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import type { ReportsDatabase } from "./db/reports-database.ts";
 import { errorJson, TollgateError, toTollgateError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { CallRecord } from "./metering/call-record.ts";
@@ -19,6 +20,8 @@ import type { Metering } from "./proxy/finish.ts";
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** where report queries read (a replica with TOLLGATE_REPORTS_DATABASE_URL); the primary when absent */
+  reports?: ReportsDatabase;
   metrics: Metrics;
   logger: Logger;
   metering: Metering;
@@ -86,8 +89,21 @@ export function buildApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
   for (const guard of deps.adminGuards ?? []) api.use(guard);
-  api.use(callsRouter(db.pool));
-  api.use(reportsRouter(db.pool));
+  const reportsPool = deps.reports?.pool ?? db.pool;
+  // Every answer says where report reads come from and how far behind the primary that is, so a figure read
+  // from a lagging replica is never presented as current without saying so.
+  api.get("/reports/source", (_req, res) => void res.json(deps.reports?.state() ?? { source: "primary", lagMs: null, checkedAt: null }));
+  if (deps.reports) {
+    const reports = deps.reports;
+    api.use((_req, res, next) => {
+      const state = reports.state();
+      res.setHeader("x-tollgate-reports-source", state.source);
+      if (state.lagMs !== null) res.setHeader("x-tollgate-reports-lag-ms", String(state.lagMs));
+      next();
+    });
+  }
+  api.use(callsRouter(reportsPool));
+  api.use(reportsRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   app.use("/api", api);

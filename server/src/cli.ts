@@ -5,7 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
+import { migrateDatabase } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
 import { seedFeePrices } from "./pricing/fee-seed.ts";
@@ -13,6 +13,7 @@ import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
+import { RECONCILE_COMMANDS } from "./cli/reconcile-command.ts";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -68,6 +69,7 @@ function timeFlag(args: ParsedArgs, name: string): Date {
 
 export const COMMANDS: Record<string, Command> = {
   ...KEY_COMMANDS,
+  ...RECONCILE_COMMANDS,
   "prices recompute": {
     usage: "prices recompute --from ISO --to ISO [--provider P] [--model M] [--dry-run]",
     description: "re-price calls in [from, to) with the current price table and report what changed",
@@ -144,7 +146,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, pr
         if (db) return db;
         if (!config.databaseUrl) throw new UsageError("DATABASE_URL is not set: the CLI works on the database given there");
         db = createDatabase(config.databaseUrl, { max: 4 });
-        await migrate(db.pool);
+        await migrateDatabase(db.pool, config.migrationDatabaseUrl);
         return db;
       },
     };

@@ -32,6 +32,9 @@ const envSchema = z.object({
   PORT: int(0).max(65535).default(8655),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_REPORTS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  TOLLGATE_REPORTS_CHECK_MS: int(100).default(2_000),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_METRICS_TOKEN: z.string().min(1).optional(),
   TOLLGATE_CONFIG: z.string().min(1).optional(),
@@ -64,7 +67,20 @@ const envSchema = z.object({
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
   TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
+  OPENAI_ADMIN_KEY: z.string().min(1).optional(),
+  ANTHROPIC_ADMIN_KEY: z.string().min(1).optional(),
+  TOLLGATE_RECONCILE_INTERVAL_MS: int(0).default(3_600_000),
+  TOLLGATE_RECONCILE_LOOKBACK_DAYS: int(1).max(31).default(3),
+  TOLLGATE_RECONCILE_ALERT_SHARE: z.coerce.number().min(0).default(0.05),
+  TOLLGATE_RECONCILE_OPENAI_URL: upstreamUrlSchema().optional(),
+  TOLLGATE_RECONCILE_ANTHROPIC_URL: upstreamUrlSchema().optional(),
+  TOLLGATE_RECONCILE_OPENAI_HELD_KEY_ID: z.string().min(1).optional(),
+  TOLLGATE_RECONCILE_ANTHROPIC_HELD_KEY_ID: z.string().min(1).optional(),
 });
+
+function upstreamUrlSchema() {
+  return z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
+}
 
 const upstreamUrl = z.url({ protocol: /^https?$/ });
 
@@ -90,6 +106,12 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** a direct connection for migrations (their lock spans statements) when DATABASE_URL is a transaction pooler */
+  migrationDatabaseUrl: string | undefined;
+  /** a streaming replica the reporting API reads from; writes, budgets and keys stay on DATABASE_URL */
+  reportsDatabaseUrl: string | undefined;
+  /** how often the replica's reachability and lag are checked */
+  reportsCheckMs: number;
   adminToken: string | undefined;
   metricsToken: string | undefined;
   providers: Map<string, ProviderConfig>;
@@ -123,6 +145,30 @@ export interface Config {
   extraFeePrices: FeePriceInput[];
   budgets: Record<string, unknown>[];
   access: AccessConfig;
+  reconcile: ReconcileConfig;
+}
+
+/** One provider's organisation reports (usage and cost) read with its admin key. */
+export interface ReportSource {
+  provider: "openai" | "anthropic";
+  /** OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY: never stored, logged or shown */
+  adminKey: string;
+  /** where the admin API lives: TOLLGATE_RECONCILE_<P>_URL, else the provider's (possibly overridden) base */
+  baseUrl: string;
+  /** the provider's id of the key Tollgate holds for virtual-key calls (api_key_id in its reports), if told */
+  heldKeyId: string | undefined;
+}
+
+/** Reconciliation with the providers' own usage and cost reports. */
+export interface ReconcileConfig {
+  /** providers with an admin key set; empty: no fetch ever runs */
+  sources: ReportSource[];
+  /** how often the background fetch runs; 0: never (on demand only) */
+  intervalMs: number;
+  /** how many UTC days back (today included) each background fetch re-reads */
+  lookbackDays: number;
+  /** share of the provider's cost above which |drift| alerts (exported for the alert rule) */
+  alertShare: number;
 }
 
 /** Admin sessions, virtual keys and budgets. */
@@ -214,6 +260,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     });
   }
 
+  const sources: ReportSource[] = [];
+  if (e.OPENAI_ADMIN_KEY) {
+    sources.push({ provider: "openai", adminKey: e.OPENAI_ADMIN_KEY, baseUrl: e.TOLLGATE_RECONCILE_OPENAI_URL ?? providers.get("openai")!.baseUrl, heldKeyId: e.TOLLGATE_RECONCILE_OPENAI_HELD_KEY_ID });
+  }
+  if (e.ANTHROPIC_ADMIN_KEY) {
+    sources.push({ provider: "anthropic", adminKey: e.ANTHROPIC_ADMIN_KEY, baseUrl: e.TOLLGATE_RECONCILE_ANTHROPIC_URL ?? providers.get("anthropic")!.baseUrl, heldKeyId: e.TOLLGATE_RECONCILE_ANTHROPIC_HELD_KEY_ID });
+  }
+
   if (!isLoopback(e.HOST) && !e.TOLLGATE_ADMIN_TOKEN) {
     throw new ConfigError(
       `TOLLGATE_ADMIN_TOKEN: required when HOST (${e.HOST}) is not a loopback address — the reporting API and dashboard would be open to the network`,
@@ -231,6 +285,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.TOLLGATE_MIGRATION_DATABASE_URL,
+    reportsDatabaseUrl: e.TOLLGATE_REPORTS_DATABASE_URL,
+    reportsCheckMs: e.TOLLGATE_REPORTS_CHECK_MS,
     adminToken: e.TOLLGATE_ADMIN_TOKEN,
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     providers,
@@ -264,6 +321,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
       budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,
+    },
+    reconcile: {
+      sources,
+      intervalMs: e.TOLLGATE_RECONCILE_INTERVAL_MS,
+      lookbackDays: e.TOLLGATE_RECONCILE_LOOKBACK_DAYS,
+      alertShare: e.TOLLGATE_RECONCILE_ALERT_SHARE,
     },
   };
 }

@@ -4,7 +4,8 @@ import { buildApp, type App } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
-import { migrate } from "./db/migrate.ts";
+import { migrateDatabase } from "./db/migrate.ts";
+import { createReportsDatabase } from "./db/reports-database.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { limitHeapGrowth } from "./heap-growth.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -22,6 +23,8 @@ import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { reconciliationRouter } from "./api/reconciliation.ts";
+import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
 export interface Tollgate {
   url: string;
@@ -42,6 +45,8 @@ export interface Tollgate {
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
+  /** the background fetch of the providers' usage and cost reports (idle without an admin key) */
+  reconcileSchedule: ReconcileSchedule;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
   close(): Promise<void>;
 }
@@ -63,7 +68,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const db = createDatabase(databaseUrl);
   let partitions: PartitionMaintenance;
   try {
-    const applied = await migrate(db.pool);
+    const applied = await migrateDatabase(db.pool, config.migrationDatabaseUrl);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
     await seedFeePrices(db.pool, config.extraFeePrices);
@@ -87,6 +92,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   }, 60_000);
   reloadPrices.unref();
 
+  // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
+  const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl, config.reportsCheckMs);
   const metrics = createMetrics(config.metrics);
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
@@ -124,6 +131,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const app = buildApp({
     config,
     db,
+    reports,
     metrics,
     logger,
     record: (call) => recorder.enqueue(call),
@@ -136,7 +144,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
       },
     },
-    apiRouters: [pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }), ...access.apiRouters],
+    apiRouters: [
+      pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
+      reconciliationRouter({ prisma: db.prisma, config: config.reconcile }),
+      ...access.apiRouters,
+    ],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
     afterCall: access.afterCall,
@@ -159,9 +171,12 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const url = `http://${host}:${port}`;
   logger.info({ url }, "Tollgate listening");
 
+  const reconcileSchedule = startReconcileSchedule({ pool: db.pool, prisma: db.prisma, config: config.reconcile, metrics: metrics.reconciliation, logger });
+
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     clearInterval(reloadPrices);
+    await reconcileSchedule.stop();
     partitions.stop();
     draining = true;
     app.proxy.drain();
@@ -192,6 +207,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     await closeRecorder();
     await access.close();
     app.proxy.close();
+    await reports.close();
     await db.close();
     await embedded?.stop();
     logger.info("Tollgate stopped");
@@ -211,6 +227,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     batches: batchMeter,
     logger,
     estimator,
+    reconcileSchedule,
     close: () => (closing ??= close()),
   };
 }

@@ -4,14 +4,16 @@ import { parse } from "yaml";
 import { composeFile, readRepoFile, ROOT } from "./deploy-files.ts";
 
 /** Environment variables Tollgate reads (SPEC §2 plus the metrics settings). */
-const TOLLGATE_ENV = /^(PORT|HOST|DATABASE_URL|(OPENAI|ANTHROPIC|GEMINI|MISTRAL)_API_KEY|TOLLGATE_[A-Z0-9_]+)$/;
+const TOLLGATE_ENV = /^(PORT|HOST|DATABASE_URL|(OPENAI|ANTHROPIC|GEMINI|MISTRAL)_API_KEY|(OPENAI|ANTHROPIC)_ADMIN_KEY|TOLLGATE_[A-Z0-9_]+)$/;
 
 describe("docker-compose.yml", () => {
   const compose = composeFile();
 
-  it("defines the four services and their named volumes", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["grafana", "postgres", "prometheus", "tollgate"]);
-    expect(Object.keys(compose.volumes).sort()).toEqual(["grafana-data", "postgres-data", "prometheus-data", "tollgate-spool"]);
+  it("defines the four services, the scaled profile's four, and their named volumes", () => {
+    const byProfile = (scaled: boolean) => Object.entries(compose.services).filter(([, s]) => (s.profiles ?? []).includes("scaled") === scaled).map(([name]) => name).sort();
+    expect(byProfile(false)).toEqual(["grafana", "postgres", "prometheus", "tollgate"]);
+    expect(byProfile(true)).toEqual(["haproxy", "pgbouncer", "tollgate-2", "tollgate-3"]);
+    expect(Object.keys(compose.volumes).sort()).toEqual(["grafana-data", "postgres-data", "prometheus-data", "tollgate-2-spool", "tollgate-3-spool", "tollgate-spool"]);
     const used = Object.values(compose.services).flatMap((s) => (s.volumes ?? []).map((v) => v.split(":")[0]!));
     for (const name of Object.keys(compose.volumes)) expect(used, name).toContain(name);
   });
@@ -57,6 +59,20 @@ describe("docker-compose.yml", () => {
         const host = mount.split(":")[0]!;
         if (host.startsWith("./")) expect(existsSync(ROOT + host.slice(2)), host).toBe(true);
       }
+    }
+  });
+
+  it("runs the scaled profile with the shipped balancer and pooler files, the extra instances through PgBouncer", () => {
+    const { haproxy, pgbouncer } = compose.services;
+    expect(haproxy!.volumes).toContain("./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+    expect(pgbouncer!.volumes).toContain("./deploy/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro");
+    expect(haproxy!.environment).toMatchObject({ TOLLGATE_1: "tollgate:8655", TOLLGATE_2: "tollgate-2:8655", TOLLGATE_3: "tollgate-3:8655" });
+    for (const name of ["tollgate-2", "tollgate-3"]) {
+      const env = compose.services[name]!.environment!;
+      for (const key of Object.keys(env)) expect(key).toMatch(TOLLGATE_ENV);
+      expect(env.DATABASE_URL).toMatch(/@pgbouncer:6432\/tollgate$/);
+      expect(env.TOLLGATE_MIGRATION_DATABASE_URL).toMatch(/@postgres:5432\/tollgate$/);
+      expect(Number(env.TOLLGATE_SHUTDOWN_DELAY_MS)).toBeGreaterThan(Number(haproxy!.environment!.HAPROXY_CHECK_MS));
     }
   });
 

@@ -40,6 +40,7 @@ export interface ComposeService {
   ports?: string[];
   secrets?: string[];
   command?: string[];
+  profiles?: string[];
 }
 
 export interface ComposeFile {
@@ -48,4 +49,5 @@ export interface ComposeFile {
   secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
-export const composeFile = (): ComposeFile => parse(readRepoFile("docker-compose.yml")) as ComposeFile;
+// merge: compose applies YAML merge keys (`<<: *anchor`), which the scaled profile uses
+export const composeFile = (): ComposeFile => parse(readRepoFile("docker-compose.yml"), { merge: true }) as ComposeFile;

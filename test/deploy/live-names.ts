@@ -24,6 +24,8 @@ export async function liveSampleNames(): Promise<Set<string>> {
   metrics.recorder.addWritten(1);
   metrics.recorder.observeBatch(0.01);
   metrics.meteringFailure("price");
+  metrics.reconciliation.set("openai", "1.5", "100");
+  metrics.reconciliation.setAlertShare(0.05);
   metrics.budget.set({ budget: "app:checkout", app: "checkout", limitUsd: 100, spentUsd: 1, reservedUsd: 0, unpricedCalls: 0 });
   return parsePromText(await metrics.registry.metrics()).names();
 }

@@ -9,9 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Budget, BudgetsResponse, CallDetail, CallsPage, CreatedKey, FailuresResponse, KeysResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
 import { budgetUsage } from "../../dashboard/src/lib/budgets.ts";
 import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
-import { formatUsd } from "../../dashboard/src/lib/money.ts";
+import { formatUsd, sumDecimals } from "../../dashboard/src/lib/money.ts";
 import { prettyBody } from "../../dashboard/src/pages/CallFields.tsx";
+import type { ReconciliationResponse } from "../../dashboard/src/lib/reconciliation.ts";
 import { startFakeAnthropic } from "../support/fake-anthropic.ts";
+import { startFakeOpenAiOrg, type FakeOrgReports } from "../support/fake-org-reports.ts";
 import type { FakeServer } from "../support/fake-server.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.ts";
 import { startTestTollgate, type TestTollgate } from "../support/tollgate.ts";
@@ -31,6 +33,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   let openai: FakeOpenAi;
   let anthropic: FakeServer;
   let tg: TestTollgate;
+  let openaiOrg: FakeOrgReports;
   let w: WatchedPage;
   let page: Page;
   let authRequired = false;
@@ -62,10 +65,14 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
 
     openai = await startFakeOpenAi();
     anthropic = await startFakeAnthropic();
+    openaiOrg = await startFakeOpenAiOrg({ adminKey: "sk-admin-e2e-0123456789abcdef", prices: { "gpt-4o-mini-2024-07-18": { input: "0.15", cachedInput: "0.075", output: "0.6" } } });
     tg = await startTestTollgate({
       TOLLGATE_UPSTREAM_OPENAI: openai.url,
       TOLLGATE_UPSTREAM_ANTHROPIC: anthropic.url,
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+      OPENAI_ADMIN_KEY: "sk-admin-e2e-0123456789abcdef",
+      TOLLGATE_RECONCILE_OPENAI_URL: openaiOrg.url,
+      TOLLGATE_RECONCILE_INTERVAL_MS: "0",
     });
     await generateTraffic(tg.url);
     await tg.tollgate.recorder.flush();
@@ -86,6 +93,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await tg?.close();
     await openai?.close();
     await anthropic?.close();
+    await openaiOrg?.close();
   });
 
   it("asks for the admin token, signs in, then shows Spend matching /api/spend", async () => {
@@ -305,5 +313,23 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await page.getByTestId("new-key-done").click();
     await expect.poll(() => page.getByTestId("key-prefix").allTextContents()).toContain(`${made.prefix}…`);
     expect(await page.content()).not.toContain(secret);
+  }, 60_000);
+
+  it("shows Reconciliation matching /api/reconciliation, with the provider's extra traffic as drift", async () => {
+    // The provider's books: 40 gpt-4o-mini calls today, more than went through Tollgate.
+    openaiOrg.events.push({ time: new Date(), model: "gpt-4o-mini-2024-07-18", apiKeyId: "key_e2e", requests: 40, inputTokens: 48_000, cachedInputTokens: 16_000, outputTokens: 12_000 });
+    expect(await tg.tollgate.reconcileSchedule.runOnce()).toBe(true);
+
+    await page.getByTestId("nav-reconciliation").click();
+    await page.getByTestId("reconciliation-row").first().waitFor();
+    await settled();
+    const day = await api<ReconciliationResponse>(asked("/api/reconciliation", "day"));
+    expect(await text("reconciliation-drift")).toBe(formatUsd(sumDecimals(day.rows.map((r) => r.costUsd.diff))));
+    const byModel = await api<ReconciliationResponse>(asked("/api/reconciliation", "model"));
+    const mini = byModel.rows.find((r) => r.provider === "openai" && r.model === "gpt-4o-mini-2024-07-18")!;
+    expect(mini.reason).toBe("unmetered_traffic");
+    expect(await page.getByTestId("reconciliation-reason").allTextContents()).toContain("Unmetered traffic");
+    expect(await page.content()).not.toContain("sk-admin-e2e");
+    await shot("reconciliation");
   }, 60_000);
 });

@@ -3,7 +3,7 @@
 // defaults out so equal views have equal URLs.
 import { INTERVALS, type Interval } from "./buckets.ts";
 
-export const PAGES = ["spend", "failures", "latency", "calls", "prices", "budgets"] as const;
+export const PAGES = ["spend", "failures", "latency", "calls", "prices", "budgets", "reconciliation"] as const;
 export type Page = (typeof PAGES)[number];
 export type RouteName = Page | "call";
 

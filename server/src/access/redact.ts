@@ -20,9 +20,15 @@ export function redactSecrets(text: string, exact: readonly string[] = []): stri
   return out.replace(SECRET_PATTERN, (_match, bearer: string | undefined) => (bearer ? `${bearer} ${REDACTED}` : REDACTED));
 }
 
-/** The secrets the configuration holds: provider keys, the admin and metrics tokens, the key pepper. */
+/** The secrets the configuration holds: provider keys, provider admin keys, the admin and metrics tokens, the key pepper. */
 export function configuredSecrets(config: Config): string[] {
-  const all = [config.adminToken, config.metricsToken, config.access.keyPepper, ...[...config.providers.values()].map((p) => p.apiKey)];
+  const all = [
+    config.adminToken,
+    config.metricsToken,
+    config.access.keyPepper,
+    ...[...config.providers.values()].map((p) => p.apiKey),
+    ...config.reconcile.sources.map((s) => s.adminKey),
+  ];
   // Very short values would redact ordinary words; real keys and tokens are far longer.
   return [...new Set(all.filter((s): s is string => typeof s === "string" && s.length >= 8))];
 }

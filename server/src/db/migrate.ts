@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type pg from "pg";
+import pg from "pg";
 import { MIGRATIONS_DIR } from "../paths.ts";
 
 
@@ -64,4 +64,20 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
     client.release();
   }
   return applied;
+}
+
+/**
+ * Migrates through `directUrl` when given: behind a transaction-mode pooler (PgBouncer) the migration lock,
+ * a session advisory lock held across statements, would be taken on one server connection and released on
+ * another, so migrations need a connection of their own straight to Postgres. Without it, the shared pool.
+ */
+export async function migrateDatabase(pool: pg.Pool, directUrl: string | undefined): Promise<string[]> {
+  if (!directUrl) return migrate(pool);
+  const direct = new pg.Pool({ connectionString: directUrl, max: 1, connectionTimeoutMillis: 5_000 });
+  direct.on("error", () => {});
+  try {
+    return await migrate(direct);
+  } finally {
+    await direct.end().catch(() => {});
+  }
 }

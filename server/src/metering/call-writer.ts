@@ -49,26 +49,26 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["response_body", "text", (r) => r.responseBody],
 ];
 
-// The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns how many rows went in
-// and, only when some were skipped, which ones — so the rollups count exactly the rows inserted.
+// The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns the ids it inserted,
+// so the rollups count exactly the rows inserted.
+// A plain INSERT … SELECT … RETURNING, not a data-modifying CTE: Citus, with `calls` distributed by id, runs
+// this form (routed per row through the coordinator) but restricts modifying CTEs across shards.
 const INSERT_SQL =
-  `WITH inserted AS (INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
+  `INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
   `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
-  `ON CONFLICT DO NOTHING RETURNING id) ` +
-  `SELECT count(*)::int AS inserted, CASE WHEN count(*) < $${COLUMNS.length + 1} THEN array_agg(id::text) END AS ids FROM inserted`;
+  `ON CONFLICT DO NOTHING RETURNING id::text AS id`;
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]): Promise<number> {
   // Each column as one array literal string (array-literal.ts: about half the Node CPU of letting pg encode JS arrays).
   const columns: unknown[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
-  columns.push(records.length);
-  const result = await client.query<{ inserted: number; ids: string[] | null }>(INSERT_SQL, columns);
-  const { inserted, ids } = result.rows[0] ?? { inserted: 0, ids: null };
+  const result = await client.query<{ id: string }>(INSERT_SQL, columns);
+  const inserted = result.rows.length;
   if (inserted === 0) return 0;
   let kept = records;
-  if (ids !== null) {
-    const insertedIds = new Set(ids);
+  if (inserted < records.length) {
+    const insertedIds = new Set(result.rows.map((r) => r.id));
     // Each inserted id once: a call twice in the same batch is inserted (and counted) once.
     kept = records.filter((r) => insertedIds.delete(r.id.toLowerCase()));
   }

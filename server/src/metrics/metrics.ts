@@ -1,6 +1,7 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
+import { createReconciliationMetrics, type ReconciliationMetrics } from "./reconciliation-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
 
@@ -33,6 +34,7 @@ export interface Metrics {
   pinApp(app: string): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
+  readonly reconciliation: ReconciliationMetrics;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -73,5 +75,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     pinApp: (app) => calls.apps.pin(app),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
+    reconciliation: createReconciliationMetrics(registry),
   };
 }

@@ -5,6 +5,7 @@ import { startFakeGemini } from "../../support/fake-gemini.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
 import { startFakeServer, type FakeServer } from "../../support/fake-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { eventually } from "../../support/tollgate.ts";
 import { ADMIN_TOKEN, createKey, startReplica, type Replica } from "./harness.ts";
 
 const HELD = {
@@ -13,6 +14,9 @@ const HELD = {
   MISTRAL_API_KEY: "held-mistral-scan-key-0f1e2d3c4b5a6978",
 };
 const METRICS_TOKEN = "metrics-token-scan-77665544";
+// Admin keys for the providers' usage and cost reports: the first fetch (at start-up) goes to an upstream
+// that echoes the key back in its 401.
+const ADMIN_KEYS = { OPENAI_ADMIN_KEY: "sk-admin-scan-openai-24680135792468", ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-scan-1357924680abcd" };
 const CLIENT_KEY = "sk-client-own-passthrough-3141592653";
 // Secrets a careless user pastes into a prompt: stored bodies must not keep them.
 const IN_BODY = { openai: "sk-proj-pastedIntoPrompt_ABCDEFGH12345678", google: "AIzaSyPastedIntoPrompt_0123456789abcdef", bearer: "eyJhbGciOiJIUzI1NiJ9.pasted-bearer-token-xyz" };
@@ -22,7 +26,7 @@ let openaiFake: FakeOpenAi;
 let geminiFake: FakeServer;
 let rejecting: FakeServer;
 let tg: Replica;
-const secrets: string[] = [...Object.values(HELD), METRICS_TOKEN, CLIENT_KEY, ADMIN_TOKEN, ...Object.values(IN_BODY)];
+const secrets: string[] = [...Object.values(HELD), ...Object.values(ADMIN_KEYS), METRICS_TOKEN, CLIENT_KEY, ADMIN_TOKEN, ...Object.values(IN_BODY)];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -40,6 +44,8 @@ beforeAll(async () => {
     TOLLGATE_UPSTREAM_MISTRAL: rejecting.url,
     TOLLGATE_LOG_BODIES: "true",
     TOLLGATE_METRICS_TOKEN: METRICS_TOKEN,
+    ...ADMIN_KEYS,
+    TOLLGATE_RECONCILE_OPENAI_URL: rejecting.url,
   });
 });
 afterAll(async () => {
@@ -84,6 +90,11 @@ describe("no secret reaches the database or the logs", () => {
 
     // Upstreams saw the held keys, never the virtual ones.
     for (const seen of [...openaiFake.seen, ...geminiFake.seen]) expect(JSON.stringify(seen.headers) + seen.url).not.toContain("tg_");
+
+    await eventually(async () => expect(tg.logs.join("")).toContain("provider report fetch failed"));
+    const reconciliation = await fetch(`${tg.url}/api/reconciliation`, { headers: { cookie } });
+    expect(reconciliation.status).toBe(200);
+    expect(await reconciliation.text()).not.toContain(ADMIN_KEYS.OPENAI_ADMIN_KEY);
 
     // Shutdown flushes the recorder and the batched key last-used times.
     await tg.close();
