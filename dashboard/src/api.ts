@@ -21,6 +21,8 @@ export interface Call {
   upstreamRequestId: string | null; serviceTier: string | null;
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number; usageSource: "reported" | "estimated" | "none" | string;
+  /** the provider reported implausible usage, recorded clamped */
+  usageClamped?: boolean;
   costUsd: string | null; priceId: string | null; priced: boolean;
   /** per-request and tool fees (web searches, grounding…); count/usd null when unknown; feesUsd is part of costUsd */
   fees?: Array<{ kind: string; count: number | null; usd: string | null }> | null; feesUsd?: string | null;

@@ -10,9 +10,11 @@ import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { callsRouter } from "./api/calls.ts";
+import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
+import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
@@ -63,6 +65,8 @@ export function buildApp(deps: AppDeps): App {
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
       redact(record);
+      // after redaction, so a cut never leaves part of a secret behind
+      sanitiseRecord(record);
       deps.record(record);
       metrics.observeCall(record);
       logCall(logger, record);
@@ -89,6 +93,8 @@ export function buildApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(express.json({ limit: "1mb" }));
   for (const guard of deps.adminGuards ?? []) api.use(guard);
+  // after auth: a client without the admin token learns nothing but 401
+  api.use(rejectInvalidText);
   const reportsPool = deps.reports?.pool ?? db.pool;
   // Every answer says where report reads come from and how far behind the primary that is, so a figure read
   // from a lagging replica is never presented as current without saying so.
@@ -106,6 +112,7 @@ export function buildApp(deps: AppDeps): App {
   api.use(reportsRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
+  api.use(dataErrorsAreBadRequests);
   app.use("/api", api);
 
   const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;

@@ -21,6 +21,7 @@ import type { Spool } from "./metering/spool.ts";
 import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
+import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
 import { reconciliationRouter } from "./api/reconciliation.ts";
@@ -95,6 +96,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
   const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl, config.reportsCheckMs);
   const metrics = createMetrics(config.metrics);
+  // Models the price table knows get their own metric labels, whatever junk model names arrive first.
+  metrics.reserveModels(knownModels(priceBook, config.providers.values()));
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
   try {

@@ -15,7 +15,7 @@ const ORDER: Array<keyof Call> = [
   "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
   "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
   "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
-  "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
+  "usageClamped", "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
 ];
 
 function show(value: unknown): string {

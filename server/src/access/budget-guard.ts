@@ -102,6 +102,14 @@ export class BudgetGuard {
     this.metricBudgets = published;
   }
 
+  /** The apps with a budget (their metrics labels are pinned, so they never become `other`). */
+  apps(): Set<string> {
+    const apps = new Set<string>();
+    for (const b of this.byApp.values()) apps.add(b.app);
+    for (const b of this.byKey.values()) apps.add(b.app);
+    return apps;
+  }
+
   // Not async itself: a call with no budget to check (most of them) is forwarded without a promise.
   readonly hook: BeforeForward = (call) => {
     const appBudget = this.byApp.get(call.attribution.app ?? "unknown");

@@ -69,10 +69,15 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   });
   await applyConfiguredBudgets(pool, config.budgets);
   await Promise.all([keys.refresh(), budgets.refresh()]);
+  // Apps with virtual keys or budgets get metric labels of their own, whatever junk app names come first.
   const pinKeyApps = () => {
     for (const app of keys.apps()) deps.metrics.pinApp(app);
   };
+  const pinBudgetApps = () => {
+    for (const app of budgets.apps()) deps.metrics.pinApp(app);
+  };
   pinKeyApps();
+  pinBudgetApps();
 
   let refreshing = false;
   const timer = setInterval(() => {
@@ -83,7 +88,10 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
         .refresh()
         .then(pinKeyApps)
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "virtual key refresh failed")),
-      budgets.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget refresh failed")),
+      budgets
+        .refresh()
+        .then(pinBudgetApps)
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget refresh failed")),
     ]).finally(() => (refreshing = false));
   }, config.access.refreshMs);
   timer.unref();
@@ -95,7 +103,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     ],
     apiRouters: [
       keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
-      budgetsRouter({ pool, refresh: () => budgets.refresh() }),
+      budgetsRouter({ pool, refresh: () => budgets.refresh().then(pinBudgetApps) }),
     ],
     beforeForward: [virtualKeyHook(keys), budgets.hook],
     afterCall: [budgets.afterCall],

@@ -39,6 +39,11 @@ export interface CallRecord extends Usage {
   upstreamRequestId: string | null;
   serviceTier: string | null;
   usageSource: UsageSource;
+  /**
+   * the provider reported implausible usage (negative, fractional, not a number, above MAX_CALL_TOKENS) or
+   * charge, recorded clamped (recording/usage-bounds.ts); absent means false
+   */
+  usageClamped?: boolean;
   costUsd: string | null;
   /** per-request and tool fees (web searches…) with their cost; their known sum, feesUsd, is part of costUsd */
   fees?: Fee[] | null;

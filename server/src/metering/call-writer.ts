@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { arrayLiteral } from "../db/array-literal.ts";
+import { insertIsolatingBadRows } from "../recording/bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "./error-rollup-deltas.ts";
 import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "./latency-rollup-deltas.ts";
@@ -26,15 +27,16 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["error_body", "text", (r) => r.errorBody],
   ["upstream_request_id", "text", (r) => r.upstreamRequestId],
   ["service_tier", "text", (r) => r.serviceTier],
-  ["input_tokens", "int4", (r) => r.inputTokens],
-  ["cached_input_tokens", "int4", (r) => r.cachedInputTokens],
-  ["cache_write_tokens", "int4", (r) => r.cacheWriteTokens],
-  ["cache_write_1h_tokens", "int4", (r) => r.cacheWrite1hTokens],
-  ["output_tokens", "int4", (r) => r.outputTokens],
-  ["reasoning_tokens", "int4", (r) => r.reasoningTokens],
+  ["input_tokens", "int8", (r) => r.inputTokens],
+  ["cached_input_tokens", "int8", (r) => r.cachedInputTokens],
+  ["cache_write_tokens", "int8", (r) => r.cacheWriteTokens],
+  ["cache_write_1h_tokens", "int8", (r) => r.cacheWrite1hTokens],
+  ["output_tokens", "int8", (r) => r.outputTokens],
+  ["reasoning_tokens", "int8", (r) => r.reasoningTokens],
   ["audio_input_tokens", "int8", (r) => r.audioInputTokens ?? 0],
   ["audio_output_tokens", "int8", (r) => r.audioOutputTokens ?? 0],
   ["usage_source", "text", (r) => r.usageSource],
+  ["usage_clamped", "bool", (r) => r.usageClamped === true],
   ["cost_usd", "numeric", (r) => r.costUsd],
   ["fees", "jsonb", (r) => (r.fees ? JSON.stringify(r.fees) : null)],
   ["fees_usd", "numeric", (r) => r.feesUsd ?? null],
@@ -93,12 +95,17 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
  * call_rollups_daily, to the outcome-less latency rollups and to the error rollups: the batch's rollup
  * deltas are aggregated here (rollup-deltas.ts, latency-rollup-deltas.ts, error-rollup-deltas.ts) and
  * upserted as a few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
- * call nor its rollup figures. Given a pool it runs its own transaction; given a client it runs in the
- * client's (wrap the call in BEGIN/COMMIT). Returns the number of rows actually inserted.
+ * call nor its rollup figures. Given a pool it runs its own transaction, and a batch Postgres refuses for
+ * its data is split to find the bad rows, each then recorded repaired (recording/bad-rows.ts); given a
+ * client it runs in the client's (wrap the call in BEGIN/COMMIT). Returns the number of rows inserted.
  */
 export async function insertCalls(client: Queryable, records: readonly CallRecord[]): Promise<number> {
   if (records.length === 0) return 0;
   if (!("totalCount" in client)) return insertAndRollUp(client, records);
+  return insertIsolatingBadRows(records, (batch) => insertInTransaction(client, batch));
+}
+
+async function insertInTransaction(client: pg.Pool, records: readonly CallRecord[]): Promise<number> {
   const conn = await client.connect();
   try {
     await conn.query("BEGIN");

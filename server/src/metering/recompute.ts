@@ -3,6 +3,7 @@ import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from 
 import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
 import type { Fee } from "../pricing/fees.ts";
+import { MAX_CALL_TOKENS } from "../recording/usage-bounds.ts";
 
 export interface RecomputeOptions {
   from: Date;
@@ -44,12 +45,13 @@ interface CallUsageRow {
   model: string | null;
   response_model: string | null;
   service_tier: string | null;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
+  // bigint columns: node-postgres returns them as strings
+  input_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  cache_write_1h_tokens: string;
+  output_tokens: string;
+  reasoning_tokens: string;
   audio_input_tokens: number;
   audio_output_tokens: number;
   cost_usd: string | null;
@@ -76,7 +78,14 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   // The proxy prices only calls with usage (reported or estimated); the rest stay unpriced, as there.
   // A cost the provider reported as its own charge (OpenRouter's usage.cost: priced, no price row) is the
   // bill itself, not a table price, so a price correction leaves it alone.
-  const filters: string[] = ["started_at >= $1", "started_at < $2", "usage_source <> 'none'", "NOT (priced AND price_id IS NULL)"];
+  // A call recorded at the token bound (recording/usage-bounds.ts) was left unpriced by the proxy: so here.
+  const filters: string[] = [
+    "started_at >= $1",
+    "started_at < $2",
+    "usage_source <> 'none'",
+    "NOT (priced AND price_id IS NULL)",
+    `greatest(input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens) < ${MAX_CALL_TOKENS}`,
+  ];
   const baseParams: unknown[] = [options.from, options.to];
   if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
@@ -108,12 +117,12 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
         startedAt: row.started_at,
         serviceTier: row.service_tier,
         usage: {
-          inputTokens: row.input_tokens,
-          cachedInputTokens: row.cached_input_tokens,
-          cacheWriteTokens: row.cache_write_tokens,
+          inputTokens: Number(row.input_tokens),
+          cachedInputTokens: Number(row.cached_input_tokens),
+          cacheWriteTokens: Number(row.cache_write_tokens),
           cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
-          outputTokens: row.output_tokens,
-          reasoningTokens: row.reasoning_tokens,
+          outputTokens: Number(row.output_tokens),
+          reasoningTokens: Number(row.reasoning_tokens),
           audioInputTokens: row.audio_input_tokens,
           audioOutputTokens: row.audio_output_tokens,
         },

@@ -3,6 +3,7 @@ import type { CallRecord } from "../metering/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
 import { createReconciliationMetrics, type ReconciliationMetrics } from "./reconciliation-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";
+import type { ReservedValues } from "./label-limiter.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
 
 export const DEFAULT_MAX_APPS = 50;
@@ -32,6 +33,8 @@ export interface Metrics {
   meteringFailure(stage: MeteringStage): void;
   /** Admits an app name ahead of traffic (e.g. apps of virtual keys) so it never becomes `other`. */
   pinApp(app: string): void;
+  /** Admits the models `isKnown` knows (the price table's) without using a slot, so they never become `other`. */
+  reserveModels(isKnown: ReservedValues): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
   readonly reconciliation: ReconciliationMetrics;
@@ -73,6 +76,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     meteringFailure,
     pinApp: (app) => calls.apps.pin(app),
+    reserveModels: (isKnown) => calls.models.reserve(isKnown),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
     reconciliation: createReconciliationMetrics(registry),

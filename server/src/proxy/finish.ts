@@ -1,6 +1,7 @@
 import type { CallRecord, Outcome } from "../metering/call-record.ts";
 import type { Usage, UsageSource } from "../metering/usage.ts";
 import { ZERO_USAGE } from "../metering/usage.ts";
+import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
 import type { CallState } from "./call-state.ts";
 import type { Fee, FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
@@ -105,8 +106,14 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
   );
 }
 
-/** Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table. */
-function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCostUsd: string | null, fees?: readonly FeeCount[]): void {
+/**
+ * Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table.
+ * Implausible usage is recorded clamped and flagged; counts above the bound are not a bill, so not priced.
+ */
+function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null, fees?: readonly FeeCount[]): void {
+  const { usage, clamped, overBound } = boundUsage(reported);
+  const reportedCostUsd = plausibleReportedCost(reportedCost);
+  if (clamped || reportedCostUsd !== reportedCost) record.usageClamped = true;
   record.inputTokens = usage.inputTokens;
   record.cachedInputTokens = usage.cachedInputTokens;
   record.cacheWriteTokens = usage.cacheWriteTokens;
@@ -116,7 +123,7 @@ function applyUsage(record: CallRecord, usage: Usage, source: UsageSource, meter
   if (usage.audioInputTokens) record.audioInputTokens = usage.audioInputTokens;
   if (usage.audioOutputTokens) record.audioOutputTokens = usage.audioOutputTokens;
   record.usageSource = source;
-  if (priceProvider === null) return;
+  if (priceProvider === null || overBound) return;
   try {
     const price = metering.priceCall({
       provider: priceProvider,

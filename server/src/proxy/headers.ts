@@ -21,6 +21,17 @@ export interface Attribution {
   properties: Record<string, string> | null;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A header value as the client meant it. Node hands header bytes over as latin1 (one char per byte), so
+ * UTF-8 text (`＝`) would read as mojibake (`ï¼\u009d`); bytes that are not valid UTF-8 become U+FFFD.
+ * ASCII, nearly every value, is returned as it is.
+ */
+export function utf8(value: string): string {
+  return NON_ASCII.test(value) ? Buffer.from(value, "latin1").toString("utf8") : value;
+}
+
 /**
  * Splits the client's raw headers into what goes upstream (as a flat raw list, case preserved) and
  * Tollgate's own x-tollgate-* attribution headers, which are read and stripped.
@@ -34,11 +45,11 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
     const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
     if (lower.startsWith("x-tollgate-")) {
-      if (lower === "x-tollgate-app") attribution.app = value.slice(0, 200) || null;
-      else if (lower === "x-tollgate-user") attribution.user = value.slice(0, 200) || null;
+      if (lower === "x-tollgate-app") attribution.app = utf8(value).slice(0, 200) || null;
+      else if (lower === "x-tollgate-user") attribution.user = utf8(value).slice(0, 200) || null;
       else if (lower.startsWith("x-tollgate-property-") && lower.length > 20) {
         attribution.properties ??= {};
-        attribution.properties[lower.slice(20)] = value.slice(0, 1000);
+        attribution.properties[lower.slice(20)] = utf8(value).slice(0, 1000);
       }
       continue;
     }

@@ -15,7 +15,9 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const rowsFor = async (model: string) => (await tg.db.pool.query("SELECT * FROM calls WHERE model = $1", [model])).rows as Record<string, unknown>[];
+// token columns are bigint (node-postgres reads them as strings): read back as numbers
+const rowsFor = async (model: string) =>
+  (await tg.db.pool.query("SELECT *, input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens FROM calls WHERE model = $1", [model])).rows as Record<string, unknown>[];
 
 async function onlyRecord(model: string): Promise<Record<string, unknown>> {
   return eventually(async () => {

@@ -163,7 +163,8 @@ describe("SpoolReplayer into Postgres", () => {
     const dir = tempDir();
     const spool = await Spool.open({ dir, maxBytes: 1 << 20 });
     const records = range(0, 4);
-    const poison = { ...records[2]!, responseBytes: 3_000_000_000 }; // over int4: SQLSTATE 22003
+    // not a uuid (SQLSTATE 22P02): a value no repair can make storable (a fixable one is recorded repaired)
+    const poison = { ...records[2]!, id: "not-a-uuid" };
     records[2] = poison;
     await spool.append(records);
     const dropped: string[] = [];
