@@ -22,6 +22,8 @@ import { LatencyPage } from "./pages/LatencyPage.tsx";
 import { PricesPage } from "./pages/PricesPage.tsx";
 import { ReconciliationPage } from "./pages/ReconciliationPage.tsx";
 import { SpendPage } from "./pages/SpendPage.tsx";
+import { StatementPage } from "./pages/StatementPage.tsx";
+import { BooksPage } from "./pages/BooksPage.tsx";
 import type { PageProps } from "./pages/types.ts";
 
 export const REFRESH_SECONDS = 30;
@@ -62,7 +64,7 @@ export function App(): ReactElement {
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };
-  const usesRange = route.name !== "prices" && route.name !== "budgets" && route.name !== "call";
+  const usesRange = !["prices", "budgets", "call", "statement", "books"].includes(route.name);
 
   return (
     <RefreshContext.Provider value={refreshState}>
@@ -102,6 +104,8 @@ export function App(): ReactElement {
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
+          {route.name === "statement" ? <StatementPage {...props} /> : null}
+          {route.name === "books" ? <BooksPage {...props} /> : null}
           {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
         </main>
         {needLogin ? (

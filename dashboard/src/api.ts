@@ -46,12 +46,35 @@ export interface TokenTotals {
   outputTokens: number; reasoningTokens: number;
 }
 export interface SpendFigures extends TokenTotals { costUsd: string; feesUsd?: string; calls: number; unpricedCalls: number }
+export interface Coverage { from: string; to: string }
+export interface SpendGroup extends SpendFigures { key: string; keys?: Record<string, string>; previous?: SpendFigures }
 export interface SpendResponse {
-  from: string; to: string; interval: Interval; groupBy: GroupBy;
-  totals: SpendFigures;
-  groups: Array<SpendFigures & { key: string }>;
-  series: Array<SpendFigures & { bucket: string; group: string }>;
+  from: string; to: string; interval: Interval; groupBy: GroupBy; dimensions?: string[];
+  totals: SpendFigures & { previous?: SpendFigures };
+  groups: SpendGroup[];
+  series: Array<SpendFigures & { bucket: string; group: string; keys?: Record<string, string> }>;
+  /** the part of the range holding data (null: none) */
+  coverage?: Coverage | null;
+  /** with compare=previous: the period compared with; comparable is false when either is partly covered */
+  compare?: { from: string; to: string; coverage: Coverage | null; comparable: boolean };
 }
+
+export interface StatementLine extends TokenTotals {
+  provider: string; model: string; calls: number; unpricedCalls: number; cacheWrite1hTokens: number;
+  costUsd: string; priceIds: string[];
+}
+export interface ClosedPeriod { month: string; closedAt: string; closedBy: string; reason: string | null; costUsd: string; calls: number }
+export interface StatementResponse {
+  month: string; from: string; to: string;
+  scope: { app?: string; property?: { name: string; value: string } };
+  lines: StatementLine[];
+  totals: Omit<StatementLine, "provider" | "model" | "priceIds">;
+  prices: Price[];
+  closed: ClosedPeriod | null;
+}
+export interface AuditEntry { id: string; at: string; actor: string; action: string; subject: string; detail: unknown }
+export interface AuditResponse { entries: AuditEntry[]; next: string | null }
+export interface PeriodsResponse { closed: ClosedPeriod[] }
 
 export interface FailureFigures { calls: number; failures: number; errorRate: number; byOutcome: Record<string, number> }
 export interface TopError {
@@ -99,10 +122,12 @@ export interface BudgetInput { monthlyUsd: string; action: BudgetAction; keyId?:
 /** GET /api/keys lists prefixes only; the secret `key` comes once, in the answer to POST /api/keys. */
 export interface VirtualKey {
   id: string; app: string; provider: string | null; prefix: string; status: "active" | "revoked" | "expired" | string;
+  /** what the key may reach with the held provider key ("inference", "models", "files", …) */
+  endpoints?: string[];
   createdAt: string; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null;
 }
 export interface KeysResponse { keys: VirtualKey[] }
-export interface NewKey { app: string; provider?: string; expiresAt?: string }
+export interface NewKey { app: string; provider?: string; expiresAt?: string; endpoints?: string[] }
 export interface CreatedKey { id: string; key: string; app: string; provider: string | null; prefix: string; createdAt: string; expiresAt: string | null }
 
 export class ApiError extends Error {
@@ -170,6 +195,25 @@ export function deleteBudget(app: string, keyId: string | null): Promise<void> {
   return request<void>(`/api/budgets/${encodeURIComponent(app)}${query}`, { method: "DELETE" });
 }
 
+export function closePeriod(month: string, reason: string): Promise<ClosedPeriod> {
+  return request<ClosedPeriod>(`/api/periods/${encodeURIComponent(month)}/close`, { method: "POST", body: JSON.stringify(reason ? { reason } : {}) });
+}
+
+export function reopenPeriod(month: string, reason: string): Promise<unknown> {
+  return request<unknown>(`/api/periods/${encodeURIComponent(month)}/reopen`, { method: "POST", body: JSON.stringify({ reason }) });
+}
+
+/** "/api/statement?month=…" for an app or a property ("name=value"); `csv` for the file. */
+export function statementPath(month: string, scope: { app?: string | null; prop?: string | null }, csv = false): string {
+  const p = new URLSearchParams({ month });
+  if (scope.app) p.set("app", scope.app);
+  if (scope.prop) {
+    const eq = scope.prop.indexOf("=");
+    p.set(`property.${scope.prop.slice(0, eq)}`, scope.prop.slice(eq + 1));
+  }
+  return `/api/statement${csv ? ".csv" : ""}?${p.toString()}`;
+}
+
 export function createKey(input: NewKey): Promise<CreatedKey> {
   return request<CreatedKey>("/api/keys", { method: "POST", body: JSON.stringify(input) });
 }
@@ -181,6 +225,9 @@ export function revokeKey(id: string): Promise<void> {
 export interface ReportQuery {
   from: string; to: string; interval?: Interval; groupBy?: GroupBy;
   filters?: Partial<Record<FilterKey, string | null>>;
+  /** a property filter, "name=value" */
+  prop?: string | null;
+  compare?: "previous";
 }
 
 /** Builds "/api/<name>?from=…&to=…" with only the parameters that are set. */
@@ -189,6 +236,8 @@ export function reportPath(name: string, q: ReportQuery & { limit?: number; curs
   if (q.groupBy) p.set("groupBy", q.groupBy);
   if (q.interval) p.set("interval", q.interval);
   for (const [k, v] of Object.entries(q.filters ?? {})) if (v) p.set(k, v);
+  if (q.prop) p.set(`property.${q.prop.slice(0, q.prop.indexOf("="))}`, q.prop.slice(q.prop.indexOf("=") + 1));
+  if (q.compare) p.set("compare", q.compare);
   if (q.limit !== undefined) p.set("limit", String(q.limit));
   if (q.cursor) p.set("cursor", q.cursor);
   return `/api/${name}?${p.toString()}`;

@@ -9,6 +9,7 @@ import type { Logger } from "./logger.ts";
 import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
+import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";
 import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
@@ -87,7 +88,13 @@ export function buildApp(deps: AppDeps): App {
   });
   // Liveness: the process answers. Readiness (can serve proxy traffic; database state in the body): readiness.ts.
   app.get("/readyz", deps.readiness ?? ((_req, res) => void res.json({ status: "ready" })));
-  const scrape = metricsHandler(metrics, { token: config.metricsToken });
+  const scrape = metricsHandler(metrics, {
+    token: config.metricsToken,
+    throttle: {
+      limiter: new LoginLimiter(config.access.loginAttemptsPerMinute, 60_000, Date.now),
+      address: (req) => clientAddress(req, config.access.trustProxyHops),
+    },
+  });
   app.get("/metrics", (req, res) => scrape(req, res));
 
   const api = express.Router();

@@ -13,6 +13,8 @@ import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
+import { PERIOD_COMMANDS } from "./cli/period-commands.ts";
+import { recordAudit } from "./audit/audit-log.ts";
 import { RECONCILE_COMMANDS } from "./cli/reconcile-command.ts";
 
 export interface ParsedArgs {
@@ -69,6 +71,7 @@ function timeFlag(args: ParsedArgs, name: string): Date {
 
 export const COMMANDS: Record<string, Command> = {
   ...KEY_COMMANDS,
+  ...PERIOD_COMMANDS,
   ...RECONCILE_COMMANDS,
   "prices recompute": {
     usage: "prices recompute --from ISO --to ISO [--provider P] [--model M] [--dry-run]",
@@ -94,6 +97,10 @@ export const COMMANDS: Record<string, Command> = {
           rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
         },
       });
+      if (args.flags["dry-run"] !== true) {
+        const scope = { from: from.toISOString(), to: to.toISOString(), provider: stringFlag(args, "provider") ?? null, model: stringFlag(args, "model") ?? null };
+        await recordAudit(db.prisma, { actor: "cli", action: "prices.recompute", subject: `${scope.from}..${scope.to}`, detail: { ...scope, changed: report.changed, previousTotalUsd: report.previousTotalUsd, newTotalUsd: report.newTotalUsd } });
+      }
       print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours }, null, 2));
     },
   },

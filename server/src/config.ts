@@ -64,6 +64,7 @@ const envSchema = z.object({
   TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: int(1).default(10),
   TOLLGATE_TRUST_PROXY: int(0).max(10).default(0),
   TOLLGATE_SESSION_HOURS: int(1).default(12),
+  TOLLGATE_REQUIRE_VIRTUAL_KEY: boolish.default(false),
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
   TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
@@ -183,6 +184,8 @@ export interface AccessConfig {
    */
   trustProxyHops: number;
   sessionHours: number;
+  /** TOLLGATE_REQUIRE_VIRTUAL_KEY: every proxied call must carry a virtual key (401 otherwise) */
+  requireVirtualKey: boolean;
   /** how often each replica reloads keys and budgets (revocations and budgets made elsewhere) */
   refreshMs: number;
   /** output tokens a budget reserves for a request that names no max_tokens */
@@ -318,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       loginAttemptsPerMinute: e.TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE,
       trustProxyHops: e.TOLLGATE_TRUST_PROXY,
       sessionHours: e.TOLLGATE_SESSION_HOURS,
+      requireVirtualKey: e.TOLLGATE_REQUIRE_VIRTUAL_KEY,
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
       budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,

@@ -5,6 +5,7 @@ export type ErrorKind =
   | Exclude<Outcome, "ok" | "upstream_error" | "rate_limited">
   | "invalid_request"
   | "not_found"
+  | "conflict"
   | "unauthorized"
   | "payload_too_large"
   | "internal_error";
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorKind, number> = {
   proxy_error: 500,
   invalid_request: 400,
   not_found: 404,
+  conflict: 409,
   unauthorized: 401,
   payload_too_large: 413,
   internal_error: 500,

@@ -20,6 +20,9 @@ import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
 import type { SpoolReplayer } from "./metering/spool-replayer.ts";
 import { pricesRouter } from "./api/prices.ts";
+import { auditRouter, auditTrail } from "./api/audit.ts";
+import { periodsRouter } from "./api/periods.ts";
+import { statementRouter } from "./api/statement.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
@@ -101,7 +104,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
   let access: Access;
   try {
-    access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
+    access = await createAccess({ config, pool: db.pool, prisma: db.prisma, priceBook, metrics, logger });
   } catch (err) {
     // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
     clearInterval(reloadPrices);
@@ -148,6 +151,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
       },
     },
     apiRouters: [
+      // first: the audit trail sees every write to prices, budgets and periods that follows
+      auditTrail(db.prisma, (err) => logger.error({ err: (err as Error)?.message }, "audit log write failed")),
+      auditRouter(db.prisma),
+      periodsRouter(db.prisma),
+      statementRouter(db.pool, db.prisma),
       pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
       reconciliationRouter({ prisma: db.prisma, config: config.reconcile }),
       ...access.apiRouters,

@@ -2,7 +2,10 @@
 import type { ReactElement } from "react";
 import { pageHref, PAGES, type Page, type RouteName, type ViewState } from "../lib/url-state.ts";
 
-const LABELS: Record<Page, string> = { spend: "Spend", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets", reconciliation: "Reconciliation" };
+const LABELS: Record<Page, string> = {
+  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets",
+  reconciliation: "Reconciliation", books: "Books",
+};
 
 export function Nav(props: { current: RouteName; view: ViewState }): ReactElement {
   const current = props.current === "call" ? "calls" : props.current;

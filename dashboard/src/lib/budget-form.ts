@@ -62,10 +62,15 @@ export interface KeyDraft {
   provider: string;
   /** a datetime-local value read as UTC; "" for no expiry */
   expiresAt: string;
+  /** wider scopes than inference and model listing (files, batches, images, audio) */
+  endpoints: string[];
 }
-export type KeyDraftErrors = Partial<Record<keyof KeyDraft, string>>;
+export type KeyDraftErrors = Partial<Record<Exclude<keyof KeyDraft, "endpoints">, string>>;
 
-export const emptyKeyDraft = (): KeyDraft => ({ app: "", provider: "", expiresAt: "" });
+/** Scopes a key may be given beyond the default inference and model listing (see docs/access.md). */
+export const WIDER_KEY_SCOPES = ["files", "batches", "images", "audio"] as const;
+
+export const emptyKeyDraft = (): KeyDraft => ({ app: "", provider: "", expiresAt: "", endpoints: [] });
 
 /** The key to POST at /api/keys, or the problems per field; an expiry must lie after `nowMs`. */
 export function validateKeyDraft(d: KeyDraft, nowMs: number): { key: NewKey } | { errors: KeyDraftErrors } {
@@ -84,5 +89,6 @@ export function validateKeyDraft(d: KeyDraft, nowMs: number): { key: NewKey } | 
   const key: NewKey = { app: d.app.trim() };
   if (provider) key.provider = provider;
   if (expiresAt) key.expiresAt = expiresAt;
+  if (d.endpoints.length > 0) key.endpoints = WIDER_KEY_SCOPES.filter((s) => d.endpoints.includes(s));
   return { key };
 }

@@ -3,15 +3,25 @@
 // defaults out so equal views have equal URLs.
 import { INTERVALS, type Interval } from "./buckets.ts";
 
-export const PAGES = ["spend", "failures", "latency", "calls", "prices", "budgets", "reconciliation"] as const;
+export const PAGES = ["spend", "statement", "failures", "latency", "calls", "prices", "budgets", "reconciliation", "books"] as const;
 export type Page = (typeof PAGES)[number];
 export type RouteName = Page | "call";
 
-export const RANGES = ["1h", "24h", "7d", "30d", "custom"] as const;
+/** Rolling presets, then UTC calendar presets (kept relative in the URL: "last-month" stays last month). */
+export const RANGES = ["1h", "24h", "7d", "30d", "this-month", "last-month", "mtd", "this-quarter", "last-quarter", "ytd", "custom"] as const;
 export type RangeKey = (typeof RANGES)[number];
 
-export const GROUP_BYS = ["provider", "app", "model", "user"] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+/** The single dimensions offered as buttons; groupBy may also be `property:<name>` or up to three, comma-separated. */
+export const GROUP_BYS = ["provider", "app", "model", "user", "key"] as const;
+export type GroupBy = string;
+
+const DIMENSION = /^(provider|app|model|user|key|property:[a-z0-9][a-z0-9_.-]{0,63})$/;
+/** A groupBy the API accepts (1–3 distinct dimensions), or null. */
+export function validGroupBy(raw: string | null): string | null {
+  if (!raw) return null;
+  const dims = raw.split(",");
+  return dims.length <= 3 && new Set(dims).size === dims.length && dims.every((d) => DIMENSION.test(d)) ? raw : null;
+}
 
 export const PERCENTILES = ["p50", "p90", "p99"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
@@ -36,6 +46,10 @@ export interface ViewState {
   filters: Record<FilterKey, string | null>;
   /** the cursors followed to reach the current page of /api/calls, oldest first */
   cursors: string[];
+  /** a property filter, "name=value" (the API's property.<name>=value) */
+  prop: string | null;
+  /** the statement's month, "YYYY-MM" */
+  month: string | null;
 }
 
 export interface Route {
@@ -55,6 +69,8 @@ export const DEFAULT_VIEW: ViewState = {
   stack: "outcome",
   filters: { provider: null, app: null, model: null, outcome: null },
   cursors: [],
+  prop: null,
+  month: null,
 };
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
@@ -83,11 +99,13 @@ export function decodeView(params: URLSearchParams): ViewState {
     from: customOk ? from : null,
     to: customOk ? to : null,
     interval: intervalRaw !== null && (INTERVALS as readonly string[]).includes(intervalRaw) ? (intervalRaw as Interval) : null,
-    groupBy: oneOf(params.get("groupBy"), GROUP_BYS, DEFAULT_VIEW.groupBy),
+    groupBy: validGroupBy(params.get("groupBy")) ?? DEFAULT_VIEW.groupBy,
     pct: oneOf(params.get("pct"), PERCENTILES, DEFAULT_VIEW.pct),
     stack: oneOf(params.get("stack"), FAILURE_STACKS, DEFAULT_VIEW.stack),
     filters,
     cursors: params.getAll("cursor").filter((c) => c !== ""),
+    prop: /^[a-z0-9][a-z0-9_.-]{0,63}=.+$/.test(params.get("prop") ?? "") ? params.get("prop") : null,
+    month: /^\d{4}-(0[1-9]|1[0-2])$/.test(params.get("month") ?? "") ? params.get("month") : null,
   };
 }
 
@@ -109,6 +127,8 @@ export function encodeView(view: ViewState): URLSearchParams {
     const v = view.filters[key];
     if (v) p.set(key, v);
   }
+  if (view.prop) p.set("prop", view.prop);
+  if (view.month) p.set("month", view.month);
   for (const c of view.cursors) p.append("cursor", c);
   return p;
 }

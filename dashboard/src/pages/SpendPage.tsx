@@ -1,6 +1,8 @@
-// Spend: the range's total, cost over time stacked by the chosen grouping, top apps and models with their
+// Spend: the range's total, cost over time stacked by the chosen grouping (a dimension, a property, or up to
+// three), the breakdown of what is stacked against the previous period, top apps and models with their
 // share, unpriced calls called out, and the CSV export.
-import type { ReactElement } from "react";
+import { useEffect, useState, type ReactElement } from "react";
+import { BreakdownTable, CoverageWarning } from "../components/BreakdownTable.tsx";
 import { reportPath, type SpendResponse } from "../api.ts";
 import { AreaChart } from "../components/charts/AreaChart.tsx";
 import { BarChart } from "../components/charts/BarChart.tsx";
@@ -23,8 +25,8 @@ const TABLE_ROWS = 8;
 const TOKEN_KINDS = ["input", "cached input", "output"];
 
 export function SpendPage({ view, range, go }: PageProps): ReactElement {
-  const base = { from: range.from, to: range.to, interval: range.interval, filters: { ...view.filters, outcome: null } };
-  const main = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: view.groupBy }));
+  const base = { from: range.from, to: range.to, interval: range.interval, filters: { ...view.filters, outcome: null }, prop: view.prop };
+  const main = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: view.groupBy, compare: "previous" }));
   const apps = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "app" }));
   const models = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "model" }));
   const csv = reportPath("spend.csv", { ...base, groupBy: view.groupBy });
@@ -34,11 +36,17 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
     <div className="page" data-testid="page-spend">
       <div className="page-title">
         <h1>Spend</h1>
+        <a className="button" href={pageHref("statement", patchView(view, { month: view.month ?? wholeMonth(range.from, range.to) }))} data-testid="spend-statement">Statement</a>
         <a className="button" href={csv} download data-testid="spend-csv">Export CSV</a>
       </div>
+      {view.prop ? (
+        <div className="banner banner-ok" data-testid="prop-filter">
+          Only calls with property {view.prop.replace("=", " = ")}. <a href={pageHref("spend", patchView(view, { prop: null }))}>Show all</a>
+        </div>
+      ) : null}
       <DataView state={main}>
         {(d) => {
-          const categories = topCategories(d.groups.map((g) => groupLabel(g.key)), CHART_GROUPS);
+          const categories = topCategories(d.groups.filter((g) => g.calls > 0).map((g) => groupLabel(g.key)), CHART_GROUPS);
           const buckets = bucketRange(range.from, range.to, range.interval);
           const rows = pivotSums(d.series, {
             buckets,
@@ -68,14 +76,22 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                 </div>
               ) : null}
               <Panel title="Cost over time"
-                actions={<Segmented label="Stack by" options={GROUP_BYS} value={view.groupBy} testId="groupby"
-                  onChange={(g: GroupBy) => go("spend", patchView(view, { groupBy: g }))} />}>
+                actions={<>
+                  <Segmented label="Stack by" options={GROUP_BYS} value={view.groupBy} testId="groupby"
+                    onChange={(g: GroupBy) => go("spend", patchView(view, { groupBy: g }))} />
+                  <PropertyStack groupBy={view.groupBy} onChange={(g) => go("spend", patchView(view, { groupBy: g }))} />
+                </>}>
                 {d.totals.calls === 0 ? (
                   <p className="muted" data-testid="empty">No calls in this range.</p>
                 ) : (
                   <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
                     indexFormatter={bucketLabel} testId="spend-chart" label="Cost over time" />
                 )}
+              </Panel>
+              <Panel title={`Breakdown by ${view.groupBy.split(",").map((g) => g.replace("property:", "")).join(", ")}`} testId="breakdown-panel"
+                note={d.compare ? `Compared with ${d.compare.from.slice(0, 10)} – ${d.compare.to.slice(0, 10)} (UTC).` : undefined}>
+                <CoverageWarning data={d} />
+                <BreakdownTable data={d} />
               </Panel>
               {d.totals.calls > 0 ? (
                 <Panel title="Tokens over time" note="Input includes cached input; output includes reasoning.">
@@ -100,5 +116,29 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
         </Panel>
       </div>
     </div>
+  );
+}
+
+/** "2026-11" when [from, to) is exactly that UTC calendar month; null otherwise. */
+function wholeMonth(from: string, to: string): string | null {
+  const f = new Date(from);
+  const next = new Date(Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + 1, 1)).toISOString();
+  return from.endsWith("-01T00:00:00.000Z") && next === to ? from.slice(0, 7) : null;
+}
+
+/** Stacks by a request property (x-tollgate-property-<name>): type its name. */
+function PropertyStack(props: { groupBy: string; onChange: (groupBy: string) => void }): ReactElement {
+  const current = props.groupBy.startsWith("property:") && !props.groupBy.includes(",") ? props.groupBy.slice(9) : "";
+  const [name, setName] = useState(current);
+  useEffect(() => setName(current), [current]);
+  return (
+    <form className="inline-form" onSubmit={(e) => {
+      e.preventDefault();
+      const n = name.trim().toLowerCase();
+      if (/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(n)) props.onChange(`property:${n}`);
+    }}>
+      <label>or property <input value={name} onChange={(e) => setName(e.target.value)} placeholder="team" size={10} data-testid="groupby-property" /></label>
+      <button type="submit" data-testid="groupby-property-apply" className={current ? "active" : ""}>Stack</button>
+    </form>
   );
 }

@@ -8,6 +8,7 @@ import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
+import { requireParsedBody } from "./parsed-body.ts";
 import { budgetStates, ensureLedger, loadBudgets, monthOf, renewHolds, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
 
 interface Held {
@@ -115,6 +116,8 @@ export class BudgetGuard {
     const appBudget = this.byApp.get(call.attribution.app ?? "unknown");
     const keyBudget = call.keyId ? this.byKey.get(call.keyId) : undefined;
     if (!appBudget && !keyBudget) return;
+    // The estimate (model, caps, n) must come from the body the provider will read, whatever its type.
+    if (call.info.metered) requireParsedBody(call);
     return this.reserveFor(call, appBudget, keyBudget);
   };
 

@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from "express";
 import pg from "pg";
 import type { Config } from "../config.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { CallRecord } from "../metering/call-record.ts";
 import type { PriceBook } from "../metering/price-book.ts";
@@ -10,6 +11,7 @@ import { adminAuth } from "../api/auth.ts";
 import { budgetsRouter } from "../api/budgets.ts";
 import { keysRouter } from "../api/keys.ts";
 import { apiResponseHeaders } from "../api/request-id.ts";
+import { AdminSessions } from "./admin-sessions.ts";
 import { BudgetGuard } from "./budget-guard.ts";
 import { applyConfiguredBudgets } from "./configured-budgets.ts";
 import { KeyCache } from "./key-cache.ts";
@@ -19,6 +21,7 @@ import { loadPepper } from "./key-secrets.ts";
 export interface AccessDeps {
   config: Config;
   pool: pg.Pool;
+  prisma: PrismaClient;
   priceBook: PriceBook;
   metrics: Metrics;
   logger: Logger;
@@ -99,13 +102,18 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   return {
     adminGuards: [
       apiResponseHeaders,
-      adminAuth({ token: config.adminToken, sessionHours: config.access.sessionHours, loginAttemptsPerMinute: config.access.loginAttemptsPerMinute, trustProxyHops: config.access.trustProxyHops }),
+      adminAuth({
+        token: config.adminToken,
+        sessions: config.adminToken ? new AdminSessions(deps.prisma, config.adminToken, config.access.sessionHours * 3_600_000) : undefined,
+        loginAttemptsPerMinute: config.access.loginAttemptsPerMinute,
+        trustProxyHops: config.access.trustProxyHops,
+      }),
     ],
     apiRouters: [
       keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
       budgetsRouter({ pool, refresh: () => budgets.refresh().then(pinBudgetApps) }),
     ],
-    beforeForward: [virtualKeyHook(keys), budgets.hook],
+    beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey }), budgets.hook],
     afterCall: [budgets.afterCall],
     keys,
     budgets,

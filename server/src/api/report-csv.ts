@@ -14,9 +14,18 @@ type LatencyRow = LatencyReport["series"][number];
 
 const col = <Row>(header: string, kind: CsvColumn<Row>["kind"], value: (row: Row) => unknown): CsvColumn<Row> => ({ header, kind, value });
 
-export const SPEND_COLUMNS: ReadonlyArray<CsvColumn<SpendRow>> = [
-  col("bucket", "time", (r) => r.bucket),
-  col("group", "text", (r) => r.group),
+/** The spend series: the bucket, one column per dimension (named after it), then the figures. */
+export function spendColumns(dimensions: readonly string[]): ReadonlyArray<CsvColumn<SpendRow>> {
+  return [col("bucket", "time", (r) => r.bucket), ...dimensions.map((d) => col<SpendRow>(d, "text", (r) => r.keys[d])), ...SPEND_FIGURES];
+}
+
+/** "tollgate-spend-2026-11-01-2026-12-01.csv": dates when the range is whole UTC days, else times to the minute. */
+export function rangeFileName(report: string, range: { from: string; to: string }): string {
+  const part = (iso: string) => (iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso.slice(0, 16).replace(":", ""));
+  return `tollgate-${report}-${part(range.from)}-${part(range.to)}.csv`;
+}
+
+const SPEND_FIGURES: ReadonlyArray<CsvColumn<SpendRow>> = [
   col("costUsd", "money", (r) => r.costUsd),
   col("feesUsd", "money", (r) => r.feesUsd),
   col("calls", "number", (r) => r.calls),

@@ -3,26 +3,30 @@ import type pg from "pg";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
 import { failuresReport } from "./failures.ts";
 import { latencyReport } from "./latency.ts";
-import { FAILURE_COLUMNS, LATENCY_COLUMNS, SPEND_COLUMNS } from "./report-csv.ts";
+import { FAILURE_COLUMNS, LATENCY_COLUMNS, rangeFileName, spendColumns } from "./report-csv.ts";
 import { spendReport } from "./spend.ts";
 
-interface Report<Row> {
+interface Report<Row, Body extends { series: Row[] } = { series: Row[] }> {
   name: string;
-  build(pool: pg.Pool, query: unknown): Promise<{ series: Row[] }>;
-  columns: ReadonlyArray<CsvColumn<Row>>;
+  build(pool: pg.Pool, query: unknown): Promise<Body>;
+  /** the CSV columns, fixed or depending on the report (one per spend dimension) */
+  columns: ReadonlyArray<CsvColumn<Row>> | ((body: Body) => ReadonlyArray<CsvColumn<Row>>);
+  /** the CSV's file name; `${name}.csv` when absent */
+  fileName?(body: Body): string;
 }
 
 /** GET /{name} (JSON, or CSV with Accept: text/csv) and GET /{name}.csv (the series rows as CSV). */
-function mount<Row>(router: Router, pool: pg.Pool, report: Report<Row>): void {
+function mount<Row, Body extends { series: Row[] }>(router: Router, pool: pg.Pool, report: Report<Row, Body>): void {
   const handle = async (req: Request, res: Response) => {
     const body = await report.build(pool, req.query);
     if (!wantsCsv(req)) {
       res.json(body);
       return;
     }
-    startCsv(res, `${report.name}.csv`);
+    startCsv(res, report.fileName?.(body) ?? `${report.name}.csv`);
     try {
-      await writeCsvRows(res, report.columns, body.series);
+      const columns = typeof report.columns === "function" ? report.columns(body) : report.columns;
+      await writeCsvRows(res, columns, body.series);
       res.end();
     } catch (err) {
       // The client went away mid-file; headers are sent, so there is no error response left to give.
@@ -36,7 +40,7 @@ function mount<Row>(router: Router, pool: pg.Pool, report: Report<Row>): void {
 /** The reports of SPEC §5: spend, failures and latency; rollups for long ranges, raw calls for short ones. */
 export function reportsRouter(pool: pg.Pool): Router {
   const router = Router();
-  mount(router, pool, { name: "spend", build: (p, q) => spendReport(p, q), columns: SPEND_COLUMNS });
+  mount(router, pool, { name: "spend", build: (p, q) => spendReport(p, q), columns: (b) => spendColumns(b.dimensions), fileName: (b) => rangeFileName("spend", b) });
   mount(router, pool, { name: "failures", build: (p, q) => failuresReport(p, q), columns: FAILURE_COLUMNS });
   mount(router, pool, { name: "latency", build: (p, q) => latencyReport(p, q), columns: LATENCY_COLUMNS });
   return router;

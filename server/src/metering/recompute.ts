@@ -4,6 +4,8 @@ import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
 import type { Fee } from "../pricing/fees.ts";
 import { MAX_CALL_TOKENS } from "../recording/usage-bounds.ts";
+import { closedMonthsIn } from "../books/periods.ts";
+import { TollgateError } from "../errors.ts";
 
 export interface RecomputeOptions {
   from: Date;
@@ -73,6 +75,11 @@ const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.pr
  * so a large range never sits in memory).
  */
 export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: RecomputeOptions): Promise<RecomputeReport> {
+  // A closed month's costs are frozen: refuse (a dry run may still show what would change).
+  const closed = options.dryRun ? [] : await closedMonthsIn(pool, options.from, options.to);
+  if (closed.length > 0) {
+    throw new TollgateError("conflict", `closed months in the range: ${closed.join(", ")}; reopen them with a reason first (periods reopen <YYYY-MM> --reason ...)`);
+  }
   const batchSize = options.batchSize ?? 5_000;
   const priceProvider = options.priceProviderFor ?? ((p: string) => p);
   // The proxy prices only calls with usage (reported or estimated); the rest stay unpriced, as there.

@@ -26,6 +26,10 @@ export class CallState {
   /** the query string going upstream, without "?"; beforeForward hooks may rewrite it */
   query = "";
   keyId: string | null = null;
+  /** the request as it came (body unparsed when not JSON-typed), for hooks that must read it */
+  request: { method: string; path: string; body: Buffer } | null = null;
+  /** the provider key substituted for a virtual key: scrubbed from what goes back to the client */
+  heldKey: string | null = null;
   bodyReadAt = 0;
   dispatchedAt = 0;
   firstByteAt = 0;

@@ -6,6 +6,7 @@ import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
 import { CallState } from "./call-state.ts";
+import { resolveDotSegments } from "./dot-segments.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
 import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
@@ -119,13 +120,21 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     const startedMs = Date.now();
     const id = uuidv7(startedMs);
-    const path = url.slice(slash, pathEnd) || "/";
+    const sent = url.slice(slash, pathEnd) || "/";
+    const resolved = resolveDotSegments(sent);
+    const path = resolved ?? sent;
     const adapter = adapterFor(upstream.provider.format, path);
     const call = new CallState(id, startedMs, arrivedAt, upstream.provider, adapter, { app: null, user: null, properties: null });
     inFlight++;
     const query = q === -1 ? "" : url.slice(q + 1);
     call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
 
+    if (resolved === null) {
+      // Dot segments climbing out of the provider's path would reach the upstream outside its base path.
+      answerError(call, res, new TollgateError("invalid_request", "the path's dot segments leave the provider's base path"), true);
+      req.resume();
+      return;
+    }
     const declared = Number(req.headers["content-length"]);
     if (declared > deps.maxBodyBytes) {
       // Refused before reading a byte of it; the connection closes after the answer.
@@ -189,6 +198,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const adapter = call.adapter;
     call.info = adapter.inspect({ method, path, query, json });
     call.json = json;
+    call.request = { method, path, body };
     let outBody = body;
     if (json && bodyText !== undefined && adapter.prepareBody) {
       const prepared = adapter.prepareBody(call.info, bodyText, json);

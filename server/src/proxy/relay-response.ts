@@ -5,6 +5,7 @@ import type { CallState } from "./call-state.ts";
 import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
 import { NdjsonParser } from "./ndjson.ts";
+import { maskHeaderValues, SecretScrubber } from "./secret-scrubber.ts";
 import { SseParser } from "./sse.ts";
 
 /** JSON bodies larger than this are forwarded but not parsed for metering. */
@@ -46,7 +47,9 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   // NDJSON is looked for only where the adapter's streams are NDJSON (Ollama's native API).
   const isNdjson = call.adapter.ndjson === true && contentType.includes("application/x-ndjson");
   if (ctx.draining) res.shouldKeepAlive = false;
-  res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
+  const headers = responseHeaders(raw, call.id, isSse && call.hideUsage);
+  if (call.heldKey) maskHeaderValues(headers, call.heldKey);
+  res.writeHead(call.status, statusMessage, headers);
   return new ResponseRelay(call, body, res, ctx, isSse, isNdjson);
 }
 
@@ -66,6 +69,8 @@ export class ResponseRelay {
    * (written before the check phase), they are flushed on their own at the end of this turn.
    */
   private headersPending: NodeJS.Immediate | null = null;
+  /** masks the held provider key in the body of a virtual-key client's response */
+  private readonly scrubber: SecretScrubber | null;
 
   constructor(
     private readonly call: CallState,
@@ -76,6 +81,7 @@ export class ResponseRelay {
     isNdjson: boolean,
   ) {
     this.filtering = isSse && call.hideUsage;
+    this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
     if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
@@ -105,7 +111,11 @@ export class ResponseRelay {
     if (this.filtering && !(verdict & DROP)) this.passing += rawEvent;
   }
 
-  write(data: Buffer | string): void {
+  write(data: Buffer): void {
+    if (this.scrubber) {
+      data = this.scrubber.push(data);
+      if (data.length === 0) return;
+    }
     if (this.headersPending) {
       clearImmediate(this.headersPending);
       this.headersPending = null;
@@ -167,6 +177,8 @@ export class ResponseRelay {
       this.ctx.finish(call);
       return;
     }
+    const rest = this.scrubber?.end();
+    if (rest && rest.length > 0) this.res.write(rest);
     this.res.end(() => this.ctx.finish(call));
   }
 }

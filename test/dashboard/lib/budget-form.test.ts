@@ -41,15 +41,16 @@ describe("validateBudgetDraft", () => {
 
 describe("validateKeyDraft", () => {
   it("builds the POST, leaving out what was not given", () => {
-    expect(validateKeyDraft({ app: " search ", provider: "", expiresAt: "" }, NOW)).toEqual({ key: { app: "search" } });
-    expect(validateKeyDraft({ app: "search", provider: "openai", expiresAt: "2027-06-30T00:00" }, NOW))
+    expect(validateKeyDraft({ app: " search ", provider: "", expiresAt: "", endpoints: [] }, NOW)).toEqual({ key: { app: "search" } });
+    expect(validateKeyDraft({ app: "search", provider: "openai", expiresAt: "2027-06-30T00:00", endpoints: [] }, NOW))
       .toEqual({ key: { app: "search", provider: "openai", expiresAt: "2027-06-30T00:00:00.000Z" } });
+    expect(validateKeyDraft({ app: "search", provider: "", expiresAt: "", endpoints: ["audio", "files"] }, NOW)).toEqual({ key: { app: "search", endpoints: ["files", "audio"] } });
   });
   it("refuses a missing app, an odd provider and an expiry that is not in the future (UTC)", () => {
-    expect(validateKeyDraft({ app: "", provider: "open ai", expiresAt: "2026-11-26T12:00" }, NOW)).toEqual({
+    expect(validateKeyDraft({ app: "", provider: "open ai", expiresAt: "2026-11-26T12:00", endpoints: [] }, NOW)).toEqual({
       errors: { app: "required", provider: "a provider name such as openai", expiresAt: "must be in the future" },
     });
-    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "tomorrow" }, NOW)).toEqual({ errors: { expiresAt: "a date and time (UTC)" } });
-    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "2026-11-26T12:01" }, NOW)).toEqual({ key: { app: "a", expiresAt: "2026-11-26T12:01:00.000Z" } });
+    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "tomorrow", endpoints: [] }, NOW)).toEqual({ errors: { expiresAt: "a date and time (UTC)" } });
+    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "2026-11-26T12:01", endpoints: [] }, NOW)).toEqual({ key: { app: "a", expiresAt: "2026-11-26T12:01:00.000Z" } });
   });
 });

@@ -119,6 +119,7 @@ describe("Keys on the Budgets page", () => {
       ["tg_Old999…", "checkout", "any", "2026-10-01 00:00:00 UTC", "never", "never", "revoked 2026-11-20 08:30:00 UTC"],
     ]);
     expect(within(keyRows()[1]!).queryByTestId("key-revoke")).toBeNull();
+    expect(screen.getAllByTestId("key-scopes-list").map((c) => c.textContent)).toEqual(["inference, models, files", "inference, models"]);
 
     fireEvent.change(screen.getByTestId("key-expiresAt"), { target: { value: "2026-11-26T11:00" } });
     fireEvent.click(screen.getByTestId("key-submit"));
@@ -127,11 +128,13 @@ describe("Keys on the Budgets page", () => {
     fireEvent.change(screen.getByTestId("key-app"), { target: { value: "chat" } });
     fireEvent.change(screen.getByTestId("key-provider"), { target: { value: "anthropic" } });
     fireEvent.change(screen.getByTestId("key-expiresAt"), { target: { value: "" } });
+    fireEvent.click(screen.getByTestId("key-scope-batches"));
+    fireEvent.click(screen.getByTestId("key-scope-files"));
     fireEvent.click(screen.getByTestId("key-submit"));
     const secret = (await screen.findByTestId("new-key-secret")) as HTMLInputElement;
     expect(secret.value).toBe("tg_NewKey1secretsecretsecretsecret");
     expect(screen.getByTestId("new-key").textContent).toContain("Copy this key now — it will not be shown again.");
-    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ app: "chat", provider: "anthropic" });
+    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ app: "chat", provider: "anthropic", endpoints: ["files", "batches"] });
     await waitFor(() => expect(keyRows()).toHaveLength(3));
     expect(screen.getAllByTestId("key-prefix")[0]?.textContent).toBe("tg_NewKey…");
 

@@ -15,7 +15,7 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
       { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15" },
     ],
     keys: [
-      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
+      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", endpoints: ["inference", "models", "files"], status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
       { id: OLD_KEY, app: "checkout", provider: null, prefix: "tg_Old999", status: "revoked", createdAt: "2026-10-01T00:00:00.000Z", expiresAt: null, revokedAt: "2026-11-20T08:30:00.000Z", lastUsedAt: null },
     ],
   };

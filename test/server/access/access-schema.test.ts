@@ -21,7 +21,9 @@ describe("the access tables match the Prisma schema", () => {
     const key = await db.prisma.virtualKey.create({
       data: { id, app: "schema-app", provider: "openai", prefix: "tg_abcdef", hash: "f".repeat(64), createdAt: at, expiresAt: at, revokedAt: at, lastUsedAt: at },
     });
-    expect(key).toEqual({ id, app: "schema-app", provider: "openai", prefix: "tg_abcdef", hash: "f".repeat(64), createdAt: at, expiresAt: at, revokedAt: at, lastUsedAt: at });
+    expect(key).toEqual({ id, app: "schema-app", provider: "openai", prefix: "tg_abcdef", hash: "f".repeat(64), createdAt: at, expiresAt: at, revokedAt: at, lastUsedAt: at, endpoints: ["inference", "models"] });
+    const session = await db.prisma.adminSession.create({ data: { idHash: "e".repeat(64), createdAt: at, expiresAt: at } });
+    expect(session).toEqual({ idHash: "e".repeat(64), createdAt: at, expiresAt: at });
 
     const setting = await db.prisma.setting.create({ data: { key: "schema-test", value: "v", createdAt: at } });
     expect(setting).toEqual({ key: "schema-test", value: "v", createdAt: at });

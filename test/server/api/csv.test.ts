@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell } from "../../../server/src/api/csv.ts";
-import { CALL_COLUMNS, FAILURE_COLUMNS, LATENCY_COLUMNS, SPEND_COLUMNS } from "../../../server/src/api/report-csv.ts";
+import { CALL_COLUMNS, FAILURE_COLUMNS, LATENCY_COLUMNS, spendColumns } from "../../../server/src/api/report-csv.ts";
 import { insertCalls } from "../../../server/src/metering/call-writer.ts";
 import { sumDecimalStrings } from "../../../server/src/metering/decimal.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
@@ -63,13 +63,13 @@ describe("report CSV", () => {
     const csv = await fetchText(`/api/spend.csv?${q}`);
     expect(csv.status).toBe(200);
     expect(csv.type).toBe("text/csv; charset=utf-8");
-    expect(csv.text.startsWith(SPEND_COLUMNS.map((c) => c.header).join(",") + "\r\n")).toBe(true);
+    expect(csv.text.startsWith(spendColumns(["app"]).map((c) => c.header).join(",") + "\r\n")).toBe(true);
     const rows = csvObjects(csv.text);
     expect(rows).toHaveLength(json.series.length);
     rows.forEach((r, i) => {
       const s = json.series[i] as Record<string, unknown>;
       expect(r.bucket).toBe(s.bucket);
-      expect(r.group).toBe(s.group);
+      expect(r.app).toBe(s.group);
       expect(r.costUsd).toBe(s.costUsd);
       expect(Number(r.calls)).toBe(s.calls);
       expect(Number(r.outputTokens)).toBe(s.outputTokens);
@@ -77,7 +77,7 @@ describe("report CSV", () => {
     expect(sumDecimalStrings(rows.map((r) => r.costUsd))).toBe(json.totals.costUsd);
     expect(rows.reduce((n, r) => n + Number(r.calls), 0)).toBe(json.totals.calls);
     // The app name with a comma and quotes survives the round trip.
-    expect(rows.some((r) => r.group === 'billing, "eu"')).toBe(true);
+    expect(rows.some((r) => r.app === 'billing, "eu"')).toBe(true);
   });
 
   it("Accept: text/csv works on the plain routes; failures and latency carry their columns", async () => {

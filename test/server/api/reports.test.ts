@@ -49,8 +49,8 @@ describe("GET /api/spend", () => {
       ["2026-12-01T00:00:00.000Z", "anthropic", "2.0000000000000009", 1, 0],
     ]);
     expect(body.groups).toEqual([
-      { key: "anthropic", costUsd: "3.5000000000000009", feesUsd: "0.03", calls: 2, unpricedCalls: 0, inputTokens: 8000, cachedInputTokens: 0, cacheWriteTokens: 1000, outputTokens: 800, reasoningTokens: 20 },
-      { key: "openai", costUsd: "0.0001234567890124", feesUsd: "0", calls: 4, unpricedCalls: 1, inputTokens: 1110, cachedInputTokens: 200, cacheWriteTokens: 0, outputTokens: 61, reasoningTokens: 0 },
+      { key: "anthropic", keys: { provider: "anthropic" }, costUsd: "3.5000000000000009", feesUsd: "0.03", calls: 2, unpricedCalls: 0, inputTokens: 8000, cachedInputTokens: 0, cacheWriteTokens: 1000, outputTokens: 800, reasoningTokens: 20 },
+      { key: "openai", keys: { provider: "openai" }, costUsd: "0.0001234567890124", feesUsd: "0", calls: 4, unpricedCalls: 1, inputTokens: 1110, cachedInputTokens: 200, cacheWriteTokens: 0, outputTokens: 61, reasoningTokens: 0 },
     ]);
   });
 

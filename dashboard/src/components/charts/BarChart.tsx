@@ -1,7 +1,7 @@
 // A (by default stacked) bar chart: draws what it is given, nothing more.
 import type { ReactElement } from "react";
 import { Bar, BarChart as RBarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { barClickHandler, ChartFrame, colorFor, identity, plainNumber, valueGetter, type ChartProps } from "./common.tsx";
+import { barClickHandler, ChartFrame, colorFor, identity, plainNumber, SortedTooltip, valueGetter, type ChartProps } from "./common.tsx";
 
 /** `integer` keeps the value axis on whole numbers (counts). */
 export function BarChart(props: ChartProps & { stacked?: boolean; integer?: boolean }): ReactElement {
@@ -15,7 +15,7 @@ export function BarChart(props: ChartProps & { stacked?: boolean; integer?: bool
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
         <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={{ fontSize: 12 }} minTickGap={24} />
         <YAxis tickFormatter={(v: number) => fmt(v)} tick={{ fontSize: 12 }} width={80} allowDecimals={!props.integer} />
-        <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(v) => idx(String(v))} cursor={{ fill: "#f3f4f6" }} />
+        <Tooltip content={(p) => <SortedTooltip active={p.active} payload={p.payload as never} label={p.label} fmt={fmt} idx={idx} />} cursor={{ fill: "#f3f4f6" }} />
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {props.categories.map((c, i) => (
           <Bar key={c} name={c} dataKey={valueGetter(c)} stackId={props.stacked === false ? undefined : "stack"}

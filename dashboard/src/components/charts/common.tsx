@@ -94,3 +94,29 @@ export function barClickHandler(index: string, onIndexClick: ((value: string) =>
     if (value !== undefined && value !== null) onIndexClick(String(value));
   };
 }
+
+interface TooltipEntry { name?: string | number; value?: unknown; color?: string }
+
+/**
+ * A tooltip listing the hovered bucket's series by value, largest first, with their total (stacked cost:
+ * which group grew most reads at a glance). Empty series are left out.
+ */
+export function SortedTooltip(props: { active?: boolean; payload?: readonly TooltipEntry[]; label?: string | number; fmt: (v: number) => string; idx: (v: string) => string }): ReactElement | null {
+  if (!props.active || !props.payload || props.payload.length === 0) return null;
+  const items = props.payload
+    .map((p) => ({ name: String(p.name ?? ""), value: typeof p.value === "number" ? p.value : Number(p.value ?? 0), color: p.color }))
+    .filter((p) => p.value !== 0)
+    .sort((a, b) => b.value - a.value);
+  const total = items.reduce((n, p) => n + p.value, 0);
+  return (
+    <div className="chart-tooltip" data-testid="chart-tooltip">
+      <div className="chart-tooltip-label">{props.idx(String(props.label ?? ""))}</div>
+      {items.map((p) => (
+        <div key={p.name} className="chart-tooltip-row" data-testid="chart-tooltip-row">
+          <span style={{ color: p.color }}>{p.name}</span><span>{props.fmt(p.value)}</span>
+        </div>
+      ))}
+      <div className="chart-tooltip-row chart-tooltip-total" data-testid="chart-tooltip-total"><span>Total</span><span>{props.fmt(total)}</span></div>
+    </div>
+  );
+}

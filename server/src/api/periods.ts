@@ -1,0 +1,38 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { PrismaClient } from "../db/client.ts";
+import { TollgateError } from "../errors.ts";
+import { closeMonth, listClosed, reopenMonth } from "../books/periods.ts";
+import { actorOf } from "./audit.ts";
+
+const closeBody = z.object({ reason: z.string().max(500).optional() });
+const reopenBody = z.object({ reason: z.string().trim().min(1, "required to reopen a closed month").max(500) });
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * GET /periods (closed months), POST /periods/:month/close {reason?}, POST /periods/:month/reopen {reason}.
+ * Both writes go to the audit log (api/audit.ts's trail).
+ */
+export function periodsRouter(prisma: PrismaClient): Router {
+  const router = Router();
+  router.get("/periods", async (_req, res) => {
+    res.json({ closed: await listClosed(prisma) });
+  });
+  router.post("/periods/:month/close", async (req, res) => {
+    const { reason } = parseBody(closeBody, req.body);
+    res.status(201).json(await closeMonth(prisma, req.params.month, actorOf(req), reason?.trim() || null));
+  });
+  router.post("/periods/:month/reopen", async (req, res) => {
+    const { reason } = parseBody(reopenBody, req.body);
+    res.json({ reopened: await reopenMonth(prisma, req.params.month, reason), reason });
+  });
+  return router;
+}
