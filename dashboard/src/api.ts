@@ -24,6 +24,8 @@ export interface Call {
   /** the provider reported implausible usage, recorded clamped */
   usageClamped?: boolean;
   costUsd: string | null; priceId: string | null; priced: boolean;
+  /** per-request and tool fees (web searches, grounding…); count/usd null when unknown; feesUsd is part of costUsd */
+  fees?: Array<{ kind: string; count: number | null; usd: string | null }> | null; feesUsd?: string | null;
   latencyMs: number; ttftMs: number | null; overheadMs: number;
   requestBytes: number; responseBytes: number;
 }
@@ -63,7 +65,7 @@ export interface TokenTotals {
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number;
 }
-export interface SpendFigures extends TokenTotals { costUsd: string; calls: number; unpricedCalls: number }
+export interface SpendFigures extends TokenTotals { costUsd: string; feesUsd?: string; calls: number; unpricedCalls: number }
 export interface Coverage { from: string; to: string }
 export interface SpendGroup extends SpendFigures { key: string; keys?: Record<string, string>; previous?: SpendFigures }
 export interface SpendResponse {

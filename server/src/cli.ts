@@ -8,6 +8,7 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
+import { seedFeePrices } from "./pricing/fee-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
@@ -113,7 +114,8 @@ export const COMMANDS: Record<string, Command> = {
     async run({ config, database, print }) {
       const db = await database();
       const report = await seedPrices(db.pool, config.extraPrices);
-      print(JSON.stringify(report, null, 2));
+      const feePricesChanged = await seedFeePrices(db.pool, config.extraFeePrices);
+      print(JSON.stringify({ ...report, feePricesChanged }, null, 2));
     },
   },
 };

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./metering/price-row.ts";
+import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 
 /** The built-in providers and their public bases (SPEC §3). */
 export const BUILTIN_PROVIDERS = {
@@ -117,6 +118,8 @@ const fileSchema = z.object({
     )
     .default([]),
   prices: z.array(priceInputSchema).default([]),
+  /** per-request and tool fee prices (pricing/fee-price-row.ts), validated when seeded */
+  feePrices: z.array(feePriceInputSchema).default([]),
   budgets: z.array(z.record(z.string(), z.unknown())).default([]),
   /** budget notifications: `{webhooks: [{name, url, format}]}`, validated by access/budget-webhooks.ts */
   notifications: z.object({ webhooks: z.array(z.record(z.string(), z.unknown())).default([]) }).default({ webhooks: [] }),
@@ -177,6 +180,7 @@ export interface Config {
   heapGrowthPercent: number;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
+  extraFeePrices: FeePriceInput[];
   budgets: Record<string, unknown>[];
   /** webhooks budget notices go to, from TOLLGATE_CONFIG `notifications.webhooks` */
   budgetWebhooks: Record<string, unknown>[];
@@ -271,7 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(parsed.error.issues)}`);
   const e = parsed.data;
 
-  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [], notifications: { webhooks: [] } };
+  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], feePrices: [], budgets: [], notifications: { webhooks: [] } };
   if (e.TOLLGATE_CONFIG) {
     let raw: unknown;
     try {
@@ -378,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,
     extraPrices: file.prices,
+    extraFeePrices: file.feePrices,
     budgets: file.budgets,
     budgetWebhooks: file.notifications.webhooks,
     access: {

@@ -13,6 +13,8 @@ import { priceCall } from "./metering/cost.ts";
 import { TokenEstimator } from "./metering/estimator.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
+import { seedFeePrices } from "./pricing/fee-seed.ts";
+import { BatchMeter } from "./integrations/batches/batch-meter.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
 import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
@@ -45,6 +47,8 @@ export interface Tollgate {
   access: Access;
   metrics: Metrics;
   priceBook: PriceBook;
+  /** meters batch results read through the proxy */
+  batches: BatchMeter;
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
@@ -78,6 +82,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     const applied = await migrateDatabase(db.pool, config.migrationDatabaseUrl);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
+    await seedFeePrices(db.pool, config.extraFeePrices);
     // The calls table is partitioned by month: next months' partitions now and daily, retention if configured.
     partitions = await startPartitionMaintenance({
       pool: db.pool,
@@ -131,6 +136,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     });
   }
 
+  // Batch results read through the proxy become one call per result line (integrations/batches).
+  const batchMeter = new BatchMeter({
+    prisma: db.prisma,
+    priceCall: (args) => priceCall(priceBook, args),
+    record: (call) => recorder.enqueue(call),
+    onError: (err) => logger.warn({ err: (err as Error)?.message }, "batch metering failed"),
+  });
+
   // Set when shutdown starts: /readyz answers 503 and answers say `Connection: close`.
   let draining = false;
   const app = buildApp({
@@ -145,6 +158,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
+      onBatch: (call, event) => batchMeter.handle(call, event),
       onFailure(stage, err, call) {
         metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
@@ -253,6 +267,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     access,
     metrics,
     priceBook,
+    batches: batchMeter,
     logger,
     estimator,
     reconcileSchedule,

@@ -15,7 +15,7 @@ const ORDER: Array<keyof Call> = [
   "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
   "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
   "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
-  "usageClamped", "costUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
+  "usageClamped", "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
 ];
 
 const SHOWN_ELSEWHERE = new Set(["price", "requestBody", "responseBody", "request"]);
@@ -24,6 +24,14 @@ function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/** "web_search × 10 = $0.1; code_execution × ? (count not reported)": what each fee added to the cost. */
+function showFees(fees: Call["fees"]): string {
+  if (!fees || fees.length === 0) return "—";
+  return fees
+    .map((f) => (f.count === null ? `${f.kind} × ? (count not reported)` : `${f.kind} × ${f.count} = ${f.usd === null ? "unpriced" : `$${f.usd}`}`))
+    .join("; ");
 }
 
 export function CallFields(props: { call: Call }): ReactElement {
@@ -35,7 +43,7 @@ export function CallFields(props: { call: Call }): ReactElement {
       {[...ORDER, ...extra].map((k) => (
         <div key={k} className={k === "errorBody" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
           <dt>{k}</dt>
-          <dd className="mono">{show(record[k])}</dd>
+          <dd className="mono">{k === "fees" ? showFees(props.call.fees) : show(record[k])}</dd>
         </div>
       ))}
     </dl>

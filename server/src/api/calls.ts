@@ -89,7 +89,8 @@ export async function getCall(pool: pg.Pool, id: string): Promise<CallRow | unde
 const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_tier AS "serviceTier",
   effective_from AS "effectiveFrom", input_usd_per_mtok AS "inputUsdPerMTok",
   cached_input_usd_per_mtok AS "cachedInputUsdPerMTok", cache_write_usd_per_mtok AS "cacheWriteUsdPerMTok",
-  cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok", tiers, source`;
+  cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok",
+  input_audio_usd_per_mtok AS "inputAudioUsdPerMTok", output_audio_usd_per_mtok AS "outputAudioUsdPerMTok", tiers, source`;
 
 /** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
 async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import type { Usage, UsageSource } from "./usage.ts";
+import type { Fee } from "../pricing/fees.ts";
 
 export const OUTCOMES = [
   "ok",
@@ -44,6 +45,9 @@ export interface CallRecord extends Usage {
    */
   usageClamped?: boolean;
   costUsd: string | null;
+  /** per-request and tool fees (web searches…) with their cost; their known sum, feesUsd, is part of costUsd */
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
   priceId: string | null;
   priced: boolean;
   latencyMs: number;

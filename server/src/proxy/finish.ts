@@ -4,11 +4,15 @@ import { ZERO_USAGE } from "../metering/usage.ts";
 import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
 import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
+import type { Fee, FeeCount } from "../pricing/fees.ts";
+import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 
 export interface PriceResult {
   costUsd: string | null;
   priceId: string | null;
   priced: boolean;
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
 }
 
 /** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
@@ -20,11 +24,13 @@ export interface Metering {
    * counted elsewhere (the server's worker thread): the call's record then waits for it
    */
   estimateUsage?(call: CallState): Usage | undefined | Promise<Usage | undefined>;
+  /** a batch endpoint's answer was read (batch created or seen, results read): ../integrations/batches */
+  onBatch?(call: CallState, event: BatchEvent): void;
   /** `call` may be only the call's id once the call itself is done with (an estimate that failed later) */
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }
 
-type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage };
+type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage; fees?: readonly FeeCount[] | null };
 
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
@@ -81,7 +87,7 @@ export function finishRecord(
   // Claude on a Vertex route → anthropic).
   const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
   if (facts.usage) {
-    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null);
+    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null, facts.fees);
     return deliver(record);
   }
   if (!metering.estimateUsage || !shouldEstimate(call, outcome)) return deliver(record);
@@ -114,7 +120,7 @@ export function finishRecord(
  * Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table.
  * Implausible usage is recorded clamped and flagged; counts above the bound are not a bill, so not priced.
  */
-function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null): void {
+function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null, fees?: readonly FeeCount[]): void {
   const { usage, clamped, overBound } = boundUsage(reported);
   const reportedCostUsd = plausibleReportedCost(reportedCost);
   if (clamped || reportedCostUsd !== reportedCost) record.usageClamped = true;
@@ -124,6 +130,8 @@ function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, me
   record.cacheWrite1hTokens = usage.cacheWrite1hTokens;
   record.outputTokens = usage.outputTokens;
   record.reasoningTokens = usage.reasoningTokens;
+  if (usage.audioInputTokens) record.audioInputTokens = usage.audioInputTokens;
+  if (usage.audioOutputTokens) record.audioOutputTokens = usage.audioOutputTokens;
   record.usageSource = source;
   if (priceProvider === null || overBound) return;
   try {
@@ -134,10 +142,15 @@ function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, me
       startedAt: record.startedAt,
       serviceTier: record.serviceTier,
       usage,
+      fees: fees ?? null,
     });
     record.costUsd = price.costUsd;
     record.priceId = price.priceId;
     record.priced = price.priced;
+    if (price.fees) {
+      record.fees = price.fees;
+      record.feesUsd = price.feesUsd ?? null;
+    }
   } catch (err) {
     metering.onFailure("price", err, record);
   }

@@ -97,6 +97,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
           deliver(record);
         }, deps.onPending);
       }
+      if (call.facts.batch && call.status < 400) deps.metering.onBatch?.(call, call.facts.batch);
     } catch (err) {
       deps.onError(err, call.id);
     }

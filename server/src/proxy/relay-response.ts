@@ -103,7 +103,7 @@ export class ResponseRelay {
       call.meter = call.adapter.createStreamMeter(call.info, false);
       // Lines are metered as they pass; the bytes go to the client unchanged (an NDJSON meter never drops).
       this.parser = new NdjsonParser((line) => this.onEvent(undefined, line, ""), MAX_JSON_BODY);
-    } else if (call.info.metered || call.status >= 400) {
+    } else if (call.info.metered || call.info.batch || call.status >= 400) {
       call.bodyChunks = [];
     }
   }
