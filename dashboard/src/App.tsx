@@ -21,6 +21,8 @@ const CallsPage = lazy(() => import("./pages/CallsPage.tsx").then((m) => ({ defa
 const FailuresPage = lazy(() => import("./pages/FailuresPage.tsx").then((m) => ({ default: m.FailuresPage })));
 const LatencyPage = lazy(() => import("./pages/LatencyPage.tsx").then((m) => ({ default: m.LatencyPage })));
 const PricesPage = lazy(() => import("./pages/PricesPage.tsx").then((m) => ({ default: m.PricesPage })));
+const SessionDetailPage = lazy(() => import("./pages/SessionDetailPage.tsx").then((m) => ({ default: m.SessionDetailPage })));
+const SessionsPage = lazy(() => import("./pages/SessionsPage.tsx").then((m) => ({ default: m.SessionsPage })));
 const ReconciliationPage = lazy(() => import("./pages/ReconciliationPage.tsx").then((m) => ({ default: m.ReconciliationPage })));
 const SpendPage = lazy(() => import("./pages/SpendPage.tsx").then((m) => ({ default: m.SpendPage })));
 const StatementPage = lazy(() => import("./pages/StatementPage.tsx").then((m) => ({ default: m.StatementPage })));
@@ -64,7 +66,7 @@ export function App(): ReactElement {
   const range = useMemo(() => resolveRange(route.view, now), [route.view, now]);
   const refreshState = useMemo(() => ({ tick, authEpoch, now }), [tick, authEpoch, now]);
   const props: PageProps = { view: route.view, range, go: navigate };
-  const usesRange = !["prices", "budgets", "call", "statement", "books"].includes(route.name);
+  const usesRange = !["prices", "budgets", "call", "statement", "books", "session"].includes(route.name);
 
   return (
     <RefreshContext.Provider value={refreshState}>
@@ -104,6 +106,8 @@ export function App(): ReactElement {
           {route.name === "latency" ? <LatencyPage {...props} /> : null}
           {route.name === "calls" ? <CallsPage {...props} /> : null}
           {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
+          {route.name === "sessions" ? <SessionsPage {...props} /> : null}
+          {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
           {route.name === "prices" ? <PricesPage {...props} /> : null}
           {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
           {route.name === "statement" ? <StatementPage {...props} /> : null}

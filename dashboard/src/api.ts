@@ -24,6 +24,8 @@ export interface Call {
   /** the provider reported implausible usage, recorded clamped */
   usageClamped?: boolean;
   costUsd: string | null; priceId: string | null; priced: boolean;
+  /** per-request and tool fees (web searches, grounding…); count/usd null when unknown; feesUsd is part of costUsd */
+  fees?: Array<{ kind: string; count: number | null; usd: string | null }> | null; feesUsd?: string | null;
   latencyMs: number; ttftMs: number | null; overheadMs: number;
   requestBytes: number; responseBytes: number;
 }
@@ -36,14 +38,34 @@ export interface Price {
 }
 export type NewPrice = Omit<Price, "id" | "source">;
 
-export interface CallDetail extends Call { price: Price | null }
+export interface CallDetail extends Call {
+  price: Price | null;
+  sessionId?: string | null; traceId?: string | null; parentSpanId?: string | null;
+  /** stored bodies (TOLLGATE_LOG_BODIES), secrets redacted; a stream's response is its assembled JSON */
+  requestBody?: string | null; responseBody?: string | null;
+  request?: { method: string; path: string; query: string | null; headers: Record<string, string> | null } | null;
+  requestTruncated?: boolean; responseTruncated?: boolean; responseAssembled?: boolean;
+}
+
+/** GET /api/sessions rows: the calls sharing an x-tollgate-session (or a trace id). Money and token sums are strings. */
+export interface Session {
+  id: string; calls: number; errors: number; costUsd: string; inputTokens: string; outputTokens: string;
+  durationMs: number; firstCallAt: string; lastCallAt: string; apps: string[];
+}
+export interface SessionsPage { sessions: Session[]; nextCursor: string | null }
+export interface SessionCall {
+  id: string; startedAt: string; offsetMs: number; latencyMs: number; ttftMs: number | null; costUsd: string | null;
+  provider: string; endpoint: string; model: string | null; app: string; outcome: string; status: number; stream: boolean;
+  inputTokens: number; outputTokens: number; traceId: string | null; parentSpanId: string | null;
+}
+export interface SessionDetail { session: Session; calls: SessionCall[] }
 export interface CallsPage { calls: Call[]; nextCursor: string | null }
 
 export interface TokenTotals {
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number;
 }
-export interface SpendFigures extends TokenTotals { costUsd: string; calls: number; unpricedCalls: number }
+export interface SpendFigures extends TokenTotals { costUsd: string; feesUsd?: string; calls: number; unpricedCalls: number }
 export interface Coverage { from: string; to: string }
 export interface SpendGroup extends SpendFigures { key: string; keys?: Record<string, string>; previous?: SpendFigures }
 export interface SpendResponse {
@@ -105,26 +127,64 @@ export interface LatencyResponse {
 export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
 export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
 
-/** GET /api/budgets: every budget with its month-to-date ledger (docs/access.md). Money is decimal strings. */
+/** GET /api/budgets: every budget with its period-to-date ledger (docs/access.md). Money is decimal strings. */
 export type BudgetAction = "block" | "alert";
+export type BudgetPeriod = "month" | "week" | "day";
 export interface Budget {
   id: string; app: string; keyId: string | null; monthlyUsd: string; action: BudgetAction | string; month: string;
   spentUsd: string; reservedUsd: string; remainingUsd: string;
+  /** the limit per period (monthlyUsd is its older name, same value) */
+  limitUsd?: string;
+  period?: BudgetPeriod | string;
+  /** "2026-12", "2026-W50", "2026-12-07" */
+  periodKey?: string;
+  periodStart?: string;
+  periodEnd?: string;
+  /** projected spend at the period's end (trailing 7-day run rate × time left) */
+  forecastUsd?: string;
+  runRateUsdPerDay?: string;
+  /** UTC date the projection reaches the limit; null: on track */
+  forecastExceedsOn?: string | null;
+  forecastExceedsByUsd?: string | null;
   /** calls to models without a price: "allow" (let through) or "block" (refused) */
   unpriced?: "allow" | "block" | string;
   /** calls this month that used tokens but matched no price: not in spentUsd */
   unpricedCalls?: number;
 }
 export interface BudgetsResponse { month: string; budgets: Budget[] }
-export interface BudgetInput { monthlyUsd: string; action: BudgetAction; keyId?: string }
+export interface BudgetInput { limitUsd: string; period: BudgetPeriod; action: BudgetAction; keyId?: string }
+
+/** GET /api/budget-webhooks (URLs by origin only) and GET /api/budget-notices: notices and every delivery attempt. */
+export interface BudgetWebhook { name: string; url: string; format: "json" | "slack" | string }
+export interface BudgetNoticeDelivery { webhook: string; status: "pending" | "delivered" | "failed" | string; attempts: number; deliveredAt: string | null; nextAttemptAt: string }
+export interface BudgetNotice {
+  budgetId: string; app: string; period: string; kind: "50" | "80" | "100" | "forecast" | string;
+  limitUsd: string; spentUsd: string; forecastUsd: string | null; createdAt: string; deliveries: BudgetNoticeDelivery[];
+}
+export interface BudgetNoticeAttempt {
+  id: string; budgetId: string; period: string; kind: string; webhook: string; attempt: number;
+  statusCode: number | null; error: string | null; durationMs: number; at: string;
+}
+export interface BudgetNoticesResponse { notices: BudgetNotice[]; attempts: BudgetNoticeAttempt[] }
+
+/** GET /api/forecast?groupBy=app: each app's period so far and its projection at the period's end. */
+export interface ForecastGroup { key: string; spentUsd: string; trailingUsd: string; runRateUsdPerDay: string; forecastUsd: string }
+export interface ForecastResponse {
+  groupBy: string; period: BudgetPeriod | string; periodKey: string; periodStart: string; periodEnd: string; now: string;
+  windowStart: string; method: string;
+  totals: Omit<ForecastGroup, "key">;
+  groups: ForecastGroup[];
+}
 
 /** GET /api/keys lists prefixes only; the secret `key` comes once, in the answer to POST /api/keys. */
 export interface VirtualKey {
   id: string; app: string; provider: string | null; prefix: string; status: "active" | "revoked" | "expired" | string;
+  /** what the key may reach with the held provider key ("inference", "models", "files", …) */
+  endpoints?: string[];
   createdAt: string; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null;
 }
 export interface KeysResponse { keys: VirtualKey[] }
-export interface NewKey { app: string; provider?: string; expiresAt?: string }
+export interface NewKey { app: string; provider?: string; expiresAt?: string; endpoints?: string[] }
 export interface CreatedKey { id: string; key: string; app: string; provider: string | null; prefix: string; createdAt: string; expiresAt: string | null }
 
 export class ApiError extends Error {
@@ -238,6 +298,17 @@ export function reportPath(name: string, q: ReportQuery & { limit?: number; curs
   if (q.limit !== undefined) p.set("limit", String(q.limit));
   if (q.cursor) p.set("cursor", q.cursor);
   return `/api/${name}?${p.toString()}`;
+}
+
+export function sessionsPath(q: { from: string; to: string; app?: string | null; cursor?: string | null }): string {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  if (q.app) p.set("app", q.app);
+  if (q.cursor) p.set("cursor", q.cursor);
+  return `/api/sessions?${p.toString()}`;
+}
+
+export function sessionPath(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}`;
 }
 
 export function callPath(id: string): string {

@@ -10,15 +10,19 @@ import type { Logger } from "./logger.ts";
 import type { CallRecord } from "./metering/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
+import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";
+import { forecastRouter } from "./api/forecast.ts";
 import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
+import { sessionsRouter } from "./api/sessions.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
 import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
 import type { Metering } from "./proxy/finish.ts";
+import type { PendingBody } from "./recording/body-record.ts";
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +34,10 @@ export interface AppDeps {
   metering: Metering;
   /** every finished call goes here exactly once (the recorder's queue) */
   record(call: CallRecord): void;
+  /** a finished call whose record waits for its token estimate, as it is so far (the crash journal) */
+  recordPending?(call: CallRecord): void;
+  /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
+  onBody?(body: PendingBody): void;
   /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
   apiRouters?: express.Router[];
   /** middleware in front of /api and the dashboard (admin auth) */
@@ -61,7 +69,8 @@ export function buildApp(deps: AppDeps): App {
     providers: config.providers,
     maxBodyBytes: config.maxBodyBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    logBodies: config.logBodies,
+    bodies: { mode: config.logBodies, maxBytes: config.bodyMaxBytes },
+    onBody: deps.onBody,
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall(record) {
@@ -72,6 +81,10 @@ export function buildApp(deps: AppDeps): App {
       metrics.observeCall(record);
       logCall(logger, record);
       for (const after of deps.afterCall ?? []) after(record);
+    },
+    onPending(record) {
+      redact(record);
+      deps.recordPending?.(record);
     },
     onError(err, callId) {
       logger.error({ callId, err: err instanceof Error ? err.message : String(err) }, "proxy failure");
@@ -88,7 +101,13 @@ export function buildApp(deps: AppDeps): App {
   });
   // Liveness: the process answers. Readiness (can serve proxy traffic; database state in the body): readiness.ts.
   app.get("/readyz", deps.readiness ?? ((_req, res) => void res.json({ status: "ready" })));
-  const scrape = metricsHandler(metrics, { token: config.metricsToken });
+  const scrape = metricsHandler(metrics, {
+    token: config.metricsToken,
+    throttle: {
+      limiter: new LoginLimiter(config.access.loginAttemptsPerMinute, 60_000, Date.now),
+      address: (req) => clientAddress(req, config.access.trustProxyHops),
+    },
+  });
   app.get("/metrics", (req, res) => scrape(req, res));
 
   const api = express.Router();
@@ -110,8 +129,10 @@ export function buildApp(deps: AppDeps): App {
       next();
     });
   }
-  api.use(callsRouter(reportsPool));
+  api.use(callsRouter(reportsPool, db.prisma));
   api.use(reportsRouter(reportsPool));
+  api.use(sessionsRouter(db.prisma));
+  api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
   api.use(dataErrorsAreBadRequests);

@@ -8,12 +8,14 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
+import { seedFeePrices } from "./pricing/fee-seed.ts";
 import { recomputeCosts } from "./metering/recompute.ts";
 import { recordedPriceProvider } from "./providers/index.ts";
 import { KEY_COMMANDS } from "./access/key-commands.ts";
 import { refreshRollups } from "./metering/rollup-sql.ts";
 import { PERIOD_COMMANDS } from "./cli/period-commands.ts";
 import { recordAudit } from "./audit/audit-log.ts";
+import { resyncLedgers } from "./access/budget-ledger.ts";
 import { RECONCILE_COMMANDS } from "./cli/reconcile-command.ts";
 
 export interface ParsedArgs {
@@ -82,6 +84,7 @@ export const COMMANDS: Record<string, Command> = {
       const db = await database();
       const book = await PriceBook.load(db.pool);
       let rollupHours = 0;
+      let budgetPeriods = 0;
       const report = await recomputeCosts(db.pool, book, {
         from,
         to,
@@ -94,13 +97,15 @@ export const COMMANDS: Record<string, Command> = {
         },
         onChangedRange: async (changedFrom, changedTo) => {
           rollupHours += (await refreshRollups(db.pool, changedFrom, changedTo)).hours;
+          // Budgets follow the rollups they are summed from: every budget period the changed calls fall in.
+          budgetPeriods += await resyncLedgers(db.pool, { nowMs: Date.now(), from: changedFrom, to: new Date(changedTo.getTime() + 1) });
         },
       });
       if (args.flags["dry-run"] !== true) {
         const scope = { from: from.toISOString(), to: to.toISOString(), provider: stringFlag(args, "provider") ?? null, model: stringFlag(args, "model") ?? null };
         await recordAudit(db.prisma, { actor: "cli", action: "prices.recompute", subject: `${scope.from}..${scope.to}`, detail: { ...scope, changed: report.changed, previousTotalUsd: report.previousTotalUsd, newTotalUsd: report.newTotalUsd } });
       }
-      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours }, null, 2));
+      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours, budgetPeriodsResynced: budgetPeriods }, null, 2));
     },
   },
   "prices seed": {
@@ -109,7 +114,8 @@ export const COMMANDS: Record<string, Command> = {
     async run({ config, database, print }) {
       const db = await database();
       const report = await seedPrices(db.pool, config.extraPrices);
-      print(JSON.stringify(report, null, 2));
+      const feePricesChanged = await seedFeePrices(db.pool, config.extraFeePrices);
+      print(JSON.stringify({ ...report, feePricesChanged }, null, 2));
     },
   },
 };

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./metering/price-row.ts";
+import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 
 /** The built-in providers and their public bases (SPEC §3). */
 export const BUILTIN_PROVIDERS = {
@@ -10,6 +11,9 @@ export const BUILTIN_PROVIDERS = {
   gemini: { baseUrl: "https://generativelanguage.googleapis.com", format: "gemini" },
   mistral: { baseUrl: "https://api.mistral.ai", format: "mistral" },
 } as const;
+
+/** Which calls' request and response bodies are stored (call_bodies): none, failed calls only, or all. */
+export type BodyCaptureMode = "off" | "errors" | "all";
 
 export interface ProviderConfig {
   name: string;
@@ -41,7 +45,19 @@ const envSchema = z.object({
   TOLLGATE_MAX_BODY_BYTES: int(1).default(33_554_432),
   TOLLGATE_DATA_DIR: z.string().min(1).default("./.tollgate"),
   TOLLGATE_SPOOL_DIR: z.string().min(1).optional(),
-  TOLLGATE_LOG_BODIES: boolish.default(false),
+  // off | errors | all; the old true/false (1/0) still mean all/off.
+  TOLLGATE_LOG_BODIES: z
+    .enum(["off", "errors", "all", "true", "false", "1", "0"])
+    .default("off")
+    .transform((v): BodyCaptureMode => (v === "true" || v === "1" ? "all" : v === "false" || v === "0" ? "off" : v)),
+  TOLLGATE_BODY_MAX_BYTES: int(1024).default(262_144),
+  TOLLGATE_BODY_RETENTION_DAYS: int(1).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("tollgate"),
+  TOLLGATE_OTEL_MAX_QUEUE: int(1).default(2048),
   TOLLGATE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TOLLGATE_METRICS_MAX_APPS: int(1).default(50),
   TOLLGATE_METRICS_MAX_MODELS: int(1).default(100),
@@ -50,6 +66,9 @@ const envSchema = z.object({
   TOLLGATE_RECORDER_MAX_QUEUE: int(1).default(50_000),
   TOLLGATE_RECORDER_WRITERS: int(1).max(8).default(2),
   TOLLGATE_SPOOL_MAX_BYTES: int(1).default(1_073_741_824),
+  TOLLGATE_SPOOL_FSYNC_MS: int(1).max(60_000).default(100),
+  TOLLGATE_REQUEST_TIMEOUT_MS: int(0).default(60_000),
+  TOLLGATE_MAX_CONNECTIONS: int(0).default(0),
   TOLLGATE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   TOLLGATE_SHUTDOWN_DELAY_MS: int(0).default(0),
   TOLLGATE_CALLS_RETENTION_MONTHS: int(1).optional(),
@@ -63,9 +82,12 @@ const envSchema = z.object({
   TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: int(1).default(10),
   TOLLGATE_TRUST_PROXY: int(0).max(10).default(0),
   TOLLGATE_SESSION_HOURS: int(1).default(12),
+  TOLLGATE_REQUIRE_VIRTUAL_KEY: boolish.default(false),
   TOLLGATE_ACCESS_REFRESH_MS: int(100).default(10_000),
   TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: int(0).default(4096),
   TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
+  TOLLGATE_WEBHOOK_POLL_MS: int(50).default(2_000),
+  TOLLGATE_WEBHOOK_RETRY_BASE_MS: int(10).default(5_000),
   OPENAI_ADMIN_KEY: z.string().min(1).optional(),
   ANTHROPIC_ADMIN_KEY: z.string().min(1).optional(),
   TOLLGATE_RECONCILE_INTERVAL_MS: int(0).default(3_600_000),
@@ -96,7 +118,11 @@ const fileSchema = z.object({
     )
     .default([]),
   prices: z.array(priceInputSchema).default([]),
+  /** per-request and tool fee prices (pricing/fee-price-row.ts), validated when seeded */
+  feePrices: z.array(feePriceInputSchema).default([]),
   budgets: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** budget notifications: `{webhooks: [{name, url, format}]}`, validated by access/budget-webhooks.ts */
+  notifications: z.object({ webhooks: z.array(z.record(z.string(), z.unknown())).default([]) }).default({ webhooks: [] }),
 });
 
 export interface Config {
@@ -117,7 +143,22 @@ export interface Config {
   dataDir: string;
   spoolDir: string;
   spoolMaxBytes: number;
-  logBodies: boolean;
+  /** the call journal (spool dir) is fsync'd this often: what a machine crash may lose; a process crash loses nothing */
+  spoolFsyncMs: number;
+  /** time to receive a request's headers and body before a 408 (0: no limit); answers are not limited by it */
+  requestTimeoutMs: number;
+  /** open client connections beyond this are closed at once (0: no cap) */
+  maxConnections: number;
+  logBodies: BodyCaptureMode;
+  /** each stored body is cut to this many bytes (UTF-8) */
+  bodyMaxBytes: number;
+  /** stored bodies older than this are deleted (whole monthly partitions dropped, the rest deleted daily) */
+  bodyRetentionDays: number;
+  /**
+   * OpenTelemetry export of one span per call: the OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+   * as given, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces), its headers; undefined when not configured
+   */
+  otel: { url: string; headers: Record<string, string>; serviceName: string; maxQueue: number } | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   metrics: { maxApps: number; maxModels: number };
   /** writers: batches in flight at once, each its own transaction on its own pooled connection */
@@ -139,7 +180,10 @@ export interface Config {
   heapGrowthPercent: number;
   /** custom price rows and budgets from TOLLGATE_CONFIG, validated by their owners */
   extraPrices: PriceInput[];
+  extraFeePrices: FeePriceInput[];
   budgets: Record<string, unknown>[];
+  /** webhooks budget notices go to, from TOLLGATE_CONFIG `notifications.webhooks` */
+  budgetWebhooks: Record<string, unknown>[];
   access: AccessConfig;
   reconcile: ReconcileConfig;
 }
@@ -179,6 +223,8 @@ export interface AccessConfig {
    */
   trustProxyHops: number;
   sessionHours: number;
+  /** TOLLGATE_REQUIRE_VIRTUAL_KEY: every proxied call must carry a virtual key (401 otherwise) */
+  requireVirtualKey: boolean;
   /** how often each replica reloads keys and budgets (revocations and budgets made elsewhere) */
   refreshMs: number;
   /** output tokens a budget reserves for a request that names no max_tokens */
@@ -188,6 +234,10 @@ export interface AccessConfig {
    * running calls are renewed every refreshMs, so this must be at least 3 × refreshMs
    */
   budgetHoldLeaseMs: number;
+  /** how often each replica looks for budget notices to deliver */
+  webhookPollMs: number;
+  /** the first retry's delay after a failed delivery; doubled each attempt (capped at 32×) */
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -200,13 +250,32 @@ function isLoopback(host: string): boolean {
   return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
 }
 
+/** `k1=v1,k2=v2` (values URL-encoded), the OTLP exporters' header list format. */
+function otlpHeaders(list: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (list ?? "").split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function otelConfig(e: z.infer<typeof envSchema>): Config["otel"] {
+  // The traces variable is the full URL; the general one is a base the signal's path is appended to.
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  if (!url) return undefined;
+  const headers = { ...otlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS), ...otlpHeaders(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
+  return { url, headers, serviceName: e.OTEL_SERVICE_NAME, maxQueue: e.TOLLGATE_OTEL_MAX_QUEUE };
+}
+
 /** Parses the environment once at start-up; throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(parsed.error.issues)}`);
   const e = parsed.data;
 
-  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], budgets: [] };
+  let file: z.infer<typeof fileSchema> = { providers: [], prices: [], feePrices: [], budgets: [], notifications: { webhooks: [] } };
   if (e.TOLLGATE_CONFIG) {
     let raw: unknown;
     try {
@@ -292,7 +361,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: e.TOLLGATE_DATA_DIR,
     spoolDir: e.TOLLGATE_SPOOL_DIR ?? `${e.TOLLGATE_DATA_DIR.replace(/\/+$/, "")}/spool`,
     spoolMaxBytes: e.TOLLGATE_SPOOL_MAX_BYTES,
+    spoolFsyncMs: e.TOLLGATE_SPOOL_FSYNC_MS,
+    requestTimeoutMs: e.TOLLGATE_REQUEST_TIMEOUT_MS,
+    maxConnections: e.TOLLGATE_MAX_CONNECTIONS,
     logBodies: e.TOLLGATE_LOG_BODIES,
+    bodyMaxBytes: e.TOLLGATE_BODY_MAX_BYTES,
+    bodyRetentionDays: e.TOLLGATE_BODY_RETENTION_DAYS,
+    otel: otelConfig(e),
     logLevel: e.TOLLGATE_LOG_LEVEL,
     metrics: { maxApps: e.TOLLGATE_METRICS_MAX_APPS, maxModels: e.TOLLGATE_METRICS_MAX_MODELS },
     recorder: {
@@ -307,15 +382,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tokenizerPreload: e.TOLLGATE_TOKENIZER_PRELOAD,
     heapGrowthPercent: e.TOLLGATE_HEAP_GROWTH_PERCENT,
     extraPrices: file.prices,
+    extraFeePrices: file.feePrices,
     budgets: file.budgets,
+    budgetWebhooks: file.notifications.webhooks,
     access: {
       keyPepper: e.TOLLGATE_KEY_PEPPER,
       loginAttemptsPerMinute: e.TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE,
       trustProxyHops: e.TOLLGATE_TRUST_PROXY,
       sessionHours: e.TOLLGATE_SESSION_HOURS,
+      requireVirtualKey: e.TOLLGATE_REQUIRE_VIRTUAL_KEY,
       refreshMs: e.TOLLGATE_ACCESS_REFRESH_MS,
       budgetDefaultMaxOutputTokens: e.TOLLGATE_BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
       budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,
+      webhookPollMs: e.TOLLGATE_WEBHOOK_POLL_MS,
+      webhookRetryBaseMs: e.TOLLGATE_WEBHOOK_RETRY_BASE_MS,
     },
     reconcile: {
       sources,

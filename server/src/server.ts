@@ -13,6 +13,8 @@ import { priceCall } from "./metering/cost.ts";
 import { TokenEstimator } from "./metering/estimator.ts";
 import { PriceBook } from "./metering/price-book.ts";
 import { seedPrices } from "./metering/price-seed.ts";
+import { seedFeePrices } from "./pricing/fee-seed.ts";
+import { BatchMeter } from "./integrations/batches/batch-meter.ts";
 import { createDurableRecorder } from "./metering/durable-recorder.ts";
 import type { Recorder } from "./metering/recorder.ts";
 import type { Spool } from "./metering/spool.ts";
@@ -25,6 +27,9 @@ import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
 import { readinessHandler } from "./readiness.ts";
+import { checkingIntervalFor, limitRequests } from "./proxy/request-timeout.ts";
+import { startBodyRecording, type BodyRecording } from "./recording/body-recording.ts";
+import { createCallTracer, type CallTracer } from "./tracing/otel-export.ts";
 import { reconciliationRouter } from "./api/reconciliation.ts";
 import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
@@ -42,9 +47,15 @@ export interface Tollgate {
   access: Access;
   metrics: Metrics;
   priceBook: PriceBook;
+  /** meters batch results read through the proxy */
+  batches: BatchMeter;
   logger: Logger;
   /** token estimates for calls without reported usage, counted in a worker thread */
   estimator: TokenEstimator;
+  /** stored request/response bodies (TOLLGATE_LOG_BODIES) */
+  bodies: BodyRecording;
+  /** one OpenTelemetry span per call (OTEL_EXPORTER_OTLP_*), undefined when not configured */
+  tracing: CallTracer | undefined;
   /** the background fetch of the providers' usage and cost reports (idle without an admin key) */
   reconcileSchedule: ReconcileSchedule;
   /** graceful: stop accepting, let calls in flight end (bounded), flush the recorder, stop embedded Postgres */
@@ -71,6 +82,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     const applied = await migrateDatabase(db.pool, config.migrationDatabaseUrl);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     await seedPrices(db.pool, config.extraPrices);
+    await seedFeePrices(db.pool, config.extraFeePrices);
     // The calls table is partitioned by month: next months' partitions now and daily, retention if configured.
     partitions = await startPartitionMaintenance({
       pool: db.pool,
@@ -96,14 +108,19 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const metrics = createMetrics(config.metrics);
   // Models the price table knows get their own metric labels, whatever junk model names arrive first.
   metrics.reserveModels(knownModels(priceBook, config.providers.values()));
-  const { recorder, spool, replayer, close: closeRecorder } = await createDurableRecorder(config, db.pool, metrics, logger);
+  const recording = await createDurableRecorder(config, db.pool, metrics, logger);
+  const { recorder, spool, replayer, close: closeRecorder } = recording;
+  const bodies = await startBodyRecording(config, db, metrics, logger);
+  const tracing = createCallTracer(config, { exported: (n) => metrics.capture.spansExported(n), dropped: (n) => metrics.capture.spansDropped(n) });
+  if (tracing) logger.info({ url: config.otel?.url }, "exporting a span per call over OTLP/HTTP");
   let access: Access;
   try {
-    access = await createAccess({ config, pool: db.pool, priceBook, metrics, logger });
+    access = await createAccess({ config, pool: db.pool, prisma: db.prisma, priceBook, metrics, logger });
   } catch (err) {
     // A bad budget in TOLLGATE_CONFIG (or an unreachable database) stops start-up without leaking handles.
     clearInterval(reloadPrices);
     await closeRecorder();
+    await bodies.close();
     await db.close();
     await embedded?.stop();
     throw err;
@@ -119,6 +136,14 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     });
   }
 
+  // Batch results read through the proxy become one call per result line (integrations/batches).
+  const batchMeter = new BatchMeter({
+    prisma: db.prisma,
+    priceCall: (args) => priceCall(priceBook, args),
+    record: (call) => recorder.enqueue(call),
+    onError: (err) => logger.warn({ err: (err as Error)?.message }, "batch metering failed"),
+  });
+
   // Set when shutdown starts: /readyz answers 503 and answers say `Connection: close`.
   let draining = false;
   const app = buildApp({
@@ -127,10 +152,13 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     reports,
     metrics,
     logger,
-    record: (call) => recorder.enqueue(call),
+    record: (call) => recording.record(call),
+    recordPending: (call) => recording.journalPending(call),
+    onBody: bodies.recorder ? (body) => bodies.recorder?.enqueue(body) : undefined,
     metering: {
       priceCall: (args) => priceCall(priceBook, args),
       estimateUsage: (call) => estimator.estimate(call),
+      onBatch: (call, event) => batchMeter.handle(call, event),
       onFailure(stage, err, call) {
         metrics.meteringFailure(stage === "estimate" ? "tokenizer" : stage);
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
@@ -148,17 +176,30 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     ],
     adminGuards: access.adminGuards,
     beforeForward: access.beforeForward,
-    afterCall: access.afterCall,
+    afterCall: tracing ? [...(access.afterCall ?? []), (record) => tracing.record(record)] : access.afterCall,
     readiness: readinessHandler({ pool: db.pool, draining: () => draining, spool }),
   });
 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
   // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
   const handler = app.handler;
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true, connectionsCheckingInterval: checkingIntervalFor(config.requestTimeoutMs) }, (req, res) => {
     if (draining) res.shouldKeepAlive = false;
     handler(req, res);
   });
+  limitRequests(server, config.requestTimeoutMs, (err) => logger.debug({ err: err.message, code: err.code }, "malformed request"));
+  if (config.maxConnections > 0) {
+    // Node closes connections past the cap as soon as they are accepted (the client sees a reset and may retry).
+    server.maxConnections = config.maxConnections;
+    let dropped = 0;
+    let lastLog = 0;
+    server.on("drop", () => {
+      dropped++;
+      if (Date.now() - lastLog < 10_000) return;
+      lastLog = Date.now();
+      logger.warn({ dropped, maxConnections: config.maxConnections }, "connections over TOLLGATE_MAX_CONNECTIONS closed");
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -202,6 +243,9 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     if (unestimated > 0) logger.warn({ calls: unestimated }, "shutdown: calls recorded without their token estimate");
     await estimator.close();
     await closeRecorder();
+    await bodies.close();
+    // The collector gets a moment for the last spans; shutdown never waits on it longer.
+    await tracing?.shutdown(2_000);
     await access.close();
     app.proxy.close();
     await reports.close();
@@ -218,9 +262,12 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     recorder,
     spool,
     replayer,
+    bodies,
+    tracing,
     access,
     metrics,
     priceBook,
+    batches: batchMeter,
     logger,
     estimator,
     reconcileSchedule,

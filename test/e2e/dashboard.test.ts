@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Budget, BudgetsResponse, CallDetail, CallsPage, CreatedKey, FailuresResponse, KeysResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
-import { budgetUsage } from "../../dashboard/src/lib/budgets.ts";
+import { budgetUsage, forecastVerdict } from "../../dashboard/src/lib/budgets.ts";
 import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
 import { formatUsd, sumDecimals } from "../../dashboard/src/lib/money.ts";
 import { prettyBody } from "../../dashboard/src/pages/CallFields.tsx";
@@ -291,13 +291,18 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     const shown = await page.getByTestId("budget-row").evaluateAll((rows) => rows.map((r) => {
       const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
       return { id: r.getAttribute("data-budget-id"), level: r.getAttribute("data-level"), app: t("budget-app-cell"), key: t("budget-key"), action: t("budget-action-cell"),
-        limit: t("budget-limit"), spent: t("budget-spent"), reserved: t("budget-reserved"), remaining: t("budget-remaining"), share: t("budget-share") };
+        limit: t("budget-limit"), spent: t("budget-spent"), reserved: t("budget-reserved"), remaining: t("budget-remaining"), share: t("budget-share"),
+        // the forecast moves with the clock: compare its verdict (the amounts are checked in the API tests)
+        exceeds: t("budget-forecast-verdict") !== "on track" };
     }));
     expect(shown).toEqual(budgets.map((b) => {
       const u = budgetUsage(b);
       return { id: b.id, level: u.level, app: b.app, key: b.keyId ? `${key.prefix}…` : "whole app", action: b.action,
-        limit: formatUsd(b.monthlyUsd), spent: formatUsd(b.spentUsd), reserved: formatUsd(b.reservedUsd), remaining: formatUsd(b.remainingUsd), share: formatPercent(u.share) };
+        limit: formatUsd(b.monthlyUsd), spent: formatUsd(b.spentUsd), reserved: formatUsd(b.reservedUsd), remaining: formatUsd(b.remainingUsd), share: formatPercent(u.share),
+        exceeds: forecastVerdict(b).exceeds };
     }));
+    // which budgets will be exceeded this period: the small app budget, not the key's
+    expect(shown.map((r) => r.exceeds)).toEqual([false, true]);
     expect(shown.map((r) => r.id)).toEqual([`key:${key.id}`, "app:search"]);
     const keys = await api<KeysResponse>("/api/keys");
     expect(await page.getByTestId("key-prefix").allTextContents()).toEqual(keys.keys.map((k) => `${k.prefix}…`));

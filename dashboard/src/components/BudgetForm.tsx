@@ -1,7 +1,7 @@
-// Sets or changes a monthly budget (PUT /api/budgets/:app): for a whole app or for one of its keys.
+// Sets or changes a budget (PUT /api/budgets/:app): a limit per month, week or day, for a whole app or one of its keys.
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from "react";
 import { ApiError, putBudget, type Budget, type VirtualKey } from "../api.ts";
-import { BUDGET_ACTIONS, emptyBudgetDraft, validateBudgetDraft, type BudgetDraft, type BudgetDraftErrors } from "../lib/budget-form.ts";
+import { BUDGET_ACTIONS, BUDGET_PERIODS, emptyBudgetDraft, validateBudgetDraft, type BudgetDraft, type BudgetDraftErrors } from "../lib/budget-form.ts";
 
 export function BudgetForm(props: {
   keys: readonly VirtualKey[];
@@ -69,7 +69,12 @@ export function BudgetForm(props: {
             {appKeys.map((k) => <option key={k.id} value={k.id}>key {k.prefix}…{k.status !== "active" ? ` (${k.status})` : ""}</option>)}
           </select>
         ))}
-        {field("monthlyUsd", "Monthly limit (USD)", <input inputMode="decimal" value={draft.monthlyUsd} onChange={set("monthlyUsd")} placeholder="e.g. 250" data-testid="budget-monthlyUsd" />)}
+        {field("monthlyUsd", "Limit (USD)", <input inputMode="decimal" value={draft.monthlyUsd} onChange={set("monthlyUsd")} placeholder="e.g. 250" data-testid="budget-monthlyUsd" />)}
+        {field("period", "Per", (
+          <select value={draft.period} onChange={set("period")} data-testid="budget-period">
+            {BUDGET_PERIODS.map((p) => <option key={p} value={p}>{p === "month" ? "calendar month" : p === "week" ? "week (from Monday)" : "day"}</option>)}
+          </select>
+        ))}
         {field("action", "When reached", (
           <select value={draft.action} onChange={set("action")} data-testid="budget-action">
             {BUDGET_ACTIONS.map((a) => <option key={a} value={a}>{a === "block" ? "block further calls" : "alert only"}</option>)}
@@ -79,8 +84,8 @@ export function BudgetForm(props: {
       {problem ? <p className="form-problem" role="alert" data-testid="budget-problem">{problem}</p> : null}
       <button type="submit" disabled={busy} data-testid="budget-submit">{busy ? "Saving…" : "Save budget"}</button>
       <span className="muted">
-        Saving an app (or key) that already has a budget changes it. Months are calendar months in UTC; a <em>block</em> budget
-        answers 429 once settled spend plus calls in flight would pass the limit.
+        Saving an app (or key) that already has a budget changes it. Periods are UTC; spend already made in the period counts
+        from the start. A <em>block</em> budget answers 429 once settled spend plus calls in flight would pass the limit.
       </span>
     </form>
   );

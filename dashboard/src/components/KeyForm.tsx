@@ -1,7 +1,7 @@
 // Creates a virtual key (POST /api/keys); the answer carries the secret, which the caller shows once.
 import { useState, type FormEvent, type ReactElement } from "react";
 import { ApiError, createKey, type CreatedKey } from "../api.ts";
-import { emptyKeyDraft, validateKeyDraft, type KeyDraft, type KeyDraftErrors } from "../lib/budget-form.ts";
+import { emptyKeyDraft, validateKeyDraft, WIDER_KEY_SCOPES, type KeyDraft, type KeyDraftErrors } from "../lib/budget-form.ts";
 
 export function KeyForm(props: { apps: readonly string[]; onCreated: (key: CreatedKey) => void }): ReactElement {
   const [draft, setDraft] = useState<KeyDraft>(emptyKeyDraft);
@@ -9,8 +9,10 @@ export function KeyForm(props: { apps: readonly string[]; onCreated: (key: Creat
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const set = (k: keyof KeyDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
-  const field = (k: keyof KeyDraft, label: string, input: ReactElement) => (
+  const toggle = (scope: string, on: boolean) =>
+    setDraft((d) => ({ ...d, endpoints: on ? [...d.endpoints, scope] : d.endpoints.filter((s) => s !== scope) }));
+  const set = (k: Exclude<keyof KeyDraft, "endpoints">) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  const field = (k: Exclude<keyof KeyDraft, "endpoints">, label: string, input: ReactElement) => (
     <label className={errors[k] ? "invalid" : undefined}>
       {label}
       {input}
@@ -44,6 +46,15 @@ export function KeyForm(props: { apps: readonly string[]; onCreated: (key: Creat
         {field("provider", "Provider (optional)", <input value={draft.provider} onChange={set("provider")} placeholder="any provider" data-testid="key-provider" />)}
         {field("expiresAt", "Expires (UTC, optional)", <input type="datetime-local" value={draft.expiresAt} onChange={set("expiresAt")} data-testid="key-expiresAt" />)}
       </div>
+      <fieldset className="key-scopes" data-testid="key-scopes">
+        <legend>Reaches chat, responses, embeddings and model listing; also (unmetered, with the held key):</legend>
+        {WIDER_KEY_SCOPES.map((scope) => (
+          <label key={scope}>
+            <input type="checkbox" checked={draft.endpoints.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} data-testid={`key-scope-${scope}`} />
+            {scope}
+          </label>
+        ))}
+      </fieldset>
       {problem ? <p className="form-problem" role="alert" data-testid="key-problem">{problem}</p> : null}
       <button type="submit" disabled={busy} data-testid="key-submit">{busy ? "Creating…" : "Create key"}</button>
     </form>

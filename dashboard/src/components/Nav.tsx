@@ -3,12 +3,12 @@ import type { ReactElement } from "react";
 import { pageHref, PAGES, type Page, type RouteName, type ViewState } from "../lib/url-state.ts";
 
 const LABELS: Record<Page, string> = {
-  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", prices: "Prices", budgets: "Budgets",
-  reconciliation: "Reconciliation", books: "Books",
+  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", sessions: "Sessions", prices: "Prices",
+  budgets: "Budgets", reconciliation: "Reconciliation", books: "Books",
 };
 
 export function Nav(props: { current: RouteName; view: ViewState }): ReactElement {
-  const current = props.current === "call" ? "calls" : props.current;
+  const current = props.current === "call" ? "calls" : props.current === "session" ? "sessions" : props.current;
   return (
     <nav className="nav" aria-label="Pages">
       {PAGES.map((p) => (

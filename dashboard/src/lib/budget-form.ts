@@ -1,21 +1,24 @@
 // Checking the budget and key forms before anything is sent: the same rules the API applies
 // (server/src/api/budgets.ts, keys.ts), so a mistake is named next to its field.
-import type { BudgetAction, BudgetInput, NewKey } from "../api.ts";
+import type { BudgetAction, BudgetInput, BudgetPeriod, NewKey } from "../api.ts";
 import { formatDecimal, parseDecimal } from "./money.ts";
 import { fromUtcInput } from "./time-range.ts";
 
 export const BUDGET_ACTIONS: readonly BudgetAction[] = ["block", "alert"];
+export const BUDGET_PERIODS: readonly BudgetPeriod[] = ["month", "week", "day"];
 
 export interface BudgetDraft {
   app: string;
   /** "" for the whole app */
   keyId: string;
+  /** the limit per period (named before budgets had periods) */
   monthlyUsd: string;
   action: string;
+  period: string;
 }
 export type BudgetDraftErrors = Partial<Record<keyof BudgetDraft, string>>;
 
-export const emptyBudgetDraft = (): BudgetDraft => ({ app: "", keyId: "", monthlyUsd: "", action: "block" });
+export const emptyBudgetDraft = (): BudgetDraft => ({ app: "", keyId: "", monthlyUsd: "", action: "block", period: "month" });
 
 function appError(app: string): string | undefined {
   const a = app.trim();
@@ -50,8 +53,9 @@ export function validateBudgetDraft(d: BudgetDraft): { app: string; input: Budge
   const money = parseUsdInput(d.monthlyUsd);
   if ("error" in money) errors.monthlyUsd = money.error;
   if (!(BUDGET_ACTIONS as readonly string[]).includes(d.action)) errors.action = `one of ${BUDGET_ACTIONS.join(", ")}`;
+  if (!(BUDGET_PERIODS as readonly string[]).includes(d.period)) errors.period = `one of ${BUDGET_PERIODS.join(", ")}`;
   if (Object.keys(errors).length > 0 || "error" in money) return { errors };
-  const input: BudgetInput = { monthlyUsd: money.usd, action: d.action as BudgetAction };
+  const input: BudgetInput = { limitUsd: money.usd, period: d.period as BudgetPeriod, action: d.action as BudgetAction };
   if (d.keyId.trim()) input.keyId = d.keyId.trim();
   return { app: d.app.trim(), input };
 }
@@ -62,10 +66,15 @@ export interface KeyDraft {
   provider: string;
   /** a datetime-local value read as UTC; "" for no expiry */
   expiresAt: string;
+  /** wider scopes than inference and model listing (files, batches, images, audio) */
+  endpoints: string[];
 }
-export type KeyDraftErrors = Partial<Record<keyof KeyDraft, string>>;
+export type KeyDraftErrors = Partial<Record<Exclude<keyof KeyDraft, "endpoints">, string>>;
 
-export const emptyKeyDraft = (): KeyDraft => ({ app: "", provider: "", expiresAt: "" });
+/** Scopes a key may be given beyond the default inference and model listing (see docs/access.md). */
+export const WIDER_KEY_SCOPES = ["files", "batches", "images", "audio"] as const;
+
+export const emptyKeyDraft = (): KeyDraft => ({ app: "", provider: "", expiresAt: "", endpoints: [] });
 
 /** The key to POST at /api/keys, or the problems per field; an expiry must lie after `nowMs`. */
 export function validateKeyDraft(d: KeyDraft, nowMs: number): { key: NewKey } | { errors: KeyDraftErrors } {
@@ -84,5 +93,6 @@ export function validateKeyDraft(d: KeyDraft, nowMs: number): { key: NewKey } | 
   const key: NewKey = { app: d.app.trim() };
   if (provider) key.provider = provider;
   if (expiresAt) key.expiresAt = expiresAt;
+  if (d.endpoints.length > 0) key.endpoints = WIDER_KEY_SCOPES.filter((s) => d.endpoints.includes(s));
   return { key };
 }

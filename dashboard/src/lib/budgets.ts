@@ -1,7 +1,7 @@
 // How far along a budget is this month, from the API's decimal strings (exact: BigInt via money.ts).
 // "Used" is settled spend plus reservations of calls in flight — what the proxy checks a new call against.
 import type { Budget, VirtualKey } from "../api.ts";
-import { decimalRatio, formatDecimal, parseDecimal } from "./money.ts";
+import { decimalRatio, formatDecimal, formatUsd, parseDecimal } from "./money.ts";
 
 /** Rows at or above this share of their limit are highlighted as close to it. */
 export const NEAR_SHARE = 0.8;
@@ -46,4 +46,26 @@ export function budgetKeyLabel(keyId: string | null, keys: readonly VirtualKey[]
   const key = keys?.find((k) => k.id === keyId);
   if (!key) return `key ${keyId.slice(0, 8)}…`;
   return key.status === "active" ? `${key.prefix}…` : `${key.prefix}… (${key.status})`;
+}
+
+const MONTH_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "2026-12-28" → "Dec 28". */
+export function shortDate(iso: string): string {
+  const m = /^\d{4}-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${MONTH_SHORT[Number(m[1]) - 1] ?? m[1]} ${Number(m[2])}` : iso;
+}
+
+/** What the forecast says about a budget: on track, or by how much and around when it will pass its limit. */
+export function forecastVerdict(b: Pick<Budget, "forecastUsd" | "forecastExceedsOn" | "forecastExceedsByUsd" | "spentUsd" | "monthlyUsd">): { exceeds: boolean; text: string } {
+  if (b.forecastUsd === undefined) return { exceeds: false, text: "" };
+  if (!b.forecastExceedsOn) return { exceeds: false, text: "on track" };
+  const by = formatUsd(b.forecastExceedsByUsd ?? "0");
+  if (parseDecimal(b.spentUsd) >= parseDecimal(b.monthlyUsd)) return { exceeds: true, text: `limit passed; heading ${by} over` };
+  return { exceeds: true, text: `will exceed by ${by} around ${shortDate(b.forecastExceedsOn)}` };
+}
+
+/** "month" → "a month" (as in "may spend $250 a month"). */
+export function perPeriod(period: string | undefined): string {
+  return period === "week" ? "a week" : period === "day" ? "a day" : "a month";
 }

@@ -3,9 +3,9 @@
 // defaults out so equal views have equal URLs.
 import { INTERVALS, type Interval } from "./buckets.ts";
 
-export const PAGES = ["spend", "statement", "failures", "latency", "calls", "prices", "budgets", "reconciliation", "books"] as const;
+export const PAGES = ["spend", "statement", "failures", "latency", "calls", "sessions", "prices", "budgets", "reconciliation", "books"] as const;
 export type Page = (typeof PAGES)[number];
-export type RouteName = Page | "call";
+export type RouteName = Page | "call" | "session";
 
 /** Rolling presets, then UTC calendar presets (kept relative in the URL: "last-month" stays last month). */
 export const RANGES = ["1h", "24h", "7d", "30d", "this-month", "last-month", "mtd", "this-quarter", "last-quarter", "ytd", "custom"] as const;
@@ -54,7 +54,7 @@ export interface ViewState {
 
 export interface Route {
   name: RouteName;
-  /** the call id for the "call" route */
+  /** the call id for the "call" route, the session id for "session" */
   id: string | null;
   view: ViewState;
 }
@@ -141,13 +141,14 @@ export function parseHash(hash: string): Route {
   const view = decodeView(new URLSearchParams(q === -1 ? "" : raw.slice(q + 1)));
   const parts = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
   if (parts[0] === "calls" && parts[1]) return { name: "call", id: parts[1], view };
+  if (parts[0] === "sessions" && parts[1]) return { name: "session", id: parts[1], view };
   const name = oneOf(parts[0] ?? null, PAGES, "spend");
   return { name, id: null, view };
 }
 
 /** The hash for a route ("#/failures?range=7d"). */
 export function routeHash(name: RouteName, view: ViewState, id: string | null = null): string {
-  const path = name === "call" ? `/calls/${encodeURIComponent(id ?? "")}` : `/${name}`;
+  const path = name === "call" ? `/calls/${encodeURIComponent(id ?? "")}` : name === "session" ? `/sessions/${encodeURIComponent(id ?? "")}` : `/${name}`;
   const query = encodeView(view).toString();
   return `#${path}${query ? `?${query}` : ""}`;
 }

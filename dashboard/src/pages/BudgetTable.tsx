@@ -1,12 +1,12 @@
-// The budgets with this month's ledger: limit, spent, reserved (calls in flight), remaining, and a bar
-// of the share used. Rows at 80% or more are amber, rows at or past the limit red. Calls to models without a
-// price (which the spend cannot count) are shown under the bar.
+// The budgets with their current period's ledger: limit, spent, reserved (calls in flight), remaining, a bar
+// of the share used and the period-end forecast. Rows at 80% or more are amber, rows at or past the limit
+// red. Calls to models without a price (which the spend cannot count) are shown under the bar.
 import type { ReactElement } from "react";
 import type { Budget, VirtualKey } from "../api.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { UsageBar } from "../components/UsageBar.tsx";
 import type { BudgetDraft } from "../lib/budget-form.ts";
-import { budgetKeyLabel, budgetUsage } from "../lib/budgets.ts";
+import { budgetKeyLabel, budgetUsage, forecastVerdict } from "../lib/budgets.ts";
 import { formatUsd, formatUsdExact } from "../lib/money.ts";
 
 const STATUS: Record<string, string> = { near: "80% or more used", reached: "limit reached", over: "over the limit" };
@@ -24,17 +24,21 @@ export function BudgetTable(props: {
   return (
     <table className="table budgets" data-testid="budgets">
       <thead>
-        <tr><th>App</th><th>Applies to</th><th>Action</th><th className="num">Monthly limit</th><th className="num">Spent</th>
-          <th className="num">Reserved</th><th className="num">Remaining</th><th>Used</th><th /></tr>
+        <tr><th>App</th><th>Applies to</th><th>Action</th><th>Period</th><th className="num">Limit</th><th className="num">Spent</th>
+          <th className="num">Reserved</th><th className="num">Remaining</th><th>Used</th><th className="num">Forecast</th><th /></tr>
       </thead>
       <tbody>
         {props.budgets.map((b) => {
           const usage = budgetUsage(b);
+          const verdict = forecastVerdict(b);
           return (
             <tr key={b.id} className={`budget-row level-${usage.level}`} data-testid="budget-row" data-budget-id={b.id} data-level={usage.level}>
               <td data-testid="budget-app-cell">{b.app}</td>
               <td className={b.keyId ? "mono" : "muted"} data-testid="budget-key">{budgetKeyLabel(b.keyId, props.keys)}</td>
               <td data-testid="budget-action-cell">{b.action}</td>
+              <td className="nowrap" data-testid="budget-period-cell" title={b.periodStart && b.periodEnd ? `${b.periodStart} to ${b.periodEnd} (UTC)` : undefined}>
+                {b.period ?? "month"}{b.periodKey ? <span className="muted"> {b.periodKey}</span> : null}
+              </td>
               <Money value={b.monthlyUsd} testId="budget-limit" />
               <Money value={b.spentUsd} testId="budget-spent" />
               <Money value={b.reservedUsd} testId="budget-reserved" />
@@ -52,9 +56,13 @@ export function BudgetTable(props: {
                   </div>
                 ) : null}
               </td>
+              <td className="num" data-testid="budget-forecast" title={b.runRateUsdPerDay ? `run rate ${formatUsdExact(b.runRateUsdPerDay)} a day (trailing 7 days)` : undefined}>
+                {b.forecastUsd !== undefined ? formatUsd(b.forecastUsd) : "—"}
+                {verdict.text ? <div className={verdict.exceeds ? "usage-status" : "forecast-ok"} data-testid="budget-forecast-verdict">{verdict.text}</div> : null}
+              </td>
               <td className="nowrap row-actions">
                 <button type="button" className="link-button" data-testid="budget-edit"
-                  onClick={() => props.onEdit({ app: b.app, keyId: b.keyId ?? "", monthlyUsd: b.monthlyUsd, action: b.action })}>Edit</button>{" "}
+                  onClick={() => props.onEdit({ app: b.app, keyId: b.keyId ?? "", monthlyUsd: b.monthlyUsd, action: b.action, period: b.period ?? "month" })}>Edit</button>{" "}
                 <ConfirmButton label="Delete" question={`Delete the budget of ${b.keyId ? "this key" : b.app}?`} confirmLabel="Yes, delete"
                   testId="budget-delete" onConfirm={() => props.onDelete(b)} />
               </td>

@@ -1,5 +1,5 @@
-// Budgets: each app's (or key's) monthly limit against this month's spend, a form to set or change one,
-// and the virtual keys budgets can be attached to.
+// Budgets: each app's (or key's) limit per month, week or day against the period's spend and forecast, a
+// form to set or change one, and the virtual keys budgets can be attached to.
 import { useState, type ReactElement } from "react";
 import { deleteBudget, type Budget, type BudgetsResponse, type KeysResponse } from "../api.ts";
 import { BudgetForm } from "../components/BudgetForm.tsx";
@@ -7,7 +7,9 @@ import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import type { BudgetDraft } from "../lib/budget-form.ts";
+import { perPeriod } from "../lib/budgets.ts";
 import { formatUsd } from "../lib/money.ts";
+import { BudgetNotifications } from "./BudgetNotifications.tsx";
 import { BudgetTable } from "./BudgetTable.tsx";
 import { KeysSection } from "./KeysSection.tsx";
 import type { PageProps } from "./types.ts";
@@ -45,8 +47,8 @@ export function BudgetsPage(_props: PageProps): ReactElement {
         {budgets.data ? <span className="muted" data-testid="budgets-month">{monthLabel(budgets.data.month)} (UTC) so far</span> : null}
       </div>
       {message ? <div className={`banner ${message.ok ? "banner-ok" : "banner-bad"}`} role={message.ok ? "status" : "alert"} data-testid="budgets-message">{message.text}</div> : null}
-      <Panel title="Monthly budgets" testId="budgets-panel"
-        note="Used = settled spend plus reservations of calls still in flight; remaining is what a new call is checked against.">
+      <Panel title="Budgets" testId="budgets-panel"
+        note="Spent equals the Spend page for the app (or key) and period. Used = spent plus reservations of calls still in flight; remaining is what a new call is checked against. Forecast = spent + the trailing 7 days' run rate × time left in the period.">
         <DataView state={budgets} isEmpty={(d) => d.budgets.length === 0}
           empty="No budgets yet: every app can spend without a cap. Set one below.">
           {(d) => <BudgetTable budgets={d.budgets} keys={keys.data?.keys} onEdit={setPrefill} onDelete={remove} />}
@@ -54,11 +56,12 @@ export function BudgetsPage(_props: PageProps): ReactElement {
       </Panel>
       <Panel title="Set a budget" testId="set-budget">
         <BudgetForm keys={keys.data?.keys ?? []} apps={apps} prefill={prefill} onSaved={(b) => {
-          setMessage({ ok: true, text: `Saved: ${b.app}${b.keyId ? " (key)" : ""} may spend ${formatUsd(b.monthlyUsd)} a month (${b.action}).` });
+          setMessage({ ok: true, text: `Saved: ${b.app}${b.keyId ? " (key)" : ""} may spend ${formatUsd(b.monthlyUsd)} ${perPeriod(b.period)} (${b.action}).` });
           setPrefill(null);
           budgets.reload();
         }} />
       </Panel>
+      <BudgetNotifications />
       <KeysSection state={keys} apps={apps}
         onChanged={(text) => {
           setMessage({ ok: true, text });

@@ -2,18 +2,31 @@
 // price row used, and every recorded field.
 import { costsNothing, showsTtft } from "../lib/call-cost.ts";
 import type { ReactElement } from "react";
-import { callPath, type CallDetail } from "../api.ts";
+import { callPath, sessionPath, type CallDetail, type SessionDetail } from "../api.ts";
+import { ConversationView } from "../components/ConversationView.tsx";
+import { Waterfall } from "../components/Waterfall.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatBytes, formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { formatUsd, formatUsdExact } from "../lib/money.ts";
-import { pageHref, patchView } from "../lib/url-state.ts";
+import { pageHref, patchView, routeHash, type ViewState } from "../lib/url-state.ts";
 import { CallFields, prettyBody } from "./CallFields.tsx";
 import { OutcomeBadge } from "./FailureTables.tsx";
 import { PriceRow } from "./PriceRow.tsx";
 import type { PageProps } from "./types.ts";
+
+/** The other calls of the call's session (or trace), on one time axis. */
+function SessionPanel(props: { sessionId: string; callId: string; view: ViewState }): ReactElement {
+  const state = useApi<SessionDetail>(sessionPath(props.sessionId));
+  return (
+    <Panel title="Session" testId="call-session"
+      actions={<a href={routeHash("session", props.view, props.sessionId)} data-testid="open-session">{props.sessionId} →</a>}>
+      <DataView state={state}>{(s) => <Waterfall calls={s.calls} view={props.view} current={props.callId} />}</DataView>
+    </Panel>
+  );
+}
 
 export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactElement {
   const state = useApi<CallDetail>(callPath(id));
@@ -51,6 +64,10 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
                 {c.upstreamRequestId ? <p className="muted">Provider request id: <code>{c.upstreamRequestId}</code></p> : null}
                 <p><a href={pageHref("calls", patchView(view, { filters: { provider: c.provider, app: null, model: null, outcome: c.outcome } }))}>Other {c.outcome} calls from {c.provider} →</a></p>
               </Panel>
+            ) : null}
+            {c.sessionId ? <SessionPanel sessionId={c.sessionId} callId={c.id} view={view} /> : null}
+            {c.requestBody || c.responseBody ? (
+              <Panel title="Conversation" testId="call-bodies"><ConversationView call={c} /></Panel>
             ) : null}
             <div className="grid-2">
               <Panel title="Tokens" testId="call-tokens">

@@ -15,8 +15,10 @@ const ORDER: Array<keyof Call> = [
   "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
   "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
   "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
-  "usageClamped", "costUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
+  "usageClamped", "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
 ];
+
+const SHOWN_ELSEWHERE = new Set(["price", "requestBody", "responseBody", "request"]);
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -24,15 +26,24 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** "web_search × 10 = $0.1; code_execution × ? (count not reported)": what each fee added to the cost. */
+function showFees(fees: Call["fees"]): string {
+  if (!fees || fees.length === 0) return "—";
+  return fees
+    .map((f) => (f.count === null ? `${f.kind} × ? (count not reported)` : `${f.kind} × ${f.count} = ${f.usd === null ? "unpriced" : `$${f.usd}`}`))
+    .join("; ");
+}
+
 export function CallFields(props: { call: Call }): ReactElement {
   const record = props.call as unknown as Record<string, unknown>;
-  const extra = Object.keys(record).filter((k) => !(ORDER as string[]).includes(k) && k !== "price");
+  // Bodies and replay data have their own panel (the conversation).
+  const extra = Object.keys(record).filter((k) => !(ORDER as string[]).includes(k) && !SHOWN_ELSEWHERE.has(k));
   return (
     <dl className="fields">
       {[...ORDER, ...extra].map((k) => (
         <div key={k} className={k === "errorBody" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
           <dt>{k}</dt>
-          <dd className="mono">{show(record[k])}</dd>
+          <dd className="mono">{k === "fees" ? showFees(props.call.fees) : show(record[k])}</dd>
         </div>
       ))}
     </dl>

@@ -24,7 +24,7 @@ export function KeysSection(props: { state: ApiState<KeysResponse>; apps: readon
       <DataView state={state} isEmpty={(d) => d.keys.length === 0} empty="No virtual keys yet. Apps pass their own provider keys through.">
         {(d) => (
           <table className="table" data-testid="keys">
-            <thead><tr><th>Prefix</th><th>App</th><th>Provider</th><th>Created</th><th>Expires</th><th>Last used</th><th>Status</th><th /></tr></thead>
+            <thead><tr><th>Prefix</th><th>App</th><th>Provider</th><th>Created</th><th>Expires</th><th>Last used</th><th>Status</th><th>Scopes</th><th /></tr></thead>
             <tbody>
               {d.keys.map((k) => (
                 <tr key={k.id} data-testid="key-row" data-key-id={k.id} className={k.status !== "active" ? "inactive" : undefined}>
@@ -38,6 +38,7 @@ export function KeysSection(props: { state: ApiState<KeysResponse>; apps: readon
                     <span className={`badge ${k.status === "active" ? "badge-ok" : "badge-bad"}`}>{k.status}</span>
                     {k.revokedAt ? <span className="muted"> {formatDateTime(k.revokedAt)}</span> : null}
                   </td>
+                  <td data-testid="key-scopes-list">{(k.endpoints ?? ["inference", "models"]).join(", ")}</td>
                   <td className="nowrap">
                     {k.status === "revoked" ? null : (
                       <ConfirmButton label="Revoke" question={`Revoke ${k.prefix}…? Calls with it will be refused (401).`} confirmLabel="Yes, revoke"

@@ -11,6 +11,7 @@ import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { ShareTable } from "../components/ShareTable.tsx";
+import { SpendForecast } from "./SpendForecast.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { bucketRange } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
@@ -115,6 +116,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
           </DataView>
         </Panel>
       </div>
+      <SpendForecast filters={view.filters} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { costFor } from "../metering/cost.ts";
 import type { PriceBook } from "../metering/price-book.ts";
 import { usage } from "../metering/usage.ts";
 import type { CallState } from "../proxy/call-state.ts";
+import { contextTokens, hiddenInput, IMAGE_INPUT_TOKENS, requestedCandidates } from "./estimate-inputs.ts";
 
 /** Request fields that cap output tokens, across OpenAI chat/Responses, Anthropic and Gemini. */
 function requestedMaxOutput(json: Record<string, unknown> | undefined): number | undefined {
@@ -22,7 +23,9 @@ function requestedMaxOutput(json: Record<string, unknown> | undefined): number |
  * What a budget reserves before forwarding: an upper-leaning estimate of the call's cost from the price
  * book — input as one token per 3 request bytes (JSON and text run nearer 4), output as the request's own
  * max-tokens cap or `defaultMaxOutput` — so the hot path never tokenizes. "0" for calls Tollgate does not
- * meter or whose model it cannot read; null when the model has no price (such calls cost nothing the budget
+ * meter or whose model it cannot read. Output is multiplied by the completions asked for (`n`,
+ * `candidateCount`); input the bytes do not measure is reserved too — images by URL at IMAGE_INPUT_TOKENS
+ * each, and a previous response, file or cached context at the model's whole context window. Null when the model has no price (such calls cost nothing the budget
  * can count: a budget with `unpriced: "block"` refuses them, others let them through and count them).
  */
 export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOutput: number): string | null {
@@ -31,6 +34,9 @@ export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOut
   const match = book.priceFor(call.adapter.priceProvider ?? call.provider.priceProvider, model, new Date(call.startedMs), null);
   if (!match) return null;
   const embeddings = call.info.endpoint.includes("embed");
-  const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json) ?? defaultMaxOutput);
-  return costFor(match.price, usage({ inputTokens: Math.ceil(call.requestBytes / 3), outputTokens })).costUsd;
+  const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json) ?? defaultMaxOutput) * requestedCandidates(call.json);
+  const hidden = hiddenInput(call.json);
+  let inputTokens = Math.ceil(call.requestBytes / 3) + hidden.images * IMAGE_INPUT_TOKENS;
+  if (hidden.unknowable) inputTokens = Math.max(inputTokens, contextTokens(model));
+  return costFor(match.price, usage({ inputTokens, outputTokens })).costUsd;
 }

@@ -8,17 +8,24 @@ import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
-import { budgetStates, ensureLedger, loadBudgets, monthOf, renewHolds, reserve, settle, sweepStaleHolds, type BudgetRow } from "./budget-store.ts";
+import { requireParsedBody } from "./parsed-body.ts";
+import type { Forecast } from "../reports/forecast.ts";
+import { budgetForecasts } from "./budget-forecasts.ts";
+import { resyncLedgers } from "./budget-ledger.ts";
+import { recordThresholds } from "./budget-notices.ts";
+import { periodOf } from "./budget-period.ts";
+import { budgetStates, ensureLedger, loadBudgets, releaseHold, renewHolds, reserve, sweepStaleHolds, type BudgetRow, type BudgetState } from "./budget-store.ts";
 
 interface Held {
   budget: BudgetRow;
+  /** the ledger key of the budget's period the call counts in */
+  period: string;
   /** what was reserved ("0" for alert budgets, which never reserve) */
   amount: string;
 }
 
 interface Reservation {
   callId: string;
-  month: string;
   held: Held[];
 }
 
@@ -37,7 +44,7 @@ export interface BudgetGuardDeps {
   now?: () => number;
 }
 
-const SETTLE_ATTEMPTS = 5;
+const RELEASE_ATTEMPTS = 5;
 /**
  * The default hold lease: a reservation neither settled nor renewed within this long is given back (its
  * replica died mid-call). Calls still running — a stream can last longer than any lease — are renewed by
@@ -53,7 +60,8 @@ function usd(text: string): string {
  * Budget enforcement. Which apps and keys have budgets is held in memory (refreshed), so calls without a
  * budget pay nothing. A budgeted call reserves its estimated cost atomically in Postgres before it is
  * forwarded — a blocking budget that cannot take the reservation answers 429 — and is settled to its exact
- * cost once it has been recorded. Reservations in flight are counted against the budget, so concurrent calls
+ * cost by the batch insert that records it (budget-ledger.ts), in the same transaction: the ledger is the
+ * calls table's sum, as the Spend report is. Reservations in flight are counted against the budget, so concurrent calls
  * on any number of replicas cannot overshoot it by more than their estimates undershoot their real costs.
  */
 export class BudgetGuard {
@@ -74,7 +82,9 @@ export class BudgetGuard {
 
   /**
    * Renews the holds of this replica's calls still running, gives back reservations left by dead replicas,
-   * reloads budgets, and publishes this month's state of every budget (app and per-key) as gauges.
+   * reloads budgets, sets a period's ledger from the calls on its first look (a new period: calls recorded
+   * before any replica counted them), records thresholds crossed, and publishes the current period's state of
+   * every budget (app and per-key) as gauges.
    */
   async refresh(): Promise<void> {
     // Renewed first, so a long call's own hold can never look stale to the sweep (here or on any replica).
@@ -92,11 +102,19 @@ export class BudgetGuard {
     }
     this.byApp = byApp;
     this.byKey = byKey;
-    const states = budgets.length > 0 ? await budgetStates(this.deps.pool, monthOf(this.now())) : [];
+    let states: BudgetState[] = [];
+    let forecasts = new Map<string, Forecast>();
+    if (budgets.length > 0) {
+      await resyncLedgers(this.deps.pool, { nowMs: this.now(), current: "missing" });
+      states = await budgetStates(this.deps.pool, this.now());
+      forecasts = await budgetForecasts(this.deps.pool, states, this.now());
+      await this.noticeThresholds(states, forecasts);
+    }
     const published = new Map<string, string>();
     for (const s of states) {
       published.set(s.id, s.app);
-      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls });
+      const forecastUsd = forecasts.get(s.id)?.forecastUsd;
+      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls, forecastUsd });
     }
     for (const [id, app] of this.metricBudgets) if (published.get(id) !== app) this.deps.metrics.remove(id, app);
     this.metricBudgets = published;
@@ -115,11 +133,12 @@ export class BudgetGuard {
     const appBudget = this.byApp.get(call.attribution.app ?? "unknown");
     const keyBudget = call.keyId ? this.byKey.get(call.keyId) : undefined;
     if (!appBudget && !keyBudget) return;
+    // The estimate (model, caps, n) must come from the body the provider will read, whatever its type.
+    if (call.info.metered) requireParsedBody(call);
     return this.reserveFor(call, appBudget, keyBudget);
   };
 
   private async reserveFor(call: CallState, appBudget: BudgetRow | undefined, keyBudget: BudgetRow | undefined): Promise<void> {
-    const month = monthOf(call.startedMs);
     const priced = estimateCallCost(call, this.deps.priceBook, this.deps.defaultMaxOutputTokens);
     // A model without a price: its cost is unknown, so it reserves nothing (and is counted when settled).
     const estimate = priced ?? "0";
@@ -127,21 +146,22 @@ export class BudgetGuard {
     try {
       for (const budget of [keyBudget, appBudget]) {
         if (!budget) continue;
+        const period = periodOf(budget.period, call.startedMs).key;
         if (budget.action === "alert") {
-          held.push({ budget, amount: "0" });
+          held.push({ budget, period, amount: "0" });
           continue;
         }
         if (priced === null && budget.unpriced === "block") throw new TollgateError("budget_blocked", this.unpricedMessage(budget, call));
-        await this.ensure(budget.id, month);
-        if (!(await reserve(this.deps.pool, budget.id, month, estimate, call.id))) {
-          const message = await this.blockMessage(budget, month);
+        await this.ensure(budget.id, period);
+        if (!(await reserve(this.deps.pool, budget.id, period, estimate, call.id))) {
+          const message = await this.blockMessage(budget);
           if (message === null) continue; // deleted meanwhile: nothing to enforce
           throw new TollgateError("budget_blocked", message);
         }
-        held.push({ budget, amount: estimate });
+        held.push({ budget, period, amount: estimate });
       }
     } catch (err) {
-      this.release(call.id, month, held);
+      this.release(call.id, held);
       if (err instanceof TollgateError) throw err;
       this.deps.logger.error({ err: (err as Error).message }, "budget check failed; call refused");
       throw new TollgateError("proxy_error", "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.", 503);
@@ -149,46 +169,48 @@ export class BudgetGuard {
     if (held.length === 0) return;
     if (call.finished) {
       // Recorded while we waited (the client's request failed): afterCall has run, so give it back now.
-      this.release(call.id, month, held);
+      this.release(call.id, held);
       return;
     }
-    this.reservations.set(call.id, { callId: call.id, month, held });
+    this.reservations.set(call.id, { callId: call.id, held });
   }
 
-  /** After a call is recorded: its exact cost (none when unpriced or not forwarded) replaces its estimate. */
+  /**
+   * After a call ends: it is no longer running, so its holds stop being renewed. Its cost replaces its
+   * estimate when the recorder writes it (the batch insert deletes its holds and adds its cost); a call the
+   * recorder never writes has its holds swept after the lease.
+   */
   readonly afterCall = (record: CallRecord): void => {
-    const reservation = this.reservations.get(record.id);
-    if (!reservation) return;
     this.reservations.delete(record.id);
-    const cost = record.costUsd ?? "0";
-    // the definition /api/spend and tollgate_unpriced_requests_total use: tokens used, no price matched
-    const unpriced = record.costUsd === null && !record.priced && record.usageSource !== "none";
-    for (const h of reservation.held) this.track(this.settleOne(h.budget, reservation.month, cost, reservation.callId, unpriced));
   };
 
-  private release(callId: string, month: string, held: Held[]): void {
-    for (const h of held) if (h.amount !== "0") this.track(this.settleOne(h.budget, month, "0", callId));
+  private release(callId: string, held: Held[]): void {
+    for (const h of held) if (h.amount !== "0") this.track(this.releaseOne(h.budget, h.period, callId));
   }
 
-  private async settleOne(budget: BudgetRow, month: string, cost: string, callId: string, unpriced = false): Promise<void> {
+  private async releaseOne(budget: BudgetRow, period: string, callId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (budget.action === "alert") await this.ensure(budget.id, month);
-        const settled = await settle(this.deps.pool, budget.id, month, cost, callId, unpriced);
-        if (settled?.crossed) {
-          this.deps.logger.warn(
-            { budget: budget.id, app: budget.app, month, action: budget.action, limitUsd: settled.monthlyUsd, spentUsd: settled.spentUsd },
-            budget.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked",
-          );
-        }
+        await releaseHold(this.deps.pool, budget.id, period, callId);
         return;
       } catch (err) {
-        if (attempt >= SETTLE_ATTEMPTS) {
-          this.deps.logger.error({ budget: budget.id, month, err: (err as Error).message }, "budget settlement failed; its reservation is given back when its hold expires (TOLLGATE_BUDGET_HOLD_LEASE_MS)");
+        if (attempt >= RELEASE_ATTEMPTS) {
+          this.deps.logger.error({ budget: budget.id, period, err: (err as Error).message }, "budget release failed; the reservation is given back when its hold expires (TOLLGATE_BUDGET_HOLD_LEASE_MS)");
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
+    }
+  }
+
+  /** Thresholds crossed since any replica last looked: each is logged once, by the replica that records it. */
+  private async noticeThresholds(states: readonly BudgetState[], forecasts: ReadonlyMap<string, Forecast>): Promise<void> {
+    const projected = new Map([...forecasts].map(([id, f]) => [id, f.forecastUsd]));
+    for (const n of await recordThresholds(this.deps.pool, states, projected)) {
+      const fields = { budget: n.budgetId, app: n.app, period: n.period, action: n.action, limitUsd: n.limitUsd, spentUsd: n.spentUsd };
+      if (n.kind === "forecast") this.deps.logger.info({ ...fields, forecastUsd: n.forecastUsd }, "budget forecast passes its limit");
+      else if (n.kind !== "100") this.deps.logger.info({ ...fields, threshold: `${n.kind}%` }, "budget threshold crossed");
+      else this.deps.logger.warn(fields, n.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked");
     }
   }
 
@@ -214,13 +236,14 @@ export class BudgetGuard {
   }
 
   /** The 429's message, naming the budget; null when the budget no longer exists. */
-  private async blockMessage(budget: BudgetRow, month: string): Promise<string | null> {
-    const state = (await budgetStates(this.deps.pool, month)).find((s) => s.id === budget.id);
+  private async blockMessage(budget: BudgetRow): Promise<string | null> {
+    const state = (await budgetStates(this.deps.pool, this.now())).find((s) => s.id === budget.id);
     if (!state) return null;
     const whose = state.keyId ? `virtual key ${state.keyId} of app "${state.app}"` : `app "${state.app}"`;
+    const every = { month: "monthly", week: "weekly", day: "daily" }[state.period];
     return (
-      `Tollgate budget "${state.id}" reached: the monthly budget of ${usd(state.monthlyUsd)} for ${whose} ` +
-      `has ${usd(state.spentUsd)} spent and ${usd(state.reservedUsd)} reserved by calls in flight in ${month}.`
+      `Tollgate budget "${state.id}" reached: the ${every} budget of ${usd(state.monthlyUsd)} for ${whose} ` +
+      `has ${usd(state.spentUsd)} spent and ${usd(state.reservedUsd)} reserved by calls in flight in ${state.periodKey}.`
     );
   }
 

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { periodOf, type BudgetPeriod } from "./budget-period.ts";
+import { withLedgerResync } from "./budget-ledger.ts";
 
 export const BUDGET_ACTIONS = ["block", "alert"] as const;
 export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
@@ -11,17 +13,22 @@ export interface BudgetRow {
   id: string;
   app: string;
   keyId: string | null;
+  /** the limit per period (the column and the API's old name say monthly; it is per `period`) */
   monthlyUsd: string;
   action: BudgetAction;
   unpriced: UnpricedPolicy;
+  period: BudgetPeriod;
 }
 
 export interface BudgetState extends BudgetRow {
-  month: string;
+  /** the current period's ledger key ("2026-12", "2026-W50", "2026-12-07") */
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
   spentUsd: string;
   reservedUsd: string;
   remainingUsd: string;
-  /** calls this month that used tokens but matched no price: spend the ledger could not count */
+  /** calls this period that used tokens but matched no price: spend the ledger could not count */
   unpricedCalls: number;
 }
 
@@ -41,29 +48,39 @@ interface Row {
   monthly_usd: string;
   action: BudgetAction;
   unpriced: UnpricedPolicy;
+  period: BudgetPeriod;
 }
 
-const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action, unpriced: r.unpriced });
+const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action, unpriced: r.unpriced, period: r.period });
+const COLUMNS = `id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced, period`;
 
 export async function loadBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
-  const { rows } = await pool.query<Row>(`SELECT id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced FROM budgets ORDER BY app, id`);
+  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM budgets ORDER BY app, id`);
   return rows.map(row);
 }
 
+export type BudgetInput = Omit<BudgetRow, "id" | "unpriced" | "period"> & { unpriced?: UnpricedPolicy; period?: BudgetPeriod };
+
 /**
  * Creates or replaces a budget. `unpriced` undefined keeps an existing budget's policy ("allow" for a new
- * one); an alert budget never blocks, so its policy is always "allow".
+ * one); an alert budget never blocks, so its policy is always "allow". `period` undefined keeps an existing
+ * budget's ("month" for a new one). In the same transaction its current period's ledger is set from the calls
+ * already made in it, so a budget created mid-month counts the month's spend so far.
  */
-export async function upsertBudget(pool: pg.Pool, input: Omit<BudgetRow, "id" | "unpriced"> & { unpriced?: UnpricedPolicy }): Promise<BudgetRow> {
-  const { rows } = await pool.query<Row>(
-    `INSERT INTO budgets (id, app, key_id, monthly_usd, action, unpriced)
-          VALUES ($1, $2, $3, $4::numeric, $5, CASE WHEN $5 = 'alert' THEN 'allow' ELSE COALESCE($6, 'allow') END)
-     ON CONFLICT (id) DO UPDATE SET monthly_usd = EXCLUDED.monthly_usd, action = EXCLUDED.action,
-            unpriced = CASE WHEN EXCLUDED.action = 'alert' THEN 'allow' ELSE COALESCE($6, budgets.unpriced) END, updated_at = now()
-     RETURNING id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced`,
-    [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action, input.unpriced ?? null],
-  );
-  return row(rows[0]!);
+export async function upsertBudget(pool: pg.Pool, input: BudgetInput, nowMs = Date.now()): Promise<BudgetRow> {
+  return withLedgerResync(pool, nowMs, async (client) => {
+    const { rows } = await client.query<Row>(
+      `INSERT INTO budgets (id, app, key_id, monthly_usd, action, unpriced, period)
+            VALUES ($1, $2, $3, $4::numeric, $5, CASE WHEN $5 = 'alert' THEN 'allow' ELSE COALESCE($6, 'allow') END, COALESCE($7, 'month'))
+       ON CONFLICT (id) DO UPDATE SET monthly_usd = EXCLUDED.monthly_usd, action = EXCLUDED.action,
+              unpriced = CASE WHEN EXCLUDED.action = 'alert' THEN 'allow' ELSE COALESCE($6, budgets.unpriced) END,
+              period = COALESCE($7, budgets.period), updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action, input.unpriced ?? null, input.period ?? null],
+    );
+    const saved = row(rows[0]!);
+    return { result: saved, budgets: [saved] };
+  });
 }
 
 export async function deleteBudget(pool: pg.Pool, app: string, keyId: string | null): Promise<boolean> {
@@ -71,21 +88,33 @@ export async function deleteBudget(pool: pg.Pool, app: string, keyId: string | n
   return (result.rowCount ?? 0) > 0;
 }
 
-/** Every budget with its ledger for `month` (zeros when nothing was spent yet). */
-export async function budgetStates(pool: pg.Pool, month: string): Promise<BudgetState[]> {
+/** Every budget with its ledger for its period containing `nowMs` (zeros when nothing was spent yet). */
+export async function budgetStates(pool: pg.Pool, nowMs: number): Promise<BudgetState[]> {
   const { rows } = await pool.query<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>(
-    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced,
+    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced, b.period,
             COALESCE(s.spent_usd, 0)::text AS spent, COALESCE(s.reserved_usd, 0)::text AS reserved,
             COALESCE(s.unpriced_calls, 0)::text AS unpriced_calls,
             (b.monthly_usd - COALESCE(s.spent_usd, 0) - COALESCE(s.reserved_usd, 0))::text AS remaining
-       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = $1
+       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = tollgate_budget_period_key(b.period, $1::timestamptz)
       ORDER BY b.app, b.id`,
-    [month],
+    [new Date(nowMs)],
   );
-  return rows.map((r) => ({ ...row(r), month, spentUsd: r.spent, reservedUsd: r.reserved, remainingUsd: r.remaining, unpricedCalls: Number(r.unpriced_calls) }));
+  return rows.map((r) => {
+    const span = periodOf(r.period, nowMs);
+    return {
+      ...row(r),
+      periodKey: span.key,
+      periodStart: span.start,
+      periodEnd: span.end,
+      spentUsd: r.spent,
+      reservedUsd: r.reserved,
+      remainingUsd: r.remaining,
+      unpricedCalls: Number(r.unpriced_calls),
+    };
+  });
 }
 
-/** Creates the month's ledger row (idempotent), so reserve() has a row to update atomically. */
+/** Creates the period's ledger row (idempotent), so reserve() has a row to update atomically. */
 export async function ensureLedger(pool: pg.Pool, id: string, month: string): Promise<void> {
   await pool.query(`INSERT INTO budget_spend (budget_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, month]);
 }
@@ -111,31 +140,18 @@ export async function reserve(pool: pg.Pool, id: string, month: string, amount: 
   return (result.rowCount ?? 0) > 0;
 }
 
-export interface Settled {
-  spentUsd: string;
-  monthlyUsd: string;
-  /** this settlement took the spend from below the limit to at or above it */
-  crossed: boolean;
-}
-
 /**
- * Settles a call in one statement: its exact cost becomes spend and its hold (if any: alert budgets hold
- * nothing, and a swept hold was already given back) is deleted and released. `unpriced`: the call used
- * tokens but matched no price (its cost counts as 0); it is counted in the month's unpriced_calls.
+ * Gives back one call's reservation (a call refused or cut before it was recorded) in one statement: its hold
+ * is deleted and its amount released, once — the batch insert that counts the call's cost deletes the same
+ * hold row (access/budget-ledger.ts), so whichever comes first releases it.
  */
-export async function settle(pool: pg.Pool, id: string, month: string, costUsd: string, callId: string, unpriced = false): Promise<Settled | null> {
-  const { rows } = await pool.query<{ spent: string; limit: string; crossed: boolean }>(
-    `WITH hold AS (DELETE FROM budget_holds WHERE call_id = $4::uuid AND budget_id = $1 RETURNING amount_usd)
-     UPDATE budget_spend s SET spent_usd = s.spent_usd + $3::numeric, unpriced_calls = s.unpriced_calls + $5::int,
-            reserved_usd = GREATEST(s.reserved_usd - COALESCE((SELECT sum(amount_usd) FROM hold), 0), 0), updated_at = now()
-       FROM budgets b
-      WHERE s.budget_id = $1 AND s.month = $2 AND b.id = s.budget_id
-      RETURNING s.spent_usd::text AS spent, b.monthly_usd::text AS limit,
-                (s.spent_usd >= b.monthly_usd AND s.spent_usd - $3::numeric < b.monthly_usd) AS crossed`,
-    [id, month, costUsd, callId, unpriced ? 1 : 0],
+export async function releaseHold(pool: pg.Pool, id: string, period: string, callId: string): Promise<void> {
+  await pool.query(
+    `WITH hold AS (DELETE FROM budget_holds WHERE call_id = $3::uuid AND budget_id = $1 RETURNING amount_usd)
+     UPDATE budget_spend s SET reserved_usd = GREATEST(s.reserved_usd - (SELECT sum(amount_usd) FROM hold), 0), updated_at = now()
+      WHERE s.budget_id = $1 AND s.month = $2 AND EXISTS (SELECT 1 FROM hold)`,
+    [id, period, callId],
   );
-  const r = rows[0];
-  return r ? { spentUsd: r.spent, monthlyUsd: r.limit, crossed: r.crossed } : null;
 }
 
 /** The replica serving these calls is alive and they are still running: their holds' leases start again. */

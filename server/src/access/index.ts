@@ -1,16 +1,22 @@
 import type { RequestHandler, Router } from "express";
 import pg from "pg";
 import type { Config } from "../config.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { CallRecord } from "../metering/call-record.ts";
 import type { PriceBook } from "../metering/price-book.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
 import { adminAuth } from "../api/auth.ts";
+import { budgetNotificationsRouter } from "../api/budget-notifications.ts";
 import { budgetsRouter } from "../api/budgets.ts";
 import { keysRouter } from "../api/keys.ts";
 import { apiResponseHeaders } from "../api/request-id.ts";
+import { AdminSessions } from "./admin-sessions.ts";
 import { BudgetGuard } from "./budget-guard.ts";
+import { resyncLedgers } from "./budget-ledger.ts";
+import { applyConfiguredWebhooks } from "./budget-webhooks.ts";
+import { NotificationSender } from "./notification-sender.ts";
 import { applyConfiguredBudgets } from "./configured-budgets.ts";
 import { KeyCache } from "./key-cache.ts";
 import { virtualKeyHook } from "./key-hook.ts";
@@ -19,6 +25,7 @@ import { loadPepper } from "./key-secrets.ts";
 export interface AccessDeps {
   config: Config;
   pool: pg.Pool;
+  prisma: PrismaClient;
   priceBook: PriceBook;
   metrics: Metrics;
   logger: Logger;
@@ -33,6 +40,8 @@ export interface Access {
   afterCall: Array<(record: CallRecord) => void>;
   keys: KeyCache;
   budgets: BudgetGuard;
+  /** delivers budget notices to webhooks (polled every TOLLGATE_WEBHOOK_POLL_MS) */
+  notifications: NotificationSender;
   /** stops refreshing, settles budgets in flight and writes last-used times; before the database closes */
   close(): Promise<void>;
 }
@@ -68,6 +77,9 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     holdLeaseMs: config.access.budgetHoldLeaseMs,
   });
   await applyConfiguredBudgets(pool, config.budgets);
+  await applyConfiguredWebhooks(pool, config.budgetWebhooks);
+  // Ledgers written before they were the calls' sum (or while this version was not running) are set right.
+  await resyncLedgers(pool, { nowMs: Date.now(), current: "always" });
   await Promise.all([keys.refresh(), budgets.refresh()]);
   // Apps with virtual keys or budgets get metric labels of their own, whatever junk app names come first.
   const pinKeyApps = () => {
@@ -96,21 +108,36 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   }, config.access.refreshMs);
   timer.unref();
 
+  const notifications = new NotificationSender({ pool, logger, retryBaseMs: config.access.webhookRetryBaseMs });
+  const notifyTimer = setInterval(() => {
+    notifications.poll().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget notice delivery failed"));
+  }, config.access.webhookPollMs);
+  notifyTimer.unref();
+
   return {
     adminGuards: [
       apiResponseHeaders,
-      adminAuth({ token: config.adminToken, sessionHours: config.access.sessionHours, loginAttemptsPerMinute: config.access.loginAttemptsPerMinute, trustProxyHops: config.access.trustProxyHops }),
+      adminAuth({
+        token: config.adminToken,
+        sessions: config.adminToken ? new AdminSessions(deps.prisma, config.adminToken, config.access.sessionHours * 3_600_000) : undefined,
+        loginAttemptsPerMinute: config.access.loginAttemptsPerMinute,
+        trustProxyHops: config.access.trustProxyHops,
+      }),
     ],
     apiRouters: [
       keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
       budgetsRouter({ pool, refresh: () => budgets.refresh().then(pinBudgetApps) }),
+      budgetNotificationsRouter(pool),
     ],
-    beforeForward: [virtualKeyHook(keys), budgets.hook],
+    beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey }), budgets.hook],
     afterCall: [budgets.afterCall],
     keys,
     budgets,
+    notifications,
     async close() {
       clearInterval(timer);
+      clearInterval(notifyTimer);
+      await notifications.drain();
       await budgets.drain();
       await keys.flush().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "writing key last-used times failed"));
       if (ledgerPool !== pool) await ledgerPool.end().catch(() => {});

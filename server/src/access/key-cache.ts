@@ -19,6 +19,8 @@ const MAX_NEGATIVE = 10_000;
  */
 export class KeyCache {
   private byHash = new Map<string, KeyEntry>();
+  /** apps with at least one active key: only those keys may claim them */
+  private keyApps = new Set<string>();
   private negative = new Map<string, number>();
   private pending = new Map<string, Promise<KeyEntry | null>>();
   private used = new Set<string>();
@@ -44,6 +46,12 @@ export class KeyCache {
     this.used.clear();
     await touchVirtualKeys(this.pool, used, new Date(this.now()));
     this.byHash = await loadActiveKeys(this.pool);
+    this.keyApps = this.apps();
+  }
+
+  /** Whether the app has an active virtual key (a request naming it by header alone is then refused). */
+  hasApp(app: string): boolean {
+    return this.keyApps.has(app);
   }
 
   /** The key's entry (revoked or expired ones included, for the message), or null when unknown. */
@@ -69,6 +77,7 @@ export class KeyCache {
     const found = await findKeyByHash(this.pool, hash);
     if (found && !found.revoked) {
       this.byHash.set(hash, found);
+      this.keyApps.add(found.app);
       return found;
     }
     if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
@@ -99,12 +108,14 @@ export class KeyCache {
   /** Forgets a key at once on this replica (after a revocation here); others drop it on their refresh. */
   evict(id: string): void {
     for (const [hash, e] of this.byHash) if (e.id === id) this.byHash.delete(hash);
+    this.keyApps = this.apps();
   }
 
   /** Knows a key created here at once, so its first call needs no look-up. */
   add(hash: string, entry: KeyEntry): void {
     this.negative.delete(hash);
     this.byHash.set(hash, entry);
+    this.keyApps.add(entry.app);
   }
 
   /** Writes the last-used times still pending (shutdown). */

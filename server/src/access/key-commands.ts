@@ -14,19 +14,24 @@ function flag(ctx: CliContext, name: string): string | undefined {
 /** `keys create|list|revoke`: virtual keys for operators without the dashboard (entries of cli.ts's table). */
 export const KEY_COMMANDS: Record<string, Command> = {
   "keys create": {
-    usage: "keys create --app APP [--provider openai] [--expires ISO]",
+    usage: "keys create --app APP [--provider openai] [--expires ISO] [--endpoints files,batches,images,audio]",
     description: "create a virtual key pinned to APP; prints the tg_… secret once",
     async run(ctx) {
       const db = await ctx.database();
       const input = parseNewKey(
-        { app: flag(ctx, "app"), provider: flag(ctx, "provider") ?? null, expiresAt: flag(ctx, "expires") ?? null },
+        {
+          app: flag(ctx, "app"),
+          provider: flag(ctx, "provider") ?? null,
+          expiresAt: flag(ctx, "expires") ?? null,
+          endpoints: flag(ctx, "endpoints")?.split(",").map((s) => s.trim()).filter((s) => s.length > 0) ?? null,
+        },
         new Set(ctx.config.providers.keys()),
         Date.now(),
       );
       const pepper = await loadPepper(db.pool, ctx.config.access.keyPepper);
       const created = await createVirtualKey(db.pool, pepper, input);
-      const { id, app, provider, prefix, expiresAt } = keyJson(created.info, Date.now());
-      ctx.print(JSON.stringify({ id, key: created.key, app, provider, prefix, expiresAt }, null, 2));
+      const { id, app, provider, prefix, endpoints, expiresAt } = keyJson(created.info, Date.now());
+      ctx.print(JSON.stringify({ id, key: created.key, app, provider, prefix, endpoints, expiresAt }, null, 2));
     },
   },
   "keys list": {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { generateVirtualKey, hashVirtualKey, keyPrefix } from "./key-secrets.ts";
+import { keyScopes, type KeyScope } from "./key-scopes.ts";
 
 /** A virtual key as Tollgate knows it: never the key itself, never its hash outside this module's queries. */
 export interface VirtualKeyInfo {
@@ -8,6 +9,8 @@ export interface VirtualKeyInfo {
   app: string;
   provider: string | null;
   prefix: string;
+  /** the scopes it may reach with the held provider key */
+  endpoints: KeyScope[];
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -22,6 +25,7 @@ export interface KeyEntry {
   /** epoch ms, or null for no expiry */
   expiresAt: number | null;
   revoked: boolean;
+  endpoints: KeyScope[];
 }
 
 interface KeyRow {
@@ -29,6 +33,7 @@ interface KeyRow {
   app: string;
   provider: string | null;
   prefix: string;
+  endpoints: string[];
   hash: string;
   created_at: Date;
   expires_at: Date | null;
@@ -36,7 +41,7 @@ interface KeyRow {
   last_used_at: Date | null;
 }
 
-const COLUMNS = `id, app, provider, prefix, created_at, expires_at, revoked_at, last_used_at`;
+const COLUMNS = `id, app, provider, prefix, endpoints, created_at, expires_at, revoked_at, last_used_at`;
 
 function info(row: Omit<KeyRow, "hash">): VirtualKeyInfo {
   return {
@@ -44,6 +49,7 @@ function info(row: Omit<KeyRow, "hash">): VirtualKeyInfo {
     app: row.app,
     provider: row.provider,
     prefix: row.prefix,
+    endpoints: keyScopes(row.endpoints),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
@@ -51,14 +57,16 @@ function info(row: Omit<KeyRow, "hash">): VirtualKeyInfo {
   };
 }
 
-function entry(row: Pick<KeyRow, "id" | "app" | "provider" | "expires_at" | "revoked_at">): KeyEntry {
-  return { id: row.id, app: row.app, provider: row.provider, expiresAt: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null };
+function entry(row: Pick<KeyRow, "id" | "app" | "provider" | "endpoints" | "expires_at" | "revoked_at">): KeyEntry {
+  return { id: row.id, app: row.app, provider: row.provider, expiresAt: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null, endpoints: keyScopes(row.endpoints) };
 }
 
 export interface NewKey {
   app: string;
   provider: string | null;
   expiresAt: Date | null;
+  /** wider scopes beyond the defaults */
+  endpoints?: readonly string[];
 }
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the client's hands. */
@@ -66,8 +74,8 @@ export async function createVirtualKey(pool: pg.Pool, pepper: Buffer, input: New
   const key = generateVirtualKey();
   const hash = hashVirtualKey(pepper, key);
   const { rows } = await pool.query<KeyRow>(
-    `INSERT INTO virtual_keys (id, app, provider, prefix, hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [randomUUID(), input.app, input.provider, keyPrefix(key), hash, input.expiresAt],
+    `INSERT INTO virtual_keys (id, app, provider, prefix, hash, expires_at, endpoints) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [randomUUID(), input.app, input.provider, keyPrefix(key), hash, input.expiresAt, keyScopes(input.endpoints)],
   );
   return { key, info: info(rows[0]!), hash };
 }
@@ -93,12 +101,12 @@ export async function revokeVirtualKey(pool: pg.Pool, id: string): Promise<Virtu
 
 /** Every key not revoked, by hash: what each replica keeps in memory. */
 export async function loadActiveKeys(pool: pg.Pool): Promise<Map<string, KeyEntry>> {
-  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, hash, expires_at, revoked_at FROM virtual_keys WHERE revoked_at IS NULL`);
+  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, endpoints, hash, expires_at, revoked_at FROM virtual_keys WHERE revoked_at IS NULL`);
   return new Map(rows.map((r) => [r.hash, entry(r)]));
 }
 
 export async function findKeyByHash(pool: pg.Pool, hash: string): Promise<KeyEntry | null> {
-  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, hash, expires_at, revoked_at FROM virtual_keys WHERE hash = $1`, [hash]);
+  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, endpoints, hash, expires_at, revoked_at FROM virtual_keys WHERE hash = $1`, [hash]);
   return rows[0] ? entry(rows[0]) : null;
 }
 

@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
+import type { AdminSessions } from "../access/admin-sessions.ts";
 import { clientAddress, LoginLimiter } from "./login-limiter.ts";
 
 export const SESSION_COOKIE = "tollgate_session";
@@ -7,7 +8,8 @@ export const SESSION_COOKIE = "tollgate_session";
 export interface AdminAuthOptions {
   /** TOLLGATE_ADMIN_TOKEN; unset → the API is open (Tollgate then listens on loopback only) */
   token: string | undefined;
-  sessionHours: number;
+  /** the server-side sessions (needed when a token is set) */
+  sessions: AdminSessions | undefined;
   loginAttemptsPerMinute: number;
   /** TOLLGATE_TRUST_PROXY: proxies in front of Tollgate whose X-Forwarded-For entries are believed (0: none) */
   trustProxyHops?: number;
@@ -37,32 +39,6 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/**
- * Sessions are stateless so any replica accepts them: `<expiry>.<HMAC(sessionKey, expiry)>`, where the
- * session key is itself derived from the admin token. The cookie never contains the token, and changing the
- * token ends every session.
- */
-class Sessions {
-  private readonly key: Buffer;
-  constructor(token: string, private readonly ttlMs: number) {
-    this.key = createHmac("sha256", token).update("tollgate admin session v1").digest();
-  }
-  private mac(expiry: string): string {
-    return createHmac("sha256", this.key).update(expiry).digest("base64url");
-  }
-  issue(now: number): { value: string; maxAgeSeconds: number } {
-    const expiry = String(Math.floor((now + this.ttlMs) / 1000));
-    return { value: `${expiry}.${this.mac(expiry)}`, maxAgeSeconds: Math.floor(this.ttlMs / 1000) };
-  }
-  valid(value: string, now: number): boolean {
-    const dot = value.indexOf(".");
-    if (dot <= 0) return false;
-    const expiry = value.slice(0, dot);
-    const ok = timingSafeEqual(sha256(value.slice(dot + 1)), sha256(this.mac(expiry)));
-    return ok && /^\d+$/.test(expiry) && Number(expiry) * 1000 > now;
-  }
-}
-
 function cookieHeader(req: Request, value: string, maxAgeSeconds: number): string {
   // Secure when the client reached us over TLS (directly or through a TLS-terminating proxy). A forged
   // x-forwarded-proto only makes the browser withhold the cookie over plain http: no gain for an attacker.
@@ -86,30 +62,40 @@ function crossOrigin(req: Request): boolean {
   }
 }
 
+function tooMany(res: Response, wait: number, what: string): void {
+  res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+  deny(res, 429, "rate_limited", `too many ${what}; try again later`);
+}
+
 /**
- * Admin access for /api (mounted inside the /api router): `POST /api/login {"token"}` sets the session
- * cookie (rate-limited per client address, see clientAddress), `POST /api/logout` clears it, and every other route needs
- * `Authorization: Bearer <TOLLGATE_ADMIN_TOKEN>` or a valid session cookie.
+ * Admin access for /api (mounted inside the /api router): `POST /api/login {"token"}` starts a session
+ * (rate-limited per client address, see clientAddress), `POST /api/logout` ends it server-side, and every
+ * other route needs `Authorization: Bearer <TOLLGATE_ADMIN_TOKEN>` or a live session cookie. Wrong Bearer
+ * tokens are limited per client like logins (their own count): a client over the limit gets 429, even with
+ * the right token, until its window ends.
  */
 export function adminAuth(options: AdminAuthOptions): RequestHandler {
   const now = options.now ?? Date.now;
   const token = options.token;
   const expected = token ? sha256(token) : undefined;
-  const sessions = token ? new Sessions(token, options.sessionHours * 3_600_000) : undefined;
+  const sessions = token ? options.sessions : undefined;
   const limiter = new LoginLimiter(options.loginAttemptsPerMinute, 60_000, now);
+  // Failed Bearer tokens get the same policy, counted apart: a locked-out login form does not lock out API clients.
+  const bearerLimiter = new LoginLimiter(options.loginAttemptsPerMinute, 60_000, now);
 
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if (req.path === "/logout" && req.method === "POST") {
+      const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (cookie && sessions) await sessions.revoke(cookie, now());
       res.setHeader("Set-Cookie", cookieHeader(req, "", 0));
       res.status(204).end();
       return;
     }
+    const address = clientAddress(req, options.trustProxyHops ?? 0);
     if (req.path === "/login" && req.method === "POST") {
-      const address = clientAddress(req, options.trustProxyHops ?? 0);
       const wait = limiter.attempt(address);
       if (wait > 0) {
-        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
-        deny(res, 429, "rate_limited", "too many login attempts; try again later");
+        tooMany(res, wait, "login attempts");
         return;
       }
       if (!expected || !sessions) {
@@ -121,7 +107,7 @@ export function adminAuth(options: AdminAuthOptions): RequestHandler {
         deny(res, 401, "unauthorized", "wrong admin token");
         return;
       }
-      const session = sessions.issue(now());
+      const session = await sessions.issue(now());
       res.setHeader("Set-Cookie", cookieHeader(req, session.value, session.maxAgeSeconds));
       res.status(204).end();
       return;
@@ -132,16 +118,22 @@ export function adminAuth(options: AdminAuthOptions): RequestHandler {
     }
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
+      const blocked = bearerLimiter.retryAfter(address);
+      if (blocked > 0) {
+        tooMany(res, blocked, "failed authentication attempts");
+        return;
+      }
       const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
       if (match && sameSecret(match[1]!, expected)) {
         next();
         return;
       }
+      bearerLimiter.attempt(address);
       deny(res, 401, "unauthorized", "wrong admin token");
       return;
     }
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (cookie && sessions.valid(cookie, now())) {
+    if (cookie && (await sessions.valid(cookie, now()))) {
       if (crossOrigin(req)) {
         deny(res, 403, "forbidden", "cross-origin request refused");
         return;

@@ -2,8 +2,11 @@ import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
+import { BUDGET_PERIODS } from "../access/budget-period.ts";
 import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, UNPRICED_POLICIES, upsertBudget, type BudgetState } from "../access/budget-store.ts";
+import { budgetForecasts } from "../access/budget-forecasts.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
+import type { Forecast } from "../reports/forecast.ts";
 import { canonicalDecimal } from "../metering/decimal.ts";
 
 export interface BudgetsRouterDeps {
@@ -19,26 +22,42 @@ const money = z
   .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), "a non-negative amount in US dollars with at most 10 decimals, e.g. \"250\" or \"99.5\"");
 
 const putSchema = z.object({
-  monthlyUsd: money,
+  /** the limit per period; `monthlyUsd` is its older name, still accepted */
+  limitUsd: money.optional(),
+  monthlyUsd: money.optional(),
+  /** "month" (default for a new budget), "week" (ISO, from Monday 00:00 UTC) or "day" (UTC); omitted keeps the budget's */
+  period: z.enum(BUDGET_PERIODS).optional(),
   action: z.enum(BUDGET_ACTIONS),
   keyId: z.string().nullish(),
   /** calls to models without a price: "allow" (default) or "block" (action "block" only); omitted keeps the budget's */
   unpriced: z.enum(UNPRICED_POLICIES).optional(),
 });
 
-function budgetJson(s: BudgetState) {
+function budgetJson(s: BudgetState, nowMs: number, f: Forecast | undefined) {
   return {
     id: s.id,
     app: s.app,
     keyId: s.keyId,
+    limitUsd: canonicalDecimal(s.monthlyUsd),
+    /** the same limit under its older name */
     monthlyUsd: canonicalDecimal(s.monthlyUsd),
+    period: s.period,
+    periodKey: s.periodKey,
+    periodStart: s.periodStart.toISOString(),
+    periodEnd: s.periodEnd.toISOString(),
     action: s.action,
     unpriced: s.unpriced,
-    month: s.month,
+    month: monthOf(nowMs),
     spentUsd: canonicalDecimal(s.spentUsd),
     reservedUsd: canonicalDecimal(s.reservedUsd),
     remainingUsd: canonicalDecimal(s.remainingUsd),
     unpricedCalls: s.unpricedCalls,
+    /** spend projected at the period's end from the trailing 7 days' run rate (docs/api.md) */
+    forecastUsd: f?.forecastUsd ?? canonicalDecimal(s.spentUsd),
+    runRateUsdPerDay: f?.runRateUsdPerDay ?? "0",
+    /** the UTC date the projection reaches the limit (today when already reached); null: on track */
+    forecastExceedsOn: f?.exceedsOn ?? null,
+    forecastExceedsByUsd: f?.exceedsByUsd ?? null,
   };
 }
 
@@ -48,14 +67,16 @@ function appParam(value: string): string {
   return app;
 }
 
-/** PUT /budgets/:app, GET /budgets (with month-to-date spend), DELETE /budgets/:app[?keyId=]. */
+/** PUT /budgets/:app, GET /budgets (with period-to-date spend), DELETE /budgets/:app[?keyId=]. */
 export function budgetsRouter(deps: BudgetsRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const router = Router();
 
   router.get("/budgets", async (_req, res) => {
-    const month = monthOf(now());
-    res.json({ month, budgets: (await budgetStates(deps.pool, month)).map(budgetJson) });
+    const at = now();
+    const states = await budgetStates(deps.pool, at);
+    const forecasts = await budgetForecasts(deps.pool, states, at);
+    res.json({ month: monthOf(at), budgets: states.map((s) => budgetJson(s, at, forecasts.get(s.id))) });
   });
 
   router.put("/budgets/:app", async (req, res) => {
@@ -68,17 +89,20 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
     if (parsed.data.unpriced === "block" && parsed.data.action !== "block") {
       throw new TollgateError("invalid_request", `unpriced: "block" needs action "block" (an alert budget never refuses calls)`);
     }
+    const limitUsd = parsed.data.limitUsd ?? parsed.data.monthlyUsd;
+    if (limitUsd === undefined) throw new TollgateError("invalid_request", "limitUsd: required (the limit per period in US dollars, e.g. \"250\")");
     const keyId = parsed.data.keyId ?? null;
     if (keyId !== null) {
       const key = isUuid(keyId) ? await getVirtualKey(deps.pool, keyId) : null;
       if (!key) throw new TollgateError("invalid_request", `keyId: no virtual key ${keyId}`);
       if (key.app !== app) throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }
-    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: parsed.data.monthlyUsd, action: parsed.data.action, unpriced: parsed.data.unpriced });
+    const at = now();
+    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: limitUsd, period: parsed.data.period, action: parsed.data.action, unpriced: parsed.data.unpriced }, at);
     await deps.refresh();
-    const month = monthOf(now());
-    const state = (await budgetStates(deps.pool, month)).find((s) => s.id === saved.id);
-    res.json(budgetJson(state ?? { ...saved, month, spentUsd: "0", reservedUsd: "0", remainingUsd: saved.monthlyUsd, unpricedCalls: 0 }));
+    const state = (await budgetStates(deps.pool, at)).find((s) => s.id === saved.id);
+    if (!state) throw new TollgateError("not_found", `budget ${saved.id} was deleted meanwhile`);
+    res.json(budgetJson(state, at, (await budgetForecasts(deps.pool, [state], at)).get(state.id)));
   });
 
   router.delete("/budgets/:app", async (req, res) => {

@@ -8,11 +8,12 @@ export const CALL_SELECT = `
   error_message AS "errorMessage", error_body AS "errorBody", upstream_request_id AS "upstreamRequestId",
   service_tier AS "serviceTier", input_tokens::float8 AS "inputTokens", cached_input_tokens::float8 AS "cachedInputTokens",
   cache_write_tokens::float8 AS "cacheWriteTokens", cache_write_1h_tokens::float8 AS "cacheWrite1hTokens",
-  output_tokens::float8 AS "outputTokens", reasoning_tokens::float8 AS "reasoningTokens", usage_source AS "usageSource",
+  output_tokens::float8 AS "outputTokens", reasoning_tokens::float8 AS "reasoningTokens", audio_input_tokens::float8 AS "audioInputTokens", audio_output_tokens::float8 AS "audioOutputTokens", usage_source AS "usageSource",
   usage_clamped AS "usageClamped",
-  cost_usd AS "costUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
+  cost_usd AS "costUsd", fees, fees_usd AS "feesUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
   overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
-  request_body AS "requestBody", response_body AS "responseBody"`;
+  request_body AS "requestBody", response_body AS "responseBody", session_id AS "sessionId", trace_id AS "traceId",
+  parent_span_id AS "parentSpanId"`;
 
 export interface CallRow {
   id: string;
@@ -29,5 +30,5 @@ export function trimDecimal(value: string | null): string | null {
 }
 
 export function callJson(row: CallRow): Record<string, unknown> {
-  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd) };
+  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal((row.feesUsd as string | null | undefined) ?? null) };
 }

@@ -1,7 +1,9 @@
 import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
+import { findBodies } from "../recording/body-writer.ts";
 import { CALL_SELECT, callJson, type CallRow } from "./call-rows.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
 import { wantsCsv } from "./csv.ts";
@@ -10,7 +12,23 @@ import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
 const listSchema = filterSchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
+  session: z.string().min(1).max(200).optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, "32 lower-case hex digits").optional(),
 });
+
+/** `property.<name>=value` query parameters (x-tollgate-property-<name> values) as one object to match. */
+export function propertyFilters(query: unknown): Record<string, string> | null {
+  let out: Record<string, string> | null = null;
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (!k.startsWith("property.") || k.length === 9) continue;
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    if (typeof value !== "string") continue;
+    if (k.length > 209 || value.length > 1000) throw new TollgateError("invalid_request", `${k.slice(0, 60)}: too long`);
+    // Header names are case-insensitive and stored lower-cased.
+    (out ??= {})[k.slice(9).toLowerCase()] = value;
+  }
+  return out;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +51,19 @@ export async function listCalls(pool: pg.Pool, query: unknown): Promise<{ calls:
   const range = resolveRange({ from: q.from ?? new Date(0), to: q.to ?? new Date(Date.now() + 60_000) });
   const params: unknown[] = [];
   let where = filterSql(q, range, params);
+  if (q.session !== undefined) {
+    params.push(q.session);
+    where += ` AND session_id = $${params.length}`;
+  }
+  if (q.traceId !== undefined) {
+    params.push(q.traceId);
+    where += ` AND trace_id = $${params.length}`;
+  }
+  const properties = propertyFilters(query);
+  if (properties) {
+    params.push(JSON.stringify(properties));
+    where += ` AND properties @> $${params.length}::jsonb`;
+  }
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
     params.push(c.startedAt, c.id);
@@ -58,9 +89,25 @@ export async function getCall(pool: pg.Pool, id: string): Promise<CallRow | unde
 const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_tier AS "serviceTier",
   effective_from AS "effectiveFrom", input_usd_per_mtok AS "inputUsdPerMTok",
   cached_input_usd_per_mtok AS "cachedInputUsdPerMTok", cache_write_usd_per_mtok AS "cacheWriteUsdPerMTok",
-  cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok", tiers, source`;
+  cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok",
+  input_audio_usd_per_mtok AS "inputAudioUsdPerMTok", output_audio_usd_per_mtok AS "outputAudioUsdPerMTok", tiers, source`;
 
-export function callsRouter(pool: pg.Pool): Router {
+/** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
+async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<string, unknown>> {
+  const stored = await findBodies(prisma, row.id, row.startedAt);
+  if (!stored) return { requestBody: row.requestBody ?? null, responseBody: row.responseBody ?? null, request: null };
+  return {
+    requestBody: stored.requestBody,
+    responseBody: stored.responseBody,
+    // What replaying the call needs (copy as curl) and how the bodies were cut.
+    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders },
+    requestTruncated: stored.requestTruncated,
+    responseTruncated: stored.responseTruncated,
+    responseAssembled: stored.responseAssembled,
+  };
+}
+
+export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
   const router = Router();
   router.get("/calls.csv", async (req, res) => {
     await streamCallsCsv(pool, req.query, res);
@@ -78,7 +125,8 @@ export function callsRouter(pool: pg.Pool): Router {
       const { rows } = await pool.query(`SELECT ${PRICE_SELECT} FROM prices WHERE id = $1`, [row.priceId]);
       price = rows[0] ?? null;
     }
-    res.json({ ...callJson(row), price });
+    const bodies = prisma ? await withBodies(prisma, row) : {};
+    res.json({ ...callJson(row), ...bodies, price });
   });
   return router;
 }

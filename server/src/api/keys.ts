@@ -3,6 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import type { KeyCache } from "../access/key-cache.ts";
+import { KEY_SCOPES, keyScopes, type KeyScope } from "../access/key-scopes.ts";
 import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey, type VirtualKeyInfo } from "../access/key-store.ts";
 
 export interface KeysRouterDeps {
@@ -19,6 +20,8 @@ const createSchema = z.object({
   app: z.string().trim().min(1).max(200),
   provider: z.string().min(1).nullish(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  /** wider scopes than the default inference + models (see docs/access.md) */
+  endpoints: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length * 2).nullish(),
 });
 
 export function keyStatus(k: VirtualKeyInfo, now: number): "active" | "revoked" | "expired" {
@@ -34,6 +37,7 @@ export function keyJson(k: VirtualKeyInfo, now: number) {
     app: k.app,
     provider: k.provider,
     prefix: k.prefix,
+    endpoints: k.endpoints,
     status: keyStatus(k, now),
     createdAt: k.createdAt.toISOString(),
     expiresAt: k.expiresAt?.toISOString() ?? null,
@@ -43,17 +47,17 @@ export function keyJson(k: VirtualKeyInfo, now: number) {
 }
 
 /** Validates a new key's fields (shared by the API and the CLI); throws a 400 naming the field. */
-export function parseNewKey(body: unknown, providers: ReadonlySet<string>, now: number): { app: string; provider: string | null; expiresAt: Date | null } {
+export function parseNewKey(body: unknown, providers: ReadonlySet<string>, now: number): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
   const parsed = createSchema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
   }
-  const { app, provider, expiresAt } = parsed.data;
+  const { app, provider, expiresAt, endpoints } = parsed.data;
   if (provider && !providers.has(provider)) throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
   const expiry = expiresAt ? new Date(expiresAt) : null;
   if (expiry && expiry.getTime() <= now) throw new TollgateError("invalid_request", "expiresAt: must be in the future");
-  return { app, provider: provider ?? null, expiresAt: expiry };
+  return { app, provider: provider ?? null, expiresAt: expiry, endpoints: keyScopes(endpoints) };
 }
 
 /** POST /keys (the secret, once), GET /keys (prefixes), DELETE /keys/:id (revoke). */
@@ -64,10 +68,17 @@ export function keysRouter(deps: KeysRouterDeps): Router {
   router.post("/keys", async (req, res) => {
     const input = parseNewKey(req.body, deps.providers, now());
     const created = await createVirtualKey(deps.pool, deps.pepper, input);
-    deps.cache.add(created.hash, { id: created.info.id, app: created.info.app, provider: created.info.provider, expiresAt: created.info.expiresAt?.getTime() ?? null, revoked: false });
+    deps.cache.add(created.hash, {
+      id: created.info.id,
+      app: created.info.app,
+      provider: created.info.provider,
+      expiresAt: created.info.expiresAt?.getTime() ?? null,
+      revoked: false,
+      endpoints: created.info.endpoints,
+    });
     deps.pinApp(created.info.app);
-    const { id, app, provider, prefix, createdAt, expiresAt } = keyJson(created.info, now());
-    res.status(201).json({ id, key: created.key, app, provider, prefix, createdAt, expiresAt });
+    const { id, app, provider, prefix, endpoints, createdAt, expiresAt } = keyJson(created.info, now());
+    res.status(201).json({ id, key: created.key, app, provider, prefix, endpoints, createdAt, expiresAt });
   });
 
   router.get("/keys", async (_req, res) => {

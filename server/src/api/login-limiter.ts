@@ -48,6 +48,14 @@ export class LoginLimiter {
     return w.count > this.limit ? w.start + this.windowMs - t : 0;
   }
 
+  /** The milliseconds until the address may try again without counting an attempt; 0 when it may now. */
+  retryAfter(address: string): number {
+    const t = this.now();
+    const w = this.windows.get(address);
+    if (!w || t - w.start >= this.windowMs || w.count < this.limit) return 0;
+    return w.start + this.windowMs - t;
+  }
+
   private prune(t: number): void {
     for (const [address, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(address);
     // Still full of live windows: forget them all rather than grow without bound.

@@ -27,6 +27,7 @@ export function rangeFileName(report: string, range: { from: string; to: string 
 
 const SPEND_FIGURES: ReadonlyArray<CsvColumn<SpendRow>> = [
   col("costUsd", "money", (r) => r.costUsd),
+  col("feesUsd", "money", (r) => r.feesUsd),
   col("calls", "number", (r) => r.calls),
   col("unpricedCalls", "number", (r) => r.unpricedCalls),
   col("inputTokens", "number", (r) => r.inputTokens),
@@ -72,9 +73,10 @@ export const CALL_COLUMNS: ReadonlyArray<CsvColumn<CallRow>> = [
   col("stream", "bool", (r) => r.stream),
   num("status"),
   ...["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"].map(text),
-  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens"].map(num),
+  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens", "audioInputTokens", "audioOutputTokens"].map(num),
   text("usageSource"),
   col("costUsd", "money", (r) => trimDecimal(r.costUsd)),
+  col("fees", "json", (r) => r.fees),
   text("priceId"),
   col("priced", "bool", (r) => r.priced),
   ...["latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes"].map(num),

@@ -128,7 +128,7 @@ function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filter
   return selects;
 }
 
-const SUM_COLUMNS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_usd"];
+const SUM_COLUMNS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "fees_usd"];
 
 /**
  * A relation of rows (hour, provider, app, model, outcome, "user", calls, unpriced_calls, token sums,
@@ -142,7 +142,7 @@ export function sumsSource(plan: SourcePlan, range: TimeRange, q: Filters, param
   if (parts.length > 0) {
     selects.push(`SELECT date_trunc('${rawGrain}', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
         1 AS calls, (NOT priced AND usage_source <> 'none')::int AS unpriced_calls, input_tokens, cached_input_tokens,
-        cache_write_tokens, output_tokens, reasoning_tokens, cost_usd
+        cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, fees_usd
       FROM calls WHERE ${rawWhere(q, parts, params)}`);
   }
   if (plan.kind === "rollups") selects.push(...rollupSelects(plan, q, params, `${SUM_COLUMNS.join(", ")}`));

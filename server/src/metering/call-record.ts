@@ -1,4 +1,5 @@
 import type { Usage, UsageSource } from "./usage.ts";
+import type { Fee } from "../pricing/fees.ts";
 
 export const OUTCOMES = [
   "ok",
@@ -45,6 +46,9 @@ export interface CallRecord extends Usage {
    */
   usageClamped?: boolean;
   costUsd: string | null;
+  /** per-request and tool fees (web searches…) with their cost; their known sum, feesUsd, is part of costUsd */
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
   priceId: string | null;
   priced: boolean;
   latencyMs: number;
@@ -54,4 +58,12 @@ export interface CallRecord extends Usage {
   responseBytes: number;
   requestBody: string | null;
   responseBody: string | null;
+  /** x-tollgate-session, else the incoming W3C trace id: the calls of one agent run or request share it */
+  sessionId?: string | null;
+  /** the incoming traceparent's trace id and span (the caller's span, this call's parent) */
+  traceId?: string | null;
+  parentSpanId?: string | null;
+  /** the incoming trace's flags and tracestate, for the exported span; not stored */
+  traceFlags?: number;
+  traceState?: string | null;
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { settleRecordedCalls } from "../access/budget-ledger.ts";
 import { arrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "../recording/bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
@@ -33,9 +34,13 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["cache_write_1h_tokens", "int8", (r) => r.cacheWrite1hTokens],
   ["output_tokens", "int8", (r) => r.outputTokens],
   ["reasoning_tokens", "int8", (r) => r.reasoningTokens],
+  ["audio_input_tokens", "int8", (r) => r.audioInputTokens ?? 0],
+  ["audio_output_tokens", "int8", (r) => r.audioOutputTokens ?? 0],
   ["usage_source", "text", (r) => r.usageSource],
   ["usage_clamped", "bool", (r) => r.usageClamped === true],
   ["cost_usd", "numeric", (r) => r.costUsd],
+  ["fees", "jsonb", (r) => (r.fees ? JSON.stringify(r.fees) : null)],
+  ["fees_usd", "numeric", (r) => r.feesUsd ?? null],
   ["price_id", "text", (r) => r.priceId],
   ["priced", "bool", (r) => r.priced],
   ["latency_ms", "float8", (r) => r.latencyMs],
@@ -45,6 +50,9 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["response_bytes", "int4", (r) => r.responseBytes],
   ["request_body", "text", (r) => r.requestBody],
   ["response_body", "text", (r) => r.responseBody],
+  ["session_id", "text", (r) => r.sessionId ?? null],
+  ["trace_id", "text", (r) => r.traceId ?? null],
+  ["parent_span_id", "text", (r) => r.parentSpanId ?? null],
 ];
 
 // The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns the ids it inserted,
@@ -82,6 +90,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     await client.query(UPSERT_ERRORS_HOURLY, errorDeltaParams(errors.hourly));
     await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
   }
+  // Last: budget ledgers count what the rollups now count (their lock must come after the rows it covers).
+  await settleRecordedCalls(client, kept);
   return inserted;
 }
 
@@ -90,7 +100,7 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
  * multi-row VALUES list or createMany), then adds the calls it inserted to call_rollups_hourly and
  * call_rollups_daily, to the outcome-less latency rollups and to the error rollups: the batch's rollup
  * deltas are aggregated here (rollup-deltas.ts, latency-rollup-deltas.ts, error-rollup-deltas.ts) and
- * upserted as a few hundred rows, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
+ * upserted as a few hundred rows, and adds the calls' costs to their budgets' ledgers, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
  * call nor its rollup figures. Given a pool it runs its own transaction, and a batch Postgres refuses for
  * its data is split to find the bad rows, each then recorded repaired (recording/bad-rows.ts); given a
  * client it runs in the client's (wrap the call in BEGIN/COMMIT). Returns the number of rows inserted.

@@ -2,6 +2,7 @@ import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, pa
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceRow, PriceTier, Rates } from "./price-row.ts";
 import type { Usage } from "./usage.ts";
+import { priceFees, type Fee, type FeeCount } from "../pricing/fees.ts";
 
 /** calls.cost_usd is DECIMAL(28, 16): costs are exact to that scale (beyond it only after a tier multiplier). */
 export const COST_SCALE = 16;
@@ -27,6 +28,8 @@ export function ratesFor(price: Priceable, inputTokens: number): Rates {
     cacheWriteUsdPerMTok: tier.cacheWriteUsdPerMTok ?? price.cacheWriteUsdPerMTok,
     cacheWrite1hUsdPerMTok: tier.cacheWrite1hUsdPerMTok ?? price.cacheWrite1hUsdPerMTok,
     outputUsdPerMTok: tier.outputUsdPerMTok ?? price.outputUsdPerMTok,
+    inputAudioUsdPerMTok: price.inputAudioUsdPerMTok,
+    outputAudioUsdPerMTok: price.outputAudioUsdPerMTok,
   };
 }
 
@@ -37,17 +40,22 @@ interface ParsedRates {
   cacheWrite: Decimal;
   cacheWrite1h: Decimal;
   output: Decimal;
+  inputAudio: Decimal;
+  outputAudio: Decimal;
 }
 
 function parseRates(rates: Rates): ParsedRates {
   const input = parseDecimal(rates.inputUsdPerMTok);
   const cacheWrite = rates.cacheWriteUsdPerMTok == null ? input : parseDecimal(rates.cacheWriteUsdPerMTok);
+  const output = parseDecimal(rates.outputUsdPerMTok);
   return {
+    inputAudio: rates.inputAudioUsdPerMTok == null ? input : parseDecimal(rates.inputAudioUsdPerMTok),
+    outputAudio: rates.outputAudioUsdPerMTok == null ? output : parseDecimal(rates.outputAudioUsdPerMTok),
     input,
     cachedInput: rates.cachedInputUsdPerMTok == null ? input : parseDecimal(rates.cachedInputUsdPerMTok),
     cacheWrite,
     cacheWrite1h: rates.cacheWrite1hUsdPerMTok == null ? cacheWrite : parseDecimal(rates.cacheWrite1hUsdPerMTok),
-    output: parseDecimal(rates.outputUsdPerMTok),
+    output,
   };
 }
 
@@ -82,7 +90,8 @@ function tokens(n: number): number {
  *   + output × output,
  * with a missing cache rate falling back as genai-prices does (reads → input, 5m writes → input,
  * 1h writes → the 5m write rate → input). Long-context tiers price every token once the total input exceeds
- * the tier's threshold.
+ * the tier's threshold. Audio tokens (part of the uncached input and of the output) cost the row's audio
+ * rates, or the text rates when it has none.
  */
 export function costFor(price: Priceable, usage: Usage): { costUsd: string } {
   const input = tokens(usage.inputTokens);
@@ -90,12 +99,17 @@ export function costFor(price: Priceable, usage: Usage): { costUsd: string } {
   const cached = Math.min(tokens(usage.cachedInputTokens), input);
   const writes = Math.min(tokens(usage.cacheWriteTokens), input - cached);
   const writes1h = Math.min(tokens(usage.cacheWrite1hTokens), writes);
+  const audioIn = Math.min(tokens(usage.audioInputTokens ?? 0), input - cached - writes);
+  const output = tokens(usage.outputTokens);
+  const audioOut = Math.min(tokens(usage.audioOutputTokens ?? 0), output);
   const parts: Array<[Decimal, number]> = [
-    [rates.input, input - cached - writes],
+    [rates.input, input - cached - writes - audioIn],
+    [rates.inputAudio, audioIn],
     [rates.cachedInput, cached],
     [rates.cacheWrite, writes - writes1h],
     [rates.cacheWrite1h, writes1h],
-    [rates.output, tokens(usage.outputTokens)],
+    [rates.output, output - audioOut],
+    [rates.outputAudio, audioOut],
   ];
   let perMillion = ZERO;
   for (const [rate, count] of parts) if (count > 0) perMillion = add(perMillion, multiplyByInteger(rate, count));
@@ -112,6 +126,8 @@ export interface PriceCallInput {
   startedAt: Date;
   serviceTier: string | null;
   usage: Usage;
+  /** per-request and tool fees the response reported (web searches…), priced from the fee prices */
+  fees?: readonly FeeCount[] | null;
 }
 
 export interface PricedCall {
@@ -120,24 +136,37 @@ export interface PricedCall {
   priced: boolean;
   /** how the service tier was honoured; "standard-fallback" means the tier's price was unknown */
   serviceTierBasis: ServiceTierBasis | null;
+  /** the call's fees with their cost (null without fees); their known sum is feesUsd, included in costUsd */
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
 }
 
 export const UNPRICED: Readonly<PricedCall> = Object.freeze({ costUsd: null, priceId: null, priced: false, serviceTierBasis: null });
 
-/** Finds the call's price and costs it; an unknown model gives costUsd null and priced false, never "0". */
+/**
+ * Finds the call's price and costs it; an unknown model gives costUsd null and priced false, never "0".
+ * Fees are priced on their own and added to a priced call's cost; an unpriced call keeps costUsd null
+ * (its fees are still recorded with their cost).
+ */
 export function priceCall(book: PriceBook, call: PriceCallInput): PricedCall {
+  const fees = call.fees && call.fees.length > 0 ? priceFees(book.fees, call, call.fees) : null;
+  const withFees = (priced: PricedCall): PricedCall => {
+    if (!fees) return priced;
+    const costUsd = priced.costUsd !== null && fees.feesUsd !== null ? formatDecimal(normalize(add(parseDecimal(priced.costUsd), parseDecimal(fees.feesUsd)))) : priced.costUsd;
+    return { ...priced, costUsd, fees: fees.fees, feesUsd: fees.feesUsd };
+  };
   for (const name of [call.responseModel, call.model]) {
     if (!name) continue;
     const match = book.priceFor(call.provider, name, call.startedAt, call.serviceTier);
     if (!match) continue;
-    return {
+    return withFees({
       costUsd: costFor(match.price, call.usage).costUsd,
       priceId: match.price.id,
       priced: true,
       serviceTierBasis: match.serviceTierBasis,
-    };
+    });
   }
-  return { ...UNPRICED };
+  return withFees({ ...UNPRICED });
 }
 
 export type { PriceRow };

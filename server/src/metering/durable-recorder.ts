@@ -1,14 +1,19 @@
+import { join } from "node:path";
 import type pg from "pg";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/index.ts";
+import { CallJournal } from "../recording/call-journal.ts";
+import type { CallRecord } from "./call-record.ts";
 import { insertCalls } from "./call-writer.ts";
 import { Recorder } from "./recorder.ts";
 import { Spool } from "./spool.ts";
 import { SpoolReplayer } from "./spool-replayer.ts";
 
-/** How often the replayer retries while records wait in the spool. */
-const REPLAY_INTERVAL_MS = 1_000;
+/** Replay batches are at most this big (smaller than the recorder's: see the replayer below). */
+const REPLAY_BATCH_MAX = 500;
+/** How often the replayer retries while records wait in the spool (a failed try is one refused connection). */
+const REPLAY_INTERVAL_MS = 500;
 /**
  * A batch insert still unanswered after this long is treated as failed and its records spooled (a
  * black-holed connection would otherwise hold the recorder, and shutdown, forever). Should it commit
@@ -25,10 +30,15 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 }
 
 export interface DurableRecorder {
+  /** every finished call: journaled (crash safety), then queued for Postgres */
+  record(call: CallRecord): void;
+  /** a finished call whose record still waits for its token estimate: journaled as it is, in case of a crash */
+  journalPending(call: CallRecord): void;
   recorder: Recorder;
+  journal: CallJournal;
   spool: Spool;
   replayer: SpoolReplayer;
-  /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool */
+  /** flushes the queue (to Postgres, else the spool), stops the replayer, seals the spool, closes the journal */
   close(): Promise<void>;
 }
 
@@ -42,12 +52,35 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
   if (spool.records() > 0) logger.info({ records: spool.records(), dir: spool.dir }, "spooled records from an earlier run will be replayed");
   metrics.recorder.sampleFrom({ spooledRecords: () => spool.records() });
 
+  // Calls answered by a run that crashed: its journal goes into the spool (durably) before it is deleted.
+  let journalErrors = 0;
+  let journalErrorLoggedAt = 0;
+  const journal = CallJournal.open({
+    dir: join(spool.dir, "journal"),
+    fsyncMs: config.spoolFsyncMs,
+    onError(err) {
+      // A full or failing disk fails every write: one line per 10 s, with the count.
+      journalErrors++;
+      if (Date.now() - journalErrorLoggedAt < 10_000) return;
+      journalErrorLoggedAt = Date.now();
+      logger.error({ err: (err as Error).message, failures: journalErrors }, "call journal write failed; calls are still recorded, but a crash now could lose them");
+    },
+  });
+  if (journal.leftover.length > 0) {
+    const { records, corrupt } = journal.recoverLeftover();
+    if (records.length > 0) await spool.append(records);
+    journal.removeLeftover();
+    logger.info({ records: records.length, corrupt }, "calls journaled by a run that did not shut down cleanly will be replayed");
+  }
+
   let outage = false;
   const replayer = new SpoolReplayer({
     spool,
-    batchSize: config.recorder.batchSize,
+    // Short transactions, so the recorder's own batches (new calls) never wait long behind a replay.
+    batchSize: Math.min(config.recorder.batchSize, REPLAY_BATCH_MAX),
     intervalMs: REPLAY_INTERVAL_MS,
     write: (records) => withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "replay insert"),
+    probe: () => withTimeout(pool.query("SELECT 1"), WRITE_TIMEOUT_MS, "replay probe"),
     onReplayed: (records) => metrics.recorder.addWritten(records, "database"),
     onDropped(records, reason) {
       metrics.recorder.addDropped(records, reason);
@@ -60,6 +93,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
     ...config.recorder,
     async write(records) {
       await withTimeout(insertCalls(pool, records), WRITE_TIMEOUT_MS, "batch insert");
+      journal.release(records);
       if (outage) {
         outage = false;
         logger.info("database reachable again; replaying the spool");
@@ -67,7 +101,15 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
       // Postgres just took a batch: a good moment to bring spooled records back.
       if (spool.records() > 0) replayer.kick();
     },
-    overflow: (records) => spool.append(records),
+    async overflow(records) {
+      try {
+        await spool.append(records);
+        replayer.notify();
+      } finally {
+        // In the spool (durable), or refused and counted as dropped: the journal need not keep them either way.
+        journal.release(records);
+      }
+    },
     health: {
       setQueueDepth: (n) => metrics.recorder.setQueueDepth(n),
       observeBatch: (seconds, rows) => {
@@ -88,13 +130,20 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
 
   replayer.start();
   return {
+    record(call) {
+      journal.write(call);
+      recorder.enqueue(call);
+    },
+    journalPending: (call) => journal.write(call),
     recorder,
+    journal,
     spool,
     replayer,
     async close() {
       await recorder.close();
       await replayer.stop();
       await spool.close();
+      await journal.close();
     },
   };
 }

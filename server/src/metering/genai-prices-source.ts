@@ -8,7 +8,7 @@ export const GENAI_PRICES_SOURCE = "genai-prices";
 const BEGINNING = new Date("1970-01-01T00:00:00.000Z");
 
 /** The price keys we store; every other key (audio, images, web searches, …) cannot be represented. */
-const TOKEN_PRICE_KEYS = new Set(["input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_5m_mtok", "cache_write_1h_mtok", "output_mtok"]);
+const TOKEN_PRICE_KEYS = new Set(["input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_5m_mtok", "cache_write_1h_mtok", "output_mtok", "input_audio_mtok", "output_audio_mtok"]);
 
 export interface SourceConversion {
   rows: PriceRow[];
@@ -37,7 +37,7 @@ function lookahead(m: MatchLogic): string {
 }
 
 /** One row per `or` branch, so exact names become Map keys; an `and` becomes a single regex row. */
-function branches(m: MatchLogic): Branch[] {
+export function branches(m: MatchLogic): Branch[] {
   if ("or" in m) return m.or.flatMap(branches);
   if ("and" in m) return [{ matchType: "regex", model: `^${lookahead(m)}` }];
   if ("equals" in m) return [{ matchType: "exact", model: m.equals.toLowerCase() }];
@@ -78,6 +78,11 @@ function convertPrices(p: ModelPrice): { rates: Rates; tiers: PriceTier[] | null
     cacheWrite1hUsdPerMTok: pick(p.cache_write_1h_mtok),
     outputUsdPerMTok: pick(output) ?? "0",
   };
+  // Set only when present, so rows without audio rates keep their content (and so their ids).
+  const inputAudio = pick(p.input_audio_mtok);
+  const outputAudio = pick(p.output_audio_mtok);
+  if (inputAudio !== null) rates.inputAudioUsdPerMTok = inputAudio;
+  if (outputAudio !== null) rates.outputAudioUsdPerMTok = outputAudio;
   const starts = new Set<number>();
   for (const v of [input, output, p.cache_read_mtok, write5m, p.cache_write_1h_mtok])
     if (typeof v === "object") for (const t of v.tiers) starts.add(t.start);

@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { PriceIndex, type PriceBookOptions, type PriceMatch } from "./price-index.ts";
 import { priceRowFromDb, SELECT_PRICES_SQL, type PriceRow } from "./price-row.ts";
+import { FeeIndex } from "../pricing/fee-index.ts";
+import { feePriceRowFromDb, SELECT_FEE_PRICES_SQL, type FeePriceRow } from "../pricing/fee-price-row.ts";
 
 export type { PriceBookOptions, PriceMatch, ServiceTierBasis } from "./price-index.ts";
 
@@ -10,6 +12,7 @@ export type { PriceBookOptions, PriceMatch, ServiceTierBasis } from "./price-ind
  */
 export class PriceBook {
   private index: PriceIndex;
+  private feeIndex: FeeIndex;
   private loadedAt = new Date();
   private fingerprint: string | null = null;
 
@@ -17,18 +20,20 @@ export class PriceBook {
     rows: PriceRow[],
     private readonly pool: pg.Pool | null,
     private readonly options: PriceBookOptions,
+    feeRows: FeePriceRow[] = [],
   ) {
     this.index = new PriceIndex(rows, options);
+    this.feeIndex = new FeeIndex(feeRows, options.providerAliases);
   }
 
   /** A book over fixed rows (tests, tools); reload() is not available. */
-  static fromRows(rows: PriceRow[], options: PriceBookOptions = {}): PriceBook {
-    return new PriceBook(rows, null, options);
+  static fromRows(rows: PriceRow[], options: PriceBookOptions = {}, feeRows: FeePriceRow[] = []): PriceBook {
+    return new PriceBook(rows, null, options, feeRows);
   }
 
   static async load(pool: pg.Pool, options: PriceBookOptions = {}): Promise<PriceBook> {
     const fingerprint = await readFingerprint(pool);
-    const book = new PriceBook(await readPriceRows(pool), pool, options);
+    const book = new PriceBook(await readPriceRows(pool), pool, options, await readFeePriceRows(pool));
     book.fingerprint = fingerprint;
     return book;
   }
@@ -44,6 +49,7 @@ export class PriceBook {
     if (!options.force && fingerprint === this.fingerprint) return false;
     const rows = await readPriceRows(this.pool);
     this.index = new PriceIndex(rows, this.options);
+    this.feeIndex = new FeeIndex(await readFeePriceRows(this.pool), this.options.providerAliases);
     this.fingerprint = fingerprint;
     this.loadedAt = new Date();
     return true;
@@ -56,6 +62,11 @@ export class PriceBook {
    */
   priceFor(provider: string, model: string, at: Date, serviceTier: string | null): PriceMatch | null {
     return this.index.priceFor(provider, model, at, serviceTier);
+  }
+
+  /** the fee prices (web search, file search, grounding…), looked up like token prices */
+  get fees(): FeeIndex {
+    return this.feeIndex;
   }
 
   get rows(): readonly PriceRow[] {
@@ -71,12 +82,18 @@ export class PriceBook {
   }
 }
 
-/** Changes whenever a row is added or a config row is updated (the upsert bumps created_at). */
+/** Changes whenever a row is added or a config row is updated (the upsert bumps created_at), fee prices too. */
 async function readFingerprint(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ f: string }>(
-    `SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') AS f FROM prices`,
+    `SELECT (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM prices) || '/' ||
+            (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM fee_prices) AS f`,
   );
   return rows[0]?.f ?? "";
+}
+
+async function readFeePriceRows(pool: pg.Pool): Promise<FeePriceRow[]> {
+  const result = await pool.query(SELECT_FEE_PRICES_SQL);
+  return result.rows.map(feePriceRowFromDb);
 }
 
 async function readPriceRows(pool: pg.Pool): Promise<PriceRow[]> {

@@ -26,6 +26,9 @@ export interface Rates {
   cacheWriteUsdPerMTok: string | null;
   cacheWrite1hUsdPerMTok: string | null;
   outputUsdPerMTok: string;
+  /** audio input and output tokens' rates; absent or null, audio tokens cost the text rate */
+  inputAudioUsdPerMTok?: string | null;
+  outputAudioUsdPerMTok?: string | null;
 }
 
 /** One row of the `prices` table, money as canonical decimal strings. */
@@ -97,6 +100,8 @@ export const priceInputSchema = z
     cacheWriteUsdPerMTok: usdRateSchema.nullable().default(null),
     cacheWrite1hUsdPerMTok: usdRateSchema.nullable().default(null),
     outputUsdPerMTok: usdRateSchema,
+    inputAudioUsdPerMTok: usdRateSchema.nullable().default(null),
+    outputAudioUsdPerMTok: usdRateSchema.nullable().default(null),
     tiers: z.array(priceTierSchema).max(20).nullable().default(null),
     dailyStartUtc: timeOfDaySchema.nullable().default(null),
     dailyEndUtc: timeOfDaySchema.nullable().default(null),
@@ -137,6 +142,8 @@ interface DbPriceRow {
   cache_write: string | null;
   cache_write_1h: string | null;
   output: string;
+  input_audio: string | null;
+  output_audio: string | null;
   tiers: unknown;
   daily_start_utc: string | null;
   daily_end_utc: string | null;
@@ -148,7 +155,8 @@ interface DbPriceRow {
 export const SELECT_PRICES_SQL = `SELECT id, provider, model, match_type, service_tier, effective_from,
   input_usd_per_mtok::text AS input, cached_input_usd_per_mtok::text AS cached_input,
   cache_write_usd_per_mtok::text AS cache_write, cache_write_1h_usd_per_mtok::text AS cache_write_1h,
-  output_usd_per_mtok::text AS output, tiers, daily_start_utc, daily_end_utc, source, created_at FROM prices`;
+  output_usd_per_mtok::text AS output, input_audio_usd_per_mtok::text AS input_audio,
+  output_audio_usd_per_mtok::text AS output_audio, tiers, daily_start_utc, daily_end_utc, source, created_at FROM prices`;
 
 const optionalRate = (v: string | null) => (v == null ? null : canonicalDecimal(v));
 
@@ -167,6 +175,8 @@ export function priceRowFromDb(r: DbPriceRow): PriceRow {
     cacheWriteUsdPerMTok: optionalRate(r.cache_write),
     cacheWrite1hUsdPerMTok: optionalRate(r.cache_write_1h),
     outputUsdPerMTok: canonicalDecimal(r.output),
+    inputAudioUsdPerMTok: optionalRate(r.input_audio),
+    outputAudioUsdPerMTok: optionalRate(r.output_audio),
     tiers: tiers && tiers.length > 0 ? tiers.sort((a, b) => a.aboveInputTokens - b.aboveInputTokens) : null,
     dailyStartUtc: r.daily_start_utc,
     dailyEndUtc: r.daily_end_utc,
@@ -189,6 +199,8 @@ export function priceRowToJson(row: PriceRow) {
     cacheWriteUsdPerMTok: row.cacheWriteUsdPerMTok,
     cacheWrite1hUsdPerMTok: row.cacheWrite1hUsdPerMTok,
     outputUsdPerMTok: row.outputUsdPerMTok,
+    inputAudioUsdPerMTok: row.inputAudioUsdPerMTok ?? null,
+    outputAudioUsdPerMTok: row.outputAudioUsdPerMTok ?? null,
     tiers: row.tiers,
     dailyStartUtc: row.dailyStartUtc ?? null,
     dailyEndUtc: row.dailyEndUtc ?? null,

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { bundledGenaiPriceRows, type SourceConversion } from "./genai-prices-source.ts";
 import { priceInputSchema, type PriceInput, type PriceRow } from "./price-row.ts";
+import { PRIORITY_PRICE_ROWS } from "../pricing/priority-prices.ts";
 
 export const CONFIG_SOURCE = "config";
 
@@ -30,18 +31,18 @@ export function configPriceRow(input: PriceInput): PriceRow {
 
 const COLUMNS = `id, provider, model, match_type, service_tier, effective_from, input_usd_per_mtok,
   cached_input_usd_per_mtok, cache_write_usd_per_mtok, cache_write_1h_usd_per_mtok, output_usd_per_mtok, tiers,
-  daily_start_utc, daily_end_utc, source`;
+  daily_start_utc, daily_end_utc, source, input_audio_usd_per_mtok, output_audio_usd_per_mtok`;
 
 /** One INSERT for any number of rows: arrays unnested server-side (no 65k-parameter limit). */
 function insertSql(onConflict: string): string {
   return `INSERT INTO prices (${COLUMNS})
     SELECT id, provider, model, match_type, service_tier, effective_from, input, cached_input, cache_write,
-           cache_write_1h, output, tiers::jsonb, daily_start, daily_end, source
+           cache_write_1h, output, tiers::jsonb, daily_start, daily_end, source, input_audio, output_audio
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::numeric[],
                 $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::text[],
-                $15::text[])
+                $15::text[], $16::numeric[], $17::numeric[])
       AS r(id, provider, model, match_type, service_tier, effective_from, input, cached_input, cache_write,
-           cache_write_1h, output, tiers, daily_start, daily_end, source)
+           cache_write_1h, output, tiers, daily_start, daily_end, source, input_audio, output_audio)
     ${onConflict}`;
 }
 
@@ -62,6 +63,8 @@ function columnArrays(rows: readonly PriceRow[]): unknown[] {
     rows.map((r) => r.dailyStartUtc ?? null),
     rows.map((r) => r.dailyEndUtc ?? null),
     rows.map((r) => r.source),
+    rows.map((r) => r.inputAudioUsdPerMTok ?? null),
+    rows.map((r) => r.outputAudioUsdPerMTok ?? null),
   ];
 }
 
@@ -77,11 +80,14 @@ const UPSERT_CONFIG = `ON CONFLICT (id) DO UPDATE SET
     cache_write_usd_per_mtok = EXCLUDED.cache_write_usd_per_mtok,
     cache_write_1h_usd_per_mtok = EXCLUDED.cache_write_1h_usd_per_mtok,
     output_usd_per_mtok = EXCLUDED.output_usd_per_mtok, tiers = EXCLUDED.tiers, model = EXCLUDED.model,
+    input_audio_usd_per_mtok = EXCLUDED.input_audio_usd_per_mtok, output_audio_usd_per_mtok = EXCLUDED.output_audio_usd_per_mtok,
     created_at = now()
   WHERE (prices.input_usd_per_mtok, prices.cached_input_usd_per_mtok, prices.cache_write_usd_per_mtok,
-         prices.cache_write_1h_usd_per_mtok, prices.output_usd_per_mtok, prices.tiers, prices.model)
+         prices.cache_write_1h_usd_per_mtok, prices.output_usd_per_mtok, prices.tiers, prices.model,
+         prices.input_audio_usd_per_mtok, prices.output_audio_usd_per_mtok)
     IS DISTINCT FROM (EXCLUDED.input_usd_per_mtok, EXCLUDED.cached_input_usd_per_mtok, EXCLUDED.cache_write_usd_per_mtok,
-         EXCLUDED.cache_write_1h_usd_per_mtok, EXCLUDED.output_usd_per_mtok, EXCLUDED.tiers, EXCLUDED.model)`;
+         EXCLUDED.cache_write_1h_usd_per_mtok, EXCLUDED.output_usd_per_mtok, EXCLUDED.tiers, EXCLUDED.model,
+         EXCLUDED.input_audio_usd_per_mtok, EXCLUDED.output_audio_usd_per_mtok)`;
 
 export interface SeedReport {
   /** rows derived from the bundled genai-prices data, and how many of them were new */
@@ -107,7 +113,7 @@ export async function seedPrices(pool: pg.Pool, extraRows: readonly unknown[] = 
   const started = performance.now();
   const custom = parseCustomPrices(extraRows); // raw config rows or already-parsed ones
   const source = await bundledGenaiPriceRows();
-  const inserted = await insertPriceRows(pool, source.rows);
+  const inserted = (await insertPriceRows(pool, source.rows)) + (await insertPriceRows(pool, PRIORITY_PRICE_ROWS));
   let configChanged = 0;
   if (custom.length > 0) {
     const rows = custom.map(configPriceRow);
@@ -115,7 +121,7 @@ export async function seedPrices(pool: pg.Pool, extraRows: readonly unknown[] = 
     configChanged = result.rowCount ?? 0;
   }
   return {
-    sourceRows: source.rows.length,
+    sourceRows: source.rows.length + PRIORITY_PRICE_ROWS.length,
     inserted,
     configRows: custom.length,
     configChanged,

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "./decimal.ts";
 import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
+import type { Fee } from "../pricing/fees.ts";
 import { MAX_CALL_TOKENS } from "../recording/usage-bounds.ts";
 import { closedMonthsIn } from "../books/periods.ts";
 import { TollgateError } from "../errors.ts";
@@ -53,14 +54,19 @@ interface CallUsageRow {
   cache_write_1h_tokens: string;
   output_tokens: string;
   reasoning_tokens: string;
+  audio_input_tokens: number;
+  audio_output_tokens: number;
   cost_usd: string | null;
+  fees: Fee[] | null;
+  fees_usd: string | null;
   price_id: string | null;
   priced: boolean;
 }
 
-const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced
-  FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[], $4::text[], $5::boolean[])
-    AS u(id, started_at, cost_usd, price_id, priced)
+const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced,
+    fees = u.fees, fees_usd = u.fees_usd
+  FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[], $4::text[], $5::boolean[], $6::jsonb[], $7::numeric[])
+    AS u(id, started_at, cost_usd, price_id, priced, fees, fees_usd)
   WHERE c.id = u.id AND c.started_at = u.started_at`;
 
 /**
@@ -92,7 +98,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
   const select = `SELECT id, started_at, provider, endpoint, model, response_model, service_tier, input_tokens,
       cached_input_tokens, cache_write_tokens, cache_write_1h_tokens,
-      output_tokens, reasoning_tokens, cost_usd::text AS cost_usd, price_id, priced
+      output_tokens, reasoning_tokens, audio_input_tokens::float8 AS audio_input_tokens,
+      audio_output_tokens::float8 AS audio_output_tokens, cost_usd::text AS cost_usd, fees, fees_usd::text AS fees_usd, price_id, priced
     FROM calls WHERE ${filters.join(" AND ")}`;
 
   const report = { examined: 0, changed: 0, newlyPriced: 0, newlyUnpriced: 0 };
@@ -107,7 +114,7 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
     sql += ` ORDER BY started_at, id LIMIT $${params.push(batchSize)}`;
     const { rows } = await pool.query<CallUsageRow>(sql, params);
     if (rows.length === 0) break;
-    const updates: Array<{ row: CallUsageRow; cost: string | null; priceId: string | null; priced: boolean }> = [];
+    const updates: Array<{ row: CallUsageRow; cost: string | null; priceId: string | null; priced: boolean; fees: Fee[] | null; feesUsd: string | null }> = [];
     for (const row of rows) {
       report.examined += 1;
       const priced = priceCall(book, {
@@ -123,17 +130,23 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
           cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
           outputTokens: Number(row.output_tokens),
           reasoningTokens: Number(row.reasoning_tokens),
+          audioInputTokens: row.audio_input_tokens,
+          audioOutputTokens: row.audio_output_tokens,
         },
+        // the fees' counts as recorded, priced again like the tokens
+        fees: row.fees?.map((f) => ({ kind: f.kind, count: f.count })) ?? null,
       });
+      const feesUsd = priced.feesUsd ?? null;
+      const oldFeesUsd = row.fees_usd == null ? null : formatDecimal(normalize(parseDecimal(row.fees_usd)));
       const oldCost = row.cost_usd == null ? null : parseDecimal(row.cost_usd);
       if (oldCost) previousTotal = add(previousTotal, oldCost);
       if (priced.costUsd != null) newTotal = add(newTotal, parseDecimal(priced.costUsd));
       const sameCost = oldCost == null ? priced.costUsd == null : priced.costUsd != null && formatDecimal(normalize(oldCost)) === priced.costUsd;
-      if (sameCost && row.price_id === priced.priceId && row.priced === priced.priced) continue;
+      if (sameCost && oldFeesUsd === feesUsd && row.price_id === priced.priceId && row.priced === priced.priced) continue;
       report.changed += 1;
       if (!row.priced && priced.priced) report.newlyPriced += 1;
       if (row.priced && !priced.priced) report.newlyUnpriced += 1;
-      updates.push({ row, cost: priced.costUsd, priceId: priced.priceId, priced: priced.priced });
+      updates.push({ row, cost: priced.costUsd, priceId: priced.priceId, priced: priced.priced, fees: priced.fees ?? row.fees, feesUsd });
     }
     if (updates.length > 0 && !options.dryRun) {
       await pool.query(UPDATE_SQL, [
@@ -142,6 +155,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
         updates.map((u) => u.cost),
         updates.map((u) => u.priceId),
         updates.map((u) => u.priced),
+        updates.map((u) => (u.fees ? JSON.stringify(u.fees) : null)),
+        updates.map((u) => u.feesUsd),
       ]);
       // rows come ordered by started_at, so the batch's changes span its first to its last changed call
       await options.onChangedRange?.(updates[0]!.row.started_at, updates[updates.length - 1]!.row.started_at);

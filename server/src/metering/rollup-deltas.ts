@@ -24,6 +24,8 @@ export interface RollupDelta {
   outputTokens: number;
   reasoningTokens: number;
   costUsd: Decimal;
+  /** the fees' part of costUsd */
+  feesUsd: Decimal;
   latencyMsSum: number;
   ttftMsSum: number;
   ttftCount: number;
@@ -50,7 +52,7 @@ function emptyDelta(at: number, provider: string, app: string, model: string, ou
   return {
     at, provider, app, model, outcome,
     calls: 0, unpricedCalls: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0,
-    outputTokens: 0, reasoningTokens: 0, costUsd: ZERO, latencyMsSum: 0, ttftMsSum: 0, ttftCount: 0,
+    outputTokens: 0, reasoningTokens: 0, costUsd: ZERO, feesUsd: ZERO, latencyMsSum: 0, ttftMsSum: 0, ttftCount: 0,
     latencyHist: new Map(), ttftHist: new Map(),
   };
 }
@@ -65,6 +67,7 @@ function addDelta(into: RollupDelta, d: RollupDelta): void {
   into.outputTokens += d.outputTokens;
   into.reasoningTokens += d.reasoningTokens;
   into.costUsd = add(into.costUsd, d.costUsd);
+  into.feesUsd = add(into.feesUsd, d.feesUsd);
   into.latencyMsSum += d.latencyMsSum;
   into.ttftMsSum += d.ttftMsSum;
   into.ttftCount += d.ttftCount;
@@ -102,6 +105,7 @@ export function rollupDeltas(records: readonly CallRecord[]): { hourly: RollupDe
     d.outputTokens += r.outputTokens;
     d.reasoningTokens += r.reasoningTokens;
     if (r.costUsd !== null) d.costUsd = add(d.costUsd, storedCost(r.costUsd));
+    if (r.feesUsd) d.feesUsd = add(d.feesUsd, storedCost(r.feesUsd));
     d.latencyMsSum += r.latencyMs;
     addToHistogram(d.latencyHist, bucketOf(r.latencyMs), 1);
     if (r.ttftMs !== null) {
@@ -142,6 +146,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (d: RollupDelta) => unkno
   ["output_tokens", "int8", (d) => d.outputTokens],
   ["reasoning_tokens", "int8", (d) => d.reasoningTokens],
   ["cost_usd", "numeric", (d) => formatDecimal(d.costUsd)],
+  ["fees_usd", "numeric", (d) => formatDecimal(d.feesUsd)],
   ["latency_ms_sum", "float8", (d) => d.latencyMsSum],
   ["latency_count", "int8", (d) => d.calls],
   ["ttft_ms_sum", "float8", (d) => d.ttftMsSum],

@@ -25,7 +25,7 @@ export function rollupCtes(source: string): string {
            coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
            coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0) AS cache_write_1h_tokens,
            coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
-           coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(latency_ms_sum), 0) AS latency_ms_sum,
+           coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(fees_usd), 0) AS fees_usd, coalesce(sum(latency_ms_sum), 0) AS latency_ms_sum,
            sum(n) FILTER (WHERE kind = 'l') AS latency_count,
            coalesce(sum(ttft_ms_sum), 0) AS ttft_ms_sum, coalesce(sum(n) FILTER (WHERE kind = 't'), 0) AS ttft_count,
            ${HIST_AGG("kind = 'l'")} AS latency_hist,
@@ -43,6 +43,7 @@ export function rollupCtes(source: string): string {
            sum(c.output_tokens) FILTER (WHERE v.kind = 'l') AS output_tokens,
            sum(c.reasoning_tokens) FILTER (WHERE v.kind = 'l') AS reasoning_tokens,
            sum(c.cost_usd) FILTER (WHERE v.kind = 'l') AS cost_usd,
+           sum(c.fees_usd) FILTER (WHERE v.kind = 'l') AS fees_usd,
            sum(c.latency_ms) FILTER (WHERE v.kind = 'l') AS latency_ms_sum,
            sum(c.ttft_ms) FILTER (WHERE v.kind = 't') AS ttft_ms_sum
       FROM ${source} AS c,
@@ -56,13 +57,15 @@ export function rollupCtes(source: string): string {
 /** The upsert of one level's rows (rollupCtes): adds the new calls' figures to existing rows (never replaces them). */
 export function rollupUpsert(level: RollupLevel, rows = "rollup_rows_hour"): string {
   const t = level.table;
-  const add = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms_sum", "latency_count", "ttft_ms_sum", "ttft_count"];
+  const add = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "fees_usd", "latency_ms_sum", "latency_count", "ttft_ms_sum", "ttft_count"];
   // Rows go in key order, so two writers upserting overlapping keys lock them in the same order and cannot
   // deadlock (every writer upserts the hourly rows, then the daily ones).
-  return `INSERT INTO ${t}
+  return `INSERT INTO ${t} (${level.time}, provider, app, model, outcome, calls, unpriced_calls, input_tokens, cached_input_tokens,
+           cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms_sum,
+           latency_count, ttft_ms_sum, ttft_count, latency_hist, ttft_hist, fees_usd)
     SELECT t, provider, app, model, outcome, calls, unpriced_calls, input_tokens, cached_input_tokens,
            cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms_sum,
-           latency_count, ttft_ms_sum, ttft_count, latency_hist, ttft_hist
+           latency_count, ttft_ms_sum, ttft_count, latency_hist, ttft_hist, fees_usd
       FROM ${rows}
      ORDER BY t, provider, app, model, outcome
   ON CONFLICT (${level.time}, provider, app, model, outcome) DO UPDATE SET

@@ -5,8 +5,9 @@ import type { PriceRow, PriceTier } from "./price-row.ts";
  * Service tiers (OpenAI `service_tier`, Anthropic `usage.service_tier`, batch jobs) billed as a fixed
  * fraction of the standard price. genai-prices has no service-tier prices, so where a provider documents a
  * uniform discount we apply it to the standard row; a tier-specific row in the table always wins over this.
- * Priority tiers are left out on purpose: their premiums differ per model (1.75x to 2x), so a call on one
- * falls back to the standard price and is reported as such rather than guessed.
+ * Priority tiers are left out on purpose: their premiums differ per model (1.67x to 2x). OpenAI's published
+ * priority rates are seeded as tier rows (../pricing/priority-prices.ts); a priority call with no row falls
+ * back to the standard price and is reported as such rather than guessed.
  */
 const MULTIPLIERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   openai: { flex: "0.5", batch: "0.5" },
@@ -44,6 +45,8 @@ export function scaleRow(row: PriceRow, factor: string): PriceRow {
     cacheWriteUsdPerMTok: opt(row.cacheWriteUsdPerMTok),
     cacheWrite1hUsdPerMTok: opt(row.cacheWrite1hUsdPerMTok),
     outputUsdPerMTok: scaleRate(row.outputUsdPerMTok, factor),
+    inputAudioUsdPerMTok: opt(row.inputAudioUsdPerMTok ?? null),
+    outputAudioUsdPerMTok: opt(row.outputAudioUsdPerMTok ?? null),
     tiers: row.tiers ? row.tiers.map(tier) : null,
   };
 }

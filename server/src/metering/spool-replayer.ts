@@ -12,6 +12,8 @@ export interface ReplayerOptions {
   onDropped?(records: number, reason: "corrupt" | "rejected"): void;
   onReplayed?(records: number): void;
   onError?(err: unknown): void;
+  /** a cheap check that Postgres answers, before a pass reads any segment (rejects when it does not) */
+  probe?(): Promise<unknown>;
 }
 
 /**
@@ -56,6 +58,15 @@ export class SpoolReplayer {
     });
   }
 
+  /**
+   * Records were just spooled: make sure a pass is due. Without this, a spool filled while no pass was
+   * pending (the last one found it empty) waited for the next successful Postgres write to be replayed —
+   * with no traffic, forever.
+   */
+  notify(): void {
+    if (!this.stopped && !this.running) this.schedule();
+  }
+
   /** Runs a pass now (after the one in progress, if any) and resolves when it ends. */
   async replayNow(): Promise<void> {
     while (this.running) await this.running;
@@ -85,10 +96,21 @@ export class SpoolReplayer {
     const { spool } = this.options;
     try {
       if (spool.records() === 0) return;
+      // While Postgres is down, a pass costs one refused connection, not a segment read and parsed.
+      await this.options.probe?.();
       await spool.seal();
-      for (const name of spool.sealedSegments()) {
+      const backlog = new Set(spool.sealedSegments());
+      const replayed = new Set<string>();
+      for (;;) {
         if (this.stopped) return;
+        // Records spooled while this pass runs (calls Postgres could not take a moment ago) are sealed and
+        // replayed before the rest of the backlog: a new call never waits for a long replay to end.
+        await spool.seal();
+        const waiting = spool.sealedSegments().filter((n) => !replayed.has(n));
+        const name = waiting.find((n) => !backlog.has(n)) ?? waiting[0];
+        if (name === undefined) return;
         if (!(await this.replaySegment(name))) return;
+        replayed.add(name);
       }
     } catch (err) {
       // Postgres is still unreachable (or the disk failed); the next pass retries from the same place.
@@ -109,6 +131,8 @@ export class SpoolReplayer {
       await this.insert(batch);
       this.committed.set(name, ++done);
       this.options.onReplayed?.(batch.length);
+      // Let the proxy and the recorder's own writes run between replay batches.
+      await new Promise((r) => setImmediate(r));
     }
     await spool.remove(name);
     this.committed.delete(name);

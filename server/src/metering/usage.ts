@@ -12,6 +12,10 @@ export interface Usage {
   outputTokens: number;
   /** the part of outputTokens spent on reasoning / thinking */
   reasoningTokens: number;
+  /** the part of inputTokens that was audio (OpenAI's prompt_tokens_details.audio_tokens), priced at the audio rate */
+  audioInputTokens?: number;
+  /** the part of outputTokens that was audio (completion_tokens_details.audio_tokens) */
+  audioOutputTokens?: number;
 }
 
 export type UsageSource = "reported" | "estimated" | "none";
@@ -24,6 +28,14 @@ export const ZERO_USAGE: Readonly<Usage> = Object.freeze({
   outputTokens: 0,
   reasoningTokens: 0,
 });
+
+/** The audio parts of a usage, only those present (most calls have none, and their usage stays as it was). */
+export function audioTokens(input: number, output: number): Pick<Usage, "audioInputTokens" | "audioOutputTokens"> {
+  const out: Pick<Usage, "audioInputTokens" | "audioOutputTokens"> = {};
+  if (input > 0) out.audioInputTokens = input;
+  if (output > 0) out.audioOutputTokens = output;
+  return out;
+}
 
 export function usage(partial: Partial<Usage>): Usage {
   return { ...ZERO_USAGE, ...partial };

@@ -11,6 +11,8 @@ export interface BudgetGaugeState {
   reservedUsd: number | string;
   /** calls this month that used tokens but matched no price (not in spentUsd) */
   unpricedCalls: number;
+  /** projected spend at the period's end (trailing 7-day run rate × time left); omitted when not computed */
+  forecastUsd?: number | string;
 }
 
 /** Budget burn per budget (SPEC §5 budgets, app and per-key); set by the budget module on every refresh. */
@@ -48,7 +50,13 @@ export function createBudgetMetrics(registry: Registry): BudgetMetrics {
     labelNames: LABELS,
     registers,
   });
-  const gauges = [limit, spent, reserved, unpriced];
+  const forecast = new Gauge({
+    name: "tollgate_budget_forecast_usd",
+    help: "Projected spend of a budget at the end of its period (spend so far + trailing 7-day run rate × time left), in US dollars.",
+    labelNames: LABELS,
+    registers,
+  });
+  const gauges = [limit, spent, reserved, unpriced, forecast];
   return {
     set(s) {
       const labels = { budget: s.budget, app: s.app };
@@ -56,6 +64,7 @@ export function createBudgetMetrics(registry: Registry): BudgetMetrics {
       spent.set(labels, Number(s.spentUsd));
       reserved.set(labels, Number(s.reservedUsd));
       unpriced.set(labels, s.unpricedCalls);
+      if (s.forecastUsd !== undefined) forecast.set(labels, Number(s.forecastUsd));
     },
     remove(budget, app) {
       for (const g of gauges) g.remove({ budget, app });

@@ -5,6 +5,14 @@ import type { Metrics } from "./metrics.ts";
 export interface MetricsHandlerOptions {
   /** TOLLGATE_METRICS_TOKEN: when set, scrapes must send `Authorization: Bearer <token>` */
   token?: string;
+  /**
+   * failed Bearer tokens count per client against this limit (the login limiter's policy); a client over it
+   * gets 429 until its window ends
+   */
+  throttle?: {
+    limiter: { attempt(address: string): number; retryAfter(address: string): number };
+    address(req: IncomingMessage): string;
+  };
 }
 
 /**
@@ -24,7 +32,16 @@ export function metricsHandler(
       sendError(res, 405, "method_not_allowed", "use GET /metrics");
       return;
     }
+    const throttle = expected && req.headers.authorization !== undefined ? options.throttle : undefined;
+    const address = throttle?.address(req) ?? "";
+    const wait = throttle?.limiter.retryAfter(address) ?? 0;
+    if (wait > 0) {
+      res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+      sendError(res, 429, "rate_limited", "too many failed authentication attempts; try again later");
+      return;
+    }
     if (expected && !authorized(req.headers.authorization, expected)) {
+      throttle?.limiter.attempt(address);
       res.setHeader("WWW-Authenticate", 'Bearer realm="tollgate-metrics"');
       sendError(res, 401, "unauthorized", "GET /metrics needs Authorization: Bearer <TOLLGATE_METRICS_TOKEN>");
       return;

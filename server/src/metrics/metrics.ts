@@ -5,6 +5,7 @@ import { createReconciliationMetrics, type ReconciliationMetrics } from "./recon
 import { CallMetrics } from "./call-metrics.ts";
 import type { ReservedValues } from "./label-limiter.ts";
 import { createRecorderMetrics, type RecorderMetrics } from "./recorder-metrics.ts";
+import { createCaptureMetrics, type CaptureMetrics } from "./capture-metrics.ts";
 
 export const DEFAULT_MAX_APPS = 50;
 export const DEFAULT_MAX_MODELS = 100;
@@ -37,6 +38,8 @@ export interface Metrics {
   reserveModels(isKnown: ReservedValues): void;
   readonly recorder: RecorderMetrics;
   readonly budget: BudgetMetrics;
+  /** stored bodies and OpenTelemetry export */
+  readonly capture: CaptureMetrics;
   readonly reconciliation: ReconciliationMetrics;
 }
 
@@ -79,6 +82,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reserveModels: (isKnown) => calls.models.reserve(isKnown),
     recorder: createRecorderMetrics(registry),
     budget: createBudgetMetrics(registry),
+    capture: createCaptureMetrics(registry),
     reconciliation: createReconciliationMetrics(registry),
   };
 }

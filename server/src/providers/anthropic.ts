@@ -1,4 +1,8 @@
 import { usage, type Usage } from "../metering/usage.ts";
+import { FEE_KINDS } from "../pricing/fee-price-row.ts";
+import type { FeeCount } from "../pricing/fees.ts";
+import { batchEvent } from "../integrations/batches/batch-event.ts";
+import { anthropicBatchPath } from "../integrations/batches/batch-paths.ts";
 import { KeptText, n, obj, parseObject, str } from "./json.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
@@ -30,10 +34,35 @@ function errorFacts(json: Record<string, unknown>): ResponseFacts {
   return { errorType: str(err.type) ?? "error", errorMessage: str(err.message) };
 }
 
-function usageFacts(facts: ResponseFacts, rawUsage: Record<string, unknown>): void {
+/**
+ * Server tools' fees: `usage.server_tool_use` counts web searches ($10 per 1,000) and web fetches (tokens
+ * only). Code execution is billed by container time, which no response reports: a call that ran it carries
+ * a code_execution fee of unknown count.
+ */
+export function anthropicFees(rawUsage: Record<string, unknown>, ranCodeExecution: boolean): FeeCount[] | undefined {
+  const fees: FeeCount[] = [];
+  const server = obj(rawUsage.server_tool_use);
+  if (server) {
+    const searches = n(server.web_search_requests);
+    const fetches = n(server.web_fetch_requests);
+    if (searches > 0) fees.push({ kind: FEE_KINDS.webSearch, count: searches });
+    if (fetches > 0) fees.push({ kind: FEE_KINDS.webFetch, count: fetches });
+  }
+  if (ranCodeExecution) fees.push({ kind: FEE_KINDS.codeExecution, count: null });
+  return fees.length > 0 ? fees : undefined;
+}
+
+/** A server_tool_use block of the code execution tool (`code_execution`, `bash_code_execution`, …). */
+function isCodeExecution(block: Record<string, unknown> | undefined): boolean {
+  return block?.type === "server_tool_use" && (str(block.name) ?? "").includes("code_execution");
+}
+
+function usageFacts(facts: ResponseFacts, rawUsage: Record<string, unknown>, ranCodeExecution = false): void {
   facts.usage = normalizeAnthropicUsage(rawUsage);
   const tier = str(rawUsage.service_tier);
   if (tier) facts.serviceTier = tier;
+  const fees = anthropicFees(rawUsage, ranCodeExecution);
+  if (fees) facts.fees = fees;
 }
 
 function blockText(block: Record<string, unknown>): string {
@@ -85,10 +114,15 @@ class AnthropicStreamMeter implements StreamMeter {
   private final = false;
   private readonly deltas = new KeptText();
   private tokenSeen = false;
+  private ranCodeExecution = false;
 
   onEvent(event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
     const type = event ?? /"type":\s*"([^"]+)"/.exec(data)?.[1];
+    if (type === "content_block_start") {
+      if (!this.ranCodeExecution && data.includes("code_execution")) this.ranCodeExecution = isCodeExecution(obj(parseObject(data)?.content_block));
+      return PASS;
+    }
     if (type === "content_block_delta") {
       // The hot event: kept as text and parsed only if an estimate is ever needed.
       this.deltas.keep(data);
@@ -124,7 +158,7 @@ class AnthropicStreamMeter implements StreamMeter {
 
   facts(): ResponseFacts {
     if (this.rawUsage) {
-      usageFacts(this.facts_, this.rawUsage);
+      usageFacts(this.facts_, this.rawUsage, this.ranCodeExecution);
       if (!this.final) {
         // Cut before message_delta: input counts are known, output is not.
         this.facts_.partialUsage = this.facts_.usage;
@@ -162,7 +196,10 @@ export const anthropic: ProviderAdapter = {
     const messages = req.path.endsWith("/messages");
     // count_tokens is free: forwarded and recorded, not metered.
     const endpoint = messages ? "messages" : req.path.endsWith("/messages/count_tokens") ? "messages.count_tokens" : req.path;
-    return { endpoint, metered: messages && req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    const info: RequestInfo = { endpoint, metered: messages && req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    const batch = messages ? null : anthropicBatchPath(req.method, req.path);
+    if (batch) info.batch = batch;
+    return info;
   },
 
   factsFromJson(_info, json) {
@@ -173,10 +210,13 @@ export const anthropic: ProviderAdapter = {
     const model = str(body.model);
     if (model) facts.responseModel = model;
     const u = obj(body.usage);
-    if (u) usageFacts(facts, u);
+    const ranCodeExecution = Array.isArray(body.content) && body.content.some((b) => isCodeExecution(obj(b)));
+    if (u) usageFacts(facts, u, ranCodeExecution);
     else facts.outputText = contentText(body.content);
     return facts;
   },
+
+  factsFromBody: (info, body) => (info.batch ? { batch: batchEvent("anthropic", info.batch, body) } : undefined),
 
   createStreamMeter: () => new AnthropicStreamMeter(),
 

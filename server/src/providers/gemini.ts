@@ -1,6 +1,7 @@
-import { usage, type Usage } from "../metering/usage.ts";
+import { audioTokens, usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
+import { GroundingCounter } from "./gemini-grounding.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 
 /**
@@ -15,7 +16,16 @@ export function normalizeGeminiUsage(u: Record<string, unknown>): Usage {
     cachedInputTokens: n(u.cachedContentTokenCount),
     outputTokens: n(u.candidatesTokenCount) + thoughts,
     reasoningTokens: thoughts,
+    ...audioTokens(modalityTokens(u.promptTokensDetails, "AUDIO"), modalityTokens(u.candidatesTokensDetails, "AUDIO")),
   });
+}
+
+/** The tokens of one modality in a ModalityTokenCount list (`[{modality: "AUDIO", tokenCount}]`). */
+function modalityTokens(details: unknown, modality: string): number {
+  if (!Array.isArray(details)) return 0;
+  let total = 0;
+  for (const d of details) if (obj(d)?.modality === modality) total += n(obj(d)?.tokenCount);
+  return total;
 }
 
 /** Vertex's trafficType in the names the price table's service tiers use. */
@@ -87,9 +97,16 @@ class GeminiStreamMeter implements StreamMeter {
   private previous: string | undefined;
   private readonly chunks = new KeptText();
   private tokenSeen = false;
+  private readonly grounding = new GroundingCounter();
+
+  constructor(private readonly model: string | null) {}
 
   onEvent(_event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
+    if (data.lastIndexOf('"groundingMetadata"') !== -1) {
+      const json = parseObject(data);
+      if (json) this.grounding.add(json);
+    }
     // Searched from the end: usageMetadata and finishReason sit late in a chunk (see hasObjectKeyNearEnd).
     if (hasObjectKeyNearEnd(data, '"usageMetadata":')) this.lastUsageChunk = data;
     this.previous = this.last;
@@ -115,6 +132,8 @@ class GeminiStreamMeter implements StreamMeter {
     }
     const err = this.error ? parseObject(this.error) : undefined;
     if (err && obj(err.error)) responseFacts(err, facts);
+    const fees = this.grounding.fees(facts.responseModel ?? this.model);
+    if (fees) facts.fees = fees;
     return facts;
   }
 
@@ -216,8 +235,9 @@ export const gemini: ProviderAdapter = {
     return { endpoint: method, metered, model, stream: method === "streamGenerateContent", deployment: null };
   },
 
-  factsFromJson(_info, json) {
+  factsFromJson(info, json) {
     const facts: ResponseFacts = {};
+    const grounding = new GroundingCounter();
     // streamGenerateContent without alt=sse answers one JSON array of chunks: the last usage counts.
     const items = Array.isArray(json) ? json : [json];
     let text = "";
@@ -225,15 +245,18 @@ export const gemini: ProviderAdapter = {
       const body = obj(item);
       if (!body) continue;
       responseFacts(body, facts);
+      grounding.add(body);
       text += candidateText(body);
     }
+    const fees = grounding.fees(facts.responseModel ?? info.model);
+    if (fees) facts.fees = fees;
     if (!facts.usage && !facts.errorType) facts.outputText = text;
     return facts;
   },
 
   factsFromBody: (info, body) => (EMBED.has(info.endpoint) ? embedFacts(body) : undefined),
 
-  createStreamMeter: () => new GeminiStreamMeter(),
+  createStreamMeter: (info) => new GeminiStreamMeter(info.model),
 
   requestIdHeaders: ["x-request-id"],
 

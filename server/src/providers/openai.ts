@@ -1,10 +1,13 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
-import { usage, type Usage } from "../metering/usage.ts";
+import { audioTokens, usage, type Usage } from "../metering/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
 import { chatInputText } from "./openai-input.ts";
+import { FEE_KINDS } from "../pricing/fee-price-row.ts";
+import { batchEvent } from "../integrations/batches/batch-event.ts";
+import { openAiBatchPath } from "../integrations/batches/batch-paths.ts";
 
 
 /**
@@ -22,6 +25,7 @@ export function normalizeOpenAiUsage(u: Record<string, unknown>): Usage {
     cacheWriteTokens: n(prompt?.cache_write_tokens),
     outputTokens: n(u.completion_tokens),
     reasoningTokens: n(completion?.reasoning_tokens),
+    ...audioTokens(n(prompt?.audio_tokens), n(completion?.audio_tokens)),
   });
 }
 
@@ -41,6 +45,14 @@ function errorFacts(json: Record<string, unknown>): ResponseFacts {
   // Mistral's flat shape: {"object":"error","message","type","code"}
   if (json.object === "error") return { errorType: str(json.type) ?? str(json.code), errorMessage: str(json.message) };
   return {};
+}
+
+/**
+ * Chat Completions' search models (gpt-4o-search-preview, gpt-5-search-api…) search the web on every call
+ * and bill it as web search tool calls, but report no count: the fee is recorded with an unknown count.
+ */
+function searchModelFees(facts: ResponseFacts, model: string | null | undefined): void {
+  if (facts.usage && model && /-search-(preview|api)/i.test(model)) facts.fees = [{ kind: FEE_KINDS.webSearch, count: null }];
 }
 
 function chatFacts(json: Record<string, unknown>): ResponseFacts {
@@ -125,6 +137,7 @@ class ChatStreamMeter implements StreamMeter {
         }
       }
     }
+    searchModelFees(this.facts_, this.facts_.responseModel);
     return this.facts_;
   }
 
@@ -191,13 +204,16 @@ export const openai: ProviderAdapter = {
   inspect(req: ParsedRequest): RequestInfo {
     const { endpoint, metered, deployment } = endpointOf(req.path);
     const json = req.json;
-    return {
+    const info: RequestInfo = {
       endpoint,
       metered: metered && req.method === "POST",
       model: str(json?.model) ?? null,
       stream: json?.stream === true,
       deployment,
     };
+    const batch = metered ? null : openAiBatchPath(req.method, req.path);
+    if (batch) info.batch = batch;
+    return info;
   },
 
   prepareBody(info, body, json) {
@@ -220,13 +236,14 @@ export const openai: ProviderAdapter = {
     if (body.error || body.object === "error") return errorFacts(body);
     if (info.endpoint === "responses") return responsesFacts(body);
     const facts = chatFacts(body);
+    if (info.endpoint === "chat.completions") searchModelFees(facts, facts.responseModel ?? info.model);
     // A server that sends no usage (some self-hosted ones): keep the reply's text for the estimate.
     // Mistral's FIM answers in the chat-completion shape too.
     if (!facts.usage && (info.endpoint === "chat.completions" || info.endpoint === "fim.completions")) facts.outputText = messageText(body);
     return facts;
   },
 
-  factsFromBody: embeddingsFacts,
+  factsFromBody: (info, body) => (info.batch ? { batch: batchEvent("openai", info.batch, body) } : embeddingsFacts(info, body)),
 
   createStreamMeter(info, hideUsage) {
     return info.endpoint === "responses" ? new ResponsesStreamMeter() : new ChatStreamMeter(hideUsage);

@@ -1,4 +1,6 @@
 import { usage, type Usage } from "../metering/usage.ts";
+import { FEE_KINDS } from "../pricing/fee-price-row.ts";
+import type { FeeCount } from "../pricing/fees.ts";
 import { KeptText, n, obj, parseObject, str } from "./json.ts";
 import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "./types.ts";
 
@@ -17,11 +19,35 @@ export function normalizeResponsesUsage(u: Record<string, unknown>): Usage {
   });
 }
 
+/**
+ * Tool calls billed per call, counted from the response's output items: `web_search_call` (web search)
+ * and `file_search_call` (file search). `code_interpreter_call` is billed per container session, which the
+ * items do not tell apart from reuse of a container: its count is unknown.
+ */
+export function responsesFees(output: unknown): FeeCount[] | undefined {
+  if (!Array.isArray(output)) return undefined;
+  let searches = 0;
+  let fileSearches = 0;
+  let codeInterpreter = false;
+  for (const item of output) {
+    const type = obj(item)?.type;
+    if (type === "web_search_call") searches += 1;
+    else if (type === "file_search_call") fileSearches += 1;
+    else if (type === "code_interpreter_call") codeInterpreter = true;
+  }
+  const fees: FeeCount[] = [];
+  if (searches > 0) fees.push({ kind: FEE_KINDS.webSearch, count: searches });
+  if (fileSearches > 0) fees.push({ kind: FEE_KINDS.fileSearch, count: fileSearches });
+  if (codeInterpreter) fees.push({ kind: FEE_KINDS.codeInterpreter, count: null });
+  return fees.length > 0 ? fees : undefined;
+}
+
 /** Facts of a Response object (a JSON body, or the `response` of a stream's created/terminal event). */
 export function responsesFacts(response: Record<string, unknown>): ResponseFacts {
   const facts: ResponseFacts = { responseModel: str(response.model), serviceTier: str(response.service_tier) };
   const u = obj(response.usage);
   if (u) facts.usage = normalizeResponsesUsage(u);
+  facts.fees = responsesFees(response.output);
   const err = obj(response.error);
   if (err) {
     facts.errorType = str(err.code) ?? str(err.type);

@@ -1,4 +1,7 @@
 import type { Usage } from "../metering/usage.ts";
+import type { FeeCount } from "../pricing/fees.ts";
+import type { BatchEvent } from "../integrations/batches/batch-event.ts";
+import type { BatchPath } from "../integrations/batches/batch-paths.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -12,6 +15,8 @@ export interface RequestInfo {
   deployment: string | null;
   /** Azure's `api-version` query parameter, when given (older versions reject `stream_options`) */
   apiVersion?: string;
+  /** a batch endpoint (creation, retrieval, results): its answer's body is kept and read at the end */
+  batch?: BatchPath;
 }
 
 /** What the proxy learns from a response (JSON body, or the events of a stream). */
@@ -32,6 +37,10 @@ export interface ResponseFacts {
   outputText?: string;
   /** the provider's own charge for the call in USD, when it reports one (OpenRouter's usage.cost) */
   reportedCostUsd?: string;
+  /** per-request and tool fees the response shows (web searches, grounding…); count null when not reported */
+  fees?: FeeCount[];
+  /** what a batch endpoint's answer said (a batch created or seen, or its results read) */
+  batch?: BatchEvent;
 }
 
 /** Per-event verdicts of a stream meter, as bit flags. */

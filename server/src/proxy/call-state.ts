@@ -1,4 +1,5 @@
 import type { Attribution } from "./headers.ts";
+import type { BodyCapture } from "../recording/body-capture.ts";
 import type { ProviderConfig } from "../config.ts";
 import type { Outcome } from "../metering/call-record.ts";
 import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
@@ -14,6 +15,8 @@ export class CallState {
   json: Record<string, unknown> | undefined;
   requestBytes = 0;
   requestBody: string | null = null;
+  /** the bodies being captured (TOLLGATE_LOG_BODIES), else null */
+  capture: BodyCapture | null = null;
   responseBytes = 0;
   hideUsage = false;
   meter: StreamMeter | null = null;
@@ -26,12 +29,19 @@ export class CallState {
   /** the query string going upstream, without "?"; beforeForward hooks may rewrite it */
   query = "";
   keyId: string | null = null;
+  /** the request as it came (body unparsed when not JSON-typed), for hooks that must read it */
+  request: { method: string; path: string; body: Buffer } | null = null;
+  /** the provider key substituted for a virtual key: scrubbed from what goes back to the client */
+  heldKey: string | null = null;
   bodyReadAt = 0;
   dispatchedAt = 0;
   firstByteAt = 0;
   firstTokenAt = 0;
   upstreamEndedAt = 0;
+  /** recorded (its record built and handed on) */
   finished = false;
+  /** no longer counted in flight */
+  settled = false;
   facts: ResponseFacts = {};
 
   constructor(

@@ -2,12 +2,17 @@ import type { CallRecord, Outcome } from "../metering/call-record.ts";
 import type { Usage, UsageSource } from "../metering/usage.ts";
 import { ZERO_USAGE } from "../metering/usage.ts";
 import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
+import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
+import type { Fee, FeeCount } from "../pricing/fees.ts";
+import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 
 export interface PriceResult {
   costUsd: string | null;
   priceId: string | null;
   priced: boolean;
+  fees?: Fee[] | null;
+  feesUsd?: string | null;
 }
 
 /** The metering steps the proxy calls when a call ends; each may throw without failing the call. */
@@ -19,11 +24,13 @@ export interface Metering {
    * counted elsewhere (the server's worker thread): the call's record then waits for it
    */
   estimateUsage?(call: CallState): Usage | undefined | Promise<Usage | undefined>;
+  /** a batch endpoint's answer was read (batch created or seen, results read): ../integrations/batches */
+  onBatch?(call: CallState, event: BatchEvent): void;
   /** `call` may be only the call's id once the call itself is done with (an estimate that failed later) */
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }
 
-type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage };
+type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage; fees?: readonly FeeCount[] | null };
 
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
@@ -74,7 +81,15 @@ export function buildRecord(call: CallState, metering: Metering, endedAt: number
  * the end of the call (its timings are the call's, not the estimate's), so nothing of the call's state is
  * held while an estimate waits; a failed estimate leaves it without usage, reported through onFailure.
  */
-export function finishRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean, deliver: (record: CallRecord) => void): void {
+export function finishRecord(
+  call: CallState,
+  metering: Metering,
+  endedAt: number,
+  logBodies: boolean,
+  deliver: (record: CallRecord) => void,
+  /** the record as it is while its token estimate is counted elsewhere (journaled in case of a crash) */
+  pending?: (record: CallRecord) => void,
+): void {
   const facts = call.facts;
   const outcome = outcomeOf(call);
   const record = baseRecord(call, outcome, endedAt, logBodies);
@@ -82,7 +97,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
   // Claude on a Vertex route → anthropic).
   const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
   if (facts.usage) {
-    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null);
+    applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null, facts.fees);
     return deliver(record);
   }
   if (!metering.estimateUsage || !shouldEstimate(call, outcome)) return deliver(record);
@@ -98,6 +113,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
     return deliver(record);
   }
   const id = { id: call.id };
+  pending?.(record);
   estimated.then(
     (usage) => {
       if (usage) applyUsage(record, usage, "estimated", metering, priceProvider, null);
@@ -114,7 +130,7 @@ export function finishRecord(call: CallState, metering: Metering, endedAt: numbe
  * Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table.
  * Implausible usage is recorded clamped and flagged; counts above the bound are not a bill, so not priced.
  */
-function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null): void {
+function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null, fees?: readonly FeeCount[]): void {
   const { usage, clamped, overBound } = boundUsage(reported);
   const reportedCostUsd = plausibleReportedCost(reportedCost);
   if (clamped || reportedCostUsd !== reportedCost) record.usageClamped = true;
@@ -124,6 +140,8 @@ function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, me
   record.cacheWrite1hTokens = usage.cacheWrite1hTokens;
   record.outputTokens = usage.outputTokens;
   record.reasoningTokens = usage.reasoningTokens;
+  if (usage.audioInputTokens) record.audioInputTokens = usage.audioInputTokens;
+  if (usage.audioOutputTokens) record.audioOutputTokens = usage.audioOutputTokens;
   record.usageSource = source;
   if (priceProvider === null || overBound) return;
   try {
@@ -134,10 +152,15 @@ function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, me
       startedAt: record.startedAt,
       serviceTier: record.serviceTier,
       usage,
+      fees: fees ?? null,
     });
     record.costUsd = price.costUsd;
     record.priceId = price.priceId;
     record.priced = price.priced;
+    if (price.fees) {
+      record.fees = price.fees;
+      record.feesUsd = price.feesUsd ?? null;
+    }
   } catch (err) {
     metering.onFailure("price", err, record);
   }
@@ -155,6 +178,8 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodie
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
   const insideAfter = call.upstreamEndedAt ? endedAt - call.upstreamEndedAt : 0;
   const ttftAt = call.info.stream ? call.firstTokenAt || call.firstByteAt : call.firstByteAt;
+  const attribution = call.attribution;
+  const trace = parseTraceparent(attribution.traceparent, attribution.tracestate);
   return {
     id: call.id,
     startedAt: new Date(call.startedMs),
@@ -187,6 +212,11 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodie
     responseBytes: call.responseBytes,
     requestBody: logBodies ? call.requestBody : null,
     responseBody: null,
+    sessionId: attribution.session ?? trace?.traceId ?? null,
+    traceId: trace?.traceId ?? null,
+    parentSpanId: trace?.parentSpanId ?? null,
+    traceFlags: trace?.flags,
+    traceState: trace?.state ?? null,
   };
 }
 

@@ -6,11 +6,15 @@ import { TollgateError } from "../errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
 import { CallState } from "./call-state.ts";
+import { resolveDotSegments } from "./dot-segments.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
 import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
+import { BodyCapture, pendingBodyOf, replayHeaders, type BodyCaptureOptions } from "../recording/body-capture.ts";
+import type { PendingBody } from "../recording/body-record.ts";
 import { UpstreamCall } from "./upstream-call.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
+import { requestTimedOut } from "./request-timeout.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
 /** Runs before a call is forwarded (virtual keys, budgets); may rewrite headers or throw a TollgateError. */
@@ -20,16 +24,22 @@ export interface ProxyDeps {
   providers: Map<string, ProviderConfig>;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
-  logBodies: boolean;
+  /** TOLLGATE_LOG_BODIES: which calls' bodies are captured, and onBody receives them */
+  bodies: BodyCaptureOptions;
+  onBody?(body: PendingBody): void;
   metering: Metering;
   /** receives every finished call exactly once (recorder queue, metrics) */
   onCall(record: CallRecord): void;
+  /** a finished call's record while its token estimate is counted (it reaches onCall after) */
+  onPending?(record: CallRecord): void;
   beforeForward: BeforeForward[];
   /** a request on the proxy path failed inside Tollgate; never called with secrets */
   onError(err: unknown, callId: string | null): void;
 }
 
 const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
+/** the least a refused body is read (and discarded) before its connection is closed: see refuseTooLarge */
+const MIN_DISCARD_BYTES = 128 * 1024 * 1024;
 
 function tooLargeError(maxBodyBytes: number): TollgateError {
   return new TollgateError("payload_too_large", `request body exceeds TOLLGATE_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
@@ -61,12 +71,33 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   for (const [name, provider] of deps.providers) upstreams.set(name, createUpstream(provider));
   let inFlight = 0;
 
+  /** Records the call (if not yet) and stops counting it as in flight. */
   function finish(call: CallState): void {
+    recordCall(call);
+    if (call.settled) return;
+    call.settled = true;
+    inFlight--;
+  }
+  /**
+   * Builds and hands on the call's record, exactly once. A call answered in full is recorded before the
+   * answer's last byte is written, so the crash journal holds every call a client saw end.
+   */
+  function recordCall(call: CallState): void {
     if (call.finished) return;
     call.finished = true;
-    inFlight--;
     try {
-      finishRecord(call, deps.metering, performance.now(), deps.logBodies, deliver);
+      const capture = call.capture;
+      if (capture === null || !deps.onBody) finishRecord(call, deps.metering, performance.now(), false, deliver, deps.onPending);
+      else {
+        const body = pendingBodyOf(call, capture);
+        const onBody = deps.onBody;
+        const errorsOnly = deps.bodies.mode === "errors";
+        finishRecord(call, deps.metering, performance.now(), false, (record) => {
+          if (!errorsOnly || record.outcome !== "ok") onBody(body);
+          deliver(record);
+        }, deps.onPending);
+      }
+      if (call.facts.batch && call.status < 400) deps.metering.onBatch?.(call, call.facts.batch);
     } catch (err) {
       deps.onError(err, call.id);
     }
@@ -79,7 +110,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       deps.onError(err, record.id);
     }
   }
-  const relay: RelayContext = { metering: deps.metering, finish, draining: false };
+  const relay: RelayContext = { metering: deps.metering, record: recordCall, finish, draining: false };
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
   function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
@@ -92,14 +123,32 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (closeConnection || relay.draining) headers.connection = "close";
       // The official SDKs retry 429s unless told not to; a spent budget stays spent until the month ends.
       if (err.kind === "budget_blocked") headers["x-should-retry"] = "false";
-      res.writeHead(err.status, headers);
-      res.end(body);
       call.responseBytes = Buffer.byteLength(body);
       call.errorBodyText = body;
+      recordCall(call);
+      res.writeHead(err.status, headers);
+      res.end(body);
     } else {
       res.destroy();
     }
     finish(call);
+  }
+
+  /**
+   * Answers 413 at once, while the client may still be sending, and reads the rest of the body into
+   * nothing (up to a bound) on a connection kept open: closing it with body bytes unread makes the kernel
+   * reset it, and the client then sees ECONNRESET instead of the 413. A body past the bound (declared or
+   * sent) has its connection closed.
+   */
+  function refuseTooLarge(call: CallState, req: IncomingMessage, res: ServerResponse, received: number): void {
+    const bound = Math.max(4 * deps.maxBodyBytes, MIN_DISCARD_BYTES);
+    answerError(call, res, tooLargeError(deps.maxBodyBytes), Number(req.headers["content-length"]) > bound);
+    let discarded = received;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > bound) req.socket.destroy();
+    });
+    req.resume();
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -118,19 +167,26 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     const startedMs = Date.now();
     const id = uuidv7(startedMs);
-    const path = url.slice(slash, pathEnd) || "/";
+    const sent = url.slice(slash, pathEnd) || "/";
+    const resolved = resolveDotSegments(sent);
+    const path = resolved ?? sent;
     const adapter = adapterFor(upstream.provider.format, path);
     const call = new CallState(id, startedMs, arrivedAt, upstream.provider, adapter, { app: null, user: null, properties: null });
     inFlight++;
     const query = q === -1 ? "" : url.slice(q + 1);
     call.info = { endpoint: path, metered: false, model: null, stream: false, deployment: null };
 
+    if (resolved === null) {
+      // Dot segments climbing out of the provider's path would reach the upstream outside its base path.
+      answerError(call, res, new TollgateError("invalid_request", "the path's dot segments leave the provider's base path"), true);
+      req.resume();
+      return;
+    }
     const declared = Number(req.headers["content-length"]);
     if (declared > deps.maxBodyBytes) {
-      // Refused before reading a byte of it; the connection closes after the answer.
+      // Refused before reading a byte of it.
       call.requestBytes = declared;
-      answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
-      req.resume();
+      refuseTooLarge(call, req, res, 0);
       return;
     }
 
@@ -144,21 +200,30 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       if (size > deps.maxBodyBytes) {
         tooLarge = true;
         call.requestBytes = size;
-        // Answered at once, while the client may still be sending; the connection closes after the answer
-        // rather than reading the rest of an unbounded body.
-        answerError(call, res, tooLargeError(deps.maxBodyBytes), true);
-        req.resume();
+        refuseTooLarge(call, req, res, size);
         return;
       }
       chunks.push(chunk);
     });
     req.on("error", () => {
-      call.fail("client_cancelled", "client_cancelled", "the client closed the connection while sending the request");
-      call.status = 499;
+      if (requestTimedOut(req.socket)) {
+        call.fail("client_cancelled", "request_timeout", "the request was not received within TOLLGATE_REQUEST_TIMEOUT_MS");
+        call.status = 408;
+      } else {
+        call.fail("client_cancelled", "client_cancelled", "the client closed the connection while sending the request");
+        call.status = 499;
+      }
       finish(call);
     });
     req.on("end", () => {
       if (tooLarge || call.finished) return;
+      if (requestTimedOut(req.socket)) {
+        // The rest of the body arrived after the 408 went out: the call is not forwarded.
+        call.fail("client_cancelled", "request_timeout", "the request was not received within TOLLGATE_REQUEST_TIMEOUT_MS");
+        call.status = 408;
+        finish(call);
+        return;
+      }
       call.bodyReadAt = performance.now();
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
       call.requestBytes = size;
@@ -188,6 +253,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const adapter = call.adapter;
     call.info = adapter.inspect({ method, path, query, json });
     call.json = json;
+    call.request = { method, path, body };
     let outBody = body;
     if (json && bodyText !== undefined && adapter.prepareBody) {
       const prepared = adapter.prepareBody(call.info, bodyText, json);
@@ -196,7 +262,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.hideUsage = prepared.hideUsage;
       }
     }
-    if (deps.logBodies && bodyText !== undefined) call.requestBody = bodyText;
+    if (deps.bodies.mode !== "off") call.capture = new BodyCapture(method, path, bodyText, replayHeaders(req.rawHeaders), deps.bodies.maxBytes);
     const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered);
     call.attribution = attribution;
     call.query = query;
@@ -248,8 +314,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     // The client leaving ends the upstream call too (no leaked sockets).
     res.on("close", () => {
-      if (call.finished) return;
-      if (!res.writableFinished) {
+      if (!call.finished && !res.writableFinished) {
         call.fail("client_cancelled", "client_cancelled", "the client closed the connection before the response ended");
         if (call.status === 0) call.status = 499;
         upstreamCall.abort();
@@ -258,8 +323,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         finish(call);
         return;
       }
-      // The whole response was handed to the socket, but the client closed it before the write callback
-      // ran: 'finish' (and so res.end's callback) never comes. Without this the call is never recorded.
+      // Recorded before its end was written (or the whole response was handed to the socket), but the client
+      // closed it before the write callback ran: 'finish' (and so res.end's callback) never comes.
       finish(call);
     });
 

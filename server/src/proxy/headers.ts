@@ -19,6 +19,11 @@ export interface Attribution {
   app: string | null;
   user: string | null;
   properties: Record<string, string> | null;
+  /** x-tollgate-session: the agent run or conversation the call belongs to */
+  session?: string | null;
+  /** the W3C traceparent / tracestate the client sent (forwarded unchanged) */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -47,6 +52,7 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
     if (lower.startsWith("x-tollgate-")) {
       if (lower === "x-tollgate-app") attribution.app = utf8(value).slice(0, 200) || null;
       else if (lower === "x-tollgate-user") attribution.user = utf8(value).slice(0, 200) || null;
+      else if (lower === "x-tollgate-session") attribution.session = utf8(value).slice(0, 200) || null;
       else if (lower.startsWith("x-tollgate-property-") && lower.length > 20) {
         attribution.properties ??= {};
         attribution.properties[lower.slice(20)] = utf8(value).slice(0, 1000);
@@ -57,6 +63,8 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
       if (lower === "connection") connectionTokens = value.toLowerCase().split(",").map((t) => t.trim());
       continue;
     }
+    if (lower === "traceparent") attribution.traceparent = value;
+    else if (lower === "tracestate") attribution.tracestate = value;
     // Metered responses must arrive uncompressed so usage can be read; identity is always acceptable.
     if (identityEncoding && lower === "accept-encoding") continue;
     upstream.push(name, value);

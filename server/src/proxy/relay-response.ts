@@ -5,6 +5,7 @@ import type { CallState } from "./call-state.ts";
 import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
 import { NdjsonParser } from "./ndjson.ts";
+import { maskHeaderValues, SecretScrubber } from "./secret-scrubber.ts";
 import { SseParser } from "./sse.ts";
 
 /** JSON bodies larger than this are forwarded but not parsed for metering. */
@@ -13,7 +14,9 @@ const MAX_ERROR_BODY = 8 * 1024;
 
 export interface RelayContext {
   metering: Metering;
-  /** records the call, exactly once */
+  /** records the call, exactly once (before the answer's last byte is written) */
+  record(call: CallState): void;
+  /** records the call if not yet, and ends it (no longer in flight) */
   finish(call: CallState): void;
   /** shutting down: answers close their connection, so keep-alive clients do not send another request on it */
   draining: boolean;
@@ -46,8 +49,13 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   // NDJSON is looked for only where the adapter's streams are NDJSON (Ollama's native API).
   const isNdjson = call.adapter.ndjson === true && contentType.includes("application/x-ndjson");
   if (ctx.draining) res.shouldKeepAlive = false;
-  res.writeHead(call.status, statusMessage, responseHeaders(raw, call.id, isSse && call.hideUsage));
-  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson);
+  const bodyChanges = isSse && call.hideUsage;
+  const headers = responseHeaders(raw, call.id, bodyChanges);
+  if (call.heldKey) maskHeaderValues(headers, call.heldKey);
+  res.writeHead(call.status, statusMessage, headers);
+  // Masking the held key keeps every byte count, so a declared length stays true.
+  const declared = bodyChanges ? -1 : Number(rawHeader(raw, "content-length") ?? -1);
+  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson, Number.isSafeInteger(declared) ? declared : -1);
 }
 
 /** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
@@ -66,6 +74,13 @@ export class ResponseRelay {
    * (written before the check phase), they are flushed on their own at the end of this turn.
    */
   private headersPending: NodeJS.Immediate | null = null;
+  /** masks the held provider key in the body of a virtual-key client's response */
+  private readonly scrubber: SecretScrubber | null;
+  /**
+   * A body of declared length was recorded when its last chunk arrived, before that chunk was written:
+   * with the length declared, that chunk (not the end) tells the client the answer is complete.
+   */
+  private recordedEarly = false;
 
   constructor(
     private readonly call: CallState,
@@ -74,8 +89,12 @@ export class ResponseRelay {
     private readonly ctx: RelayContext,
     isSse: boolean,
     isNdjson: boolean,
+    /** the body's declared length, as the client sees it (-1: none) */
+    private readonly declaredLength: number,
   ) {
     this.filtering = isSse && call.hideUsage;
+    this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
+    call.capture?.responseStarts(isSse || isNdjson);
     if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
@@ -84,7 +103,7 @@ export class ResponseRelay {
       call.meter = call.adapter.createStreamMeter(call.info, false);
       // Lines are metered as they pass; the bytes go to the client unchanged (an NDJSON meter never drops).
       this.parser = new NdjsonParser((line) => this.onEvent(undefined, line, ""), MAX_JSON_BODY);
-    } else if (call.info.metered || call.status >= 400) {
+    } else if (call.info.metered || call.info.batch || call.status >= 400) {
       call.bodyChunks = [];
     }
   }
@@ -105,7 +124,11 @@ export class ResponseRelay {
     if (this.filtering && !(verdict & DROP)) this.passing += rawEvent;
   }
 
-  write(data: Buffer | string): void {
+  write(data: Buffer): void {
+    if (this.scrubber) {
+      data = this.scrubber.push(data);
+      if (data.length === 0) return;
+    }
     if (this.headersPending) {
       clearImmediate(this.headersPending);
       this.headersPending = null;
@@ -131,7 +154,9 @@ export class ResponseRelay {
   onData(chunk: Buffer): void {
     const call = this.call;
     call.responseBytes += chunk.length;
-    if (!this.filtering) this.write(chunk);
+    const last = !this.filtering && this.declaredLength >= 0 && call.responseBytes >= this.declaredLength;
+    if (!this.filtering && !last) this.write(chunk);
+    if (call.capture !== null) call.capture.add(chunk);
     if (this.parser) {
       try {
         this.parser.push(chunk);
@@ -144,13 +169,20 @@ export class ResponseRelay {
       call.bodyChunks.push(chunk);
       call.bodyChunksBytes += chunk.length;
     }
+    if (last) {
+      if (!call.finished) {
+        this.recordedEarly = true;
+        this.endBody(true);
+        this.ctx.record(call);
+      }
+      this.write(chunk);
+    }
   }
 
-  onClose(): void {
+  /** The body is over (whole or cut): the parser's last events, then the facts of the call. */
+  private endBody(complete: boolean): void {
     const call = this.call;
-    if (call.finished) return;
     call.upstreamEndedAt = performance.now();
-    const complete = this.body.complete;
     if (this.parser) {
       try {
         this.parser.end();
@@ -160,6 +192,17 @@ export class ResponseRelay {
       this.writePassing();
     }
     readFacts(call, this.ctx.metering, complete);
+  }
+
+  onClose(): void {
+    const call = this.call;
+    if (call.finished) {
+      // Recorded as its last byte arrived: only the end (and any tail the key scrubber held back) is left.
+      if (this.recordedEarly && !this.res.writableEnded) this.endResponse();
+      return;
+    }
+    const complete = this.body.complete;
+    this.endBody(complete);
     if (!complete) {
       // The stream was cut mid-way: the client sees the same cut.
       call.fail("network_error", "stream_cut", "the upstream connection closed before the response ended");
@@ -167,7 +210,16 @@ export class ResponseRelay {
       this.ctx.finish(call);
       return;
     }
-    this.res.end(() => this.ctx.finish(call));
+    // Recorded (journaled) before the client can see the answer end.
+    this.ctx.record(call);
+    this.endResponse();
+  }
+
+  /** Writes what the key scrubber still holds (a possible start of the key that never completed) and ends. */
+  private endResponse(): void {
+    const rest = this.scrubber?.end();
+    if (rest && rest.length > 0) this.res.write(rest);
+    this.res.end(() => this.ctx.finish(this.call));
   }
 }
 

@@ -9,6 +9,8 @@ export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteToke
 
 export interface SpendFigures {
   costUsd: string;
+  /** the per-request and tool fees' part of costUsd */
+  feesUsd: string;
   calls: number;
   unpricedCalls: number;
   inputTokens: number;
@@ -47,6 +49,7 @@ interface SumRow {
   d1: string | null;
   d2: string | null;
   cost_usd: string;
+  fees_usd?: string;
   calls: string;
   unpriced_calls: string;
   input_tokens: string;
@@ -59,6 +62,7 @@ interface SumRow {
 export function figures(r: Partial<SumRow> | undefined): SpendFigures {
   return {
     costUsd: canonicalDecimal(r?.cost_usd ?? "0"),
+    feesUsd: canonicalDecimal(r?.fees_usd ?? "0"),
     calls: Number(r?.calls ?? 0),
     unpricedCalls: Number(r?.unpriced_calls ?? 0),
     inputTokens: Number(r?.input_tokens ?? 0),
@@ -69,7 +73,7 @@ export function figures(r: Partial<SumRow> | undefined): SpendFigures {
   };
 }
 
-export const SUMS_SQL = `coalesce(sum(cost_usd), 0)::text AS cost_usd,
+export const SUMS_SQL = `coalesce(sum(cost_usd), 0)::text AS cost_usd, coalesce(sum(fees_usd), 0)::text AS fees_usd,
   coalesce(sum(calls), 0)::text AS calls, coalesce(sum(unpriced_calls), 0)::text AS unpriced_calls,
   coalesce(sum(input_tokens), 0)::text AS input_tokens, coalesce(sum(cached_input_tokens), 0)::text AS cached_input_tokens,
   coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens, coalesce(sum(output_tokens), 0)::text AS output_tokens,
@@ -87,7 +91,7 @@ function rawSource(range: TimeRange, q: SpendQuery, properties: Record<string, s
   if (Object.keys(properties).length > 0) where.push(`properties @> $${params.push(JSON.stringify(properties))}::jsonb`);
   return `SELECT date_trunc('hour', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
       key_id, properties, 1 AS calls, (NOT priced AND usage_source <> 'none')::int AS unpriced_calls, input_tokens,
-      cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd
+      cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, fees_usd
     FROM calls WHERE ${where.join(" AND ")}`;
 }
 

@@ -31,9 +31,24 @@ describe("Budgets page", () => {
     expect([cell(`key:${SEARCH_KEY}`, "budget-key"), cell(`key:${SEARCH_KEY}`, "budget-share"), cell(`key:${SEARCH_KEY}`, "budget-status")])
       .toEqual(["tg_Srch12…", "85.0%", "80% or more used"]);
     expect(cell("app:checkout", "budget-key")).toBe("whole app");
+    // the period and the period-end forecast
+    expect([cell("app:batch", "budget-period-cell"), cell("app:checkout", "budget-period-cell")]).toEqual(["week 2026-W48", "month 2026-11"]);
+    expect([cell("app:checkout", "budget-forecast-verdict"), cell(`key:${SEARCH_KEY}`, "budget-forecast-verdict"), cell("app:batch", "budget-forecast-verdict")])
+      .toEqual(["on track", "will exceed by $12.25 around Nov 29", "limit passed; heading $4.50 over"]);
+    expect(within(row(`key:${SEARCH_KEY}`)).getByTestId("budget-forecast").textContent).toContain("$112.25");
     const bar = within(row("app:checkout")).getByRole("meter");
     expect(bar.getAttribute("aria-valuenow")).toBe("5");
     expect((bar.children[0] as HTMLElement).style.width).toBe("5%");
+  });
+
+  it("shows the webhooks, each notice's delivery and every attempt, failed ones included", async () => {
+    renderApp("#/budgets", accessApi().handler);
+    const attempts = await screen.findAllByTestId("budget-attempt-row");
+    expect(screen.getByTestId("budget-webhook").textContent).toContain("ops → https://hooks.example.com/… (slack)");
+    expect(screen.getAllByTestId("budget-notice-kind").map((e) => e.textContent)).toEqual(["100% reached"]);
+    expect(screen.getByTestId("budget-notice-delivery").textContent).toBe("ops: delivered (2 attempts)");
+    expect(attempts.map((r) => within(r).getByTestId("budget-attempt-result").textContent)).toEqual(["HTTP 200 delivered", "HTTP 500"]);
+    expect(attempts[1]!.className).toContain("level-over");
   });
 
   it("checks the form before sending, then saves a budget and shows it", async () => {
@@ -49,10 +64,11 @@ describe("Budgets page", () => {
     fireEvent.change(screen.getByTestId("budget-app"), { target: { value: "chat" } });
     fireEvent.change(screen.getByTestId("budget-monthlyUsd"), { target: { value: "$1,250.50" } });
     fireEvent.change(screen.getByTestId("budget-action"), { target: { value: "alert" } });
+    fireEvent.change(screen.getByTestId("budget-period"), { target: { value: "week" } });
     fireEvent.click(screen.getByTestId("budget-submit"));
-    expect((await screen.findByTestId("budgets-message")).textContent).toBe("Saved: chat may spend $1,250.50 a month (alert).");
+    expect((await screen.findByTestId("budgets-message")).textContent).toBe("Saved: chat may spend $1,250.50 a week (alert).");
     const put = calls.find((c) => c.method === "PUT")!;
-    expect([put.url.pathname, put.body]).toEqual(["/api/budgets/chat", { monthlyUsd: "1250.5", action: "alert" }]);
+    expect([put.url.pathname, put.body]).toEqual(["/api/budgets/chat", { limitUsd: "1250.5", period: "week", action: "alert" }]);
     await waitFor(() => expect(rows()).toHaveLength(4));
     expect(cell("app:chat", "budget-limit")).toBe("$1,250.50");
     expect((screen.getByTestId("budget-app") as HTMLInputElement).value).toBe("");
@@ -69,7 +85,7 @@ describe("Budgets page", () => {
     fireEvent.change(screen.getByTestId("budget-monthlyUsd"), { target: { value: "120" } });
     fireEvent.click(screen.getByTestId("budget-submit"));
     await waitFor(() => expect(cell(`key:${SEARCH_KEY}`, "budget-limit")).toBe("$120.00"));
-    expect(calls.find((c) => c.method === "PUT")?.body).toEqual({ monthlyUsd: "120", action: "alert", keyId: SEARCH_KEY });
+    expect(calls.find((c) => c.method === "PUT")?.body).toEqual({ limitUsd: "120", period: "month", action: "alert", keyId: SEARCH_KEY });
 
     fireEvent.click(within(row("app:batch")).getByTestId("budget-delete"));
     expect(within(row("app:batch")).getByTestId("budget-delete-confirm").textContent).toContain("Delete the budget of batch?");
@@ -119,6 +135,7 @@ describe("Keys on the Budgets page", () => {
       ["tg_Old999…", "checkout", "any", "2026-10-01 00:00:00 UTC", "never", "never", "revoked 2026-11-20 08:30:00 UTC"],
     ]);
     expect(within(keyRows()[1]!).queryByTestId("key-revoke")).toBeNull();
+    expect(screen.getAllByTestId("key-scopes-list").map((c) => c.textContent)).toEqual(["inference, models, files", "inference, models"]);
 
     fireEvent.change(screen.getByTestId("key-expiresAt"), { target: { value: "2026-11-26T11:00" } });
     fireEvent.click(screen.getByTestId("key-submit"));
@@ -127,11 +144,13 @@ describe("Keys on the Budgets page", () => {
     fireEvent.change(screen.getByTestId("key-app"), { target: { value: "chat" } });
     fireEvent.change(screen.getByTestId("key-provider"), { target: { value: "anthropic" } });
     fireEvent.change(screen.getByTestId("key-expiresAt"), { target: { value: "" } });
+    fireEvent.click(screen.getByTestId("key-scope-batches"));
+    fireEvent.click(screen.getByTestId("key-scope-files"));
     fireEvent.click(screen.getByTestId("key-submit"));
     const secret = (await screen.findByTestId("new-key-secret")) as HTMLInputElement;
     expect(secret.value).toBe("tg_NewKey1secretsecretsecretsecret");
     expect(screen.getByTestId("new-key").textContent).toContain("Copy this key now — it will not be shown again.");
-    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ app: "chat", provider: "anthropic" });
+    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ app: "chat", provider: "anthropic", endpoints: ["files", "batches"] });
     await waitFor(() => expect(keyRows()).toHaveLength(3));
     expect(screen.getAllByTestId("key-prefix")[0]?.textContent).toBe("tg_NewKey…");
 

@@ -73,7 +73,8 @@ describe("Spend page", () => {
   it("passes filters from the URL to the API", async () => {
     const { calls } = renderApp("#/spend?app=search&provider=openai");
     await screen.findByTestId("spend-total");
-    expect(calls.every((c) => c.url.searchParams.get("app") === "search" && c.url.searchParams.get("provider") === "openai")).toBe(true);
+    const reports = calls.filter((c) => c.url.pathname !== "/api/reports/source"); // the source notice takes no filters
+    expect(reports.every((c) => c.url.searchParams.get("app") === "search" && c.url.searchParams.get("provider") === "openai")).toBe(true);
     expect((screen.getByTestId("filter-app") as HTMLInputElement).value).toBe("search");
   });
 
@@ -116,7 +117,7 @@ describe("Spend page", () => {
     await screen.findByTestId("spend-total");
     const before = calls.length;
     fireEvent.click(screen.getByTestId("refresh-now"));
-    await waitFor(() => expect(calls.length).toBe(before + 3));
+    await waitFor(() => expect(calls.length).toBe(before + 5)); // three spend reports, the forecast and the reports' source
     const toggle = screen.getByTestId("auto-refresh") as HTMLInputElement;
     expect(toggle.checked).toBe(true);
     fireEvent.click(toggle);

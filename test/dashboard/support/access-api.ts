@@ -10,12 +10,15 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
   const month = "2026-11";
   return {
     budgets: [
-      { id: "app:batch", app: "batch", keyId: null, monthlyUsd: "10", action: "block", month, spentUsd: "10.25", reservedUsd: "0", remainingUsd: "-0.25" },
-      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958", unpriced: "allow", unpricedCalls: 3 },
-      { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15" },
+      { id: "app:batch", app: "batch", keyId: null, monthlyUsd: "10", action: "block", month, spentUsd: "10.25", reservedUsd: "0", remainingUsd: "-0.25",
+        period: "week", periodKey: "2026-W48", forecastUsd: "14.5", runRateUsdPerDay: "1.5", forecastExceedsOn: "2026-11-26", forecastExceedsByUsd: "4.5" },
+      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958", unpriced: "allow", unpricedCalls: 3,
+        period: "month", periodKey: "2026-11", forecastUsd: "40.125", runRateUsdPerDay: "2", forecastExceedsOn: null, forecastExceedsByUsd: null },
+      { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15",
+        period: "month", periodKey: "2026-11", forecastUsd: "112.25", runRateUsdPerDay: "4", forecastExceedsOn: "2026-11-29", forecastExceedsByUsd: "12.25" },
     ],
     keys: [
-      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
+      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", endpoints: ["inference", "models", "files"], status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
       { id: OLD_KEY, app: "checkout", provider: null, prefix: "tg_Old999", status: "revoked", createdAt: "2026-10-01T00:00:00.000Z", expiresAt: null, revokedAt: "2026-11-20T08:30:00.000Z", lastUsedAt: null },
     ],
   };
@@ -29,10 +32,10 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
     if (p.startsWith("/api/budgets/")) {
       const app = decodeURIComponent(p.slice("/api/budgets/".length));
       if (method === "PUT") {
-        const b = body as { monthlyUsd: string; action: string; keyId?: string };
+        const b = body as { limitUsd: string; period: string; action: string; keyId?: string };
         const id = b.keyId ? `key:${b.keyId}` : `app:${app}`;
         const old = state.budgets.find((x) => x.id === id);
-        const saved: Budget = { id, app, keyId: b.keyId ?? null, monthlyUsd: b.monthlyUsd, action: b.action, month: "2026-11", spentUsd: old?.spentUsd ?? "0", reservedUsd: old?.reservedUsd ?? "0", remainingUsd: b.monthlyUsd };
+        const saved: Budget = { id, app, keyId: b.keyId ?? null, monthlyUsd: b.limitUsd, limitUsd: b.limitUsd, period: b.period, action: b.action, month: "2026-11", spentUsd: old?.spentUsd ?? "0", reservedUsd: old?.reservedUsd ?? "0", remainingUsd: b.limitUsd };
         state.budgets = [...state.budgets.filter((x) => x.id !== id), saved].sort((x, y) => x.app.localeCompare(y.app) || x.id.localeCompare(y.id));
         return { body: saved };
       }
@@ -57,7 +60,21 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
       state.keys = state.keys.map((k) => (k.id === id ? { ...k, status: "revoked", revokedAt: "2026-11-26T12:00:00.000Z" } : k));
       return { status: 204 };
     }
+    if (p === "/api/budget-webhooks") return { body: { webhooks: [{ name: "ops", url: "https://hooks.example.com/…", format: "slack" }] } };
+    if (p === "/api/budget-notices") return { body: NOTICES };
     return undefined;
   };
   return { handler, state };
 }
+
+/** One notice retried after a 500, as GET /api/budget-notices answers. */
+export const NOTICES = {
+  notices: [
+    { budgetId: "app:batch", app: "batch", period: "2026-W48", kind: "100", limitUsd: "10", spentUsd: "10.25", forecastUsd: "14.5", createdAt: "2026-11-26T10:00:00.000Z",
+      deliveries: [{ webhook: "ops", status: "delivered", attempts: 2, deliveredAt: "2026-11-26T10:00:06.000Z", nextAttemptAt: "2026-11-26T10:00:05.000Z" }] },
+  ],
+  attempts: [
+    { id: "2", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 2, statusCode: 200, error: null, durationMs: 41, at: "2026-11-26T10:00:06.000Z" },
+    { id: "1", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 1, statusCode: 500, error: "HTTP 500", durationMs: 12, at: "2026-11-26T10:00:00.500Z" },
+  ],
+};

@@ -17,8 +17,14 @@ export function stubFetch(handler: Handler): Recorded[] {
     const url = new URL(input, "http://tollgate.test");
     const method = init.method ?? "GET";
     const body = typeof init.body === "string" ? JSON.parse(init.body) : undefined;
+    // The shell asks where reports come from on every page; unless a test answers it, it is the primary's
+    // and is not recorded, so a page test sees its page's requests only.
+    const own = handler(url, method, body);
+    if (!own && url.pathname === "/api/reports/source") {
+      return new Response(JSON.stringify({ source: "primary", lagMs: null, checkedAt: null }), { status: 200, headers: { "content-type": "application/json" } });
+    }
     calls.push({ url, method, body, credentials: init.credentials });
-    const answer = handler(url, method, body) ?? { status: 404, body: { error: { type: "not_found", message: `no stub for ${url.pathname}` } } };
+    const answer = own ?? { status: 404, body: { error: { type: "not_found", message: `no stub for ${url.pathname}` } } };
     const status = answer.status ?? 200;
     return new Response(status === 204 ? null : JSON.stringify(answer.body ?? {}), {
       status, headers: { "content-type": "application/json" },

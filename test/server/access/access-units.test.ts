@@ -74,7 +74,7 @@ describe("substituteProviderKey", () => {
       const headers = ["content-type", "application/json", "Authorization", `Bearer ${KEY}`, "x-api-key", "other"];
       const call = { provider: provider(format, format), query: "" };
       substituteProviderKey(headers, call, source, "held");
-      expect(headers).toEqual(["content-type", "application/json", ...expected]);
+      expect(headers).toEqual(["content-type", "application/json", ...expected, "accept-encoding", "identity"]);
     }
   });
   it("takes ?key= out of the query and sends the key as a header", () => {
@@ -82,7 +82,7 @@ describe("substituteProviderKey", () => {
     const call = { provider: provider("gemini", "gemini"), query: `alt=sse&key=${KEY}&x=1` };
     substituteProviderKey(headers, call, "query", "held");
     expect(call.query).toBe("alt=sse&x=1");
-    expect(headers).toEqual(["x-goog-api-key", "held"]);
+    expect(headers).toEqual(["x-goog-api-key", "held", "accept-encoding", "identity"]);
   });
 });
 
@@ -123,6 +123,38 @@ describe("estimateCallCost", () => {
   });
 });
 
+describe("estimateCallCost: what the bytes do not show", () => {
+  const book = PriceBook.fromRows([
+    priceRow({ provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" }),
+    priceRow({ provider: "gemini", model: "gemini-2.5-flash", inputUsdPerMTok: "0.30", outputUsdPerMTok: "2.50" }),
+  ]);
+  const call = (json: Record<string, unknown>, bytes: number, format = "openai") => {
+    const c = new CallState("id", Date.now(), 0, provider(format, format), adapterFor(format), { app: null, user: null, properties: null });
+    c.info = { endpoint: format === "gemini" ? "generateContent" : "chat.completions", metered: true, model: String(json.model ?? "gemini-2.5-flash"), stream: false, deployment: null };
+    c.json = json;
+    c.requestBytes = bytes;
+    return c;
+  };
+  it("multiplies output by n / candidateCount", () => {
+    // 1,000 input × 0.15 + 4 × 500 output × 0.60 = 150 + 1,200 per 1M
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500, n: 4 }, 3000), book, 4096)).toBe("0.00135");
+    // 1,000 input × 0.30 + 3 × 100 output × 2.50 = 300 + 750 per 1M
+    expect(estimateCallCost(call({ generationConfig: { maxOutputTokens: 100, candidateCount: 3 } }, 3000, "gemini"), book, 4096)).toBe("0.00105");
+  });
+  it("reserves images by URL, and input the provider holds (previous responses, files) at the context window", () => {
+    const image = { type: "image_url", image_url: { url: "https://example.com/cat.png" } };
+    // (1,000 + 2 × 6,000) input × 0.15 + 100 × 0.60 = 1,950 + 60 per 1M
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: [image, image] }] }, 3000), book, 4096)).toBe("0.00201");
+    // data: URLs are in the bytes already
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] }] }, 3000), book, 4096)).toBe("0.00021");
+    // 200,000 input × 0.15 + 100 × 0.60
+    const stored = "0.03006";
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, previous_response_id: "resp_1" }, 3000), book, 4096)).toBe(stored);
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, input: [{ role: "user", content: [{ type: "input_file", file_id: "file-1" }] }] }, 3000), book, 4096)).toBe(stored);
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, previous_response_id: null }, 3000), book, 4096)).toBe("0.00021");
+  });
+});
+
 describe("monthOf", () => {
   it("is the UTC calendar month", () => {
     expect(monthOf(Date.parse("2026-11-30T23:59:59.999Z"))).toBe("2026-11");
@@ -131,10 +163,14 @@ describe("monthOf", () => {
 });
 
 describe("virtualKeyHook", () => {
-  const entry: KeyEntry = { id: "key-1", app: "pinned", provider: null, expiresAt: null, revoked: false };
-  const hook = (lookup: () => Promise<KeyEntry | null>) => virtualKeyHook({ lookup, markUsed: () => {} } as unknown as KeyCache);
+  const entry: KeyEntry = { id: "key-1", app: "pinned", provider: null, expiresAt: null, revoked: false, endpoints: ["inference", "models"] };
+  const hook = (lookup: () => Promise<KeyEntry | null>) => virtualKeyHook({ lookup, markUsed: () => {}, hasApp: () => false } as unknown as KeyCache);
   const newCall = (apiKey: string | undefined) => {
     const c = new CallState("id", Date.now(), 0, { ...provider("openai", "openai"), apiKey, apiKeyEnv: "OPENAI_API_KEY" }, adapterFor("openai"), { app: "claimed", user: null, properties: null });
+    const json = { model: "gpt-4o-mini" };
+    c.request = { method: "POST", path: "/v1/chat/completions", body: Buffer.from(JSON.stringify(json)) };
+    c.json = json;
+    c.info = c.adapter.inspect({ method: "POST", path: "/v1/chat/completions", query: "", json });
     return c;
   };
   const refusal = async (run: Promise<void> | void) => {
@@ -152,7 +188,7 @@ describe("virtualKeyHook", () => {
     await hook(async () => entry)(call, headers);
     expect(call.attribution.app).toBe("pinned");
     expect(call.keyId).toBe("key-1");
-    expect(headers).toEqual(["x-tollgate-x", "1", "authorization", "Bearer sk-held-1234567890"]);
+    expect(headers).toEqual(["x-tollgate-x", "1", "authorization", "Bearer sk-held-1234567890", "accept-encoding", "identity"]);
   });
   it("refuses unknown, revoked, expired and other-provider keys with auth_failed (401), never echoing the key", async () => {
     const cases: Array<[KeyEntry | null, string]> = [

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -87,7 +87,7 @@ describe("admin access to /api", () => {
 
     const withCookie = await fetch(`${tg.url}/api/calls`, { headers: { cookie } });
     expect(withCookie.status).toBe(200);
-    const tampered = await fetch(`${tg.url}/api/calls`, { headers: { cookie: cookie.replace(/=(\d+)\./, (_m, e: string) => `=${Number(e) + 1000}.`) } });
+    const tampered = await fetch(`${tg.url}/api/calls`, { headers: { cookie: cookie.replace(/\.(\d+)\./, (_m, e: string) => `.${Number(e) + 1000}.`) } });
     expect(tampered.status).toBe(401);
 
     // A cookie-authenticated write from another origin is refused even though the cookie is valid.
@@ -103,6 +103,49 @@ describe("admin access to /api", () => {
     const logout = await fetch(`${tg.url}/api/logout`, { method: "POST", headers: { cookie } });
     expect(logout.status).toBe(204);
     expect(logout.headers.get("set-cookie")).toMatch(/^tollgate_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0$/);
+  });
+
+  it("ends the session server-side on logout: the old cookie no longer works, and the table holds only a hash of its id", async () => {
+    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const id = cookie.slice(cookie.indexOf("=") + 1).split(".")[0]!;
+    expect((await fetch(`${tg.url}/api/calls`, { headers: { cookie } })).status).toBe(200);
+    const { rows } = await db.pool.query<{ id_hash: string }>(`SELECT id_hash FROM admin_sessions`);
+    expect(rows.map((r) => r.id_hash)).toContain(createHash("sha256").update(id).digest("hex"));
+    expect(JSON.stringify(rows)).not.toContain(id);
+
+    expect((await fetch(`${tg.url}/api/logout`, { method: "POST", headers: { cookie } })).status).toBe(204);
+    const after = await fetch(`${tg.url}/api/calls`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+  });
+
+  it("ends every session when the admin token changes", async () => {
+    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const rotated = await startReplica(db, { TOLLGATE_ADMIN_TOKEN: "a-brand-new-admin-token-0987654321" });
+    try {
+      expect((await fetch(`${rotated.url}/api/calls`, { headers: { cookie } })).status).toBe(401);
+      expect((await rotated.admin("/api/calls")).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+    expect((await fetch(`${tg.url}/api/calls`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it("throttles failed Bearer tokens per client on the admin API and /metrics (429, then even the right token waits)", async () => {
+    const limited = await startReplica(db, { TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "3", TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef" });
+    try {
+      const guess = (path: string, token: string) => fetch(`${limited.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      for (const [path, right] of [["/api/keys", ADMIN_TOKEN], ["/metrics", "metrics-token-abcdef"]] as const) {
+        for (let i = 0; i < 3; i++) expect((await guess(path, `wrong-guess-${i}-0000000000`)).status, path).toBe(401);
+        const blocked = await guess(path, "wrong-guess-3-0000000000");
+        expect(blocked.status, path).toBe(429);
+        expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect((await guess(path, right)).status, path).toBe(429);
+      }
+    } finally {
+      await limited.close();
+    }
   });
 
   it("marks the cookie Secure when the request came over https", async () => {

@@ -68,11 +68,15 @@ async function budgetOf(replica: Replica, id: string): Promise<BudgetJson> {
   return found;
 }
 
-/** Waits until every reservation of the budget is settled (calls finish just after the client sees them end). */
+/**
+ * Waits until every reservation of the budget is settled: calls finish just after the client sees them end,
+ * and their costs count once the recorder has written them.
+ */
 async function settled(replica: Replica, id: string): Promise<BudgetJson> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     await Promise.all([a.tollgate.access.budgets.drain(), b.tollgate.access.budgets.drain()]);
+    await Promise.all([a.tollgate.recorder.flush(), b.tollgate.recorder.flush()]);
     const state = await budgetOf(replica, id);
     if (state.reservedUsd === "0") return state;
     if (Date.now() > deadline) throw new Error(`budget ${id} still has ${state.reservedUsd} reserved`);
@@ -175,6 +179,9 @@ describe("budgets across two replicas sharing one database", () => {
     for (let i = 0; i < 3; i++) expect((await chat(i % 2 ? a : b, { "x-tollgate-app": "watched" })).status).toBe(200);
     const state = await settled(a, "app:watched");
     expect(state).toMatchObject({ action: "alert", spentUsd: formatTimes(ACTUAL, 3), reservedUsd: "0" });
+    // Both replicas look (on their refresh); only the first to record the threshold logs it.
+    await Promise.all([a.tollgate.access.budgets.refresh(), b.tollgate.access.budgets.refresh()]);
+    await a.tollgate.access.budgets.refresh();
     const lines = [...a.logs, ...b.logs].filter((l) => l.includes("budget reached (alert only"));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ budget: "app:watched", app: "watched", action: "alert", limitUsd: "0.0005000000" });

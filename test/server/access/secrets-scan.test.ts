@@ -75,7 +75,10 @@ describe("no secret reaches the database or the logs", () => {
 
     const rejected = await fetch(`${tg.url}/mistral/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${anyKey.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }] }) });
     expect(rejected.status).toBe(401);
-    expect(await rejected.text()).toContain(HELD.MISTRAL_API_KEY); // the client sees what the provider said…
+    // the client sees what the provider said, with the held key masked (a key holder never learns it)…
+    const said = await rejected.text();
+    expect(said).toContain(`Incorrect API key provided: ${"*".repeat(HELD.MISTRAL_API_KEY.length)}`);
+    expect(said).not.toContain(HELD.MISTRAL_API_KEY);
 
     expect((await tg.admin("/api/budgets/scan-app", { method: "PUT", body: JSON.stringify({ monthlyUsd: "0", action: "block" }) })).status).toBe(200);
     const blocked = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${openaiKey.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: pasted }] }) });
@@ -116,7 +119,9 @@ describe("no secret reaches the database or the logs", () => {
     for (const secret of secrets) expect(dump.includes(secret), `a stored row contains ${secret.slice(0, 12)}…`).toBe(false);
 
     // Redaction, not omission: bodies are stored with the secrets replaced.
-    const bodies = calls.map((c) => c.request_body).filter((b): b is string => b !== null && b.includes("my keys"));
+    const { rows: stored } = await db.pool.query<{ request_body: string | null }>(`SELECT request_body FROM call_bodies`);
+    expect(calls.every((c) => c.request_body === null)).toBe(true); // bodies live in call_bodies, never in calls
+    const bodies = stored.map((c) => c.request_body).filter((b): b is string => b !== null && b.includes("my keys"));
     expect(bodies.length).toBe(4);
     for (const body of bodies) expect(body).toContain("my keys: [redacted], [redacted], [redacted]; header Authorization: Bearer [redacted]");
     const rejectedRow = calls.find((c) => c.outcome === "upstream_error")!;

@@ -52,7 +52,7 @@ describe("virtual keys", () => {
     const list = (await (await tg.admin("/api/keys")).json()) as { keys: Record<string, unknown>[] };
     const listed = list.keys.find((k) => k.id === created.id)!;
     expect(listed).toMatchObject({ app: "billing", provider: "openai", prefix: created.key.slice(0, 9), status: "active", revokedAt: null });
-    expect(Object.keys(listed).sort()).toEqual(["app", "createdAt", "expiresAt", "id", "lastUsedAt", "prefix", "provider", "revokedAt", "status"]);
+    expect(Object.keys(listed).sort()).toEqual(["app", "createdAt", "endpoints", "expiresAt", "id", "lastUsedAt", "prefix", "provider", "revokedAt", "status"]);
     expect(JSON.stringify(list)).not.toContain(created.key);
 
     const { rows } = await db.pool.query<{ hash: string }>(`SELECT hash FROM virtual_keys WHERE id = $1`, [created.id]);
@@ -219,6 +219,13 @@ describe("the keys CLI", () => {
     await tg.tollgate.access.keys.refresh();
     const err = await openai(created.key).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+
+    out.length = 0;
+    expect(await runCli(["keys", "create", "--app", "cli-app", "--endpoints", "files, audio"], env, (l) => out.push(l))).toBe(0);
+    expect((JSON.parse(out.join("\n")) as { endpoints: string[] }).endpoints).toEqual(["inference", "models", "files", "audio"]);
+    out.length = 0;
+    expect(await runCli(["keys", "create", "--app", "cli-app", "--endpoints", "admin"], env, (l) => out.push(l))).not.toBe(0);
+    expect(out.join("\n")).toMatch(/endpoints/);
 
     out.length = 0;
     expect(await runCli(["keys", "create"], env, (l) => out.push(l))).not.toBe(0);

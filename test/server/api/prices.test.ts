@@ -81,6 +81,8 @@ describe("GET /api/prices", () => {
       cacheWriteUsdPerMTok: null,
       cacheWrite1hUsdPerMTok: null,
       outputUsdPerMTok: "0.6",
+      inputAudioUsdPerMTok: null,
+      outputAudioUsdPerMTok: null,
       tiers: null,
       dailyStartUtc: null,
       dailyEndUtc: null,

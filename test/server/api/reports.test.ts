@@ -8,7 +8,7 @@ import { call } from "./fixtures.ts";
 // Six calls with hand-picked exact costs; every expected figure below is worked out by hand from them.
 const A = call({ at: "2026-11-02T00:00:00.000Z", app: "checkout", user: "alice", costUsd: "0.0001234567890123", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 50, latencyMs: 100, ttftMs: null });
 const B = call({ at: "2026-11-02T23:59:59.999Z", model: "gpt-4o", app: "search", user: "bob", costUsd: "0.0000000000000001", inputTokens: 10, outputTokens: 1, latencyMs: 200, ttftMs: null });
-const C = call({ at: "2026-11-03T00:00:00.000Z", provider: "anthropic", model: "claude-sonnet-4-5", endpoint: "/v1/messages", app: "checkout", user: "alice", costUsd: "1.5000000000000000", inputTokens: 5000, cacheWriteTokens: 1000, outputTokens: 700, stream: true, latencyMs: 300, ttftMs: 30 });
+const C = call({ at: "2026-11-03T00:00:00.000Z", provider: "anthropic", model: "claude-sonnet-4-5", endpoint: "/v1/messages", app: "checkout", user: "alice", costUsd: "1.5000000000000000", fees: [{ kind: "web_search", count: 3, usd: "0.03" }], feesUsd: "0.03", inputTokens: 5000, cacheWriteTokens: 1000, outputTokens: 700, stream: true, latencyMs: 300, ttftMs: 30 });
 const D = call({ at: "2026-11-03T10:30:00.000Z", model: null, app: "search", outcome: "upstream_error", status: 500, errorType: "server_error", errorMessage: "The server had an error", usageSource: "none", costUsd: null, priceId: null, priced: false, latencyMs: 400, ttftMs: 399 });
 const E = call({ at: "2026-11-03T11:00:00.000Z", model: "gpt-9", app: "search", user: "bob", costUsd: null, priceId: null, priced: false, inputTokens: 100, outputTokens: 10, outcome: "rate_limited", status: 429, errorType: "rate_limit_exceeded", errorMessage: "Rate limit reached", latencyMs: 500, ttftMs: null });
 const F = call({ at: "2026-12-01T00:00:00.000Z", provider: "anthropic", model: "claude-sonnet-4-5", app: "checkout", costUsd: "2.0000000000000009", inputTokens: 3000, outputTokens: 100, reasoningTokens: 20, stream: true, latencyMs: 600, ttftMs: 60 });
@@ -36,7 +36,7 @@ describe("GET /api/spend", () => {
   it("totals equal the sum of the calls to the last decimal, with tokens by kind and unpriced calls", async () => {
     const { status, body } = await get(`/api/spend?${RANGE}&interval=day`);
     expect(status).toBe(200);
-    expect(body.totals).toEqual({ costUsd: "3.5001234567890133", calls: 6, unpricedCalls: 1, inputTokens: 9110, cachedInputTokens: 200, cacheWriteTokens: 1000, outputTokens: 861, reasoningTokens: 20 });
+    expect(body.totals).toEqual({ costUsd: "3.5001234567890133", feesUsd: "0.03", calls: 6, unpricedCalls: 1, inputTokens: 9110, cachedInputTokens: 200, cacheWriteTokens: 1000, outputTokens: 861, reasoningTokens: 20 });
     expect(body).toMatchObject({ from: "2026-11-01T00:00:00.000Z", to: "2026-12-02T00:00:00.000Z", interval: "day", groupBy: "provider" });
   });
 
@@ -49,8 +49,8 @@ describe("GET /api/spend", () => {
       ["2026-12-01T00:00:00.000Z", "anthropic", "2.0000000000000009", 1, 0],
     ]);
     expect(body.groups).toEqual([
-      { key: "anthropic", keys: { provider: "anthropic" }, costUsd: "3.5000000000000009", calls: 2, unpricedCalls: 0, inputTokens: 8000, cachedInputTokens: 0, cacheWriteTokens: 1000, outputTokens: 800, reasoningTokens: 20 },
-      { key: "openai", keys: { provider: "openai" }, costUsd: "0.0001234567890124", calls: 4, unpricedCalls: 1, inputTokens: 1110, cachedInputTokens: 200, cacheWriteTokens: 0, outputTokens: 61, reasoningTokens: 0 },
+      { key: "anthropic", keys: { provider: "anthropic" }, costUsd: "3.5000000000000009", feesUsd: "0.03", calls: 2, unpricedCalls: 0, inputTokens: 8000, cachedInputTokens: 0, cacheWriteTokens: 1000, outputTokens: 800, reasoningTokens: 20 },
+      { key: "openai", keys: { provider: "openai" }, costUsd: "0.0001234567890124", feesUsd: "0", calls: 4, unpricedCalls: 1, inputTokens: 1110, cachedInputTokens: 200, cacheWriteTokens: 0, outputTokens: 61, reasoningTokens: 0 },
     ]);
   });
 
@@ -83,8 +83,8 @@ describe("GET /api/spend", () => {
     const totals = async (q: string) => (await get(`/api/spend?${RANGE}&${q}`)).body.totals;
     expect(await totals("provider=anthropic")).toMatchObject({ costUsd: "3.5000000000000009", calls: 2 });
     expect(await totals("app=search&model=gpt-9")).toMatchObject({ costUsd: "0", calls: 1, unpricedCalls: 1, inputTokens: 100 });
-    expect(await totals("outcome=upstream_error")).toEqual({ costUsd: "0", calls: 1, unpricedCalls: 0, ...zeroTokens });
-    expect(await totals("provider=nobody")).toEqual({ costUsd: "0", calls: 0, unpricedCalls: 0, ...zeroTokens });
+    expect(await totals("outcome=upstream_error")).toEqual({ costUsd: "0", feesUsd: "0", calls: 1, unpricedCalls: 0, ...zeroTokens });
+    expect(await totals("provider=nobody")).toEqual({ costUsd: "0", feesUsd: "0", calls: 0, unpricedCalls: 0, ...zeroTokens });
     const edge = (await get("/api/spend?from=2026-11-02T00:00:00.001Z&to=2026-12-01T00:00:00Z")).body.totals;
     expect(edge).toMatchObject({ costUsd: "1.5000000000000001", calls: 4 });
   });

@@ -105,7 +105,7 @@ describe("recomputeCosts", () => {
     const lines: string[] = [];
     const code = await runCli(["prices", "recompute", "--from", "2026-04-15T00:00:00Z", "--to=2026-06-01T00:00:00Z"], { DATABASE_URL: db.url }, (l) => lines.push(l));
     expect(code).toBe(0);
-    expect(JSON.parse(lines.join("\n"))).toEqual({ dryRun: false, examined: 1, changed: 1, previousTotalUsd: "5", newTotalUsd: "1.5", newlyPriced: 0, newlyUnpriced: 0, rollupHoursRefreshed: 1 });
+    expect(JSON.parse(lines.join("\n"))).toEqual({ dryRun: false, examined: 1, changed: 1, previousTotalUsd: "5", newTotalUsd: "1.5", newlyPriced: 0, newlyUnpriced: 0, rollupHoursRefreshed: 1, budgetPeriodsResynced: 0 });
     // the hour's rollup was rebuilt from the re-priced call
     const { rows } = await db.pool.query<{ cost: string }>("SELECT cost_usd::text AS cost FROM call_rollups_hourly WHERE hour = '2026-05-01T00:00:00Z'");
     expect(rows.map((r) => Number(r.cost))).toEqual([1.5]);

@@ -43,8 +43,11 @@ describe("budget gauges", () => {
     expect((await put({ monthlyUsd: "2.5", action: "block", keyId: key.id })).status).toBe(200);
 
     expect(await chat({ authorization: `Bearer ${key.key}` })).toBe(200); // counts against the key's and the app's budget
-    expect(await chat({ "x-tollgate-app": "gauged" })).toBe(200);
-    expect(await chat({ "x-tollgate-app": "gauged" }, "tollgate-test-unpriced-model")).toBe(200);
+    // An app with keys is claimed only through them: the app's other calls use a second key of it.
+    const other = await createKey(tg, { app: "gauged" });
+    expect(await chat({ "x-tollgate-app": "gauged" })).toBe(403);
+    expect(await chat({ authorization: `Bearer ${other.key}` })).toBe(200);
+    expect(await chat({ authorization: `Bearer ${other.key}` }, "tollgate-test-unpriced-model")).toBe(200);
     await tg.tollgate.recorder.flush();
     await tg.tollgate.access.budgets.drain();
     await tg.tollgate.access.budgets.refresh();
@@ -63,7 +66,7 @@ describe("budget gauges", () => {
 
     expect((await tg.admin(`/api/budgets/gauged?keyId=${key.id}`, { method: "DELETE" })).status).toBe(204);
     text = await scrape();
-    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls"]) {
+    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls", "tollgate_budget_forecast_usd"]) {
       expect(text.find(name, perKey), name).toHaveLength(0);
       expect(text.find(name, app), name).toHaveLength(1);
     }

@@ -1,0 +1,200 @@
+import type pg from "pg";
+import { arrayLiteral } from "../db/array-literal.ts";
+import type { CallRecord } from "../metering/call-record.ts";
+import { periodOf, periodOfKey, type BudgetPeriod } from "./budget-period.ts";
+
+/**
+ * Budget ledgers (budget_spend) hold exactly the cost of the calls in the `calls` table, like the rollups the
+ * Spend report reads: the batch insert adds its calls' costs in its own transaction (settleRecordedCalls), and
+ * a resync sets a period's row from the rollups (a new budget, a period's first look, a recompute). This
+ * advisory lock orders the two: every batch takes it shared just before its ledger statement and holds it to
+ * its commit; a resync takes it exclusively. So a resync's sum counts each batch either already committed
+ * (and the batch's statement saw the ledger before the resync set it) or not at all (and the batch, running
+ * after, adds its calls to the row the resync set) — never twice, never missed.
+ */
+const LEDGER_LOCK = 72657401;
+
+// Each call's cost goes to the ledger row of every budget over it (its app's, its key's) for the period of
+// that budget containing its start; the holds the calls reserved are released in the same statement, so a
+// call's estimate is given back exactly when its cost is counted. Rows are upserted in key order (the batch
+// inserts lock them in the same order, so two cannot deadlock).
+const SETTLE_SQL = `WITH batch AS (
+    SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::numeric[], $6::bool[])
+      AS c(id, started_at, app, key_id, cost_usd, unpriced)
+  ), scoped AS (
+    SELECT b.id AS budget_id, tollgate_budget_period_key(b.period, c.started_at) AS period, c.cost_usd, c.unpriced
+      FROM batch c JOIN budgets b ON (b.key_id IS NULL AND b.app = c.app) OR b.key_id::text = c.key_id
+  ), released AS (
+    DELETE FROM budget_holds h USING batch c WHERE h.call_id = c.id RETURNING h.budget_id, h.month AS period, h.amount_usd
+  ), deltas AS (
+    SELECT budget_id, period, sum(spent) AS spent, sum(unpriced)::bigint AS unpriced, sum(released) AS released
+      FROM (SELECT budget_id, period, coalesce(cost_usd, 0) AS spent, unpriced::int AS unpriced, 0::numeric AS released FROM scoped
+            UNION ALL SELECT budget_id, period, 0, 0, amount_usd FROM released) d
+     GROUP BY budget_id, period
+  )
+  INSERT INTO budget_spend AS s (budget_id, month, spent_usd, unpriced_calls)
+  SELECT budget_id, period, spent, unpriced FROM deltas ORDER BY budget_id, period
+  ON CONFLICT (budget_id, month) DO UPDATE SET
+    spent_usd = s.spent_usd + EXCLUDED.spent_usd, unpriced_calls = s.unpriced_calls + EXCLUDED.unpriced_calls,
+    reserved_usd = GREATEST(s.reserved_usd - coalesce((SELECT d.released FROM deltas d WHERE d.budget_id = s.budget_id AND d.period = s.month), 0), 0),
+    updated_at = now()`;
+
+/**
+ * Counts a batch of just-inserted calls in their budgets' ledgers, inside the batch insert's transaction
+ * (`client` has BEGIN open). Unpriced: tokens used, no price matched (the rollups' definition).
+ */
+export async function settleRecordedCalls(client: pg.Pool | pg.PoolClient, records: readonly CallRecord[]): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock_shared($1)", [LEDGER_LOCK]);
+  await client.query(SETTLE_SQL, [
+    arrayLiteral(records, (r) => r.id),
+    arrayLiteral(records, (r) => r.startedAt),
+    arrayLiteral(records, (r) => r.app),
+    arrayLiteral(records, (r) => r.keyId),
+    arrayLiteral(records, (r) => r.costUsd),
+    arrayLiteral(records, (r) => !r.priced && r.usageSource !== "none"),
+  ]);
+}
+
+interface Target {
+  budgetId: string;
+  app: string;
+  keyId: string | null;
+  key: string;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Sets ledger rows to the spend of their periods: app budgets from the daily rollups (periods start at
+ * midnight UTC), key budgets (rollups have no key) from the app's calls of the period (index
+ * calls(app, started_at)). `client` must hold the exclusive ledger lock in its transaction.
+ */
+async function resyncTargets(client: pg.PoolClient, targets: readonly Target[]): Promise<void> {
+  if (targets.length === 0) return;
+  const sorted = [...targets].sort((a, b) => (a.budgetId === b.budgetId ? (a.key < b.key ? -1 : 1) : a.budgetId < b.budgetId ? -1 : 1));
+  await client.query(
+    `WITH t AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY
+         AS t(budget_id, period, app, key_id, start_at, end_at, n)
+     ), sums AS (
+       SELECT t.n, t.budget_id, t.period,
+              CASE WHEN t.key_id IS NULL THEN a.spent ELSE k.spent END AS spent,
+              CASE WHEN t.key_id IS NULL THEN a.unpriced ELSE k.unpriced END AS unpriced
+         FROM t
+         LEFT JOIN LATERAL (
+           SELECT coalesce(sum(r.cost_usd), 0) AS spent, coalesce(sum(r.unpriced_calls), 0)::bigint AS unpriced
+             FROM call_rollups_daily r WHERE r.app = t.app AND r.day >= t.start_at AND r.day < t.end_at
+         ) a ON t.key_id IS NULL
+         LEFT JOIN LATERAL (
+           SELECT coalesce(sum(c.cost_usd), 0) AS spent, count(*) FILTER (WHERE NOT c.priced AND c.usage_source <> 'none') AS unpriced
+             FROM calls c WHERE c.app = t.app AND c.key_id = t.key_id::text AND c.started_at >= t.start_at AND c.started_at < t.end_at
+         ) k ON t.key_id IS NOT NULL
+     )
+     INSERT INTO budget_spend AS s (budget_id, month, spent_usd, unpriced_calls)
+     SELECT budget_id, period, spent, unpriced FROM sums ORDER BY n
+     ON CONFLICT (budget_id, month) DO UPDATE SET spent_usd = EXCLUDED.spent_usd, unpriced_calls = EXCLUDED.unpriced_calls, updated_at = now()`,
+    [
+      arrayLiteral(sorted, (t) => t.budgetId),
+      arrayLiteral(sorted, (t) => t.key),
+      arrayLiteral(sorted, (t) => t.app),
+      arrayLiteral(sorted, (t) => t.keyId),
+      arrayLiteral(sorted, (t) => t.start),
+      arrayLiteral(sorted, (t) => t.end),
+    ],
+  );
+}
+
+export interface LedgerBudget {
+  id: string;
+  app: string;
+  keyId: string | null;
+  period: BudgetPeriod;
+}
+
+/** The current period's target of a budget. */
+function currentTarget(b: LedgerBudget, nowMs: number): Target {
+  const span = periodOf(b.period, nowMs);
+  return { budgetId: b.id, app: b.app, keyId: b.keyId, key: span.key, start: span.start, end: span.end };
+}
+
+/**
+ * Runs `work` in a transaction holding the exclusive ledger lock, then resyncs the current period of each
+ * budget it returns: a budget created or changed (limit, period) counts every call of its period, whenever
+ * they were made.
+ */
+export async function withLedgerResync<T>(pool: pg.Pool, nowMs: number, work: (client: pg.PoolClient) => Promise<{ result: T; budgets: LedgerBudget[] }>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LEDGER_LOCK]);
+    const { result, budgets } = await work(client);
+    await resyncTargets(client, budgets.map((b) => currentTarget(b, nowMs)));
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+interface BudgetLedgerRow {
+  id: string;
+  app: string;
+  key_id: string | null;
+  period: BudgetPeriod;
+  keys: string[] | null;
+}
+
+interface ResyncOptions {
+  nowMs: number;
+  from?: Date;
+  to?: Date;
+  current?: "missing" | "always";
+}
+
+async function resyncTargetsFor(db: pg.Pool | pg.PoolClient, options: ResyncOptions): Promise<Target[]> {
+  const { rows } = await db.query<BudgetLedgerRow>(
+    `SELECT b.id, b.app, b.key_id, b.period, array_agg(s.month) FILTER (WHERE s.month IS NOT NULL) AS keys
+       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id GROUP BY b.id ORDER BY b.id`,
+  );
+  const targets: Target[] = [];
+  for (const r of rows) {
+    const current = currentTarget({ id: r.id, app: r.app, keyId: r.key_id, period: r.period }, options.nowMs);
+    const keys = new Set(r.keys ?? []);
+    const withCurrent = options.current === "always" || (options.current === "missing" && !keys.has(current.key));
+    if (withCurrent) targets.push(current);
+    if (!options.from || !options.to) continue;
+    for (const key of keys) {
+      const span = periodOfKey(key);
+      if (!span || (withCurrent && key === current.key)) continue;
+      if (span.start < options.to && span.end > options.from) targets.push({ budgetId: r.id, app: r.app, keyId: r.key_id, key, start: span.start, end: span.end });
+    }
+  }
+  return targets;
+}
+
+/**
+ * Resyncs ledgers after calls changed in place or when a period begins: the rows of every period that
+ * overlaps [from, to) (when given), and each budget's current period when its row is missing (`missing`:
+ * a period's first look) or always (`always`). Takes the exclusive lock only when there is something to set.
+ * Returns how many rows were set.
+ */
+export async function resyncLedgers(pool: pg.Pool, options: ResyncOptions): Promise<number> {
+  if ((await resyncTargetsFor(pool, options)).length === 0) return 0;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LEDGER_LOCK]);
+    const targets = await resyncTargetsFor(client, options);
+    await resyncTargets(client, targets);
+    await client.query("COMMIT");
+    return targets.length;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

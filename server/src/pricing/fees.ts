@@ -1,0 +1,54 @@
+import { add, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../metering/decimal.ts";
+import type { FeeIndex } from "./fee-index.ts";
+
+/** A fee as a response reports it: how many units of `kind`; null when the provider does not say. */
+export interface FeeCount {
+  kind: string;
+  count: number | null;
+}
+
+/**
+ * A fee as recorded on a call (`fees` in the API): its count and what it cost. `usd` is null when the count
+ * is unknown or no fee price matched; such a fee adds nothing to the call's cost, and says so.
+ */
+export interface Fee extends FeeCount {
+  usd: string | null;
+}
+
+export interface PricedFees {
+  fees: Fee[];
+  /** the sum of the fees' known `usd`; null when none is known */
+  feesUsd: string | null;
+}
+
+export interface FeeCall {
+  provider: string;
+  model: string | null;
+  responseModel?: string | null;
+  startedAt: Date;
+}
+
+/** Prices each counted fee at the fee price effective at the call's start (the reported model tried first). */
+export function priceFees(index: FeeIndex, call: FeeCall, counts: readonly FeeCount[]): PricedFees {
+  let total: Decimal | null = null;
+  const fees = counts.map((c): Fee => {
+    if (c.count === null) return { kind: c.kind, count: null, usd: null };
+    const price = index.priceFor(call.provider, c.kind, [call.responseModel, call.model], call.startedAt);
+    if (!price) return { kind: c.kind, count: c.count, usd: null };
+    const usd = normalize(multiplyByInteger(parseDecimal(price.usdPerUnit), c.count));
+    total = add(total ?? ZERO, usd);
+    return { kind: c.kind, count: c.count, usd: formatDecimal(usd) };
+  });
+  return { fees, feesUsd: total === null ? null : formatDecimal(normalize(total)) };
+}
+
+/** Adds counts of the same kind (a stream reporting a fee in several events reports it once here). */
+export function mergeFeeCounts(counts: readonly FeeCount[]): FeeCount[] {
+  const out = new Map<string, FeeCount>();
+  for (const c of counts) {
+    const had = out.get(c.kind);
+    if (!had) out.set(c.kind, { ...c });
+    else had.count = had.count === null || c.count === null ? null : had.count + c.count;
+  }
+  return [...out.values()];
+}

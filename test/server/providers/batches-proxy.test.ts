@@ -1,0 +1,89 @@
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI, { toFile } from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches, type FakeBatches } from "../../support/fake-batches.ts";
+import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+
+let fake: FakeBatches;
+let tg: TestTollgate;
+
+beforeAll(async () => {
+  fake = await startFakeBatches();
+  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
+  // Anthropic's retrieve answers results_url; the SDK follows it, here back through Tollgate.
+  fake.resultsBase = `${tg.url}/anthropic`;
+});
+afterAll(async () => {
+  await tg?.close();
+  await fake?.close();
+});
+
+/** Waits until `n` reads of results (paths ending with `suffix`) are recorded: their metering is then queued. */
+const readsRecorded = (suffix: string, n: number) =>
+  eventually(async () => expect((await tg.calls()).filter((c) => String(c.endpoint).endsWith(suffix))).toHaveLength(n));
+
+const batchCalls = async (endpoint: string) => (await tg.calls()).filter((c) => c.endpoint === endpoint);
+
+describe("batch jobs", () => {
+  it("OpenAI: one call per result line at the batch price, attributed to the creator, none twice", async () => {
+    const creator = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "nightly-batch", "x-tollgate-user": "ops" } });
+    const file = await creator.files.create({ file: await toFile(Buffer.from('{"custom_id":"request-1","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}\n'), "batchinput.jsonl"), purpose: "batch" });
+    const batch = await creator.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
+    expect(batch.id).toBe(OPENAI_BATCH_ID);
+
+    // Another app reads the results later: the calls are still the creator's.
+    const reader = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "reader" } });
+    const done = await reader.batches.retrieve(OPENAI_BATCH_ID);
+    const read = async () => {
+      for (const fileId of [done.output_file_id!, done.error_file_id!]) await (await reader.files.content(fileId)).text();
+    };
+    await read();
+    const calls = await eventually(async () => {
+      const rows = await batchCalls("batch.chat.completions");
+      if (rows.length !== 3) throw new Error(`${rows.length} batch calls`);
+      return rows;
+    });
+    // gpt-4o-mini at half price: $0.075 in, $0.30 out per 1M
+    const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId, c]));
+    expect(byId.req_123).toMatchObject({ app: "nightly-batch", user: "ops", provider: "openai", serviceTier: "batch", responseModel: "gpt-4o-mini-2024-07-18", inputTokens: 22, outputTokens: 2, costUsd: "0.00000225", priced: true, outcome: "ok" });
+    expect(byId.req_124).toMatchObject({ app: "nightly-batch", inputTokens: 1000, outputTokens: 200, costUsd: "0.000135" });
+    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: null });
+
+    await read(); // results read again: nothing new
+    await readsRecorded("/content", 4);
+    await tg.tollgate.batches.idle(); // the second read's metering, queued when its call was recorded
+    await tg.tollgate.recorder.flush();
+    expect(await batchCalls("batch.chat.completions")).toHaveLength(3);
+  });
+
+  it("Anthropic: one call per results line at the batch price, attributed to the creator, none twice", async () => {
+    const creator = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "claims-batch" } });
+    const batch = await creator.messages.batches.create({
+      requests: [1, 2, 3].map((i) => ({ custom_id: `request-${i}`, params: { model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages: [{ role: "user" as const, content: "Hello, world" }] } })),
+    });
+    expect(batch.id).toBe(ANTHROPIC_BATCH_ID);
+    const reader = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "reader" } });
+    const readAll = async () => {
+      const seen: string[] = [];
+      for await (const line of await reader.messages.batches.results(ANTHROPIC_BATCH_ID)) seen.push(line.custom_id);
+      return seen;
+    };
+    expect(await readAll()).toHaveLength(3);
+    const calls = await eventually(async () => {
+      const rows = await batchCalls("batch.messages");
+      if (rows.length !== 3) throw new Error(`${rows.length} batch calls`);
+      return rows;
+    });
+    // claude-sonnet-4.5 at half price: $1.50 in, $7.50 out per 1M
+    const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId ?? c.errorType, c]));
+    expect(byId.msg_014VwiXbi91y3JMjcpyGBHX5).toMatchObject({ app: "claims-batch", provider: "anthropic", serviceTier: "batch", inputTokens: 11, outputTokens: 36, costUsd: "0.0002865", priced: true });
+    expect(byId.msg_014VwiXbi91y3JMjcpyGBHX6).toMatchObject({ app: "claims-batch", costUsd: "0.00225" });
+    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: null, errorMessage: "max_tokens: Field required" });
+
+    await readAll();
+    await readsRecorded("/results", 2);
+    await tg.tollgate.batches.idle();
+    await tg.tollgate.recorder.flush();
+    expect(await batchCalls("batch.messages")).toHaveLength(3);
+  });
+});
