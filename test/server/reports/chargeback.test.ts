@@ -92,7 +92,7 @@ describe("chargeback: property and multi-dimension grouping", () => {
     const res = await fetch(`${tg.url}/api/spend.csv?${q}`);
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="tollgate-spend-2026-11-01-2026-12-01.csv"');
     const text = await res.text();
-    expect(text.split("\r\n")[0]!.startsWith("bucket,property:team,model,costUsd,calls")).toBe(true);
+    expect(text.split("\r\n")[0]!.startsWith("bucket,property:team,model,costUsd,feesUsd,calls")).toBe(true);
     const rows = csvObjects(text);
     expect(rows.map((r) => [r.bucket, r["property:team"], r.model, r.costUsd, Number(r.calls)])).toEqual(
       json.series.map((s: any) => [s.bucket, s.keys["property:team"], s.keys.model, s.costUsd, s.calls]),
