@@ -117,7 +117,7 @@ describe("Spend page", () => {
     await screen.findByTestId("spend-total");
     const before = calls.length;
     fireEvent.click(screen.getByTestId("refresh-now"));
-    await waitFor(() => expect(calls.length).toBe(before + 5)); // three spend reports, the forecast and the reports' source
+    await waitFor(() => expect(calls.length).toBe(before + 4)); // three spend reports and the forecast
     const toggle = screen.getByTestId("auto-refresh") as HTMLInputElement;
     expect(toggle.checked).toBe(true);
     fireEvent.click(toggle);
