@@ -123,9 +123,15 @@ export function buildApp(deps: AppDeps): App {
   if (deps.reports) {
     const reports = deps.reports;
     api.use((_req, res, next) => {
-      const state = reports.state();
-      res.setHeader("x-tollgate-reports-source", state.source);
-      if (state.lagMs !== null) res.setHeader("x-tollgate-reports-lag-ms", String(state.lagMs));
+      // Set as the answer goes out, not as the request comes in: a query that failed over to the primary
+      // while it ran must not be labelled as read from the replica.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+        const state = reports.state();
+        this.setHeader("x-tollgate-reports-source", state.source);
+        if (state.lagMs !== null) this.setHeader("x-tollgate-reports-lag-ms", String(state.lagMs));
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
       next();
     });
   }

@@ -280,6 +280,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
       return (await api<BudgetsResponse>("/api/budgets")).budgets.find((b) => b.app === "search")?.reservedUsd;
     }).toBe("0");
 
+    // Every call of the walk so far recorded, estimates included: a budget counts all of its period's calls,
+    // so one recorded late (a cut stream waiting for its estimate) would move it between page and API.
+    await expect.poll(() => tg.tollgate.app.proxy.inFlight()).toBe(0);
+    await tg.tollgate.estimator.drain(20_000);
+    await tg.tollgate.recorder.flush();
     await page.getByTestId("nav-budgets").click();
     await page.getByTestId("budget-row").first().waitFor();
     await page.getByTestId("key-row").first().waitFor();
