@@ -14,9 +14,9 @@ import { setImmediate as yieldNow, setTimeout as sleep } from "node:timers/promi
 import { loadConfig, type Config } from "../server/src/config.ts";
 import { createDatabase, type Database } from "../server/src/db/client.ts";
 import { createLogger } from "../server/src/logger.ts";
-import type { CallRecord } from "../server/src/metering/call-record.ts";
-import { insertCalls } from "../server/src/metering/call-writer.ts";
-import { createDurableRecorder } from "../server/src/metering/durable-recorder.ts";
+import type { CallRecord } from "../server/src/recording/call-record.ts";
+import { insertCalls } from "../server/src/recording/call-writer.ts";
+import { createDurableRecorder } from "../server/src/recording/durable-recorder.ts";
 import { createMetrics } from "../server/src/metrics/index.ts";
 import { SyntheticTraffic } from "../scripts/synthetic-traffic.ts";
 import { createBenchDatabase } from "./database.ts";

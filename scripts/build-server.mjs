@@ -16,7 +16,7 @@ await build({
     main: "server/src/main.ts",
     cli: "server/src/cli.ts",
     tollgate: "server/src/tollgate.ts",
-    "estimator-worker": "server/src/metering/estimator-worker.ts",
+    "estimator-worker": "server/src/estimation/estimator-worker.ts",
   },
   outdir,
   outExtension: { ".js": ".mjs" },

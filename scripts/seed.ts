@@ -11,10 +11,10 @@ import { parseArgs, type ParsedArgs } from "../server/src/cli.ts";
 import { loadConfig } from "../server/src/config.ts";
 import { createDatabase } from "../server/src/db/client.ts";
 import { migrate } from "../server/src/db/migrate.ts";
-import { insertCalls } from "../server/src/metering/call-writer.ts";
-import { priceCall } from "../server/src/metering/cost.ts";
-import { PriceBook } from "../server/src/metering/price-book.ts";
-import { seedPrices } from "../server/src/metering/price-seed.ts";
+import { insertCalls } from "../server/src/recording/call-writer.ts";
+import { priceCall } from "../server/src/pricing/cost.ts";
+import { PriceBook } from "../server/src/pricing/price-book.ts";
+import { seedPrices } from "../server/src/pricing/price-seed.ts";
 import { SyntheticTraffic } from "./synthetic-traffic.ts";
 
 export interface SeedOptions {

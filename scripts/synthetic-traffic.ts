@@ -4,9 +4,9 @@
  * a few percent of every failure outcome, and one model no price matches (so "unpriced" shows up).
  * Deterministic for a given seed.
  */
-import type { CallRecord, Outcome } from "../server/src/metering/call-record.ts";
-import type { Usage } from "../server/src/metering/usage.ts";
-import { uuidv7 } from "../server/src/proxy/uuidv7.ts";
+import type { CallRecord, Outcome } from "../server/src/recording/call-record.ts";
+import type { Usage } from "../server/src/recording/usage.ts";
+import { uuidv7 } from "../server/src/lib/uuidv7.ts";
 
 interface ModelProfile {
   provider: string;

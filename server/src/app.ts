@@ -7,7 +7,7 @@ import type { Database } from "./db/client.ts";
 import type { ReportsDatabase } from "./db/reports-database.ts";
 import { errorJson, TollgateError, toTollgateError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
-import type { CallRecord } from "./metering/call-record.ts";
+import type { CallRecord } from "./recording/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { priceInputSchema, type PriceInput } from "./metering/price-row.ts";
+import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 
 /** The built-in providers and their public bases (SPEC §3). */

@@ -21,7 +21,7 @@ import { explainMissingBrowser, HAVE_BROWSER, openWatchedPage, type WatchedPage 
 import { generateTraffic, UNPRICED_MODEL } from "./traffic.ts";
 import type { StatementResponse } from "../../dashboard/src/api.ts";
 import { change, formatChangePercent, signed } from "../../dashboard/src/lib/compare.ts";
-import { insertCalls } from "../../server/src/metering/call-writer.ts";
+import { insertCalls } from "../../server/src/recording/call-writer.ts";
 import { financeHistory } from "./finance-history.ts";
 import { csvObjects } from "../server/api/fixtures.ts";
 

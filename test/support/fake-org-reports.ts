@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../../server/src/metering/decimal.ts";
+import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../../server/src/lib/decimal.ts";
 import { startFakeServer, type FakeServer } from "./fake-server.ts";
 
 /**

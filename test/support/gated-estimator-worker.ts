@@ -1,5 +1,5 @@
 import { BroadcastChannel, parentPort } from "node:worker_threads";
-import { answer, type ToWorker } from "../../server/src/metering/estimator-protocol.ts";
+import { answer, type ToWorker } from "../../server/src/estimation/estimator-protocol.ts";
 import { ESTIMATOR_GATE, type GateCommand } from "./estimator-gate.ts";
 
 /**

@@ -1,6 +1,6 @@
-import { costFor } from "../metering/cost.ts";
-import type { PriceBook } from "../metering/price-book.ts";
-import { usage } from "../metering/usage.ts";
+import { costFor } from "../pricing/cost.ts";
+import type { PriceBook } from "../pricing/price-book.ts";
+import { usage } from "../recording/usage.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import { contextTokens, hiddenInput, IMAGE_INPUT_TOKENS, requestedCandidates } from "./estimate-inputs.ts";
 

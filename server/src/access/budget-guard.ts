@@ -1,9 +1,9 @@
 import type pg from "pg";
 import { TollgateError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { CallRecord } from "../metering/call-record.ts";
-import { canonicalDecimal } from "../metering/decimal.ts";
-import type { PriceBook } from "../metering/price-book.ts";
+import type { CallRecord } from "../recording/call-record.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
+import type { PriceBook } from "../pricing/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { arrayLiteral } from "../db/array-literal.ts";
-import type { CallRecord } from "../metering/call-record.ts";
+import type { CallRecord } from "../recording/call-record.ts";
 import { periodOf, periodOfKey, type BudgetPeriod } from "./budget-period.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "../logger.ts";
-import { canonicalDecimal } from "../metering/decimal.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
 import type { WebhookFormat } from "./budget-webhooks.ts";
 
 /** A delivery gives up after this many attempts (with the default base: about 5 s, 10 s, 20 s … then every 160 s). */

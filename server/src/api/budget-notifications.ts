@@ -2,7 +2,7 @@ import { Router } from "express";
 import type pg from "pg";
 import { TollgateError } from "../errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
-import { canonicalDecimal } from "../metering/decimal.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
 
 interface NoticeRow {
   budget_id: string;

@@ -7,7 +7,7 @@ import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, UNPRICED_POLICIES,
 import { budgetForecasts } from "../access/budget-forecasts.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
 import type { Forecast } from "../reports/forecast.ts";
-import { canonicalDecimal } from "../metering/decimal.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
 
 export interface BudgetsRouterDeps {
   pool: pg.Pool;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { OUTCOMES } from "../metering/call-record.ts";
+import { OUTCOMES } from "../recording/call-record.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { FINE_INTERVALS, FINE_RANGE_MS, INTERVALS, parseQuery, reportSchema, resolveInterval, resolveRange, type TimeRange } from "./query.ts";

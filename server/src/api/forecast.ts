@@ -3,7 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { BUDGET_PERIODS, periodOf } from "../access/budget-period.ts";
 import { TollgateError } from "../errors.ts";
-import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } from "../metering/decimal.ts";
+import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } from "../lib/decimal.ts";
 import { forecastPeriod } from "../reports/forecast.ts";
 import { FORECAST_GROUPS, periodAndTrailingSpend, trailingWindow } from "../reports/forecast-source.ts";
 

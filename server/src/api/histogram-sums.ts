@@ -1,4 +1,4 @@
-import type { Histogram } from "../metering/latency-histogram.ts";
+import type { Histogram } from "../rollups/latency-histogram.ts";
 
 /**
  * A histogram being summed by a report: counts in a plain array indexed by bucket (buckets are small

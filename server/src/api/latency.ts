@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { percentiles } from "../metering/latency-histogram.ts";
+import { percentiles } from "../rollups/latency-histogram.ts";
 import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type HistogramSum } from "./histogram-sums.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
 import { bucketSql, GROUP_KEY, edgeHistogramSql, planSource, rollupHistogramSql, rawCallsWhere, type SourceChoice, type SourcePlan } from "./report-source.ts";

@@ -3,9 +3,9 @@ import { Router } from "express";
 import type pg from "pg";
 import { TollgateError } from "../errors.ts";
 import type { PrismaClient } from "../db/client.ts";
-import type { PriceBook } from "../metering/price-book.ts";
-import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../metering/price-row.ts";
-import { insertPriceRows } from "../metering/price-seed.ts";
+import type { PriceBook } from "../pricing/price-book.ts";
+import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
+import { insertPriceRows } from "../pricing/price-seed.ts";
 
 export const MANUAL_SOURCE = "manual";
 

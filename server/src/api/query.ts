@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OUTCOMES } from "../metering/call-record.ts";
+import { OUTCOMES } from "../recording/call-record.ts";
 import { TollgateError } from "../errors.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

@@ -1,4 +1,4 @@
-import { OUTCOMES } from "../metering/call-record.ts";
+import { OUTCOMES } from "../recording/call-record.ts";
 import type { CallRow } from "./call-rows.ts";
 import { trimDecimal } from "./call-rows.ts";
 import type { CsvColumn } from "./csv.ts";

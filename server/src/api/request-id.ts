@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { uuidv7 } from "../proxy/uuidv7.ts";
+import { uuidv7 } from "../lib/uuidv7.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 

@@ -2,7 +2,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
-import { canonicalDecimal } from "../metering/decimal.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
 
 /** A calendar month in UTC, "YYYY-MM". */
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -1,7 +1,7 @@
 import type { ProviderConfig } from "../config.ts";
-import type { PriceBook } from "../metering/price-book.ts";
-import { providerCandidates } from "../metering/model-names.ts";
-import type { PriceRow } from "../metering/price-row.ts";
+import type { PriceBook } from "../pricing/price-book.ts";
+import { providerCandidates } from "../pricing/model-names.ts";
+import type { PriceRow } from "../pricing/price-row.ts";
 
 /**
  * The model names the price table knows for the configured providers (their price providers and the

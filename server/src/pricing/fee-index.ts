@@ -1,4 +1,4 @@
-import { DEFAULT_PROVIDER_ALIASES, modelNameVariants, providerCandidates } from "../metering/model-names.ts";
+import { DEFAULT_PROVIDER_ALIASES, modelNameVariants, providerCandidates } from "./model-names.ts";
 import type { FeePriceRow } from "./fee-price-row.ts";
 
 const SOURCE_RANK: Record<string, number> = { manual: 3, config: 2 };

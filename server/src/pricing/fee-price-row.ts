@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { canonicalDecimal } from "../metering/decimal.ts";
-import { MATCH_TYPES, usdRateSchema, type MatchType } from "../metering/price-row.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
+import { MATCH_TYPES, usdRateSchema, type MatchType } from "./price-row.ts";
 
 /**
  * What a call is charged for besides its tokens, one kind per billed unit: a web search, a file search, a

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { waitForUpdate, type ModelPrice, type Provider } from "@pydantic/genai-prices";
-import { decimalFromNumber, divideByPowerOf10, formatDecimal, normalize } from "../metering/decimal.ts";
-import { branches, GENAI_PRICES_SOURCE } from "../metering/genai-prices-source.ts";
+import { decimalFromNumber, divideByPowerOf10, formatDecimal, normalize } from "../lib/decimal.ts";
+import { branches, GENAI_PRICES_SOURCE } from "./genai-prices-source.ts";
 import { FEE_KINDS, feePriceInputSchema, type FeePriceInput, type FeePriceRow } from "./fee-price-row.ts";
 
 export const FEE_SEED_SOURCE = "tollgate";

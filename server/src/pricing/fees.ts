@@ -1,4 +1,4 @@
-import { add, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../metering/decimal.ts";
+import { add, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import type { FeeIndex } from "./fee-index.ts";
 
 /** A fee as a response reports it: how many units of `kind`; null when the provider does not say. */

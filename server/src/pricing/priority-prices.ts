@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PriceRow } from "../metering/price-row.ts";
+import type { PriceRow } from "./price-row.ts";
 
 export const PRIORITY_SOURCE = "tollgate";
 

@@ -1,4 +1,4 @@
-import { usage, type Usage } from "../metering/usage.ts";
+import { usage, type Usage } from "../recording/usage.ts";
 import { FEE_KINDS } from "../pricing/fee-price-row.ts";
 import type { FeeCount } from "../pricing/fees.ts";
 import { batchEvent } from "../integrations/batches/batch-event.ts";

@@ -1,4 +1,4 @@
-import { audioTokens, usage, type Usage } from "../metering/usage.ts";
+import { audioTokens, usage, type Usage } from "../recording/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
 import { GroundingCounter } from "./gemini-grounding.ts";

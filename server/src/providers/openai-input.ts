@@ -1,5 +1,5 @@
 // The OpenAI wire format's request side of estimation: what of a request counts as input tokens.
-import { PIECE_BREAK } from "../metering/tokenizer.ts";
+import { PIECE_BREAK } from "../estimation/tokenizer.ts";
 import {
   formatFunctionDefinitions,
   functionDefinitions,
@@ -8,7 +8,7 @@ import {
   TOOL_CHOICE_NONE_TOKENS,
   TOOL_DEFINITIONS_TOKENS,
   TOOL_DEFINITIONS_WITH_SYSTEM_TOKENS,
-} from "../metering/tool-text.ts";
+} from "../estimation/tool-text.ts";
 import { obj, str } from "./json.ts";
 import type { EstimateInput, RequestInfo } from "./types.ts";
 
@@ -27,7 +27,7 @@ function partsText(content: unknown): string {
  * their names and arguments (`tool_calls`, legacy `function_call`, Responses `function_call` items) and tool
  * results their content (`role: "tool"`, `function_call_output`); function definitions (`tools`, legacy
  * `functions`) become the namespace text OpenAI shows the model, with the fixed overheads of
- * ../metering/tool-text.ts.
+ * ../estimation/tool-text.ts.
  */
 export function chatInputText(json: Record<string, unknown>, info?: RequestInfo): EstimateInput {
   let text = "";

@@ -1,5 +1,5 @@
-import { add, decimalFromNumber, formatDecimal, normalize } from "../metering/decimal.ts";
-import { audioTokens, usage, type Usage } from "../metering/usage.ts";
+import { add, decimalFromNumber, formatDecimal, normalize } from "../lib/decimal.ts";
+import { audioTokens, usage, type Usage } from "../recording/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
 import { readTopLevel } from "./json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";

@@ -1,4 +1,4 @@
-import type { Usage } from "../metering/usage.ts";
+import type { Usage } from "../recording/usage.ts";
 import type { FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 import type { BatchPath } from "../integrations/batches/batch-paths.ts";
@@ -119,7 +119,7 @@ export interface EstimateInput {
   text: string;
   /** messages, each costing OpenAI's per-message overhead (0 for embeddings and plain prompts) */
   messages: number;
-  /** function definitions as the model reads them (../metering/tool-text.ts), counted on their own */
+  /** function definitions as the model reads them (../estimation/tool-text.ts), counted on their own */
   tools?: string;
   /** fixed tokens beyond the texts and the per-message overhead (tool definitions, tool calls, names) */
   extraTokens?: number;

@@ -1,6 +1,6 @@
-import type { CallRecord, Outcome } from "../metering/call-record.ts";
-import type { Usage, UsageSource } from "../metering/usage.ts";
-import { ZERO_USAGE } from "../metering/usage.ts";
+import type { CallRecord, Outcome } from "../recording/call-record.ts";
+import type { Usage, UsageSource } from "../recording/usage.ts";
+import { ZERO_USAGE } from "../recording/usage.ts";
 import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
 import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";

@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import { performance } from "node:perf_hooks";
 import type { ProviderConfig } from "../config.ts";
 import { TollgateError } from "../errors.ts";
-import { OUTCOMES, type CallRecord, type Outcome } from "../metering/call-record.ts";
+import { OUTCOMES, type CallRecord, type Outcome } from "../recording/call-record.ts";
 import { adapterFor } from "../providers/index.ts";
 import { CallState } from "./call-state.ts";
 import { resolveDotSegments } from "./dot-segments.ts";
@@ -15,7 +15,7 @@ import type { PendingBody } from "../recording/body-record.ts";
 import { UpstreamCall } from "./upstream-call.ts";
 import { createUpstream, type Upstream } from "./upstream.ts";
 import { requestTimedOut } from "./request-timeout.ts";
-import { uuidv7 } from "./uuidv7.ts";
+import { uuidv7 } from "../lib/uuidv7.ts";
 
 /** Runs before a call is forwarded (virtual keys, budgets); may rewrite headers or throw a TollgateError. */
 export type BeforeForward = (call: CallState, upstreamHeaders: string[]) => Promise<void> | void;

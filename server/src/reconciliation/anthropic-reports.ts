@@ -1,4 +1,4 @@
-import { divideByPowerOf10, formatDecimal, normalize, parseDecimal } from "../metering/decimal.ts";
+import { divideByPowerOf10, formatDecimal, normalize, parseDecimal } from "../lib/decimal.ts";
 import { getAllPages, type AdminHttp } from "./admin-http.ts";
 import { dim, tokens, type BucketWidth, type CostRow, type ProviderReport, type UsageRow } from "./report-rows.ts";
 

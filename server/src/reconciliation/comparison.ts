@@ -1,4 +1,4 @@
-import { formatDecimal, normalize, subtract, type Decimal } from "../metering/decimal.ts";
+import { formatDecimal, normalize, subtract, type Decimal } from "../lib/decimal.ts";
 import type { Figures, Freshness, ProviderGroup, TollgateGroup } from "../reports/reconciliation-sql.ts";
 import { classify, dec, measure, PROVIDER_SETTLE_MS, ZERO_FIGURES, type Measure, type Reason } from "./reasons.ts";
 import { DAY_MS } from "./report-rows.ts";

@@ -1,4 +1,4 @@
-import { decimalFromNumber, formatDecimal, isDecimalString, canonicalDecimal } from "../metering/decimal.ts";
+import { decimalFromNumber, formatDecimal, isDecimalString, canonicalDecimal } from "../lib/decimal.ts";
 import { getAllPages, type AdminHttp } from "./admin-http.ts";
 import { dim, tokens, type BucketWidth, type CostRow, type ProviderReport, type UsageRow } from "./report-rows.ts";
 

@@ -1,5 +1,5 @@
 // The difference between Tollgate's figures and a provider's, and its likeliest reason.
-import { compare, formatDecimal, normalize, parseDecimal, roundTo, subtract, type Decimal } from "../metering/decimal.ts";
+import { compare, formatDecimal, normalize, parseDecimal, roundTo, subtract, type Decimal } from "../lib/decimal.ts";
 import type { Figures, Freshness } from "../reports/reconciliation-sql.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/client.ts";
 import { DAY_MS, type BucketWidth, type CostRow, type ProviderReport, type ReportProvider, type UsageRow } from "./report-rows.ts";
-import { sumDecimalStrings } from "../metering/decimal.ts";
+import { sumDecimalStrings } from "../lib/decimal.ts";
 
 const USAGE_SUMS = [
   "inputTokens",

@@ -1,4 +1,4 @@
-import type { CallRecord } from "../metering/call-record.ts";
+import type { CallRecord } from "./call-record.ts";
 import { sanitiseRecord } from "./sanitise.ts";
 import { boundUsage } from "./usage-bounds.ts";
 

@@ -1,7 +1,7 @@
 import { closeSync, fdatasync, close as closeFd, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync, fsync, open as openFd } from "node:fs";
 import { join } from "node:path";
-import type { CallRecord } from "../metering/call-record.ts";
-import { decodeRecord, encodeRecord } from "../metering/spool.ts";
+import type { CallRecord } from "./call-record.ts";
+import { decodeRecord, encodeRecord } from "./spool.ts";
 
 export interface CallJournalOptions {
   /** its own directory (inside the spool directory) */

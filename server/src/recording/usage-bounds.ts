@@ -1,4 +1,4 @@
-import type { Usage } from "../metering/usage.ts";
+import type { Usage } from "./usage.ts";
 
 /**
  * The most tokens one call can be recorded with. No call comes near it (the largest context windows are

@@ -1,4 +1,4 @@
-import { add, compare, formatDecimal, normalize, parseDecimal, subtract, ZERO, type Decimal } from "../metering/decimal.ts";
+import { add, compare, formatDecimal, normalize, parseDecimal, subtract, ZERO, type Decimal } from "../lib/decimal.ts";
 
 export const DAY_MS = 86_400_000;
 /** The run rate is the spend of the trailing 7 days: every weekday once, so a weekly rhythm does not bias it. */

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
-import { canonicalDecimal } from "../metering/decimal.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
 import { bucketSql, planSource, rawCallsWhere, sumsSource, type SourceChoice } from "../api/report-source.ts";
 import { filterSchema, INTERVALS, parseQuery, resolveInterval, resolveRange, type TimeRange } from "../api/query.ts";
 import { dimensionSql, joinKey, parseDimensions, parsePropertyFilters, rollupsServe, type Dimension } from "./spend-dimensions.ts";

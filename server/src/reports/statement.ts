@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { canonicalDecimal } from "../metering/decimal.ts";
-import { priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL } from "../metering/price-row.ts";
+import { canonicalDecimal } from "../lib/decimal.ts";
+import { priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL } from "../pricing/price-row.ts";
 import { monthRange } from "../books/periods.ts";
 
 /** Whose statement: an app, a property value (a team), or both; neither is the whole month. */

@@ -9,10 +9,10 @@ import { generateVirtualKey, hashVirtualKey, keyPrefix, VIRTUAL_KEY_PATTERN } fr
 import { configuredSecrets, redactSecrets } from "../../../server/src/access/redact.ts";
 import { LoginLimiter } from "../../../server/src/api/login-limiter.ts";
 import { loadConfig, type ProviderConfig } from "../../../server/src/config.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
 import { adapterFor } from "../../../server/src/providers/index.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
-import { priceRow } from "../metering/fixtures.ts";
+import { priceRow } from "../pricing/fixtures.ts";
 
 const KEY = "tg_" + "a1B2c3D4e5".repeat(4) + "xyz";
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { periodOf } from "../../../server/src/access/budget-period.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import { compare, parseDecimal } from "../../../server/src/metering/decimal.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import { compare, parseDecimal } from "../../../server/src/lib/decimal.ts";
 import { forecastPeriod } from "../../../server/src/reports/forecast.ts";
 import { trailingWindow } from "../../../server/src/reports/forecast-source.ts";
 import { callRecord } from "../../support/call-record.ts";

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { callRecord } from "../../support/call-record.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { eventually } from "../../support/tollgate.ts";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../server/src/app.ts";
 import { loadConfig } from "../../../server/src/config.ts";
 import { createLogger } from "../../../server/src/logger.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";

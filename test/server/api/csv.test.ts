@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell } from "../../../server/src/api/csv.ts";
 import { CALL_COLUMNS, FAILURE_COLUMNS, LATENCY_COLUMNS, spendColumns } from "../../../server/src/api/report-csv.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import { sumDecimalStrings } from "../../../server/src/metering/decimal.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { call, csvObjects, parseCsv, syntheticCalls } from "./fixtures.ts";
 

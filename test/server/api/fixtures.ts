@@ -1,5 +1,5 @@
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { SyntheticTraffic } from "../../../scripts/synthetic-traffic.ts";
 import { callRecord } from "../../support/call-record.ts";
 

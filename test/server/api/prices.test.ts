@@ -5,10 +5,10 @@ import express, { type ErrorRequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pricesRouter } from "../../../server/src/api/prices.ts";
 import { errorJson, TollgateError, toTollgateError } from "../../../server/src/errors.ts";
-import { priceCall } from "../../../server/src/metering/cost.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
-import { seedPrices } from "../../../server/src/metering/price-seed.ts";
-import { usage } from "../../../server/src/metering/usage.ts";
+import { priceCall } from "../../../server/src/pricing/cost.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
+import { seedPrices } from "../../../server/src/pricing/price-seed.ts";
+import { usage } from "../../../server/src/recording/usage.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failuresReport } from "../../../server/src/api/failures.ts";
 import { latencyReport } from "../../../server/src/api/latency.ts";
 import { createDatabase } from "../../../server/src/db/client.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { refreshRollups } from "../../../server/src/metering/rollup-sql.ts";
-import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { refreshRollups } from "../../../server/src/rollups/rollup-sql.ts";
+import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { call, syntheticCalls } from "./fixtures.ts";
 

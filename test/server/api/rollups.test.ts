@@ -3,11 +3,11 @@ import { failuresReport } from "../../../server/src/api/failures.ts";
 import { latencyReport } from "../../../server/src/api/latency.ts";
 import { planSource } from "../../../server/src/api/report-source.ts";
 import { spendReport } from "../../../server/src/api/spend.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import { sumDecimalStrings } from "../../../server/src/metering/decimal.ts";
-import { bucketBounds, bucketOf, percentiles, RELATIVE_ERROR_BOUND } from "../../../server/src/metering/latency-histogram.ts";
-import { refreshRollups } from "../../../server/src/metering/rollup-sql.ts";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
+import { bucketBounds, bucketOf, percentiles, RELATIVE_ERROR_BOUND } from "../../../server/src/rollups/latency-histogram.ts";
+import { refreshRollups } from "../../../server/src/rollups/rollup-sql.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { syntheticCalls } from "./fixtures.ts";
 

@@ -3,7 +3,7 @@ import { startBodyPartitionMaintenance } from "../../../server/src/db/body-parti
 import { MONTHS_AHEAD } from "../../../server/src/db/partitions.ts";
 import { insertBodies } from "../../../server/src/recording/body-writer.ts";
 import type { StoredBody } from "../../../server/src/recording/body-record.ts";
-import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
+import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

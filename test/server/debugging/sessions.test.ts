@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sumDecimalStrings } from "../../../server/src/metering/decimal.ts";
+import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { ANTHROPIC_MODEL, startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { startFakeGemini } from "../../support/fake-gemini.ts";
 import { startFakeOpenAi } from "../../support/fake-openai.ts";

@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countTokens } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import { ANTHROPIC_MODEL, ANTHROPIC_TEXT, ANTHROPIC_USAGE, startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import type { FakeServer } from "../../support/fake-server.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recomputeCosts } from "../../../server/src/metering/recompute.ts";
+import { recomputeCosts } from "../../../server/src/pricing/recompute.ts";
 import { callById } from "../../support/calls.ts";
 import { AZURE_MODEL, COMPAT_TEXT, startFakeCompat } from "../../support/fake-compat.ts";
 import type { FakeServer } from "../../support/fake-server.ts";

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countTokens } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens } from "../../../server/src/estimation/tokenizer.ts";
 import { buildRecord, type Metering } from "../../../server/src/proxy/finish.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { openai } from "../../../server/src/providers/openai.ts";

@@ -1,6 +1,6 @@
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countTokens, encodingForModel } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens, encodingForModel } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import { EMBED_TOKENS_PER_CONTENT, embedSent, GEMINI_TEXT, GEMINI_USAGE, startFakeGemini } from "../../support/fake-gemini.ts";
 import type { FakeServer } from "../../support/fake-server.ts";

@@ -1,7 +1,7 @@
 import { HTTPClient, Mistral } from "@mistralai/mistralai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onlyCall } from "../../support/calls.ts";
-import { countTokens, encodingForModel } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens, encodingForModel } from "../../../server/src/estimation/tokenizer.ts";
 import { FIM_TEXT, FIM_USAGE, fimSent, MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countTokens, TOKENS_PER_MESSAGE } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens, TOKENS_PER_MESSAGE } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { RESPONSES_MODEL, RESPONSES_TEXT, RESPONSES_USAGE, startFakeResponses } from "../../support/fake-responses.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { uuidv7, uuidv7Time } from "../../../server/src/proxy/uuidv7.ts";
+import { uuidv7, uuidv7Time } from "../../../server/src/lib/uuidv7.ts";
 
 describe("uuidv7", () => {
   it("is an RFC 9562 version 7 UUID carrying the given millisecond", () => {

@@ -2,12 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import { Recorder } from "../../../server/src/metering/recorder.ts";
-import { refreshRollups } from "../../../server/src/metering/rollup-sql.ts";
-import { Spool } from "../../../server/src/metering/spool.ts";
-import { SpoolReplayer } from "../../../server/src/metering/spool-replayer.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import { Recorder } from "../../../server/src/recording/recorder.ts";
+import { refreshRollups } from "../../../server/src/rollups/rollup-sql.ts";
+import { Spool } from "../../../server/src/recording/spool.ts";
+import { SpoolReplayer } from "../../../server/src/recording/spool-replayer.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { syntheticCalls } from "../api/fixtures.ts";
 

@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { Recorder } from "../../../server/src/metering/recorder.ts";
-import { Spool } from "../../../server/src/metering/spool.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { Recorder } from "../../../server/src/recording/recorder.ts";
+import { Spool } from "../../../server/src/recording/spool.ts";
 import { sampleRecord } from "./records.ts";
 
 /** A batch writer whose batches the test holds open and completes (or fails) one by one. */

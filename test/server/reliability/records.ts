@@ -1,5 +1,5 @@
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 
 /** A call record with every kind of value a record carries: a Date, decimal strings, nulls, floats, an object. */
 export function sampleRecord(i: number, overrides: Partial<CallRecord> = {}): CallRecord {

@@ -2,10 +2,10 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { Spool, SpoolFullError } from "../../../server/src/metering/spool.ts";
-import { SpoolReplayer } from "../../../server/src/metering/spool-replayer.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { Spool, SpoolFullError } from "../../../server/src/recording/spool.ts";
+import { SpoolReplayer } from "../../../server/src/recording/spool-replayer.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { sampleRecord } from "./records.ts";
 

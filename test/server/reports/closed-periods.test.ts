@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON checked field by field below */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../server/src/cli.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { call, csvObjects } from "../api/fixtures.ts";
 

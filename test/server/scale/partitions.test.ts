@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropExpiredCallPartitions, ensureCallPartitions, MONTHS_AHEAD, retentionCutoff } from "../../../server/src/db/partitions.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
-import type { CallRecord } from "../../../server/src/metering/call-record.ts";
-import { uuidv7 } from "../../../server/src/proxy/uuidv7.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
+import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../server/src/config.ts";
-import { insertCalls } from "../../../server/src/metering/call-writer.ts";
+import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { startTollgate, type Tollgate } from "../../../server/src/server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";

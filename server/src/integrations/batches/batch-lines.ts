@@ -1,5 +1,5 @@
-import type { CallRecord, Outcome } from "../../metering/call-record.ts";
-import { ZERO_USAGE } from "../../metering/usage.ts";
+import type { CallRecord, Outcome } from "../../recording/call-record.ts";
+import { ZERO_USAGE } from "../../recording/usage.ts";
 import { anthropic } from "../../providers/anthropic.ts";
 import { openai } from "../../providers/openai.ts";
 import type { RequestInfo, ResponseFacts } from "../../providers/types.ts";

@@ -13,7 +13,7 @@ import {
   roundTo,
   subtract,
   sumDecimalStrings,
-} from "../../../server/src/metering/decimal.ts";
+} from "../../../server/src/lib/decimal.ts";
 
 const fmt = (d: ReturnType<typeof parseDecimal>) => formatDecimal(normalize(d));
 

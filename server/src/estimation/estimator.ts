@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { CallState } from "../proxy/call-state.ts";
 import { estimateJob } from "./estimate.ts";
 import type { FromWorker, ToWorker } from "./estimator-protocol.ts";
-import type { Usage } from "./usage.ts";
+import type { Usage } from "../recording/usage.ts";
 import { BUNDLED } from "../paths.ts";
 
 const BOOT = new URL("./estimator-boot.mjs", import.meta.url);

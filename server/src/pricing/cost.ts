@@ -1,8 +1,8 @@
-import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, roundTo, ZERO, type Decimal } from "./decimal.ts";
+import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, roundTo, ZERO, type Decimal } from "../lib/decimal.ts";
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceRow, PriceTier, Rates } from "./price-row.ts";
-import type { Usage } from "./usage.ts";
-import { priceFees, type Fee, type FeeCount } from "../pricing/fees.ts";
+import type { Usage } from "../recording/usage.ts";
+import { priceFees, type Fee, type FeeCount } from "./fees.ts";
 
 /** calls.cost_usd is DECIMAL(28, 16): costs are exact to that scale (beyond it only after a tier multiplier). */
 export const COST_SCALE = 16;

@@ -1,4 +1,4 @@
-import { formatDecimal, multiply, normalize, parseDecimal } from "./decimal.ts";
+import { formatDecimal, multiply, normalize, parseDecimal } from "../lib/decimal.ts";
 import type { PriceRow, PriceTier } from "./price-row.ts";
 
 /**

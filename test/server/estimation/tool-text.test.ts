@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { estimateCallUsage } from "../../../server/src/metering/estimate.ts";
-import { countTokens, PIECE_BREAK } from "../../../server/src/metering/tokenizer.ts";
-import { formatFunctionDefinitions, functionDefinitions } from "../../../server/src/metering/tool-text.ts";
+import { estimateCallUsage } from "../../../server/src/estimation/estimate.ts";
+import { countTokens, PIECE_BREAK } from "../../../server/src/estimation/tokenizer.ts";
+import { formatFunctionDefinitions, functionDefinitions } from "../../../server/src/estimation/tool-text.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { anthropic } from "../../../server/src/providers/anthropic.ts";
 import { gemini } from "../../../server/src/providers/gemini.ts";

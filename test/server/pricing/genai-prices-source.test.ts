@@ -1,9 +1,9 @@
 import { calcPrice, waitForUpdate, type MatchLogic } from "@pydantic/genai-prices";
 import { describe, expect, it, vi } from "vitest";
-import { priceCall } from "../../../server/src/metering/cost.ts";
-import { bundledGenaiPriceRows, convertGenaiPrices } from "../../../server/src/metering/genai-prices-source.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
-import { usage } from "../../../server/src/metering/usage.ts";
+import { priceCall } from "../../../server/src/pricing/cost.ts";
+import { bundledGenaiPriceRows, convertGenaiPrices } from "../../../server/src/pricing/genai-prices-source.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
+import { usage } from "../../../server/src/recording/usage.ts";
 
 describe("genai-prices conversion", () => {
   it("converts match rules, tiers, start dates, cache prices; skips and counts what it cannot hold", () => {

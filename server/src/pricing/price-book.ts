@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { PriceIndex, type PriceBookOptions, type PriceMatch } from "./price-index.ts";
 import { priceRowFromDb, SELECT_PRICES_SQL, type PriceRow } from "./price-row.ts";
-import { FeeIndex } from "../pricing/fee-index.ts";
-import { feePriceRowFromDb, SELECT_FEE_PRICES_SQL, type FeePriceRow } from "../pricing/fee-price-row.ts";
+import { FeeIndex } from "./fee-index.ts";
+import { feePriceRowFromDb, SELECT_FEE_PRICES_SQL, type FeePriceRow } from "./fee-price-row.ts";
 
 export type { PriceBookOptions, PriceMatch, ServiceTierBasis } from "./price-index.ts";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { waitForUpdate, type MatchLogic, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
-import { decimalFromNumber, formatDecimal, normalize } from "./decimal.ts";
+import { decimalFromNumber, formatDecimal, normalize } from "../lib/decimal.ts";
 import type { MatchType, PriceRow, PriceTier, Rates } from "./price-row.ts";
 
 export const GENAI_PRICES_SOURCE = "genai-prices";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { estimateCallUsage } from "../../../server/src/metering/estimate.ts";
-import { TokenEstimator } from "../../../server/src/metering/estimator.ts";
-import { MAX_ENCODED_CHARS } from "../../../server/src/metering/tokenizer.ts";
+import { estimateCallUsage } from "../../../server/src/estimation/estimate.ts";
+import { TokenEstimator } from "../../../server/src/estimation/estimator.ts";
+import { MAX_ENCODED_CHARS } from "../../../server/src/estimation/tokenizer.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { openai } from "../../../server/src/providers/openai.ts";
 import { gate, GATED_ESTIMATOR_WORKER as GATED, whenHeld } from "../../support/estimator-gate.ts";

@@ -1,4 +1,4 @@
-import type { PriceRow } from "../../../server/src/metering/price-row.ts";
+import type { PriceRow } from "../../../server/src/pricing/price-row.ts";
 
 let next = 0;
 

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/index.ts";
-import { CallJournal } from "../recording/call-journal.ts";
+import { CallJournal } from "./call-journal.ts";
 import type { CallRecord } from "./call-record.ts";
 import { insertCalls } from "./call-writer.ts";
 import { Recorder } from "./recorder.ts";

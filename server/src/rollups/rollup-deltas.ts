@@ -1,5 +1,5 @@
-import type { CallRecord } from "./call-record.ts";
-import { add, formatDecimal, parseDecimal, ZERO, type Decimal } from "./decimal.ts";
+import type { CallRecord } from "../recording/call-record.ts";
+import { add, formatDecimal, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import { addToHistogram, bucketOf, type Histogram } from "./latency-histogram.ts";
 import { ROLLUP_LEVELS, type RollupLevel } from "./rollup-sql.ts";
 

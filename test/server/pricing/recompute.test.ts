@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArgs, runCli } from "../../../server/src/cli.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
-import { insertPriceRows } from "../../../server/src/metering/price-seed.ts";
-import { recomputeCosts } from "../../../server/src/metering/recompute.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
+import { insertPriceRows } from "../../../server/src/pricing/price-seed.ts";
+import { recomputeCosts } from "../../../server/src/pricing/recompute.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { priceRow } from "./fixtures.ts";
 

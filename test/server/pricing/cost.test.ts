@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { costFor, priceCall, ratesFor } from "../../../server/src/metering/cost.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
-import { usage } from "../../../server/src/metering/usage.ts";
+import { costFor, priceCall, ratesFor } from "../../../server/src/pricing/cost.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
+import { usage } from "../../../server/src/recording/usage.ts";
 import { priceRow } from "./fixtures.ts";
 
 const sonnet45 = priceRow({

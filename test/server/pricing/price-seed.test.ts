@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
-import { configPriceRow, parseCustomPrices, seedPrices } from "../../../server/src/metering/price-seed.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
+import { configPriceRow, parseCustomPrices, seedPrices } from "../../../server/src/pricing/price-seed.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

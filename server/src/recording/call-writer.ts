@@ -1,11 +1,11 @@
 import type pg from "pg";
 import { settleRecordedCalls } from "../access/budget-ledger.ts";
 import { arrayLiteral } from "../db/array-literal.ts";
-import { insertIsolatingBadRows } from "../recording/bad-rows.ts";
+import { insertIsolatingBadRows } from "./bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
-import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "./error-rollup-deltas.ts";
-import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "./latency-rollup-deltas.ts";
-import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "./rollup-deltas.ts";
+import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
+import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "../rollups/latency-rollup-deltas.ts";
+import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "../rollups/rollup-deltas.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normalizeTimeOfDay } from "./daily-window.ts";
-import { canonicalDecimal, decimalFromNumber, formatDecimal, isDecimalString, normalize, parseDecimal } from "./decimal.ts";
+import { canonicalDecimal, decimalFromNumber, formatDecimal, isDecimalString, normalize, parseDecimal } from "../lib/decimal.ts";
 
 /** How a row's `model` is compared with a call's model name (always case-insensitively). */
 export const MATCH_TYPES = ["exact", "prefix", "suffix", "contains", "regex"] as const;

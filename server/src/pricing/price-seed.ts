@@ -3,7 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { bundledGenaiPriceRows, type SourceConversion } from "./genai-prices-source.ts";
 import { priceInputSchema, type PriceInput, type PriceRow } from "./price-row.ts";
-import { PRIORITY_PRICE_ROWS } from "../pricing/priority-prices.ts";
+import { PRIORITY_PRICE_ROWS } from "./priority-prices.ts";
 
 export const CONFIG_SOURCE = "config";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrayLiteral } from "../../../server/src/db/array-literal.ts";
-import { isDataError } from "../../../server/src/metering/spool-replayer.ts";
+import { isDataError } from "../../../server/src/recording/spool-replayer.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countTokens, encodingForModel, estimateInputTokens, MAX_ENCODED_CHARS, MAX_RUN_CHARS } from "../../../server/src/metering/tokenizer.ts";
+import { countTokens, encodingForModel, estimateInputTokens, MAX_ENCODED_CHARS, MAX_RUN_CHARS } from "../../../server/src/estimation/tokenizer.ts";
 
 describe("encodingForModel", () => {
   it("uses o200k_base for gpt-4o, gpt-4.1, gpt-5 and the o-series", () => {

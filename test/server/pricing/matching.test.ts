@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { modelNameVariants, providerCandidates } from "../../../server/src/metering/model-names.ts";
-import { PriceBook } from "../../../server/src/metering/price-book.ts";
+import { modelNameVariants, providerCandidates } from "../../../server/src/pricing/model-names.ts";
+import { PriceBook } from "../../../server/src/pricing/price-book.ts";
 import { priceRow } from "./fixtures.ts";
 
 const at = new Date("2026-11-26T12:00:00Z");
