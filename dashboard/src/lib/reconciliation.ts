@@ -1,33 +1,10 @@
 // The shape of GET /api/reconciliation and what the Reconciliation page derives from it.
 export const DAY_MS = 86_400_000;
 
-export interface Measure {
-  tollgate: string | null;
-  provider: string | null;
-  diff: string | null;
-  pct: string | null;
-}
+// The rows are the server's own type (type-only: nothing of the server reaches the bundle).
+import type { ReconciliationRow } from "../../../server/src/reconciliation/comparison.ts";
 
-export interface ReconciliationRow {
-  day: string;
-  provider: string;
-  model?: string;
-  apiKeyId?: string;
-  held?: boolean;
-  project?: string;
-  requests: Measure;
-  inputTokens: Measure;
-  cachedInputTokens: Measure;
-  cacheWriteTokens: Measure;
-  cacheWrite1hTokens: Measure;
-  outputTokens: Measure;
-  costUsd: Measure;
-  webSearchRequests: string;
-  unpricedCalls: string;
-  reason: string;
-  fetchedAt: string | null;
-  complete: boolean;
-}
+export type { Measure, ReconciliationRow } from "../../../server/src/reconciliation/comparison.ts";
 
 export interface ReconciliationResponse {
   from: string;
