@@ -14,7 +14,6 @@ export class CallState {
   info: RequestInfo = { endpoint: "", metered: false, model: null, stream: false, deployment: null };
   json: Record<string, unknown> | undefined;
   requestBytes = 0;
-  requestBody: string | null = null;
   /** the bodies being captured (TOLLGATE_LOG_BODIES), else null */
   capture: BodyCapture | null = null;
   responseBytes = 0;

@@ -68,9 +68,9 @@ function shouldEstimate(call: CallState, outcome: Outcome): boolean {
 }
 
 /** Builds the record of a finished call whose usage is reported or estimated synchronously (tests, tools). */
-export function buildRecord(call: CallState, metering: Metering, endedAt: number, logBodies: boolean): CallRecord {
+export function buildRecord(call: CallState, metering: Metering, endedAt: number): CallRecord {
   let built: CallRecord | undefined;
-  finishRecord(call, metering, endedAt, logBodies, (record) => (built = record));
+  finishRecord(call, metering, endedAt, (record) => (built = record));
   if (!built) throw new Error("buildRecord needs a synchronous estimateUsage");
   return built;
 }
@@ -85,14 +85,13 @@ export function finishRecord(
   call: CallState,
   metering: Metering,
   endedAt: number,
-  logBodies: boolean,
   deliver: (record: CallRecord) => void,
   /** the record as it is while its token estimate is counted elsewhere (journaled in case of a crash) */
   pending?: (record: CallRecord) => void,
 ): void {
   const facts = call.facts;
   const outcome = outcomeOf(call);
-  const record = baseRecord(call, outcome, endedAt, logBodies);
+  const record = baseRecord(call, outcome, endedAt);
   // Only metered calls are priced; the price table's provider may differ from the route's (azure → openai,
   // Claude on a Vertex route → anthropic).
   const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
@@ -172,7 +171,7 @@ function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, me
 }
 
 /** The record of a finished call without usage (usageSource "none", unpriced): what applyUsage completes. */
-function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodies: boolean): CallRecord {
+function baseRecord(call: CallState, outcome: Outcome, endedAt: number): CallRecord {
   const facts = call.facts;
   const latencyMs = endedAt - call.arrivedAt;
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
@@ -210,7 +209,7 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number, logBodie
     overheadMs: round3(Math.max(0, insideBefore + insideAfter)),
     requestBytes: call.requestBytes,
     responseBytes: call.responseBytes,
-    requestBody: logBodies ? call.requestBody : null,
+    requestBody: null, // captured bodies are stored apart, in call_bodies
     responseBody: null,
     sessionId: attribution.session ?? trace?.traceId ?? null,
     traceId: trace?.traceId ?? null,

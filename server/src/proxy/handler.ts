@@ -87,12 +87,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     call.finished = true;
     try {
       const capture = call.capture;
-      if (capture === null || !deps.onBody) finishRecord(call, deps.metering, performance.now(), false, deliver, deps.onPending);
+      if (capture === null || !deps.onBody) finishRecord(call, deps.metering, performance.now(), deliver, deps.onPending);
       else {
         const body = pendingBodyOf(call, capture);
         const onBody = deps.onBody;
         const errorsOnly = deps.bodies.mode === "errors";
-        finishRecord(call, deps.metering, performance.now(), false, (record) => {
+        finishRecord(call, deps.metering, performance.now(), (record) => {
           if (!errorsOnly || record.outcome !== "ok") onBody(body);
           deliver(record);
         }, deps.onPending);

@@ -126,7 +126,7 @@ describe("buildRecord", () => {
 
   it("a tokenizer failure never fails the call: it is reported and the call recorded without usage", () => {
     const failures: string[] = [];
-    const record = buildRecord(finishedCall(), { priceCall: pricing, estimateUsage: () => { throw new Error("wasm exploded"); }, onFailure: (stage) => failures.push(stage) }, 10, false);
+    const record = buildRecord(finishedCall(), { priceCall: pricing, estimateUsage: () => { throw new Error("wasm exploded"); }, onFailure: (stage) => failures.push(stage) }, 10);
     expect(failures).toEqual(["estimate"]);
     expect(record).toMatchObject({ outcome: "ok", usageSource: "none", costUsd: null, inputTokens: 0 });
   });
@@ -135,11 +135,11 @@ describe("buildRecord", () => {
     const estimate = () => ({ inputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, outputTokens: 2, reasoningTokens: 0 });
     const cut = finishedCall();
     cut.fail("network_error", "stream_cut", "cut");
-    expect(buildRecord(cut, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10, false)).toMatchObject({ usageSource: "estimated", inputTokens: 5 });
+    expect(buildRecord(cut, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({ usageSource: "estimated", inputTokens: 5 });
     const unreachable = finishedCall();
     unreachable.firstByteAt = 0;
     unreachable.status = 502;
     unreachable.fail("network_error", "network_error", "ECONNREFUSED");
-    expect(buildRecord(unreachable, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10, false)).toMatchObject({ usageSource: "none", inputTokens: 0 });
+    expect(buildRecord(unreachable, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({ usageSource: "none", inputTokens: 0 });
   });
 });
