@@ -4,7 +4,7 @@ import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 
-/** The built-in providers and their public bases (SPEC §3). */
+/** The built-in providers and their public API bases. */
 export const BUILTIN_PROVIDERS = {
   openai: { baseUrl: "https://api.openai.com", format: "openai" },
   anthropic: { baseUrl: "https://api.anthropic.com", format: "anthropic" },

@@ -5,7 +5,7 @@ const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 const inheritedListeners = new Map(SHUTDOWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
 const { startTollgate } = await import("./server.ts");
 
-// The one place process.env is read (SPEC §2): a bad value stops start-up naming the variable.
+// The one place process.env is read: a bad value stops start-up naming the variable.
 let config: Config;
 try {
   config = loadConfig(process.env);

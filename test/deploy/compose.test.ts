@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { composeFile, readRepoFile, ROOT } from "./deploy-files.ts";
 
-/** Environment variables Tollgate reads (SPEC §2 plus the metrics settings). */
+/** Environment variables Tollgate reads (PORT, HOST, DATABASE_URL, provider keys and TOLLGATE_*). */
 const TOLLGATE_ENV = /^(PORT|HOST|DATABASE_URL|(OPENAI|ANTHROPIC|GEMINI|MISTRAL)_API_KEY|(OPENAI|ANTHROPIC)_ADMIN_KEY|TOLLGATE_[A-Z0-9_]+)$/;
 
 describe("docker-compose.yml", () => {

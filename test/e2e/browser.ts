@@ -1,4 +1,4 @@
-// Headless Chromium for browser tests (STACK.md): Debian's chromium via playwright-core, a page that
+// Headless Chromium for browser tests: Debian's chromium via playwright-core, a page that
 // records page errors, console errors and the API requests it makes, and a clear skip when the
 // browser is absent (a failure under REQUIRE_BROWSER=1).
 import { existsSync } from "node:fs";

@@ -102,7 +102,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
   });
 
   it("asks for the admin token, signs in, then shows Spend matching /api/spend", async () => {
-    // SPEC §2: with TOLLGATE_ADMIN_TOKEN set the reporting API and dashboard require it
+    // with TOLLGATE_ADMIN_TOKEN set the reporting API and dashboard require it
     expect(authRequired).toBe(true);
     w.allowUnauthorized = true; // until signed in, refused requests are the point
     await page.goto(`${tg.url}/`);

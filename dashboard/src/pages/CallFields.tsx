@@ -1,4 +1,4 @@
-// Every recorded field of a call, in the order of SPEC §4, as a definition list.
+// Every recorded field of a call, in the order of the API's Call type, as a definition list.
 import type { ReactElement } from "react";
 import type { Call } from "../api.ts";
 

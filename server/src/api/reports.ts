@@ -37,7 +37,7 @@ function mount<Row, Body extends { series: Row[] }>(router: Router, pool: pg.Poo
   router.get(`/${report.name}.csv`, handle);
 }
 
-/** The reports of SPEC §5: spend, failures and latency; rollups for long ranges, raw calls for short ones. */
+/** The reports: spend, failures and latency; rollups for long ranges, raw calls for short ones. */
 export function reportsRouter(pool: pg.Pool): Router {
   const router = Router();
   mount(router, pool, { name: "spend", build: (p, q) => spendReport(p, q), columns: (b) => spendColumns(b.dimensions), fileName: (b) => rangeFileName("spend", b) });

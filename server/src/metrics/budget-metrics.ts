@@ -15,7 +15,7 @@ export interface BudgetGaugeState {
   forecastUsd?: number | string;
 }
 
-/** Budget burn per budget (SPEC §5 budgets, app and per-key); set by the budget module on every refresh. */
+/** Budget burn per budget (app and per-key budgets); set by the budget module on every refresh. */
 export interface BudgetMetrics {
   set(state: BudgetGaugeState): void;
   /** the budget was deleted */

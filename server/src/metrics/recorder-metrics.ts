@@ -4,7 +4,7 @@ import { BATCH_DURATION_BUCKETS } from "./buckets.ts";
 /** Where the recorder writes a batch: Postgres, or the local spool while Postgres is unreachable. */
 export type RecorderTarget = "database" | "spool";
 
-/** What the recorder reports about itself (SPEC §6 recorder health). */
+/** What the recorder reports about itself (queue depth, batches, spool state). */
 export interface RecorderMetrics {
   /** records waiting in the in-memory queue */
   setQueueDepth(records: number): void;

@@ -84,7 +84,7 @@ function tokens(n: number): number {
 }
 
 /**
- * The exact cost of a call (PROVIDERS.md §2.3) from normalized usage, where inputTokens includes cache reads
+ * The exact cost of a call from normalized usage, where inputTokens includes cache reads
  * and writes and outputTokens includes reasoning:
  *   uncached input × input + cache reads × cachedInput + 5m writes × cacheWrite + 1h writes × cacheWrite1h
  *   + output × output,

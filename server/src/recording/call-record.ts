@@ -17,7 +17,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * One finished call, as the proxy hands it to the recorder and the metrics. Field names follow the
- * reporting API (SPEC §4); costUsd is an exact decimal string, null when no price matched.
+ * reporting API; costUsd is an exact decimal string, null when no price matched.
  */
 export interface CallRecord extends Usage {
   id: string;

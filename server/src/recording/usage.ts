@@ -1,4 +1,4 @@
-/** Token usage normalized across providers (SPEC §4). */
+/** Token usage normalized across providers: every kind of token the call record keeps. */
 export interface Usage {
   /** every input token billed, cached reads and cache writes included */
   inputTokens: number;

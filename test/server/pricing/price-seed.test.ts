@@ -26,7 +26,7 @@ describe("seedPrices", () => {
     expect(Number(rows[0]!.n)).toBe(first.sourceRows);
   });
 
-  it("matches the reference prices (STACK.md, PROVIDERS.md §2.2) through our provider ids", async () => {
+  it("matches the providers' published reference prices through our provider ids", async () => {
     const book = await PriceBook.load(db.pool);
     const rates = (provider: string, model: string) => {
       const p = book.priceFor(provider, model, at, null)?.price;
