@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak|balancer] [opt
            --rounds N (recorder runs interleaved, median reported; default 1)
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
+           --replica-url URL (a streaming replica of it: each report also timed through TOLLGATE_REPORTS_DATABASE_URL)
   soak:    --minutes N (default 5)  --sample-seconds N (default 15)  --env NAME=VALUE
   balancer: --seconds N (per run, default 10)  --rounds N (interleaved, default 3); needs haproxy (Debian's package)
 DATABASE_URL: the Postgres server to create the bench database on (unset: an embedded Postgres).`;
@@ -47,6 +48,7 @@ const { values, positionals } = parseArgs({
     calls: { type: "string" },
     runs: { type: "string" },
     "database-url": { type: "string" },
+    "replica-url": { type: "string" },
     minutes: { type: "string" },
     "sample-seconds": { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -115,7 +117,7 @@ switch (mode) {
     });
     break;
   case "reports":
-    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"] });
+    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"], replicaUrl: values["replica-url"] });
     break;
   case "soak":
     await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15), tollgateEnv: tollgateEnv() });
