@@ -183,11 +183,14 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (d: RollupDelta) => unkno
  * has a column `${h}_merged_size`). The batch's elements are appended (||, cheap) until the array has doubled
  * since its last merge (+16), then merged (tollgate_hist_merge, ≈80 µs): most upserts skip the merge, and a
  * stored array is at most about twice its merged size. Readers add up repeated buckets.
+ * Plain expressions, no subquery: Citus refuses subqueries within INSERT statements (docs/scaling.md). Every
+ * right-hand side sees the row before the update, so both columns test the same condition; on the rare
+ * merge the size is taken from a second tollgate_hist_merge of the same arrays.
  */
 export function histogramUpsertSet(t: string, h: string): string {
-  return `(${h}, ${h}_merged_size) = (SELECT x.h, CASE WHEN x.m THEN cardinality(x.h) ELSE ${t}.${h}_merged_size END
-       FROM (SELECT c.m, CASE WHEN c.m THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END AS h
-               FROM (SELECT cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16 AS m) AS c) AS x)`;
+  const merge = `cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16`;
+  return `${h} = CASE WHEN ${merge} THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END,
+    ${h}_merged_size = CASE WHEN ${merge} THEN cardinality(tollgate_hist_merge(${t}.${h}, EXCLUDED.${h})) ELSE ${t}.${h}_merged_size END`;
 }
 
 /**
