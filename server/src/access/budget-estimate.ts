@@ -4,16 +4,26 @@ import { usage } from "../recording/usage.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import { contextTokens, hiddenInput, IMAGE_INPUT_TOKENS, requestedCandidates } from "./estimate-inputs.ts";
 
-/** Request fields that cap output tokens, across OpenAI chat/Responses, Anthropic and Gemini. */
+/**
+ * Request fields that cap output tokens, across OpenAI chat/Responses, Anthropic, Gemini and Bedrock
+ * (Converse `inferenceConfig.maxTokens`; InvokeModel bodies: Nova's `inferenceConfig.max_new_tokens`,
+ * Llama's `max_gen_len`, Anthropic's and Mistral's `max_tokens`).
+ */
 function requestedMaxOutput(json: Record<string, unknown> | undefined): number | undefined {
   if (!json) return undefined;
-  for (const field of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
+  for (const field of ["max_completion_tokens", "max_tokens", "max_output_tokens", "max_gen_len"]) {
     const v = json[field];
     if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
   }
   const generation = json.generationConfig;
   if (generation !== null && typeof generation === "object") {
     const v = (generation as Record<string, unknown>).maxOutputTokens;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
+  }
+  const inference = json.inferenceConfig;
+  if (inference !== null && typeof inference === "object") {
+    const config = inference as Record<string, unknown>;
+    const v = config.maxTokens ?? config.max_new_tokens;
     if (typeof v === "number" && Number.isFinite(v) && v >= 0) return Math.ceil(v);
   }
   return undefined;

@@ -1,5 +1,6 @@
 import { anthropic } from "./anthropic.ts";
 import { azure } from "./azure.ts";
+import { bedrock } from "./bedrock/adapter.ts";
 import { gemini } from "./gemini.ts";
 import { mistral } from "./mistral.ts";
 import { ollama } from "./ollama.ts";
@@ -16,6 +17,7 @@ export const ADAPTERS: Readonly<Record<string, ProviderAdapter>> = {
   gemini,
   mistral,
   azure,
+  bedrock,
 };
 
 /** Native APIs that OpenAI-compatible servers speak beside /v1, each claiming its own paths. */
