@@ -34,7 +34,9 @@ export interface FakeBedrock {
  * reference describes them, streams in AWS's binary event-stream encoding (CRC32s included, messages split
  * across writes). Every request must carry a SigV4 signature by AWS_CREDENTIALS (checked here from AWS's
  * documented algorithm with node:crypto, not with a signing library) or the Bedrock API key as a bearer
- * token; anything else gets Bedrock's 403. The model id picks errors: `…throttled…` 429, `…invalid…` 400.
+ * token; anything else gets Bedrock's 403. The model id picks errors: `…throttled…` 429, `…invalid…` 400,
+ * `…midstream…` a throttling exception inside a ConverseStream; `…held…` holds a stream after its first two
+ * messages until releaseHeldStream() is called.
  */
 export async function startFakeBedrock(): Promise<FakeBedrock> {
   const seen: BedrockRequest[] = [];
@@ -156,7 +158,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: Buffer, 
   const json = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
   const headers = { "x-amzn-requestid": "req-" + Math.random().toString(36).slice(2, 10) };
   if (op === "converse") return answer(res, sent, 200, { ...headers, "content-type": "application/json" }, Buffer.from(JSON.stringify(converseBody())));
-  if (op === "converse-stream") return stream(res, sent, headers, converseStream(modelId));
+  if (op === "converse-stream") return stream(res, sent, headers, converseStream(modelId), modelId.includes("held"));
   if (op === "invoke") return invoke(res, sent, headers, modelId, json);
   return stream(res, sent, headers, invokeStream(modelId));
 }
@@ -202,10 +204,22 @@ function invokeStream(modelId: string): Buffer[] {
  * The messages' bytes written in pieces that cut messages anywhere (inside the prelude, the headers, the
  * payload): the proxy must reassemble them, and relay them unchanged.
  */
-async function stream(res: ServerResponse, sent: Buffer[], headers: Record<string, string>, messages: Buffer[]): Promise<void> {
+let releaseHeld: (() => void) | null = null;
+/** Lets a `…held…` stream go on. */
+export function releaseHeldStream(): void {
+  releaseHeld?.();
+}
+
+async function stream(res: ServerResponse, sent: Buffer[], headers: Record<string, string>, messages: Buffer[], held = false): Promise<void> {
   const all = Buffer.concat(messages);
   sent.push(all);
   res.writeHead(200, { ...headers, "content-type": "application/vnd.amazon.eventstream", "x-amzn-bedrock-content-type": "application/json" });
+  if (held) {
+    res.write(Buffer.concat(messages.slice(0, 2)));
+    await new Promise<void>((r) => (releaseHeld = r));
+    res.end(Buffer.concat(messages.slice(2)));
+    return;
+  }
   const sizes = [5, 37, 3, 90, 11, 64, 7];
   let at = 0;
   for (let i = 0; at < all.length; i++) {

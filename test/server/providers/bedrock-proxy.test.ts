@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AWS_CREDENTIALS, BEDROCK_API_KEY, CONVERSE_TEXT, CONVERSE_USAGE, INVOKE_COUNTS, REGION, startFakeBedrock, type FakeBedrock } from "../../support/fake-bedrock.ts";
+import { AWS_CREDENTIALS, BEDROCK_API_KEY, CONVERSE_TEXT, CONVERSE_USAGE, INVOKE_COUNTS, REGION, releaseHeldStream, startFakeBedrock, type FakeBedrock } from "../../support/fake-bedrock.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { eventually } from "../../support/tollgate.ts";
 import { createKey, recordedCalls, startReplica, type Replica } from "../access/harness.ts";
@@ -98,6 +98,20 @@ describe("Bedrock through the proxy, with a virtual key", () => {
     const call = await onlyCall((c) => c.endpoint === "converse" && c.stream === true && c.model === SONNET);
     expect(call).toMatchObject({ outcome: "ok", ...CONVERSE_TOKENS, usageSource: "reported", costUsd: CONVERSE_COST });
     expect(call.ttftMs).toBeGreaterThan(0);
+  });
+
+  it("stays a stream: the first events reach the client while Bedrock is still answering", async () => {
+    const modelId = "anthropic.claude-held-v1:0";
+    const res = await sigv4().send(new ConverseStreamCommand({ modelId, messages }));
+    const events = res.stream![Symbol.asyncIterator]();
+    expect((await events.next()).value).toMatchObject({ messageStart: { role: "assistant" } });
+    expect((await events.next()).value).toMatchObject({ contentBlockDelta: { delta: { text: CONVERSE_TEXT[0] } } });
+    releaseHeldStream();
+    let last: unknown;
+    for (let next = await events.next(); !next.done; next = await events.next()) last = next.value;
+    expect(last).toMatchObject({ metadata: { usage: CONVERSE_USAGE } });
+    const call = await onlyCall((c) => c.model === modelId);
+    expect(call).toMatchObject({ stream: true, outcome: "ok", ...CONVERSE_TOKENS });
   });
 
   it("InvokeModel: Anthropic, Nova, Llama bodies and Mistral's token-count headers, each priced by its Bedrock id", async () => {
