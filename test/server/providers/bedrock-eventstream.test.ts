@@ -29,10 +29,10 @@ describe("the event-stream decoder", () => {
 
   it("refuses a corrupted prelude or message CRC", () => {
     const badPrelude = Buffer.from(all);
-    badPrelude[9] ^= 0xff;
+    badPrelude[9] = badPrelude[9]! ^ 0xff;
     expect(() => decodeAll([badPrelude])).toThrow(/prelude CRC/);
     const badMessage = Buffer.from(all);
-    badMessage[20] ^= 0xff;
+    badMessage[20] = badMessage[20]! ^ 0xff;
     expect(() => decodeAll([badMessage])).toThrow(/message CRC/);
   });
 
