@@ -51,7 +51,7 @@ async function onlyCall(pick: (c: Record<string, unknown>) => boolean): Promise<
 beforeAll(async () => {
   db = await createTestDatabase();
   fake = await startFakeBedrock();
-  tg = await startReplica(db, { TOLLGATE_UPSTREAM_BEDROCK: fake.url, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey });
+  tg = await startReplica(db, { TOLLGATE_UPSTREAM_BEDROCK: fake.url, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey, TOLLGATE_LOG_BODIES: "all" });
   vk = (await createKey(tg, { app: "bedrock-app", provider: "bedrock" })).key;
 });
 afterAll(async () => {
@@ -98,6 +98,16 @@ describe("Bedrock through the proxy, with a virtual key", () => {
     const call = await onlyCall((c) => c.endpoint === "converse" && c.stream === true && c.model === SONNET);
     expect(call).toMatchObject({ outcome: "ok", ...CONVERSE_TOKENS, usageSource: "reported", costUsd: CONVERSE_COST });
     expect(call.ttftMs).toBeGreaterThan(0);
+    // The binary stream is stored (TOLLGATE_LOG_BODIES) as its decoded messages, never as raw bytes.
+    const detail = await eventually(async () => {
+      const d = (await (await tg.admin(`/api/calls/${String(call.id)}`)).json()) as { responseBody?: string | null; responseAssembled?: boolean };
+      if (!d.responseBody) throw new Error("body not stored yet");
+      return d;
+    });
+    expect(detail.responseAssembled).toBe(true);
+    const stored = JSON.parse(detail.responseBody!) as { event: string; data: unknown }[];
+    expect(stored.map((e) => e.event)).toEqual(["messageStart", ...CONVERSE_TEXT.map(() => "contentBlockDelta"), "contentBlockStop", "messageStop", "metadata"]);
+    expect(stored[stored.length - 1]!.data).toMatchObject({ usage: CONVERSE_USAGE });
   });
 
   it("stays a stream: the first events reach the client while Bedrock is still answering", async () => {
