@@ -1,5 +1,5 @@
 import type { Usage } from "../../recording/usage.ts";
-import { normalizeAnthropicUsage } from "../anthropic.ts";
+import { normalizeAnthropicUsage } from "../anthropic/adapter.ts";
 import { obj, parseObject, str } from "../json.ts";
 import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "../types.ts";
 import type { Family } from "./model-id.ts";

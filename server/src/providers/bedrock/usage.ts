@@ -1,5 +1,5 @@
 import { usage, type Usage } from "../../recording/usage.ts";
-import { normalizeAnthropicUsage } from "../anthropic.ts";
+import { normalizeAnthropicUsage } from "../anthropic/adapter.ts";
 import { n, obj, str } from "../json.ts";
 import type { ResponseFacts } from "../types.ts";
 import type { Family } from "./model-id.ts";
