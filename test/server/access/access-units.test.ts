@@ -51,10 +51,14 @@ describe("findVirtualKey", () => {
     expect(findVirtualKey(["x-goog-api-key", KEY], "")).toEqual({ key: KEY, source: "x-goog-api-key" });
     expect(findVirtualKey(["api-key", KEY], "")).toEqual({ key: KEY, source: "api-key" });
     expect(findVirtualKey([], `alt=sse&key=${KEY}`)).toEqual({ key: KEY, source: "query" });
+    // AWS SDKs: the key as a SigV4 access key id
+    const sigv4 = `AWS4-HMAC-SHA256 Credential=${KEY}/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"a".repeat(64)}`;
+    expect(findVirtualKey(["Authorization", sigv4], "")).toEqual({ key: KEY, source: "authorization" });
   });
   it("ignores provider keys and other headers (pass-through)", () => {
     expect(findVirtualKey(["authorization", "Bearer sk-abc", "x-custom", KEY], "monkey=tg_x")).toBeNull();
     expect(findVirtualKey(["authorization", `Basic ${KEY}`], "")).toBeNull();
+    expect(findVirtualKey(["authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=ab"], "")).toBeNull();
   });
 });
 
@@ -114,6 +118,10 @@ describe("estimateCallCost", () => {
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_completion_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
     expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+    // Bedrock: Converse's inferenceConfig.maxTokens, Nova's max_new_tokens, Llama's max_gen_len
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", inferenceConfig: { maxTokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", inferenceConfig: { max_new_tokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_gen_len: 500 }, 3000), book, 4096)).toBe("0.00045");
   });
   it("uses the default output cap when the request names none, none for embeddings, and 0 for unpriced models", () => {
     // 1,000 input × 0.15 + 1,000 output × 0.60 = 750 per 1M
