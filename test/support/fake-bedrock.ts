@@ -1,7 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { crc32 } from "node:zlib";
+import { verifySigV4 } from "./sigv4-verify.ts";
 
 /** The AWS credentials the fake accepts signatures from (Tollgate holds them), and a Bedrock API key. */
 export const AWS_CREDENTIALS = { accessKeyId: "AKIAFAKEBEDROCK00001", secretAccessKey: "fake/bedrock+secret/key0123456789abcdefghij" };
@@ -61,50 +61,10 @@ export async function startFakeBedrock(): Promise<FakeBedrock> {
   };
 }
 
-// ---- SigV4, from https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html ----
-
-/** URI-encodes as SigV4 does: every byte but A–Z a–z 0–9 - _ . ~ as %XX (upper-case hex). */
-function uriEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-}
-
-const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
-const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
-
+/** A SigV4 signature by AWS_CREDENTIALS (checked independently, see sigv4-verify.ts), or the Bedrock API key. */
 function authenticate(req: IncomingMessage, body: Buffer): BedrockRequest["auth"] {
-  const authorization = req.headers.authorization ?? "";
-  if (authorization === `Bearer ${BEDROCK_API_KEY}`) return "bearer";
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(authorization);
-  if (!m) return "refused";
-  const [, accessKeyId, date, region, service, signedHeaders, signature] = m as unknown as string[];
-  const amzDate = String(req.headers["x-amz-date"] ?? "");
-  if (accessKeyId !== AWS_CREDENTIALS.accessKeyId || region !== REGION || service !== "bedrock" || !amzDate.startsWith(date!)) return "refused";
-  // A signature more than 15 minutes off is refused, as AWS does.
-  const when = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
-  if (!(Math.abs(Date.now() - when) < 15 * 60_000)) return "refused";
-  const payloadHash = sha256Hex(body);
-  const claimed = req.headers["x-amz-content-sha256"];
-  if (claimed !== undefined && claimed !== payloadHash) return "refused";
-  const names = signedHeaders!.split(";");
-  if (!names.includes("host") || !names.includes("x-amz-date")) return "refused";
-  const url = new URL(req.url ?? "/", "http://x");
-  // The path as sent, each segment encoded once more (services other than S3 double-encode).
-  const canonicalUri = url.pathname.split("/").map(uriEncode).join("/");
-  const canonicalQuery = [...url.searchParams].map(([k, v]) => [uriEncode(k), uriEncode(v)]).sort(([a, x], [b, y]) => (a! < b! ? -1 : a! > b! ? 1 : x! < y! ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join("&");
-  const canonicalHeaders = names.map((name) => `${name}:${headerValue(req, name)}\n`).join("");
-  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join("\n");
-  const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${AWS_CREDENTIALS.secretAccessKey}`, date!), region!), service!), "aws4_request");
-  const expected = createHmac("sha256", key).update(stringToSign).digest();
-  return timingSafeEqual(expected, Buffer.from(signature!, "hex")) ? "sigv4" : "refused";
-}
-
-/** A header's canonical value: repeated values joined by commas, spaces trimmed and collapsed. */
-function headerValue(req: IncomingMessage, name: string): string {
-  const values: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === name) values.push(req.rawHeaders[i + 1]!.trim().replace(/\s+/g, " "));
-  return values.join(",");
+  if (req.headers.authorization === `Bearer ${BEDROCK_API_KEY}`) return "bearer";
+  return verifySigV4(req, body, { ...AWS_CREDENTIALS, region: REGION, service: "bedrock" }) ? "sigv4" : "refused";
 }
 
 // ---- the event-stream encoding ----
