@@ -48,6 +48,13 @@ function requestText(v: unknown, depth = 0): string {
  */
 export const bedrock: ProviderAdapter = {
   format: "bedrock",
+  /**
+   * A client's key (a Bedrock API key, or a virtual key) arrives as a bearer token; a virtual key may also be a
+   * SigV4 access key id. Tollgate holds AWS credentials, not a key: its calls are signed (signRequest).
+   */
+  auth: { header: "authorization", prefix: "Bearer " },
+  /** Converse's cap; InvokeModel bodies: Nova's, Anthropic's and Mistral's, Llama's */
+  maxOutputFields: ["inferenceConfig.maxTokens", "inferenceConfig.max_new_tokens", "max_tokens", "max_gen_len"],
 
   inspect(req): RequestInfo {
     const parsed = req.method === "POST" ? parseBedrockPath(req.path) : null;
