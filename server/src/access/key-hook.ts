@@ -21,9 +21,22 @@ export interface FoundKey {
   source: string;
 }
 
+const SIGV4 = "AWS4-HMAC-SHA256 ";
+
+/** The access key id of an AWS SigV4 `Authorization` value (`… Credential=AKID/date/region/service/aws4_request, …`). */
+export function sigV4AccessKeyId(value: string): string | null {
+  if (!value.startsWith(SIGV4)) return null;
+  const at = value.indexOf("Credential=");
+  if (at === -1) return null;
+  const start = at + "Credential=".length;
+  const end = value.indexOf("/", start);
+  return end === -1 ? null : value.slice(start, end);
+}
+
 /**
  * Finds a `tg_` virtual key wherever an SDK puts it (any registered format's key header, or ?key=); null when
- * the request carries none (pass-through).
+ * the request carries none (pass-through). AWS SDKs send it as a bearer token (Bedrock API keys) or as the
+ * access key id of a SigV4 signature.
  */
 export function findVirtualKey(headers: readonly string[], query: string): FoundKey | null {
   const credentials = credentialHeaders();
@@ -33,6 +46,7 @@ export function findVirtualKey(headers: readonly string[], query: string): Found
     let value = (headers[i + 1] as string).trim();
     // `Authorization: tg_…` without a scheme is recognised too (never forwarded verbatim).
     if (lower === "authorization" && value.length >= 7 && value.slice(0, 7).toLowerCase() === "bearer ") value = value.slice(7).trim();
+    else if (lower === "authorization") value = sigV4AccessKeyId(value) ?? value;
     if (value.startsWith("tg_")) return { key: value, source: lower };
   }
   if (query.length > 0 && query.includes("key=tg_")) {
@@ -88,6 +102,13 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
   return (call, headers) => {
     const found = findVirtualKey(headers, call.query);
     if (!found) {
+      if (call.adapter.signRequest && signedForTollgate(headers)) {
+        throw new TollgateError(
+          "auth_failed",
+          `A SigV4 signature made for Tollgate's address cannot be forwarded to ${call.provider.name}, and Tollgate cannot re-sign it with your credentials: use a Tollgate virtual key (tg_…) as the access key id or bearer token, or a Bedrock API key as the bearer token.`,
+          403,
+        );
+      }
       if (options.requireKey) throw new TollgateError("auth_failed", "Tollgate requires a virtual key (tg_…) for every call (TOLLGATE_REQUIRE_VIRTUAL_KEY).");
       const app = call.attribution.app;
       if (app !== null && cache.hasApp(app)) {
@@ -124,6 +145,7 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
       throw new TollgateError("auth_failed", `Tollgate virtual key refused: ${what} ${why} (scopes: ${entry.endpoints.join(", ")}).`, 403);
     }
     if (scope === "inference") requireParsedBody(call);
+    if (call.adapter.signRequest) return signWithHeld(call, headers, found, entry.id);
     const held = call.provider.apiKey;
     if (!held) {
       const variable = call.provider.apiKeyEnv ?? "the provider's apiKeyEnv in TOLLGATE_CONFIG";
@@ -133,4 +155,33 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     call.heldKey = held;
     cache.markUsed(entry.id);
   }
+
+  /** A signing format (Bedrock): the client's credentials go, the call is signed with the held ones as it leaves. */
+  function signWithHeld(call: CallState, headers: string[], found: FoundKey, keyId: string): void {
+    const secret = call.provider.aws?.credentials?.secretAccessKey;
+    if (!secret || !call.adapter.canSign?.(call.provider)) {
+      const variable = call.provider.apiKeyEnv ?? "the provider's AWS credentials";
+      throw new TollgateError("proxy_error", `Tollgate holds no AWS credentials for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`);
+    }
+    for (let i = headers.length - 2; i >= 0; i -= 2) {
+      const lower = (headers[i] as string).toLowerCase();
+      if (credentialHeaders().has(lower) || HOLDER_DROPPED.has(lower) || AWS_SIGNATURE_HEADERS.has(lower)) headers.splice(i, 2);
+    }
+    headers.push("accept-encoding", "identity");
+    if (found.source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
+    call.signUpstream = true;
+    call.heldKey = secret;
+    cache.markUsed(keyId);
+  }
+}
+
+/** The headers a client's own AWS signature travels in, dropped when Tollgate signs. */
+const AWS_SIGNATURE_HEADERS = new Set(["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]);
+
+/** Whether the request carries a SigV4 signature (which names the host it was made for: Tollgate's). */
+function signedForTollgate(headers: readonly string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === "authorization" && (headers[i + 1] as string).trim().startsWith(SIGV4)) return true;
+  }
+  return false;
 }

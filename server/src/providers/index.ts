@@ -1,5 +1,6 @@
 import { anthropic } from "./anthropic/adapter.ts";
 import { azure } from "./azure/adapter.ts";
+import { bedrock } from "./bedrock/adapter.ts";
 import { gemini } from "./gemini/adapter.ts";
 import { mistral } from "./mistral/adapter.ts";
 import { ollama } from "./ollama/adapter.ts";
@@ -20,6 +21,7 @@ const BUILT_IN: readonly ProviderAdapter[] = [
   gemini,
   mistral,
   azure,
+  bedrock,
   ollama,
   vertexAnthropic,
 ];

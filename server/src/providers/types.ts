@@ -2,6 +2,7 @@ import type { Usage } from "../recording/usage.ts";
 import type { FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 import type { BatchPath } from "../integrations/batches/batch-paths.ts";
+import type { ProviderConfig } from "../config.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -17,6 +18,11 @@ export interface RequestInfo {
   apiVersion?: string;
   /** a batch endpoint (creation, retrieval, results): its answer's body is kept and read at the end */
   batch?: BatchPath;
+  /**
+   * the adapter read the path strictly itself, percent-escapes decoded as the provider decodes them (a
+   * Bedrock model id's `%3A`), so key scopes need not refuse its escapes
+   */
+  pathChecked?: boolean;
 }
 
 /** What the proxy learns from a response (JSON body, or the events of a stream). */
@@ -59,6 +65,25 @@ export interface StreamMeter {
   facts(): ResponseFacts;
   /** the generated text seen so far, for estimating output tokens when no usage arrived */
   outputText(): string;
+}
+
+/** An incremental parser of a binary stream encoding, fed the body's chunks as they pass. */
+export interface BinaryStreamParser {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+/** A request on its way upstream, for formats that sign it (`headers` is the raw list, changed in place). */
+export interface OutgoingRequest {
+  method: string;
+  /** the Host header going upstream */
+  host: string;
+  /** the path on the wire (percent-escapes as sent), the upstream's base path included */
+  path: string;
+  /** the raw query string, without "?" */
+  query: string;
+  headers: string[];
+  body: Buffer;
 }
 
 /** The parsed request, as far as metering needs it. */
@@ -128,6 +153,20 @@ export interface ProviderAdapter {
    */
   factsFromBody?(info: RequestInfo, body: Buffer): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
+  /**
+   * A binary stream encoding the adapter meters (Bedrock's `application/vnd.amazon.eventstream`): its
+   * content type and a parser handing each message to the stream meter as (event, data).
+   */
+  binaryStream?: { contentType: string; parser(onEvent: (event: string, data: string) => void): BinaryStreamParser };
+  /** facts the response's headers carry (token counts, the error type); the body's facts take precedence */
+  headerFacts?(info: RequestInfo, rawHeaders: readonly string[]): ResponseFacts | undefined;
+  /**
+   * The format authenticates by signing each request (AWS SigV4) rather than with a key header: a virtual
+   * key's calls are signed with the credentials Tollgate holds for the provider, just before they go out.
+   */
+  signRequest?(provider: ProviderConfig, req: OutgoingRequest): Promise<void>;
+  /** whether the provider holds what signRequest needs (else a virtual key's call is refused) */
+  canSign?(provider: ProviderConfig): boolean;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];
   /** an error body in the provider's own shape, for errors Tollgate answers itself */

@@ -41,7 +41,7 @@ function outcomeOf(call: CallState): Outcome {
   // An error event inside a 200 stream (Anthropic's `event: error`, Responses' `response.failed`).
   if (call.facts.errorType || call.facts.errorMessage) {
     // Overload (Anthropic's overloaded_error, its 529) is the provider failing, not the caller's limit.
-    return /rate.?limit|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
+    return /rate.?limit|quota|resource_exhausted|throttl/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
   }
   return "ok";
 }
