@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { settleRecordedCalls } from "../access/budget-ledger.ts";
-import { arrayLiteral } from "../db/array-literal.ts";
+import { arrayLiteral, textArrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "./bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
@@ -53,6 +53,9 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["session_id", "text", (r) => r.sessionId ?? null],
   ["trace_id", "text", (r) => r.traceId ?? null],
   ["parent_span_id", "text", (r) => r.parentSpanId ?? null],
+  // A list per call: each travels as its own array literal in a text[] (unnest flattens a text[][]) and is
+  // cast back in the SELECT.
+  ["finish_reasons", "text[]", (r) => textArrayLiteral(r.finishReasons)],
 ];
 
 // The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns the ids it inserted,
@@ -61,7 +64,8 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
 // this form (routed per row through the coordinator) but restricts modifying CTEs across shards.
 const INSERT_SQL =
   `INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
-  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
+  `SELECT ${COLUMNS.map(([, t], i) => (t.endsWith("[]") ? `c${i}::${t}` : `c${i}`)).join(", ")} ` +
+  `FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t.endsWith("[]") ? "text" : t}[]`).join(", ")}) AS u(${COLUMNS.map((_, i) => `c${i}`).join(", ")}) ` +
   `ON CONFLICT DO NOTHING RETURNING id::text AS id`;
 
 type Queryable = pg.Pool | pg.PoolClient;
