@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { settleRecordedCalls } from "../access/budget-ledger.ts";
+import { settleRecordedCalls, type SettleColumns } from "../access/budget-ledger.ts";
 import { arrayLiteral, textArrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "./bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
@@ -70,9 +70,22 @@ const INSERT_SQL =
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+const at = (name: string): number => COLUMNS.findIndex(([c]) => c === name);
+const SETTLE_AT = { id: at("id"), startedAt: at("started_at"), app: at("app"), keyId: at("key_id"), costUsd: at("cost_usd") };
+
+function settleColumns(columns: readonly string[]): SettleColumns {
+  return {
+    id: columns[SETTLE_AT.id] as string,
+    startedAt: columns[SETTLE_AT.startedAt] as string,
+    app: columns[SETTLE_AT.app] as string,
+    keyId: columns[SETTLE_AT.keyId] as string,
+    costUsd: columns[SETTLE_AT.costUsd] as string,
+  };
+}
+
 async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]): Promise<number> {
   // Each column as one array literal string (array-literal.ts: about half the Node CPU of letting pg encode JS arrays).
-  const columns: unknown[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
+  const columns: string[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
   const result = await client.query<{ id: string }>(INSERT_SQL, columns);
   const inserted = result.rows.length;
   if (inserted === 0) return 0;
@@ -95,7 +108,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
   }
   // Last: budget ledgers count what the rollups now count (their lock must come after the rows it covers).
-  await settleRecordedCalls(client, kept);
+  // The insert's own literals serve when every call was inserted.
+  await settleRecordedCalls(client, kept, kept === records ? settleColumns(columns) : undefined);
   return inserted;
 }
 
