@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanStringValues } from "../../../server/src/providers/json.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
-import { gemini } from "../../../server/src/providers/gemini.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
+import { gemini } from "../../../server/src/providers/gemini/adapter.ts";
 
 const chunk = (choices: unknown[]) => JSON.stringify({ id: "c", object: "chat.completion.chunk", model: "m", choices });
 
