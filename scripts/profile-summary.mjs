@@ -1,11 +1,11 @@
 // Summarises a V8 CPU profile (`npm run bench -- proxy --profile DIR` writes one per Tollgate run): each
 // function's share of the process's busy time (idle excluded), inclusive and self, largest first.
-//   node bench/profile-summary.mjs DIR/CPU.*.cpuprofile [regex on "function file:line"] [rows]
+//   node scripts/profile-summary.mjs DIR/CPU.*.cpuprofile [regex on "function file:line"] [rows]
 import { readFileSync } from "node:fs";
 
 const [file, filter = "dist/", rows = "50"] = process.argv.slice(2);
 if (!file) {
-  console.error("usage: node bench/profile-summary.mjs PROFILE.cpuprofile [filter regex] [rows]");
+  console.error("usage: node scripts/profile-summary.mjs PROFILE.cpuprofile [filter regex] [rows]");
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, "utf8"));
