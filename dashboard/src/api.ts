@@ -19,6 +19,8 @@ export interface Call {
   stream: boolean; status: number; outcome: Outcome | string;
   errorType: string | null; errorMessage: string | null; errorBody: string | null;
   upstreamRequestId: string | null; serviceTier: string | null;
+  /** why generation stopped, as the provider said it, one per choice ("stop", "end_turn", "MAX_TOKENS"…); [] when not said */
+  finishReasons?: string[];
   inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number;
   outputTokens: number; reasoningTokens: number; usageSource: "reported" | "estimated" | "none" | string;
   /** the provider reported implausible usage, recorded clamped */

@@ -40,9 +40,12 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
     tool_choice: "auto", tools: [], top_p: 1, truncation: "disabled", usage: status === "in_progress" ? null : RESPONSES_USAGE, user: null, metadata: {}, ...extra,
   });
   const headers = { "x-request-id": "req_" + id };
+  // "-incomplete": stopped at max_output_tokens (status "incomplete", incomplete_details.reason)
+  const incomplete = model.endsWith("-incomplete");
+  const terminal = () => (incomplete ? response("incomplete", { output: [message], incomplete_details: { reason: "max_output_tokens" } }) : response("completed"));
   if (json.stream !== true) {
     res.writeHead(200, { ...headers, "content-type": "application/json" });
-    res.end(JSON.stringify(response("completed")));
+    res.end(JSON.stringify(terminal()));
     return;
   }
   res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8" });
@@ -73,6 +76,6 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   send("response.output_text.done", { item_id: msgId, output_index: 0, content_index: 0, text, logprobs: [] });
   send("response.content_part.done", { item_id: msgId, output_index: 0, content_index: 0, part: { type: "output_text", text, annotations: [] } });
   send("response.output_item.done", { output_index: 0, item: message });
-  send("response.completed", { response: response("completed") });
+  send(incomplete ? "response.incomplete" : "response.completed", { response: terminal() });
   res.end();
 }

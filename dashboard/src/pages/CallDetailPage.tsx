@@ -48,6 +48,7 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
               <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
               <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
               {showsTtft(c) ? <Kpi label="Time to first token" value={formatMs(c.ttftMs)} testId="call-ttft" /> : null}
+              {c.finishReasons && c.finishReasons.length > 0 ? <Kpi label="Finish reason" value={c.finishReasons.join(", ")} compact testId="call-finish-reasons" /> : null}
               <Kpi label="Started" value={formatDateTime(c.startedAt)} compact />
             </KpiRow>
             {c.outcome !== "ok" || c.errorBody || c.errorType ? (

@@ -14,7 +14,7 @@ export function prettyBody(body: string): string {
 const ORDER: Array<keyof Call> = [
   "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
   "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
-  "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
+  "finishReasons", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
   "usageClamped", "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
 ];
 
@@ -24,6 +24,11 @@ function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/** A list of names ("stop, length"), or a dash when empty. */
+function showList(list: readonly string[] | undefined): string {
+  return list && list.length > 0 ? list.join(", ") : "—";
 }
 
 /** "web_search × 10 = $0.1; code_execution × ? (count not reported)": what each fee added to the cost. */
@@ -43,7 +48,7 @@ export function CallFields(props: { call: Call }): ReactElement {
       {[...ORDER, ...extra].map((k) => (
         <div key={k} className={k === "errorBody" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
           <dt>{k}</dt>
-          <dd className="mono">{k === "fees" ? showFees(props.call.fees) : show(record[k])}</dd>
+          <dd className="mono">{k === "fees" ? showFees(props.call.fees) : k === "finishReasons" ? showList(props.call.finishReasons) : show(record[k])}</dd>
         </div>
       ))}
     </dl>

@@ -33,3 +33,11 @@ export function arrayLiteral<T>(rows: readonly T[], get: (row: T) => unknown): s
   }
   return out + "}";
 }
+
+/** A list of strings as one text[] literal (`{"stop","length"}`); empty or absent is `{}`. */
+export function textArrayLiteral(values: readonly string[] | null | undefined): string {
+  if (!values || values.length === 0) return "{}";
+  let out = "{";
+  for (let i = 0; i < values.length; i++) out += (i > 0 ? "," : "") + quoted(values[i] as string);
+  return out + "}";
+}

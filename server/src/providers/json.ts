@@ -59,3 +59,50 @@ export function hasObjectKeyNearEnd(data: string, quotedKeyColon: string): boole
 
 /** A chunk that is an error object (`{"error": …}`), as providers send errors mid-stream. */
 export const ERROR_CHUNK = /^\s*\{\s*"error"\s*:/;
+
+/**
+ * Appends the string values of `"key":"…"` in `data` to `out`, in order, without parsing the rest (null
+ * values are skipped). A quote inside a JSON string is escaped, so text can never fake the key. Searched
+ * from the end, like hasObjectKeyNearEnd: finish reasons sit at the end of a chunk. Used for finish reasons
+ * in chunks that are otherwise only kept as text.
+ */
+export function scanStringValues(data: string, quotedKeyColon: string, out: string[]): void {
+  const mark = out.length;
+  for (let at = data.lastIndexOf(quotedKeyColon); at !== -1; at = at === 0 ? -1 : data.lastIndexOf(quotedKeyColon, at - 1)) {
+    let p = at + quotedKeyColon.length;
+    while (data.charCodeAt(p) === 32) p++;
+    if (data.charCodeAt(p) !== 34) continue; // null
+    const end = data.indexOf('"', p + 1);
+    if (end === -1) continue;
+    let value = data.slice(p + 1, end);
+    if (value.includes("\\")) value = stringLiteral(data, p) ?? "";
+    if (value) out.splice(mark, 0, value);
+  }
+}
+
+/** The JSON string literal starting at `data[start]` (a quote), decoded; undefined when malformed. */
+function stringLiteral(data: string, start: number): string | undefined {
+  for (let end = data.indexOf('"', start + 1); end !== -1; end = data.indexOf('"', end + 1)) {
+    let slashes = 0;
+    while (data.charCodeAt(end - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 1) continue;
+    try {
+      const v: unknown = JSON.parse(data.slice(start, end + 1));
+      return typeof v === "string" ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `field` of each object in `list` that is a non-empty string (choices[].finish_reason, candidates[].finishReason). */
+export function stringsOf(list: unknown, field: string): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  let out: string[] | undefined;
+  for (const item of list) {
+    const v = str(obj(item)?.[field]);
+    if (v) (out ??= []).push(v);
+  }
+  return out;
+}

@@ -47,6 +47,11 @@ export interface ResponseFacts {
   fees?: FeeCount[];
   /** what a batch endpoint's answer said (a batch created or seen, or its results read) */
   batch?: BatchEvent;
+  /**
+   * why generation stopped, in the provider's own words, one per choice/candidate in order ("stop",
+   * "tool_calls", "end_turn", "MAX_TOKENS", …); read in the same pass as usage
+   */
+  finishReasons?: string[];
 }
 
 /** Per-event verdicts of a stream meter, as bit flags. */

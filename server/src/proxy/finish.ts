@@ -200,6 +200,7 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number): CallRec
     errorBody: call.errorBodyText,
     upstreamRequestId: call.upstreamRequestId ?? facts.requestId ?? null,
     serviceTier: facts.serviceTier ?? null,
+    finishReasons: facts.finishReasons ?? null,
     ...ZERO_USAGE,
     usageSource: "none",
     costUsd: null,

@@ -7,6 +7,8 @@ import { rawHeader, responseHeaders } from "./headers.ts";
 import { NdjsonParser } from "./ndjson.ts";
 import { maskHeaderValues, SecretScrubber } from "./secret-scrubber.ts";
 import { SseParser } from "./sse.ts";
+import { captureEvent } from "../recording/body-capture.ts";
+import { assemblesEvents } from "../recording/body-record.ts";
 
 /** JSON bodies larger than this are forwarded but not parsed for metering. */
 export const MAX_JSON_BODY = 16 * 1024 * 1024;
@@ -104,7 +106,7 @@ export class ResponseRelay {
     const isNdjson = kind === "ndjson";
     this.filtering = isSse && call.hideUsage;
     this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
-    call.capture?.responseStarts(isSse || isNdjson);
+    call.capture?.responseStarts(isSse || isNdjson, isSse && call.info.metered && assemblesEvents(call.adapter.format, call.info.endpoint));
     if (kind !== null) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
@@ -124,6 +126,8 @@ export class ResponseRelay {
 
   private onEvent(event: string | undefined, data: string | undefined, rawEvent: string): void {
     let verdict = 0;
+    const capture = this.call.capture;
+    if (capture !== null && capture.events !== null && data !== undefined) captureEvent(capture, data);
     // A meter that throws must not cost the client the rest of a filtered stream: from then on every
     // event passes unmetered (the call is recorded without reported usage, the failure counted).
     if (!this.meterFailed) {

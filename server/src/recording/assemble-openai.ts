@@ -23,23 +23,45 @@ interface ChoiceParts {
   finishReason: unknown;
 }
 
-/** Chat Completions chunks → one chat.completion (choices with the whole message, tool calls joined, the final usage). */
-export function assembleChat(events: readonly unknown[]): Json {
-  let head: Json = {};
-  let usage: unknown;
-  const choices = new Map<number, ChoiceParts>();
-  for (const e of events) {
+const HEAD_KEYS = ["id", "model", "created", "system_fingerprint", "service_tier"] as const;
+
+/** Chat Completions chunks folded one by one into a chat.completion. */
+export class ChatFold {
+  private head: Json = {};
+  private usage: unknown;
+  private readonly choices = new Map<number, ChoiceParts>();
+
+  private parts(index: number): ChoiceParts {
+    let parts = this.choices.get(index);
+    if (!parts) this.choices.set(index, (parts = { role: "assistant", content: null, refusal: null, reasoning: null, toolCalls: new Map(), finishReason: null }));
+    return parts;
+  }
+
+  /** the head fields a chunk sets (id, model…), as the fold takes them */
+  headOf(chunk: Json): Json {
+    const out: Json = {};
+    for (const k of HEAD_KEYS) if (chunk[k] !== undefined && chunk[k] !== null) out[k] = chunk[k];
+    return out;
+  }
+
+  /** a chunk that only adds `text` to choice `index`'s content, with head fields `head` (see ChatTextFold) */
+  addContent(head: Json, index: number, text: string): void {
+    Object.assign(this.head, head);
+    const parts = this.parts(index);
+    parts.content = (parts.content ?? "") + text;
+  }
+
+  add(e: unknown): void {
     const chunk = obj(e);
-    if (!chunk) continue;
+    if (!chunk) return;
+    const head = this.head;
     if (chunk.error !== undefined) head.error = chunk.error;
-    for (const k of ["id", "model", "created", "system_fingerprint", "service_tier"]) if (chunk[k] !== undefined && chunk[k] !== null) head[k] = chunk[k];
-    if (chunk.usage) usage = chunk.usage;
+    Object.assign(head, this.headOf(chunk));
+    if (chunk.usage) this.usage = chunk.usage;
     for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) {
       const choice = obj(c);
       if (!choice) continue;
-      const index = typeof choice.index === "number" ? choice.index : 0;
-      let parts = choices.get(index);
-      if (!parts) choices.set(index, (parts = { role: "assistant", content: null, refusal: null, reasoning: null, toolCalls: new Map(), finishReason: null }));
+      const parts = this.parts(typeof choice.index === "number" ? choice.index : 0);
       const delta = obj(choice.delta) ?? {};
       if (typeof delta.role === "string") parts.role = delta.role;
       if (typeof delta.content === "string") parts.content = (parts.content ?? "") + delta.content;
@@ -61,22 +83,32 @@ export function assembleChat(events: readonly unknown[]): Json {
       if (choice.finish_reason !== undefined && choice.finish_reason !== null) parts.finishReason = choice.finish_reason;
     }
   }
-  head = { ...head, object: "chat.completion" };
-  head.choices = [...choices.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([index, p]) => {
-      const message: Json = { role: p.role, content: p.content };
-      if (p.refusal !== null) message.refusal = p.refusal;
-      if (p.reasoning !== null) message.reasoning_content = p.reasoning;
-      if (p.toolCalls.size > 0) {
-        message.tool_calls = [...p.toolCalls.entries()]
-          .sort(([a], [b]) => a - b)
-          .map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: { name: t.name, arguments: t.arguments } }));
-      }
-      return { index, message, finish_reason: p.finishReason };
-    });
-  if (usage !== undefined) head.usage = usage;
-  return head;
+
+  result(): Json {
+    const head: Json = { ...this.head, object: "chat.completion" };
+    head.choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, p]) => {
+        const message: Json = { role: p.role, content: p.content };
+        if (p.refusal !== null) message.refusal = p.refusal;
+        if (p.reasoning !== null) message.reasoning_content = p.reasoning;
+        if (p.toolCalls.size > 0) {
+          message.tool_calls = [...p.toolCalls.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: { name: t.name, arguments: t.arguments } }));
+        }
+        return { index, message, finish_reason: p.finishReason };
+      });
+    if (this.usage !== undefined) head.usage = this.usage;
+    return head;
+  }
+}
+
+/** Chat Completions chunks → one chat.completion (choices with the whole message, tool calls joined, the final usage). */
+export function assembleChat(events: readonly unknown[]): Json {
+  const fold = new ChatFold();
+  for (const e of events) fold.add(e);
+  return fold.result();
 }
 
 const FINAL = new Set(["response.completed", "response.failed", "response.incomplete"]);

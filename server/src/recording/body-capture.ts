@@ -13,6 +13,13 @@ const REPLAY_HEADERS = new Set(["content-type", "accept", "anthropic-version", "
 export class BodyCapture {
   /** response chunks, up to `limit` bytes */
   readonly chunks: Buffer[] = [];
+  /**
+   * instead of chunks, for a stream the proxy's meter parses and the body recorder assembles: each event's
+   * data text as the proxy's parser split it (the strings the meter read; no copy), up to `limit` characters
+   */
+  events: string[] | null = null;
+  /** an event was left out for the limit */
+  eventsCut = false;
   bytes = 0;
   /** bytes kept of a response; set when its headers arrive (streams keep more: they shrink once assembled) */
   limit = 0;
@@ -26,18 +33,32 @@ export class BodyCapture {
     private readonly maxBytes: number,
   ) {}
 
-  /** the response's headers arrived: how much of its body to keep */
-  responseStarts(stream: boolean): void {
+  /**
+   * the response's headers arrived: how much of its body to keep, and whether as the events `parsed` by the
+   * proxy's stream parser (see addEvent) rather than as raw chunks
+   */
+  responseStarts(stream: boolean, parsed = false): void {
     this.sse = stream;
     this.limit = stream ? this.maxBytes * STREAM_RAW_FACTOR : this.maxBytes + 1;
+    if (parsed) this.events = [];
   }
 
   /** called per response chunk when capturing: one push, no copy */
   add(chunk: Buffer): void {
-    if (this.bytes >= this.limit) return;
+    if (this.events !== null || this.bytes >= this.limit) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
   }
+}
+
+/** called per stream event's data when capturing events: one push, no copy */
+export function captureEvent(capture: BodyCapture, data: string): void {
+  if (capture.bytes >= capture.limit) {
+    capture.eventsCut = true;
+    return;
+  }
+  (capture.events as string[]).push(data);
+  capture.bytes += data.length;
 }
 
 /** The replay-safe headers of a raw header list (lower-cased names), or null when none. */
@@ -70,6 +91,6 @@ export function pendingBodyOf(call: CallState, capture: BodyCapture): PendingBod
     query: call.query,
     capture,
     responseBytes: call.responseBytes,
-    errorBody: capture.chunks.length === 0 ? call.errorBodyText : null,
+    errorBody: capture.chunks.length === 0 && !capture.events?.length ? call.errorBodyText : null,
   };
 }

@@ -3,7 +3,8 @@ import { SseParser } from "../proxy/sse.ts";
 import { assembleAnthropic } from "./assemble-anthropic.ts";
 import { assembleBedrock } from "./assemble-bedrock.ts";
 import { assembleGemini } from "./assemble-gemini.ts";
-import { assembleChat, assembleResponses } from "./assemble-openai.ts";
+import { assembleResponses } from "./assemble-openai.ts";
+import { assembleChatText } from "./assemble-chat-text.ts";
 import type { BodyCapture } from "./body-capture.ts";
 
 /** A finished call's captured bodies, as the proxy hands them on: still raw. */
@@ -47,39 +48,74 @@ export function capText(text: string, maxBytes: number): { text: string; truncat
   return { text: cut, truncated: true };
 }
 
-/** Parses a captured SSE stream into its events' JSON data (non-JSON data and [DONE] are skipped). */
-function sseEvents(bytes: Buffer): unknown[] {
+/** Which assembler folds an SSE stream of this format and endpoint, if any. */
+function sseKind(format: string, endpoint: string): "gemini" | "anthropic" | "responses" | "chat" | undefined {
+  if (format === "gemini" && endpoint === "streamGenerateContent") return "gemini";
+  if (format === "anthropic" || format === "vertex-anthropic" || endpoint === "messages") return "anthropic";
+  if (endpoint === "responses") return "responses";
+  if (endpoint === "chat.completions" || endpoint === "fim.completions" || endpoint === "completions") return "chat";
+  return undefined;
+}
+
+/**
+ * Whether a metered SSE stream of this format and endpoint is stored assembled: then the capture keeps the
+ * events' data texts the proxy's parser split for the meter (BodyCapture.events) instead of the raw bytes.
+ */
+export function assemblesEvents(format: string, endpoint: string): boolean {
+  return sseKind(format, endpoint) !== undefined;
+}
+
+function parsed(datas: readonly string[]): unknown[] {
   const events: unknown[] = [];
-  const parser = new SseParser((_event, data) => {
-    if (data === undefined || data === "[DONE]") return;
+  for (const data of datas) {
+    if (data === "[DONE]") continue;
     try {
       events.push(JSON.parse(data));
     } catch {
       // a cut last event
     }
-  });
-  parser.push(bytes);
-  parser.end();
+  }
   return events;
 }
 
-/** The assembled JSON of a stream in a known format, else undefined (stored as the raw text). */
-function assemble(format: string, endpoint: string, bytes: Buffer, sse: boolean): unknown {
-  if (format === "gemini" && endpoint === "streamGenerateContent") {
-    if (sse) return assembleGemini(sseEvents(bytes));
-    try {
-      const array = JSON.parse(bytes.toString("utf8")) as unknown;
-      return Array.isArray(array) ? assembleGemini(array) : undefined;
-    } catch {
-      return undefined; // cut short: kept as text
-    }
+/** The assembled JSON of a stream's event data texts (see assemblesEvents). */
+function assembleEvents(format: string, endpoint: string, datas: readonly string[]): unknown {
+  switch (sseKind(format, endpoint)) {
+    case "chat":
+      return assembleChatText(datas);
+    case "gemini":
+      return assembleGemini(parsed(datas));
+    case "anthropic":
+      return assembleAnthropic(parsed(datas));
+    case "responses":
+      return assembleResponses(parsed(datas));
+    default:
+      return undefined;
   }
+}
+
+/** A captured SSE stream's events' data texts (events without data are skipped). */
+function sseData(bytes: Buffer): string[] {
+  const datas: string[] = [];
+  const parser = new SseParser((_event, data) => {
+    if (data !== undefined) datas.push(data);
+  });
+  parser.push(bytes);
+  parser.end();
+  return datas;
+}
+
+/** The assembled JSON of a raw captured stream in a known format, else undefined (stored as the raw text). */
+function assemble(format: string, endpoint: string, bytes: Buffer, sse: boolean): unknown {
+  if (sse) return assembleEvents(format, endpoint, sseData(bytes));
   if (format === "bedrock" && (endpoint === "converse" || endpoint === "invoke")) return assembleBedrock(bytes);
-  if (!sse) return undefined;
-  if (format === "anthropic" || format === "vertex-anthropic" || endpoint === "messages") return assembleAnthropic(sseEvents(bytes));
-  if (endpoint === "responses") return assembleResponses(sseEvents(bytes));
-  if (endpoint === "chat.completions" || endpoint === "fim.completions" || endpoint === "completions") return assembleChat(sseEvents(bytes));
-  return undefined;
+  if (format !== "gemini" || endpoint !== "streamGenerateContent") return undefined;
+  try {
+    const array = JSON.parse(bytes.toString("utf8")) as unknown;
+    return Array.isArray(array) ? assembleGemini(array) : undefined;
+  } catch {
+    return undefined; // cut short: kept as text
+  }
 }
 
 /** Drops `key` (Gemini's API key parameter) from a query string; the rest is redacted like a body. */
@@ -101,7 +137,13 @@ export function storedBody(p: PendingBody, maxBytes: number, secrets: readonly s
   const request = c.request === undefined ? null : capText(redactSecrets(c.request, secrets), maxBytes);
   let response: { text: string; truncated: boolean } | null = null;
   let assembled = false;
-  if (c.chunks.length > 0) {
+  const events = c.events;
+  if (events !== null && events.length > 0) {
+    const json = assembleEvents(p.format, p.endpoint, events);
+    assembled = json !== undefined;
+    response = capText(redactSecrets(assembled ? JSON.stringify(json) : events.map((d) => `data: ${d}\n\n`).join(""), secrets), maxBytes);
+    if (c.eventsCut) response.truncated = true;
+  } else if (c.chunks.length > 0) {
     const bytes = c.chunks.length === 1 ? (c.chunks[0] as Buffer) : Buffer.concat(c.chunks);
     const cutShort = c.bytes < p.responseBytes;
     const json = c.sse || p.endpoint === "streamGenerateContent" || p.format === "bedrock" ? assemble(p.format, p.endpoint, bytes, c.sse) : undefined;

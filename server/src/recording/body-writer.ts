@@ -1,18 +1,20 @@
 import type { PrismaClient } from "../db/client.ts";
+import { arrayLiteral } from "../db/array-literal.ts";
 import type { StoredBody } from "./body-record.ts";
 
 /**
- * Inserts a batch of bodies with one statement (one array per column). A call's body is written once: a
- * replay is skipped. Returns the number of rows inserted.
+ * Inserts a batch of bodies with one statement (one array per column, each sent as one array literal
+ * string: ../db/array-literal.ts, about half the Node CPU of the driver's per-element encoding). A call's
+ * body is written once: a replay is skipped. Returns the number of rows inserted.
  */
 export async function insertBodies(prisma: PrismaClient, rows: readonly StoredBody[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const col = <T>(get: (r: StoredBody) => T): T[] => rows.map(get);
+  const col = (get: (r: StoredBody) => unknown): string => arrayLiteral(rows, get);
   return prisma.$executeRaw`
     INSERT INTO call_bodies (call_id, started_at, method, path, query, request_headers, request_body, request_truncated,
                              response_body, response_truncated, response_assembled)
     SELECT id, at, method, path, query, headers::jsonb, req, req_cut, res, res_cut, assembled
-      FROM unnest(${col((r) => r.callId)}::uuid[], ${col((r) => r.startedAt.toISOString())}::timestamptz[],
+      FROM unnest(${col((r) => r.callId)}::uuid[], ${col((r) => r.startedAt)}::timestamptz[],
                   ${col((r) => r.method)}::text[], ${col((r) => r.path)}::text[], ${col((r) => r.query)}::text[],
                   ${col((r) => (r.headers ? JSON.stringify(r.headers) : null))}::text[], ${col((r) => r.requestBody)}::text[],
                   ${col((r) => r.requestTruncated)}::bool[], ${col((r) => r.responseBody)}::text[],

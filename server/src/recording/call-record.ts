@@ -39,6 +39,8 @@ export interface CallRecord extends Usage {
   errorBody: string | null;
   upstreamRequestId: string | null;
   serviceTier: string | null;
+  /** why generation stopped, as the provider said it, one per choice/candidate; absent or empty when not said */
+  finishReasons?: string[] | null;
   usageSource: UsageSource;
   /**
    * the provider reported implausible usage (negative, fractional, not a number, above MAX_CALL_TOKENS) or

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { settleRecordedCalls } from "../access/budget-ledger.ts";
-import { arrayLiteral } from "../db/array-literal.ts";
+import { settleRecordedCalls, type SettleColumns } from "../access/budget-ledger.ts";
+import { arrayLiteral, textArrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "./bad-rows.ts";
 import type { CallRecord } from "./call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
@@ -53,6 +53,9 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
   ["session_id", "text", (r) => r.sessionId ?? null],
   ["trace_id", "text", (r) => r.traceId ?? null],
   ["parent_span_id", "text", (r) => r.parentSpanId ?? null],
+  // A list per call: each travels as its own array literal in a text[] (unnest flattens a text[][]) and is
+  // cast back in the SELECT.
+  ["finish_reasons", "text[]", (r) => textArrayLiteral(r.finishReasons)],
 ];
 
 // The calls insert: a replayed call is skipped by ON CONFLICT DO NOTHING. It returns the ids it inserted,
@@ -61,14 +64,28 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknow
 // this form (routed per row through the coordinator) but restricts modifying CTEs across shards.
 const INSERT_SQL =
   `INSERT INTO calls (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
-  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
+  `SELECT ${COLUMNS.map(([, t], i) => (t.endsWith("[]") ? `c${i}::${t}` : `c${i}`)).join(", ")} ` +
+  `FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t.endsWith("[]") ? "text" : t}[]`).join(", ")}) AS u(${COLUMNS.map((_, i) => `c${i}`).join(", ")}) ` +
   `ON CONFLICT DO NOTHING RETURNING id::text AS id`;
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+const at = (name: string): number => COLUMNS.findIndex(([c]) => c === name);
+const SETTLE_AT = { id: at("id"), startedAt: at("started_at"), app: at("app"), keyId: at("key_id"), costUsd: at("cost_usd") };
+
+function settleColumns(columns: readonly string[]): SettleColumns {
+  return {
+    id: columns[SETTLE_AT.id] as string,
+    startedAt: columns[SETTLE_AT.startedAt] as string,
+    app: columns[SETTLE_AT.app] as string,
+    keyId: columns[SETTLE_AT.keyId] as string,
+    costUsd: columns[SETTLE_AT.costUsd] as string,
+  };
+}
+
 async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]): Promise<number> {
   // Each column as one array literal string (array-literal.ts: about half the Node CPU of letting pg encode JS arrays).
-  const columns: unknown[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
+  const columns: string[] = COLUMNS.map(([, , get]) => arrayLiteral(records, get));
   const result = await client.query<{ id: string }>(INSERT_SQL, columns);
   const inserted = result.rows.length;
   if (inserted === 0) return 0;
@@ -91,7 +108,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
   }
   // Last: budget ledgers count what the rollups now count (their lock must come after the rows it covers).
-  await settleRecordedCalls(client, kept);
+  // The insert's own literals serve when every call was inserted.
+  await settleRecordedCalls(client, kept, kept === records ? settleColumns(columns) : undefined);
   return inserted;
 }
 

@@ -18,6 +18,8 @@ export const TEXT_CAPS = {
   errorMessage: 2000,
   /** the start of an error body (the proxy keeps 8 KiB) */
   errorBody: 8192,
+  /** finish reasons per call (one per choice); each is a name */
+  finishReasons: 16,
 } as const;
 
 /** request_bytes and response_bytes are int4 columns. */
@@ -76,6 +78,14 @@ function cleanProperties(props: Record<string, string> | null): Record<string, s
   return out;
 }
 
+function cleanReasons(reasons: string[] | null | undefined): string[] | null {
+  if (!Array.isArray(reasons) || reasons.length === 0) return null;
+  let dirty = reasons.length > TEXT_CAPS.finishReasons;
+  for (let i = 0; i < reasons.length && !dirty; i++) dirty = typeof reasons[i] !== "string" || !storable(reasons[i] as string, TEXT_CAPS.name);
+  if (!dirty) return reasons;
+  return reasons.slice(0, TEXT_CAPS.finishReasons).map((r) => cleanText(String(r), TEXT_CAPS.name));
+}
+
 function cleanBytes(n: number): number {
   return n >= 0 && n <= MAX_INT4 ? n : Number.isFinite(n) && n > 0 ? MAX_INT4 : 0;
 }
@@ -103,6 +113,7 @@ export function sanitiseRecord(r: CallRecord): CallRecord {
   r.errorBody = cleanNullable(r.errorBody, TEXT_CAPS.errorBody);
   r.upstreamRequestId = cleanNullable(r.upstreamRequestId, name);
   r.serviceTier = cleanNullable(r.serviceTier, name);
+  if (r.finishReasons !== undefined) r.finishReasons = cleanReasons(r.finishReasons);
   r.priceId = cleanNullable(r.priceId, name);
   r.requestBody = cleanNullable(r.requestBody, Infinity);
   r.responseBody = cleanNullable(r.responseBody, Infinity);

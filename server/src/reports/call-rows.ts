@@ -6,7 +6,7 @@ export const CALL_SELECT = `
   id, started_at AS "startedAt", provider, endpoint, model, response_model AS "responseModel", deployment, app,
   "user", properties, key_id AS "keyId", stream, status, outcome, error_type AS "errorType",
   error_message AS "errorMessage", error_body AS "errorBody", upstream_request_id AS "upstreamRequestId",
-  service_tier AS "serviceTier", input_tokens::float8 AS "inputTokens", cached_input_tokens::float8 AS "cachedInputTokens",
+  service_tier AS "serviceTier", finish_reasons AS "finishReasons", input_tokens::float8 AS "inputTokens", cached_input_tokens::float8 AS "cachedInputTokens",
   cache_write_tokens::float8 AS "cacheWriteTokens", cache_write_1h_tokens::float8 AS "cacheWrite1hTokens",
   output_tokens::float8 AS "outputTokens", reasoning_tokens::float8 AS "reasoningTokens", audio_input_tokens::float8 AS "audioInputTokens", audio_output_tokens::float8 AS "audioOutputTokens", usage_source AS "usageSource",
   usage_clamped AS "usageClamped",

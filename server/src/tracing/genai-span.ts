@@ -83,6 +83,7 @@ export function spanAttributes(record: CallRecord, route: RouteInfo | undefined)
   if (record.model) a["gen_ai.request.model"] = record.model;
   if (record.responseModel) a["gen_ai.response.model"] = record.responseModel;
   if (record.upstreamRequestId) a["gen_ai.response.id"] = record.upstreamRequestId;
+  if (record.finishReasons && record.finishReasons.length > 0) a["gen_ai.response.finish_reasons"] = record.finishReasons;
   if (record.usageSource !== "none") {
     a["gen_ai.usage.input_tokens"] = record.inputTokens;
     a["gen_ai.usage.output_tokens"] = record.outputTokens;

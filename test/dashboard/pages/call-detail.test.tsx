@@ -8,7 +8,7 @@ afterEach(teardown);
 
 describe("Call detail page", () => {
   it("shows every field, tokens by kind, the exact cost and the price row used", async () => {
-    const call = { ...makeCall({ id: "ok-1" }), price: { id: "price-4.1", provider: "openai", model: "gpt-4.1", matchType: "exact", serviceTier: null, effectiveFrom: "2025-04-14T00:00:00.000Z", inputUsdPerMTok: "2.0000000000", cachedInputUsdPerMTok: "0.5", cacheWriteUsdPerMTok: null, cacheWrite1hUsdPerMTok: null, outputUsdPerMTok: "8", tiers: null, source: "genai-prices" } };
+    const call = { ...makeCall({ id: "ok-1" }), finishReasons: ["stop", "length"], price: { id: "price-4.1", provider: "openai", model: "gpt-4.1", matchType: "exact", serviceTier: null, effectiveFrom: "2025-04-14T00:00:00.000Z", inputUsdPerMTok: "2.0000000000", cachedInputUsdPerMTok: "0.5", cacheWriteUsdPerMTok: null, cacheWrite1hUsdPerMTok: null, outputUsdPerMTok: "8", tiers: null, source: "genai-prices" } };
     const { calls } = renderApp("#/calls/ok-1?range=7d", (url, m, b) => (url.pathname === "/api/calls/ok-1" ? { body: call } : defaultApi(url, m, b)));
     expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.0048");
     expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.0048");
@@ -24,6 +24,8 @@ describe("Call detail page", () => {
       expect(screen.getByTestId(`field-${f}`)).toBeTruthy();
     }
     expect(screen.getByTestId("field-properties").textContent).toBe('properties{"team":"growth"}');
+    expect(screen.getByTestId("call-finish-reasons").textContent).toBe("stop, length");
+    expect(screen.getByTestId("field-finishReasons").textContent).toBe("finishReasonsstop, length");
     expect(screen.getByTestId("back-to-calls").getAttribute("href")).toBe("#/calls?range=7d");
     expect(calls.map((c) => c.url.pathname).filter((p) => p !== "/api/reports/source")).toEqual(["/api/calls/ok-1"]);
   });
@@ -36,6 +38,7 @@ describe("Call detail page", () => {
     expect(screen.getByTestId("call-price").textContent).not.toContain("no price matched");
     expect(screen.getByTestId("call-price").textContent).not.toContain("Add a price");
     expect(screen.queryByTestId("call-ttft")).toBeNull();
+    expect(screen.queryByTestId("call-finish-reasons")).toBeNull();
   });
 
   it("says when the call does not exist", async () => {

@@ -12,11 +12,12 @@ import { eventually, startTestTollgate, type TestTollgate } from "../../support/
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT = "00f067aa0ba902b7";
 
-interface OtlpValue { stringValue?: string; intValue?: number | string; boolValue?: boolean; doubleValue?: number }
+interface OtlpValue { stringValue?: string; intValue?: number | string; boolValue?: boolean; doubleValue?: number; arrayValue?: { values?: OtlpValue[] } }
 interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; endTimeUnixNano: string; status?: { code?: number }; attributes: Array<{ key: string; value: OtlpValue }> }
 interface Received { resource: Record<string, unknown>; span: OtlpSpan; attrs: Record<string, unknown> }
 
-const value = (v: OtlpValue): unknown => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue));
+const value = (v: OtlpValue): unknown =>
+  v.arrayValue ? (v.arrayValue.values ?? []).map(value) : (v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue)));
 const flatten = (list: Array<{ key: string; value: OtlpValue }> = []) => Object.fromEntries(list.map((a) => [a.key, value(a.value)]));
 
 /** An OTLP/HTTP receiver decoding the JSON the exporter posts to /v1/traces. */
@@ -81,6 +82,7 @@ describe("OpenTelemetry export", () => {
       "gen_ai.provider.name": "openai",
       "gen_ai.request.model": "gpt-4o-mini",
       "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+      "gen_ai.response.finish_reasons": ["stop"],
       "gen_ai.usage.input_tokens": 1200,
       "gen_ai.usage.output_tokens": 300,
       "gen_ai.usage.cache_read.input_tokens": 400,
@@ -99,12 +101,13 @@ describe("OpenTelemetry export", () => {
     const claude = spans.find((s) => s.attrs["gen_ai.provider.name"] === "anthropic")!;
     expect(claude.span.parentSpanId ?? "").toBe(""); // no traceparent: a root span of its own trace
     expect(claude.span.traceId).not.toBe(TRACE);
-    expect(claude.attrs).toMatchObject({ "gen_ai.operation.name": "chat", "gen_ai.request.model": ANTHROPIC_MODEL, "tollgate.stream": true, "gen_ai.usage.cache_creation.input_tokens": 3000 });
+    expect(claude.attrs).toMatchObject({ "gen_ai.operation.name": "chat", "gen_ai.request.model": ANTHROPIC_MODEL, "tollgate.stream": true, "gen_ai.response.finish_reasons": ["end_turn"], "gen_ai.usage.cache_creation.input_tokens": 3000 });
 
     const failed = spans.find((s) => s.attrs["gen_ai.provider.name"] === "gcp.gemini")!;
     expect(failed.span.name).toBe("generate_content gemini-2.5-flash-500");
     expect(failed.span.status?.code).toBe(2);
     expect(failed.attrs["error.type"]).toEqual(expect.any(String));
+    expect(failed.attrs["gen_ai.response.finish_reasons"]).toBeUndefined();
     expect(await metric(tg, "tollgate_otel_spans_exported_total")).toBeGreaterThanOrEqual(3);
     expect(await metric(tg, "tollgate_otel_spans_dropped_total")).toBe(0);
   });

@@ -138,7 +138,10 @@ class AnthropicStreamMeter implements StreamMeter {
       const u = obj(message.usage);
       if (u) this.mergeUsage(u);
     } else if (type === "message_delta") {
-      const u = obj(parseObject(data)?.usage);
+      const json = parseObject(data);
+      const reason = str(obj(json?.delta)?.stop_reason);
+      if (reason) this.facts_.finishReasons = [reason];
+      const u = obj(json?.usage);
       if (u) {
         this.mergeUsage(u);
         this.final = true;
@@ -211,6 +214,8 @@ export const anthropic: ProviderAdapter = {
     const facts: ResponseFacts = {};
     const model = str(body.model);
     if (model) facts.responseModel = model;
+    const reason = str(body.stop_reason);
+    if (reason) facts.finishReasons = [reason];
     const u = obj(body.usage);
     const ranCodeExecution = Array.isArray(body.content) && body.content.some((b) => isCodeExecution(obj(b)));
     if (u) usageFacts(facts, u, ranCodeExecution);

@@ -1,5 +1,5 @@
 import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
-import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "../json.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, scanStringValues, str, stringsOf } from "../json.ts";
 import { readTopLevel } from "../json-cut.ts";
 import { GroundingCounter } from "./grounding.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
@@ -61,6 +61,8 @@ function responseFacts(json: Record<string, unknown>, facts: ResponseFacts): voi
   if (model) facts.responseModel = model;
   const id = str(json.responseId);
   if (id) facts.requestId = id;
+  const reasons = stringsOf(json.candidates, "finishReason");
+  if (reasons) facts.finishReasons = reasons;
   const u = obj(json.usageMetadata);
   if (!u) return;
   facts.usage = normalizeGeminiUsage(u);
@@ -124,8 +126,15 @@ class GeminiStreamMeter implements StreamMeter {
     const facts: ResponseFacts = {};
     const last = this.lastUsageChunk ? parseObject(this.lastUsageChunk) : undefined;
     if (last) responseFacts(last, facts);
-    const finished = [this.last, this.previous].some((chunk) => chunk !== undefined && chunk.includes('"finishReason"'));
-    if (!finished && facts.usage) {
+    const finishChunk = [this.last, this.previous].find((chunk) => chunk !== undefined && chunk.includes('"finishReason"'));
+    // Read from the chunk's text: the usage chunk's parse may have been another chunk's.
+    delete facts.finishReasons;
+    if (finishChunk !== undefined) {
+      const reasons: string[] = [];
+      scanStringValues(finishChunk, '"finishReason":', reasons);
+      if (reasons.length > 0) facts.finishReasons = reasons;
+    }
+    if (finishChunk === undefined && facts.usage) {
       // Cut before the final chunk: the running output count is short; estimation completes it.
       facts.partialUsage = facts.usage;
       delete facts.usage;

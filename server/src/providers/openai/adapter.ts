@@ -1,6 +1,6 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../../lib/decimal.ts";
 import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
-import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "../json.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, scanStringValues, str, stringsOf } from "../json.ts";
 import { readTopLevel } from "../json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "../responses/meter.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
@@ -59,6 +59,8 @@ function chatFacts(json: Record<string, unknown>): ResponseFacts {
   const u = obj(json.usage) ?? obj(obj(json.x_groq)?.usage);
   // Mistral reports the tier inside usage; OpenAI at the top level.
   const facts: ResponseFacts = { responseModel: str(json.model), serviceTier: str(json.service_tier) ?? str(u?.service_tier) };
+  const reasons = stringsOf(json.choices, "finish_reason");
+  if (reasons) facts.finishReasons = reasons;
   if (u) {
     facts.usage = normalizeOpenAiUsage(u);
     const cost = reportedCost(u);
@@ -86,6 +88,7 @@ class ChatStreamMeter implements StreamMeter {
   private readonly pieces: string[] = [];
   private keptChars = 0;
   private tokenSeen = false;
+  private readonly finishReasons: string[] = [];
   constructor(private readonly hideUsage: boolean) {}
 
   /** Keeps chunk text (references, not copies) for estimation; bounded so a huge stream cannot grow memory. */
@@ -105,6 +108,8 @@ class ChatStreamMeter implements StreamMeter {
         this.tokenSeen = true;
         verdict = TOKEN;
       }
+      // The last chunk of each choice names its finish reason; the others say null.
+      scanStringValues(data, '"finish_reason":', this.finishReasons);
       this.keep(data);
       return verdict;
     }
@@ -121,6 +126,7 @@ class ChatStreamMeter implements StreamMeter {
     if (chunk.serviceTier) this.facts_.serviceTier = chunk.serviceTier;
     if (chunk.usage) this.facts_.usage = chunk.usage;
     if (chunk.reportedCostUsd) this.facts_.reportedCostUsd = chunk.reportedCostUsd;
+    if (chunk.finishReasons) this.finishReasons.push(...chunk.finishReasons);
     const choices = json.choices;
     const usageOnly = chunk.usage !== undefined && Array.isArray(choices) && choices.length === 0;
     if (!usageOnly) this.keep(data);
@@ -138,6 +144,7 @@ class ChatStreamMeter implements StreamMeter {
       }
     }
     searchModelFees(this.facts_, this.facts_.responseModel);
+    if (this.finishReasons.length > 0) this.facts_.finishReasons = this.finishReasons;
     return this.facts_;
   }
 

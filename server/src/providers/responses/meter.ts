@@ -48,12 +48,24 @@ export function responsesFacts(response: Record<string, unknown>): ResponseFacts
   const u = obj(response.usage);
   if (u) facts.usage = normalizeResponsesUsage(u);
   facts.fees = responsesFees(response.output);
+  const reason = finishReason(response);
+  if (reason) facts.finishReasons = [reason];
   const err = obj(response.error);
   if (err) {
     facts.errorType = str(err.code) ?? str(err.type);
     facts.errorMessage = str(err.message);
   }
   return facts;
+}
+
+/**
+ * A Response's finish reason: why it is incomplete (`incomplete_details.reason`: "max_output_tokens",
+ * "content_filter"), else its terminal `status` ("completed", "failed", "cancelled"); none while it runs.
+ */
+function finishReason(response: Record<string, unknown>): string | undefined {
+  const status = str(response.status);
+  if (status === "in_progress" || status === "queued") return undefined;
+  return str(obj(response.incomplete_details)?.reason) ?? status;
 }
 
 /** Responses API streams: typed events; usage in the terminal response.completed/incomplete/failed. */
