@@ -47,7 +47,7 @@ describe("batch jobs", () => {
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId, c]));
     expect(byId.req_123).toMatchObject({ app: "nightly-batch", user: "ops", provider: "openai", serviceTier: "batch", responseModel: "gpt-4o-mini-2024-07-18", inputTokens: 22, outputTokens: 2, costUsd: "0.00000225", priced: true, outcome: "ok" });
     expect(byId.req_124).toMatchObject({ app: "nightly-batch", inputTokens: 1000, outputTokens: 200, costUsd: "0.000135" });
-    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: null });
+    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: "0.0", priced: true });
 
     await read(); // results read again: nothing new
     await readsRecorded("/content", 4);
@@ -78,7 +78,7 @@ describe("batch jobs", () => {
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId ?? c.errorType, c]));
     expect(byId.msg_014VwiXbi91y3JMjcpyGBHX5).toMatchObject({ app: "claims-batch", provider: "anthropic", serviceTier: "batch", inputTokens: 11, outputTokens: 36, costUsd: "0.0002865", priced: true });
     expect(byId.msg_014VwiXbi91y3JMjcpyGBHX6).toMatchObject({ app: "claims-batch", costUsd: "0.00225" });
-    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: null, errorMessage: "max_tokens: Field required" });
+    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: "0.0", priced: true, errorMessage: "max_tokens: Field required" });
 
     await readAll();
     await readsRecorded("/results", 2);
