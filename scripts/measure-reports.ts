@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { parseArgs } from "../server/src/cli.ts";
+import { parseArgs } from "../server/src/cli/args.ts";
 import "../server/src/db/client.ts"; // numeric/int8 type parsers: money stays exact
 import { failuresReport } from "../server/src/api/failures.ts";
 import { latencyReport } from "../server/src/api/latency.ts";
