@@ -2,6 +2,7 @@ import type { Usage } from "../recording/usage.ts";
 import type { FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 import type { BatchPath } from "../integrations/batches/batch-paths.ts";
+import type { PublicRoute } from "../integrations/batches/results-url.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -102,6 +103,11 @@ export interface ProviderAdapter {
    */
   factsFromBody?(info: RequestInfo, body: Buffer): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
+  /**
+   * Optionally, a rewrite of a successful JSON answer's bytes, applied once the answer has arrived whole
+   * (it is held back until then, so only for small answers: Anthropic's batch `results_url`).
+   */
+  rewriteAnswer?(info: RequestInfo, route: PublicRoute): ((body: Buffer) => Buffer) | undefined;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];
   /** an error body in the provider's own shape, for errors Tollgate answers itself */
