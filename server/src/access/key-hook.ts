@@ -48,8 +48,9 @@ function decodeQueryValue(value: string): string {
   }
 }
 
-/** The header a provider's wire format expects its key in. */
-function providerHeader(provider: ProviderConfig, source: string): string {
+/** The header a provider's wire format expects its key in (an OAuth access token: always Authorization). */
+function providerHeader(provider: ProviderConfig, source: string, bearer: boolean): string {
+  if (bearer) return "authorization";
   if (source === "api-key") return "api-key"; // Azure's own scheme
   if (provider.format === "anthropic") return "x-api-key";
   if (provider.format === "gemini") return "x-goog-api-key";
@@ -60,12 +61,12 @@ function providerHeader(provider: ProviderConfig, source: string): string {
  * Replaces the client's credentials with the provider key Tollgate holds (in place, raw header list), drops
  * the headers a key holder may not choose (HOLDER_DROPPED) and asks for an uncompressed answer.
  */
-export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string): void {
+export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string, bearer = false): void {
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const lower = (headers[i] as string).toLowerCase();
     if (CREDENTIAL_HEADERS.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
   }
-  const header = providerHeader(call.provider, source);
+  const header = providerHeader(call.provider, source, bearer);
   headers.push(header, header === "authorization" ? `Bearer ${heldKey}` : heldKey);
   headers.push("accept-encoding", "identity");
   if (source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
@@ -74,6 +75,11 @@ export function substituteProviderKey(headers: string[], call: { provider: Provi
 export interface VirtualKeyHookOptions {
   /** TOLLGATE_REQUIRE_VIRTUAL_KEY: every proxied call must carry a virtual key (401 otherwise) */
   requireKey?: boolean;
+  /**
+   * an OAuth access token for the provider instead of its held key (Vertex with a service account), or
+   * undefined when the provider has none; rejects with a TollgateError when no token can be had
+   */
+  providerToken?(provider: ProviderConfig): Promise<string> | undefined;
   now?: () => number;
 }
 
@@ -127,6 +133,14 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
       throw new TollgateError("auth_failed", `Tollgate virtual key refused: ${what} ${why} (scopes: ${entry.endpoints.join(", ")}).`, 403);
     }
     if (scope === "inference") requireParsedBody(call);
+    const minting = options.providerToken?.(call.provider);
+    if (minting) {
+      const token = await minting;
+      substituteProviderKey(headers, call, found.source, token, true);
+      call.heldKey = token;
+      cache.markUsed(entry.id);
+      return;
+    }
     const held = call.provider.apiKey;
     if (!held) {
       const variable = call.provider.apiKeyEnv ?? "the provider's apiKeyEnv in TOLLGATE_CONFIG";
