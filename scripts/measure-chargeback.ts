@@ -6,7 +6,7 @@
 import pg from "pg";
 import { parseArgs } from "../server/src/cli/args.ts";
 import "../server/src/db/client.ts"; // numeric/int8 type parsers: money stays exact
-import { spendReport } from "../server/src/api/spend.ts";
+import { spendReport } from "../server/src/reports/spend.ts";
 import { monthStatement } from "../server/src/reports/statement.ts";
 
 async function median(runs: number, f: () => Promise<unknown>): Promise<number> {
