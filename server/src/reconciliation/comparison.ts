@@ -4,7 +4,7 @@ import { classify, dec, measure, PROVIDER_SETTLE_MS, ZERO_FIGURES, type Measure,
 import { DAY_MS } from "./report-rows.ts";
 import type { LineItems } from "./line-items.ts";
 
-export { PROVIDER_SETTLE_MS, REASONS, type Measure, type Reason } from "./reasons.ts";
+export type { Measure, Reason } from "./reasons.ts";
 
 export interface ReconciliationRow {
   /** YYYY-MM-DD (UTC) */
