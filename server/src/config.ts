@@ -4,6 +4,7 @@ import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
 import { loadServiceAccount, type ServiceAccount } from "./access/service-account.ts";
+import { configFormats } from "./providers/index.ts";
 
 /** The built-in providers and their public API bases. */
 export const BUILTIN_PROVIDERS = {
@@ -118,7 +119,11 @@ const fileSchema = z.object({
       z.object({
         name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
         baseUrl: upstreamUrl,
-        format: z.enum(["openai", "azure", "anthropic", "gemini", "mistral"]).default("openai"),
+        // the registry's formats, looked up when the file is read (providers/index.ts)
+        format: z
+          .string()
+          .default("openai")
+          .refine((f) => configFormats().includes(f), { error: (issue) => `unknown wire format ${JSON.stringify(issue.input)} (known: ${configFormats().join(", ")})` }),
         priceProvider: z.string().min(1).optional(),
         apiKeyEnv: z.string().min(1).optional(),
         /** Vertex AI: a service account key file (JSON) to mint access tokens from for virtual-key calls */
