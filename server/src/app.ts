@@ -54,6 +54,12 @@ export interface App {
   handler: RequestListener;
   proxy: ProxyHandler;
   express: express.Express;
+  /**
+   * A finished call that did not pass the proxy (a batch job's result line): recorded exactly as a proxied
+   * call is — redacted, sanitised, queued (so counted in the rollups and budget ledgers), observed in the
+   * metrics, handed to afterCall.
+   */
+  recordCall(record: CallRecord): void;
 }
 
 
@@ -65,6 +71,15 @@ export interface App {
 export function buildApp(deps: AppDeps): App {
   const { config, db, metrics, logger } = deps;
   const redact = recordRedactor(configuredSecrets(config));
+  const recordCall = (record: CallRecord): void => {
+    redact(record);
+    // after redaction, so a cut never leaves part of a secret behind
+    sanitiseRecord(record);
+    deps.record(record);
+    metrics.observeCall(record);
+    logCall(logger, record);
+    for (const after of deps.afterCall ?? []) after(record);
+  };
   const proxy = createProxyHandler({
     providers: config.providers,
     maxBodyBytes: config.maxBodyBytes,
@@ -73,15 +88,7 @@ export function buildApp(deps: AppDeps): App {
     onBody: deps.onBody,
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
-    onCall(record) {
-      redact(record);
-      // after redaction, so a cut never leaves part of a secret behind
-      sanitiseRecord(record);
-      deps.record(record);
-      metrics.observeCall(record);
-      logCall(logger, record);
-      for (const after of deps.afterCall ?? []) after(record);
-    },
+    onCall: recordCall,
     onPending(record) {
       redact(record);
       deps.recordPending?.(record);
@@ -185,5 +192,5 @@ export function buildApp(deps: AppDeps): App {
     if (config.providers.has(url.slice(1, end))) proxy.handle(req, res);
     else app(req, res);
   };
-  return { handler, proxy, express: app };
+  return { handler, proxy, express: app, recordCall };
 }

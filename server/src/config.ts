@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
+import { loadServiceAccount, type ServiceAccount } from "./access/service-account.ts";
 import { configFormats } from "./providers/index.ts";
 
 /** The built-in providers and their public API bases. */
@@ -37,6 +38,11 @@ export interface ProviderConfig {
   apiKeyEnv?: string;
   /** for SigV4 formats (bedrock): the signing region and the credentials held for virtual-key calls */
   aws?: AwsSettings;
+  /**
+   * Vertex AI: the service account virtual-key calls are authorised with (an OAuth access token minted from
+   * it, `Authorization: Bearer …`) instead of an API key
+   */
+  serviceAccount?: ServiceAccount;
 }
 
 const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -103,6 +109,7 @@ const envSchema = z.object({
   TOLLGATE_BUDGET_HOLD_LEASE_MS: int(1).default(3_600_000),
   TOLLGATE_WEBHOOK_POLL_MS: int(50).default(2_000),
   TOLLGATE_WEBHOOK_RETRY_BASE_MS: int(10).default(5_000),
+  TOLLGATE_GOOGLE_TOKEN_TIMEOUT_MS: int(100).default(10_000),
   OPENAI_ADMIN_KEY: z.string().min(1).optional(),
   ANTHROPIC_ADMIN_KEY: z.string().min(1).optional(),
   TOLLGATE_RECONCILE_INTERVAL_MS: int(0).default(3_600_000),
@@ -139,6 +146,10 @@ const fileSchema = z.object({
         accessKeyIdEnv: z.string().min(1).optional(),
         secretAccessKeyEnv: z.string().min(1).optional(),
         sessionTokenEnv: z.string().min(1).optional(),
+        /** Vertex AI: a service account key file (JSON) to mint access tokens from for virtual-key calls */
+        serviceAccountFile: z.string().min(1).optional(),
+        /** …or the variable holding that key's JSON inline */
+        serviceAccountEnv: z.string().min(1).optional(),
       }),
     )
     .default([]),
@@ -263,12 +274,27 @@ export interface AccessConfig {
   webhookPollMs: number;
   /** the first retry's delay after a failed delivery; doubled each attempt (capped at 32×) */
   webhookRetryBaseMs: number;
+  /** how long one Google access token request (Vertex service accounts) may take before calls get a 503 */
+    googleTokenTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
 
 function describe(issues: z.core.$ZodIssue[], prefix = ""): string {
   return issues.map((i) => `${prefix}${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+/** A provider's service account key (serviceAccountFile, or the JSON in the variable serviceAccountEnv names). */
+function serviceAccountOf(p: { name: string; serviceAccountFile?: string; serviceAccountEnv?: string }, env: Record<string, string | undefined>): ServiceAccount | undefined {
+  if (p.serviceAccountFile === undefined && p.serviceAccountEnv === undefined) return undefined;
+  const where = `TOLLGATE_CONFIG provider "${p.name}"`;
+  if (p.serviceAccountFile !== undefined && p.serviceAccountEnv !== undefined) throw new ConfigError(`${where}: give serviceAccountFile or serviceAccountEnv, not both`);
+  if (p.serviceAccountEnv !== undefined && !env[p.serviceAccountEnv]) throw new ConfigError(`${where}: ${p.serviceAccountEnv} (serviceAccountEnv) is not set`);
+  try {
+    return loadServiceAccount(p.serviceAccountFile !== undefined ? { file: p.serviceAccountFile } : { json: env[p.serviceAccountEnv as string] }, where);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function isLoopback(host: string): boolean {
@@ -369,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] : undefined,
       apiKeyEnv: bedrock ? `${p.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"} and ${p.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"}` : p.apiKeyEnv,
       ...(bedrock && region ? { aws: awsSettings(region, env, p) } : {}),
+      serviceAccount: serviceAccountOf(p, env),
     });
   }
 
@@ -443,6 +470,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       budgetHoldLeaseMs: e.TOLLGATE_BUDGET_HOLD_LEASE_MS,
       webhookPollMs: e.TOLLGATE_WEBHOOK_POLL_MS,
       webhookRetryBaseMs: e.TOLLGATE_WEBHOOK_RETRY_BASE_MS,
+      googleTokenTimeoutMs: e.TOLLGATE_GOOGLE_TOKEN_TIMEOUT_MS,
     },
     reconcile: {
       sources,

@@ -140,7 +140,8 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const batchMeter = new BatchMeter({
     prisma: db.prisma,
     priceCall: (args) => priceCall(priceBook, args),
-    record: (call) => recorder.enqueue(call),
+    // as every call: journaled and queued (rollups, budget ledgers), metrics, afterCall
+    record: (call) => app.recordCall(call),
     onError: (err) => logger.warn({ err: (err as Error)?.message }, "batch metering failed"),
   });
 

@@ -4,7 +4,8 @@ import { startFakeServer, type FakeServer } from "./fake-server.ts";
 /**
  * A fake OpenAI Batch API and Anthropic Message Batches API, in the shapes of their references: file upload,
  * batch creation, a retrieve that shows the batch finished (OpenAI: output_file_id; Anthropic: results_url),
- * and the results as JSONL. `resultsBase` is where Anthropic's results_url points (Tollgate, in the tests).
+ * and the results as JSONL. `resultsBase` is where Anthropic's results_url points: the fake itself, as
+ * api.anthropic.com names itself (Tollgate must point it at its own route).
  */
 export interface FakeBatches extends FakeServer {
   resultsBase: string;
@@ -13,6 +14,7 @@ export interface FakeBatches extends FakeServer {
 export async function startFakeBatches(): Promise<FakeBatches> {
   const state = { resultsBase: "" };
   const server = await startFakeServer((req, res, body) => respond(state, req, res, body));
+  state.resultsBase = server.url;
   return Object.assign(server, {
     get resultsBase() {
       return state.resultsBase;

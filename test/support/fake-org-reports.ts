@@ -32,7 +32,10 @@ export interface UsageEvent {
   cacheWrite1hTokens?: number;
   outputTokens: number;
   inputAudioTokens?: number;
+  outputAudioTokens?: number;
   webSearchRequests?: number;
+  /** OpenAI: a Batch API request (the usage report's `batch` dimension) */
+  batch?: boolean;
 }
 
 /** USD per million tokens, decimal strings (what the provider bills, whatever Tollgate thinks). */
@@ -118,7 +121,7 @@ export async function startFakeOpenAiOrg(options: FakeOrgOptions): Promise<FakeO
     model: (e) => e.model,
     project_id: (e) => e.projectId ?? "proj_default",
     api_key_id: (e) => e.apiKeyId,
-    batch: () => false,
+    batch: (e) => e.batch ?? false,
     service_tier: (e) => e.serviceTier ?? "default",
     line_item: () => null,
   };
@@ -191,7 +194,7 @@ export async function startFakeOpenAiOrg(options: FakeOrgOptions): Promise<FakeO
               output_tokens: sum((e) => e.outputTokens),
               input_cached_tokens: sum((e) => e.cachedInputTokens),
               input_audio_tokens: sum((e) => e.inputAudioTokens),
-              output_audio_tokens: 0,
+              output_audio_tokens: sum((e) => e.outputAudioTokens),
               num_model_requests: sum((e) => e.requests ?? 1),
               ...dims,
             };

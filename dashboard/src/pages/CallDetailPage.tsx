@@ -1,6 +1,5 @@
 // One call: what happened (outcome, error body), what it used (tokens by kind), what it cost and the
 // price row used, and every recorded field.
-import { costsNothing, showsTtft } from "../lib/call-cost.ts";
 import type { ReactElement } from "react";
 import { callPath, sessionPath, type CallDetail, type SessionDetail } from "../api.ts";
 import { ConversationView } from "../components/ConversationView.tsx";
@@ -43,11 +42,10 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
               <span className="muted mono" data-testid="call-id">{c.id}</span>
             </div>
             <KpiRow>
-              {costsNothing(c) ? <Kpi label="Cost" value="$0" hint="No tokens used" testId="call-cost" />
-                : <Kpi label="Cost" value={c.priced ? formatUsd(c.costUsd) : "unpriced"} hint={formatUsdExact(c.costUsd)} tone={c.priced ? undefined : "warn"} testId="call-cost" />}
+              <Kpi label="Cost" value={c.priced ? formatUsd(c.costUsd) : "unpriced"} hint={formatUsdExact(c.costUsd)} tone={c.priced ? undefined : "warn"} testId="call-cost" />
               <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
               <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
-              {showsTtft(c) ? <Kpi label="Time to first token" value={formatMs(c.ttftMs)} testId="call-ttft" /> : null}
+              {c.ttftMs !== null ? <Kpi label="Time to first token" value={formatMs(c.ttftMs)} testId="call-ttft" /> : null}
               {c.finishReasons && c.finishReasons.length > 0 ? <Kpi label="Finish reason" value={c.finishReasons.join(", ")} compact testId="call-finish-reasons" /> : null}
               <Kpi label="Started" value={formatDateTime(c.startedAt)} compact />
             </KpiRow>
@@ -85,10 +83,8 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
                 </table>
               </Panel>
               <Panel title="Cost and price used" testId="call-price">
-                {costsNothing(c) ? <p>Cost: <strong data-testid="call-cost-exact">$0</strong> <span className="muted">(no tokens used)</span></p> : (
-                  <p>Cost: <strong data-testid="call-cost-exact">{formatUsdExact(c.costUsd)}</strong>{c.priced ? null : <span className="tag tag-warn">no price matched</span>}</p>
-                )}
-                {c.price ? <PriceRow price={c.price} /> : costsNothing(c) ? null : (
+                <p>Cost: <strong data-testid="call-cost-exact">{formatUsdExact(c.costUsd)}</strong>{c.priced ? null : <span className="tag tag-warn">no price matched</span>}</p>
+                {c.price ? <PriceRow price={c.price} /> : c.priced ? null : (
                   <p className="muted">No price row was used. <a href={pageHref("prices", view)}>Add a price →</a></p>
                 )}
               </Panel>

@@ -1,6 +1,5 @@
 // Calls: the filtered, cursor-paginated call log; a row opens the call's detail. The cursors followed
 // are kept in the URL, so a shared link opens the same page of the log.
-import { costsNothing } from "../lib/call-cost.ts";
 import type { ReactElement } from "react";
 import { reportPath, type CallsPage as CallsResponse } from "../api.ts";
 import { DataView } from "../components/DataView.tsx";
@@ -59,7 +58,7 @@ export function CallsPage({ view, range, go }: PageProps): ReactElement {
                     <td className="num">{c.status}</td>
                     <td className="num" title={`${formatCount(c.inputTokens)} input tokens`}>{formatTokens(c.inputTokens)}</td>
                     <td className="num" title={`${formatCount(c.outputTokens)} output tokens`}>{formatTokens(c.outputTokens)}</td>
-                    <td className="num" data-testid="calls-cost">{c.priced ? formatUsd(c.costUsd) : costsNothing(c) ? "$0" : <span className="tag tag-warn" title="No price matched this call">unpriced</span>}</td>
+                    <td className="num" data-testid="calls-cost">{c.priced ? formatUsd(c.costUsd) : <span className="tag tag-warn" title="No price matched this call">unpriced</span>}</td>
                     <td className="num">{formatMs(c.latencyMs)}</td>
                   </tr>
                 ))}

@@ -20,6 +20,7 @@ import { NotificationSender } from "./notification-sender.ts";
 import { applyConfiguredBudgets } from "./configured-budgets.ts";
 import { KeyCache } from "./key-cache.ts";
 import { virtualKeyHook } from "./key-hook.ts";
+import { GoogleAccessTokens } from "./google-tokens.ts";
 import { loadPepper } from "./key-secrets.ts";
 
 export interface AccessDeps {
@@ -109,6 +110,18 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   }, config.access.refreshMs);
   timer.unref();
 
+  // Vertex routes with a service account: virtual-key calls carry an access token minted from it.
+  const googleTokens = new Map<string, GoogleAccessTokens>();
+  for (const p of config.providers.values()) {
+    if (!p.serviceAccount) continue;
+    const tokens = new GoogleAccessTokens(p.name, p.serviceAccount, {
+      timeoutMs: config.access.googleTokenTimeoutMs,
+      onRefreshError: (err) => logger.warn({ provider: p.name, err: (err as Error).message }, "Google access token refresh failed"),
+    });
+    tokens.warm();
+    googleTokens.set(p.name, tokens);
+  }
+
   const notifications = new NotificationSender({ pool, logger, retryBaseMs: config.access.webhookRetryBaseMs });
   const notifyTimer = setInterval(() => {
     notifications.poll().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget notice delivery failed"));
@@ -130,7 +143,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
       budgetsRouter({ pool, refresh: () => budgets.refresh().then(pinBudgetApps) }),
       budgetNotificationsRouter(pool),
     ],
-    beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey }), budgets.hook],
+    beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey, providerToken: (provider) => googleTokens.get(provider.name)?.get() }), budgets.hook],
     afterCall: [budgets.afterCall],
     keys,
     budgets,
@@ -138,6 +151,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     async close() {
       clearInterval(timer);
       clearInterval(notifyTimer);
+      for (const tokens of googleTokens.values()) tokens.close();
       await notifications.drain();
       await budgets.drain();
       await keys.flush().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "writing key last-used times failed"));

@@ -70,14 +70,19 @@ function decodeQueryValue(value: string): string {
  * (its adapter's `auth`), in place in the raw header list; drops the headers a key holder may not choose
  * (HOLDER_DROPPED) and asks for an uncompressed answer.
  */
-export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string): void {
+export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string, bearer = false): void {
   const credentials = credentialHeaders();
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const lower = (headers[i] as string).toLowerCase();
     if (credentials.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
   }
-  const auth = formatAdapter(call.provider.format).auth;
-  headers.push(auth.header, (auth.prefix ?? "") + heldKey);
+  if (bearer) {
+    // an OAuth access token (Vertex with a service account): always Authorization: Bearer
+    headers.push("authorization", `Bearer ${heldKey}`);
+  } else {
+    const auth = formatAdapter(call.provider.format).auth;
+    headers.push(auth.header, (auth.prefix ?? "") + heldKey);
+  }
   headers.push("accept-encoding", "identity");
   if (source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
 }
@@ -85,6 +90,11 @@ export function substituteProviderKey(headers: string[], call: { provider: Provi
 export interface VirtualKeyHookOptions {
   /** TOLLGATE_REQUIRE_VIRTUAL_KEY: every proxied call must carry a virtual key (401 otherwise) */
   requireKey?: boolean;
+  /**
+   * an OAuth access token for the provider instead of its held key (Vertex with a service account), or
+   * undefined when the provider has none; rejects with a TollgateError when no token can be had
+   */
+  providerToken?(provider: ProviderConfig): Promise<string> | undefined;
   now?: () => number;
 }
 
@@ -146,6 +156,14 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     }
     if (scope === "inference") requireParsedBody(call);
     if (call.adapter.signRequest) return signWithHeld(call, headers, found, entry.id);
+    const minting = options.providerToken?.(call.provider);
+    if (minting) {
+      const token = await minting;
+      substituteProviderKey(headers, call, found.source, token, true);
+      call.heldKey = token;
+      cache.markUsed(entry.id);
+      return;
+    }
     const held = call.provider.apiKey;
     if (!held) {
       const variable = call.provider.apiKeyEnv ?? "the provider's apiKeyEnv in TOLLGATE_CONFIG";

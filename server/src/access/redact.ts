@@ -27,6 +27,7 @@ export function configuredSecrets(config: Config): string[] {
     config.metricsToken,
     config.access.keyPepper,
     ...[...config.providers.values()].map((p) => p.apiKey),
+    ...[...config.providers.values()].map((p) => p.serviceAccount?.privateKey),
     ...config.reconcile.sources.map((s) => s.adminKey),
   ];
   // Very short values would redact ordinary words; real keys and tokens are far longer.

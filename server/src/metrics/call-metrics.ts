@@ -122,6 +122,9 @@ export class CallMetrics {
       appSeries.unpriced.value++;
     }
 
+    // A batch job's result line (endpoint batch.*) ran at the provider on its own schedule: it has no
+    // latency, TTFT or overhead of Tollgate's to observe, only requests, tokens and cost.
+    if (record.endpoint.startsWith("batch.")) return invalid;
     let duration = modelSeries.duration.get(outcome);
     if (duration === undefined) {
       duration = this.duration.cell({ provider, model, outcome });

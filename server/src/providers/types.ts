@@ -3,6 +3,7 @@ import type { FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 import type { BatchPath } from "../integrations/batches/batch-paths.ts";
 import type { ProviderConfig } from "../config.ts";
+import type { PublicRoute } from "../integrations/batches/results-url.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -172,6 +173,11 @@ export interface ProviderAdapter {
   signRequest?(provider: ProviderConfig, req: OutgoingRequest): Promise<void>;
   /** whether the provider holds what signRequest needs (else a virtual key's call is refused) */
   canSign?(provider: ProviderConfig): boolean;
+  /**
+   * Optionally, a rewrite of a successful JSON answer's bytes, applied once the answer has arrived whole
+   * (it is held back until then, so only for small answers: Anthropic's batch `results_url`).
+   */
+  rewriteAnswer?(info: RequestInfo, route: PublicRoute): ((body: Buffer) => Buffer) | undefined;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];
   /** an error body in the provider's own shape, for errors Tollgate answers itself */

@@ -30,6 +30,8 @@ export class CallState {
   keyId: string | null = null;
   /** the request as it came (body unparsed when not JSON-typed), for hooks that must read it */
   request: { method: string; path: string; body: Buffer } | null = null;
+  /** the adapter's rewrite of a successful answer (held back until whole), else null */
+  rewriteAnswer: ((body: Buffer) => Buffer) | null = null;
   /** the provider key substituted for a virtual key: scrubbed from what goes back to the client */
   heldKey: string | null = null;
   /** a virtual key's call to a format that signs requests (Bedrock): signed with the held credentials when forwarded */

@@ -1,6 +1,7 @@
 import type { CallRecord, Outcome } from "../recording/call-record.ts";
 import type { Usage, UsageSource } from "../recording/usage.ts";
 import { ZERO_USAGE } from "../recording/usage.ts";
+import { priceFailedEmptyCall } from "../recording/zero-cost.ts";
 import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
 import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
@@ -98,9 +99,13 @@ export function finishRecord(
   const priceProvider = call.info.metered ? priceProviderOf(call) : null;
   if (facts.usage) {
     applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null, facts.fees);
+    if (priceProvider !== null) priceFailedEmptyCall(record);
     return deliver(record);
   }
-  if (!metering.estimateUsage || !shouldEstimate(call, outcome)) return deliver(record);
+  if (!metering.estimateUsage || !shouldEstimate(call, outcome)) {
+    if (priceProvider !== null && !shouldEstimate(call, outcome)) priceFailedEmptyCall(record);
+    return deliver(record);
+  }
   let estimated: ReturnType<NonNullable<Metering["estimateUsage"]>>;
   try {
     estimated = metering.estimateUsage(call);
@@ -177,7 +182,10 @@ function baseRecord(call: CallState, outcome: Outcome, endedAt: number): CallRec
   const latencyMs = endedAt - call.arrivedAt;
   const insideBefore = (call.dispatchedAt || endedAt) - (call.bodyReadAt || call.arrivedAt);
   const insideAfter = call.upstreamEndedAt ? endedAt - call.upstreamEndedAt : 0;
-  const ttftAt = call.info.stream ? call.firstTokenAt || call.firstByteAt : call.firstByteAt;
+  // An error reply's first byte is not a token: no time to first token for an error status, nor for a stream
+  // that failed before any token arrived.
+  const errorReply = call.status >= 400 || call.status < 100;
+  const ttftAt = errorReply ? 0 : call.info.stream ? call.firstTokenAt || (outcome === "ok" ? call.firstByteAt : 0) : call.firstByteAt;
   const attribution = call.attribution;
   const trace = parseTraceparent(attribution.traceparent, attribution.tracestate);
   return {

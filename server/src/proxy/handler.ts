@@ -9,6 +9,7 @@ import { CallState } from "./call-state.ts";
 import { resolveDotSegments } from "./dot-segments.ts";
 import { finishRecord, type Metering } from "./finish.ts";
 import { splitRequestHeaders } from "./headers.ts";
+import { publicOrigin } from "../integrations/batches/results-url.ts";
 import { MAX_JSON_BODY, type RelayContext } from "./relay-response.ts";
 import { BodyCapture, pendingBodyOf, replayHeaders, type BodyCaptureOptions } from "../recording/body-capture.ts";
 import type { PendingBody } from "../recording/body-record.ts";
@@ -263,7 +264,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       }
     }
     if (deps.bodies.mode !== "off") call.capture = new BodyCapture(method, path, bodyText, replayHeaders(req.rawHeaders), deps.bodies.maxBytes);
-    const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered);
+    if (adapter.rewriteAnswer) {
+      const origin = publicOrigin(req.headers, (req.socket as { encrypted?: boolean }).encrypted === true);
+      if (origin) call.rewriteAnswer = adapter.rewriteAnswer(call.info, { origin, prefix: `/${call.provider.name}`, upstreamBasePath: upstream.basePath }) ?? null;
+    }
+    // Answers Tollgate reads (metered calls, batch endpoints) must arrive uncompressed.
+    const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered || call.info.batch !== undefined);
     call.attribution = attribution;
     call.query = query;
     let pending: Promise<void> | void;

@@ -13,6 +13,8 @@ import { assemblesEvents } from "../recording/body-record.ts";
 /** JSON bodies larger than this are forwarded but not parsed for metering. */
 export const MAX_JSON_BODY = 16 * 1024 * 1024;
 const MAX_ERROR_BODY = 8 * 1024;
+/** An answer held back for a rewrite is passed on unchanged once it grows past this. */
+const MAX_REWRITTEN_BODY = 1024 * 1024;
 
 export interface RelayContext {
   metering: Metering;
@@ -55,7 +57,8 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   const isBinaryStream = binary !== undefined && contentType.includes(binary.contentType);
   if (call.adapter.headerFacts) call.headerFacts = call.adapter.headerFacts(call.info, raw);
   if (ctx.draining) res.shouldKeepAlive = false;
-  const bodyChanges = isSse && call.hideUsage;
+  if (call.rewriteAnswer && (status < 200 || status >= 300 || isSse || isNdjson)) call.rewriteAnswer = null;
+  const bodyChanges = (isSse && call.hideUsage) || call.rewriteAnswer !== null;
   const headers = responseHeaders(raw, call.id, bodyChanges);
   if (call.heldKey) maskHeaderValues(headers, call.heldKey);
   res.writeHead(call.status, statusMessage, headers);
@@ -91,6 +94,9 @@ export class ResponseRelay {
    * with the length declared, that chunk (not the end) tells the client the answer is complete.
    */
   private recordedEarly = false;
+  /** an answer the adapter rewrites: held back until it is whole (null when not rewriting, or given up) */
+  private held: Buffer[] | null = null;
+  private heldBytes = 0;
 
   constructor(
     private readonly call: CallState,
@@ -106,6 +112,7 @@ export class ResponseRelay {
     const isNdjson = kind === "ndjson";
     this.filtering = isSse && call.hideUsage;
     this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
+    if (call.rewriteAnswer) this.held = [];
     call.capture?.responseStarts(isSse || isNdjson, isSse && call.info.metered && assemblesEvents(call.adapter.format, call.info.endpoint));
     if (kind !== null) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
@@ -173,7 +180,8 @@ export class ResponseRelay {
     const call = this.call;
     call.responseBytes += chunk.length;
     const last = !this.filtering && this.declaredLength >= 0 && call.responseBytes >= this.declaredLength;
-    if (!this.filtering && !last) this.write(chunk);
+    if (this.held) this.hold(chunk);
+    else if (!this.filtering && !last) this.write(chunk);
     if (call.capture !== null) call.capture.add(chunk);
     if (this.parser) {
       try {
@@ -230,7 +238,30 @@ export class ResponseRelay {
     }
     // Recorded (journaled) before the client can see the answer end.
     this.ctx.record(call);
+    if (this.held) this.writeRewritten(this.held);
     this.endResponse();
+  }
+
+  private hold(chunk: Buffer): void {
+    (this.held as Buffer[]).push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes <= MAX_REWRITTEN_BODY) return;
+    // Too big to be the answer the rewrite is for: pass it on unchanged from here.
+    const held = this.held as Buffer[];
+    this.held = null;
+    for (const c of held) this.write(c);
+  }
+
+  private writeRewritten(held: Buffer[]): void {
+    this.held = null;
+    const body: Buffer = Buffer.concat(held);
+    let out: Buffer = body;
+    try {
+      out = (this.call.rewriteAnswer as (b: Buffer) => Buffer)(body);
+    } catch (err) {
+      this.ctx.metering.onFailure("usage", err, this.call);
+    }
+    if (out.length > 0) this.write(out);
   }
 
   /** Writes what the key scrubber still holds (a possible start of the key that never completed) and ends. */

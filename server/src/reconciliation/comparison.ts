@@ -2,6 +2,7 @@ import { formatDecimal, normalize, subtract, type Decimal } from "../lib/decimal
 import type { Figures, Freshness, ProviderGroup, TollgateGroup } from "../reports/reconciliation-sql.ts";
 import { classify, dec, measure, PROVIDER_SETTLE_MS, ZERO_FIGURES, type Measure, type Reason } from "./reasons.ts";
 import { DAY_MS } from "./report-rows.ts";
+import type { LineItems } from "./line-items.ts";
 
 export type { Measure, Reason } from "./reasons.ts";
 
@@ -23,8 +24,13 @@ export interface ReconciliationRow {
   cacheWrite1hTokens: Measure;
   outputTokens: Measure;
   costUsd: Measure;
-  /** the provider's web-search tool requests (Anthropic), which Tollgate does not price */
+  /** the provider's web-search tool requests (Anthropic); Tollgate's count is in lineItems */
   webSearchRequests: string;
+  /**
+   * groupBy=day|model: the report's other line items on both sides — web search requests, audio input/output
+   * tokens, batch input/output tokens
+   */
+  lineItems?: LineItems;
   /** Tollgate's calls with usage that matched no price */
   unpricedCalls: string;
   reason: Reason;

@@ -2,6 +2,8 @@ import type { ReconcileConfig } from "../config.ts";
 import type { PrismaClient } from "../db/client.ts";
 import { freshness, providerGroups, tollgateByKey, tollgateByModel, type RangeQuery } from "../reports/reconciliation-sql.ts";
 import { compareByKey, compareByModel, dayText, isComplete, type ReconciliationRow } from "./comparison.ts";
+import { tollgateLineItems, providerLineItems } from "../reports/reconciliation-line-items-sql.ts";
+import { withLineItems } from "./line-items.ts";
 import { DAY_MS, utcDay } from "./report-rows.ts";
 
 export const RECONCILE_GROUP_BY = ["day", "model", "key"] as const;
@@ -39,8 +41,14 @@ export async function buildReconciliation(
     const held = Object.fromEntries(config.sources.map((s) => [s.provider, s.heldKeyId]));
     rows = compareByKey({ tollgate, provider, fetches }, held);
   } else {
-    const [tollgate, provider] = await Promise.all([tollgateByModel(prisma, range), providerGroups(prisma, range, "model")]);
-    rows = compareByModel({ tollgate, provider, fetches }, q.groupBy === "model");
+    const byModel = q.groupBy === "model";
+    const [tollgate, provider, tollgateItems, providerItems] = await Promise.all([
+      tollgateByModel(prisma, range),
+      providerGroups(prisma, range, "model"),
+      tollgateLineItems(prisma, range, byModel),
+      providerLineItems(prisma, range, byModel),
+    ]);
+    rows = withLineItems(compareByModel({ tollgate, provider, fetches }, byModel), tollgateItems, providerItems);
   }
   return {
     from: range.from.toISOString(),

@@ -161,7 +161,7 @@ describe("budgets across two replicas sharing one database", () => {
     expect(okCalls.length).toBe(total);
     expect(blockedCalls.length).toBe(calls.length - total);
     expect(blockedCalls.length).toBeGreaterThanOrEqual(blocked.length + 1);
-    for (const c of blockedCalls) expect(c).toMatchObject({ status: 429, errorType: "budget_blocked", costUsd: null });
+    for (const c of blockedCalls) expect(c).toMatchObject({ status: 429, errorType: "budget_blocked", costUsd: "0.0", priced: true });
     for (const c of okCalls) expect(c.costUsd).toBe(ACTUAL);
     // Every hold was settled: nothing is left for the sweeper.
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM budget_holds WHERE budget_id = 'app:capped'`)).rows[0].n).toBe(0);

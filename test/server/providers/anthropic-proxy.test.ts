@@ -107,7 +107,7 @@ describe("Anthropic messages through the proxy", () => {
       expect(err).toBeInstanceOf(Anthropic.APIError);
       expect(err.status).toBe(status);
       const call = await callById(tg, err.headers?.get("x-tollgate-call-id"));
-      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: null, upstreamRequestId: `req_011err${status}` });
+      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null, upstreamRequestId: `req_011err${status}` });
       expect(call.errorMessage).toBeTruthy();
     }
   });

@@ -3,6 +3,7 @@ import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches, type FakeBatches } from "../../support/fake-batches.ts";
 import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { parsePromText } from "../../support/prom-text.ts";
 
 let fake: FakeBatches;
 let tg: TestTollgate;
@@ -10,9 +11,25 @@ let tg: TestTollgate;
 beforeAll(async () => {
   fake = await startFakeBatches();
   tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
-  // Anthropic's retrieve answers results_url; the SDK follows it, here back through Tollgate.
-  fake.resultsBase = `${tg.url}/anthropic`;
+  // The creators' budgets (alert only): batch calls count in them as every call does.
+  for (const app of ["nightly-batch", "claims-batch"]) {
+    const res = await fetch(`${tg.url}/api/budgets/${app}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ limitUsd: "100", period: "month", action: "alert" }) });
+    expect(res.status).toBe(200);
+  }
 });
+
+async function spent(app: string): Promise<string> {
+  const body = (await (await fetch(`${tg.url}/api/budgets`)).json()) as { budgets: Array<{ id: string; spentUsd: string }> };
+  return body.budgets.find((b) => b.id === `app:${app}`)!.spentUsd;
+}
+
+async function scraped(app: string): Promise<{ requests: number; failed: number; cost: number; input: number }> {
+  const prom = parsePromText(await (await fetch(`${tg.url}/metrics`)).text());
+  // the batch endpoints' own calls (create, retrieve, file reads) have no model: only the result lines do
+  const sum = (name: string, labels: Record<string, string>) => prom.find(name, labels).filter((s) => s.labels.model !== "none").reduce((acc, s) => acc + s.value, 0);
+  // (and the errored line, which names none either: the only failure of the app)
+  return { requests: sum("tollgate_requests_total", { app }), failed: prom.sum("tollgate_requests_total", { app, outcome: "upstream_error" }), cost: sum("tollgate_cost_usd_total", { app }), input: sum("tollgate_tokens_total", { app, type: "input" }) };
+}
 afterAll(async () => {
   await tg?.close();
   await fake?.close();
@@ -47,13 +64,21 @@ describe("batch jobs", () => {
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId, c]));
     expect(byId.req_123).toMatchObject({ app: "nightly-batch", user: "ops", provider: "openai", serviceTier: "batch", responseModel: "gpt-4o-mini-2024-07-18", inputTokens: 22, outputTokens: 2, costUsd: "0.00000225", priced: true, outcome: "ok" });
     expect(byId.req_124).toMatchObject({ app: "nightly-batch", inputTokens: 1000, outputTokens: 200, costUsd: "0.000135" });
-    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: null });
+    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: "0.0", priced: true });
+
+    // Counted like any call: the creator's budget and the metrics, once.
+    const counted = async () => {
+      expect(Number(await spent("nightly-batch"))).toBe(0.00013725);
+      expect(await scraped("nightly-batch")).toEqual({ requests: 2, failed: 1, cost: expect.closeTo(0.00013725, 12), input: 1022 });
+    };
+    await eventually(counted);
 
     await read(); // results read again: nothing new
     await readsRecorded("/content", 4);
     await tg.tollgate.batches.idle(); // the second read's metering, queued when its call was recorded
     await tg.tollgate.recorder.flush();
     expect(await batchCalls("batch.chat.completions")).toHaveLength(3);
+    await counted();
   });
 
   it("Anthropic: one call per results line at the batch price, attributed to the creator, none twice", async () => {
@@ -62,6 +87,11 @@ describe("batch jobs", () => {
       requests: [1, 2, 3].map((i) => ({ custom_id: `request-${i}`, params: { model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages: [{ role: "user" as const, content: "Hello, world" }] } })),
     });
     expect(batch.id).toBe(ANTHROPIC_BATCH_ID);
+    // The retrieve answer's results_url names Tollgate's route, not the provider's host: the SDK's
+    // results() follows it through Tollgate. Nothing else in the answer changes.
+    const retrieved = await creator.messages.batches.retrieve(ANTHROPIC_BATCH_ID);
+    expect(retrieved.results_url).toBe(`${tg.url}/anthropic/v1/messages/batches/${ANTHROPIC_BATCH_ID}/results`);
+    expect(retrieved).toMatchObject({ id: ANTHROPIC_BATCH_ID, type: "message_batch", processing_status: "ended", request_counts: { succeeded: 2, errored: 1 } });
     const reader = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "reader" } });
     const readAll = async () => {
       const seen: string[] = [];
@@ -78,12 +108,21 @@ describe("batch jobs", () => {
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId ?? c.errorType, c]));
     expect(byId.msg_014VwiXbi91y3JMjcpyGBHX5).toMatchObject({ app: "claims-batch", provider: "anthropic", serviceTier: "batch", inputTokens: 11, outputTokens: 36, costUsd: "0.0002865", priced: true });
     expect(byId.msg_014VwiXbi91y3JMjcpyGBHX6).toMatchObject({ app: "claims-batch", costUsd: "0.00225" });
-    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: null, errorMessage: "max_tokens: Field required" });
+    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: "0.0", priced: true, errorMessage: "max_tokens: Field required" });
+
+    const counted = async () => {
+      expect(Number(await spent("claims-batch"))).toBe(0.0025365);
+      expect(await scraped("claims-batch")).toEqual({ requests: 2, failed: 1, cost: expect.closeTo(0.0025365, 12), input: 1011 });
+    };
+    await eventually(counted);
 
     await readAll();
     await readsRecorded("/results", 2);
     await tg.tollgate.batches.idle();
     await tg.tollgate.recorder.flush();
     expect(await batchCalls("batch.messages")).toHaveLength(3);
+    // every results read passed through Tollgate, none went to the provider's host directly
+    expect(fake.seen.filter((r) => r.url.endsWith("/results"))).toHaveLength(2);
+    await counted();
   });
 });

@@ -109,7 +109,7 @@ describe("estimated usage", () => {
   it("an upstream error is not estimated", async () => {
     await client.chat.completions.create({ model: "gpt-4o-mini-500", messages }).catch(() => undefined);
     const call = await onlyCall(tg, (c) => c.model === "gpt-4o-mini-500");
-    expect(call).toMatchObject({ outcome: "upstream_error", usageSource: "none", inputTokens: 0, costUsd: null });
+    expect(call).toMatchObject({ outcome: "upstream_error", usageSource: "none", inputTokens: 0, costUsd: "0.0", priced: true });
   });
 });
 

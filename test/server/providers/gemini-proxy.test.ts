@@ -105,7 +105,7 @@ describe("Gemini through the proxy", () => {
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).status).toBe(status);
       const call = await onlyCall(tg, (c) => c.model === model);
-      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: null });
+      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null });
       expect(call.errorMessage).toBeTruthy();
     }
   });

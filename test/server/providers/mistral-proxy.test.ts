@@ -81,7 +81,7 @@ describe("Mistral through the proxy", () => {
       expect(err).toBeInstanceOf(Error);
       expect(err.statusCode).toBe(status);
       const call = await onlyCall(tg, (c) => c.model === model);
-      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: null, upstreamRequestId: `kong-${status}` });
+      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null, upstreamRequestId: `kong-${status}` });
       expect(call.errorMessage).toBeTruthy();
     }
   });

@@ -72,7 +72,7 @@ describe("OpenAI Responses through the proxy", () => {
     const err = await client.responses.create({ model: "gpt-5-mini-429", input: "x" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const call = await callById(tg, (err as InstanceType<typeof OpenAI.APIError>).headers?.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: null });
+    expect(call).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null });
   });
 
   it("records a stream cut before response.completed with tokens estimated from the request and the text that passed", async () => {

@@ -125,7 +125,9 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
       errorType: "overloaded_error",
       errorMessage: "Overloaded",
       usageSource: "none",
-      costUsd: null,
+      costUsd: "0.0",
+      priced: true,
+      ttftMs: null,
     });
 
     const quota = await post(`${tg.url}/vertex`, modelPath("us-east5", "claude-sonnet-4-5-quota", "streamRawPredict"), messagesBody(true));
@@ -138,7 +140,8 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
       errorType: "RESOURCE_EXHAUSTED",
       errorMessage: VERTEX_QUOTA_MESSAGE,
       usageSource: "none",
-      costUsd: null,
+      costUsd: "0.0",
+      priced: true,
     });
   });
 

@@ -118,11 +118,12 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
 
     const rl = await callById((rateLimited as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(rl).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: null, upstreamRequestId: "req_ratelimited" });
+    // No tokens used: exactly $0, priced (no price row needed), and no time to first token for an error reply.
+    expect(rl).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: "0.0", priced: true, priceId: null, ttftMs: null, upstreamRequestId: "req_ratelimited" });
     expect(rl.errorMessage).toContain("Rate limit reached");
     expect(rl.errorBody).toContain("rate_limit_exceeded");
     const se = await callById((failed as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(se).toMatchObject({ status: 500, outcome: "upstream_error", errorType: "server_error" });
+    expect(se).toMatchObject({ status: 500, outcome: "upstream_error", errorType: "server_error", costUsd: "0.0", priced: true, ttftMs: null });
   });
 
   it("records the provider's 400 (context length) as bad_request, its 401 as upstream_error", async () => {
@@ -132,7 +133,7 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(badKey).toBeInstanceOf(OpenAI.AuthenticationError);
 
     const br = await callById((tooLong as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(br).toMatchObject({ status: 400, outcome: "bad_request", errorType: "context_length_exceeded", usageSource: "none", costUsd: null });
+    expect(br).toMatchObject({ status: 400, outcome: "bad_request", errorType: "context_length_exceeded", usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null });
     const auth = await callById((badKey as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
     expect(auth).toMatchObject({ status: 401, outcome: "upstream_error" });
   });
@@ -157,7 +158,7 @@ describe("OpenAI chat completions through the proxy", () => {
     const err = await client.chat.completions.create({ model: "gpt-4o-mini-hang", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
     const call = await callById((err as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(call).toMatchObject({ status: 504, outcome: "timeout" });
+    expect(call).toMatchObject({ status: 504, outcome: "timeout", ttftMs: null });
   });
 
   it("records embeddings with their prompt tokens", async () => {

@@ -4,6 +4,7 @@ import type { CallRecord } from "../../recording/call-record.ts";
 import type { Metering } from "../../proxy/finish.ts";
 import type { CallState } from "../../proxy/call-state.ts";
 import { uuidv7 } from "../../lib/uuidv7.ts";
+import { priceFailedEmptyCall } from "../../recording/zero-cost.ts";
 import type { BatchEvent } from "./batch-event.ts";
 import { lineRecord, parseBatchLines, type BatchRecordBase } from "./batch-lines.ts";
 
@@ -76,6 +77,8 @@ export class BatchMeter {
         Object.assign(record, { costUsd: price.costUsd, priceId: price.priceId, priced: price.priced });
         if (price.fees) Object.assign(record, { fees: price.fees, feesUsd: price.feesUsd ?? null });
       }
+      // Errored, canceled and expired requests are not billed: $0, not unpriced.
+      priceFailedEmptyCall(record);
       this.deps.record(record);
     }
   }

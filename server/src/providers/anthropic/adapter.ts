@@ -3,6 +3,7 @@ import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
 import type { FeeCount } from "../../pricing/fees.ts";
 import { batchEvent } from "../../integrations/batches/batch-event.ts";
 import { anthropicBatchPath } from "../../integrations/batches/batch-paths.ts";
+import { anthropicResultsUrlRewrite } from "../../integrations/batches/results-url.ts";
 import { KeptText, n, obj, parseObject, str } from "../json.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
 
@@ -224,6 +225,8 @@ export const anthropic: ProviderAdapter = {
   },
 
   factsFromBody: (info, body) => (info.batch ? { batch: batchEvent("anthropic", info.batch, body) } : undefined),
+
+  rewriteAnswer: anthropicResultsUrlRewrite,
 
   createStreamMeter: () => new AnthropicStreamMeter(),
 

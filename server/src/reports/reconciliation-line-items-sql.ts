@@ -1,0 +1,59 @@
+import { Prisma } from "../generated/prisma/client.ts";
+import type { PrismaClient } from "../db/client.ts";
+import { RECONCILED_PROVIDERS, type RangeQuery } from "./reconciliation-sql.ts";
+
+/**
+ * The line items of the providers' usage reports beyond plain tokens, per UTC day × provider × model (or per
+ * day × provider, key ''), on one side: web search tool requests, audio input/output tokens, and the
+ * tokens of batch jobs. Counts as integer strings.
+ */
+export interface LineItemGroup {
+  day: Date;
+  provider: string;
+  key: string;
+  webSearchRequests: string;
+  audioInputTokens: string;
+  audioOutputTokens: string;
+  batchInputTokens: string;
+  batchOutputTokens: string;
+}
+
+const providers = (q: RangeQuery) => (q.provider ? [q.provider] : [...RECONCILED_PROVIDERS]);
+
+/**
+ * Tollgate's side from its calls: web searches are the `web_search` fees' counts (a fee whose count the
+ * provider did not report adds nothing), audio the audio parts of the tokens, batch the result lines of
+ * batch jobs (service tier `batch`).
+ */
+export async function tollgateLineItems(prisma: PrismaClient, q: RangeQuery, byModel: boolean): Promise<LineItemGroup[]> {
+  const key = byModel ? Prisma.sql`coalesce(response_model, model, '')` : Prisma.sql`''`;
+  return prisma.$queryRaw<LineItemGroup[]>(Prisma.sql`
+    SELECT date_trunc('day', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, provider, ${key} AS key,
+           coalesce(sum((SELECT sum((f->>'count')::bigint) FROM jsonb_array_elements(fees) f
+                          WHERE f->>'kind' = 'web_search' AND jsonb_typeof(f->'count') = 'number')), 0)::text AS "webSearchRequests",
+           sum(audio_input_tokens)::text AS "audioInputTokens", sum(audio_output_tokens)::text AS "audioOutputTokens",
+           coalesce(sum(input_tokens) FILTER (WHERE service_tier = 'batch'), 0)::text AS "batchInputTokens",
+           coalesce(sum(output_tokens) FILTER (WHERE service_tier = 'batch'), 0)::text AS "batchOutputTokens"
+      FROM calls
+     WHERE started_at >= ${q.from} AND started_at < ${q.to} AND provider IN (${Prisma.join(providers(q))})
+     GROUP BY 1, 2, 3`);
+}
+
+/**
+ * The providers' side from their daily usage reports: Anthropic's server_tool_use.web_search_requests, OpenAI's
+ * input/output audio tokens, and batch usage (OpenAI's rows grouped `batch: true`, Anthropic's service tier
+ * `batch`).
+ */
+export async function providerLineItems(prisma: PrismaClient, q: RangeQuery, byModel: boolean): Promise<LineItemGroup[]> {
+  const key = byModel ? Prisma.sql`model` : Prisma.sql`''`;
+  const batch = Prisma.sql`(batch = 'true' OR service_tier = 'batch')`;
+  return prisma.$queryRaw<LineItemGroup[]>(Prisma.sql`
+    SELECT bucket_start AS day, provider, ${key} AS key,
+           sum(web_search_requests)::text AS "webSearchRequests",
+           sum(input_audio_tokens)::text AS "audioInputTokens", sum(output_audio_tokens)::text AS "audioOutputTokens",
+           coalesce(sum(input_tokens) FILTER (WHERE ${batch}), 0)::text AS "batchInputTokens",
+           coalesce(sum(output_tokens) FILTER (WHERE ${batch}), 0)::text AS "batchOutputTokens"
+      FROM provider_usage
+     WHERE bucket_width = '1d' AND bucket_start >= ${q.from} AND bucket_start < ${q.to} AND provider IN (${Prisma.join(providers(q))})
+     GROUP BY 1, 2, 3`);
+}
