@@ -5,6 +5,7 @@ import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { findBodies } from "../recording/body-writer.ts";
 import { CALL_SELECT, callJson, type CallRow } from "./call-rows.ts";
+import type { CallDetail, CallPrice, CallsPage } from "./contract.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
 import { wantsCsv } from "./csv.ts";
 import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
@@ -93,14 +94,14 @@ const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_ti
   input_audio_usd_per_mtok AS "inputAudioUsdPerMTok", output_audio_usd_per_mtok AS "outputAudioUsdPerMTok", tiers, source`;
 
 /** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
-async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<string, unknown>> {
+async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Partial<CallDetail>> {
   const stored = await findBodies(prisma, row.id, row.startedAt);
-  if (!stored) return { requestBody: row.requestBody ?? null, responseBody: row.responseBody ?? null, request: null };
+  if (!stored) return { requestBody: (row.requestBody as string | null) ?? null, responseBody: (row.responseBody as string | null) ?? null, request: null };
   return {
     requestBody: stored.requestBody,
     responseBody: stored.responseBody,
     // What replaying the call needs (copy as curl) and how the bodies were cut.
-    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders },
+    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders as Record<string, string> | null },
     requestTruncated: stored.requestTruncated,
     responseTruncated: stored.responseTruncated,
     responseAssembled: stored.responseAssembled,
@@ -115,18 +116,18 @@ export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
   router.get("/calls", async (req, res) => {
     if (wantsCsv(req)) return streamCallsCsv(pool, req.query, res);
     const page = await listCalls(pool, req.query);
-    res.json({ calls: page.calls.map(callJson), nextCursor: page.nextCursor });
+    res.json({ calls: page.calls.map(callJson), nextCursor: page.nextCursor } satisfies CallsPage);
   });
   router.get("/calls/:id", async (req, res) => {
     const row = await getCall(pool, req.params.id);
     if (!row) throw new TollgateError("not_found", `no call with id ${req.params.id}`);
-    let price: Record<string, unknown> | null = null;
+    let price: CallPrice | null = null;
     if (row.priceId) {
-      const { rows } = await pool.query(`SELECT ${PRICE_SELECT} FROM prices WHERE id = $1`, [row.priceId]);
+      const { rows } = await pool.query<CallPrice>(`SELECT ${PRICE_SELECT} FROM prices WHERE id = $1`, [row.priceId]);
       price = rows[0] ?? null;
     }
     const bodies = prisma ? await withBodies(prisma, row) : {};
-    res.json({ ...callJson(row), ...bodies, price });
+    res.json({ ...callJson(row), ...bodies, price } satisfies CallDetail);
   });
   return router;
 }

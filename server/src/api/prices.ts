@@ -6,6 +6,7 @@ import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
+import type { PricesResponse } from "./contract.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -18,7 +19,8 @@ export interface PricesRouterDeps {
 
 interface UnpricedRow {
   provider: string;
-  model: string | null;
+  /** never null: the query keeps only calls with a model */
+  model: string;
   calls: string;
   last_seen: Date;
 }
@@ -60,7 +62,7 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
     }
     const [unpriced, prices] = await Promise.all([unpricedModels(pool), pool.query(sql, params)]);
     const rows = prices.rows.map(priceRowFromDb).sort(byProviderModelNewest);
-    res.json({ unpriced, prices: rows.map(priceRowToJson) });
+    res.json({ unpriced, prices: rows.map(priceRowToJson) } satisfies PricesResponse);
   });
 
   router.post("/prices", async (req, res) => {
