@@ -9,7 +9,8 @@ import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatDateTime } from "../lib/format.ts";
-import { decimalToNumber, formatUsd, formatUsdNumber, sumDecimals } from "../lib/money.ts";
+import { chartUsdFormatter, decimalToNumber, formatUsd, sumDecimals } from "../lib/money.ts";
+import { chartValues } from "../lib/series.ts";
 import {
   DAY_MS, REASON_LABELS, RECONCILE_VIEWS, reconciliationPath, wholeDays,
   type Measure, type ReconcileView, type ReconciliationResponse, type ReconciliationRow,
@@ -110,7 +111,7 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
                 <Kpi label="Drift (provider − Tollgate)" value={formatUsd(drift)} tone={drift !== "0" ? "bad" : undefined} testId="reconciliation-drift" />
               </KpiRow>
               <Panel title="Drift per day (USD)" note="The provider's reported cost minus Tollgate's metered cost, per UTC day.">
-                <BarChart data={chart} index="day" categories={providers} stacked={false} valueFormatter={formatUsdNumber}
+                <BarChart data={chart} index="day" categories={providers} stacked={false} valueFormatter={chartUsdFormatter(chartValues(chart, providers))}
                   testId="reconciliation-chart" label="Cost drift per day and provider" />
               </Panel>
               <Panel title="Provider reports" testId="reconciliation-fetches">

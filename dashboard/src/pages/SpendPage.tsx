@@ -15,11 +15,12 @@ import { SpendForecast } from "./SpendForecast.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { bucketRange } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
-import { formatUsd, formatUsdExact, formatUsdNumber } from "../lib/money.ts";
-import { explodeFields, INDEX, pivotSums } from "../lib/series.ts";
+import { chartUsdFormatter, formatUsd } from "../lib/money.ts";
+import { chartValues, explodeFields, INDEX, pivotSums } from "../lib/series.ts";
 import { groupLabel, shareTable, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
+import { moneyTitle } from "../components/Money.tsx";
 
 const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
@@ -64,7 +65,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
           return (
             <>
               <KpiRow>
-                <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={formatUsdExact(d.totals.costUsd)} testId="spend-total" />
+                <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={moneyTitle(d.totals.costUsd)} testId="spend-total" />
                 <Kpi label="Calls" value={formatCount(d.totals.calls)} testId="spend-calls" />
                 <Kpi label="Input tokens" value={formatTokens(d.totals.inputTokens)} hint={`${formatCount(d.totals.cachedInputTokens)} cached`} testId="spend-input-tokens" />
                 <Kpi label="Output tokens" value={formatTokens(d.totals.outputTokens)} hint={`${formatCount(d.totals.reasoningTokens)} reasoning`} testId="spend-output-tokens" />
@@ -85,7 +86,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                 {d.totals.calls === 0 ? (
                   <p className="muted" data-testid="empty">No calls in this range.</p>
                 ) : (
-                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
+                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
                     indexFormatter={bucketLabel} testId="spend-chart" label="Cost over time" />
                 )}
               </Panel>
