@@ -13,7 +13,7 @@ import { Segmented } from "../components/Segmented.tsx";
 import { ShareTable } from "../components/ShareTable.tsx";
 import { SpendForecast } from "./SpendForecast.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange } from "../lib/buckets.ts";
+import { bucketRange, partialBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
 import { chartUsdFormatter, formatUsd } from "../lib/money.ts";
 import { chartValues, explodeFields, INDEX, pivotSums } from "../lib/series.ts";
@@ -50,6 +50,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
         {(d) => {
           const categories = topCategories(d.groups.filter((g) => g.calls > 0).map((g) => groupLabel(g.key)), CHART_GROUPS);
           const buckets = bucketRange(range.from, range.to, range.interval);
+          const partial = partialBucket(buckets, range.interval, range.to, Date.now());
           const rows = pivotSums(d.series, {
             buckets,
             categories,
@@ -87,7 +88,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                   <p className="muted" data-testid="empty">No calls in this range.</p>
                 ) : (
                   <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
-                    indexFormatter={bucketLabel} testId="spend-chart" label="Cost over time" />
+                    indexFormatter={bucketLabel} partial={partial} testId="spend-chart" label="Cost over time" />
                 )}
               </Panel>
               <Panel title={`Breakdown by ${view.groupBy.split(",").map((g) => g.replace("property:", "")).join(", ")}`} testId="breakdown-panel"
@@ -98,7 +99,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
               {d.totals.calls > 0 ? (
                 <Panel title="Tokens over time" note="Input includes cached input; output includes reasoning.">
                   <AreaChart data={tokenRows} index={INDEX} categories={TOKEN_KINDS} stacked={false} valueFormatter={formatTokens}
-                    indexFormatter={bucketLabel} height={200} testId="tokens-chart" label="Tokens over time" />
+                    indexFormatter={bucketLabel} partial={partial} height={200} testId="tokens-chart" label="Tokens over time" />
                 </Panel>
               ) : null}
             </>
