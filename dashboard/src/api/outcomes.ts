@@ -9,4 +9,4 @@ export const OUTCOMES = [
 
 type Missing = Exclude<Outcome, (typeof OUTCOMES)[number]>;
 /** `true` only while OUTCOMES lists every server outcome; a missing one names itself in the error. */
-export const OUTCOMES_COMPLETE: [Missing] extends [never] ? true : Missing = true;
+const _complete: [Missing] extends [never] ? true : Missing = true;

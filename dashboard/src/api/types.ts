@@ -2,10 +2,9 @@
 // server code reaches the bundle); the rest are declared here until their routers export them.
 
 export type {
-  Call, CallDetail, CallFee, CallPrice, CallsPage, Coverage, FailureFigures, FailuresReport as FailuresResponse,
-  LatencyFigures, LatencyReport as LatencyResponse, MatchType, Outcome, Percentiles, Price, PriceTier, PricesResponse,
-  Session, SessionCall, SessionDetail, SessionsPage, SlowCall, SpendFigures, SpendGroup, SpendResponse, TopError,
-  UnpricedModel,
+  Call, CallDetail, CallPrice, CallsPage, FailuresReport as FailuresResponse, LatencyReport as LatencyResponse, MatchType,
+  Outcome, Price, PriceTier, PricesResponse, SessionCall, SessionDetail, SessionsPage, SpendFigures, SpendGroup,
+  SpendResponse, TopError,
 } from "../../../server/src/api/contract.ts";
 import type { Price } from "../../../server/src/api/contract.ts";
 

@@ -15,12 +15,12 @@ export type Json<T> = T extends Date
       : T;
 
 export type { Outcome } from "../recording/call-record.ts";
-export type { FailureFigures, FailuresReport } from "./failures.ts";
-export type { LatencyFigures, LatencyReport, Percentiles, SlowCall } from "./latency.ts";
-export type { TopError } from "./top-errors.ts";
+export type { FailuresReport } from "../reports/failures.ts";
+export type { LatencyReport } from "../reports/latency.ts";
+export type { TopError } from "../reports/top-errors.ts";
 export type { SpendFigures, SpendGroup } from "../reports/spend-report.ts";
-export type { ComparedReport as SpendResponse, Coverage } from "../reports/spend-compare.ts";
-export type { SessionCall, SessionSummary as Session } from "../reports/sessions.ts";
+export type { ComparedReport as SpendResponse } from "../reports/spend-compare.ts";
+export type { SessionCall } from "../reports/sessions.ts";
 export type { MatchType, PriceTier } from "../pricing/price-row.ts";
 
 /** A price row as GET /api/prices sends it. */
@@ -29,13 +29,13 @@ export type Price = ReturnType<typeof priceRowToJson>;
 export type CallPrice = Omit<Price, "dailyStartUtc" | "dailyEndUtc">;
 
 /** GET /api/prices: models seen without a price (most calls first), then the price rows. */
-export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
+interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
 export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
 
 /** A per-request or tool fee of a call; count and usd are null when unknown. */
-export interface CallFee { kind: string; count: number | null; usd: string | null }
+interface CallFee { kind: string; count: number | null; usd: string | null }
 
-/** One row of GET /api/calls (the columns of server/src/api/call-rows.ts's CALL_SELECT). */
+/** One row of GET /api/calls (the columns of server/src/reports/call-rows.ts's CALL_SELECT). */
 export interface Call {
   id: string; startedAt: string; provider: string; endpoint: string;
   model: string | null; responseModel: string | null; deployment: string | null;

@@ -4,7 +4,8 @@ import type pg from "pg";
 import { TollgateError } from "../errors.ts";
 import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
-import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
+import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
+import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
 import type { PricesResponse } from "./contract.ts";
 
@@ -15,27 +16,6 @@ export interface PricesRouterDeps {
   prisma?: PrismaClient;
   pool: pg.Pool;
   priceBook: PriceBook;
-}
-
-interface UnpricedRow {
-  provider: string;
-  /** never null: the query keeps only calls with a model */
-  model: string;
-  calls: string;
-  last_seen: Date;
-}
-
-/**
- * Models seen in calls with usage that no price matched, most calls first (what an admin should price
- * next). Calls without usage (failed before any token) are never priced, so they are not listed.
- */
-async function unpricedModels(pool: pg.Pool) {
-  const { rows } = await pool.query<UnpricedRow>(
-    `SELECT provider, model, count(*)::text AS calls, max(started_at) AS last_seen
-       FROM calls WHERE priced = false AND model IS NOT NULL AND usage_source <> 'none'
-      GROUP BY provider, model ORDER BY count(*) DESC, max(started_at) DESC LIMIT 500`,
-  );
-  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), lastSeen: r.last_seen.toISOString() }));
 }
 
 function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
@@ -54,14 +34,8 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
 
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
-    const params: unknown[] = [];
-    let sql = SELECT_PRICES_SQL;
-    if (provider) {
-      params.push(provider);
-      sql += " WHERE provider = $1";
-    }
-    const [unpriced, prices] = await Promise.all([unpricedModels(pool), pool.query(sql, params)]);
-    const rows = prices.rows.map(priceRowFromDb).sort(byProviderModelNewest);
+    const [unpriced, prices] = await Promise.all([unpricedModels(pool), listPrices(pool, provider)]);
+    const rows = prices.sort(byProviderModelNewest);
     res.json({ unpriced, prices: rows.map(priceRowToJson) } satisfies PricesResponse);
   });
 

@@ -4,7 +4,7 @@ import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { getSession, listSessions } from "../reports/sessions.ts";
 import type { SessionDetail, SessionsPage } from "./contract.ts";
-import { parseQuery, resolveRange } from "./query.ts";
+import { parseQuery, resolveRange } from "../reports/query.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

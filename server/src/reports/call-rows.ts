@@ -1,5 +1,3 @@
-import type { Call } from "./contract.ts";
-
 /**
  * The calls table's columns under their API names; numeric money stays a string. Token counts are bigint
  * columns read as JSON numbers: recorded counts are at most 1e12 (recording/usage-bounds.ts), exact in a double.
@@ -31,7 +29,6 @@ export function trimDecimal(value: string | null): string | null {
   return trimmed.endsWith(".") ? trimmed + "0" : trimmed;
 }
 
-/** A row as the API sends it. The pg row is untyped; CALL_SELECT's aliases are the Call fields. */
-export function callJson(row: CallRow): Call {
-  return { ...(row as unknown as Call), startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal((row.feesUsd as string | null | undefined) ?? null) };
+export function callJson(row: CallRow): Record<string, unknown> {
+  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal((row.feesUsd as string | null | undefined) ?? null) };
 }
