@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
+import { configFormats } from "./providers/index.ts";
 
 /** The built-in providers and their public API bases. */
 export const BUILTIN_PROVIDERS = {
@@ -111,7 +112,11 @@ const fileSchema = z.object({
       z.object({
         name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
         baseUrl: upstreamUrl,
-        format: z.enum(["openai", "azure", "anthropic", "gemini", "mistral"]).default("openai"),
+        // the registry's formats, looked up when the file is read (providers/index.ts)
+        format: z
+          .string()
+          .default("openai")
+          .refine((f) => configFormats().includes(f), { error: (issue) => `unknown wire format ${JSON.stringify(issue.input)} (known: ${configFormats().join(", ")})` }),
         priceProvider: z.string().min(1).optional(),
         apiKeyEnv: z.string().min(1).optional(),
       }),

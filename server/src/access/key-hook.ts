@@ -6,9 +6,8 @@ import type { KeyCache } from "./key-cache.ts";
 import { scopeOf } from "./key-scopes.ts";
 import { VIRTUAL_KEY_PATTERN } from "./key-secrets.ts";
 import { requireParsedBody } from "./parsed-body.ts";
+import { credentialHeaders, formatAdapter } from "../providers/index.ts";
 
-/** Headers an SDK may carry its key in (OpenAI/Mistral Bearer, Anthropic, Gemini, Azure). */
-const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key"]);
 /**
  * Headers a virtual-key client may not send beside the held key: OpenAI's organisation and project pick
  * whose account the held key bills, which is the operator's choice, not the key holder's. The accept-encoding
@@ -22,11 +21,15 @@ export interface FoundKey {
   source: string;
 }
 
-/** Finds a `tg_` virtual key wherever an SDK puts it; null when the request carries none (pass-through). */
+/**
+ * Finds a `tg_` virtual key wherever an SDK puts it (any registered format's key header, or ?key=); null when
+ * the request carries none (pass-through).
+ */
 export function findVirtualKey(headers: readonly string[], query: string): FoundKey | null {
+  const credentials = credentialHeaders();
   for (let i = 0; i < headers.length; i += 2) {
     const lower = (headers[i] as string).toLowerCase();
-    if (!CREDENTIAL_HEADERS.has(lower)) continue;
+    if (!credentials.has(lower)) continue;
     let value = (headers[i + 1] as string).trim();
     // `Authorization: tg_…` without a scheme is recognised too (never forwarded verbatim).
     if (lower === "authorization" && value.length >= 7 && value.slice(0, 7).toLowerCase() === "bearer ") value = value.slice(7).trim();
@@ -48,25 +51,19 @@ function decodeQueryValue(value: string): string {
   }
 }
 
-/** The header a provider's wire format expects its key in. */
-function providerHeader(provider: ProviderConfig, source: string): string {
-  if (source === "api-key") return "api-key"; // Azure's own scheme
-  if (provider.format === "anthropic") return "x-api-key";
-  if (provider.format === "gemini") return "x-goog-api-key";
-  return "authorization";
-}
-
 /**
- * Replaces the client's credentials with the provider key Tollgate holds (in place, raw header list), drops
- * the headers a key holder may not choose (HOLDER_DROPPED) and asks for an uncompressed answer.
+ * Replaces the client's credentials with the provider key Tollgate holds, sent as the route's format declares
+ * (its adapter's `auth`), in place in the raw header list; drops the headers a key holder may not choose
+ * (HOLDER_DROPPED) and asks for an uncompressed answer.
  */
 export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string): void {
+  const credentials = credentialHeaders();
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const lower = (headers[i] as string).toLowerCase();
-    if (CREDENTIAL_HEADERS.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
+    if (credentials.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
   }
-  const header = providerHeader(call.provider, source);
-  headers.push(header, header === "authorization" ? `Bearer ${heldKey}` : heldKey);
+  const auth = formatAdapter(call.provider.format).auth;
+  headers.push(auth.header, (auth.prefix ?? "") + heldKey);
   headers.push("accept-encoding", "identity");
   if (source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
 }

@@ -72,19 +72,45 @@ export interface ParsedRequest {
   json: Record<string, unknown> | undefined;
 }
 
+/** How the provider key Tollgate holds (for virtual-key calls) is sent upstream. */
+export interface HeldKeyAuth {
+  /** the header, lower-case; a client's `tg_` key is looked for in it too, and removed */
+  header: string;
+  /** put before the key in the header's value (`"Bearer "`), if any */
+  prefix?: string;
+}
+
 /**
- * One wire format: how to find the model, the stream flag and usage, and how errors look. Adapters are
- * plain objects; adding a wire format is adding one file and one line in ./index.ts.
+ * An API served beside another format's on the same host, metering some of its paths (Ollama's /api/chat
+ * next to its OpenAI-compatible /v1; Claude's Vertex paths next to Gemini's).
+ */
+export interface BesideFormat {
+  /** the format whose routes carry it; a provider's config cannot name this adapter's own format */
+  format: string;
+  /** whether this adapter, rather than that format's own, meters the path; called for every call of the format */
+  claims(path: string): boolean;
+  /** the endpoint names its `inspect` records, which tell its calls apart where only the endpoint is known (price recompute) */
+  endpoints: readonly string[];
+}
+
+/**
+ * One wire format: its paths, how the held key is sent, which request fields cap output, which prices apply,
+ * how to find the model, the stream flag and usage, and how errors look. Adapters are plain objects, each in
+ * its own folder (./<format>/adapter.ts) with one line in the registry (./index.ts).
  */
 export interface ProviderAdapter {
   format: string;
   /** its streams are NDJSON (`application/x-ndjson`, one JSON object per line) rather than SSE */
   ndjson?: boolean;
+  /** set when it is served beside another format rather than named in a provider's config */
+  beside?: BesideFormat;
+  /** how the held provider key is sent on this format's routes (a `beside` adapter's route uses its host's) */
+  auth: HeldKeyAuth;
   /**
-   * For a native API served beside an OpenAI-compatible one on the same host (Ollama's /api/chat next to
-   * its /v1): whether this adapter, rather than the OpenAI one, meters the path (see ./index.ts).
+   * request fields that cap output tokens, first present wins; a dotted name reaches into an object
+   * (`generationConfig.maxOutputTokens`). Budgets reserve that many output tokens before forwarding.
    */
-  claims?(path: string): boolean;
+  maxOutputFields: readonly string[];
   /** the price table's provider for its calls when not the route's own (Claude on Vertex: "anthropic") */
   priceProvider?: string;
   inspect(req: ParsedRequest): RequestInfo;

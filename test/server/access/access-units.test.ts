@@ -68,7 +68,8 @@ describe("substituteProviderKey", () => {
       ["openai", "authorization", ["authorization", "Bearer held"]],
       ["anthropic", "authorization", ["x-api-key", "held"]],
       ["gemini", "x-goog-api-key", ["x-goog-api-key", "held"]],
-      ["openai", "api-key", ["api-key", "held"]],
+      ["azure", "authorization", ["api-key", "held"]],
+      ["azure", "api-key", ["api-key", "held"]],
     ];
     for (const [format, source, expected] of cases) {
       const headers = ["content-type", "application/json", "Authorization", `Bearer ${KEY}`, "x-api-key", "other"];
@@ -113,7 +114,9 @@ describe("estimateCallCost", () => {
     // 3,000 bytes → 1,000 input × 0.15 + 500 output × 0.60 = 150 + 300 per 1M = $0.00045
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_completion_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_output_tokens: 500 }, 3000, "responses"), book, 4096)).toBe("0.00045");
+    // a field of another format's is not this format's cap: the default applies
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 1000)).toBe("0.00075");
   });
   it("uses the default output cap when the request names none, none for embeddings, and 0 for unpriced models", () => {
     // 1,000 input × 0.15 + 1,000 output × 0.60 = 750 per 1M
