@@ -8,6 +8,7 @@ import { Nav } from "./components/Nav.tsx";
 import { RefreshControl } from "./components/RefreshControl.tsx";
 import { ReportsSourceNotice } from "./components/ReportsSourceNotice.tsx";
 import { Segmented } from "./components/Segmented.tsx";
+import { ThemeToggle } from "./components/ThemeToggle.tsx";
 import { TimeRangePicker } from "./components/TimeRangePicker.tsx";
 import { RefreshContext } from "./hooks/refresh.ts";
 import { useRoute } from "./hooks/useRoute.ts";
@@ -47,6 +48,8 @@ export function App(): ReactElement {
   const [refreshedAt, setRefreshedAt] = useState(() => Date.now());
   const [authEpoch, setAuthEpoch] = useState(0);
   const [needLogin, setNeedLogin] = useState(false);
+  // on a phone the range and filters fold away behind a button (styles.css shows them on wider screens)
+  const [toolbarOpen, setToolbarOpen] = useState(false);
 
   useEffect(() => onUnauthorized(() => setNeedLogin(true)), []);
 
@@ -83,9 +86,15 @@ export function App(): ReactElement {
                 // private mode: the choice lasts for this tab only
               }
             }} />
+          <ThemeToggle />
         </header>
         {usesRange ? (
-          <div className="toolbar">
+          <div className={`toolbar${toolbarOpen ? " toolbar-open" : ""}`}>
+            <button type="button" className="toolbar-toggle" aria-expanded={toolbarOpen} aria-controls="toolbar-body"
+              data-testid="toolbar-toggle" onClick={() => setToolbarOpen((o) => !o)}>
+              {toolbarOpen ? "Hide range and filters" : "Range and filters"}
+            </button>
+            <div className="toolbar-body" id="toolbar-body">
             <TimeRangePicker view={route.view} resolved={range}
               onChange={(c) => navigate(route.name, patchView(route.view, { range: c.range, from: c.from, to: c.to }))} />
             {route.name !== "calls" ? (
@@ -95,6 +104,7 @@ export function App(): ReactElement {
             ) : null}
             <FilterBar filters={route.view.filters} withOutcome={route.name === "calls"}
               onChange={(filters) => navigate(route.name, patchView(route.view, { filters }))} />
+            </div>
           </div>
         ) : null}
         <main className="content">

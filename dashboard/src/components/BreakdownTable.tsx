@@ -5,6 +5,7 @@ import type { SpendGroup, SpendResponse } from "../api.ts";
 import { change, formatChangePercent, signed } from "../lib/compare.ts";
 import { formatCount, formatTokens } from "../lib/format.ts";
 import { formatUsd } from "../lib/money.ts";
+import { Money } from "./Money.tsx";
 
 export function dimensionLabel(dim: string): string {
   return dim.startsWith("property:") ? dim.slice(9) : dim.charAt(0).toUpperCase() + dim.slice(1);
@@ -36,10 +37,10 @@ export function BreakdownTable(props: { data: SpendResponse; testId?: string }):
           return (
             <tr key={g.key} data-testid={`${id}-row`} data-key={g.key}>
               {valuesOf(g, dims).map((v, i) => <td key={dims[i] ?? i} data-testid={`${id}-dim`}>{v}</td>)}
-              <td className="num" data-testid={`${id}-cost`}>{formatUsd(g.costUsd)}</td>
+              <td className="num" data-testid={`${id}-cost`}><Money value={g.costUsd} /></td>
               {compared && c && g.previous ? (
                 <>
-                  <td className="num" data-testid={`${id}-previous`}>{formatUsd(g.previous.costUsd)}</td>
+                  <td className="num" data-testid={`${id}-previous`}><Money value={g.previous.costUsd} /></td>
                   <td className="num" data-testid={`${id}-delta`}>{signed(c.deltaUsd, formatUsd)}</td>
                   <td className="num" data-testid={`${id}-delta-pct`}>{formatChangePercent(c.ratio)}</td>
                 </>
@@ -55,10 +56,10 @@ export function BreakdownTable(props: { data: SpendResponse; testId?: string }):
       <tfoot>
         <tr data-testid={`${id}-total`}>
           <th colSpan={dims.length}>Total</th>
-          <th className="num" data-testid={`${id}-total-cost`}>{formatUsd(total.costUsd)}</th>
+          <th className="num" data-testid={`${id}-total-cost`}><Money value={total.costUsd} /></th>
           {compared && total.previous ? (
             <>
-              <th className="num" data-testid={`${id}-total-previous`}>{formatUsd(total.previous.costUsd)}</th>
+              <th className="num" data-testid={`${id}-total-previous`}><Money value={total.previous.costUsd} /></th>
               <th className="num" data-testid={`${id}-total-delta`}>{signed(change(total.costUsd, total.previous.costUsd).deltaUsd, formatUsd)}</th>
               <th className="num" data-testid={`${id}-total-delta-pct`}>{formatChangePercent(change(total.costUsd, total.previous.costUsd).ratio)}</th>
             </>

@@ -1,8 +1,8 @@
 // Top groups by cost with their share of the total; a row can filter the dashboard to that group.
 import type { ReactElement } from "react";
 import { formatCount, formatPercent } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
 import { groupLabel, NONE, type ShareRow } from "../lib/topn.ts";
+import { Money } from "./Money.tsx";
 
 export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: string; hrefFor?: (key: string) => string }): ReactElement {
   return (
@@ -15,7 +15,7 @@ export function ShareTable(props: { rows: ShareRow[]; keyLabel: string; testId: 
           <tr key={r.key} data-testid={`${props.testId}-row`} className={r.isOther ? "other-row" : undefined}>
             <td>{props.hrefFor && !r.isOther && groupLabel(r.key) !== NONE ? <a href={props.hrefFor(r.key)}>{r.key}</a> : groupLabel(r.key)}</td>
             <td className="num">
-              <span data-testid={`${props.testId}-cost`}>{formatUsd(r.costUsd)}</span>
+              <Money value={r.costUsd} testId={`${props.testId}-cost`} />
               {r.unpricedCalls > 0 ? <span className="tag tag-warn" title="Calls with no matching price; their cost is not included">+{formatCount(r.unpricedCalls)} unpriced</span> : null}
             </td>
             <td className="share-col">

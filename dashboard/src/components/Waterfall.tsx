@@ -3,9 +3,10 @@
 import type { ReactElement } from "react";
 import type { SessionCall } from "../api.ts";
 import { formatMs } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
+import { CALL_DIGITS } from "../lib/money.ts";
 import type { ViewState } from "../lib/url-state.ts";
 import { routeHash } from "../lib/url-state.ts";
+import { Money } from "./Money.tsx";
 
 /** Each bar's position and size in percent of the span from the first call's start to the last end. */
 export function waterfallLayout(calls: readonly SessionCall[]): Array<{ left: number; width: number; ttft: number | null }> {
@@ -45,7 +46,7 @@ export function Waterfall(props: { calls: readonly SessionCall[]; view: ViewStat
               </td>
               <td className="num" data-testid="waterfall-latency">{formatMs(c.latencyMs)}</td>
               <td className="num" data-testid="waterfall-ttft">{formatMs(c.ttftMs)}</td>
-              <td className="num" data-testid="waterfall-cost">{formatUsd(c.costUsd)}</td>
+              <td className="num" data-testid="waterfall-cost"><Money value={c.costUsd} digits={CALL_DIGITS} /></td>
             </tr>
           );
         })}

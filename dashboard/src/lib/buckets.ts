@@ -75,3 +75,15 @@ export function chooseFailuresInterval(from: string, to: string, picked: Interva
   if (span > 0 && span <= FINE_RANGE_MS) return "5minute";
   return chooseInterval(from, to);
 }
+
+/**
+ * The last bucket when its figures are partial: it is not over at `now`, or the range ends inside it. Such a
+ * bucket holds less than a whole interval and would read as a drop; charts mark it. Null when it is whole.
+ */
+export function partialBucket(buckets: readonly string[], interval: ChartInterval, to: string, now: number): string | null {
+  const last = buckets.at(-1);
+  if (last === undefined) return null;
+  const end = nextBucket(Date.parse(last), interval);
+  const until = Math.min(Date.parse(to), now);
+  return end > until ? last : null;
+}

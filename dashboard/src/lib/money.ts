@@ -69,25 +69,57 @@ function groupThousands(whole: string): string {
 }
 
 /**
- * Dollars for people: "$1,234.57" for a cent or more, four significant digits below a cent
- * ("$0.001234"), "$0.00" for zero and "—" for null (an unpriced cost is unknown, not zero).
+ * Money precision, one per column so figures line up and compare (never "$0.01" beside "$0.009625"):
+ * - TOTAL_DIGITS (2, cents) for sums over a range or a period: spend totals and breakdowns, statements,
+ *   budgets, forecasts, reconciliation, closed periods.
+ * - CALL_DIGITS (6, a millionth of a dollar) for one call or a handful of them: the calls table, a call's
+ *   detail, sessions and their waterfall. A cheap call costs about $0.00001, so six places keep two
+ *   significant digits of it.
+ * - Prices per million tokens are shown exact (formatUsdExact): they are inputs, not results.
+ * Every rounded figure carries the exact amount on hover (components/Money.tsx).
  */
-export function formatUsd(value: string | number | null | undefined): string {
+export const TOTAL_DIGITS = 2;
+export const CALL_DIGITS = 6;
+
+/**
+ * Dollars for people at a fixed precision: "$1,234.57", "$0.009625" (6 places), "$0.00" for zero and "—" for
+ * null (an unpriced cost is unknown, not zero). A non-zero amount that would round to zero is shown as
+ * "<$0.01" (or ">-$0.01"), never as a zero it is not.
+ */
+export function formatUsd(value: string | number | null | undefined, digits: number = TOTAL_DIGITS): string {
   if (value === null || value === undefined) return "—";
   const scaled = parseDecimal(value);
   const abs = scaled < 0n ? -scaled : scaled;
   const sign = scaled < 0n ? "-" : "";
-  let digits = 2;
-  if (abs !== 0n && abs < FACTOR / 100n) {
-    // first significant digit position after the point, then three more
-    const leadingZeros = SCALE - abs.toString().length;
-    digits = Math.min(SCALE, leadingZeros + 4);
-  }
   const rounded = roundScaled(abs, digits);
+  const unit = `0.${"0".repeat(digits - 1)}1`;
+  if (abs !== 0n && rounded === 0n) return scaled < 0n ? `>-$${unit}` : `<$${unit}`;
   const whole = (rounded / FACTOR).toString();
-  let frac = (rounded % FACTOR).toString().padStart(SCALE, "0").slice(0, digits);
-  if (digits > 2) frac = frac.replace(/0+$/, "").padEnd(2, "0");
-  return `${sign}$${groupThousands(whole)}.${frac}`;
+  const frac = (rounded % FACTOR).toString().padStart(SCALE, "0").slice(0, digits);
+  return `${sign}$${groupThousands(whole)}${digits > 0 ? `.${frac}` : ""}`;
+}
+
+/** True when formatUsd(value, digits) shows the amount exactly (nothing was rounded away). */
+export function isExactAt(value: string | number, digits: number): boolean {
+  const scaled = parseDecimal(value);
+  return roundScaled(scaled, digits) === scaled;
+}
+
+/**
+ * The precision a chart's dollar axis and tooltips share: cents when the largest value is a dollar or more,
+ * else enough places for three significant digits of the largest value, at most CALL_DIGITS.
+ */
+export function chartUsdDigits(max: number): number {
+  const abs = Math.abs(max);
+  if (!Number.isFinite(abs) || abs === 0 || abs >= 1) return TOTAL_DIGITS;
+  const leadingZeros = Math.max(0, -Math.floor(Math.log10(abs)) - 1);
+  return Math.min(CALL_DIGITS, Math.max(TOTAL_DIGITS, leadingZeros + 3));
+}
+
+/** A chart's formatter for dollar amounts drawn as numbers, at one precision for the whole chart. */
+export function chartUsdFormatter(values: readonly number[]): (value: number) => string {
+  const digits = chartUsdDigits(values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0));
+  return (value: number) => (Number.isFinite(value) ? formatUsd(value, digits) : "—");
 }
 
 /** The exact amount with every significant decimal ("$0.0000123400" → "$0.00001234"). */
@@ -97,10 +129,4 @@ export function formatUsdExact(value: string | null | undefined): string {
   const negative = exact.startsWith("-");
   const [whole = "0", frac = ""] = (negative ? exact.slice(1) : exact).split(".");
   return `${negative ? "-" : ""}$${groupThousands(whole)}.${frac.padEnd(2, "0")}`;
-}
-
-/** A chart axis/tooltip label for a dollar amount already converted to a number for drawing. */
-export function formatUsdNumber(value: number): string {
-  if (!Number.isFinite(value)) return "—";
-  return formatUsd(value);
 }

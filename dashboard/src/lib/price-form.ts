@@ -1,9 +1,9 @@
 // Checking the "new price" form before it is sent: required fields, decimal money, a valid UTC time.
-import type { NewPrice } from "../api.ts";
+import type { MatchType, NewPrice } from "../api.ts";
 import { isDecimalString, parseDecimal } from "./money.ts";
 import { fromUtcInput } from "./time-range.ts";
 
-export const MATCH_TYPES = ["exact", "prefix", "suffix", "contains", "regex"] as const;
+export const MATCH_TYPES = ["exact", "prefix", "suffix", "contains", "regex"] as const satisfies readonly MatchType[];
 
 export interface PriceDraft {
   provider: string;
@@ -56,7 +56,7 @@ export function validatePriceDraft(d: PriceDraft): { price: NewPrice } | { error
     price: {
       provider: d.provider.trim(),
       model: d.model.trim(),
-      matchType: d.matchType,
+      matchType: d.matchType as MatchType, // checked against MATCH_TYPES above
       serviceTier: d.serviceTier.trim() || null,
       effectiveFrom,
       inputUsdPerMTok: values.inputUsdPerMTok ?? "0",

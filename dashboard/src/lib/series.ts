@@ -115,3 +115,8 @@ export function explodeFields<R extends { bucket: string }>(
 ): Array<{ bucket: string; kind: string; value: number }> {
   return rows.flatMap((r) => Object.entries(fields).map(([kind, get]) => ({ bucket: r.bucket, kind, value: get(r) })));
 }
+
+/** Every drawn value of the rows (nulls and non-numbers left out): what a chart's value formatter is fitted to. */
+export function chartValues(rows: readonly ChartRow[], categories: readonly string[]): number[] {
+  return rows.flatMap((r) => categories.map((c) => r[c]).filter((v): v is number => typeof v === "number" && Number.isFinite(v)));
+}

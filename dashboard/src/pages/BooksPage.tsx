@@ -6,9 +6,9 @@ import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatCount, formatDateTime } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
 import type { PageProps } from "./types.ts";
 import { previousMonth } from "./StatementPage.tsx";
+import { Money } from "../components/Money.tsx";
 
 export function BooksPage({ range }: PageProps): ReactElement {
   const [epoch, setEpoch] = useState(0);
@@ -52,7 +52,7 @@ export function BooksPage({ range }: PageProps): ReactElement {
               <tbody>
                 {d.closed.map((p) => (
                   <tr key={p.month} data-testid="books-closed-row"><td>{p.month}</td><td>{formatDateTime(p.closedAt)}</td><td>{p.closedBy}</td>
-                    <td>{p.reason ?? ""}</td><td className="num">{formatUsd(p.costUsd)}</td><td className="num">{formatCount(p.calls)}</td></tr>
+                    <td>{p.reason ?? ""}</td><td className="num"><Money value={p.costUsd} /></td><td className="num">{formatCount(p.calls)}</td></tr>
                 ))}
               </tbody>
             </table>

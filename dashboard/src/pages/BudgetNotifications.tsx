@@ -6,7 +6,7 @@ import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatDateTime } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
+import { Money } from "../components/Money.tsx";
 
 /** "80" → "80% reached", "forecast" → "forecast over the limit". */
 export function noticeLabel(kind: string): string {
@@ -43,8 +43,8 @@ export function BudgetNotifications(): ReactElement {
                     <td>{n.budgetId}</td>
                     <td className="mono">{n.period}</td>
                     <td data-testid="budget-notice-kind">{noticeLabel(n.kind)}</td>
-                    <td className="num">{formatUsd(n.spentUsd)}</td>
-                    <td className="num">{formatUsd(n.limitUsd)}</td>
+                    <td className="num"><Money value={n.spentUsd} /></td>
+                    <td className="num"><Money value={n.limitUsd} /></td>
                     <td data-testid="budget-notice-delivery">{deliveryText(n)}</td>
                   </tr>
                 ))}

@@ -9,12 +9,13 @@ import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatBytes, formatCount, formatDateTime, formatMs } from "../lib/format.ts";
-import { formatUsd, formatUsdExact } from "../lib/money.ts";
+import { CALL_DIGITS, formatUsd, formatUsdExact } from "../lib/money.ts";
 import { pageHref, patchView, routeHash, type ViewState } from "../lib/url-state.ts";
 import { CallFields, prettyBody } from "./CallFields.tsx";
 import { OutcomeBadge } from "./FailureTables.tsx";
 import { PriceRow } from "./PriceRow.tsx";
 import type { PageProps } from "./types.ts";
+import { moneyTitle } from "../components/Money.tsx";
 
 /** The other calls of the call's session (or trace), on one time axis. */
 function SessionPanel(props: { sessionId: string; callId: string; view: ViewState }): ReactElement {
@@ -42,7 +43,7 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
               <span className="muted mono" data-testid="call-id">{c.id}</span>
             </div>
             <KpiRow>
-              <Kpi label="Cost" value={c.priced ? formatUsd(c.costUsd) : "unpriced"} hint={formatUsdExact(c.costUsd)} tone={c.priced ? undefined : "warn"} testId="call-cost" />
+              <Kpi label="Cost" value={c.priced ? formatUsd(c.costUsd, CALL_DIGITS) : "unpriced"} hint={moneyTitle(c.costUsd, CALL_DIGITS)} tone={c.priced ? undefined : "warn"} testId="call-cost" />
               <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
               <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
               {c.ttftMs !== null ? <Kpi label="Time to first token" value={formatMs(c.ttftMs)} testId="call-ttft" /> : null}

@@ -6,10 +6,11 @@ import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatCount, formatDateTime, formatMs, formatTokens } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
+import { CALL_DIGITS } from "../lib/money.ts";
 import { pageHref, patchView, routeHash } from "../lib/url-state.ts";
 import { OutcomeBadge } from "./FailureTables.tsx";
 import type { PageProps } from "./types.ts";
+import { Money } from "../components/Money.tsx";
 
 export const PAGE_SIZE = 50;
 
@@ -58,7 +59,7 @@ export function CallsPage({ view, range, go }: PageProps): ReactElement {
                     <td className="num">{c.status}</td>
                     <td className="num" title={`${formatCount(c.inputTokens)} input tokens`}>{formatTokens(c.inputTokens)}</td>
                     <td className="num" title={`${formatCount(c.outputTokens)} output tokens`}>{formatTokens(c.outputTokens)}</td>
-                    <td className="num" data-testid="calls-cost">{c.priced ? formatUsd(c.costUsd) : <span className="tag tag-warn" title="No price matched this call">unpriced</span>}</td>
+                    <td className="num" data-testid="calls-cost">{c.priced ? <Money value={c.costUsd} digits={CALL_DIGITS} /> : <span className="tag tag-warn" title="No price matched this call">unpriced</span>}</td>
                     <td className="num">{formatMs(c.latencyMs)}</td>
                   </tr>
                 ))}

@@ -10,7 +10,7 @@ import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange, chooseFailuresInterval, nextBucket } from "../lib/buckets.ts";
+import { bucketRange, chooseFailuresInterval, nextBucket, partialBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
 import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
 import { groupLabel, topCategories } from "../lib/topn.ts";
@@ -38,6 +38,7 @@ export function FailuresPage({ view, range: picked, go }: PageProps): ReactEleme
       <DataView state={state}>
         {(d) => {
           const buckets = bucketRange(range.from, range.to, range.interval);
+          const partial = partialBucket(buckets, range.interval, range.to, Date.now());
           const categories = topCategories(d.groups.map((g) => groupLabel(g.key)), CHART_GROUPS);
           const rates = pivotRatios(d.series, {
             buckets, categories, bucketOf: (r) => r.bucket, groupOf: (r) => groupLabel(r.group),
@@ -70,7 +71,7 @@ export function FailuresPage({ view, range: picked, go }: PageProps): ReactEleme
                     <p className="muted" data-testid="no-failures">No failures in this range.</p>
                   ) : (
                     <BarChart data={counts} index={INDEX} categories={byOutcome ? outcomes : categories} valueFormatter={plainCount} integer colors={byOutcome ? OUTCOME_COLORS : undefined}
-                      indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="failures-chart" label={`Failures over time by ${byOutcome ? "outcome" : view.groupBy}`} />
+                      indexFormatter={bucketLabel} partial={partial} onIndexClick={zoomTo} testId="failures-chart" label={`Failures over time by ${byOutcome ? "outcome" : view.groupBy}`} />
                   )}
                 </Panel>
                 <Panel title="Error rate"
@@ -78,7 +79,7 @@ export function FailuresPage({ view, range: picked, go }: PageProps): ReactEleme
                     onChange={(g: GroupBy) => go("failures", patchView(view, { groupBy: g }))} />}
                   note="Gaps are periods without calls.">
                   <LineChart data={rates} index={INDEX} categories={categories} valueFormatter={(v) => formatPercent(v)}
-                    indexFormatter={bucketLabel} onIndexClick={zoomTo} testId="error-rate-chart" label="Error rate over time" />
+                    indexFormatter={bucketLabel} partial={partial} onIndexClick={zoomTo} testId="error-rate-chart" label="Error rate over time" />
                 </Panel>
               </div>
               <Panel title="Top errors" testId="top-errors-panel" note="Each error links to the last call that failed with it.">

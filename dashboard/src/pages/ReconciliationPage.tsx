@@ -9,7 +9,9 @@ import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatDateTime } from "../lib/format.ts";
-import { decimalToNumber, formatUsd, formatUsdNumber, sumDecimals } from "../lib/money.ts";
+import { CALL_DIGITS, chartUsdFormatter, decimalToNumber, formatUsd, sumDecimals } from "../lib/money.ts";
+import { moneyTitle } from "../components/Money.tsx";
+import { chartValues } from "../lib/series.ts";
 import {
   DAY_MS, REASON_LABELS, RECONCILE_VIEWS, reconciliationPath, wholeDays,
   type Measure, type ReconcileView, type ReconciliationResponse, type ReconciliationRow,
@@ -20,14 +22,18 @@ import type { PageProps } from "./types.ts";
 const count = (v: string | null) => (v === null ? "—" : BigInt(v).toLocaleString("en-US"));
 const pct = (m: Measure) => (m.pct === null ? "" : ` (${m.pct}%)`);
 
+// One day of one model is often cents, and a drift of a millionth is worth seeing: money here has CALL_DIGITS.
+const perDayUsd = (v: string | null) => formatUsd(v, CALL_DIGITS);
+
 function Cells(props: { m: Measure; money?: boolean; testId: string }): ReactElement {
-  const f = props.money ? formatUsd : count;
+  const f = props.money ? perDayUsd : count;
+  const title = (v: string | null) => (props.money ? moneyTitle(v, CALL_DIGITS) : undefined);
   const drift = props.m.diff !== null && props.m.diff !== "0";
   return (
     <>
-      <td className="num">{f(props.m.tollgate)}</td>
-      <td className="num">{f(props.m.provider)}</td>
-      <td className={`num${drift ? " bad" : ""}`} data-testid={props.testId}>{props.m.diff === null ? "—" : `${f(props.m.diff)}${pct(props.m)}`}</td>
+      <td className="num" title={title(props.m.tollgate)}>{f(props.m.tollgate)}</td>
+      <td className="num" title={title(props.m.provider)}>{f(props.m.provider)}</td>
+      <td className={`num${drift ? " bad" : ""}`} data-testid={props.testId} title={title(props.m.diff)}>{props.m.diff === null ? "—" : `${f(props.m.diff)}${pct(props.m)}`}</td>
     </>
   );
 }
@@ -110,7 +116,7 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
                 <Kpi label="Drift (provider − Tollgate)" value={formatUsd(drift)} tone={drift !== "0" ? "bad" : undefined} testId="reconciliation-drift" />
               </KpiRow>
               <Panel title="Drift per day (USD)" note="The provider's reported cost minus Tollgate's metered cost, per UTC day.">
-                <BarChart data={chart} index="day" categories={providers} stacked={false} valueFormatter={formatUsdNumber}
+                <BarChart data={chart} index="day" categories={providers} stacked={false} valueFormatter={chartUsdFormatter(chartValues(chart, providers))}
                   testId="reconciliation-chart" label="Cost drift per day and provider" />
               </Panel>
               <Panel title="Provider reports" testId="reconciliation-fetches">

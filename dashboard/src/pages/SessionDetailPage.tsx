@@ -7,9 +7,10 @@ import { Panel } from "../components/Panel.tsx";
 import { Waterfall } from "../components/Waterfall.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
-import { formatUsd, formatUsdExact } from "../lib/money.ts";
+import { CALL_DIGITS, formatUsd } from "../lib/money.ts";
 import { pageHref } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
+import { moneyTitle } from "../components/Money.tsx";
 
 export function SessionDetailPage({ view, id }: PageProps & { id: string }): ReactElement {
   const state = useApi<SessionDetail>(sessionPath(id));
@@ -24,7 +25,7 @@ export function SessionDetailPage({ view, id }: PageProps & { id: string }): Rea
               <span className="muted">{s.apps.join(", ")}</span>
             </div>
             <KpiRow>
-              <Kpi label="Cost" value={formatUsd(s.costUsd)} hint={formatUsdExact(s.costUsd)} testId="session-cost" />
+              <Kpi label="Cost" value={formatUsd(s.costUsd, CALL_DIGITS)} hint={moneyTitle(s.costUsd, CALL_DIGITS)} testId="session-cost" />
               <Kpi label="Calls" value={formatCount(s.calls)} testId="session-calls" />
               <Kpi label="Errors" value={formatCount(s.errors)} tone={s.errors > 0 ? "bad" : undefined} testId="session-errors" />
               <Kpi label="Duration" value={formatMs(s.durationMs)} testId="session-duration" />

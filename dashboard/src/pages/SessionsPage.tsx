@@ -6,9 +6,10 @@ import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
-import { formatUsd } from "../lib/money.ts";
+import { CALL_DIGITS } from "../lib/money.ts";
 import { routeHash } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
+import { Money } from "../components/Money.tsx";
 
 export function SessionsPage({ view, range, go }: PageProps): ReactElement {
   // The cursors followed, oldest first (a new range or filter starts again at the newest sessions).
@@ -49,7 +50,7 @@ export function SessionsPage({ view, range, go }: PageProps): ReactElement {
                     <td>{s.apps.join(", ")}</td>
                     <td className="num">{formatCount(s.calls)}</td>
                     <td className="num" data-testid="sessions-errors">{s.errors > 0 ? <span className="tag tag-bad">{formatCount(s.errors)}</span> : "0"}</td>
-                    <td className="num" data-testid="sessions-cost">{formatUsd(s.costUsd)}</td>
+                    <td className="num" data-testid="sessions-cost"><Money value={s.costUsd} digits={CALL_DIGITS} /></td>
                     <td className="num">{formatCount(Number(s.inputTokens))} / {formatCount(Number(s.outputTokens))}</td>
                     <td className="num">{formatMs(s.durationMs)}</td>
                     <td className="nowrap">{formatDateTime(s.firstCallAt)}</td>

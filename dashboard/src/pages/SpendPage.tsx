@@ -13,13 +13,14 @@ import { Segmented } from "../components/Segmented.tsx";
 import { ShareTable } from "../components/ShareTable.tsx";
 import { SpendForecast } from "./SpendForecast.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange } from "../lib/buckets.ts";
+import { bucketRange, partialBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatTokens } from "../lib/format.ts";
-import { formatUsd, formatUsdExact, formatUsdNumber } from "../lib/money.ts";
-import { explodeFields, INDEX, pivotSums } from "../lib/series.ts";
+import { chartUsdFormatter, formatUsd } from "../lib/money.ts";
+import { chartValues, explodeFields, INDEX, pivotSums } from "../lib/series.ts";
 import { groupLabel, shareTable, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
+import { moneyTitle } from "../components/Money.tsx";
 
 const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
@@ -49,6 +50,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
         {(d) => {
           const categories = topCategories(d.groups.filter((g) => g.calls > 0).map((g) => groupLabel(g.key)), CHART_GROUPS);
           const buckets = bucketRange(range.from, range.to, range.interval);
+          const partial = partialBucket(buckets, range.interval, range.to, Date.now());
           const rows = pivotSums(d.series, {
             buckets,
             categories,
@@ -64,7 +66,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
           return (
             <>
               <KpiRow>
-                <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={formatUsdExact(d.totals.costUsd)} testId="spend-total" />
+                <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={moneyTitle(d.totals.costUsd)} testId="spend-total" />
                 <Kpi label="Calls" value={formatCount(d.totals.calls)} testId="spend-calls" />
                 <Kpi label="Input tokens" value={formatTokens(d.totals.inputTokens)} hint={`${formatCount(d.totals.cachedInputTokens)} cached`} testId="spend-input-tokens" />
                 <Kpi label="Output tokens" value={formatTokens(d.totals.outputTokens)} hint={`${formatCount(d.totals.reasoningTokens)} reasoning`} testId="spend-output-tokens" />
@@ -85,8 +87,8 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                 {d.totals.calls === 0 ? (
                   <p className="muted" data-testid="empty">No calls in this range.</p>
                 ) : (
-                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={formatUsdNumber}
-                    indexFormatter={bucketLabel} testId="spend-chart" label="Cost over time" />
+                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
+                    indexFormatter={bucketLabel} partial={partial} testId="spend-chart" label="Cost over time" />
                 )}
               </Panel>
               <Panel title={`Breakdown by ${view.groupBy.split(",").map((g) => g.replace("property:", "")).join(", ")}`} testId="breakdown-panel"
@@ -97,7 +99,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
               {d.totals.calls > 0 ? (
                 <Panel title="Tokens over time" note="Input includes cached input; output includes reasoning.">
                   <AreaChart data={tokenRows} index={INDEX} categories={TOKEN_KINDS} stacked={false} valueFormatter={formatTokens}
-                    indexFormatter={bucketLabel} height={200} testId="tokens-chart" label="Tokens over time" />
+                    indexFormatter={bucketLabel} partial={partial} height={200} testId="tokens-chart" label="Tokens over time" />
                 </Panel>
               ) : null}
             </>

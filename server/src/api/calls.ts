@@ -6,17 +6,21 @@ import { findBodies } from "../recording/body-writer.ts";
 import { callJson, type CallRow } from "../reports/call-rows.ts";
 import { getCall, getCallPrice, listCalls } from "../reports/calls.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
+import type { Call, CallDetail, CallPrice, CallsPage } from "./contract.ts";
 import { wantsCsv } from "./csv.ts";
 
+/** A row as the API sends it: CALL_SELECT's aliases are the Call fields (the pg row itself is untyped). */
+const toCall = (row: CallRow): Call => callJson(row) as unknown as Call;
+
 /** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
-async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<string, unknown>> {
+async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Partial<CallDetail>> {
   const stored = await findBodies(prisma, row.id, row.startedAt);
-  if (!stored) return { requestBody: row.requestBody ?? null, responseBody: row.responseBody ?? null, request: null };
+  if (!stored) return { requestBody: (row.requestBody as string | null) ?? null, responseBody: (row.responseBody as string | null) ?? null, request: null };
   return {
     requestBody: stored.requestBody,
     responseBody: stored.responseBody,
     // What replaying the call needs (copy as curl) and how the bodies were cut.
-    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders },
+    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders as Record<string, string> | null },
     requestTruncated: stored.requestTruncated,
     responseTruncated: stored.responseTruncated,
     responseAssembled: stored.responseAssembled,
@@ -31,17 +35,17 @@ export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
   router.get("/calls", async (req, res) => {
     if (wantsCsv(req)) return streamCallsCsv(pool, req.query, res);
     const page = await listCalls(pool, req.query);
-    res.json({ calls: page.calls.map(callJson), nextCursor: page.nextCursor });
+    res.json({ calls: page.calls.map(toCall), nextCursor: page.nextCursor } satisfies CallsPage);
   });
   router.get("/calls/:id", async (req, res) => {
     const row = await getCall(pool, req.params.id);
     if (!row) throw new TollgateError("not_found", `no call with id ${req.params.id}`);
-    let price: Record<string, unknown> | null = null;
+    let price: CallPrice | null = null;
     if (row.priceId) {
-      price = await getCallPrice(pool, row.priceId as string);
+      price = (await getCallPrice(pool, row.priceId as string)) as CallPrice | null;
     }
     const bodies = prisma ? await withBodies(prisma, row) : {};
-    res.json({ ...callJson(row), ...bodies, price });
+    res.json({ ...toCall(row), ...bodies, price } satisfies CallDetail);
   });
   return router;
 }

@@ -7,6 +7,7 @@ import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
 import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
+import type { PricesResponse } from "./contract.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -35,7 +36,7 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
     const [unpriced, prices] = await Promise.all([unpricedModels(pool), listPrices(pool, provider)]);
     const rows = prices.sort(byProviderModelNewest);
-    res.json({ unpriced, prices: rows.map(priceRowToJson) });
+    res.json({ unpriced, prices: rows.map(priceRowToJson) } satisfies PricesResponse);
   });
 
   router.post("/prices", async (req, res) => {

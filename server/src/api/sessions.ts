@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { getSession, listSessions } from "../reports/sessions.ts";
+import type { SessionDetail, SessionsPage } from "./contract.ts";
 import { parseQuery, resolveRange } from "../reports/query.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -39,14 +40,14 @@ export function sessionsRouter(prisma: PrismaClient): Router {
     const range = resolveRange({ from: q.from, to: q.to ?? new Date(Date.now() + 60_000) });
     const page = await listSessions(prisma, { ...range, app: q.app, limit: q.limit, after: q.cursor ? decodeCursor(q.cursor) : undefined });
     const last = page.sessions[page.sessions.length - 1];
-    res.json({ sessions: page.sessions, nextCursor: page.more && last ? encodeCursor(last) : null });
+    res.json({ sessions: page.sessions, nextCursor: page.more && last ? encodeCursor(last) : null } satisfies SessionsPage);
   });
   router.get("/sessions/:id", async (req, res) => {
     const id = req.params.id;
     if (id.length === 0 || id.length > 200) throw new TollgateError("invalid_request", "id: a session id is 1–200 characters");
     const found = await getSession(prisma, id);
     if (!found) throw new TollgateError("not_found", `no session with id ${id}`);
-    res.json({ session: found.session, calls: found.calls });
+    res.json({ session: found.session, calls: found.calls } satisfies SessionDetail);
   });
   return router;
 }

@@ -3,7 +3,8 @@ import { priceRowFromDb, SELECT_PRICES_SQL, type PriceRow } from "../pricing/pri
 
 interface UnpricedRow {
   provider: string;
-  model: string | null;
+  /** never null: the query keeps only calls with a model */
+  model: string;
   calls: string;
   last_seen: Date;
 }

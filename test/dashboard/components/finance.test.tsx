@@ -10,7 +10,7 @@ import { decodeView, encodeView, validGroupBy } from "../../../dashboard/src/lib
 
 afterEach(cleanup);
 
-const fig = (costUsd: string, calls = 1): SpendFigures => ({ costUsd, calls, unpricedCalls: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 });
+const fig = (costUsd: string, calls = 1): SpendFigures => ({ costUsd, feesUsd: "0", calls, unpricedCalls: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 });
 
 function report(comparable: boolean): SpendResponse {
   return {

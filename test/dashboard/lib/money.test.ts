@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  decimalRatio, decimalToNumber, formatDecimal, formatUsd, formatUsdExact, isDecimalString, parseDecimal, sumDecimals,
+  CALL_DIGITS, chartUsdDigits, chartUsdFormatter, decimalRatio, decimalToNumber, formatDecimal, formatUsd, formatUsdExact, isDecimalString,
+  isExactAt, parseDecimal, sumDecimals, TOTAL_DIGITS,
 } from "../../../dashboard/src/lib/money.ts";
 
 describe("parseDecimal / formatDecimal", () => {
@@ -56,22 +57,54 @@ describe("decimalRatio / decimalToNumber", () => {
 });
 
 describe("formatUsd", () => {
-  it("shows cents with thousands separators", () => {
+  it("shows cents with thousands separators by default (totals)", () => {
     expect(formatUsd("1234.5")).toBe("$1,234.50");
     expect(formatUsd("1234567.899")).toBe("$1,234,567.90");
     expect(formatUsd("0")).toBe("$0.00");
     expect(formatUsd("0.015")).toBe("$0.02");
   });
-  it("keeps four significant digits below a cent", () => {
-    expect(formatUsd("0.0000123400")).toBe("$0.00001234");
-    expect(formatUsd("0.00123456")).toBe("$0.001235");
-    expect(formatUsd("0.0050")).toBe("$0.005");
+  it("keeps one precision per column: every value of a column has the same places", () => {
+    const column = ["0.01", "0.009625", "0.0000123400", "12.5"].map((v) => formatUsd(v, CALL_DIGITS));
+    expect(column).toEqual(["$0.010000", "$0.009625", "$0.000012", "$12.500000"]);
+    expect(new Set(column.map((v) => v.split(".")[1]!.length))).toEqual(new Set([6]));
+  });
+  it("never shows a non-zero amount as zero", () => {
+    expect(formatUsd("0.004")).toBe("<$0.01");
+    expect(formatUsd("-0.004")).toBe(">-$0.01");
+    expect(formatUsd("0.0000001", CALL_DIGITS)).toBe("<$0.000001");
+    expect(formatUsd("0.0000005", CALL_DIGITS)).toBe("$0.000001");
   });
   it("says unknown, not zero, for null", () => {
     expect(formatUsd(null)).toBe("—");
+    expect(formatUsd(null, CALL_DIGITS)).toBe("—");
   });
   it("formats negatives", () => {
     expect(formatUsd("-2.5")).toBe("-$2.50");
+  });
+});
+
+describe("isExactAt", () => {
+  it("tells whether a rounded figure is the exact amount", () => {
+    expect(isExactAt("0.01", TOTAL_DIGITS)).toBe(true);
+    expect(isExactAt("0.009625", TOTAL_DIGITS)).toBe(false);
+    expect(isExactAt("0.009625", CALL_DIGITS)).toBe(true);
+    expect(isExactAt("0.0096251", CALL_DIGITS)).toBe(false);
+  });
+});
+
+describe("chart precision", () => {
+  it("uses cents from a dollar up and three significant digits of the largest value below", () => {
+    expect(chartUsdDigits(1234)).toBe(2);
+    expect(chartUsdDigits(1)).toBe(2);
+    expect(chartUsdDigits(0.5)).toBe(3);
+    expect(chartUsdDigits(0.0123)).toBe(4);
+    expect(chartUsdDigits(0.00001)).toBe(6);
+    expect(chartUsdDigits(0)).toBe(2);
+  });
+  it("formats a whole chart at one precision", () => {
+    const fmt = chartUsdFormatter([0.0123, 0.002, 0]);
+    expect([0.0123, 0.002, 0].map(fmt)).toEqual(["$0.0123", "$0.0020", "$0.0000"]);
+    expect(fmt(Number.NaN)).toBe("—");
   });
 });
 

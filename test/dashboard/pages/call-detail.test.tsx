@@ -10,7 +10,7 @@ describe("Call detail page", () => {
   it("shows every field, tokens by kind, the exact cost and the price row used", async () => {
     const call = { ...makeCall({ id: "ok-1" }), finishReasons: ["stop", "length"], price: { id: "price-4.1", provider: "openai", model: "gpt-4.1", matchType: "exact", serviceTier: null, effectiveFrom: "2025-04-14T00:00:00.000Z", inputUsdPerMTok: "2.0000000000", cachedInputUsdPerMTok: "0.5", cacheWriteUsdPerMTok: null, cacheWrite1hUsdPerMTok: null, outputUsdPerMTok: "8", tiers: null, source: "genai-prices" } };
     const { calls } = renderApp("#/calls/ok-1?range=7d", (url, m, b) => (url.pathname === "/api/calls/ok-1" ? { body: call } : defaultApi(url, m, b)));
-    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.0048");
+    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.004800");
     expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.0048");
     expect(screen.getByTestId("tokens-input").textContent).toBe("1,200");
     expect(screen.getByTestId("tokens-cached").textContent).toBe("200");

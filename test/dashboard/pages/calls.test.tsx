@@ -20,7 +20,7 @@ describe("Calls page", () => {
     const { calls } = renderApp("#/calls", api);
     const rows = await screen.findAllByTestId("calls-row");
     expect(rows.map((r) => r.getAttribute("data-call-id"))).toEqual(["c3", "c2"]);
-    expect(screen.getAllByTestId("calls-cost").map((e) => e.textContent)).toEqual(["$0.0048", "unpriced"]);
+    expect(screen.getAllByTestId("calls-cost").map((e) => e.textContent)).toEqual(["$0.004800", "unpriced"]);
     expect(calls.find((c) => c.url.pathname === "/api/calls")?.url.searchParams.get("limit")).toBe("50");
 
     fireEvent.click(screen.getByTestId("calls-older"));

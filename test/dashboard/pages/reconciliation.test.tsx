@@ -69,7 +69,7 @@ describe("Reconciliation page", () => {
     expect(rows.map((r) => r.getAttribute("data-reason"))).toEqual(["unmetered_traffic", "match"]);
     expect(screen.getAllByTestId("reconciliation-reason")[0]?.textContent).toBe("Unmetered traffic");
     expect(screen.getAllByTestId("diff-requests")[0]?.textContent).toBe("2 (40%)");
-    expect(screen.getAllByTestId("diff-cost")[0]?.textContent).toBe("$0.0044 (40%)");
+    expect(screen.getAllByTestId("diff-cost")[0]?.textContent).toBe("$0.004400 (40%)");
     expect(screen.getAllByTestId("reconciliation-freshness")[1]?.textContent).toContain("(day not complete)");
 
     fireEvent.click(screen.getByTestId("reconciliation-per-key"));

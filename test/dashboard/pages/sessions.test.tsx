@@ -26,7 +26,7 @@ describe("Sessions page", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.textContent).toContain("run-42");
     expect(within(rows[0]!).getByTestId("sessions-errors").textContent).toBe("1");
-    expect(within(rows[0]!).getByTestId("sessions-cost").textContent).toBe("$0.01");
+    expect(within(rows[0]!).getByTestId("sessions-cost").textContent).toBe("$0.012300");
     expect(rows[0]!.textContent).toContain("2.50 s");
     const first = calls.find((c) => c.url.pathname === "/api/sessions")!;
     expect(first.url.searchParams.get("from")).toBe("2026-11-25T12:00:00.000Z");
@@ -40,7 +40,7 @@ describe("Sessions page", () => {
     renderApp("#/sessions/run-42", (url, m, b) => (url.pathname === "/api/sessions/run-42" ? { body: detail } : defaultApi(url, m, b)));
     const rows = await screen.findAllByTestId("waterfall-row");
     expect(rows.map((r) => r.getAttribute("data-call-id"))).toEqual(["c-0", "c-1", "c-2"]);
-    expect(screen.getByTestId("session-cost").textContent).toContain("$0.01");
+    expect(screen.getByTestId("session-cost").textContent).toContain("$0.012300");
     const bars = screen.getAllByTestId("waterfall-bar");
     // The axis runs from the first start to the last end (2.5 s): c-1 starts at 40% and spans 40%.
     expect(bars[1]!.style.left).toBe("40%");

@@ -10,7 +10,7 @@ describe("Spend page", () => {
   it("shows the exact total, the unpriced call-out, the chart and top apps/models with shares", async () => {
     const { calls } = renderApp("#/spend");
     expect((await screen.findByTestId("spend-total")).textContent).toBe("$1,234.57");
-    expect(screen.getByTestId("spend-total").getAttribute("title")).toBe("$1,234.5678901234");
+    expect(screen.getByTestId("spend-total").getAttribute("title")).toBe("exactly $1,234.5678901234");
     expect(screen.getByTestId("spend-calls").textContent).toBe("1,500");
     expect(screen.getByTestId("spend-input-tokens").textContent).toBe("2.5M");
     const banner = screen.getByTestId("unpriced-banner");

@@ -1,6 +1,5 @@
 // Shared pieces of the chart wrappers: props, colours and the sizing frame.
 import type { ReactElement, ReactNode } from "react";
-import { ResponsiveContainer } from "recharts";
 import type { ChartRow } from "../../lib/series.ts";
 import { OTHER } from "../../lib/topn.ts";
 
@@ -23,6 +22,8 @@ export interface ChartProps {
   label?: string;
   /** fixed colours for some categories (e.g. outcomes); the rest take the palette by position */
   colors?: Readonly<Record<string, string>>;
+  /** the index value of a last bucket still in progress (lib/buckets.ts partialBucket): drawn lighter and dashed */
+  partial?: string | null;
 }
 
 /** The same colour for an outcome on every chart. */
@@ -60,21 +61,6 @@ export function valueGetter(category: string): (row: ChartRow) => number | null 
 export const identity = (v: string): string => v;
 export const plainNumber = (v: number): string => v.toLocaleString("en-US");
 
-/** Sizes the chart: fixed when `width` is given, otherwise responsive to the container's width. */
-export function ChartFrame(props: { width?: number; height: number; testId?: string; label?: string; rows: number; categories: string[]; children: ReactElement; legend?: ReactNode }): ReactElement {
-  return (
-    <figure className="chart" data-testid={props.testId} data-rows={props.rows} data-categories={props.categories.join("|")} aria-label={props.label}>
-      {props.width !== undefined ? (
-        props.children
-      ) : (
-        <ResponsiveContainer width="100%" height={props.height} initialDimension={{ width: 800, height: props.height }}>
-          {props.children}
-        </ResponsiveContainer>
-      )}
-    </figure>
-  );
-}
-
 /** Extracts the index value from a recharts click and hands it on. */
 export function clickHandler(onIndexClick: ((value: string) => void) | undefined) {
   if (!onIndexClick) return undefined;
@@ -102,7 +88,7 @@ interface TooltipEntry { name?: string | number; value?: unknown; color?: string
  * A tooltip listing the hovered bucket's series by value, largest first, with their total (stacked cost:
  * which group grew most reads at a glance). Empty series are left out.
  */
-export function SortedTooltip(props: { active?: boolean; payload?: readonly TooltipEntry[]; label?: string | number; fmt: (v: number) => string; idx: (v: string) => string }): ReactElement | null {
+export function SortedTooltip(props: { active?: boolean; payload?: readonly TooltipEntry[]; label?: string | number; fmt: (v: number) => string; idx: (v: string) => string; partial?: string | null }): ReactElement | null {
   if (!props.active || !props.payload || props.payload.length === 0) return null;
   const items = props.payload
     .map((p) => ({ name: String(p.name ?? ""), value: typeof p.value === "number" ? p.value : Number(p.value ?? 0), color: p.color }))
@@ -111,13 +97,29 @@ export function SortedTooltip(props: { active?: boolean; payload?: readonly Tool
   const total = items.reduce((n, p) => n + p.value, 0);
   return (
     <div className="chart-tooltip" data-testid="chart-tooltip">
-      <div className="chart-tooltip-label">{props.idx(String(props.label ?? ""))}</div>
+      <div className="chart-tooltip-label">{props.idx(String(props.label ?? ""))}{props.partial !== undefined && props.partial !== null && String(props.label) === props.partial ? " (in progress, partial)" : ""}</div>
       {items.map((p) => (
         <div key={p.name} className="chart-tooltip-row" data-testid="chart-tooltip-row">
-          <span style={{ color: p.color }}>{p.name}</span><span>{props.fmt(p.value)}</span>
+          <span><span className="swatch" style={{ background: p.color }} aria-hidden="true" />{p.name}</span><span>{props.fmt(p.value)}</span>
         </div>
       ))}
       <div className="chart-tooltip-row chart-tooltip-total" data-testid="chart-tooltip-total"><span>Total</span><span>{props.fmt(total)}</span></div>
     </div>
   );
 }
+
+/** Axis, grid and legend colours from the stylesheet, so charts follow the light or dark theme. */
+export const AXIS_TICK = { fontSize: 12, fill: "var(--chart-text)" } as const;
+export const GRID_STROKE = "var(--chart-grid)";
+
+/** Legend entries in the text colour (series colours as text fail contrast); the swatch carries the colour. */
+export function legendText(value: unknown): ReactNode {
+  return <span className="chart-legend-text">{String(value)}</span>;
+}
+
+/** The default tooltip's boxes in the theme's colours, entries in the text colour. */
+export const TOOLTIP_STYLE = {
+  contentStyle: { background: "var(--panel)", border: "1px solid var(--line)", borderRadius: 6, color: "var(--text)" },
+  itemStyle: { color: "var(--text)" },
+  labelStyle: { color: "var(--text)", fontWeight: 600 },
+} as const;
