@@ -3,7 +3,7 @@ import { compressJson, precompressedAssets, staticCacheControl } from "./lib/com
 import { existsSync } from "node:fs";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Config } from "./config.ts";
-import type { Database } from "./db/client.ts";
+import { prismaOver, type Database } from "./db/client.ts";
 import type { ReportsDatabase } from "./db/reports-database.ts";
 import { errorJson, TollgateError, toTollgateError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
@@ -117,6 +117,7 @@ export function buildApp(deps: AppDeps): App {
   // after auth: a client without the admin token learns nothing but 401
   api.use(rejectInvalidText);
   const reportsPool = deps.reports?.pool ?? db.pool;
+  const reportsPrisma = reportsPool === db.pool ? db.prisma : prismaOver(reportsPool);
   // Every answer says where report reads come from and how far behind the primary that is, so a figure read
   // from a lagging replica is never presented as current without saying so.
   api.get("/reports/source", (_req, res) => void res.json(deps.reports?.state() ?? { source: "primary", lagMs: null, checkedAt: null }));
@@ -136,7 +137,7 @@ export function buildApp(deps: AppDeps): App {
     });
   }
   api.use(callsRouter(reportsPool, db.prisma));
-  api.use(reportsRouter(reportsPool));
+  api.use(reportsRouter(reportsPrisma));
   api.use(sessionsRouter(db.prisma));
   api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
