@@ -136,7 +136,7 @@ export function buildApp(deps: AppDeps): App {
       next();
     });
   }
-  api.use(callsRouter(reportsPool, db.prisma));
+  api.use(callsRouter(reportsPrisma, db.prisma));
   api.use(reportsRouter(reportsPrisma));
   api.use(sessionsRouter(db.prisma));
   api.use(forecastRouter(reportsPool));

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
@@ -9,7 +10,7 @@ import { latestNotices } from "../access/budget-notice-log.ts";
  * GET/PUT/DELETE /budget-webhooks[/:name] (URLs shown by origin only: incoming-webhook URLs hold a secret),
  * GET /budget-notices: the latest notices with their deliveries, and the latest delivery attempts.
  */
-export function budgetNotificationsRouter(pool: pg.Pool): Router {
+export function budgetNotificationsRouter(pool: pg.Pool, prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/budget-webhooks", async (_req, res) => {
@@ -33,7 +34,7 @@ export function budgetNotificationsRouter(pool: pg.Pool): Router {
 
   router.get("/budget-notices", async (req, res) => {
     const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 100));
-    const { notices, attempts } = await latestNotices(pool, limit);
+    const { notices, attempts } = await latestNotices(prisma, limit);
     res.json({
       notices: notices.map((n) => ({
         budgetId: n.budget_id,

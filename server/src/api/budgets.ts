@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { BUDGET_PERIODS } from "../access/budget-period.ts";
@@ -11,6 +12,7 @@ import { canonicalDecimal } from "../lib/decimal.ts";
 
 export interface BudgetsRouterDeps {
   pool: pg.Pool;
+  prisma: PrismaClient;
   /** reloads this replica's budgets at once (others pick the change up on their refresh) */
   refresh(): Promise<void>;
   now?: () => number;
@@ -93,7 +95,7 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
     if (limitUsd === undefined) throw new TollgateError("invalid_request", "limitUsd: required (the limit per period in US dollars, e.g. \"250\")");
     const keyId = parsed.data.keyId ?? null;
     if (keyId !== null) {
-      const key = isUuid(keyId) ? await getVirtualKey(deps.pool, keyId) : null;
+      const key = isUuid(keyId) ? await getVirtualKey(deps.prisma, keyId) : null;
       if (!key) throw new TollgateError("invalid_request", `keyId: no virtual key ${keyId}`);
       if (key.app !== app) throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }

@@ -1,10 +1,9 @@
 import { Router } from "express";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { findBodies } from "../recording/body-writer.ts";
 import { callJson, type CallRow } from "../reports/call-rows.ts";
-import { getCall, getCallPrice, listCalls } from "../reports/calls.ts";
+import { getCall, getCallPrice, listCalls, type CallPrice } from "../reports/calls.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
 import { wantsCsv } from "./csv.ts";
 
@@ -23,22 +22,22 @@ async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Record<st
   };
 }
 
-export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
+export function callsRouter(reports: PrismaClient, prisma?: PrismaClient): Router {
   const router = Router();
   router.get("/calls.csv", async (req, res) => {
-    await streamCallsCsv(pool, req.query, res);
+    await streamCallsCsv(reports, req.query, res);
   });
   router.get("/calls", async (req, res) => {
-    if (wantsCsv(req)) return streamCallsCsv(pool, req.query, res);
-    const page = await listCalls(pool, req.query);
+    if (wantsCsv(req)) return streamCallsCsv(reports, req.query, res);
+    const page = await listCalls(reports, req.query);
     res.json({ calls: page.calls.map(callJson), nextCursor: page.nextCursor });
   });
   router.get("/calls/:id", async (req, res) => {
-    const row = await getCall(pool, req.params.id);
+    const row = await getCall(reports, req.params.id);
     if (!row) throw new TollgateError("not_found", `no call with id ${req.params.id}`);
-    let price: Record<string, unknown> | null = null;
+    let price: CallPrice | null = null;
     if (row.priceId) {
-      price = await getCallPrice(pool, row.priceId as string);
+      price = await getCallPrice(reports, row.priceId);
     }
     const bodies = prisma ? await withBodies(prisma, row) : {};
     res.json({ ...callJson(row), ...bodies, price });

@@ -11,8 +11,8 @@ import { insertPriceRows } from "../pricing/price-seed.ts";
 export const MANUAL_SOURCE = "manual";
 
 export interface PricesRouterDeps {
-  /** unused today (queries need exact decimals, done on the pool); kept so the app wires one shape */
-  prisma?: PrismaClient;
+  prisma: PrismaClient;
+  /** the batch insert of price rows (pricing/price-seed.ts: one array parameter per column) */
   pool: pg.Pool;
   priceBook: PriceBook;
 }
@@ -28,12 +28,12 @@ function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
 
 /** GET /prices (the table, unpriced models first) and POST /prices (an effective-dated manual row). */
 export function pricesRouter(deps: PricesRouterDeps): Router {
-  const { pool, priceBook } = deps;
+  const { pool, prisma, priceBook } = deps;
   const router = Router();
 
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
-    const [unpriced, prices] = await Promise.all([unpricedModels(pool), listPrices(pool, provider)]);
+    const [unpriced, prices] = await Promise.all([unpricedModels(prisma), listPrices(prisma, provider)]);
     const rows = prices.sort(byProviderModelNewest);
     res.json({ unpriced, prices: rows.map(priceRowToJson) });
   });

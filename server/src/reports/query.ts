@@ -60,24 +60,3 @@ export function resolveInterval(range: TimeRange, interval: Interval | undefined
   const hours = (range.to.getTime() - range.from.getTime()) / 3600_000;
   return hours <= 48 ? "hour" : hours <= 24 * 120 ? "day" : "month";
 }
-
-/** WHERE clause for the shared filters over the calls table; values go in as parameters. */
-export function filterSql(q: z.infer<typeof filterSchema>, range: TimeRange, params: unknown[]): string {
-  params.push(range.from, range.to);
-  const clauses = [`started_at >= $${params.length - 1}`, `started_at < $${params.length}`];
-  for (const key of ["provider", "app", "model", "outcome"] as const) {
-    const value = q[key];
-    if (value !== undefined) {
-      params.push(value);
-      clauses.push(`"${key}" = $${params.length}`);
-    }
-  }
-  return clauses.join(" AND ");
-}
-
-export const GROUP_SQL: Record<GroupBy, string> = {
-  provider: "provider",
-  app: "app",
-  model: "coalesce(model, '(none)')",
-  user: `coalesce("user", '(none)')`,
-};
