@@ -5,6 +5,7 @@ import { TollgateError } from "../errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import { latestNotices } from "../access/budget-notice-log.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 /**
  * GET/PUT/DELETE /budget-webhooks[/:name] (URLs shown by origin only: incoming-webhook URLs hold a secret),
@@ -18,13 +19,9 @@ export function budgetNotificationsRouter(pool: pg.Pool, prisma: PrismaClient): 
   });
 
   router.put("/budget-webhooks/:name", async (req, res) => {
-    const parsed = webhookSchema.safeParse({ ...(req.body ?? {}), name: req.params.name });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-    }
-    await upsertWebhook(pool, parsed.data);
-    res.json({ name: parsed.data.name, url: redactedUrl(parsed.data.url), format: parsed.data.format });
+    const parsed = parseOr400(webhookSchema, { ...(req.body ?? {}), name: req.params.name });
+    await upsertWebhook(pool, parsed);
+    res.json({ name: parsed.name, url: redactedUrl(parsed.url), format: parsed.format });
   });
 
   router.delete("/budget-webhooks/:name", async (req, res) => {

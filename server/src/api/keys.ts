@@ -5,6 +5,7 @@ import { TollgateError } from "../errors.ts";
 import type { KeyCache } from "../access/key-cache.ts";
 import { KEY_SCOPES, keyScopes, type KeyScope } from "../access/key-scopes.ts";
 import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey, type VirtualKeyInfo } from "../access/key-store.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 export interface KeysRouterDeps {
   prisma: PrismaClient;
@@ -48,12 +49,8 @@ export function keyJson(k: VirtualKeyInfo, now: number) {
 
 /** Validates a new key's fields (shared by the API and the CLI); throws a 400 naming the field. */
 export function parseNewKey(body: unknown, providers: ReadonlySet<string>, now: number): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
-  const parsed = createSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  const { app, provider, expiresAt, endpoints } = parsed.data;
+  const parsed = parseOr400(createSchema, body ?? {});
+  const { app, provider, expiresAt, endpoints } = parsed;
   if (provider && !providers.has(provider)) throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
   const expiry = expiresAt ? new Date(expiresAt) : null;
   if (expiry && expiry.getTime() <= now) throw new TollgateError("invalid_request", "expiresAt: must be in the future");

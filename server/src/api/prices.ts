@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import type pg from "pg";
-import { TollgateError } from "../errors.ts";
 import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
 import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -39,13 +39,8 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
   });
 
   router.post("/prices", async (req, res) => {
-    const parsed = priceInputSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join(".") || "body";
-      throw new TollgateError("invalid_request", `${field}: ${issue?.message ?? "invalid"}`);
-    }
-    const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed.data, source: MANUAL_SOURCE };
+    const parsed = parseOr400(priceInputSchema, req.body ?? {});
+    const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed, source: MANUAL_SOURCE };
     await insertPriceRows(pool, [row]);
     // The proxy prices new calls with the reloaded book at once; other replicas pick it up on their reload.
     await priceBook.reload();

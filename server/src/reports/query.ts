@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "../recording/call-record.ts";
 import { TollgateError } from "../errors.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -32,13 +33,7 @@ export const reportSchema = filterSchema.extend({
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) flat[k] = Array.isArray(v) ? v[v.length - 1] : v;
-  const parsed = schema.safeParse(flat);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = issue?.path.join(".") || "query";
-    throw new TollgateError("invalid_request", `${name}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
+  return parseOr400(schema, flat, "query");
 }
 
 export interface TimeRange {
