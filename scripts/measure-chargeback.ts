@@ -3,7 +3,7 @@
  * grouped by rollup dimensions and by request properties (which read raw calls), and monthly statements,
  * over a seeded database (`npm run seed`). Prints a markdown table for docs/performance.md.
  */
-import { parseArgs } from "../server/src/cli.ts";
+import { parseArgs } from "../server/src/cli/args.ts";
 import { createDatabase } from "../server/src/db/client.ts";
 import { spendReport } from "../server/src/reports/spend.ts";
 import { monthStatement } from "../server/src/reports/statement.ts";

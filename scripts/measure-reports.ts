@@ -4,7 +4,7 @@
  * checks the two agree on counts and money. Prints a markdown table for docs/performance.md.
  */
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "../server/src/cli.ts";
+import { parseArgs } from "../server/src/cli/args.ts";
 import { createDatabase, type PrismaClient } from "../server/src/db/client.ts";
 import { failuresReport } from "../server/src/reports/failures.ts";
 import { latencyReport } from "../server/src/reports/latency.ts";

@@ -7,8 +7,6 @@ import { addRow, addSums, emptySums, entry, sumColumns, type SumColumns, type Su
 import { filterSchema, INTERVALS, parseQuery, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
 import { dimensionSql, joinKey, parseDimensions, parsePropertyFilters, rollupsServe, type Dimension } from "./spend-dimensions.ts";
 
-export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"] as const;
-
 export interface SpendFigures {
   costUsd: string;
   /** the per-request and tool fees' part of costUsd */

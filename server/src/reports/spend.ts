@@ -3,7 +3,7 @@ import type { SourceChoice } from "./report-source.ts";
 import { coverageOf, dataStart, isComplete, previousRange, withPrevious, type ComparedReport } from "./spend-compare.ts";
 import { parseSpendQuery, spendForRange } from "./spend-report.ts";
 
-export { TOKEN_FIELDS, type SpendFigures, type SpendReport } from "./spend-report.ts";
+export type { SpendReport } from "./spend-report.ts";
 
 /**
  * GET /api/spend: cost, calls and tokens per group (up to three dimensions) and bucket, plus totals, with
