@@ -4,15 +4,14 @@
  * checks the two agree on counts and money. Prints a markdown table for docs/performance.md.
  */
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { parseArgs } from "../server/src/cli/args.ts";
-import "../server/src/db/client.ts"; // numeric/int8 type parsers: money stays exact
+import { createDatabase, type PrismaClient } from "../server/src/db/client.ts";
 import { failuresReport } from "../server/src/reports/failures.ts";
 import { latencyReport } from "../server/src/reports/latency.ts";
 import type { SourceChoice } from "../server/src/reports/report-source.ts";
 import { spendReport } from "../server/src/reports/spend.ts";
 
-type ReportFn = (pool: pg.Pool, query: unknown, options: { source?: SourceChoice }) => Promise<{ totals: unknown; groups: unknown[]; series: unknown[] }>;
+type ReportFn = (db: PrismaClient, query: unknown, options: { source?: SourceChoice }) => Promise<{ totals: unknown; groups: unknown[]; series: unknown[] }>;
 
 const REPORTS: Array<[string, ReportFn]> = [
   ["spend", spendReport],
@@ -37,7 +36,8 @@ async function main(): Promise<void> {
   if (typeof url !== "string") throw new Error("--database-url is required");
   const days = Number(args.flags.days ?? 30);
   const runs = Number(args.flags.runs ?? 5);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const db = createDatabase(url, { max: 4 });
+  const pool = db.pool;
   const { rows } = await pool.query<{ calls: string; rollups: string; max: Date }>(
     "SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM call_rollups_hourly) AS rollups, (SELECT max(started_at) FROM calls) AS max",
   );
@@ -50,18 +50,18 @@ async function main(): Promise<void> {
   for (const [name, report] of REPORTS) {
     for (const [groupBy, interval] of [["provider", "day"], ["app", "day"], ["model", "hour"], ["user", "day"]] as const) {
       const query = { from: from.toISOString(), to: to.toISOString(), groupBy, interval };
-      const served = await report(pool, query, {});
-      const raw = await report(pool, query, { source: "raw" });
+      const served = await report(db.prisma, query, {});
+      const raw = await report(db.prisma, query, { source: "raw" });
       // Latency percentiles differ by design (histogram vs exact); counts and money must not.
       const comparable = (r: { totals: unknown; groups: unknown[] }) =>
         name === "latency" ? JSON.stringify((r.groups as Array<{ key: string; calls: number }>).map((g) => [g.key, g.calls])) : JSON.stringify([r.totals, r.groups]);
       const agree = comparable(served) === comparable(raw);
-      const tServed = await median(runs, () => report(pool, query, {}));
-      const tRaw = groupBy === "user" ? tServed : await median(runs, () => report(pool, query, { source: "raw" }));
+      const tServed = await median(runs, () => report(db.prisma, query, {}));
+      const tRaw = groupBy === "user" ? tServed : await median(runs, () => report(db.prisma, query, { source: "raw" }));
       console.log(`| ${name} | ${groupBy} | ${interval} | ${tServed.toFixed(0)} | ${groupBy === "user" ? "(same: user reads calls)" : tRaw.toFixed(0)} | ${agree ? "yes" : "NO"} |`);
     }
   }
-  await pool.end();
+  await db.close();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

@@ -143,8 +143,8 @@ export function buildApp(deps: AppDeps): App {
       next();
     });
   }
-  api.use(callsRouter(reportsPool, reportsPrisma));
-  api.use(reportsRouter(reportsPool));
+  api.use(callsRouter(reportsPrisma, reportsPrisma));
+  api.use(reportsRouter(reportsPrisma));
   api.use(sessionsRouter(reportsPrisma));
   api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);

@@ -67,7 +67,7 @@ function budgetLedgerPool(pool: pg.Pool): pg.Pool {
 export async function createAccess(deps: AccessDeps): Promise<Access> {
   const { config, pool, logger } = deps;
   const pepper = await loadPepper(pool, config.access.keyPepper);
-  const keys = new KeyCache(pool, pepper);
+  const keys = new KeyCache(deps.prisma, pepper);
   const ledgerPool = budgetLedgerPool(pool);
   const budgets = new BudgetGuard({
     pool: ledgerPool,
@@ -139,9 +139,9 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
       }),
     ],
     apiRouters: [
-      keysRouter({ pool, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
-      budgetsRouter({ pool, refresh: () => budgets.refresh().then(pinBudgetApps) }),
-      budgetNotificationsRouter(pool),
+      keysRouter({ prisma: deps.prisma, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
+      budgetsRouter({ pool, prisma: deps.prisma, refresh: () => budgets.refresh().then(pinBudgetApps) }),
+      budgetNotificationsRouter(pool, deps.prisma),
     ],
     beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey, providerToken: (provider) => googleTokens.get(provider.name)?.get() }), budgets.hook],
     afterCall: [budgets.afterCall],

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { hashVirtualKey } from "./key-secrets.ts";
 import { findKeyByHash, loadActiveKeys, touchVirtualKeys, type KeyEntry } from "./key-store.ts";
 
@@ -31,7 +31,7 @@ export class KeyCache {
   private readonly now: () => number;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly db: PrismaClient,
     private readonly pepper: Buffer,
     options: KeyCacheOptions = {},
   ) {
@@ -44,8 +44,8 @@ export class KeyCache {
   async refresh(): Promise<void> {
     const used = [...this.used];
     this.used.clear();
-    await touchVirtualKeys(this.pool, used, new Date(this.now()));
-    this.byHash = await loadActiveKeys(this.pool);
+    await touchVirtualKeys(this.db, used, new Date(this.now()));
+    this.byHash = await loadActiveKeys(this.db);
     this.keyApps = this.apps();
   }
 
@@ -74,7 +74,7 @@ export class KeyCache {
   }
 
   private async fetch(hash: string): Promise<KeyEntry | null> {
-    const found = await findKeyByHash(this.pool, hash);
+    const found = await findKeyByHash(this.db, hash);
     if (found && !found.revoked) {
       this.byHash.set(hash, found);
       this.keyApps.add(found.app);
@@ -122,6 +122,6 @@ export class KeyCache {
   async flush(): Promise<void> {
     const used = [...this.used];
     this.used.clear();
-    await touchVirtualKeys(this.pool, used, new Date(this.now()));
+    await touchVirtualKeys(this.db, used, new Date(this.now()));
   }
 }

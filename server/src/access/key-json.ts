@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { KEY_SCOPES, keyScopes, type KeyScope } from "./key-scopes.ts";
 import type { VirtualKeyInfo } from "./key-store.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const createSchema = z.object({
   app: z.string().trim().min(1).max(200),
@@ -35,12 +36,7 @@ export function keyJson(k: VirtualKeyInfo, now: number) {
 
 /** Validates a new key's fields (shared by the API and the CLI); throws a 400 naming the field. */
 export function parseNewKey(body: unknown, providers: ReadonlySet<string>, now: number): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
-  const parsed = createSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  const { app, provider, expiresAt, endpoints } = parsed.data;
+  const { app, provider, expiresAt, endpoints } = parseOr400(createSchema, body ?? {});
   if (provider && !providers.has(provider)) throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
   const expiry = expiresAt ? new Date(expiresAt) : null;
   if (expiry && expiry.getTime() <= now) throw new TollgateError("invalid_request", "expiresAt: must be in the future");

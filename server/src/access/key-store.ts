@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import type { VirtualKey } from "../generated/prisma/client.ts";
 import { generateVirtualKey, hashVirtualKey, keyPrefix } from "./key-secrets.ts";
 import { keyScopes, type KeyScope } from "./key-scopes.ts";
 
@@ -28,37 +29,20 @@ export interface KeyEntry {
   endpoints: KeyScope[];
 }
 
-interface KeyRow {
-  id: string;
-  app: string;
-  provider: string | null;
-  prefix: string;
-  endpoints: string[];
-  hash: string;
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
+/** The columns a listing shows: everything but the hash. */
+const INFO = { id: true, app: true, provider: true, prefix: true, endpoints: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true } as const;
+/** What the proxy needs, by hash. */
+const ENTRY = { id: true, app: true, provider: true, endpoints: true, hash: true, expiresAt: true, revokedAt: true } as const;
+
+type InfoRow = Omit<VirtualKey, "hash">;
+type EntryRow = Pick<VirtualKey, "id" | "app" | "provider" | "endpoints" | "hash" | "expiresAt" | "revokedAt">;
+
+function info(row: InfoRow): VirtualKeyInfo {
+  return { ...row, endpoints: keyScopes(row.endpoints) };
 }
 
-const COLUMNS = `id, app, provider, prefix, endpoints, created_at, expires_at, revoked_at, last_used_at`;
-
-function info(row: Omit<KeyRow, "hash">): VirtualKeyInfo {
-  return {
-    id: row.id,
-    app: row.app,
-    provider: row.provider,
-    prefix: row.prefix,
-    endpoints: keyScopes(row.endpoints),
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-  };
-}
-
-function entry(row: Pick<KeyRow, "id" | "app" | "provider" | "endpoints" | "expires_at" | "revoked_at">): KeyEntry {
-  return { id: row.id, app: row.app, provider: row.provider, expiresAt: row.expires_at?.getTime() ?? null, revoked: row.revoked_at !== null, endpoints: keyScopes(row.endpoints) };
+function entry(row: EntryRow): KeyEntry {
+  return { id: row.id, app: row.app, provider: row.provider, expiresAt: row.expiresAt?.getTime() ?? null, revoked: row.revokedAt !== null, endpoints: keyScopes(row.endpoints) };
 }
 
 export interface NewKey {
@@ -70,50 +54,47 @@ export interface NewKey {
 }
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the client's hands. */
-export async function createVirtualKey(pool: pg.Pool, pepper: Buffer, input: NewKey): Promise<{ key: string; info: VirtualKeyInfo; hash: string }> {
+export async function createVirtualKey(db: PrismaClient, pepper: Buffer, input: NewKey): Promise<{ key: string; info: VirtualKeyInfo; hash: string }> {
   const key = generateVirtualKey();
   const hash = hashVirtualKey(pepper, key);
-  const { rows } = await pool.query<KeyRow>(
-    `INSERT INTO virtual_keys (id, app, provider, prefix, hash, expires_at, endpoints) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-    [randomUUID(), input.app, input.provider, keyPrefix(key), hash, input.expiresAt, keyScopes(input.endpoints)],
-  );
-  return { key, info: info(rows[0]!), hash };
+  const row = await db.virtualKey.create({
+    data: { id: randomUUID(), app: input.app, provider: input.provider, prefix: keyPrefix(key), hash, expiresAt: input.expiresAt, endpoints: keyScopes(input.endpoints) },
+    select: INFO,
+  });
+  return { key, info: info(row), hash };
 }
 
-export async function listVirtualKeys(pool: pg.Pool): Promise<VirtualKeyInfo[]> {
-  const { rows } = await pool.query<KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys ORDER BY created_at DESC, id`);
+export async function listVirtualKeys(db: PrismaClient): Promise<VirtualKeyInfo[]> {
+  const rows = await db.virtualKey.findMany({ select: INFO, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
   return rows.map(info);
 }
 
-export async function getVirtualKey(pool: pg.Pool, id: string): Promise<VirtualKeyInfo | null> {
-  const { rows } = await pool.query<KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = $1`, [id]);
-  return rows[0] ? info(rows[0]) : null;
+export async function getVirtualKey(db: PrismaClient, id: string): Promise<VirtualKeyInfo | null> {
+  const row = await db.virtualKey.findUnique({ where: { id }, select: INFO });
+  return row ? info(row) : null;
 }
 
 /** Revokes a key (idempotent: the first revocation time is kept). Null when no such key. */
-export async function revokeVirtualKey(pool: pg.Pool, id: string): Promise<VirtualKeyInfo | null> {
-  const { rows } = await pool.query<KeyRow>(
-    `UPDATE virtual_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id],
-  );
-  return rows[0] ? info(rows[0]) : null;
+export async function revokeVirtualKey(db: PrismaClient, id: string): Promise<VirtualKeyInfo | null> {
+  await db.virtualKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return getVirtualKey(db, id);
 }
 
 /** Every key not revoked, by hash: what each replica keeps in memory. */
-export async function loadActiveKeys(pool: pg.Pool): Promise<Map<string, KeyEntry>> {
-  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, endpoints, hash, expires_at, revoked_at FROM virtual_keys WHERE revoked_at IS NULL`);
+export async function loadActiveKeys(db: PrismaClient): Promise<Map<string, KeyEntry>> {
+  const rows = await db.virtualKey.findMany({ where: { revokedAt: null }, select: ENTRY });
   return new Map(rows.map((r) => [r.hash, entry(r)]));
 }
 
-export async function findKeyByHash(pool: pg.Pool, hash: string): Promise<KeyEntry | null> {
-  const { rows } = await pool.query<KeyRow>(`SELECT id, app, provider, endpoints, hash, expires_at, revoked_at FROM virtual_keys WHERE hash = $1`, [hash]);
-  return rows[0] ? entry(rows[0]) : null;
+export async function findKeyByHash(db: PrismaClient, hash: string): Promise<KeyEntry | null> {
+  const row = await db.virtualKey.findUnique({ where: { hash }, select: ENTRY });
+  return row ? entry(row) : null;
 }
 
-/** Marks keys used, in one statement per refresh rather than one write per call. */
-export async function touchVirtualKeys(pool: pg.Pool, ids: string[], at: Date): Promise<void> {
+/** Marks keys used, in one statement per refresh rather than one write per call (never moving a time back). */
+export async function touchVirtualKeys(db: PrismaClient, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await pool.query(`UPDATE virtual_keys SET last_used_at = GREATEST(COALESCE(last_used_at, $2), $2) WHERE id = ANY($1::uuid[])`, [ids, at]);
+  await db.$executeRaw`UPDATE virtual_keys SET last_used_at = GREATEST(COALESCE(last_used_at, ${at}), ${at}) WHERE id = ANY(${ids}::uuid[])`;
 }
 
 export function isUuid(value: string): boolean {

@@ -1,15 +1,17 @@
 import { Router } from "express";
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import { latestNotices } from "../access/budget-notice-log.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 /**
  * GET/PUT/DELETE /budget-webhooks[/:name] (URLs shown by origin only: incoming-webhook URLs hold a secret),
  * GET /budget-notices: the latest notices with their deliveries, and the latest delivery attempts.
  */
-export function budgetNotificationsRouter(pool: pg.Pool): Router {
+export function budgetNotificationsRouter(pool: pg.Pool, prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/budget-webhooks", async (_req, res) => {
@@ -17,13 +19,9 @@ export function budgetNotificationsRouter(pool: pg.Pool): Router {
   });
 
   router.put("/budget-webhooks/:name", async (req, res) => {
-    const parsed = webhookSchema.safeParse({ ...(req.body ?? {}), name: req.params.name });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-    }
-    await upsertWebhook(pool, parsed.data);
-    res.json({ name: parsed.data.name, url: redactedUrl(parsed.data.url), format: parsed.data.format });
+    const parsed = parseOr400(webhookSchema, { ...(req.body ?? {}), name: req.params.name });
+    await upsertWebhook(pool, parsed);
+    res.json({ name: parsed.name, url: redactedUrl(parsed.url), format: parsed.format });
   });
 
   router.delete("/budget-webhooks/:name", async (req, res) => {
@@ -33,7 +31,7 @@ export function budgetNotificationsRouter(pool: pg.Pool): Router {
 
   router.get("/budget-notices", async (req, res) => {
     const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 100));
-    const { notices, attempts } = await latestNotices(pool, limit);
+    const { notices, attempts } = await latestNotices(prisma, limit);
     res.json({
       notices: notices.map((n) => ({
         budgetId: n.budget_id,

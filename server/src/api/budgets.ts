@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { BUDGET_PERIODS } from "../access/budget-period.ts";
@@ -8,9 +9,11 @@ import { budgetForecasts } from "../access/budget-forecasts.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
 import type { Forecast } from "../reports/forecast.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 export interface BudgetsRouterDeps {
   pool: pg.Pool;
+  prisma: PrismaClient;
   /** reloads this replica's budgets at once (others pick the change up on their refresh) */
   refresh(): Promise<void>;
   now?: () => number;
@@ -81,24 +84,20 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
 
   router.put("/budgets/:app", async (req, res) => {
     const app = appParam(req.params.app);
-    const parsed = putSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-    }
-    if (parsed.data.unpriced === "block" && parsed.data.action !== "block") {
+    const parsed = parseOr400(putSchema, req.body ?? {});
+    if (parsed.unpriced === "block" && parsed.action !== "block") {
       throw new TollgateError("invalid_request", `unpriced: "block" needs action "block" (an alert budget never refuses calls)`);
     }
-    const limitUsd = parsed.data.limitUsd ?? parsed.data.monthlyUsd;
+    const limitUsd = parsed.limitUsd ?? parsed.monthlyUsd;
     if (limitUsd === undefined) throw new TollgateError("invalid_request", "limitUsd: required (the limit per period in US dollars, e.g. \"250\")");
-    const keyId = parsed.data.keyId ?? null;
+    const keyId = parsed.keyId ?? null;
     if (keyId !== null) {
-      const key = isUuid(keyId) ? await getVirtualKey(deps.pool, keyId) : null;
+      const key = isUuid(keyId) ? await getVirtualKey(deps.prisma, keyId) : null;
       if (!key) throw new TollgateError("invalid_request", `keyId: no virtual key ${keyId}`);
       if (key.app !== app) throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }
     const at = now();
-    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: limitUsd, period: parsed.data.period, action: parsed.data.action, unpriced: parsed.data.unpriced }, at);
+    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: limitUsd, period: parsed.period, action: parsed.action, unpriced: parsed.unpriced }, at);
     await deps.refresh();
     const state = (await budgetStates(deps.pool, at)).find((s) => s.id === saved.id);
     if (!state) throw new TollgateError("not_found", `budget ${saved.id} was deleted meanwhile`);

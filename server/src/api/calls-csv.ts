@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { listCalls } from "../reports/calls.ts";
 import { startCsv, writeCsvRows } from "./csv.ts";
 import { CALL_COLUMNS } from "./report-csv.ts";
@@ -11,9 +11,9 @@ const PAGE = 500;
  * page with the keyset cursor and written as it goes — memory stays at one page whatever the range.
  * The first page is read before anything is sent, so a bad parameter still gets a 400 in JSON.
  */
-export async function streamCallsCsv(pool: pg.Pool, query: Record<string, unknown>, res: Response): Promise<void> {
+export async function streamCallsCsv(db: PrismaClient, query: Record<string, unknown>, res: Response): Promise<void> {
   const base = { ...query, limit: String(PAGE) };
-  let page = await listCalls(pool, base);
+  let page = await listCalls(db, base);
   startCsv(res, "calls.csv");
   try {
     let first = true;
@@ -21,7 +21,7 @@ export async function streamCallsCsv(pool: pg.Pool, query: Record<string, unknow
       await writeCsvRows(res, CALL_COLUMNS, page.calls, first);
       first = false;
       if (!page.nextCursor || res.destroyed) break;
-      page = await listCalls(pool, { ...base, cursor: page.nextCursor });
+      page = await listCalls(db, { ...base, cursor: page.nextCursor });
     }
     res.end();
   } catch (err) {

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { findBodies } from "../recording/body-writer.ts";
@@ -27,22 +26,22 @@ async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Partial<C
   };
 }
 
-export function callsRouter(pool: pg.Pool, prisma?: PrismaClient): Router {
+export function callsRouter(reports: PrismaClient, prisma?: PrismaClient): Router {
   const router = Router();
   router.get("/calls.csv", async (req, res) => {
-    await streamCallsCsv(pool, req.query, res);
+    await streamCallsCsv(reports, req.query, res);
   });
   router.get("/calls", async (req, res) => {
-    if (wantsCsv(req)) return streamCallsCsv(pool, req.query, res);
-    const page = await listCalls(pool, req.query);
+    if (wantsCsv(req)) return streamCallsCsv(reports, req.query, res);
+    const page = await listCalls(reports, req.query);
     res.json({ calls: page.calls.map(toCall), nextCursor: page.nextCursor } satisfies CallsPage);
   });
   router.get("/calls/:id", async (req, res) => {
-    const row = await getCall(pool, req.params.id);
+    const row = await getCall(reports, req.params.id);
     if (!row) throw new TollgateError("not_found", `no call with id ${req.params.id}`);
     let price: CallPrice | null = null;
     if (row.priceId) {
-      price = (await getCallPrice(pool, row.priceId as string)) as CallPrice | null;
+      price = (await getCallPrice(reports, row.priceId)) as CallPrice | null;
     }
     const bodies = prisma ? await withBodies(prisma, row) : {};
     res.json({ ...toCall(row), ...bodies, price } satisfies CallDetail);

@@ -2,10 +2,10 @@ import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import { BUDGET_PERIODS, periodOf } from "../access/budget-period.ts";
-import { TollgateError } from "../errors.ts";
 import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } from "../lib/decimal.ts";
 import { forecastPeriod } from "../reports/forecast.ts";
 import { FORECAST_GROUPS, periodAndTrailingSpend, trailingWindow } from "../reports/forecast-source.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const querySchema = z.object({
   groupBy: z.enum(FORECAST_GROUPS).default("app"),
@@ -26,12 +26,8 @@ export const FORECAST_METHOD =
 export function forecastRouter(pool: pg.Pool, now: () => number = Date.now): Router {
   const router = Router();
   router.get("/forecast", async (req, res) => {
-    const parsed = querySchema.safeParse(req.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new TollgateError("invalid_request", `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"}`);
-    }
-    const { groupBy, period, provider, app, model } = parsed.data;
+    const parsed = parseOr400(querySchema, req.query, "query");
+    const { groupBy, period, provider, app, model } = parsed;
     const nowMs = now();
     const span = periodOf(period, nowMs);
     const { from, windowMs } = trailingWindow(nowMs);

@@ -1,12 +1,12 @@
 import { Router } from "express";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import type { KeyCache } from "../access/key-cache.ts";
 import { keyJson, parseNewKey } from "../access/key-json.ts";
 import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey } from "../access/key-store.ts";
 
 export interface KeysRouterDeps {
-  pool: pg.Pool;
+  prisma: PrismaClient;
   pepper: Buffer;
   cache: KeyCache;
   providers: ReadonlySet<string>;
@@ -22,7 +22,7 @@ export function keysRouter(deps: KeysRouterDeps): Router {
 
   router.post("/keys", async (req, res) => {
     const input = parseNewKey(req.body, deps.providers, now());
-    const created = await createVirtualKey(deps.pool, deps.pepper, input);
+    const created = await createVirtualKey(deps.prisma, deps.pepper, input);
     deps.cache.add(created.hash, {
       id: created.info.id,
       app: created.info.app,
@@ -37,14 +37,14 @@ export function keysRouter(deps: KeysRouterDeps): Router {
   });
 
   router.get("/keys", async (_req, res) => {
-    const keys = await listVirtualKeys(deps.pool);
+    const keys = await listVirtualKeys(deps.prisma);
     res.json({ keys: keys.map((k) => keyJson(k, now())) });
   });
 
   router.delete("/keys/:id", async (req, res) => {
     const id = req.params.id;
     if (!isUuid(id)) throw new TollgateError("not_found", `no virtual key ${id}`);
-    const revoked = await revokeVirtualKey(deps.pool, id);
+    const revoked = await revokeVirtualKey(deps.prisma, id);
     if (!revoked) throw new TollgateError("not_found", `no virtual key ${id}`);
     deps.cache.evict(id);
     res.status(204).end();

@@ -1,20 +1,16 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
 import { closeMonth, listClosed, reopenMonth } from "../books/periods.ts";
 import { actorOf } from "./audit.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const closeBody = z.object({ reason: z.string().max(500).optional() });
 const reopenBody = z.object({ reason: z.string().trim().min(1, "required to reopen a closed month").max(500) });
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TollgateError("invalid_request", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
+  const parsed = parseOr400(schema, body ?? {});
+  return parsed;
 }
 
 /**

@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import type pg from "pg";
-import { TollgateError } from "../errors.ts";
 import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
 import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
 import type { PricesResponse } from "./contract.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 export const MANUAL_SOURCE = "manual";
 
 export interface PricesRouterDeps {
-  /** unused today (queries need exact decimals, done on the pool); kept so the app wires one shape */
-  prisma?: PrismaClient;
+  prisma: PrismaClient;
+  /** the batch insert of price rows (pricing/price-seed.ts: one array parameter per column) */
   pool: pg.Pool;
   priceBook: PriceBook;
 }
@@ -29,24 +29,19 @@ function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
 
 /** GET /prices (the table, unpriced models first) and POST /prices (an effective-dated manual row). */
 export function pricesRouter(deps: PricesRouterDeps): Router {
-  const { pool, priceBook } = deps;
+  const { pool, prisma, priceBook } = deps;
   const router = Router();
 
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
-    const [unpriced, prices] = await Promise.all([unpricedModels(pool), listPrices(pool, provider)]);
+    const [unpriced, prices] = await Promise.all([unpricedModels(prisma), listPrices(prisma, provider)]);
     const rows = prices.sort(byProviderModelNewest);
     res.json({ unpriced, prices: rows.map(priceRowToJson) } satisfies PricesResponse);
   });
 
   router.post("/prices", async (req, res) => {
-    const parsed = priceInputSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join(".") || "body";
-      throw new TollgateError("invalid_request", `${field}: ${issue?.message ?? "invalid"}`);
-    }
-    const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed.data, source: MANUAL_SOURCE };
+    const parsed = parseOr400(priceInputSchema, req.body ?? {});
+    const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed, source: MANUAL_SOURCE };
     await insertPriceRows(pool, [row]);
     // The proxy prices new calls with the reloaded book at once; other replicas pick it up on their reload.
     await priceBook.reload();

@@ -60,24 +60,24 @@ export const LATENCY_COLUMNS: ReadonlyArray<CsvColumn<LatencyRow>> = [
   col("ttftP99Ms", "number", (r) => r.ttftMs.p99),
 ];
 
-const text = (name: string): CsvColumn<CallRow> => col(name, "text", (r) => r[name]);
-const num = (name: string): CsvColumn<CallRow> => col(name, "number", (r) => r[name]);
+const text = (name: keyof CallRow): CsvColumn<CallRow> => col(name, "text", (r) => r[name]);
+const num = (name: keyof CallRow): CsvColumn<CallRow> => col(name, "number", (r) => r[name]);
 
 /** Every recorded field of a call except the stored bodies (errorBody included: it is what engineers debug with). */
 export const CALL_COLUMNS: ReadonlyArray<CsvColumn<CallRow>> = [
   text("id"),
   col("startedAt", "time", (r) => r.startedAt),
-  ...["provider", "endpoint", "model", "responseModel", "deployment", "app", "user"].map(text),
+  ...(["provider", "endpoint", "model", "responseModel", "deployment", "app", "user"] as const).map((n) => text(n)),
   col("properties", "json", (r) => r.properties),
   text("keyId"),
   col("stream", "bool", (r) => r.stream),
   num("status"),
-  ...["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"].map(text),
-  ...["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens", "audioInputTokens", "audioOutputTokens"].map(num),
+  ...(["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"] as const).map((n) => text(n)),
+  ...(["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens", "audioInputTokens", "audioOutputTokens"] as const).map((n) => num(n)),
   text("usageSource"),
   col("costUsd", "money", (r) => trimDecimal(r.costUsd)),
   col("fees", "json", (r) => r.fees),
   text("priceId"),
   col("priced", "bool", (r) => r.priced),
-  ...["latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes"].map(num),
+  ...(["latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes"] as const).map((n) => num(n)),
 ];

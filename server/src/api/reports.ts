@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
 import { failuresReport } from "../reports/failures.ts";
 import { latencyReport } from "../reports/latency.ts";
@@ -8,7 +8,7 @@ import { spendReport } from "../reports/spend.ts";
 
 interface Report<Row, Body extends { series: Row[] } = { series: Row[] }> {
   name: string;
-  build(pool: pg.Pool, query: unknown): Promise<Body>;
+  build(db: PrismaClient, query: unknown): Promise<Body>;
   /** the CSV columns, fixed or depending on the report (one per spend dimension) */
   columns: ReadonlyArray<CsvColumn<Row>> | ((body: Body) => ReadonlyArray<CsvColumn<Row>>);
   /** the CSV's file name; `${name}.csv` when absent */
@@ -16,9 +16,9 @@ interface Report<Row, Body extends { series: Row[] } = { series: Row[] }> {
 }
 
 /** GET /{name} (JSON, or CSV with Accept: text/csv) and GET /{name}.csv (the series rows as CSV). */
-function mount<Row, Body extends { series: Row[] }>(router: Router, pool: pg.Pool, report: Report<Row, Body>): void {
+function mount<Row, Body extends { series: Row[] }>(router: Router, db: PrismaClient, report: Report<Row, Body>): void {
   const handle = async (req: Request, res: Response) => {
-    const body = await report.build(pool, req.query);
+    const body = await report.build(db, req.query);
     if (!wantsCsv(req)) {
       res.json(body);
       return;
@@ -38,10 +38,10 @@ function mount<Row, Body extends { series: Row[] }>(router: Router, pool: pg.Poo
 }
 
 /** The reports: spend, failures and latency; rollups for long ranges, raw calls for short ones. */
-export function reportsRouter(pool: pg.Pool): Router {
+export function reportsRouter(db: PrismaClient): Router {
   const router = Router();
-  mount(router, pool, { name: "spend", build: (p, q) => spendReport(p, q), columns: (b) => spendColumns(b.dimensions), fileName: (b) => rangeFileName("spend", b) });
-  mount(router, pool, { name: "failures", build: (p, q) => failuresReport(p, q), columns: FAILURE_COLUMNS });
-  mount(router, pool, { name: "latency", build: (p, q) => latencyReport(p, q), columns: LATENCY_COLUMNS });
+  mount(router, db, { name: "spend", build: (p, q) => spendReport(p, q), columns: (b) => spendColumns(b.dimensions), fileName: (b) => rangeFileName("spend", b) });
+  mount(router, db, { name: "failures", build: (p, q) => failuresReport(p, q), columns: FAILURE_COLUMNS });
+  mount(router, db, { name: "latency", build: (p, q) => latencyReport(p, q), columns: LATENCY_COLUMNS });
   return router;
 }

@@ -21,7 +21,7 @@ export const KEY_COMMANDS: Record<string, Command> = {
       );
       const db = await ctx.database();
       const pepper = await loadPepper(db.pool, ctx.config.access.keyPepper);
-      const created = await createVirtualKey(db.pool, pepper, input);
+      const created = await createVirtualKey(db.prisma, pepper, input);
       const { id, app, provider, prefix, endpoints, expiresAt } = keyJson(created.info, Date.now());
       ctx.print(JSON.stringify({ id, key: created.key, app, provider, prefix, endpoints, expiresAt }, null, 2));
     },
@@ -32,7 +32,7 @@ export const KEY_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const db = await ctx.database();
       const now = Date.now();
-      ctx.print(JSON.stringify((await listVirtualKeys(db.pool)).map((k) => keyJson(k, now)), null, 2));
+      ctx.print(JSON.stringify((await listVirtualKeys(db.prisma)).map((k) => keyJson(k, now)), null, 2));
     },
   },
   "keys revoke": {
@@ -42,7 +42,7 @@ export const KEY_COMMANDS: Record<string, Command> = {
       const id = ctx.args.positionals[0];
       if (!id || !isUuid(id)) throw new UsageError("keys revoke needs the key's id (a UUID, as keys list shows)");
       const db = await ctx.database();
-      const revoked = await revokeVirtualKey(db.pool, id);
+      const revoked = await revokeVirtualKey(db.prisma, id);
       if (!revoked) throw new Error(`no virtual key ${id}`);
       ctx.print(JSON.stringify(keyJson(revoked, Date.now()), null, 2));
     },

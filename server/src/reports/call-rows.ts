@@ -1,8 +1,10 @@
+import { Prisma } from "../generated/prisma/client.ts";
+
 /**
  * The calls table's columns under their API names; numeric money stays a string. Token counts are bigint
  * columns read as JSON numbers: recorded counts are at most 1e12 (recording/usage-bounds.ts), exact in a double.
  */
-export const CALL_SELECT = `
+export const CALL_SELECT = Prisma.raw(`
   id, started_at AS "startedAt", provider, endpoint, model, response_model AS "responseModel", deployment, app,
   "user", properties, key_id AS "keyId", stream, status, outcome, error_type AS "errorType",
   error_message AS "errorMessage", error_body AS "errorBody", upstream_request_id AS "upstreamRequestId",
@@ -10,16 +12,57 @@ export const CALL_SELECT = `
   cache_write_tokens::float8 AS "cacheWriteTokens", cache_write_1h_tokens::float8 AS "cacheWrite1hTokens",
   output_tokens::float8 AS "outputTokens", reasoning_tokens::float8 AS "reasoningTokens", audio_input_tokens::float8 AS "audioInputTokens", audio_output_tokens::float8 AS "audioOutputTokens", usage_source AS "usageSource",
   usage_clamped AS "usageClamped",
-  cost_usd AS "costUsd", fees, fees_usd AS "feesUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
+  cost_usd::text AS "costUsd", fees, fees_usd::text AS "feesUsd", price_id AS "priceId", priced, latency_ms AS "latencyMs", ttft_ms AS "ttftMs",
   overhead_ms AS "overheadMs", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
   request_body AS "requestBody", response_body AS "responseBody", session_id AS "sessionId", trace_id AS "traceId",
-  parent_span_id AS "parentSpanId"`;
+  parent_span_id AS "parentSpanId"`);
 
+/** A calls row as CALL_SELECT reads it. */
 export interface CallRow {
   id: string;
   startedAt: Date;
+  provider: string;
+  endpoint: string;
+  model: string | null;
+  responseModel: string | null;
+  deployment: string | null;
+  app: string;
+  user: string | null;
+  properties: Record<string, string> | null;
+  keyId: string | null;
+  stream: boolean;
+  status: number;
+  outcome: string;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorBody: string | null;
+  upstreamRequestId: string | null;
+  serviceTier: string | null;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  audioInputTokens: number;
+  audioOutputTokens: number;
+  usageSource: string;
+  usageClamped: boolean;
   costUsd: string | null;
-  [key: string]: unknown;
+  fees: unknown;
+  feesUsd: string | null;
+  priceId: string | null;
+  priced: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  overheadMs: number;
+  requestBytes: number;
+  responseBytes: number;
+  requestBody: string | null;
+  responseBody: string | null;
+  sessionId: string | null;
+  traceId: string | null;
+  parentSpanId: string | null;
 }
 
 /** Trailing zeros of a Postgres numeric are noise for people; the value stays exact. */
@@ -29,6 +72,6 @@ export function trimDecimal(value: string | null): string | null {
   return trimmed.endsWith(".") ? trimmed + "0" : trimmed;
 }
 
-export function callJson(row: CallRow): Record<string, unknown> {
-  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal((row.feesUsd as string | null | undefined) ?? null) };
+export function callJson(row: CallRow): Omit<CallRow, "startedAt"> & { startedAt: string } {
+  return { ...row, startedAt: row.startedAt.toISOString(), costUsd: trimDecimal(row.costUsd), feesUsd: trimDecimal(row.feesUsd ?? null) };
 }

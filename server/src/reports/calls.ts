@@ -1,8 +1,10 @@
-import type pg from "pg";
 import { z } from "zod";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { CALL_SELECT, type CallRow } from "./call-rows.ts";
-import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
+import { filterSchema, parseQuery, resolveRange } from "./query.ts";
+import { rawRangeLeg } from "./report-source.ts";
 
 const listSchema = filterSchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -40,55 +42,58 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 }
 
 /** One page of calls, newest first. */
-export async function listCalls(pool: pg.Pool, query: unknown): Promise<{ calls: CallRow[]; nextCursor: string | null }> {
+export async function listCalls(db: PrismaClient, query: unknown): Promise<{ calls: CallRow[]; nextCursor: string | null }> {
   const q = parseQuery(listSchema, query);
   // The log defaults to all time (not the last day): an engineer looking for a call should find it.
   const range = resolveRange({ from: q.from ?? new Date(0), to: q.to ?? new Date(Date.now() + 60_000) });
-  const params: unknown[] = [];
-  let where = filterSql(q, range, params);
-  if (q.session !== undefined) {
-    params.push(q.session);
-    where += ` AND session_id = $${params.length}`;
-  }
-  if (q.traceId !== undefined) {
-    params.push(q.traceId);
-    where += ` AND trace_id = $${params.length}`;
-  }
+  const extra: Prisma.Sql[] = [];
+  if (q.session !== undefined) extra.push(Prisma.sql`session_id = ${q.session}`);
+  if (q.traceId !== undefined) extra.push(Prisma.sql`trace_id = ${q.traceId}`);
   const properties = propertyFilters(query);
-  if (properties) {
-    params.push(JSON.stringify(properties));
-    where += ` AND properties @> $${params.length}::jsonb`;
-  }
+  if (properties) extra.push(Prisma.sql`properties @> ${JSON.stringify(properties)}::jsonb`);
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    params.push(c.startedAt, c.id);
-    where += ` AND (started_at, id) < ($${params.length - 1}, $${params.length}::uuid)`;
+    extra.push(Prisma.sql`(started_at, id) < (${c.startedAt}, ${c.id}::uuid)`);
   }
-  params.push(q.limit + 1);
-  const { rows } = await pool.query<CallRow>(
-    `SELECT ${CALL_SELECT} FROM calls WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
+  const leg = rawRangeLeg(range, q, extra);
+  const rows = await db.$queryRaw<CallRow[]>`SELECT ${CALL_SELECT} FROM calls WHERE ${leg.where} ORDER BY started_at DESC, id DESC LIMIT ${q.limit + 1}`;
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   return { calls: page, nextCursor: more && last ? encodeCursor(last) : null };
 }
 
-export async function getCall(pool: pg.Pool, id: string): Promise<CallRow | undefined> {
+export async function getCall(db: PrismaClient, id: string): Promise<CallRow | undefined> {
   if (!UUID.test(id)) throw new TollgateError("invalid_request", "id: must be a call id (UUID)");
-  const { rows } = await pool.query<CallRow>(`SELECT ${CALL_SELECT} FROM calls WHERE id = $1 LIMIT 1`, [id]);
+  const rows = await db.$queryRaw<CallRow[]>`SELECT ${CALL_SELECT} FROM calls WHERE id = ${id}::uuid LIMIT 1`;
   return rows[0];
 }
 
-const PRICE_SELECT = `id, provider, model, match_type AS "matchType", service_tier AS "serviceTier",
-  effective_from AS "effectiveFrom", input_usd_per_mtok AS "inputUsdPerMTok",
-  cached_input_usd_per_mtok AS "cachedInputUsdPerMTok", cache_write_usd_per_mtok AS "cacheWriteUsdPerMTok",
-  cache_write_1h_usd_per_mtok AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok AS "outputUsdPerMTok",
-  input_audio_usd_per_mtok AS "inputAudioUsdPerMTok", output_audio_usd_per_mtok AS "outputAudioUsdPerMTok", tiers, source`;
+/** The price a call was priced with, under its API names (rates as Postgres prints them); null when it is gone. */
+export interface CallPrice {
+  id: string;
+  provider: string;
+  model: string;
+  matchType: string;
+  serviceTier: string | null;
+  effectiveFrom: Date;
+  inputUsdPerMTok: string;
+  cachedInputUsdPerMTok: string | null;
+  cacheWriteUsdPerMTok: string | null;
+  cacheWrite1hUsdPerMTok: string | null;
+  outputUsdPerMTok: string;
+  inputAudioUsdPerMTok: string | null;
+  outputAudioUsdPerMTok: string | null;
+  tiers: unknown;
+  source: string;
+}
 
-/** The price row a call was priced with, under its API names; null when it is gone. */
-export async function getCallPrice(pool: pg.Pool, priceId: string): Promise<Record<string, unknown> | null> {
-  const { rows } = await pool.query(`SELECT ${PRICE_SELECT} FROM prices WHERE id = $1`, [priceId]);
+export async function getCallPrice(db: PrismaClient, priceId: string): Promise<CallPrice | null> {
+  const rows = await db.$queryRaw<CallPrice[]>`SELECT id, provider, model, match_type AS "matchType", service_tier AS "serviceTier",
+      effective_from AS "effectiveFrom", input_usd_per_mtok::text AS "inputUsdPerMTok",
+      cached_input_usd_per_mtok::text AS "cachedInputUsdPerMTok", cache_write_usd_per_mtok::text AS "cacheWriteUsdPerMTok",
+      cache_write_1h_usd_per_mtok::text AS "cacheWrite1hUsdPerMTok", output_usd_per_mtok::text AS "outputUsdPerMTok",
+      input_audio_usd_per_mtok::text AS "inputAudioUsdPerMTok", output_audio_usd_per_mtok::text AS "outputAudioUsdPerMTok", tiers, source
+    FROM prices WHERE id = ${priceId}`;
   return rows[0] ?? null;
 }

@@ -1,9 +1,10 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { OUTCOMES } from "../recording/call-record.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { FINE_INTERVALS, FINE_RANGE_MS, INTERVALS, parseQuery, reportSchema, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
-import { bucketSql, GROUP_KEY, planSource, sumsSource, type SourceChoice } from "./report-source.ts";
+import { bucketSql, callsSql, groupKey, planLegs, planSource, type SourceChoice } from "./report-source.ts";
+import { entry } from "./sum-rows.ts";
 import { topErrors, type TopError } from "./top-errors.ts";
 
 export interface FailureFigures {
@@ -41,9 +42,8 @@ function failuresInterval(range: TimeRange, interval: FailuresInterval | undefin
 }
 
 interface CountRow {
-  level: number;
-  bucket: Date | null;
-  grp: string | null;
+  bucket: Date;
+  grp: string;
   outcome: string;
   calls: string;
 }
@@ -71,40 +71,29 @@ function add(f: FailureFigures, outcome: string, calls: number): void {
 }
 
 /** Calls, failures (any outcome but ok), error rate and counts by outcome per group and bucket. */
-export async function failuresReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<FailuresReport> {
+export async function failuresReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice } = {}): Promise<FailuresReport> {
   const q = parseQuery(failuresSchema, query);
   const range = resolveRange(q);
   const interval = failuresInterval(range, q.interval);
-  const params: unknown[] = [];
   // Minute buckets read the range's raw calls (rollups hold whole hours), through the index on started_at.
-  const source = isFine(interval)
-    ? sumsSource({ kind: "raw" }, range, q, params, "minute")
-    : sumsSource(planSource(range, q.groupBy, options.source, interval), range, q, params);
-  const [counts, top] = await Promise.all([
-    pool.query<CountRow>(
-      `SELECT grouping(bucket, grp) AS level, bucket, grp, outcome, sum(calls)::text AS calls
-         FROM (SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[q.groupBy]} AS grp, outcome, calls FROM (${source}) AS s) AS t
-        GROUP BY GROUPING SETS ((bucket, grp, outcome), (grp, outcome), (outcome))`,
-      params,
+  const legs = planLegs(isFine(interval) ? { kind: "raw" } : planSource(range, q.groupBy, options.source, interval), range, q);
+  // One plain GROUP BY per leg (bucket, group, outcome); groups and totals are added up here.
+  const [top, ...counts] = await Promise.all([
+    topErrors(db, q, range, options.source),
+    ...legs.map(
+      (leg) => db.$queryRaw<CountRow[]>`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${groupKey(q.groupBy, leg)} AS grp, outcome, ${callsSql(leg)}::text AS calls
+        FROM ${leg.table} WHERE ${leg.where} GROUP BY 1, 2, 3`,
     ),
-    topErrors(pool, q, range, options.source),
   ]);
   const totals = emptyFigures();
   const groups = new Map<string, FailureFigures>();
   const series = new Map<string, FailureFigures & { bucket: string; group: string }>();
-  for (const r of counts.rows) {
+  for (const r of counts.flat()) {
     const n = Number(r.calls);
-    if (r.level === 3) add(totals, r.outcome, n);
-    else if (r.level === 2) {
-      const key = r.grp as string;
-      if (!groups.has(key)) groups.set(key, emptyFigures());
-      add(groups.get(key) as FailureFigures, r.outcome, n);
-    } else {
-      const bucket = (r.bucket as Date).toISOString();
-      const id = `${bucket}\u0000${r.grp}`;
-      if (!series.has(id)) series.set(id, { bucket, group: r.grp as string, ...emptyFigures() });
-      add(series.get(id) as FailureFigures, r.outcome, n);
-    }
+    const bucket = r.bucket.toISOString();
+    add(totals, r.outcome, n);
+    add(entry(groups, r.grp, emptyFigures), r.outcome, n);
+    add(entry(series, `${bucket}\u0000${r.grp}`, () => ({ bucket, group: r.grp, ...emptyFigures() })), r.outcome, n);
   }
   for (const f of [totals, ...groups.values(), ...series.values()]) f.byOutcome = inOutcomeOrder(f.byOutcome);
   const groupList = [...groups].map(([key, f]) => ({ key, ...f }));

@@ -1,8 +1,9 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { percentiles } from "../rollups/latency-histogram.ts";
 import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type HistogramSum } from "./histogram-sums.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
-import { bucketSql, GROUP_KEY, edgeHistogramSql, planSource, rollupHistogramSql, rawCallsWhere, type SourceChoice, type SourcePlan } from "./report-source.ts";
+import { bucketSql, CALL_ROLLUPS, groupKey, latencyRollups, planLegs, planSource, rawRangeLeg, type Filters, type SourceChoice, type SourcePlan } from "./report-source.ts";
 
 export interface Percentiles {
   p50: number | null;
@@ -44,7 +45,6 @@ export interface LatencyReport {
 export const SLOWEST_LIMIT = 20;
 const PS = [0.5, 0.9, 0.95, 0.99] as const;
 
-type Filters = Parameters<typeof rawCallsWhere>[1];
 type Figures = Omit<LatencyReport, "from" | "to" | "interval" | "groupBy" | "percentiles" | "slowest">;
 
 function toPercentiles(values: ReadonlyArray<number | null> | null): Percentiles {
@@ -53,33 +53,34 @@ function toPercentiles(values: ReadonlyArray<number | null> | null): Percentiles
 }
 
 interface ExactRow {
-  level: number;
-  bucket: Date | null;
-  grp: string | null;
+  bucket?: Date;
+  grp?: string;
   calls: string;
   lat: number[] | null;
   ttft: number[] | null;
 }
 
-/** Exact percentiles (percentile_cont, as Postgres interpolates) over raw calls. */
-async function exactFigures(pool: pg.Pool, range: TimeRange, q: Filters, groupBy: GroupBy, interval: Interval): Promise<Figures> {
-  const params: unknown[] = [];
-  const where = rawCallsWhere(range, q, params);
-  const { rows } = await pool.query<ExactRow>(
-    `SELECT grouping(bucket, grp) AS level, bucket, grp, count(*)::text AS calls,
-            percentile_cont(ARRAY[${PS.join(", ")}]) WITHIN GROUP (ORDER BY latency_ms) AS lat,
-            percentile_cont(ARRAY[${PS.join(", ")}]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft
-       FROM (SELECT ${bucketSql(interval, "started_at")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_ms, ttft_ms
-               FROM (SELECT started_at, provider, app, coalesce(model, '') AS model, "user", latency_ms, ttft_ms FROM calls WHERE ${where}) AS c) AS t
-      GROUP BY GROUPING SETS ((bucket, grp), (grp), ())`,
-    params,
-  );
-  const figures = (r: ExactRow): LatencyFigures => ({ calls: Number(r.calls), latencyMs: toPercentiles(r.lat), ttftMs: toPercentiles(r.ttft) });
-  const total = rows.find((r) => r.level === 3);
+const PERCENTILES = Prisma.raw(`count(*)::text AS calls,
+  percentile_cont(ARRAY[${PS.join(", ")}]) WITHIN GROUP (ORDER BY latency_ms) AS lat,
+  percentile_cont(ARRAY[${PS.join(", ")}]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft`);
+
+/**
+ * Exact percentiles (percentile_cont, as Postgres interpolates) over raw calls: percentiles do not add up,
+ * so series, groups and the total are three plain statements over the same calls (no grouping sets).
+ */
+async function exactFigures(db: PrismaClient, range: TimeRange, q: Filters, groupBy: GroupBy, interval: Interval): Promise<Figures> {
+  const leg = rawRangeLeg(range, q);
+  const grp = groupKey(groupBy, leg);
+  const [series, groups, totals] = await Promise.all([
+    db.$queryRaw<ExactRow[]>`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${grp} AS grp, ${PERCENTILES} FROM calls WHERE ${leg.where} GROUP BY 1, 2`,
+    db.$queryRaw<ExactRow[]>`SELECT ${grp} AS grp, ${PERCENTILES} FROM calls WHERE ${leg.where} GROUP BY 1`,
+    db.$queryRaw<ExactRow[]>`SELECT ${PERCENTILES} FROM calls WHERE ${leg.where}`,
+  ]);
+  const figures = (r: ExactRow | undefined): LatencyFigures => ({ calls: Number(r?.calls ?? 0), latencyMs: toPercentiles(r?.lat ?? null), ttftMs: toPercentiles(r?.ttft ?? null) });
   return {
-    totals: total ? figures(total) : { calls: 0, latencyMs: toPercentiles(null), ttftMs: toPercentiles(null) },
-    groups: rows.filter((r) => r.level === 2).map((r) => ({ key: r.grp as string, ...figures(r) })),
-    series: rows.filter((r) => r.level === 0).map((r) => ({ bucket: (r.bucket as Date).toISOString(), group: r.grp as string, ...figures(r) })),
+    totals: figures(totals[0]),
+    groups: groups.map((r) => ({ key: r.grp as string, ...figures(r) })),
+    series: series.map((r) => ({ bucket: (r.bucket as Date).toISOString(), group: r.grp as string, ...figures(r) })),
   };
 }
 
@@ -89,6 +90,14 @@ interface HistRow {
   kind: "latency" | "ttft";
   idx: number;
   n: string;
+}
+
+interface RollupHistRow {
+  bucket: Date;
+  grp: string;
+  /** the text of the row's BIGINT[] histograms */
+  latency: string;
+  ttft: string;
 }
 
 interface Hists {
@@ -110,20 +119,34 @@ function histFigures(h: Hists): LatencyFigures {
  * parser — measured 3–10× faster than unnesting and summing the elements in SQL.
  */
 async function histogramFigures(
-  pool: pg.Pool,
+  db: PrismaClient,
   plan: Extract<SourcePlan, { kind: "rollups" }>,
   range: TimeRange,
   q: Filters,
   groupBy: GroupBy,
   interval: Interval,
 ): Promise<Figures> {
-  const edgeParams: unknown[] = [];
-  const edgeSql = edgeHistogramSql(plan, range, q, groupBy, interval, edgeParams);
-  const rollupParams: unknown[] = [];
-  const [edges, rollups] = await Promise.all([
-    edgeSql ? pool.query<HistRow>(edgeSql, edgeParams) : Promise.resolve({ rows: [] as HistRow[] }),
-    pool.query<[Date, string, string, string]>({ text: rollupHistogramSql(plan, q, groupBy, interval, rollupParams), values: rollupParams, rowMode: "array" }),
-  ]);
+  const level = latencyLevel(q, groupBy);
+  const legs = planLegs(plan, range, q, level === null ? CALL_ROLLUPS : latencyRollups(level));
+  const results = await Promise.all(
+    legs.map(async (leg): Promise<{ edges: HistRow[]; rollups: RollupHistRow[] }> => {
+      const bucket = bucketSql(interval, leg.time);
+      const grp = groupKey(groupBy, leg);
+      if (leg.kind !== "raw") {
+        const rollups = await db.$queryRaw<RollupHistRow[]>`SELECT ${bucket} AS bucket, ${grp} AS grp, latency_hist::text AS latency, ttft_hist::text AS ttft
+          FROM ${leg.table} WHERE ${leg.where}`;
+        return { edges: [], rollups };
+      }
+      // The edge hours' calls, bucketed by the same SQL function as the rollups: one plain GROUP BY per measure.
+      const edge = (column: string, kind: HistRow["kind"]) =>
+        db.$queryRaw<HistRow[]>`SELECT ${bucket} AS bucket, ${grp} AS grp, ${kind} AS kind, tollgate_latency_bucket(${Prisma.raw(column)}) AS idx, count(*)::text AS n
+          FROM calls WHERE ${leg.where} AND ${Prisma.raw(column)} IS NOT NULL GROUP BY 1, 2, 3, 4`;
+      const [latency, ttft] = await Promise.all([edge("latency_ms", "latency"), edge("ttft_ms", "ttft")]);
+      return { edges: [...latency, ...ttft], rollups: [] };
+    }),
+  );
+  const edges = results.flatMap((r) => r.edges);
+  const rollups = results.flatMap((r) => r.rollups);
   const total = emptyHists();
   const groups = new Map<string, Hists>();
   const series = new Map<string, Hists & { bucket: string; group: string }>();
@@ -133,8 +156,8 @@ async function histogramFigures(
     if (!s) series.set(id, (s = { bucket: bucketAt.toISOString(), group, ...emptyHists() }));
     return s;
   };
-  for (const r of edges.rows) addBucket(seriesFor(r.bucket, r.grp)[r.kind], r.idx, Number(r.n));
-  for (const [bucket, grp, latency, ttft] of rollups.rows) {
+  for (const r of edges) addBucket(seriesFor(r.bucket, r.grp)[r.kind], r.idx, Number(r.n));
+  for (const { bucket, grp, latency, ttft } of rollups) {
     const s = seriesFor(bucket, grp);
     addEncodedSum(s.latency, latency);
     addEncodedSum(s.ttft, ttft);
@@ -157,25 +180,33 @@ async function histogramFigures(
 /** A slow call as Postgres returns it (a Date, not yet an ISO string). */
 type SlowRow = Omit<SlowCall, "startedAt"> & { startedAt: Date };
 
-async function slowest(pool: pg.Pool, range: TimeRange, q: Filters): Promise<SlowCall[]> {
-  const params: unknown[] = [];
-  const { rows } = await pool.query<SlowRow>(
-    `SELECT id, started_at AS "startedAt", provider, model, app, outcome, latency_ms AS "latencyMs", ttft_ms AS "ttftMs"
-       FROM calls WHERE ${rawCallsWhere(range, q, params)} ORDER BY latency_ms DESC, started_at DESC LIMIT ${SLOWEST_LIMIT}`,
-    params,
-  );
+async function slowest(db: PrismaClient, range: TimeRange, q: Filters): Promise<SlowCall[]> {
+  const leg = rawRangeLeg(range, q);
+  const rows = await db.$queryRaw<SlowRow[]>`SELECT id::text, started_at AS "startedAt", provider, model, app, outcome, latency_ms AS "latencyMs", ttft_ms AS "ttftMs"
+    FROM calls WHERE ${leg.where} ORDER BY latency_ms DESC, started_at DESC LIMIT ${Prisma.raw(String(SLOWEST_LIMIT))}`;
   return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString() }));
 }
 
+/**
+ * The latency rollups' level that serves a report: histograms already merged per provider (or app) when the
+ * report groups by it and filters on nothing else; null (call_rollups_*) for any other report.
+ */
+function latencyLevel(q: Filters, groupBy: GroupBy): "provider" | "app" | null {
+  if (q.outcome !== undefined || q.model !== undefined) return null;
+  if (groupBy === "provider" && q.app === undefined) return "provider";
+  if (groupBy === "app" && q.provider === undefined) return "app";
+  return null;
+}
+
 /** p50/p90/p95/p99 of total latency and time to first token per group and bucket, and the slowest calls. */
-export async function latencyReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice } = {}): Promise<LatencyReport> {
+export async function latencyReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice } = {}): Promise<LatencyReport> {
   const q = parseQuery(reportSchema, query);
   const range = resolveRange(q);
   const interval = resolveInterval(range, q.interval);
   const plan = planSource(range, q.groupBy, options.source, interval);
   const [figures, slow] = await Promise.all([
-    plan.kind === "raw" ? exactFigures(pool, range, q, q.groupBy, interval) : histogramFigures(pool, plan, range, q, q.groupBy, interval),
-    slowest(pool, range, q),
+    plan.kind === "raw" ? exactFigures(db, range, q, q.groupBy, interval) : histogramFigures(db, plan, range, q, q.groupBy, interval),
+    slowest(db, range, q),
   ]);
   figures.groups.sort((a, b) => b.calls - a.calls || a.key.localeCompare(b.key));
   figures.series.sort((a, b) => a.bucket.localeCompare(b.bucket) || a.group.localeCompare(b.group));

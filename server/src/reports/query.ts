@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "../recording/call-record.ts";
 import { TollgateError } from "../errors.ts";
+import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -32,13 +33,7 @@ export const reportSchema = filterSchema.extend({
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) flat[k] = Array.isArray(v) ? v[v.length - 1] : v;
-  const parsed = schema.safeParse(flat);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = issue?.path.join(".") || "query";
-    throw new TollgateError("invalid_request", `${name}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
+  return parseOr400(schema, flat, "query");
 }
 
 export interface TimeRange {
@@ -60,24 +55,3 @@ export function resolveInterval(range: TimeRange, interval: Interval | undefined
   const hours = (range.to.getTime() - range.from.getTime()) / 3600_000;
   return hours <= 48 ? "hour" : hours <= 24 * 120 ? "day" : "month";
 }
-
-/** WHERE clause for the shared filters over the calls table; values go in as parameters. */
-export function filterSql(q: z.infer<typeof filterSchema>, range: TimeRange, params: unknown[]): string {
-  params.push(range.from, range.to);
-  const clauses = [`started_at >= $${params.length - 1}`, `started_at < $${params.length}`];
-  for (const key of ["provider", "app", "model", "outcome"] as const) {
-    const value = q[key];
-    if (value !== undefined) {
-      params.push(value);
-      clauses.push(`"${key}" = $${params.length}`);
-    }
-  }
-  return clauses.join(" AND ");
-}
-
-export const GROUP_SQL: Record<GroupBy, string> = {
-  provider: "provider",
-  app: "app",
-  model: "coalesce(model, '(none)')",
-  user: `coalesce("user", '(none)')`,
-};

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { filterSchema, FINE_INTERVALS, GroupBy, Interval, TimeRange } from "./query.ts";
 
 type FineInterval = (typeof FINE_INTERVALS)[number];
@@ -38,36 +39,60 @@ export function planSource(range: TimeRange, groupBy: GroupBy, choice: SourceCho
   return { kind: "rollups", rollupFrom, rollupTo, dailyFrom, dailyTo };
 }
 
-type Filters = z.infer<typeof filterSchema>;
+export type Filters = z.infer<typeof filterSchema>;
 
-/** Exact-match filters; the columns have the same names in calls and call_rollups_hourly. */
-function filterClauses(q: Filters, params: unknown[]): string[] {
-  const clauses: string[] = [];
-  for (const key of ["provider", "app", "model", "outcome"] as const) {
-    const value = q[key];
-    if (value !== undefined) clauses.push(`"${key}" = $${params.push(value)}`);
-  }
+/**
+ * One table a report reads, with its columns as expressions shaped like the rollups' key (model '' when the
+ * call had none; user NULL where the table has no users). A report runs one plain GROUP BY statement per
+ * leg and adds the legs up in Node: no statement combines tables, grouping sets or correlated subqueries,
+ * so each runs on Citus with `calls` distributed by id (docs/scaling.md, "Report statements").
+ */
+export interface Leg {
+  kind: "raw" | "hourly" | "daily";
+  table: Prisma.Sql;
+  /** the rows of the range and filters */
+  where: Prisma.Sql;
+  /** the row's time (started_at for calls, the hour or day for rollups) */
+  time: Prisma.Sql;
+  model: Prisma.Sql;
+  outcome: Prisma.Sql;
+  user: Prisma.Sql;
+}
+
+const raw = Prisma.raw;
+
+/** Exact-match filters; the columns have the same names in calls and the rollups. */
+function filterClauses(q: Filters): Prisma.Sql[] {
+  const clauses: Prisma.Sql[] = [];
+  if (q.provider !== undefined) clauses.push(Prisma.sql`provider = ${q.provider}`);
+  if (q.app !== undefined) clauses.push(Prisma.sql`app = ${q.app}`);
+  if (q.model !== undefined) clauses.push(Prisma.sql`model = ${q.model}`);
+  if (q.outcome !== undefined) clauses.push(Prisma.sql`outcome = ${q.outcome}`);
   return clauses;
 }
 
-/** The group key over a source row (rollup-shaped: model is '' when the call had none). */
-export const GROUP_KEY: Record<GroupBy, string> = {
-  provider: "provider",
-  app: "app",
-  model: "CASE WHEN model = '' THEN '(none)' ELSE model END",
-  user: `coalesce("user", '(none)')`,
-};
-
-export function bucketSql(interval: Interval | FineInterval, column: string): string {
-  // date_bin counts 5-minute bins from the epoch: UTC-aligned like date_trunc.
-  if (interval === "5minute") return `date_bin('5 minutes', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-  return `date_trunc('${interval}', ${column}, 'UTC')`;
+export function and(clauses: Prisma.Sql[]): Prisma.Sql {
+  return Prisma.join(clauses, " AND ");
 }
 
-/** The calls of [from, to) (and the filters) as rows shaped like the rollups' key. */
-function rawWhere(q: Filters, parts: Array<[Date, Date]>, params: unknown[]): string {
-  const ranges = parts.map(([f, t]) => `(started_at >= $${params.push(f)} AND started_at < $${params.push(t)})`);
-  return [`(${ranges.join(" OR ")})`, ...filterClauses(q, params)].join(" AND ");
+/** The group key over a leg's row. */
+export function groupKey(groupBy: GroupBy, leg: Pick<Leg, "model" | "user">): Prisma.Sql {
+  switch (groupBy) {
+    case "provider":
+      return raw("provider");
+    case "app":
+      return raw("app");
+    case "model":
+      return Prisma.sql`CASE WHEN ${leg.model} = '' THEN '(none)' ELSE ${leg.model} END`;
+    case "user":
+      return Prisma.sql`coalesce(${leg.user}, '(none)')`;
+  }
+}
+
+export function bucketSql(interval: Interval | FineInterval, column: Prisma.Sql): Prisma.Sql {
+  // date_bin counts 5-minute bins from the epoch: UTC-aligned like date_trunc.
+  if (interval === "5minute") return Prisma.sql`date_bin('5 minutes', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+  return Prisma.sql`date_trunc(${raw(`'${interval}'`)}, ${column}, 'UTC')`;
 }
 
 function rawParts(plan: SourcePlan, range: TimeRange): Array<[Date, Date]> {
@@ -78,144 +103,115 @@ function rawParts(plan: SourcePlan, range: TimeRange): Array<[Date, Date]> {
   return parts;
 }
 
-/** [from, to) pairs that are not empty. */
-function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
-  return parts.filter(([f, t]) => f < t);
+function timeRanges(column: string, parts: Array<[Date, Date]>): Prisma.Sql {
+  const c = raw(column);
+  return Prisma.sql`(${Prisma.join(
+    parts.map(([f, t]) => Prisma.sql`(${c} >= ${f} AND ${c} < ${t})`),
+    " OR ",
+  )})`;
+}
+
+/** The calls of [from, to) pairs and the filters, as a leg. */
+export function rawLeg(q: Filters, parts: Array<[Date, Date]>, extra: Prisma.Sql[] = []): Leg {
+  return {
+    kind: "raw",
+    table: raw("calls"),
+    where: and([timeRanges("started_at", parts), ...filterClauses(q), ...extra]),
+    time: raw("started_at"),
+    model: raw("coalesce(model, '')"),
+    outcome: raw("outcome"),
+    user: raw(`"user"`),
+  };
+}
+
+/** The calls of the whole range with the filters. */
+export function rawRangeLeg(range: TimeRange, q: Filters, extra: Prisma.Sql[] = []): Leg {
+  return rawLeg(q, [[range.from, range.to]], extra);
 }
 
 /**
  * A pair of rollup tables (hourly, daily), whether they carry the outcome dimension, and a condition their
  * rows must meet (the latency rollups' level).
  */
-interface RollupTables {
+export interface RollupTables {
   hourly: string;
   daily: string;
   outcome: boolean;
   where?: string;
 }
 
-const CALL_ROLLUPS: RollupTables = { hourly: "call_rollups_hourly", daily: "call_rollups_daily", outcome: true };
-const latencyRollups = (level: "provider" | "app"): RollupTables => ({
+export const CALL_ROLLUPS: RollupTables = { hourly: "call_rollups_hourly", daily: "call_rollups_daily", outcome: true };
+export const latencyRollups = (level: "provider" | "app"): RollupTables => ({
   hourly: "call_latency_hourly",
   daily: "call_latency_daily",
   outcome: false,
   where: `level = '${level}'`,
 });
 /** Failed calls by error type and message (outcome <> 'ok' only). */
-const ERROR_ROLLUPS: RollupTables = { hourly: "call_errors_hourly", daily: "call_errors_daily", outcome: true };
+export const ERROR_ROLLUPS: RollupTables = { hourly: "call_errors_hourly", daily: "call_errors_daily", outcome: true };
+
+/** [from, to) pairs that are not empty. */
+function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
+  return parts.filter(([f, t]) => f < t);
+}
 
 /**
- * SELECTs of `columns` (plus hour, provider, app, model, outcome, "user" NULL) from the rollup rows covering
- * the plan's whole hours: daily rows for [dailyFrom, dailyTo), hourly rows for the hours around it. `hour`
- * is the row's hour or day; the filters apply to both. Tables without an outcome give NULL for it: only
- * read them without an outcome filter.
+ * The rollup legs covering the plan's whole hours: daily rows for [dailyFrom, dailyTo), hourly rows for the
+ * hours around it; the filters apply to both. Tables without an outcome give NULL for it: only read them
+ * without an outcome filter.
  */
-function rollupSelects(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, params: unknown[], columns: string, tables = CALL_ROLLUPS): string[] {
-  const selects: string[] = [];
-  const outcome = tables.outcome ? "outcome" : "NULL::text AS outcome";
-  const hourly = nonEmpty([[plan.rollupFrom, plan.dailyFrom], [plan.dailyTo, plan.rollupTo]]);
+export function rollupLegs(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, tables: RollupTables = CALL_ROLLUPS): Leg[] {
+  const legs: Leg[] = [];
+  const outcome = raw(tables.outcome ? "outcome" : "NULL::text");
+  const level = tables.where ? [raw(tables.where)] : [];
+  const hourly = nonEmpty([
+    [plan.rollupFrom, plan.dailyFrom],
+    [plan.dailyTo, plan.rollupTo],
+  ]);
+  const common = { model: raw("model"), outcome, user: raw("NULL::text") };
   if (hourly.length > 0) {
-    const ranges = hourly.map(([f, t]) => `(hour >= $${params.push(f)} AND hour < $${params.push(t)})`);
-    const where = [`(${ranges.join(" OR ")})`, ...filterClauses(q, params), ...(tables.where ? [tables.where] : [])];
-    selects.push(`SELECT hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
-      FROM ${tables.hourly} WHERE ${where.join(" AND ")}`);
+    legs.push({ kind: "hourly", table: raw(tables.hourly), where: and([timeRanges("hour", hourly), ...filterClauses(q), ...level]), time: raw("hour"), ...common });
   }
   if (plan.dailyFrom < plan.dailyTo) {
-    const where = [`day >= $${params.push(plan.dailyFrom)}`, `day < $${params.push(plan.dailyTo)}`, ...filterClauses(q, params), ...(tables.where ? [tables.where] : [])];
-    selects.push(`SELECT day AS hour, provider, app, model, ${outcome}, NULL::text AS "user", ${columns}
-      FROM ${tables.daily} WHERE ${where.join(" AND ")}`);
+    const where = and([timeRanges("day", [[plan.dailyFrom, plan.dailyTo]]), ...filterClauses(q), ...level]);
+    legs.push({ kind: "daily", table: raw(tables.daily), where, time: raw("day"), ...common });
   }
-  return selects;
+  return legs;
 }
 
-const SUM_COLUMNS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "fees_usd"];
-
-/**
- * A relation of rows (hour, provider, app, model, outcome, "user", calls, unpriced_calls, token sums,
- * cost_usd): one per call from raw calls, one per rollup row from rollups. `rawGrain` minute (for a raw
- * plan only) makes `hour` the call's minute, for minute buckets. Summing it gives the same
- * figures whichever source served which hours.
- */
-export function sumsSource(plan: SourcePlan, range: TimeRange, q: Filters, params: unknown[], rawGrain: "hour" | "minute" = "hour"): string {
-  const selects: string[] = [];
+/** Every leg of a plan: raw calls for its partial hours (or the whole range), rollups for the rest. */
+export function planLegs(plan: SourcePlan, range: TimeRange, q: Filters, tables: RollupTables = CALL_ROLLUPS): Leg[] {
   const parts = rawParts(plan, range);
-  if (parts.length > 0) {
-    selects.push(`SELECT date_trunc('${rawGrain}', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
-        1 AS calls, (NOT priced AND usage_source <> 'none')::int AS unpriced_calls, input_tokens, cached_input_tokens,
-        cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, fees_usd
-      FROM calls WHERE ${rawWhere(q, parts, params)}`);
+  const legs = parts.length > 0 ? [rawLeg(q, parts)] : [];
+  if (plan.kind === "rollups") legs.push(...rollupLegs(plan, q, tables));
+  return legs;
+}
+
+/**
+ * The sums a spend or failures report adds up, over a leg: one per call from raw calls, the stored sums from
+ * rollups. Every figure comes back as text (exact numerics, bigint token sums) and is added up in Node.
+ */
+export function sumsSql(leg: Leg): Prisma.Sql {
+  if (leg.kind === "raw") {
+    return raw(`count(*)::text AS calls, count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced_calls,
+      coalesce(sum(input_tokens), 0)::text AS input_tokens, coalesce(sum(cached_input_tokens), 0)::text AS cached_input_tokens,
+      coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens, coalesce(sum(output_tokens), 0)::text AS output_tokens,
+      coalesce(sum(reasoning_tokens), 0)::text AS reasoning_tokens, coalesce(sum(cost_usd), 0)::text AS cost_usd,
+      coalesce(sum(fees_usd), 0)::text AS fees_usd`);
   }
-  if (plan.kind === "rollups") selects.push(...rollupSelects(plan, q, params, `${SUM_COLUMNS.join(", ")}`));
-  return selects.join(" UNION ALL ");
+  return raw(`sum(calls)::text AS calls, sum(unpriced_calls)::text AS unpriced_calls,
+      sum(input_tokens)::text AS input_tokens, sum(cached_input_tokens)::text AS cached_input_tokens,
+      sum(cache_write_tokens)::text AS cache_write_tokens, sum(output_tokens)::text AS output_tokens,
+      sum(reasoning_tokens)::text AS reasoning_tokens, coalesce(sum(cost_usd), 0)::text AS cost_usd,
+      coalesce(sum(fees_usd), 0)::text AS fees_usd`);
 }
 
-/**
- * Histogram rows (bucket, grp, kind 'latency' | 'ttft', idx, n) of the edge calls a rollups plan reads
- * raw, bucketed by the same SQL function as the rollups; null when the range has no partial hours.
- */
-export function edgeHistogramSql(
-  plan: Extract<SourcePlan, { kind: "rollups" }>,
-  range: TimeRange,
-  q: Filters,
-  groupBy: GroupBy,
-  interval: Interval,
-  params: unknown[],
-): string | null {
-  const parts = rawParts(plan, range);
-  if (parts.length === 0) return null;
-  const rows = `SELECT ${bucketSql(interval, "started_at")} AS bucket, provider, app, coalesce(model, '') AS model, latency_ms, ttft_ms
-    FROM calls WHERE ${rawWhere(q, parts, params)}`;
-  return `SELECT bucket, ${GROUP_KEY[groupBy]} AS grp, v.kind, v.idx, count(*)::bigint AS n
-    FROM (${rows}) AS c,
-         LATERAL (VALUES ('latency', tollgate_latency_bucket(latency_ms)), ('ttft', tollgate_latency_bucket(ttft_ms))) AS v(kind, idx)
-   WHERE v.idx IS NOT NULL GROUP BY 1, 2, 3, 4`;
+/** The number of calls a leg's rows stand for: count(*) over calls, the stored counts over rollups. */
+export function callsSql(leg: Leg): Prisma.Sql {
+  return raw(leg.kind === "raw" ? "count(*)" : "sum(calls)");
 }
 
-/**
- * The latency rollups' level that serves a report: histograms already merged per provider (or app) when the
- * report groups by it and filters on nothing else; null (call_rollups_*) for any other report.
- */
-function latencyLevel(q: Filters, groupBy: GroupBy): "provider" | "app" | null {
-  if (q.outcome !== undefined || q.model !== undefined) return null;
-  if (groupBy === "provider" && q.app === undefined) return "provider";
-  if (groupBy === "app" && q.provider === undefined) return "app";
-  return null;
-}
-
-/**
- * The rollup rows' histograms (bucket, grp, latency_hist, ttft_hist — each the text of its BIGINT[]) for the
- * whole hours of a rollups plan: daily rows for whole days where the buckets allow, hourly rows around them.
- * They are merged in the API process (latency.ts): unnesting and summing the elements in SQL was 3–10× slower.
- */
-export function rollupHistogramSql(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Filters, groupBy: GroupBy, interval: Interval, params: unknown[]): string {
-  const level = latencyLevel(q, groupBy);
-  const tables = level === null ? CALL_ROLLUPS : latencyRollups(level);
-  const rows = rollupSelects(plan, q, params, "latency_hist, ttft_hist", tables).join(" UNION ALL ");
-  return `SELECT ${bucketSql(interval, "hour")} AS bucket, ${GROUP_KEY[groupBy]} AS grp, latency_hist::text, ttft_hist::text FROM (${rows}) AS r`;
-}
-
-/**
- * A relation of failed-call rows (provider, app, model — '' for none, outcome, error_type, error_message, n,
- * last_seen) over the range:
- * per error rollup row for the plan's whole hours and days, per group of edge calls read raw. Summing n and
- * taking the latest last_seen per error gives the same figures whichever source served which hours.
- */
-export function errorsSource(plan: SourcePlan, range: TimeRange, q: Filters, params: unknown[]): string {
-  const selects: string[] = [];
-  const parts = rawParts(plan, range);
-  if (parts.length > 0) {
-    // `outcome <> 'ok'` verbatim lets the planner use the partial index calls_failed_started_at_idx.
-    selects.push(`SELECT provider, app, coalesce(model, '') AS model, outcome, error_type, error_message, count(*) AS n, max(started_at) AS last_seen
-      FROM calls WHERE ${rawWhere(q, parts, params)} AND outcome <> 'ok' GROUP BY 1, 2, 3, 4, 5, 6`);
-  }
-  if (plan.kind === "rollups") {
-    const rows = rollupSelects(plan, q, params, "error_type, error_message, calls AS n, last_seen", ERROR_ROLLUPS);
-    selects.push(...rows.map((r) => `SELECT provider, app, model, outcome, error_type, error_message, n, last_seen FROM (${r}) AS e`));
-  }
-  return selects.join(" UNION ALL ");
-}
-
-/** The calls of the whole range with the filters, for reports that always read raw calls. */
-export function rawCallsWhere(range: TimeRange, q: Filters, params: unknown[]): string {
-  return rawWhere(q, [[range.from, range.to]], params);
+/** `GROUP BY 1, …, n`: positions, so parameters in the selected expressions are not repeated. */
+export function groupByPositions(n: number): Prisma.Sql {
+  return raw(`GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(", ")}`);
 }

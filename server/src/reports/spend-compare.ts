@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import type { TimeRange } from "./query.ts";
 import type { SpendFigures, SpendReport } from "./spend-report.ts";
 import { figures } from "./spend-report.ts";
@@ -39,12 +39,17 @@ export interface Coverage {
  * Where recorded data starts: the earliest call kept, or the earliest rollup hour when rollups outlive
  * dropped call partitions (retention). Null when nothing was ever recorded.
  */
-export async function dataStart(pool: pg.Pool): Promise<Date | null> {
-  const { rows } = await pool.query<{ start: Date | null }>(
-    `SELECT CASE WHEN r.hour < date_trunc('hour', c.t, 'UTC') OR c.t IS NULL THEN r.hour ELSE c.t END AS start
-       FROM (SELECT min(started_at) AS t FROM calls) AS c, (SELECT min(hour) AS hour FROM call_rollups_hourly) AS r`,
-  );
-  return rows[0]?.start ?? null;
+export async function dataStart(db: PrismaClient): Promise<Date | null> {
+  // Two single-table statements (each runs on Citus as is), combined here.
+  const [calls, rollups] = await Promise.all([
+    db.$queryRaw<Array<{ start: Date | null }>>`SELECT min(started_at) AS start FROM calls`,
+    db.$queryRaw<Array<{ start: Date | null }>>`SELECT min(hour) AS start FROM call_rollups_hourly`,
+  ]);
+  const t = calls[0]?.start ?? null;
+  const hour = rollups[0]?.start ?? null;
+  if (hour === null) return t;
+  if (t === null) return hour;
+  return hour.getTime() < Math.floor(t.getTime() / 3_600_000) * 3_600_000 ? hour : t;
 }
 
 /** The part of a range that holds data: from the later of its start and the data's, to the earlier of its end and now. */

@@ -1,4 +1,6 @@
 import { TollgateError } from "../errors.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { groupKey, type Leg } from "./report-source.ts";
 
 /**
  * The dimensions a spend report can group by (`groupBy=property:team,model`): up to three, each a column of
@@ -46,21 +48,18 @@ export function rollupsServe(dims: readonly Dimension[], properties: Record<stri
   return Object.keys(properties).length === 0 && dims.every((d) => d === "provider" || d === "app" || d === "model");
 }
 
-/** SQL of a dimension's value over a source row (rollup-shaped: model '' when none); property names go in as parameters. */
-export function dimensionSql(dim: Dimension, params: unknown[]): string {
+/** SQL of a dimension's value over a leg's row (model '' when none); property names go in as parameters. */
+export function dimensionSql(dim: Dimension, leg: Pick<Leg, "model" | "user">): Prisma.Sql {
   switch (dim) {
     case "provider":
-      return "provider";
     case "app":
-      return "app";
     case "model":
-      return "CASE WHEN model = '' THEN '(none)' ELSE model END";
     case "user":
-      return `coalesce("user", '(none)')`;
+      return groupKey(dim, leg);
     case "key":
-      return "coalesce(key_id, '(none)')";
+      return Prisma.raw("coalesce(key_id, '(none)')");
     default:
-      return `coalesce(properties ->> $${params.push(dim.slice(9))}::text, '(none)')`;
+      return Prisma.sql`coalesce(properties ->> ${dim.slice(9)}::text, '(none)')`;
   }
 }
 

@@ -1,11 +1,11 @@
-import type pg from "pg";
 import { z } from "zod";
-import { canonicalDecimal } from "../lib/decimal.ts";
-import { bucketSql, planSource, rawCallsWhere, sumsSource, type SourceChoice } from "./report-source.ts";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { canonicalDecimal, compare } from "../lib/decimal.ts";
+import { bucketSql, groupByPositions, planLegs, planSource, rawRangeLeg, sumsSql, type Leg, type SourceChoice } from "./report-source.ts";
+import { addRow, addSums, emptySums, entry, sumColumns, type SumColumns, type Sums } from "./sum-rows.ts";
 import { filterSchema, INTERVALS, parseQuery, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
 import { dimensionSql, joinKey, parseDimensions, parsePropertyFilters, rollupsServe, type Dimension } from "./spend-dimensions.ts";
-
-export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"] as const;
 
 export interface SpendFigures {
   costUsd: string;
@@ -42,24 +42,9 @@ export const spendSchema = filterSchema.extend({
 });
 export type SpendQuery = z.infer<typeof spendSchema>;
 
-interface SumRow {
-  level: number;
-  bucket: Date | null;
-  d0: string | null;
-  d1: string | null;
-  d2: string | null;
-  cost_usd: string;
-  fees_usd?: string;
-  calls: string;
-  unpriced_calls: string;
-  input_tokens: string;
-  cached_input_tokens: string;
-  cache_write_tokens: string;
-  output_tokens: string;
-  reasoning_tokens: string;
-}
+type SumRow = Partial<SumColumns>;
 
-export function figures(r: Partial<SumRow> | undefined): SpendFigures {
+export function figures(r: SumRow | undefined): SpendFigures {
   return {
     costUsd: canonicalDecimal(r?.cost_usd ?? "0"),
     feesUsd: canonicalDecimal(r?.fees_usd ?? "0"),
@@ -73,65 +58,82 @@ export function figures(r: Partial<SumRow> | undefined): SpendFigures {
   };
 }
 
-export const SUMS_SQL = `coalesce(sum(cost_usd), 0)::text AS cost_usd, coalesce(sum(fees_usd), 0)::text AS fees_usd,
-  coalesce(sum(calls), 0)::text AS calls, coalesce(sum(unpriced_calls), 0)::text AS unpriced_calls,
-  coalesce(sum(input_tokens), 0)::text AS input_tokens, coalesce(sum(cached_input_tokens), 0)::text AS cached_input_tokens,
-  coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens, coalesce(sum(output_tokens), 0)::text AS output_tokens,
-  coalesce(sum(reasoning_tokens), 0)::text AS reasoning_tokens`;
+/** A leg's row: the bucket, up to three dimension values, the sums. */
+type LegRow = SumColumns & { bucket: Date; d0: string; d1?: string; d2?: string };
 
 /**
- * Raw calls as source rows with the columns only calls have (key_id, properties), for dimensions and
- * filters the rollups do not carry. Reads every call of the range: docs/api.md gives the cost.
+ * Raw calls with the columns only calls have (key_id, properties), for dimensions and filters the rollups do
+ * not carry. Reads every call of the range: docs/api.md gives the cost.
  */
-function rawSource(range: TimeRange, q: SpendQuery, properties: Record<string, string>, params: unknown[]): string {
-  const where = [rawCallsWhere(range, q, params)];
-  if (q.key !== undefined) where.push(`key_id = $${params.push(q.key)}`);
-  if (q.user !== undefined) where.push(`"user" = $${params.push(q.user)}`);
+function rawSpendLeg(range: TimeRange, q: SpendQuery, properties: Record<string, string>): Leg {
+  const extra: Prisma.Sql[] = [];
+  if (q.key !== undefined) extra.push(Prisma.sql`key_id = ${q.key}`);
+  if (q.user !== undefined) extra.push(Prisma.sql`"user" = ${q.user}`);
   // one containment test for every property filter: jsonb @> can use a GIN index if one is ever added
-  if (Object.keys(properties).length > 0) where.push(`properties @> $${params.push(JSON.stringify(properties))}::jsonb`);
-  return `SELECT date_trunc('hour', started_at, 'UTC') AS hour, provider, app, coalesce(model, '') AS model, outcome, "user",
-      key_id, properties, 1 AS calls, (NOT priced AND usage_source <> 'none')::int AS unpriced_calls, input_tokens,
-      cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, fees_usd
-    FROM calls WHERE ${where.join(" AND ")}`;
+  if (Object.keys(properties).length > 0) extra.push(Prisma.sql`properties @> ${JSON.stringify(properties)}::jsonb`);
+  return rawRangeLeg(range, q, extra);
 }
 
-/** The spend of a range: one scan with GROUPING SETS, every sum on exact numerics, so groups, series and totals agree. */
+/**
+ * The spend of a range: per leg (raw calls, hourly and daily rollups) one plain GROUP BY bucket and
+ * dimensions; series, groups and totals are then added up here, counts as bigints and money as exact
+ * decimals, so they agree to the last digit (and every statement runs on Citus: docs/scaling.md).
+ */
 export async function spendForRange(
-  pool: pg.Pool,
+  db: PrismaClient,
   range: TimeRange,
   q: SpendQuery,
   options: { source?: SourceChoice; dims: Dimension[]; properties: Record<string, string> },
 ): Promise<SpendReport> {
   const interval = resolveInterval(range, q.interval);
   const { dims, properties } = options;
-  const params: unknown[] = [];
   const rollups = rollupsServe(dims, properties) && q.key === undefined && q.user === undefined;
-  const source = rollups
-    ? sumsSource(planSource(range, "provider", options.source, interval), range, q, params)
-    : rawSource(range, q, properties, params);
-  const dimCols = dims.map((d, i) => `${dimensionSql(d, params)} AS d${i}`);
-  const names = dims.map((_, i) => `d${i}`);
-  const { rows } = await pool.query<SumRow>(
-    `SELECT grouping(bucket, d0) AS level, bucket, ${names.join(", ")}, ${SUMS_SQL}
-       FROM (SELECT ${bucketSql(interval, "hour")} AS bucket, ${dimCols.join(", ")}, s.* FROM (${source}) AS s) AS t
-      GROUP BY GROUPING SETS ((bucket, ${names.join(", ")}), (${names.join(", ")}), ())
-      ORDER BY level, coalesce(sum(cost_usd), 0) DESC, ${names.join(", ")}`,
-    params,
+  const legs = rollups ? planLegs(planSource(range, "provider", options.source, interval), range, q) : [rawSpendLeg(range, q, properties)];
+  const results = await Promise.all(
+    legs.map((leg) => {
+      const dimCols = dims.map((d, i) => Prisma.sql`${dimensionSql(d, leg)} AS ${Prisma.raw(`d${i}`)}`);
+      return db.$queryRaw<LegRow[]>`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${Prisma.join(dimCols)}, ${sumsSql(leg)}
+        FROM ${leg.table} WHERE ${leg.where} ${groupByPositions(dims.length + 1)}`;
+    }),
   );
-  const keysOf = (r: SumRow) => Object.fromEntries(dims.map((d, i) => [d, r[`d${i}` as "d0"] as string]));
-  const keyOf = (r: SumRow) => joinKey(dims.map((_, i) => r[`d${i}` as "d0"] as string));
-  const series = rows.filter((r) => r.level === 0);
-  series.sort((a, b) => (a.bucket as Date).getTime() - (b.bucket as Date).getTime() || keyOf(a).localeCompare(keyOf(b)));
+  const values = (r: LegRow) => dims.map((_, i) => r[`d${i}` as "d0"] as string);
+  const series = new Map<string, { bucket: Date; values: string[]; sums: Sums }>();
+  for (const rows of results) {
+    for (const r of rows) {
+      const v = values(r);
+      addRow(entry(series, `${r.bucket.getTime()}\u0000${v.join("\u0000")}`, () => ({ bucket: r.bucket, values: v, sums: emptySums() })).sums, r);
+    }
+  }
+  const totals = emptySums();
+  const groups = new Map<string, { values: string[]; sums: Sums }>();
+  for (const s of series.values()) {
+    addSums(entry(groups, s.values.join("\u0000"), () => ({ values: s.values, sums: emptySums() })).sums, s.sums);
+    addSums(totals, s.sums);
+  }
+  const keysOf = (v: string[]) => Object.fromEntries(dims.map((d, i) => [d, v[i] as string]));
+  const groupList = [...groups.values()].sort((a, b) => compare(b.sums.costUsd, a.sums.costUsd) || compareValues(a.values, b.values));
+  const seriesList = [...series.values()].map((s) => ({ ...s, key: joinKey(s.values) }));
+  seriesList.sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.key.localeCompare(b.key));
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     interval,
     groupBy: dims.join(","),
     dimensions: dims,
-    totals: figures(rows.find((r) => r.level === 3)),
-    groups: rows.filter((r) => r.level === 2).map((r) => ({ key: keyOf(r), keys: keysOf(r), ...figures(r) })),
-    series: series.map((r) => ({ bucket: (r.bucket as Date).toISOString(), group: keyOf(r), keys: keysOf(r), ...figures(r) })),
+    totals: figures(sumColumns(totals)),
+    groups: groupList.map((g) => ({ key: joinKey(g.values), keys: keysOf(g.values), ...figures(sumColumns(g.sums)) })),
+    series: seriesList.map((s) => ({ bucket: s.bucket.toISOString(), group: s.key, keys: keysOf(s.values), ...figures(sumColumns(s.sums)) })),
   };
+}
+
+/** Dimension values in code-point order, as the database's C collation sorts them. */
+function compareValues(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** GET /api/spend's query: the range, dimensions and filters parsed, then the report of the range. */

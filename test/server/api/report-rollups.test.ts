@@ -153,18 +153,18 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       { from: "2026-10-01T05:00:00Z", to: "2026-10-06T00:00:00Z", groupBy: "model", interval: "day" },
     ];
     for (const q of queries) {
-      const raw = await failuresReport(db.pool, q, { source: "raw" });
+      const raw = await failuresReport(db.prisma, q, { source: "raw" });
       expect(raw.topErrors.length).toBeGreaterThan(3);
-      expect((await failuresReport(db.pool, q, { source: "rollups" })).topErrors).toEqual(raw.topErrors);
-      const exact = await latencyReport(db.pool, q, { source: "raw" });
-      const hist = await latencyReport(db.pool, q, { source: "rollups" });
+      expect((await failuresReport(db.prisma, q, { source: "rollups" })).topErrors).toEqual(raw.topErrors);
+      const exact = await latencyReport(db.prisma, q, { source: "raw" });
+      const hist = await latencyReport(db.prisma, q, { source: "rollups" });
       expect(exact.totals.calls).toBeGreaterThan(0);
       expect(hist.totals.calls).toBe(exact.totals.calls);
       expect(hist.groups.map((g) => [g.key, g.calls])).toEqual(exact.groups.map((g) => [g.key, g.calls]));
       expect(hist.series.map((g) => [g.bucket, g.group, g.calls])).toEqual(exact.series.map((g) => [g.bucket, g.group, g.calls]));
     }
     // The tie at one millisecond: the later id is the latest call, from either source.
-    const tie = (await failuresReport(db.pool, { from: "2026-10-02T10:00:00Z", to: "2026-10-02T11:00:00Z" }, { source: "rollups" })).topErrors.find(
+    const tie = (await failuresReport(db.prisma, { from: "2026-10-02T10:00:00Z", to: "2026-10-02T11:00:00Z" }, { source: "rollups" })).topErrors.find(
       (e) => e.errorType === "tie",
     );
     expect(tie?.count).toBe(2);

@@ -133,8 +133,8 @@ describe("call_rollups_hourly", () => {
     expect(sumDecimalStrings([after.cost, "-" + before.cost])).toBe(String(rowCount));
     expect(await rollupTotals("call_rollups_daily")).toEqual(after);
     expect(await dailyMismatches()).toBe(0);
-    const raw = await spendReport(db.pool, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "raw" });
-    const rolled = await spendReport(db.pool, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "rollups" });
+    const raw = await spendReport(db.prisma, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "raw" });
+    const rolled = await spendReport(db.prisma, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "rollups" });
     expect(rolled).toEqual(raw);
   });
 });
@@ -172,9 +172,9 @@ describe("reports: rollups and raw calls agree", () => {
 
   it("spend: identical totals, groups and series to the last decimal", async () => {
     for (const q of queries) {
-      const raw = await spendReport(db.pool, q, { source: "raw" });
+      const raw = await spendReport(db.prisma, q, { source: "raw" });
       expect(raw.totals.calls).toBeGreaterThan(0);
-      expect(await spendReport(db.pool, q, { source: "rollups" })).toEqual(raw);
+      expect(await spendReport(db.prisma, q, { source: "rollups" })).toEqual(raw);
       expect(sumDecimalStrings(raw.groups.map((g) => g.costUsd))).toBe(raw.totals.costUsd);
       expect(sumDecimalStrings(raw.series.map((s) => s.costUsd))).toBe(raw.totals.costUsd);
     }
@@ -182,15 +182,15 @@ describe("reports: rollups and raw calls agree", () => {
 
   it("failures: identical counts by outcome", async () => {
     for (const q of queries) {
-      const raw = await failuresReport(db.pool, q, { source: "raw" });
-      expect(await failuresReport(db.pool, q, { source: "rollups" })).toEqual(raw);
+      const raw = await failuresReport(db.prisma, q, { source: "raw" });
+      expect(await failuresReport(db.prisma, q, { source: "rollups" })).toEqual(raw);
     }
   });
 
   it("latency: identical counts; histogram percentiles within the documented bound of the exact ones", async () => {
     for (const q of queries) {
-      const exact = await latencyReport(db.pool, q, { source: "raw" });
-      const hist = await latencyReport(db.pool, q, { source: "rollups" });
+      const exact = await latencyReport(db.prisma, q, { source: "raw" });
+      const hist = await latencyReport(db.prisma, q, { source: "rollups" });
       expect(hist.percentiles).toBe("histogram");
       expect(hist.slowest).toEqual(exact.slowest);
       const pairs = [[exact.totals, hist.totals], ...exact.groups.map((g) => [g, hist.groups.find((h) => h.key === g.key)])];

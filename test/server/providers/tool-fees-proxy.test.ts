@@ -114,11 +114,11 @@ describe("per-request and tool fees", () => {
     const from = new Date(Date.now() - 3 * 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const query = { from, to, groupBy: "provider", interval: "hour" };
-    const raw = await spendReport(tg.db.pool, query, { source: "raw" });
+    const raw = await spendReport(tg.db.prisma, query, { source: "raw" });
     // 0.1 + 0.03 + 0 (Anthropic) + 0.0225 × 2 (OpenAI) + 0.035 + 0.028 × 2 (Gemini)
     expect(raw.totals.feesUsd).toBe("0.266");
     expect(raw.groups.find((g) => g.key === "anthropic")?.feesUsd).toBe("0.13");
-    const rollups = await spendReport(tg.db.pool, query, { source: "rollups" });
+    const rollups = await spendReport(tg.db.prisma, query, { source: "rollups" });
     expect(rollups.totals.feesUsd).toBe("0.266");
     expect(rollups.totals.costUsd).toBe(raw.totals.costUsd);
     const csv = await (await fetch(`${tg.url}/api/spend?from=${from}&to=${to}&groupBy=provider&interval=hour`, { headers: { accept: "text/csv" } })).text();
