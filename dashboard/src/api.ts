@@ -288,7 +288,7 @@ export interface ReportQuery {
 }
 
 /** Builds "/api/<name>?from=…&to=…" with only the parameters that are set. */
-export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null }): string {
+export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null; extra?: Record<string, string | null | undefined> }): string {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   if (q.groupBy) p.set("groupBy", q.groupBy);
   if (q.interval) p.set("interval", q.interval);
@@ -297,7 +297,18 @@ export function reportPath(name: string, q: ReportQuery & { limit?: number; curs
   if (q.compare) p.set("compare", q.compare);
   if (q.limit !== undefined) p.set("limit", String(q.limit));
   if (q.cursor) p.set("cursor", q.cursor);
+  for (const [k, v] of Object.entries(q.extra ?? {})) if (v) p.set(k, v);
   return `/api/${name}?${p.toString()}`;
+}
+
+export type SuggestField = "provider" | "app" | "model" | "user" | "property" | "propertyValue";
+export interface SuggestResponse { field: SuggestField; source: "rollups" | "recent calls"; values: Array<{ value: string; calls: number }> }
+
+/** "/api/suggest?field=model&prefix=gp": known values starting with the prefix. */
+export function suggestPath(field: SuggestField, prefix: string, name?: string): string {
+  const p = new URLSearchParams({ field, prefix });
+  if (name) p.set("name", name);
+  return `/api/suggest?${p.toString()}`;
 }
 
 export function sessionsPath(q: { from: string; to: string; app?: string | null; cursor?: string | null }): string {
