@@ -16,6 +16,7 @@ import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
 import { suggestRouter } from "./api/suggest.ts";
+import { latencyStreamsRouter } from "./api/latency-streams.ts";
 import { sessionsRouter } from "./api/sessions.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
@@ -139,6 +140,7 @@ export function buildApp(deps: AppDeps): App {
   api.use(callsRouter(reportsPool, db.prisma));
   api.use(reportsRouter(reportsPool));
   api.use(suggestRouter(reportsPool));
+  api.use(latencyStreamsRouter(reportsPool));
   api.use(sessionsRouter(db.prisma));
   api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
