@@ -2,6 +2,8 @@ import type pg from "pg";
 import type { SourceChoice } from "./report-source.ts";
 import { coverageOf, dataStart, isComplete, previousRange, withPrevious, type ComparedReport } from "../reports/spend-compare.ts";
 import { parseSpendQuery, spendForRange } from "../reports/spend-report.ts";
+import { keepTop, topSchema } from "../reports/top-groups.ts";
+import { parseQuery } from "./query.ts";
 
 export { TOKEN_FIELDS, type SpendFigures, type SpendReport } from "../reports/spend-report.ts";
 
@@ -10,6 +12,12 @@ export { TOKEN_FIELDS, type SpendFigures, type SpendReport } from "../reports/sp
  * the range's data coverage; with compare=previous, the previous period's figures beside each group.
  */
 export async function spendReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice; now?: Date } = {}): Promise<ComparedReport> {
+  // the top N groups plus "(other)" (reports/top-groups.ts): a grouping by user stays small
+  const top = parseQuery(topSchema, query);
+  return keepTop(await fullSpendReport(pool, query, options), top);
+}
+
+async function fullSpendReport(pool: pg.Pool, query: unknown, options: { source?: SourceChoice; now?: Date }): Promise<ComparedReport> {
   const { q, range, dims, properties } = parseSpendQuery(query);
   const now = options.now ?? new Date();
   const [current, start] = await Promise.all([spendForRange(pool, range, q, { source: options.source, dims, properties }), dataStart(pool)]);
