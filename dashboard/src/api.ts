@@ -125,7 +125,15 @@ export interface LatencyResponse {
 }
 
 export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
-export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
+/** A page of the price table (search matches "provider model"); total counts every matching row. */
+export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[]; total: number; offset: number; limit: number; nextOffset: number | null }
+
+export function pricesPath(search: string, offset: number, limit: number): string {
+  const p = new URLSearchParams({ limit: String(limit) });
+  if (offset > 0) p.set("offset", String(offset));
+  if (search) p.set("search", search);
+  return `/api/prices?${p.toString()}`;
+}
 
 /** GET /api/budgets: every budget with its period-to-date ledger (docs/access.md). Money is decimal strings. */
 export type BudgetAction = "block" | "alert";

@@ -254,7 +254,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await page.getByTestId("price-outputUsdPerMTok").fill("6");
     await page.getByTestId("price-submit").click();
     await page.getByTestId("price-saved").waitFor();
-    const after = await api<PricesResponse>("/api/prices");
+    const after = await api<PricesResponse>(`/api/prices?search=${UNPRICED_MODEL}`);
     const added = after.prices.find((p) => p.model === UNPRICED_MODEL);
     expect(added).toMatchObject({ provider: "openai", matchType: "exact" });
     expect(Number(added!.inputUsdPerMTok)).toBe(1.5);

@@ -6,6 +6,8 @@ import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
+import { pagePrices, pricePageSchema } from "../reports/price-page.ts";
+import { parseQuery } from "./query.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -45,13 +47,14 @@ function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
   );
 }
 
-/** GET /prices (the table, unpriced models first) and POST /prices (an effective-dated manual row). */
+/** GET /prices (unpriced models, then a page of the table) and POST /prices (an effective-dated manual row). */
 export function pricesRouter(deps: PricesRouterDeps): Router {
   const { pool, priceBook } = deps;
   const router = Router();
 
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
+    const paging = parseQuery(pricePageSchema, req.query);
     const params: unknown[] = [];
     let sql = SELECT_PRICES_SQL;
     if (provider) {
@@ -59,8 +62,8 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
       sql += " WHERE provider = $1";
     }
     const [unpriced, prices] = await Promise.all([unpricedModels(pool), pool.query(sql, params)]);
-    const rows = prices.rows.map(priceRowFromDb).sort(byProviderModelNewest);
-    res.json({ unpriced, prices: rows.map(priceRowToJson) });
+    const page = pagePrices(prices.rows.map(priceRowFromDb).sort(byProviderModelNewest), paging);
+    res.json({ unpriced, prices: page.rows.map(priceRowToJson), total: page.total, offset: page.offset, limit: page.limit, nextOffset: page.nextOffset });
   });
 
   router.post("/prices", async (req, res) => {
