@@ -7,9 +7,10 @@ import { findBodies } from "../recording/body-writer.ts";
 import { CALL_SELECT, callJson, type CallRow } from "./call-rows.ts";
 import { streamCallsCsv } from "./calls-csv.ts";
 import { wantsCsv } from "./csv.ts";
+import { callFilterClauses, callFilterSchema } from "../reports/call-filters.ts";
 import { filterSchema, filterSql, parseQuery, resolveRange } from "./query.ts";
 
-const listSchema = filterSchema.extend({
+const listSchema = filterSchema.extend(callFilterSchema.shape).extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
   session: z.string().min(1).max(200).optional(),
@@ -55,6 +56,7 @@ export async function listCalls(pool: pg.Pool, query: unknown): Promise<{ calls:
     params.push(q.session);
     where += ` AND session_id = $${params.length}`;
   }
+  for (const clause of callFilterClauses(q, params)) where += ` AND ${clause}`;
   if (q.traceId !== undefined) {
     params.push(q.traceId);
     where += ` AND trace_id = $${params.length}`;

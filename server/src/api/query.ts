@@ -20,7 +20,8 @@ export const filterSchema = z.object({
   provider: z.string().min(1).max(200).optional(),
   app: z.string().min(1).max(200).optional(),
   model: z.string().min(1).max(200).optional(),
-  outcome: z.enum(OUTCOMES).optional(),
+  /** one outcome, or "failed": every outcome but ok */
+  outcome: z.enum([...OUTCOMES, "failed"]).optional(),
 });
 
 export const reportSchema = filterSchema.extend({
@@ -67,7 +68,8 @@ export function filterSql(q: z.infer<typeof filterSchema>, range: TimeRange, par
   const clauses = [`started_at >= $${params.length - 1}`, `started_at < $${params.length}`];
   for (const key of ["provider", "app", "model", "outcome"] as const) {
     const value = q[key];
-    if (value !== undefined) {
+    if (key === "outcome" && value === "failed") clauses.push(`outcome <> 'ok'`);
+    else if (value !== undefined) {
       params.push(value);
       clauses.push(`"${key}" = $${params.length}`);
     }

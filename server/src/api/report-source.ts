@@ -45,7 +45,8 @@ function filterClauses(q: Filters, params: unknown[]): string[] {
   const clauses: string[] = [];
   for (const key of ["provider", "app", "model", "outcome"] as const) {
     const value = q[key];
-    if (value !== undefined) clauses.push(`"${key}" = $${params.push(value)}`);
+    if (key === "outcome" && value === "failed") clauses.push(`outcome <> 'ok'`);
+    else if (value !== undefined) clauses.push(`"${key}" = $${params.push(value)}`);
   }
   return clauses;
 }
