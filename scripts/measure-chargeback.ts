@@ -4,9 +4,9 @@
  * over a seeded database (`npm run seed`). Prints a markdown table for docs/performance.md.
  */
 import pg from "pg";
-import { parseArgs } from "../server/src/cli.ts";
+import { parseArgs } from "../server/src/cli/args.ts";
 import "../server/src/db/client.ts"; // numeric/int8 type parsers: money stays exact
-import { spendReport } from "../server/src/api/spend.ts";
+import { spendReport } from "../server/src/reports/spend.ts";
 import { monthStatement } from "../server/src/reports/statement.ts";
 
 async function median(runs: number, f: () => Promise<unknown>): Promise<number> {

@@ -5,12 +5,12 @@
  */
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { parseArgs } from "../server/src/cli.ts";
+import { parseArgs } from "../server/src/cli/args.ts";
 import "../server/src/db/client.ts"; // numeric/int8 type parsers: money stays exact
-import { failuresReport } from "../server/src/api/failures.ts";
-import { latencyReport } from "../server/src/api/latency.ts";
-import type { SourceChoice } from "../server/src/api/report-source.ts";
-import { spendReport } from "../server/src/api/spend.ts";
+import { failuresReport } from "../server/src/reports/failures.ts";
+import { latencyReport } from "../server/src/reports/latency.ts";
+import type { SourceChoice } from "../server/src/reports/report-source.ts";
+import { spendReport } from "../server/src/reports/spend.ts";
 
 type ReportFn = (pool: pg.Pool, query: unknown, options: { source?: SourceChoice }) => Promise<{ totals: unknown; groups: unknown[]; series: unknown[] }>;
 

@@ -7,7 +7,7 @@
  * in flight at once so generating calls in Node overlaps with Postgres writing them.
  */
 import { pathToFileURL } from "node:url";
-import { parseArgs, type ParsedArgs } from "../server/src/cli.ts";
+import { parseArgs, type ParsedArgs } from "../server/src/cli/args.ts";
 import { loadConfig } from "../server/src/config.ts";
 import { createDatabase } from "../server/src/db/client.ts";
 import { migrate } from "../server/src/db/migrate.ts";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { listAudit, recordAudit, type Actor } from "../audit/audit-log.ts";
 import { SESSION_COOKIE } from "./auth.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 /** The kind of session behind an admin request (the auth guard has already checked it). */
 export function actorOf(req: Request): Actor {

@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type pg from "pg";
-import { listCalls } from "./calls.ts";
+import { listCalls } from "../reports/calls.ts";
 import { startCsv, writeCsvRows } from "./csv.ts";
 import { CALL_COLUMNS } from "./report-csv.ts";
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type pg from "pg";
 import { latencyStreams, streamsSchema } from "../reports/latency-streams.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 /** GET /latency/streams: TTFT of streamed vs non-streamed calls and tokens per second of streams (reports/latency-streams.ts). */
 export function latencyStreamsRouter(pool: pg.Pool): Router {

@@ -4,10 +4,11 @@ import type pg from "pg";
 import { TollgateError } from "../errors.ts";
 import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
-import { priceInputSchema, priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
+import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
+import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
 import { pagePrices, pricePageSchema } from "../reports/price-page.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -16,26 +17,6 @@ export interface PricesRouterDeps {
   prisma?: PrismaClient;
   pool: pg.Pool;
   priceBook: PriceBook;
-}
-
-interface UnpricedRow {
-  provider: string;
-  model: string | null;
-  calls: string;
-  last_seen: Date;
-}
-
-/**
- * Models seen in calls with usage that no price matched, most calls first (what an admin should price
- * next). Calls without usage (failed before any token) are never priced, so they are not listed.
- */
-async function unpricedModels(pool: pg.Pool) {
-  const { rows } = await pool.query<UnpricedRow>(
-    `SELECT provider, model, count(*)::text AS calls, max(started_at) AS last_seen
-       FROM calls WHERE priced = false AND model IS NOT NULL AND usage_source <> 'none'
-      GROUP BY provider, model ORDER BY count(*) DESC, max(started_at) DESC LIMIT 500`,
-  );
-  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), lastSeen: r.last_seen.toISOString() }));
 }
 
 function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
@@ -55,14 +36,8 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
     const paging = parseQuery(pricePageSchema, req.query);
-    const params: unknown[] = [];
-    let sql = SELECT_PRICES_SQL;
-    if (provider) {
-      params.push(provider);
-      sql += " WHERE provider = $1";
-    }
-    const [unpriced, prices] = await Promise.all([unpricedModels(pool), pool.query(sql, params)]);
-    const page = pagePrices(prices.rows.map(priceRowFromDb).sort(byProviderModelNewest), paging);
+    const [unpriced, prices] = await Promise.all([unpricedModels(pool), listPrices(pool, provider)]);
+    const page = pagePrices(prices.sort(byProviderModelNewest), paging);
     res.json({ unpriced, prices: page.rows.map(priceRowToJson), total: page.total, offset: page.offset, limit: page.limit, nextOffset: page.nextOffset });
   });
 

@@ -7,7 +7,7 @@ import type { Measure, ReconciliationRow } from "../reconciliation/comparison.ts
 import { buildReconciliation, RECONCILE_GROUP_BY } from "../reconciliation/report.ts";
 import { RECONCILED_PROVIDERS } from "../reports/reconciliation-sql.ts";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s));
 

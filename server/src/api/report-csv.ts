@@ -1,10 +1,10 @@
 import { OUTCOMES } from "../recording/call-record.ts";
-import type { CallRow } from "./call-rows.ts";
-import { trimDecimal } from "./call-rows.ts";
+import type { CallRow } from "../reports/call-rows.ts";
+import { trimDecimal } from "../reports/call-rows.ts";
 import type { CsvColumn } from "./csv.ts";
-import type { FailuresReport } from "./failures.ts";
-import type { LatencyReport } from "./latency.ts";
-import type { SpendReport } from "./spend.ts";
+import type { FailuresReport } from "../reports/failures.ts";
+import type { LatencyReport } from "../reports/latency.ts";
+import type { SpendReport } from "../reports/spend.ts";
 
 /** CSV columns of each report's `series` rows and of the call log (docs/api.md, "CSV"). */
 

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
-import { failuresReport } from "./failures.ts";
-import { latencyReport } from "./latency.ts";
+import { failuresReport } from "../reports/failures.ts";
+import { latencyReport } from "../reports/latency.ts";
 import { FAILURE_COLUMNS, LATENCY_COLUMNS, rangeFileName, spendColumns } from "./report-csv.ts";
-import { spendReport } from "./spend.ts";
+import { spendReport } from "../reports/spend.ts";
 
 interface Report<Row, Body extends { series: Row[] } = { series: Row[] }> {
   name: string;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { getSession, listSessions } from "../reports/sessions.ts";
-import { parseQuery, resolveRange } from "./query.ts";
+import { parseQuery, resolveRange } from "../reports/query.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

@@ -7,7 +7,7 @@ import { getClosed } from "../books/periods.ts";
 import { monthStatement, type StatementLine, type StatementScope } from "../reports/statement.ts";
 import { parsePropertyFilters } from "../reports/spend-dimensions.ts";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 const statementQuery = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month, YYYY-MM"),

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type pg from "pg";
 import { suggest, suggestSchema } from "../reports/suggestions.ts";
-import { parseQuery } from "./query.ts";
+import { parseQuery } from "../reports/query.ts";
 
 /** GET /suggest?field=model&prefix=gpt: known values for a filter input (reports/suggestions.ts says from where). */
 export function suggestRouter(pool: pg.Pool): Router {

@@ -1,5 +1,4 @@
-import type { Command } from "../cli.ts";
-import { UsageError } from "../cli.ts";
+import { stringFlag, UsageError, type Command } from "./args.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { closeMonth, listClosed, reopenMonth } from "../books/periods.ts";
 
@@ -16,7 +15,7 @@ export const PERIOD_COMMANDS: Record<string, Command> = {
     description: "close a month: prices recompute will not change its costs until it is reopened",
     async run({ args, database, print }) {
       const month = monthArg(args.positionals);
-      const reason = typeof args.flags.reason === "string" ? args.flags.reason : null;
+      const reason = stringFlag(args, "reason") ?? null;
       const db = await database();
       const period = await closeMonth(db.prisma, month, "cli", reason);
       await recordAudit(db.prisma, { actor: "cli", action: "POST /periods", subject: `${month}/close`, detail: { reason } });
@@ -28,8 +27,8 @@ export const PERIOD_COMMANDS: Record<string, Command> = {
     description: "reopen a closed month (the reason is required and kept in the audit log)",
     async run({ args, database, print }) {
       const month = monthArg(args.positionals);
-      const reason = args.flags.reason;
-      if (typeof reason !== "string" || reason.trim() === "") throw new UsageError("--reason is required to reopen a month");
+      const reason = stringFlag(args, "reason");
+      if (reason === undefined || reason.trim() === "") throw new UsageError("--reason is required to reopen a month");
       const db = await database();
       const period = await reopenMonth(db.prisma, month, reason);
       await recordAudit(db.prisma, { actor: "cli", action: "POST /periods", subject: `${month}/reopen`, detail: { reason } });

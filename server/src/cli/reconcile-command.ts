@@ -1,15 +1,6 @@
-// Only types come from cli.ts: this module is imported by it, so a value import would be circular.
-import type { Command, CliContext } from "../cli.ts";
+import { dayFlag, stringFlag, UsageError, type Command } from "./args.ts";
 import { reconcile } from "../reconciliation/reconcile.ts";
 import type { ReportProvider } from "../reconciliation/report-rows.ts";
-
-function dayFlag(ctx: CliContext, name: string): Date {
-  const v = ctx.args.flags[name];
-  if (typeof v !== "string") throw new Error(`--${name} is required (a UTC day, YYYY-MM-DD, or an ISO-8601 time)`);
-  const t = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(t.getTime())) throw new Error(`--${name}: not a day: ${v}`);
-  return t;
-}
 
 /** `reconcile --from DAY --to DAY [--provider P] [--hourly]`: fetch the providers' reports for [from, to) now. */
 export const RECONCILE_COMMANDS: Record<string, Command> = {
@@ -17,11 +8,11 @@ export const RECONCILE_COMMANDS: Record<string, Command> = {
     usage: "reconcile --from YYYY-MM-DD --to YYYY-MM-DD [--provider openai|anthropic] [--hourly]",
     description: "fetch the providers' own usage and cost reports for UTC days [from, to) and replace the stored ones (needs OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY)",
     async run(ctx) {
-      const from = dayFlag(ctx, "from");
-      const to = dayFlag(ctx, "to");
-      if (from >= to) throw new Error("--from must be before --to");
-      const provider = ctx.args.flags.provider;
-      if (provider !== undefined && provider !== "openai" && provider !== "anthropic") throw new Error("--provider: openai or anthropic");
+      const from = dayFlag(ctx.args, "from");
+      const to = dayFlag(ctx.args, "to");
+      if (from >= to) throw new UsageError("--from must be before --to");
+      const provider = stringFlag(ctx.args, "provider");
+      if (provider !== undefined && provider !== "openai" && provider !== "anthropic") throw new UsageError("--provider: openai or anthropic");
       const sources = ctx.config.reconcile.sources;
       if (sources.length === 0) throw new Error("no admin key set: OPENAI_ADMIN_KEY and/or ANTHROPIC_ADMIN_KEY");
       if (provider && !sources.some((s) => s.provider === provider)) throw new Error(`no admin key set for ${provider}`);

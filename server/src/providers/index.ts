@@ -1,11 +1,11 @@
-import { anthropic } from "./anthropic.ts";
-import { azure } from "./azure.ts";
-import { gemini } from "./gemini.ts";
-import { mistral } from "./mistral.ts";
-import { ollama } from "./ollama.ts";
-import { openai } from "./openai.ts";
+import { anthropic } from "./anthropic/adapter.ts";
+import { azure } from "./azure/adapter.ts";
+import { gemini } from "./gemini/adapter.ts";
+import { mistral } from "./mistral/adapter.ts";
+import { ollama } from "./ollama/adapter.ts";
+import { openai } from "./openai/adapter.ts";
 import { passthrough } from "./passthrough.ts";
-import { vertexAnthropic } from "./vertex-anthropic.ts";
+import { vertexAnthropic } from "./vertex-anthropic/adapter.ts";
 import type { ProviderAdapter } from "./types.ts";
 import type { ProviderConfig } from "../config.ts";
 

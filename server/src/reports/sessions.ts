@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { PrismaClient } from "../db/client.ts";
-import { trimDecimal } from "../api/call-rows.ts";
+import { trimDecimal } from "./call-rows.ts";
 
 /** One session: the calls sharing an x-tollgate-session value (or, without one, a W3C trace id). */
 export interface SessionSummary {

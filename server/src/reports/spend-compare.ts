@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { TimeRange } from "../api/query.ts";
+import type { TimeRange } from "./query.ts";
 import type { SpendFigures, SpendReport } from "./spend-report.ts";
 import { figures } from "./spend-report.ts";
 

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { z } from "zod";
 import { canonicalDecimal } from "../lib/decimal.ts";
-import { bucketSql, planSource, rawCallsWhere, sumsSource, type SourceChoice } from "../api/report-source.ts";
-import { filterSchema, INTERVALS, parseQuery, resolveInterval, resolveRange, type TimeRange } from "../api/query.ts";
+import { bucketSql, planSource, rawCallsWhere, sumsSource, type SourceChoice } from "./report-source.ts";
+import { filterSchema, INTERVALS, parseQuery, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
 import { dimensionSql, joinKey, parseDimensions, parsePropertyFilters, rollupsServe, type Dimension } from "./spend-dimensions.ts";
 
 export const TOKEN_FIELDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"] as const;

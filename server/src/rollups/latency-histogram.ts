@@ -2,7 +2,7 @@
  * The rollups' latency histogram, mirrored from the SQL function tollgate_latency_bucket: bucket 0 holds
  * [0, 1) ms and bucket i >= 1 holds [2^((i-1)/16), 2^(i/16)) ms. Histograms are sparse maps
  * bucket → count, merged by adding counts. The rollup tables store them as BIGINT[] of elements
- * bucket * 2^32 + count, where a bucket may repeat until the array is next merged (reports add them up: api/histogram-sums.ts).
+ * bucket * 2^32 + count, where a bucket may repeat until the array is next merged (reports add them up: reports/histogram-sums.ts).
  *
  * Error bound: a percentile is the same interpolation between order statistics as Postgres's
  * percentile_cont, with each order statistic estimated inside the bucket that holds it. The estimate lies

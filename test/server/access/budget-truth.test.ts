@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { periodOf, type BudgetPeriod } from "../../../server/src/access/budget-period.ts";
-import { runCli } from "../../../server/src/cli.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import type { CallRecord } from "../../../server/src/recording/call-record.ts";
 import { callRecord } from "../../support/call-record.ts";

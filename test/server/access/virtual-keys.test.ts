@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../server/src/cli.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { hashVirtualKey } from "../../../server/src/access/key-secrets.ts";
 import { startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { startFakeGemini } from "../../support/fake-gemini.ts";

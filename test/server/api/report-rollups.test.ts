@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failuresReport } from "../../../server/src/api/failures.ts";
-import { latencyReport } from "../../../server/src/api/latency.ts";
+import { failuresReport } from "../../../server/src/reports/failures.ts";
+import { latencyReport } from "../../../server/src/reports/latency.ts";
 import { createDatabase } from "../../../server/src/db/client.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import type { CallRecord } from "../../../server/src/recording/call-record.ts";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failuresReport } from "../../../server/src/api/failures.ts";
-import { latencyReport } from "../../../server/src/api/latency.ts";
-import { planSource } from "../../../server/src/api/report-source.ts";
-import { spendReport } from "../../../server/src/api/spend.ts";
+import { failuresReport } from "../../../server/src/reports/failures.ts";
+import { latencyReport } from "../../../server/src/reports/latency.ts";
+import { planSource } from "../../../server/src/reports/report-source.ts";
+import { spendReport } from "../../../server/src/reports/spend.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { bucketBounds, bucketOf, percentiles, RELATIVE_ERROR_BOUND } from "../../../server/src/rollups/latency-histogram.ts";

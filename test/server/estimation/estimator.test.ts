@@ -3,7 +3,7 @@ import { estimateCallUsage } from "../../../server/src/estimation/estimate.ts";
 import { TokenEstimator } from "../../../server/src/estimation/estimator.ts";
 import { MAX_ENCODED_CHARS } from "../../../server/src/estimation/tokenizer.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { gate, GATED_ESTIMATOR_WORKER as GATED, whenHeld } from "../../support/estimator-gate.ts";
 
 /** A finished chat call the provider reported no usage for: `prompt` in, `reply` out. */

@@ -3,9 +3,9 @@ import { estimateCallUsage } from "../../../server/src/estimation/estimate.ts";
 import { countTokens, PIECE_BREAK } from "../../../server/src/estimation/tokenizer.ts";
 import { formatFunctionDefinitions, functionDefinitions } from "../../../server/src/estimation/tool-text.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
-import { anthropic } from "../../../server/src/providers/anthropic.ts";
-import { gemini } from "../../../server/src/providers/gemini.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { anthropic } from "../../../server/src/providers/anthropic/adapter.ts";
+import { gemini } from "../../../server/src/providers/gemini/adapter.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import type { ProviderAdapter } from "../../../server/src/providers/types.ts";
 
 /** The input tokens Tollgate estimates for a request that got no usage (the real estimateJob path). */

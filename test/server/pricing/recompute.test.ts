@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseArgs, runCli } from "../../../server/src/cli.ts";
+import { parseArgs } from "../../../server/src/cli/args.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { PriceBook } from "../../../server/src/pricing/price-book.ts";
 import { insertPriceRows } from "../../../server/src/pricing/price-seed.ts";
 import { recomputeCosts } from "../../../server/src/pricing/recompute.ts";

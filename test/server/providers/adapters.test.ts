@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { anthropic, normalizeAnthropicUsage } from "../../../server/src/providers/anthropic.ts";
-import { azure } from "../../../server/src/providers/azure.ts";
-import { gemini, normalizeGeminiUsage } from "../../../server/src/providers/gemini.ts";
+import { anthropic, normalizeAnthropicUsage } from "../../../server/src/providers/anthropic/adapter.ts";
+import { azure } from "../../../server/src/providers/azure/adapter.ts";
+import { gemini, normalizeGeminiUsage } from "../../../server/src/providers/gemini/adapter.ts";
 import { adapterFor } from "../../../server/src/providers/index.ts";
-import { mistral } from "../../../server/src/providers/mistral.ts";
-import { chatInputText } from "../../../server/src/providers/openai-input.ts";
-import { normalizeOpenAiUsage, openai } from "../../../server/src/providers/openai.ts";
+import { mistral } from "../../../server/src/providers/mistral/adapter.ts";
+import { chatInputText } from "../../../server/src/providers/openai/input.ts";
+import { normalizeOpenAiUsage, openai } from "../../../server/src/providers/openai/adapter.ts";
 import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo } from "../../../server/src/providers/types.ts";
 
 const req = (path: string, json?: Record<string, unknown>, method = "POST"): ParsedRequest => ({ method, path, query: "", json });

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { callById } from "../../support/calls.ts";
 import { embeddingsAnswer, fakeEmbeddingValue, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";

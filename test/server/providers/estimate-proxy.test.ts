@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countTokens } from "../../../server/src/estimation/tokenizer.ts";
 import { buildRecord, type Metering } from "../../../server/src/proxy/finish.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import { FAKE_TEXT, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";

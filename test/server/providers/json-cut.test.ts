@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { azure } from "../../../server/src/providers/azure.ts";
+import { azure } from "../../../server/src/providers/azure/adapter.ts";
 import { readTopLevel } from "../../../server/src/providers/json-cut.ts";
-import { mistral } from "../../../server/src/providers/mistral.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { mistral } from "../../../server/src/providers/mistral/adapter.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import type { ProviderAdapter, RequestInfo } from "../../../server/src/providers/types.ts";
 
 const embeddings = openai.inspect({ method: "POST", path: "/v1/embeddings", query: "", json: { model: "text-embedding-3-small" } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { adapterFor } from "../../../server/src/providers/index.ts";
-import { ollama } from "../../../server/src/providers/ollama.ts";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { ollama } from "../../../server/src/providers/ollama/adapter.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { PASS, TOKEN, type RequestInfo } from "../../../server/src/providers/types.ts";
 
 const info = (path: string, json?: Record<string, unknown>): RequestInfo => ollama.inspect({ method: "POST", path, query: "", json });

@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spendReport } from "../../../server/src/api/spend.ts";
+import { spendReport } from "../../../server/src/reports/spend.ts";
 import { callById } from "../../support/calls.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startFakeToolFees } from "../../support/fake-tool-fees.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../server/src/cli.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { callById } from "../../support/calls.ts";
 import { ANTHROPIC_MODEL, ANTHROPIC_TEXT, startFakeAnthropic, VERTEX_MESSAGE_ID, VERTEX_QUOTA_MESSAGE } from "../../support/fake-anthropic.ts";
 import type { FakeServer } from "../../support/fake-server.ts";

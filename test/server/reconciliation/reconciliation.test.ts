@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ReportSource } from "../../../server/src/config.ts";
 import { reconcile } from "../../../server/src/reconciliation/reconcile.ts";
 import type { Reconciliation } from "../../../server/src/reconciliation/report.ts";
-import { runCli } from "../../../server/src/cli.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { startFakeOpenAi } from "../../support/fake-openai.ts";

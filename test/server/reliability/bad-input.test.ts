@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openai } from "../../../server/src/providers/openai.ts";
+import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { parsePromText } from "../../support/prom-text.ts";
 import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { startFaultyUpstream, type FaultyUpstream } from "./faulty-upstream.ts";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { openai as openAiAdapter } from "../../../server/src/providers/openai.ts";
+import { openai as openAiAdapter } from "../../../server/src/providers/openai/adapter.ts";
 import { SseParser } from "../../../server/src/proxy/sse.ts";
 
 interface Seen {

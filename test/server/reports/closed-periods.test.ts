@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON checked field by field below */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../server/src/cli.ts";
+import { runCli } from "../../../server/src/cli/run.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import type { CallRecord } from "../../../server/src/recording/call-record.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";

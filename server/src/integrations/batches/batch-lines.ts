@@ -1,7 +1,7 @@
 import type { CallRecord, Outcome } from "../../recording/call-record.ts";
 import { ZERO_USAGE } from "../../recording/usage.ts";
-import { anthropic } from "../../providers/anthropic.ts";
-import { openai } from "../../providers/openai.ts";
+import { anthropic } from "../../providers/anthropic/adapter.ts";
+import { openai } from "../../providers/openai/adapter.ts";
 import type { RequestInfo, ResponseFacts } from "../../providers/types.ts";
 
 /** One result line as a call, before it is priced and attributed. */

@@ -1,6 +1,6 @@
-import { FEE_KINDS } from "../pricing/fee-price-row.ts";
-import type { FeeCount } from "../pricing/fees.ts";
-import { obj } from "./json.ts";
+import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
+import type { FeeCount } from "../../pricing/fees.ts";
+import { obj } from "../json.ts";
 
 /**
  * Grounding with Google Search, from candidates[].groundingMetadata.webSearchQueries. Google bills Gemini 3

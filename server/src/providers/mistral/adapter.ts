@@ -1,7 +1,7 @@
-import { str } from "./json.ts";
-import { chatInputText } from "./openai-input.ts";
-import { openai } from "./openai.ts";
-import type { ParsedRequest, ProviderAdapter, RequestInfo } from "./types.ts";
+import { str } from "../json.ts";
+import { chatInputText } from "../openai/input.ts";
+import { openai } from "../openai/adapter.ts";
+import type { ParsedRequest, ProviderAdapter, RequestInfo } from "../types.ts";
 
 const ERROR_TYPES: Readonly<Record<number, string>> = {
   400: "invalid_request_error",

@@ -1,5 +1,5 @@
-import { openai } from "./openai.ts";
-import type { ParsedRequest, ProviderAdapter, RequestInfo } from "./types.ts";
+import { openai } from "../openai/adapter.ts";
+import type { ParsedRequest, ProviderAdapter, RequestInfo } from "../types.ts";
 
 const V1_PATH = /^\/openai\/v1\//;
 /** The first dated api-version that accepts `stream_options` (2024-09-01-preview; GA 2024-10-21). */

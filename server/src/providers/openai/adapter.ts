@@ -1,13 +1,13 @@
-import { add, decimalFromNumber, formatDecimal, normalize } from "../lib/decimal.ts";
-import { audioTokens, usage, type Usage } from "../recording/usage.ts";
-import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "./json.ts";
-import { readTopLevel } from "./json-cut.ts";
-import { responsesFacts, ResponsesStreamMeter } from "./responses.ts";
-import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
-import { chatInputText } from "./openai-input.ts";
-import { FEE_KINDS } from "../pricing/fee-price-row.ts";
-import { batchEvent } from "../integrations/batches/batch-event.ts";
-import { openAiBatchPath } from "../integrations/batches/batch-paths.ts";
+import { add, decimalFromNumber, formatDecimal, normalize } from "../../lib/decimal.ts";
+import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, str } from "../json.ts";
+import { readTopLevel } from "../json-cut.ts";
+import { responsesFacts, ResponsesStreamMeter } from "../responses/meter.ts";
+import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
+import { chatInputText } from "./input.ts";
+import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
+import { batchEvent } from "../../integrations/batches/batch-event.ts";
+import { openAiBatchPath } from "../../integrations/batches/batch-paths.ts";
 
 
 /**

@@ -1,8 +1,8 @@
-import { audioTokens, usage, type Usage } from "../recording/usage.ts";
-import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "./json.ts";
-import { readTopLevel } from "./json-cut.ts";
-import { GroundingCounter } from "./gemini-grounding.ts";
-import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
+import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
+import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, str } from "../json.ts";
+import { readTopLevel } from "../json-cut.ts";
+import { GroundingCounter } from "./grounding.ts";
+import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
 
 /**
  * Normalizes Gemini's usageMetadata. promptTokenCount already includes cachedContentTokenCount; tool-use

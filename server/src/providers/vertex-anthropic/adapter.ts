@@ -1,6 +1,6 @@
-import { anthropic } from "./anthropic.ts";
-import { obj, str } from "./json.ts";
-import type { ParsedRequest, ProviderAdapter, RequestInfo, ResponseFacts } from "./types.ts";
+import { anthropic } from "../anthropic/adapter.ts";
+import { obj, str } from "../json.ts";
+import type { ParsedRequest, ProviderAdapter, RequestInfo, ResponseFacts } from "../types.ts";
 
 /**
  * Claude on Google Vertex AI, as @anthropic-ai/vertex-sdk calls it (anthropics/anthropic-sdk-typescript,
@@ -10,7 +10,7 @@ import type { ParsedRequest, ProviderAdapter, RequestInfo, ResponseFacts } from 
  * `/v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}:rawPredict`, or
  * `:streamRawPredict` when the body says `stream: true`; the body is the Messages body without `model` and
  * with `anthropic_version: "vertex-2023-10-16"`. Answers, stream events and usage are Anthropic's own, so
- * they are read by ./anthropic.ts. `POST /v1/messages/count_tokens` becomes `…/models/count-tokens:rawPredict`
+ * they are read by ../anthropic/adapter.ts. `POST /v1/messages/count_tokens` becomes `…/models/count-tokens:rawPredict`
  * (its body keeps `model`): free, forwarded unmetered.
  *
  * These paths arrive on a Gemini-format provider (the Vertex host serves Gemini and partner models alike);

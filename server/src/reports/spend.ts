@@ -1,11 +1,11 @@
 import type pg from "pg";
 import type { SourceChoice } from "./report-source.ts";
-import { coverageOf, dataStart, isComplete, previousRange, withPrevious, type ComparedReport } from "../reports/spend-compare.ts";
-import { parseSpendQuery, spendForRange } from "../reports/spend-report.ts";
-import { keepTop, topSchema } from "../reports/top-groups.ts";
+import { coverageOf, dataStart, isComplete, previousRange, withPrevious, type ComparedReport } from "./spend-compare.ts";
+import { parseSpendQuery, spendForRange } from "./spend-report.ts";
+import { keepTop, topSchema } from "./top-groups.ts";
 import { parseQuery } from "./query.ts";
 
-export { TOKEN_FIELDS, type SpendFigures, type SpendReport } from "../reports/spend-report.ts";
+export { TOKEN_FIELDS, type SpendFigures, type SpendReport } from "./spend-report.ts";
 
 /**
  * GET /api/spend: cost, calls and tokens per group (up to three dimensions) and bucket, plus totals, with

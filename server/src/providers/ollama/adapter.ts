@@ -1,7 +1,7 @@
-import { usage } from "../recording/usage.ts";
-import { ERROR_CHUNK, KeptText, n, obj, parseObject, str } from "./json.ts";
-import { chatInputText } from "./openai-input.ts";
-import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
+import { usage } from "../../recording/usage.ts";
+import { ERROR_CHUNK, KeptText, n, obj, parseObject, str } from "../json.ts";
+import { chatInputText } from "../openai/input.ts";
+import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
 
 /**
  * Ollama's native API (ollama/ollama docs/api.md, docs/api/{usage,streaming,errors}.mdx, docs/openapi.yaml),

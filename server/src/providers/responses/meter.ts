@@ -1,8 +1,8 @@
-import { usage, type Usage } from "../recording/usage.ts";
-import { FEE_KINDS } from "../pricing/fee-price-row.ts";
-import type { FeeCount } from "../pricing/fees.ts";
-import { KeptText, n, obj, parseObject, str } from "./json.ts";
-import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "./types.ts";
+import { usage, type Usage } from "../../recording/usage.ts";
+import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
+import type { FeeCount } from "../../pricing/fees.ts";
+import { KeptText, n, obj, parseObject, str } from "../json.ts";
+import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "../types.ts";
 
 /** OpenAI's Responses API (`POST /v1/responses`), JSON and SSE; used by the openai and azure adapters. */
 

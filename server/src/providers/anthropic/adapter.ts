@@ -1,10 +1,10 @@
-import { usage, type Usage } from "../recording/usage.ts";
-import { FEE_KINDS } from "../pricing/fee-price-row.ts";
-import type { FeeCount } from "../pricing/fees.ts";
-import { batchEvent } from "../integrations/batches/batch-event.ts";
-import { anthropicBatchPath } from "../integrations/batches/batch-paths.ts";
-import { KeptText, n, obj, parseObject, str } from "./json.ts";
-import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "./types.ts";
+import { usage, type Usage } from "../../recording/usage.ts";
+import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
+import type { FeeCount } from "../../pricing/fees.ts";
+import { batchEvent } from "../../integrations/batches/batch-event.ts";
+import { anthropicBatchPath } from "../../integrations/batches/batch-paths.ts";
+import { KeptText, n, obj, parseObject, str } from "../json.ts";
+import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
 
 /**
  * Normalizes Anthropic's usage. `input_tokens` excludes cache reads and writes, so the billed input is the

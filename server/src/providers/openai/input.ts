@@ -1,5 +1,5 @@
 // The OpenAI wire format's request side of estimation: what of a request counts as input tokens.
-import { PIECE_BREAK } from "../estimation/tokenizer.ts";
+import { PIECE_BREAK } from "../../estimation/tokenizer.ts";
 import {
   formatFunctionDefinitions,
   functionDefinitions,
@@ -8,9 +8,9 @@ import {
   TOOL_CHOICE_NONE_TOKENS,
   TOOL_DEFINITIONS_TOKENS,
   TOOL_DEFINITIONS_WITH_SYSTEM_TOKENS,
-} from "../estimation/tool-text.ts";
-import { obj, str } from "./json.ts";
-import type { EstimateInput, RequestInfo } from "./types.ts";
+} from "../../estimation/tool-text.ts";
+import { obj, str } from "../json.ts";
+import type { EstimateInput, RequestInfo } from "../types.ts";
 
 function partsText(content: unknown): string {
   if (typeof content === "string") return content;

@@ -1,33 +1,25 @@
-import type { CliContext, Command } from "../cli.ts";
-import { keyJson, parseNewKey } from "../api/keys.ts";
-import { loadPepper } from "./key-secrets.ts";
-import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey } from "./key-store.ts";
+import { stringFlag, UsageError, type Command } from "./args.ts";
+import { keyJson, parseNewKey } from "../access/key-json.ts";
+import { loadPepper } from "../access/key-secrets.ts";
+import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey } from "../access/key-store.ts";
 
-// Only types come from cli.ts: this module is imported by it, so a value import would be circular.
-
-function flag(ctx: CliContext, name: string): string | undefined {
-  const v = ctx.args.flags[name];
-  if (v === true) throw new Error(`--${name} needs a value`);
-  return v;
-}
-
-/** `keys create|list|revoke`: virtual keys for operators without the dashboard (entries of cli.ts's table). */
+/** `keys create|list|revoke`: virtual keys for operators without the dashboard. */
 export const KEY_COMMANDS: Record<string, Command> = {
   "keys create": {
     usage: "keys create --app APP [--provider openai] [--expires ISO] [--endpoints files,batches,images,audio]",
     description: "create a virtual key pinned to APP; prints the tg_… secret once",
     async run(ctx) {
-      const db = await ctx.database();
       const input = parseNewKey(
         {
-          app: flag(ctx, "app"),
-          provider: flag(ctx, "provider") ?? null,
-          expiresAt: flag(ctx, "expires") ?? null,
-          endpoints: flag(ctx, "endpoints")?.split(",").map((s) => s.trim()).filter((s) => s.length > 0) ?? null,
+          app: stringFlag(ctx.args, "app"),
+          provider: stringFlag(ctx.args, "provider") ?? null,
+          expiresAt: stringFlag(ctx.args, "expires") ?? null,
+          endpoints: stringFlag(ctx.args, "endpoints")?.split(",").map((s) => s.trim()).filter((s) => s.length > 0) ?? null,
         },
         new Set(ctx.config.providers.keys()),
         Date.now(),
       );
+      const db = await ctx.database();
       const pepper = await loadPepper(db.pool, ctx.config.access.keyPepper);
       const created = await createVirtualKey(db.pool, pepper, input);
       const { id, app, provider, prefix, endpoints, expiresAt } = keyJson(created.info, Date.now());
@@ -48,7 +40,7 @@ export const KEY_COMMANDS: Record<string, Command> = {
     description: "revoke a virtual key (replicas stop accepting it within TOLLGATE_ACCESS_REFRESH_MS)",
     async run(ctx) {
       const id = ctx.args.positionals[0];
-      if (!id || !isUuid(id)) throw new Error("keys revoke needs the key's id (a UUID, as keys list shows)");
+      if (!id || !isUuid(id)) throw new UsageError("keys revoke needs the key's id (a UUID, as keys list shows)");
       const db = await ctx.database();
       const revoked = await revokeVirtualKey(db.pool, id);
       if (!revoked) throw new Error(`no virtual key ${id}`);
