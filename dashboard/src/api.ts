@@ -124,6 +124,16 @@ export interface LatencyResponse {
   slowest: SlowCall[];
 }
 
+/** GET /api/latency/streams: TTFT of streamed vs non-streamed calls, tokens per second of successful streams. */
+export interface StreamFigures {
+  streamed: { calls: number; ttftMs: Percentiles };
+  nonStreamed: { calls: number; ttftMs: Percentiles };
+  generationCalls: number; outputTokens: number; generationMs: number;
+  /** outputTokens / (generationMs / 1000): output tokens over generation time (latency − TTFT) */
+  tokensPerSecond: number | null;
+}
+export interface StreamsResponse { from: string; to: string; groupBy: string; outcome: string; totals: StreamFigures; groups: Array<StreamFigures & { key: string }> }
+
 export interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
 /** A page of the price table (search matches "provider model"); total counts every matching row. */
 export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[]; total: number; offset: number; limit: number; nextOffset: number | null }
