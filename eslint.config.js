@@ -1,16 +1,39 @@
 import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "dashboard/dist/", "server/src/generated/", "coverage/", "bench/results/", "bench/.scratch/", "test/artifacts/"] },
+  { ignores: ["node_modules/", "dist/", "dashboard/dist/", "server/src/generated/", "coverage/", "bench/results/", "bench/.scratch/", "test/artifacts/", "eslint.config.js", "scripts/*.mjs"] },
   ...tseslint.configs.recommended,
   {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".tsx", ".js", ".mjs"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/resolver-next": [importX.createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".mjs"] })],
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // A promise nobody awaits loses its rejection: handle it, or say `void` where fire-and-forget is meant.
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "no-restricted-properties": [
         "error",
         { object: "process", property: "env", message: "Only server/src/config.ts reads process.env (parse it once there)." },
       ],
     },
+  },
+  {
+    // Plain-JS entry files outside the TypeScript project: linted without type information.
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ["dashboard/**/*.{ts,tsx}", "test/dashboard/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
   },
   {
     // Entry points, tooling and tests may read the environment directly.

@@ -95,7 +95,8 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
   const timer = setInterval(() => {
     if (refreshing) return;
     refreshing = true;
-    Promise.all([
+    // Each refresh catches its own failure, so the combined promise cannot reject.
+    void Promise.all([
       keys
         .refresh()
         .then(pinKeyApps)

@@ -137,11 +137,3 @@ export const REPLY_PRIMING_TOKENS = 3;
 export function messageOverhead(messages: number): number {
   return messages > 0 ? messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS : 0;
 }
-
-/**
- * Input tokens of a request: its text (roles and contents, as the adapter extracted it) plus the per-message
- * overhead when it is a conversation.
- */
-export function estimateInputTokens(text: string, messages: number, model: string | null): number {
-  return countTokens(text, encodingForModel(model)) + messageOverhead(messages);
-}

@@ -94,10 +94,6 @@ export function compare(a: Decimal, b: Decimal): -1 | 0 | 1 {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function isZero(a: Decimal): boolean {
-  return a.units === 0n;
-}
-
 /** Plain positional notation, never an exponent. `minScale` pads with zeros ("0.0000123400"). */
 export function formatDecimal(a: Decimal, minScale = 0): string {
   const d = a.scale < minScale ? { units: rescale(a, minScale), scale: minScale } : a;

@@ -1,10 +1,6 @@
-export { createMetrics, DEFAULT_MAX_APPS, DEFAULT_MAX_MODELS } from "./metrics.ts";
-export type { Metrics, MetricsOptions, MeteringStage } from "./metrics.ts";
+export { createMetrics } from "./metrics.ts";
+export type { Metrics } from "./metrics.ts";
 export { metricsHandler } from "./handler.ts";
-export type { MetricsHandlerOptions } from "./handler.ts";
 export { LabelLimiter, OTHER } from "./label-limiter.ts";
-export { NO_MODEL, TOKEN_TYPES } from "./call-metrics.ts";
-export type { TokenType } from "./call-metrics.ts";
-export type { RecorderMetrics, RecorderTarget } from "./recorder-metrics.ts";
-export type { BudgetGaugeState, BudgetMetrics } from "./budget-metrics.ts";
+export type { BudgetMetrics } from "./budget-metrics.ts";
 export * as buckets from "./buckets.ts";

@@ -168,5 +168,3 @@ export function priceCall(book: PriceBook, call: PriceCallInput): PricedCall {
   }
   return withFees({ ...UNPRICED });
 }
-
-export type { PriceRow };

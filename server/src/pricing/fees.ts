@@ -41,14 +41,3 @@ export function priceFees(index: FeeIndex, call: FeeCall, counts: readonly FeeCo
   });
   return { fees, feesUsd: total === null ? null : formatDecimal(normalize(total)) };
 }
-
-/** Adds counts of the same kind (a stream reporting a fee in several events reports it once here). */
-export function mergeFeeCounts(counts: readonly FeeCount[]): FeeCount[] {
-  const out = new Map<string, FeeCount>();
-  for (const c of counts) {
-    const had = out.get(c.kind);
-    if (!had) out.set(c.kind, { ...c });
-    else had.count = had.count === null || c.count === null ? null : had.count + c.count;
-  }
-  return [...out.values()];
-}

@@ -3,7 +3,7 @@ import type { Figures, Freshness, ProviderGroup, TollgateGroup } from "../report
 import { classify, dec, measure, PROVIDER_SETTLE_MS, ZERO_FIGURES, type Measure, type Reason } from "./reasons.ts";
 import { DAY_MS } from "./report-rows.ts";
 
-export { PROVIDER_SETTLE_MS, REASONS, type Measure, type Reason } from "./reasons.ts";
+export type { Measure, Reason } from "./reasons.ts";
 
 export interface ReconciliationRow {
   /** YYYY-MM-DD (UTC) */

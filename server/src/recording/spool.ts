@@ -234,9 +234,3 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.close();
   }
 }
-
-/** For tests and tooling: the size of a spool directory's segments on disk. */
-export async function spoolFiles(dir: string): Promise<{ name: string; bytes: number }[]> {
-  const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
-  return Promise.all(names.map(async (name) => ({ name, bytes: (await stat(join(dir, name))).size })));
-}

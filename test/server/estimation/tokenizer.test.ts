@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countTokens, encodingForModel, estimateInputTokens, MAX_ENCODED_CHARS, MAX_RUN_CHARS } from "../../../server/src/estimation/tokenizer.ts";
+import { countTokens, encodingForModel, MAX_ENCODED_CHARS, messageOverhead, MAX_RUN_CHARS } from "../../../server/src/estimation/tokenizer.ts";
 
 describe("encodingForModel", () => {
   it("uses o200k_base for gpt-4o, gpt-4.1, gpt-5 and the o-series", () => {
@@ -54,12 +54,11 @@ describe("countTokens", () => {
   });
 });
 
-describe("estimateInputTokens", () => {
-  it("adds OpenAI's overhead: 3 per message and 3 for the reply priming", () => {
-    const text = "system\nYou are terse.\nuser\nSay hello\n";
-    expect(estimateInputTokens(text, 2, "gpt-4o")).toBe(countTokens(text, "o200k_base") + 2 * 3 + 3);
+describe("messageOverhead", () => {
+  it("is OpenAI's 3 tokens per message plus 3 for the reply priming", () => {
+    expect(messageOverhead(2)).toBe(2 * 3 + 3);
   });
-  it("adds no overhead without messages (embeddings)", () => {
-    expect(estimateInputTokens("some text", 0, "text-embedding-3-small")).toBe(countTokens("some text", "cl100k_base"));
+  it("is zero without messages (embeddings)", () => {
+    expect(messageOverhead(0)).toBe(0);
   });
 });

@@ -8,8 +8,8 @@ import type { FakePrice, UsageEvent } from "../../support/fake-org-reports.ts";
 
 export const OPENAI_ADMIN_KEY = "sk-admin-openai-recon-0a1b2c3d4e5f6a7b8c9d";
 export const ANTHROPIC_ADMIN_KEY = "sk-ant-admin01-recon-9f8e7d6c5b4a39281706";
-export const HELD_OPENAI = "sk-held-openai-recon-11112222333344445555";
-export const HELD_ANTHROPIC = "sk-ant-held-recon-66667777888899990000";
+const HELD_OPENAI = "sk-held-openai-recon-11112222333344445555";
+const HELD_ANTHROPIC = "sk-ant-held-recon-66667777888899990000";
 export const BYPASS_OPENAI = "sk-bypass-openai-recon-aaaabbbbccccdddd";
 export const BYPASS_ANTHROPIC = "sk-ant-bypass-recon-eeeeffff00001111";
 
