@@ -46,8 +46,7 @@ export function validCallFilter(key: CallFilterKey, value: string): boolean {
   return CALL_FILTER_VALID[key].test(value);
 }
 
-/** Which calls the Latency page measures: successes (the default), all, any failure, or one outcome. */
-export const LATENCY_OUTCOMES = ["ok", "all", "failed"] as const;
+/** The Latency page's outcome filters: "ok" (the default), "all", "failed" or one outcome's name. */
 const OUTCOME_NAME = /^[a-z_]{1,40}$/;
 
 export interface ViewState {
