@@ -219,6 +219,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(ids).toEqual(all.calls.map((c) => c.id));
     await shot("calls");
 
+    // the app filter suggests the known apps as you type (GET /api/suggest) and flags an unknown one
+    await page.getByTestId("filter-app").fill("bat");
+    await expect.poll(() => page.getByTestId("filter-app-options").locator("option").evaluateAll((os) => os.map((o) => o.getAttribute("value")))).toEqual(["batch"]);
+    await page.getByTestId("filter-app").fill("bacth");
+    await page.getByTestId("filter-app-unknown").waitFor();
     await page.getByTestId("filter-app").fill("batch");
     await page.getByTestId("filter-apply").click();
     await page.waitForFunction(() => window.location.hash.includes("app=batch"));
