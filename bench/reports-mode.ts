@@ -15,6 +15,8 @@ export interface ReportsOptions {
   calls: number;
   runs: number;
   databaseUrl: string | undefined;
+  /** a streaming replica of databaseUrl: reports are timed through TOLLGATE_REPORTS_DATABASE_URL too */
+  replicaUrl?: string;
 }
 
 const DAY = 86_400_000;
@@ -42,15 +44,32 @@ async function timed(url: string): Promise<{ ms: number; status: number; body: u
   return { ms: performance.now() - t, status: res.status, body };
 }
 
+async function untilReplica(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const state = (await (await fetch(`${url}/api/reports/source`)).json()) as { source: string; error?: string };
+    if (state.source === "replica") return;
+    if (Date.now() > deadline) throw new Error(`the replica never answered: ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function runReportsBench(o: ReportsOptions): Promise<void> {
   const db: BenchDatabase = o.databaseUrl ? await existingDatabase(o.databaseUrl) : await createBenchDatabase();
-  let tollgate: BenchChild | undefined;
+  // One Tollgate reading the primary; with --replica-url a second one reading the replica
+  // (TOLLGATE_REPORTS_DATABASE_URL), the two measured in alternation so the machine's load hits both alike.
+  const instances: Array<{ name: string; child: BenchChild }> = [];
   try {
     if (!o.databaseUrl) await seedMissing(db.url, o.calls);
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     await pool.end();
-    tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url });
+    instances.push({ name: "primary", child: await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url }) });
+    if (o.replicaUrl) {
+      const child = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url, TOLLGATE_REPORTS_DATABASE_URL: o.replicaUrl });
+      instances.push({ name: "replica", child });
+      await untilReplica(child.url);
+    }
     const to = new Date();
     const from = new Date(to.getTime() - 30 * DAY);
     const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
@@ -59,35 +78,57 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
       for (const groupBy of ["app", "provider"]) endpoints.push([`/api/${report} 30 d by ${groupBy} per day`, `/api/${report}?${range}&groupBy=${groupBy}&interval=day`, 300]);
     }
     endpoints.push([`/api/calls first page (100)`, `/api/calls?${range}&limit=100`, 100]);
-    process.stdout.write(`reports bench: ${Number(rows[0]?.n).toLocaleString("en-US")} calls in ${db.where}; ${o.runs} sequential runs per endpoint\n`);
+    if (o.replicaUrl) endpoints.push([`/api/sessions first page (50)`, `/api/sessions?${range}`, 300]);
+    process.stdout.write(
+      `reports bench: ${Number(rows[0]?.n).toLocaleString("en-US")} calls in ${db.where}; ${o.runs} sequential runs per endpoint` +
+        `${o.replicaUrl ? " and source (primary, then replica, alternating)" : ""}\n`,
+    );
 
     const table: (string | number)[][] = [];
-    for (const [name, path, target] of endpoints) {
-      const times: number[] = [];
-      let status = 0;
-      await timed(tollgate.url + path); // first run warms caches and plans
+    const measure = async (name: string, path: (base: string) => Promise<string> | string, target: number) => {
+      const times = instances.map(() => [] as number[]);
+      const statuses = instances.map(() => 0);
+      const sources = instances.map(() => "");
+      for (const it of instances) await timed(it.child.url + (await path(it.child.url))); // warms caches and plans
       for (let i = 0; i < o.runs; i++) {
-        const r = await timed(tollgate.url + path);
-        status = r.status;
-        times.push(r.ms);
+        for (const [k, it] of instances.entries()) {
+          const url = it.child.url + (await path(it.child.url));
+          const t = performance.now();
+          const res = await fetch(url);
+          await res.arrayBuffer();
+          times[k]?.push(performance.now() - t);
+          statuses[k] = res.status;
+          sources[k] = res.headers.get("x-tollgate-reports-source") ?? "primary";
+        }
       }
-      table.push([name, status === 200 ? "200" : `${status} (not served)`, percentile(times, 50), percentile(times, 95), target]);
-    }
+      for (const [k, it] of instances.entries()) {
+        const status = statuses[k] === 200 ? "200" : `${statuses[k]} (not served)`;
+        const row: (string | number)[] = [name, status, percentile(times[k] ?? [], 50), percentile(times[k] ?? [], 95), target];
+        if (o.replicaUrl) row.splice(1, 0, `${it.name} (${sources[k]})`);
+        table.push(row);
+      }
+    };
+    for (const [name, path, target] of endpoints) await measure(name, () => path, target);
     // A deep page: follow the keyset cursor 20 pages in, then time the next page.
-    let cursor: string | null = null;
-    for (let i = 0; i < 20; i++) {
-      const r = await timed(`${tollgate.url}/api/calls?${range}&limit=100${cursor ? `&cursor=${cursor}` : ""}`);
-      cursor = (r.body as { nextCursor?: string | null } | null)?.nextCursor ?? null;
-      if (!cursor) break;
-    }
-    if (cursor) {
-      const times: number[] = [];
-      for (let i = 0; i < o.runs; i++) times.push((await timed(`${tollgate.url}/api/calls?${range}&limit=100&cursor=${cursor}`)).ms);
-      table.push([`/api/calls page 21 (keyset cursor)`, "200", percentile(times, 50), percentile(times, 95), 100]);
-    }
-    printTable("reports — API latency over the seeded database", ["request", "status", "p50 ms", "p95 ms", "target p95 ms"], table);
+    const deepCursor = new Map<string, string | null>();
+    const deep = async (base: string): Promise<string> => {
+      if (!deepCursor.has(base)) {
+        let cursor: string | null = null;
+        for (let i = 0; i < 20; i++) {
+          const r = await timed(`${base}/api/calls?${range}&limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+          cursor = (r.body as { nextCursor?: string | null } | null)?.nextCursor ?? null;
+          if (!cursor) break;
+        }
+        deepCursor.set(base, cursor);
+      }
+      return `/api/calls?${range}&limit=100&cursor=${deepCursor.get(base) ?? ""}`;
+    };
+    await measure(`/api/calls page 21 (keyset cursor)`, deep, 100);
+    const header = ["request", "status", "p50 ms", "p95 ms", "target p95 ms"];
+    if (o.replicaUrl) header.splice(1, 0, "read by (source header)");
+    printTable(`reports — API latency over the seeded database${o.replicaUrl ? ", primary vs streaming replica" : ""}`, header, table);
   } finally {
-    await tollgate?.stop().catch(() => {});
+    for (const it of instances) await it.child.stop().catch(() => {});
     await db.close();
   }
 }

@@ -5,16 +5,18 @@
  *   reports reporting-API latency (p50/p95) over a seeded database
  *   soak    Tollgate's RSS and throughput over N minutes at c=32, with the RSS trend
  *   balancer three instances behind HAProxy (deploy/haproxy.cfg) against one instance alone
+ *   delivery each dashboard page opened cold in headless Chromium: bytes, time to data, largest API answer
  * Prints one table per mode; it never passes or fails (the targets are printed next to the figures).
  */
 import { parseArgs } from "node:util";
 import { runBalancerBench } from "./balancer-mode.ts";
+import { runDeliveryBench } from "./delivery-mode.ts";
 import { runIngestBench } from "./ingest-mode.ts";
 import { runProxyBench } from "./proxy-mode.ts";
 import { runReportsBench } from "./reports-mode.ts";
 import { runSoakBench } from "./soak-mode.ts";
 
-const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak|balancer] [options]
+const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak|balancer|delivery] [options]
   proxy:   --seconds N (c=32 run, default 10)  --c1-seconds N (default 5)  --warmup N (default 2)
            --probe N (sequential latency probes, default 1000)  --rounds N (interleaved rounds, default 3)  --only json|sse  --profile DIR (CPU profile of Tollgate)
            --env NAME=VALUE (an environment variable for the Tollgate process; repeatable)
@@ -24,8 +26,11 @@ const USAGE = `usage: npm run bench -- [proxy|ingest|reports|soak|balancer] [opt
            --rounds N (recorder runs interleaved, median reported; default 1)
   reports: --calls N (seeded when the database holds fewer, default 1000000)  --runs N (per endpoint, default 30)
            --database-url URL (an already seeded database, e.g. from npm run seed; kept)
+           --replica-url URL (a streaming replica of it: each report also timed through TOLLGATE_REPORTS_DATABASE_URL)
   soak:    --minutes N (default 5)  --sample-seconds N (default 15)  --env NAME=VALUE
   balancer: --seconds N (per run, default 10)  --rounds N (interleaved, default 3); needs haproxy (Debian's package)
+  delivery: --database-url URL (a seeded database, required)  --runs N (cold loads per page, default 3)  --only TEXT (pages whose name contains it)
+           needs Debian's chromium (or CHROMIUM_PATH)
 DATABASE_URL: the Postgres server to create the bench database on (unset: an embedded Postgres).`;
 
 const { values, positionals } = parseArgs({
@@ -47,6 +52,7 @@ const { values, positionals } = parseArgs({
     calls: { type: "string" },
     runs: { type: "string" },
     "database-url": { type: "string" },
+    "replica-url": { type: "string" },
     minutes: { type: "string" },
     "sample-seconds": { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -115,11 +121,20 @@ switch (mode) {
     });
     break;
   case "reports":
-    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"] });
+    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"], replicaUrl: values["replica-url"] });
     break;
   case "soak":
     await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15), tollgateEnv: tollgateEnv() });
     break;
+  case "delivery": {
+    const url = values["database-url"];
+    if (!url) {
+      process.stderr.write("bench: delivery needs --database-url (a database seeded with npm run seed)\n");
+      process.exit(2);
+    }
+    await runDeliveryBench({ databaseUrl: url, runs: num("runs", 3), only: values.only });
+    break;
+  }
   case "balancer":
     await runBalancerBench({ seconds: num("seconds", 10), rounds: num("rounds", 3) });
     break;

@@ -30,6 +30,8 @@ function run(what, command, args) {
 const vite = join(root, "node_modules", ".bin", "vite");
 if (stale(join(root, "dashboard", "dist", "index.html"), join(root, "dashboard", "src")) && existsSync(vite)) {
   run("the dashboard", vite, ["build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"]);
+  // as `npm run build` does: without the .br/.gz beside each asset the server sends them uncompressed
+  run("the compressed assets", process.execPath, [join(root, "scripts", "precompress.mjs")]);
 }
 if (stale(join(root, "dist", "server", "main.mjs"), join(root, "server", "src"))) {
   run("the server", process.execPath, [join(root, "scripts", "build-server.mjs")]);

@@ -119,6 +119,7 @@ export function buildApp(deps: AppDeps): App {
   // after auth: a client without the admin token learns nothing but 401
   api.use(rejectInvalidText);
   const reportsPool = deps.reports?.pool ?? db.pool;
+  const reportsPrisma = deps.reports?.prisma ?? db.prisma;
   // Every answer says where report reads come from and how far behind the primary that is, so a figure read
   // from a lagging replica is never presented as current without saying so.
   api.get("/reports/source", (_req, res) => void res.json(deps.reports?.state() ?? { source: "primary", lagMs: null, checkedAt: null }));
@@ -137,11 +138,11 @@ export function buildApp(deps: AppDeps): App {
       next();
     });
   }
-  api.use(callsRouter(reportsPool, db.prisma));
+  api.use(callsRouter(reportsPool, reportsPrisma));
   api.use(reportsRouter(reportsPool));
   api.use(suggestRouter(reportsPool));
   api.use(latencyStreamsRouter(reportsPool));
-  api.use(sessionsRouter(db.prisma));
+  api.use(sessionsRouter(reportsPrisma));
   api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);
   api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { priceInputSchema, type PriceInput } from "./pricing/price-row.ts";
 import { feePriceInputSchema, type FeePriceInput } from "./pricing/fee-price-row.ts";
+import { configFormats } from "./providers/index.ts";
 
 /** The built-in providers and their public API bases. */
 export const BUILTIN_PROVIDERS = {
@@ -10,7 +11,15 @@ export const BUILTIN_PROVIDERS = {
   anthropic: { baseUrl: "https://api.anthropic.com", format: "anthropic" },
   gemini: { baseUrl: "https://generativelanguage.googleapis.com", format: "gemini" },
   mistral: { baseUrl: "https://api.mistral.ai", format: "mistral" },
+  /** the region's endpoint (AWS_REGION, default us-east-1) replaces this one: see bedrockBaseUrl */
+  bedrock: { baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com", format: "bedrock" },
 } as const;
+
+/** Where a SigV4-signed provider (Bedrock) is, and the AWS credentials Tollgate signs with; never logged. */
+export interface AwsSettings {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+}
 
 /** Which calls' request and response bodies are stored (call_bodies): none, failed calls only, or all. */
 export type BodyCaptureMode = "off" | "errors" | "all";
@@ -26,6 +35,8 @@ export interface ProviderConfig {
   apiKey: string | undefined;
   /** the variable the held key comes from, named when it is missing */
   apiKeyEnv?: string;
+  /** for SigV4 formats (bedrock): the signing region and the credentials held for virtual-key calls */
+  aws?: AwsSettings;
 }
 
 const boolish = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -78,6 +89,10 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   MISTRAL_API_KEY: z.string().min(1).optional(),
+  AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, "an AWS region such as us-east-1").optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
   TOLLGATE_KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
   TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: int(1).default(10),
   TOLLGATE_TRUST_PROXY: int(0).max(10).default(0),
@@ -111,9 +126,19 @@ const fileSchema = z.object({
       z.object({
         name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
         baseUrl: upstreamUrl,
-        format: z.enum(["openai", "azure", "anthropic", "gemini", "mistral"]).default("openai"),
+        // the registry's formats, looked up when the file is read (providers/index.ts)
+        format: z
+          .string()
+          .default("openai")
+          .refine((f) => configFormats().includes(f), { error: (issue) => `unknown wire format ${JSON.stringify(issue.input)} (known: ${configFormats().join(", ")})` }),
         priceProvider: z.string().min(1).optional(),
         apiKeyEnv: z.string().min(1).optional(),
+        /** bedrock: the signing region (default: read from a bedrock-runtime.{region}.amazonaws.com baseUrl) */
+        region: z.string().regex(/^[a-z0-9-]+$/).optional(),
+        /** bedrock: the variables holding the AWS credentials (default AWS_ACCESS_KEY_ID, …) */
+        accessKeyIdEnv: z.string().min(1).optional(),
+        secretAccessKeyEnv: z.string().min(1).optional(),
+        sessionTokenEnv: z.string().min(1).optional(),
       }),
     )
     .default([]),
@@ -269,6 +294,20 @@ function otelConfig(e: z.infer<typeof envSchema>): Config["otel"] {
   return { url, headers, serviceName: e.OTEL_SERVICE_NAME, maxQueue: e.TOLLGATE_OTEL_MAX_QUEUE };
 }
 
+/** Bedrock Runtime's endpoint in a region. */
+export function bedrockBaseUrl(region: string): string {
+  return `https://bedrock-runtime.${region}.amazonaws.com`;
+}
+
+/** The AWS credentials a Bedrock provider signs with, from the variables it names (AWS_* by default). */
+function awsSettings(region: string, env: NodeJS.ProcessEnv, names: { accessKeyIdEnv?: string; secretAccessKeyEnv?: string; sessionTokenEnv?: string }): AwsSettings {
+  const accessKeyId = env[names.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"];
+  const secretAccessKey = env[names.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"];
+  const sessionToken = env[names.sessionTokenEnv ?? "AWS_SESSION_TOKEN"];
+  if (!accessKeyId || !secretAccessKey) return { region, credentials: undefined };
+  return { region, credentials: sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey } };
+}
+
 /** Parses the environment once at start-up; throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
@@ -305,23 +344,31 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     return value.replace(/\/+$/, "");
   };
   for (const [name, p] of Object.entries(BUILTIN_PROVIDERS)) {
+    const bedrock = p.format === "bedrock";
+    const region = e.AWS_REGION ?? "us-east-1";
     providers.set(name, {
       name,
-      baseUrl: upstreamOverride(name) ?? p.baseUrl,
+      baseUrl: upstreamOverride(name) ?? (bedrock ? bedrockBaseUrl(region) : p.baseUrl),
       format: p.format,
       priceProvider: name,
       apiKey: heldKeys[name],
-      apiKeyEnv: `${name.toUpperCase()}_API_KEY`,
+      apiKeyEnv: bedrock ? "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" : `${name.toUpperCase()}_API_KEY`,
+      ...(bedrock ? { aws: awsSettings(region, env, {}) } : {}),
     });
   }
   for (const p of file.providers) {
+    const baseUrl = p.baseUrl.replace(/\/+$/, "");
+    const bedrock = p.format === "bedrock";
+    const region = p.region ?? /^https:\/\/bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(baseUrl)?.[1];
+    if (bedrock && !region) throw new ConfigError(`TOLLGATE_CONFIG: provider "${p.name}": format bedrock needs a region (or a bedrock-runtime.{region}.amazonaws.com baseUrl)`);
     providers.set(p.name, {
       name: p.name,
-      baseUrl: upstreamOverride(p.name) ?? p.baseUrl.replace(/\/+$/, ""),
+      baseUrl: upstreamOverride(p.name) ?? baseUrl,
       format: p.format,
       priceProvider: p.priceProvider ?? p.name,
       apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] : undefined,
-      apiKeyEnv: p.apiKeyEnv,
+      apiKeyEnv: bedrock ? `${p.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"} and ${p.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"}` : p.apiKeyEnv,
+      ...(bedrock && region ? { aws: awsSettings(region, env, p) } : {}),
     });
   }
 

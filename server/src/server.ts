@@ -104,7 +104,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   reloadPrices.unref();
 
   // Reports read from TOLLGATE_REPORTS_DATABASE_URL (a streaming replica) when set, else from the primary.
-  const reports = createReportsDatabase(db.pool, config.reportsDatabaseUrl, config.reportsCheckMs);
+  const reports = createReportsDatabase(db, config.reportsDatabaseUrl, config.reportsCheckMs);
   const metrics = createMetrics(config.metrics);
   // Models the price table knows get their own metric labels, whatever junk model names arrive first.
   metrics.reserveModels(knownModels(priceBook, config.providers.values()));

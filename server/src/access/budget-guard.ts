@@ -7,6 +7,7 @@ import type { PriceBook } from "../pricing/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
+import { priceProviderOf } from "../providers/index.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
 import { requireParsedBody } from "./parsed-body.ts";
 import type { Forecast } from "../reports/forecast.ts";
@@ -230,7 +231,7 @@ export class BudgetGuard {
     const whose = budget.keyId ? `virtual key ${budget.keyId} of app "${budget.app}"` : `app "${budget.app}"`;
     return (
       `Tollgate budget "${budget.id}" for ${whose} refuses calls to models without a price, and ` +
-      `"${call.info.model ?? ""}" (provider ${call.adapter.priceProvider ?? call.provider.priceProvider}) has none: add its price (POST /api/prices) ` +
+      `"${call.info.model ?? ""}" (provider ${priceProviderOf(call)}) has none: add its price (POST /api/prices) ` +
       `or set the budget's "unpriced" to "allow".`
     );
   }

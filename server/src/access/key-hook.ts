@@ -6,9 +6,8 @@ import type { KeyCache } from "./key-cache.ts";
 import { scopeOf } from "./key-scopes.ts";
 import { VIRTUAL_KEY_PATTERN } from "./key-secrets.ts";
 import { requireParsedBody } from "./parsed-body.ts";
+import { credentialHeaders, formatAdapter } from "../providers/index.ts";
 
-/** Headers an SDK may carry its key in (OpenAI/Mistral Bearer, Anthropic, Gemini, Azure). */
-const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key"]);
 /**
  * Headers a virtual-key client may not send beside the held key: OpenAI's organisation and project pick
  * whose account the held key bills, which is the operator's choice, not the key holder's. The accept-encoding
@@ -22,14 +21,32 @@ export interface FoundKey {
   source: string;
 }
 
-/** Finds a `tg_` virtual key wherever an SDK puts it; null when the request carries none (pass-through). */
+const SIGV4 = "AWS4-HMAC-SHA256 ";
+
+/** The access key id of an AWS SigV4 `Authorization` value (`… Credential=AKID/date/region/service/aws4_request, …`). */
+export function sigV4AccessKeyId(value: string): string | null {
+  if (!value.startsWith(SIGV4)) return null;
+  const at = value.indexOf("Credential=");
+  if (at === -1) return null;
+  const start = at + "Credential=".length;
+  const end = value.indexOf("/", start);
+  return end === -1 ? null : value.slice(start, end);
+}
+
+/**
+ * Finds a `tg_` virtual key wherever an SDK puts it (any registered format's key header, or ?key=); null when
+ * the request carries none (pass-through). AWS SDKs send it as a bearer token (Bedrock API keys) or as the
+ * access key id of a SigV4 signature.
+ */
 export function findVirtualKey(headers: readonly string[], query: string): FoundKey | null {
+  const credentials = credentialHeaders();
   for (let i = 0; i < headers.length; i += 2) {
     const lower = (headers[i] as string).toLowerCase();
-    if (!CREDENTIAL_HEADERS.has(lower)) continue;
+    if (!credentials.has(lower)) continue;
     let value = (headers[i + 1] as string).trim();
     // `Authorization: tg_…` without a scheme is recognised too (never forwarded verbatim).
     if (lower === "authorization" && value.length >= 7 && value.slice(0, 7).toLowerCase() === "bearer ") value = value.slice(7).trim();
+    else if (lower === "authorization") value = sigV4AccessKeyId(value) ?? value;
     if (value.startsWith("tg_")) return { key: value, source: lower };
   }
   if (query.length > 0 && query.includes("key=tg_")) {
@@ -48,25 +65,19 @@ function decodeQueryValue(value: string): string {
   }
 }
 
-/** The header a provider's wire format expects its key in. */
-function providerHeader(provider: ProviderConfig, source: string): string {
-  if (source === "api-key") return "api-key"; // Azure's own scheme
-  if (provider.format === "anthropic") return "x-api-key";
-  if (provider.format === "gemini") return "x-goog-api-key";
-  return "authorization";
-}
-
 /**
- * Replaces the client's credentials with the provider key Tollgate holds (in place, raw header list), drops
- * the headers a key holder may not choose (HOLDER_DROPPED) and asks for an uncompressed answer.
+ * Replaces the client's credentials with the provider key Tollgate holds, sent as the route's format declares
+ * (its adapter's `auth`), in place in the raw header list; drops the headers a key holder may not choose
+ * (HOLDER_DROPPED) and asks for an uncompressed answer.
  */
 export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string): void {
+  const credentials = credentialHeaders();
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const lower = (headers[i] as string).toLowerCase();
-    if (CREDENTIAL_HEADERS.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
+    if (credentials.has(lower) || HOLDER_DROPPED.has(lower)) headers.splice(i, 2);
   }
-  const header = providerHeader(call.provider, source);
-  headers.push(header, header === "authorization" ? `Bearer ${heldKey}` : heldKey);
+  const auth = formatAdapter(call.provider.format).auth;
+  headers.push(auth.header, (auth.prefix ?? "") + heldKey);
   headers.push("accept-encoding", "identity");
   if (source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
 }
@@ -91,6 +102,13 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
   return (call, headers) => {
     const found = findVirtualKey(headers, call.query);
     if (!found) {
+      if (call.adapter.signRequest && signedForTollgate(headers)) {
+        throw new TollgateError(
+          "auth_failed",
+          `A SigV4 signature made for Tollgate's address cannot be forwarded to ${call.provider.name}, and Tollgate cannot re-sign it with your credentials: use a Tollgate virtual key (tg_…) as the access key id or bearer token, or a Bedrock API key as the bearer token.`,
+          403,
+        );
+      }
       if (options.requireKey) throw new TollgateError("auth_failed", "Tollgate requires a virtual key (tg_…) for every call (TOLLGATE_REQUIRE_VIRTUAL_KEY).");
       const app = call.attribution.app;
       if (app !== null && cache.hasApp(app)) {
@@ -127,6 +145,7 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
       throw new TollgateError("auth_failed", `Tollgate virtual key refused: ${what} ${why} (scopes: ${entry.endpoints.join(", ")}).`, 403);
     }
     if (scope === "inference") requireParsedBody(call);
+    if (call.adapter.signRequest) return signWithHeld(call, headers, found, entry.id);
     const held = call.provider.apiKey;
     if (!held) {
       const variable = call.provider.apiKeyEnv ?? "the provider's apiKeyEnv in TOLLGATE_CONFIG";
@@ -136,4 +155,33 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     call.heldKey = held;
     cache.markUsed(entry.id);
   }
+
+  /** A signing format (Bedrock): the client's credentials go, the call is signed with the held ones as it leaves. */
+  function signWithHeld(call: CallState, headers: string[], found: FoundKey, keyId: string): void {
+    const secret = call.provider.aws?.credentials?.secretAccessKey;
+    if (!secret || !call.adapter.canSign?.(call.provider)) {
+      const variable = call.provider.apiKeyEnv ?? "the provider's AWS credentials";
+      throw new TollgateError("proxy_error", `Tollgate holds no AWS credentials for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`);
+    }
+    for (let i = headers.length - 2; i >= 0; i -= 2) {
+      const lower = (headers[i] as string).toLowerCase();
+      if (credentialHeaders().has(lower) || HOLDER_DROPPED.has(lower) || AWS_SIGNATURE_HEADERS.has(lower)) headers.splice(i, 2);
+    }
+    headers.push("accept-encoding", "identity");
+    if (found.source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
+    call.signUpstream = true;
+    call.heldKey = secret;
+    cache.markUsed(keyId);
+  }
+}
+
+/** The headers a client's own AWS signature travels in, dropped when Tollgate signs. */
+const AWS_SIGNATURE_HEADERS = new Set(["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]);
+
+/** Whether the request carries a SigV4 signature (which names the host it was made for: Tollgate's). */
+function signedForTollgate(headers: readonly string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === "authorization" && (headers[i + 1] as string).trim().startsWith(SIGV4)) return true;
+  }
+  return false;
 }

@@ -38,6 +38,8 @@ const COUNTING = new Set(["messages.count_tokens", "countTokens"]);
  * the call) and free token counting.
  */
 export function scopeOf(method: string, path: string, info: RequestInfo): KeyScope | null {
+  // A path the adapter read strictly itself (Bedrock's escaped model ids) is metered as the provider reads it.
+  if (info.metered && info.pathChecked === true) return "inference";
   if (!PLAIN_PATH.test(path) || ADMIN_SEGMENT.test(path)) return null;
   if (info.metered) return "inference";
   if (method === "POST" && COUNTING.has(info.endpoint)) return "inference";

@@ -4,7 +4,7 @@ import { seedPrices } from "../pricing/price-seed.ts";
 import { seedFeePrices } from "../pricing/fee-seed.ts";
 import { recomputeCosts } from "../pricing/recompute.ts";
 import { recordedPriceProvider } from "../providers/index.ts";
-import { refreshRollups } from "../rollups/rollup-sql.ts";
+import { refreshRollups } from "../rollups/rollup-rebuild.ts";
 import { recordAudit } from "../audit/audit-log.ts";
 import { resyncLedgers } from "../access/budget-ledger.ts";
 

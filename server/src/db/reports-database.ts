@@ -1,4 +1,6 @@
 import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
 
 /** Where the reporting API reads from right now, and how far behind the primary that is. */
 export interface ReportsSourceState {
@@ -15,6 +17,8 @@ export interface ReportsSourceState {
 export interface ReportsDatabase {
   /** a pool the report queries run on: the replica's while it answers, else the primary's */
   pool: pg.Pool;
+  /** Prisma over the same switching pool, for the report queries written with Prisma (sessions, bodies) */
+  prisma: PrismaClient;
   state(): ReportsSourceState;
   /** checks the replica now (also done every `checkMs`) */
   check(): Promise<ReportsSourceState>;
@@ -72,10 +76,15 @@ interface LagRow {
  * is old. When the replica cannot be reached (or is not in recovery) reports fall back to the primary and
  * say so, rather than fail or show a stale figure silently.
  */
-export function createReportsDatabase(primary: pg.Pool, replicaUrl: string | undefined, checkMs = 2_000): ReportsDatabase {
+export function createReportsDatabase(
+  primaryDb: { pool: pg.Pool; prisma: PrismaClient },
+  replicaUrl: string | undefined,
+  checkMs = 2_000,
+): ReportsDatabase {
+  const primary = primaryDb.pool;
   if (!replicaUrl) {
     const state: ReportsSourceState = { source: "primary", lagMs: null, checkedAt: null };
-    return { pool: primary, state: () => state, check: async () => state, close: async () => {} };
+    return { pool: primary, prisma: primaryDb.prisma, state: () => state, check: async () => state, close: async () => {} };
   }
   const replica = new pg.Pool({ connectionString: replicaUrl, max: 10, connectionTimeoutMillis: 2_000 });
   replica.on("error", () => {});
@@ -106,16 +115,22 @@ export function createReportsDatabase(primary: pg.Pool, replicaUrl: string | und
   const timer = setInterval(() => void check(), checkMs);
   timer.unref();
   void check();
+  const pool = new SwitchingPool(
+    () => (state.source === "replica" ? { pool: replica, isReplica: true } : { pool: primary, isReplica: false }),
+    primary,
+    (err) => (state = { source: "primary-fallback", lagMs: null, checkedAt: new Date().toISOString(), error: err.message }),
+  );
+  // Prisma's pg adapter runs each statement outside a transaction with pool.query, so its reads switch
+  // (and fall back) with the pool; report reads never open a transaction.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    pool: new SwitchingPool(
-      () => (state.source === "replica" ? { pool: replica, isReplica: true } : { pool: primary, isReplica: false }),
-      primary,
-      (err) => (state = { source: "primary-fallback", lagMs: null, checkedAt: new Date().toISOString(), error: err.message }),
-    ),
+    pool,
+    prisma,
     state: () => state,
     check,
     async close() {
       clearInterval(timer);
+      await prisma.$disconnect().catch(() => {});
       await replica.end().catch(() => {});
     },
   };

@@ -1,6 +1,6 @@
 import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, roundTo, ZERO, type Decimal } from "../lib/decimal.ts";
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
-import type { PriceRow, PriceTier, Rates } from "./price-row.ts";
+import type { PriceTier, Rates } from "./price-row.ts";
 import type { Usage } from "../recording/usage.ts";
 import { priceFees, type Fee, type FeeCount } from "./fees.ts";
 

@@ -2,6 +2,7 @@ import type { Usage } from "../recording/usage.ts";
 import type { FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
 import type { BatchPath } from "../integrations/batches/batch-paths.ts";
+import type { ProviderConfig } from "../config.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -17,6 +18,11 @@ export interface RequestInfo {
   apiVersion?: string;
   /** a batch endpoint (creation, retrieval, results): its answer's body is kept and read at the end */
   batch?: BatchPath;
+  /**
+   * the adapter read the path strictly itself, percent-escapes decoded as the provider decodes them (a
+   * Bedrock model id's `%3A`), so key scopes need not refuse its escapes
+   */
+  pathChecked?: boolean;
 }
 
 /** What the proxy learns from a response (JSON body, or the events of a stream). */
@@ -61,6 +67,25 @@ export interface StreamMeter {
   outputText(): string;
 }
 
+/** An incremental parser of a binary stream encoding, fed the body's chunks as they pass. */
+export interface BinaryStreamParser {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+/** A request on its way upstream, for formats that sign it (`headers` is the raw list, changed in place). */
+export interface OutgoingRequest {
+  method: string;
+  /** the Host header going upstream */
+  host: string;
+  /** the path on the wire (percent-escapes as sent), the upstream's base path included */
+  path: string;
+  /** the raw query string, without "?" */
+  query: string;
+  headers: string[];
+  body: Buffer;
+}
+
 /** The parsed request, as far as metering needs it. */
 export interface ParsedRequest {
   method: string;
@@ -72,19 +97,45 @@ export interface ParsedRequest {
   json: Record<string, unknown> | undefined;
 }
 
+/** How the provider key Tollgate holds (for virtual-key calls) is sent upstream. */
+export interface HeldKeyAuth {
+  /** the header, lower-case; a client's `tg_` key is looked for in it too, and removed */
+  header: string;
+  /** put before the key in the header's value (`"Bearer "`), if any */
+  prefix?: string;
+}
+
 /**
- * One wire format: how to find the model, the stream flag and usage, and how errors look. Adapters are
- * plain objects; adding a wire format is adding one file and one line in ./index.ts.
+ * An API served beside another format's on the same host, metering some of its paths (Ollama's /api/chat
+ * next to its OpenAI-compatible /v1; Claude's Vertex paths next to Gemini's).
+ */
+export interface BesideFormat {
+  /** the format whose routes carry it; a provider's config cannot name this adapter's own format */
+  format: string;
+  /** whether this adapter, rather than that format's own, meters the path; called for every call of the format */
+  claims(path: string): boolean;
+  /** the endpoint names its `inspect` records, which tell its calls apart where only the endpoint is known (price recompute) */
+  endpoints: readonly string[];
+}
+
+/**
+ * One wire format: its paths, how the held key is sent, which request fields cap output, which prices apply,
+ * how to find the model, the stream flag and usage, and how errors look. Adapters are plain objects, each in
+ * its own folder (./<format>/adapter.ts) with one line in the registry (./index.ts).
  */
 export interface ProviderAdapter {
   format: string;
   /** its streams are NDJSON (`application/x-ndjson`, one JSON object per line) rather than SSE */
   ndjson?: boolean;
+  /** set when it is served beside another format rather than named in a provider's config */
+  beside?: BesideFormat;
+  /** how the held provider key is sent on this format's routes (a `beside` adapter's route uses its host's) */
+  auth: HeldKeyAuth;
   /**
-   * For a native API served beside an OpenAI-compatible one on the same host (Ollama's /api/chat next to
-   * its /v1): whether this adapter, rather than the OpenAI one, meters the path (see ./index.ts).
+   * request fields that cap output tokens, first present wins; a dotted name reaches into an object
+   * (`generationConfig.maxOutputTokens`). Budgets reserve that many output tokens before forwarding.
    */
-  claims?(path: string): boolean;
+  maxOutputFields: readonly string[];
   /** the price table's provider for its calls when not the route's own (Claude on Vertex: "anthropic") */
   priceProvider?: string;
   inspect(req: ParsedRequest): RequestInfo;
@@ -102,6 +153,20 @@ export interface ProviderAdapter {
    */
   factsFromBody?(info: RequestInfo, body: Buffer): ResponseFacts | undefined;
   createStreamMeter(info: RequestInfo, hideUsage: boolean): StreamMeter;
+  /**
+   * A binary stream encoding the adapter meters (Bedrock's `application/vnd.amazon.eventstream`): its
+   * content type and a parser handing each message to the stream meter as (event, data).
+   */
+  binaryStream?: { contentType: string; parser(onEvent: (event: string, data: string) => void): BinaryStreamParser };
+  /** facts the response's headers carry (token counts, the error type); the body's facts take precedence */
+  headerFacts?(info: RequestInfo, rawHeaders: readonly string[]): ResponseFacts | undefined;
+  /**
+   * The format authenticates by signing each request (AWS SigV4) rather than with a key header: a virtual
+   * key's calls are signed with the credentials Tollgate holds for the provider, just before they go out.
+   */
+  signRequest?(provider: ProviderConfig, req: OutgoingRequest): Promise<void>;
+  /** whether the provider holds what signRequest needs (else a virtual key's call is refused) */
+  canSign?(provider: ProviderConfig): boolean;
   /** header names carrying the provider's request id, lower-case */
   requestIdHeaders: readonly string[];
   /** an error body in the provider's own shape, for errors Tollgate answers itself */

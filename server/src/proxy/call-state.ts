@@ -32,6 +32,10 @@ export class CallState {
   request: { method: string; path: string; body: Buffer } | null = null;
   /** the provider key substituted for a virtual key: scrubbed from what goes back to the client */
   heldKey: string | null = null;
+  /** a virtual key's call to a format that signs requests (Bedrock): signed with the held credentials when forwarded */
+  signUpstream = false;
+  /** facts the response's headers carried (adapter.headerFacts); the body's facts take precedence */
+  headerFacts: ResponseFacts | undefined;
   bodyReadAt = 0;
   dispatchedAt = 0;
   firstByteAt = 0;

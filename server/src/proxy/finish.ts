@@ -6,6 +6,7 @@ import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
 import type { Fee, FeeCount } from "../pricing/fees.ts";
 import type { BatchEvent } from "../integrations/batches/batch-event.ts";
+import { priceProviderOf } from "../providers/index.ts";
 
 export interface PriceResult {
   costUsd: string | null;
@@ -40,7 +41,7 @@ function outcomeOf(call: CallState): Outcome {
   // An error event inside a 200 stream (Anthropic's `event: error`, Responses' `response.failed`).
   if (call.facts.errorType || call.facts.errorMessage) {
     // Overload (Anthropic's overloaded_error, its 529) is the provider failing, not the caller's limit.
-    return /rate.?limit|quota|resource_exhausted/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
+    return /rate.?limit|quota|resource_exhausted|throttl/i.test(call.facts.errorType ?? "") ? "rate_limited" : "upstream_error";
   }
   return "ok";
 }
@@ -94,7 +95,7 @@ export function finishRecord(
   const record = baseRecord(call, outcome, endedAt);
   // Only metered calls are priced; the price table's provider may differ from the route's (azure → openai,
   // Claude on a Vertex route → anthropic).
-  const priceProvider = call.info.metered ? (call.adapter.priceProvider ?? call.provider.priceProvider) : null;
+  const priceProvider = call.info.metered ? priceProviderOf(call) : null;
   if (facts.usage) {
     applyUsage(record, facts.usage, "reported", metering, priceProvider, facts.reportedCostUsd ?? null, facts.fees);
     return deliver(record);

@@ -297,6 +297,24 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     if (body.length > 0 || method === "POST" || method === "PUT" || method === "PATCH") headers.push("content-length", String(body.length));
     headers.push("host", upstream.hostHeader);
+    const sign = call.signUpstream ? call.adapter.signRequest : undefined;
+    if (sign) {
+      // A virtual key's call to a signing format (Bedrock): signed with the held credentials, then sent.
+      sign(call.provider, { method, host: upstream.hostHeader, path: upstream.basePath + path, query, headers, body })
+        .then(() => dispatch(call, upstream, res, method, path, query, headers, body))
+        .catch((err: unknown) => hookFailed(call, res, err));
+      return;
+    }
+    dispatch(call, upstream, res, method, path, query, headers, body);
+  }
+
+  function dispatch(call: CallState, upstream: Upstream, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
+    if (res.destroyed || call.finished) {
+      call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
+      call.status = 499;
+      finish(call);
+      return;
+    }
     const upstreamCall = new UpstreamCall(call, res, relay, deps.upstreamTimeoutMs, (err) => {
       // Nothing came back: the client gets a provider-shaped 502 (or 504 after a timeout).
       const code = (err as NodeJS.ErrnoException).code ?? err.message;

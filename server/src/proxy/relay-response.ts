@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { DROP, TOKEN, type StreamMeter } from "../providers/types.ts";
+import { DROP, TOKEN, type BinaryStreamParser, type StreamMeter } from "../providers/types.ts";
 import type { CallState } from "./call-state.ts";
 import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
@@ -48,6 +48,10 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   const isSse = contentType.includes("text/event-stream");
   // NDJSON is looked for only where the adapter's streams are NDJSON (Ollama's native API).
   const isNdjson = call.adapter.ndjson === true && contentType.includes("application/x-ndjson");
+  // A binary stream encoding only where the adapter has one (Bedrock's event stream).
+  const binary = call.adapter.binaryStream;
+  const isBinaryStream = binary !== undefined && contentType.includes(binary.contentType);
+  if (call.adapter.headerFacts) call.headerFacts = call.adapter.headerFacts(call.info, raw);
   if (ctx.draining) res.shouldKeepAlive = false;
   const bodyChanges = isSse && call.hideUsage;
   const headers = responseHeaders(raw, call.id, bodyChanges);
@@ -55,13 +59,17 @@ export function relayResponse(call: CallState, status: number, statusMessage: st
   res.writeHead(call.status, statusMessage, headers);
   // Masking the held key keeps every byte count, so a declared length stays true.
   const declared = bodyChanges ? -1 : Number(rawHeader(raw, "content-length") ?? -1);
-  return new ResponseRelay(call, body, res, ctx, isSse, isNdjson, Number.isSafeInteger(declared) ? declared : -1);
+  const kind: StreamKind = isSse ? "sse" : isNdjson ? "ndjson" : isBinaryStream ? "binary" : null;
+  return new ResponseRelay(call, body, res, ctx, kind, Number.isSafeInteger(declared) ? declared : -1);
 }
+
+/** How a response body streams: SSE, NDJSON, the adapter's binary encoding, or not at all. */
+type StreamKind = "sse" | "ndjson" | "binary" | null;
 
 /** One response in flight: what has passed, what is pending, and the parser or kept body that meters it. */
 export class ResponseRelay {
   private readonly filtering: boolean;
-  private parser: SseParser | NdjsonParser | null = null;
+  private parser: SseParser | NdjsonParser | BinaryStreamParser | null = null;
   private meterFailed = false;
   /**
    * While filtering, the events of one upstream chunk that pass are gathered and written once after the
@@ -87,18 +95,24 @@ export class ResponseRelay {
     private readonly body: UpstreamBody,
     private readonly res: ServerResponse,
     private readonly ctx: RelayContext,
-    isSse: boolean,
-    isNdjson: boolean,
+    /** the body's stream encoding, null for a body that is not a stream */
+    kind: StreamKind,
     /** the body's declared length, as the client sees it (-1: none) */
     private readonly declaredLength: number,
   ) {
+    const isSse = kind === "sse";
+    const isNdjson = kind === "ndjson";
     this.filtering = isSse && call.hideUsage;
     this.scrubber = call.heldKey ? new SecretScrubber(call.heldKey) : null;
     call.capture?.responseStarts(isSse || isNdjson);
-    if (isSse || isNdjson) this.headersPending = setImmediate(flushHeaders, this);
+    if (kind !== null) this.headersPending = setImmediate(flushHeaders, this);
     if (isSse && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, call.hideUsage);
       this.parser = new SseParser((event, data, rawEvent) => this.onEvent(event, data, rawEvent));
+    } else if (kind === "binary" && call.info.metered && call.adapter.binaryStream) {
+      call.meter = call.adapter.createStreamMeter(call.info, false);
+      // Messages are metered as they pass; the bytes go to the client unchanged.
+      this.parser = call.adapter.binaryStream.parser((event, data) => this.onEvent(event, data, ""));
     } else if (isNdjson && call.info.metered) {
       call.meter = call.adapter.createStreamMeter(call.info, false);
       // Lines are metered as they pass; the bytes go to the client unchanged (an NDJSON meter never drops).
@@ -228,6 +242,12 @@ function flushHeaders(relay: ResponseRelay): void {
 }
 
 function readFacts(call: CallState, metering: Metering, complete: boolean): void {
+  readBodyFacts(call, metering, complete);
+  const fromHeaders = call.headerFacts;
+  if (fromHeaders) call.facts = { ...fromHeaders, ...call.facts, usage: call.facts.usage ?? fromHeaders.usage };
+}
+
+function readBodyFacts(call: CallState, metering: Metering, complete: boolean): void {
   try {
     if (call.meter) {
       call.facts = call.meter.facts();

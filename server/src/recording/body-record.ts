@@ -1,6 +1,7 @@
 import { redactSecrets } from "../access/redact.ts";
 import { SseParser } from "../proxy/sse.ts";
 import { assembleAnthropic } from "./assemble-anthropic.ts";
+import { assembleBedrock } from "./assemble-bedrock.ts";
 import { assembleGemini } from "./assemble-gemini.ts";
 import { assembleChat, assembleResponses } from "./assemble-openai.ts";
 import type { BodyCapture } from "./body-capture.ts";
@@ -73,6 +74,7 @@ function assemble(format: string, endpoint: string, bytes: Buffer, sse: boolean)
       return undefined; // cut short: kept as text
     }
   }
+  if (format === "bedrock" && (endpoint === "converse" || endpoint === "invoke")) return assembleBedrock(bytes);
   if (!sse) return undefined;
   if (format === "anthropic" || format === "vertex-anthropic" || endpoint === "messages") return assembleAnthropic(sseEvents(bytes));
   if (endpoint === "responses") return assembleResponses(sseEvents(bytes));
@@ -102,7 +104,7 @@ export function storedBody(p: PendingBody, maxBytes: number, secrets: readonly s
   if (c.chunks.length > 0) {
     const bytes = c.chunks.length === 1 ? (c.chunks[0] as Buffer) : Buffer.concat(c.chunks);
     const cutShort = c.bytes < p.responseBytes;
-    const json = c.sse || p.endpoint === "streamGenerateContent" ? assemble(p.format, p.endpoint, bytes, c.sse) : undefined;
+    const json = c.sse || p.endpoint === "streamGenerateContent" || p.format === "bedrock" ? assemble(p.format, p.endpoint, bytes, c.sse) : undefined;
     if (json !== undefined) {
       assembled = true;
       response = capText(redactSecrets(JSON.stringify(json), secrets), maxBytes);

@@ -6,8 +6,9 @@ import { ROLLUP_LEVELS, type RollupLevel } from "./rollup-sql.ts";
 /**
  * A batch's contribution to the rollups, aggregated in the recorder's process: one delta per key (hour or
  * day, provider, app, model, outcome), so Postgres upserts a few hundred small rows per batch instead of
- * aggregating every call again inside the insert statement. Mirrors rollupCtes (rollup-sql.ts) exactly:
- * the same sums, the same histogram buckets, model '' for calls without one.
+ * aggregating every call again inside the insert statement. A rebuild after calls changed in place
+ * (rollup-rebuild.ts) folds the calls it reads back with the same code: the same sums, the same histogram
+ * buckets (tollgate_latency_bucket in SQL), model '' for calls without one.
  */
 export interface RollupDelta {
   at: number;
@@ -87,8 +88,30 @@ function sorted(map: Map<string, RollupDelta>): RollupDelta[] {
   );
 }
 
+/** What the rollups take from a call: a CallRecord, or a calls row read back (rollup-rebuild.ts). */
+export type RollupSource = Pick<
+  CallRecord,
+  | "startedAt" | "provider" | "app" | "model" | "outcome" | "priced" | "usageSource" | "inputTokens" | "cachedInputTokens"
+  | "cacheWriteTokens" | "cacheWrite1hTokens" | "outputTokens" | "reasoningTokens" | "costUsd" | "feesUsd" | "latencyMs" | "ttftMs"
+>;
+
+/** Adds hourly deltas into `acc` (key → delta), e.g. page after page of a rebuild. */
+export function accumulateDeltas(acc: Map<string, RollupDelta>, deltas: readonly RollupDelta[]): void {
+  for (const d of deltas) {
+    const key = keyOf(d.at, d.provider, d.app, d.model, d.outcome);
+    const into = acc.get(key);
+    if (into) addDelta(into, d);
+    else acc.set(key, d);
+  }
+}
+
+/** Deltas accumulated by accumulateDeltas, in the order every writer upserts in. */
+export function sortedDeltas(acc: Map<string, RollupDelta>): RollupDelta[] {
+  return sorted(acc);
+}
+
 /** The hourly and daily rollup deltas of a set of calls (the calls a batch insert actually inserted). */
-export function rollupDeltas(records: readonly CallRecord[]): { hourly: RollupDelta[]; daily: RollupDelta[] } {
+export function rollupDeltas(records: readonly RollupSource[]): { hourly: RollupDelta[]; daily: RollupDelta[] } {
   const hours = new Map<string, RollupDelta>();
   for (const r of records) {
     const at = Math.floor(r.startedAt.getTime() / HOUR_MS) * HOUR_MS;
@@ -160,11 +183,14 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (d: RollupDelta) => unkno
  * has a column `${h}_merged_size`). The batch's elements are appended (||, cheap) until the array has doubled
  * since its last merge (+16), then merged (tollgate_hist_merge, ≈80 µs): most upserts skip the merge, and a
  * stored array is at most about twice its merged size. Readers add up repeated buckets.
+ * Plain expressions, no subquery: Citus refuses subqueries within INSERT statements (docs/scaling.md). Every
+ * right-hand side sees the row before the update, so both columns test the same condition; on the rare
+ * merge the size is taken from a second tollgate_hist_merge of the same arrays.
  */
 export function histogramUpsertSet(t: string, h: string): string {
-  return `(${h}, ${h}_merged_size) = (SELECT x.h, CASE WHEN x.m THEN cardinality(x.h) ELSE ${t}.${h}_merged_size END
-       FROM (SELECT c.m, CASE WHEN c.m THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END AS h
-               FROM (SELECT cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16 AS m) AS c) AS x)`;
+  const merge = `cardinality(${t}.${h}) + cardinality(EXCLUDED.${h}) > 2 * ${t}.${h}_merged_size + 16`;
+  return `${h} = CASE WHEN ${merge} THEN tollgate_hist_merge(${t}.${h}, EXCLUDED.${h}) ELSE ${t}.${h} || EXCLUDED.${h} END,
+    ${h}_merged_size = CASE WHEN ${merge} THEN cardinality(tollgate_hist_merge(${t}.${h}, EXCLUDED.${h})) ELSE ${t}.${h}_merged_size END`;
 }
 
 /**

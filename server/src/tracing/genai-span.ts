@@ -12,6 +12,7 @@ const PROVIDER_NAMES: Readonly<Record<string, string>> = {
   anthropic: "anthropic",
   gemini: "gcp.gemini",
   mistral: "mistral_ai",
+  bedrock: "aws.bedrock",
 };
 
 /** gen_ai.operation.name by Tollgate's endpoint name. */

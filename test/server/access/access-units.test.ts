@@ -51,10 +51,14 @@ describe("findVirtualKey", () => {
     expect(findVirtualKey(["x-goog-api-key", KEY], "")).toEqual({ key: KEY, source: "x-goog-api-key" });
     expect(findVirtualKey(["api-key", KEY], "")).toEqual({ key: KEY, source: "api-key" });
     expect(findVirtualKey([], `alt=sse&key=${KEY}`)).toEqual({ key: KEY, source: "query" });
+    // AWS SDKs: the key as a SigV4 access key id
+    const sigv4 = `AWS4-HMAC-SHA256 Credential=${KEY}/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"a".repeat(64)}`;
+    expect(findVirtualKey(["Authorization", sigv4], "")).toEqual({ key: KEY, source: "authorization" });
   });
   it("ignores provider keys and other headers (pass-through)", () => {
     expect(findVirtualKey(["authorization", "Bearer sk-abc", "x-custom", KEY], "monkey=tg_x")).toBeNull();
     expect(findVirtualKey(["authorization", `Basic ${KEY}`], "")).toBeNull();
+    expect(findVirtualKey(["authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=ab"], "")).toBeNull();
   });
 });
 
@@ -68,7 +72,8 @@ describe("substituteProviderKey", () => {
       ["openai", "authorization", ["authorization", "Bearer held"]],
       ["anthropic", "authorization", ["x-api-key", "held"]],
       ["gemini", "x-goog-api-key", ["x-goog-api-key", "held"]],
-      ["openai", "api-key", ["api-key", "held"]],
+      ["azure", "authorization", ["api-key", "held"]],
+      ["azure", "api-key", ["api-key", "held"]],
     ];
     for (const [format, source, expected] of cases) {
       const headers = ["content-type", "application/json", "Authorization", `Bearer ${KEY}`, "x-api-key", "other"];
@@ -113,7 +118,22 @@ describe("estimateCallCost", () => {
     // 3,000 bytes → 1,000 input × 0.15 + 500 output × 0.60 = 150 + 300 per 1M = $0.00045
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_completion_tokens: 500 }, 3000), book, 4096)).toBe("0.00045");
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 4096)).toBe("0.00045");
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_output_tokens: 500 }, 3000, "responses"), book, 4096)).toBe("0.00045");
+    // a field of another format's is not this format's cap: the default applies
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 1000)).toBe("0.00075");
+  });
+  it("reads Bedrock's caps: Converse inferenceConfig.maxTokens, Nova's max_new_tokens, Llama's max_gen_len, max_tokens", () => {
+    const bedrockBook = PriceBook.fromRows([priceRow({ provider: "bedrock", model: "amazon.nova-pro-v1:0", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" })]);
+    const bedrockCall = (json: Record<string, unknown>) => {
+      const c = new CallState("id", Date.now(), 0, provider("bedrock", "bedrock"), adapterFor("bedrock"), { app: null, user: null, properties: null });
+      c.info = { endpoint: "converse", metered: true, model: "amazon.nova-pro-v1:0", stream: false, deployment: null };
+      c.json = json;
+      c.requestBytes = 3000;
+      return c;
+    };
+    for (const json of [{ inferenceConfig: { maxTokens: 500 } }, { inferenceConfig: { max_new_tokens: 500 } }, { max_gen_len: 500 }, { max_tokens: 500 }]) {
+      expect(estimateCallCost(bedrockCall(json), bedrockBook, 4096)).toBe("0.00045");
+    }
   });
   it("uses the default output cap when the request names none, none for embeddings, and 0 for unpriced models", () => {
     // 1,000 input × 0.15 + 1,000 output × 0.60 = 750 per 1M

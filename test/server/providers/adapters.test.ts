@@ -20,13 +20,14 @@ function meter(adapter: ProviderAdapter, i: RequestInfo, events: Array<[string |
 }
 
 describe("registry", () => {
-  it("has one adapter per wire format and a passthrough for the rest", () => {
+  it("has one adapter per wire format, and none for a format it does not know", () => {
     expect(adapterFor("openai")).toBe(openai);
     expect(adapterFor("anthropic")).toBe(anthropic);
     expect(adapterFor("gemini")).toBe(gemini);
     expect(adapterFor("mistral")).toBe(mistral);
     expect(adapterFor("azure")).toBe(azure);
-    expect(adapterFor("nope").format).toBe("passthrough");
+    expect(() => adapterFor("nope")).toThrow('no adapter for wire format "nope"');
+    expect(() => adapterFor("ollama")).toThrow(); // served beside OpenAI, not a route's format
   });
 });
 

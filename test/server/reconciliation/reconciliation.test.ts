@@ -5,6 +5,7 @@ import { loadConfig, type ReportSource } from "../../../server/src/config.ts";
 import { reconcile } from "../../../server/src/reconciliation/reconcile.ts";
 import type { Reconciliation } from "../../../server/src/reconciliation/report.ts";
 import { runCli } from "../../../server/src/cli/run.ts";
+import { PROVIDER_SETTLE_MS } from "../../../server/src/reconciliation/reasons.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { startFakeOpenAi } from "../../support/fake-openai.ts";
@@ -113,7 +114,8 @@ describe("reconciliation with the providers' own reports", () => {
     ]);
     expect(early.freshness.filter((f) => f.provider === "openai").map((f) => [f.day, f.complete])).toEqual([
       [dayText(from), true],
-      [dayText(new Date(today.getTime() - DAY_MS)), true],
+      // Yesterday is complete once the provider had an hour to settle it (not in the first hour after midnight UTC).
+      [dayText(new Date(today.getTime() - DAY_MS)), Date.now() >= today.getTime() + PROVIDER_SETTLE_MS],
       [dayText(today), false],
     ]);
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CallRecord } from "../../../server/src/recording/call-record.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { Recorder } from "../../../server/src/recording/recorder.ts";
-import { refreshRollups } from "../../../server/src/rollups/rollup-sql.ts";
+import { refreshRollups } from "../../../server/src/rollups/rollup-rebuild.ts";
 import { Spool } from "../../../server/src/recording/spool.ts";
 import { SpoolReplayer } from "../../../server/src/recording/spool-replayer.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";

@@ -30,6 +30,7 @@ beforeAll(async () => {
       TOLLGATE_LOG_LEVEL: "silent",
       TOLLGATE_RECORDER_FLUSH_MS: "10",
       TOLLGATE_TOKENIZER_PRELOAD: "false",
+      TOLLGATE_LOG_BODIES: "all",
       TOLLGATE_UPSTREAM_OPENAI: fake.url,
       TOLLGATE_DATA_DIR: mkdtempSync(join(tmpdir(), "tollgate-replica-data-")),
     }),
@@ -70,6 +71,57 @@ describe.skipIf(!postgresBinaries)("reports from a streaming replica (TOLLGATE_R
     await calls(5);
     await eventually(async () => expect(await spend()).toEqual({ calls: 5, source: "replica", lag: "0" }));
     expect(await source()).toMatchObject({ source: "replica", lagMs: 0 });
+  });
+
+  it("read sessions, call details and captured bodies from the replica too", async () => {
+    const sessionId = "replicated-session";
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${tollgate.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-test", "x-tollgate-app": "replicated-sessions", "x-tollgate-session": sessionId },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `session call ${i}` }] }),
+      });
+      await res.text();
+      expect(res.status).toBe(200);
+    }
+    await tollgate.recorder.flush();
+    await tollgate.bodies.recorder?.flush();
+    const detail = async () => {
+      const res = await fetch(`${tollgate.url}/api/sessions/${sessionId}`);
+      return { status: res.status, source: res.headers.get("x-tollgate-reports-source"), body: (await res.json()) as { calls?: Array<{ id: string }> } };
+    };
+    const callDetail = async (id: string) => {
+      const res = await fetch(`${tollgate.url}/api/calls/${id}`);
+      return { status: res.status, body: (await res.json()) as { requestBody?: unknown; responseBody?: unknown } };
+    };
+    const listed = async () => {
+      const res = await fetch(`${tollgate.url}/api/sessions?app=replicated-sessions`);
+      return ((await res.json()) as { sessions: Array<{ id: string }> }).sessions.map((s) => s.id);
+    };
+    let callId = "";
+    await eventually(async () => {
+      const d = await detail();
+      expect(d).toMatchObject({ status: 200, source: "replica" });
+      expect(d.body.calls).toHaveLength(2);
+      callId = d.body.calls?.[0]?.id ?? "";
+      expect((await callDetail(callId)).body.requestBody).not.toBeNull();
+      expect((await source()).lagMs).toBe(0);
+    });
+    // With replay paused, the primary loses the session's rows and bodies; the replica still has them, so a
+    // report that still finds them was answered by the replica.
+    await cluster.onReplica("SELECT pg_wal_replay_pause()");
+    await tollgate.db.pool.query(`DELETE FROM call_bodies WHERE call_id IN (SELECT id FROM calls WHERE session_id = $1)`, [sessionId]);
+    await tollgate.db.pool.query(`DELETE FROM calls WHERE session_id = $1`, [sessionId]);
+    expect((await detail()).body.calls).toHaveLength(2);
+    expect(await listed()).toEqual([sessionId]);
+    const fromReplica = await callDetail(callId);
+    expect(fromReplica.status).toBe(200);
+    expect(fromReplica.body.requestBody).not.toBeNull();
+    expect(fromReplica.body.responseBody).not.toBeNull();
+    await cluster.onReplica("SELECT pg_wal_replay_resume()");
+    await eventually(async () => expect((await detail()).status).toBe(404));
+    expect(await listed()).toEqual([]);
+    expect((await callDetail(callId)).status).toBe(404);
   });
 
   it("say how far behind a lagging replica is, instead of showing its stale figures as current", async () => {

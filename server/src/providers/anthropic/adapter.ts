@@ -190,6 +190,8 @@ const ERROR_TYPES: Readonly<Record<number, string>> = {
 
 export const anthropic: ProviderAdapter = {
   format: "anthropic",
+  auth: { header: "x-api-key" },
+  maxOutputFields: ["max_tokens"],
 
   inspect(req: ParsedRequest): RequestInfo {
     const json = req.json;

@@ -15,6 +15,7 @@ const STREAM_OPTIONS_SINCE = "2024-09-01";
 export const azure: ProviderAdapter = {
   ...openai,
   format: "azure",
+  auth: { header: "api-key" },
 
   inspect(req: ParsedRequest): RequestInfo {
     const info = openai.inspect(req);

@@ -219,6 +219,8 @@ function embedInputText(json: Record<string, unknown>): { text: string; messages
 
 export const gemini: ProviderAdapter = {
   format: "gemini",
+  auth: { header: "x-goog-api-key" },
+  maxOutputFields: ["generationConfig.maxOutputTokens"],
 
   /** The model is in the path; the API key (`?key=` or x-goog-api-key) is forwarded and never read. */
   inspect(req: ParsedRequest): RequestInfo {

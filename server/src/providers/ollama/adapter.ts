@@ -108,8 +108,10 @@ function embedInputText(json: Record<string, unknown>): { text: string; messages
 export const ollama: ProviderAdapter = {
   format: "ollama",
   ndjson: true,
-
-  claims: (path) => ROUTES.has(path),
+  beside: { format: "openai", claims: (path) => ROUTES.has(path), endpoints: [...ROUTES.values()] },
+  // what an OpenAI-compatible host in front of Ollama takes
+  auth: { header: "authorization", prefix: "Bearer " },
+  maxOutputFields: ["options.num_predict"],
 
   inspect(req: ParsedRequest): RequestInfo {
     const endpoint = ROUTES.get(req.path);

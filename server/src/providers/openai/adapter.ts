@@ -200,6 +200,9 @@ function embeddingsFacts(info: RequestInfo, body: Buffer): ResponseFacts | undef
 
 export const openai: ProviderAdapter = {
   format: "openai",
+  auth: { header: "authorization", prefix: "Bearer " },
+  // chat (max_tokens is its older name), completions, Responses
+  maxOutputFields: ["max_completion_tokens", "max_tokens", "max_output_tokens"],
 
   inspect(req: ParsedRequest): RequestInfo {
     const { endpoint, metered, deployment } = endpointOf(req.path);

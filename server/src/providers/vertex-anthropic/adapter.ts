@@ -14,7 +14,7 @@ import type { ParsedRequest, ProviderAdapter, RequestInfo, ResponseFacts } from 
  * (its body keeps `model`): free, forwarded unmetered.
  *
  * These paths arrive on a Gemini-format provider (the Vertex host serves Gemini and partner models alike);
- * the Gemini adapter hands them here (see ./index.ts). Prices are Anthropic's (`priceProvider`).
+ * the registry hands them here (see ../index.ts). Prices are Anthropic's (`priceProvider`).
  */
 const METHOD_PATH = /\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
 const COUNT_TOKENS = "count-tokens";
@@ -33,8 +33,12 @@ export const vertexAnthropic: ProviderAdapter = {
   format: "vertex-anthropic",
   priceProvider: "anthropic",
 
-  /** Cheap enough for every Gemini-format call: a substring test, no regex, no allocation. */
-  claims: (path) => path.includes("/publishers/anthropic/"),
+  beside: {
+    format: "gemini",
+    /** Cheap enough for every Gemini-format call: a substring test, no regex, no allocation. */
+    claims: (path) => path.includes("/publishers/anthropic/"),
+    endpoints: ["messages", "messages.count_tokens"],
+  },
 
   inspect(req: ParsedRequest): RequestInfo {
     const m = METHOD_PATH.exec(req.path);
