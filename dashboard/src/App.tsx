@@ -102,8 +102,8 @@ export function App(): ReactElement {
                 format={(i) => (i === "auto" ? `auto (${range.interval})` : i)}
                 onChange={(i) => navigate(route.name, patchView(route.view, { interval: i === "auto" ? null : i }))} />
             ) : null}
-            <FilterBar filters={route.view.filters} withOutcome={route.name === "calls"}
-              onChange={(filters) => navigate(route.name, patchView(route.view, { filters }))} />
+            <FilterBar view={route.view} page={route.name}
+              onChange={(patch) => navigate(route.name, patchView(route.view, patch))} />
             </div>
           </div>
         ) : null}

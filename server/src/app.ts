@@ -15,6 +15,8 @@ import { forecastRouter } from "./api/forecast.ts";
 import { callsRouter } from "./api/calls.ts";
 import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
 import { reportsRouter } from "./api/reports.ts";
+import { suggestRouter } from "./api/suggest.ts";
+import { latencyStreamsRouter } from "./api/latency-streams.ts";
 import { sessionsRouter } from "./api/sessions.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
@@ -145,6 +147,8 @@ export function buildApp(deps: AppDeps): App {
   }
   api.use(callsRouter(reportsPrisma, reportsPrisma));
   api.use(reportsRouter(reportsPrisma));
+  api.use(suggestRouter(reportsPrisma));
+  api.use(latencyStreamsRouter(reportsPrisma));
   api.use(sessionsRouter(reportsPrisma));
   api.use(forecastRouter(reportsPool));
   for (const router of deps.apiRouters ?? []) api.use(router);

@@ -219,6 +219,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(ids).toEqual(all.calls.map((c) => c.id));
     await shot("calls");
 
+    // the app filter suggests the known apps as you type (GET /api/suggest) and flags an unknown one
+    await page.getByTestId("filter-app").fill("bat");
+    await expect.poll(() => page.getByTestId("filter-app-options").locator("option").evaluateAll((os) => os.map((o) => o.getAttribute("value")))).toEqual(["batch"]);
+    await page.getByTestId("filter-app").fill("bacth");
+    await page.getByTestId("filter-app-unknown").waitFor();
     await page.getByTestId("filter-app").fill("batch");
     await page.getByTestId("filter-apply").click();
     await page.waitForFunction(() => window.location.hash.includes("app=batch"));
@@ -254,7 +259,7 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await page.getByTestId("price-outputUsdPerMTok").fill("6");
     await page.getByTestId("price-submit").click();
     await page.getByTestId("price-saved").waitFor();
-    const after = await api<PricesResponse>("/api/prices");
+    const after = await api<PricesResponse>(`/api/prices?search=${UNPRICED_MODEL}`);
     const added = after.prices.find((p) => p.model === UNPRICED_MODEL);
     expect(added).toMatchObject({ provider: "openai", matchType: "exact" });
     expect(Number(added!.inputUsdPerMTok)).toBe(1.5);

@@ -1,6 +1,7 @@
 // The API's read paths with their query strings, built from what a page shows.
 import type { ChartInterval } from "../lib/buckets.ts";
 import type { FilterKey, GroupBy } from "../lib/url-state.ts";
+import type { SuggestField } from "./types.ts";
 
 /** "/api/statement?month=…" for an app or a property ("name=value"); `csv` for the file. */
 export function statementPath(month: string, scope: { app?: string | null; prop?: string | null }, csv = false): string {
@@ -22,7 +23,7 @@ export interface ReportQuery {
 }
 
 /** Builds "/api/<name>?from=…&to=…" with only the parameters that are set. */
-export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null }): string {
+export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null; extra?: Record<string, string | null | undefined> }): string {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   if (q.groupBy) p.set("groupBy", q.groupBy);
   if (q.interval) p.set("interval", q.interval);
@@ -31,7 +32,23 @@ export function reportPath(name: string, q: ReportQuery & { limit?: number; curs
   if (q.compare) p.set("compare", q.compare);
   if (q.limit !== undefined) p.set("limit", String(q.limit));
   if (q.cursor) p.set("cursor", q.cursor);
+  for (const [k, v] of Object.entries(q.extra ?? {})) if (v) p.set(k, v);
   return `/api/${name}?${p.toString()}`;
+}
+
+/** "/api/suggest?field=model&prefix=gp": known values starting with the prefix. */
+export function suggestPath(field: SuggestField, prefix: string, name?: string): string {
+  const p = new URLSearchParams({ field, prefix });
+  if (name) p.set("name", name);
+  return `/api/suggest?${p.toString()}`;
+}
+
+/** A page of the price table: "/api/prices?limit=…[&offset=…][&search=…]". */
+export function pricesPath(search: string, offset: number, limit: number): string {
+  const p = new URLSearchParams({ limit: String(limit) });
+  if (offset > 0) p.set("offset", String(offset));
+  if (search) p.set("search", search);
+  return `/api/prices?${p.toString()}`;
 }
 
 export function sessionsPath(q: { from: string; to: string; app?: string | null; cursor?: string | null }): string {

@@ -33,6 +33,22 @@ export type FailureStack = (typeof FAILURE_STACKS)[number];
 export const FILTER_KEYS = ["provider", "app", "model", "outcome"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
+/** Filters only the call log has (the API's names): user, status code, latency above (ms), cost above ($). */
+export const CALL_FILTER_KEYS = ["user", "status", "latencyAboveMs", "costAboveUsd"] as const;
+export type CallFilterKey = (typeof CALL_FILTER_KEYS)[number];
+const CALL_FILTER_VALID: Record<CallFilterKey, RegExp> = {
+  user: /^.{1,200}$/,
+  status: /^[1-5]\d\d$/,
+  latencyAboveMs: /^\d{1,9}(\.\d{1,3})?$/,
+  costAboveUsd: /^\d{1,12}(\.\d{1,16})?$/,
+};
+export function validCallFilter(key: CallFilterKey, value: string): boolean {
+  return CALL_FILTER_VALID[key].test(value);
+}
+
+/** The Latency page's outcome filters: "ok" (the default), "all", "failed" or one outcome's name. */
+const OUTCOME_NAME = /^[a-z_]{1,40}$/;
+
 export interface ViewState {
   range: RangeKey;
   /** ISO times, used when range is "custom" */
@@ -50,6 +66,14 @@ export interface ViewState {
   prop: string | null;
   /** the statement's month, "YYYY-MM" */
   month: string | null;
+  /** the call log's own filters */
+  callFilters: Record<CallFilterKey, string | null>;
+  /** the Latency page's outcome filter: "ok" (default), "all", "failed" or an outcome */
+  latOutcome: string;
+  /** the Latency page's slowest calls' outcome filter; null: the same as latOutcome */
+  slowOutcome: string | null;
+  /** the groups the Latency chart draws; empty: the slowest by p95 */
+  selected: string[];
 }
 
 export interface Route {
@@ -71,6 +95,10 @@ export const DEFAULT_VIEW: ViewState = {
   cursors: [],
   prop: null,
   month: null,
+  callFilters: { user: null, status: null, latencyAboveMs: null, costAboveUsd: null },
+  latOutcome: "ok",
+  slowOutcome: null,
+  selected: [],
 };
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
@@ -94,6 +122,13 @@ export function decodeView(params: URLSearchParams): ViewState {
     const v = params.get(key)?.trim();
     filters[key] = v ? v : null;
   }
+  const callFilters = { ...DEFAULT_VIEW.callFilters };
+  for (const key of CALL_FILTER_KEYS) {
+    const v = params.get(key)?.trim();
+    callFilters[key] = v && validCallFilter(key, v) ? v : null;
+  }
+  const lout = params.get("lout");
+  const slow = params.get("slow");
   return {
     range: customOk ? "custom" : range === "custom" ? DEFAULT_VIEW.range : range,
     from: customOk ? from : null,
@@ -106,6 +141,10 @@ export function decodeView(params: URLSearchParams): ViewState {
     cursors: params.getAll("cursor").filter((c) => c !== ""),
     prop: /^[a-z0-9][a-z0-9_.-]{0,63}=.+$/.test(params.get("prop") ?? "") ? params.get("prop") : null,
     month: /^\d{4}-(0[1-9]|1[0-2])$/.test(params.get("month") ?? "") ? params.get("month") : null,
+    callFilters,
+    latOutcome: lout && OUTCOME_NAME.test(lout) ? lout : DEFAULT_VIEW.latOutcome,
+    slowOutcome: slow && OUTCOME_NAME.test(slow) ? slow : null,
+    selected: params.getAll("sel").filter((g) => g !== "" && g.length <= 200).slice(0, 12),
   };
 }
 
@@ -127,6 +166,13 @@ export function encodeView(view: ViewState): URLSearchParams {
     const v = view.filters[key];
     if (v) p.set(key, v);
   }
+  for (const key of CALL_FILTER_KEYS) {
+    const v = view.callFilters[key];
+    if (v) p.set(key, v);
+  }
+  if (view.latOutcome !== DEFAULT_VIEW.latOutcome) p.set("lout", view.latOutcome);
+  if (view.slowOutcome) p.set("slow", view.slowOutcome);
+  for (const g of view.selected) p.append("sel", g);
   if (view.prop) p.set("prop", view.prop);
   if (view.month) p.set("month", view.month);
   for (const c of view.cursors) p.append("cursor", c);
@@ -159,8 +205,11 @@ export function pageHref(name: RouteName, view: ViewState, id: string | null = n
 }
 
 /** A copy of the view with some fields replaced; any change other than paging returns to page one. */
-export function patchView(view: ViewState, patch: Partial<Omit<ViewState, "filters">> & { filters?: Partial<ViewState["filters"]> }): ViewState {
-  const next: ViewState = { ...view, ...patch, filters: { ...view.filters, ...patch.filters } };
+export function patchView(
+  view: ViewState,
+  patch: Partial<Omit<ViewState, "filters" | "callFilters">> & { filters?: Partial<ViewState["filters"]>; callFilters?: Partial<ViewState["callFilters"]> },
+): ViewState {
+  const next: ViewState = { ...view, ...patch, filters: { ...view.filters, ...patch.filters }, callFilters: { ...view.callFilters, ...patch.callFilters } };
   if (patch.cursors === undefined) next.cursors = [];
   return next;
 }

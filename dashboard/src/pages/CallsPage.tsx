@@ -1,5 +1,6 @@
-// Calls: the filtered, cursor-paginated call log; a row opens the call's detail. The cursors followed
-// are kept in the URL, so a shared link opens the same page of the log.
+// Calls: the filtered, cursor-paginated call log (FilterBar adds outcome or any failure, user, status, latency
+// and cost above); a row opens the call's detail. The cursors followed are kept in the URL, so a shared link
+// opens the same page of the log.
 import type { ReactElement } from "react";
 import { reportPath, type CallsPage as CallsResponse } from "../api.ts";
 import { DataView } from "../components/DataView.tsx";
@@ -16,7 +17,9 @@ export const PAGE_SIZE = 50;
 
 export function CallsPage({ view, range, go }: PageProps): ReactElement {
   const cursor = view.cursors.at(-1) ?? null;
-  const query = { from: range.from, to: range.to, filters: view.filters };
+  // the call log's own filters (user, status, latency and cost above) and a property go to the API as they are
+  const query = { from: range.from, to: range.to, filters: view.filters, prop: view.prop, extra: view.callFilters };
+  const filtered = Object.values(view.filters).some(Boolean) || Object.values(view.callFilters).some(Boolean) || view.prop !== null;
   const state = useApi<CallsResponse>(reportPath("calls", { ...query, limit: PAGE_SIZE, cursor }));
   const csv = reportPath("calls.csv", query);
   const pageNumber = view.cursors.length + 1;
@@ -37,7 +40,7 @@ export function CallsPage({ view, range, go }: PageProps): ReactElement {
           </div>
         }>
         <DataView state={state} isEmpty={(d) => d.calls.length === 0}
-          empty={Object.values(view.filters).some(Boolean) ? "No calls match these filters in this range." : "No calls in this range."}>
+          empty={filtered ? "No calls match these filters in this range." : "No calls in this range."}>
           {(d) => (
             <table className="table table-clickable" data-testid="calls-table">
               <thead>

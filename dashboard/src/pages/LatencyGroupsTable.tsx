@@ -1,4 +1,5 @@
-// The Latency page's per-group table, sortable by any column (slowest by p95 first).
+// The Latency page's per-group table, sortable by any column (slowest by p95 first); a tick beside each group
+// puts it on the chart or takes it off.
 import { useState, type ReactElement } from "react";
 import type { LatencyResponse } from "../api.ts";
 import { SortHeader } from "../components/SortHeader.tsx";
@@ -19,7 +20,7 @@ function valueOf(g: Group, key: Column): SortValue {
   return (kind === "lat" ? g.latencyMs : g.ttftMs)[p];
 }
 
-export function LatencyGroupsTable(props: { groups: Group[] }): ReactElement {
+export function LatencyGroupsTable(props: { groups: Group[]; charted?: readonly string[]; onToggle?: (key: string) => void }): ReactElement {
   const [sort, setSort] = useState(DEFAULT_LATENCY_SORT);
   const onSort = (key: Column) => setSort((s) => toggleSort(s, key));
   const head = (column: Column, label: string, num = true) => <SortHeader column={column} sort={sort} onSort={onSort} num={num}>{label}</SortHeader>;
@@ -35,7 +36,16 @@ export function LatencyGroupsTable(props: { groups: Group[] }): ReactElement {
       <tbody>
         {sortRows(props.groups, sort, valueOf).map((g) => (
           <tr key={g.key} data-testid="latency-group-row">
-            <td>{groupLabel(g.key)}</td><td className="num">{formatCount(g.calls)}</td>
+            <td>
+              {props.onToggle ? (
+                <label className="chart-toggle">
+                  <input type="checkbox" checked={props.charted?.includes(groupLabel(g.key)) ?? false} data-testid="latency-group-chart"
+                    aria-label={`Chart ${groupLabel(g.key)}`} onChange={() => props.onToggle?.(g.key)} />
+                  {groupLabel(g.key)}
+                </label>
+              ) : groupLabel(g.key)}
+            </td>
+            <td className="num">{formatCount(g.calls)}</td>
             {PCTS.map((p) => <td key={p} className="num">{formatMs(g.latencyMs[p])}</td>)}
             {PCTS.map((p) => <td key={`t${p}`} className="num">{formatMs(g.ttftMs[p])}</td>)}
           </tr>

@@ -1,7 +1,7 @@
 // Prices: models that were called without a matching price first (with their call counts), then the
-// effective-dated price table, and a form to add a row.
+// effective-dated price table a page at a time (searched and paged by the API), and a form to add a row.
 import { useState, type ReactElement } from "react";
-import type { PricesResponse } from "../api.ts";
+import { pricesPath, type PricesResponse } from "../api.ts";
 import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { PriceForm } from "../components/PriceForm.tsx";
@@ -10,18 +10,15 @@ import { formatCount, formatDateTime } from "../lib/format.ts";
 import { formatUsdExact } from "../lib/money.ts";
 import type { PageProps } from "./types.ts";
 
-/** The price table can hold thousands of seeded rows; show this many and let the filter narrow them. */
-export const MAX_PRICE_ROWS = 200;
+/** Rows per page of the price table (the API's limit). */
+export const PRICES_PAGE = 100;
 
 export function PricesPage(_props: PageProps): ReactElement {
-  const state = useApi<PricesResponse>("/api/prices");
+  const [query, setQuery] = useState("");
+  const [offset, setOffset] = useState(0);
+  const state = useApi<PricesResponse>(pricesPath(query.trim(), offset, PRICES_PAGE));
   const [prefill, setPrefill] = useState<{ provider: string; model: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [query, setQuery] = useState("");
-  const matching = (d: PricesResponse) => {
-    const q = query.trim().toLowerCase();
-    return q ? d.prices.filter((p) => `${p.provider} ${p.model}`.toLowerCase().includes(q)) : d.prices;
-  };
 
   return (
     <div className="page" data-testid="page-prices">
@@ -54,15 +51,22 @@ export function PricesPage(_props: PageProps): ReactElement {
                 state.reload();
               }} />
             </Panel>
-            <Panel title={`Price table (${formatCount(d.prices.length)} rows)`} testId="prices-panel"
-              actions={<input type="search" placeholder="Filter provider or model" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="prices-search" />}>
+            <Panel title={`Price table (${formatCount(d.total)} ${query.trim() ? "matching " : ""}rows)`} testId="prices-panel"
+              actions={
+                <div className="pager">
+                  <input type="search" placeholder="Filter provider or model" value={query} data-testid="prices-search"
+                    onChange={(e) => { setQuery(e.target.value); setOffset(0); }} />
+                  <button type="button" disabled={d.offset === 0} data-testid="prices-prev" onClick={() => setOffset(Math.max(0, d.offset - PRICES_PAGE))}>← Previous</button>
+                  <button type="button" disabled={d.nextOffset === null} data-testid="prices-next" onClick={() => d.nextOffset !== null && setOffset(d.nextOffset)}>Next →</button>
+                </div>
+              }>
               <table className="table" data-testid="prices">
                 <thead>
                   <tr><th>Provider</th><th>Model</th><th>Match</th><th>Tier</th><th>Effective from</th>
                     <th className="num">Input</th><th className="num">Cached</th><th className="num">Cache write</th><th className="num">Output</th><th>Source</th></tr>
                 </thead>
                 <tbody>
-                  {matching(d).slice(0, MAX_PRICE_ROWS).map((p) => (
+                  {d.prices.map((p) => (
                     <tr key={p.id} data-testid="price-table-row">
                       <td>{p.provider}</td><td className="mono">{p.model}</td><td>{p.matchType}</td><td>{p.serviceTier ?? "any"}</td>
                       <td className="nowrap">{formatDateTime(p.effectiveFrom)}</td>
@@ -77,7 +81,7 @@ export function PricesPage(_props: PageProps): ReactElement {
               </table>
               <p className="muted" data-testid="prices-shown">
                 Dollars per million tokens.{" "}
-                {matching(d).length > MAX_PRICE_ROWS ? `Showing ${MAX_PRICE_ROWS} of ${formatCount(matching(d).length)} matching rows; filter to narrow.` : null}
+                {d.total > d.prices.length ? `Rows ${formatCount(d.offset + 1)}–${formatCount(d.offset + d.prices.length)} of ${formatCount(d.total)}.` : null}
               </p>
             </Panel>
           </>

@@ -21,6 +21,8 @@ export type { TopError } from "../reports/top-errors.ts";
 export type { SpendFigures, SpendGroup } from "../reports/spend-report.ts";
 export type { ComparedReport as SpendResponse } from "../reports/spend-compare.ts";
 export type { SessionCall } from "../reports/sessions.ts";
+export type { StreamFigures, StreamsReport as StreamsResponse } from "../reports/latency-streams.ts";
+export type { SuggestField, Suggestions as SuggestResponse } from "../reports/suggestions.ts";
 export type { MatchType, PriceTier } from "../pricing/price-row.ts";
 
 /** A price row as GET /api/prices sends it. */
@@ -30,7 +32,12 @@ export type CallPrice = Omit<Price, "dailyStartUtc" | "dailyEndUtc">;
 
 /** GET /api/prices: models seen without a price (most calls first), then the price rows. */
 interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
-export interface PricesResponse { unpriced: UnpricedModel[]; prices: Price[] }
+export interface PricesResponse {
+  unpriced: UnpricedModel[];
+  /** one page of the table (search matches "provider model"); total counts every matching row */
+  prices: Price[];
+  total: number; offset: number; limit: number; nextOffset: number | null;
+}
 
 /** A per-request or tool fee of a call; count and usd are null when unknown. */
 interface CallFee { kind: string; count: number | null; usd: string | null }

@@ -8,6 +8,8 @@ import { listPrices, unpricedModels } from "../reports/prices.ts";
 import { insertPriceRows } from "../pricing/price-seed.ts";
 import type { PricesResponse } from "./contract.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
+import { pagePrices, pricePageSchema } from "../reports/price-page.ts";
+import { parseQuery } from "../reports/query.ts";
 
 export const MANUAL_SOURCE = "manual";
 
@@ -27,16 +29,17 @@ function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
   );
 }
 
-/** GET /prices (the table, unpriced models first) and POST /prices (an effective-dated manual row). */
+/** GET /prices (unpriced models, then a page of the table) and POST /prices (an effective-dated manual row). */
 export function pricesRouter(deps: PricesRouterDeps): Router {
   const { pool, prisma, priceBook } = deps;
   const router = Router();
 
   router.get("/prices", async (req, res) => {
     const provider = typeof req.query.provider === "string" && req.query.provider ? req.query.provider : undefined;
+    const paging = parseQuery(pricePageSchema, req.query);
     const [unpriced, prices] = await Promise.all([unpricedModels(prisma), listPrices(prisma, provider)]);
-    const rows = prices.sort(byProviderModelNewest);
-    res.json({ unpriced, prices: rows.map(priceRowToJson) } satisfies PricesResponse);
+    const page = pagePrices(prices.sort(byProviderModelNewest), paging);
+    res.json({ unpriced, prices: page.rows.map(priceRowToJson), total: page.total, offset: page.offset, limit: page.limit, nextOffset: page.nextOffset } satisfies PricesResponse);
   });
 
   router.post("/prices", async (req, res) => {

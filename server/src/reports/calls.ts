@@ -3,10 +3,11 @@ import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { CALL_SELECT, type CallRow } from "./call-rows.ts";
+import { callFilterClauses, callFilterSchema } from "./call-filters.ts";
 import { filterSchema, parseQuery, resolveRange } from "./query.ts";
 import { rawRangeLeg } from "./report-source.ts";
 
-const listSchema = filterSchema.extend({
+const listSchema = filterSchema.extend(callFilterSchema.shape).extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
   session: z.string().min(1).max(200).optional(),
@@ -48,6 +49,7 @@ export async function listCalls(db: PrismaClient, query: unknown): Promise<{ cal
   const range = resolveRange({ from: q.from ?? new Date(0), to: q.to ?? new Date(Date.now() + 60_000) });
   const extra: Prisma.Sql[] = [];
   if (q.session !== undefined) extra.push(Prisma.sql`session_id = ${q.session}`);
+  extra.push(...callFilterClauses(q));
   if (q.traceId !== undefined) extra.push(Prisma.sql`trace_id = ${q.traceId}`);
   const properties = propertyFilters(query);
   if (properties) extra.push(Prisma.sql`properties @> ${JSON.stringify(properties)}::jsonb`);

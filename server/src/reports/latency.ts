@@ -2,6 +2,8 @@ import type { PrismaClient } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { percentiles } from "../rollups/latency-histogram.ts";
 import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type HistogramSum } from "./histogram-sums.ts";
+import { z } from "zod";
+import { OUTCOMES } from "../recording/call-record.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
 import { bucketSql, CALL_ROLLUPS, groupKey, latencyRollups, planLegs, planSource, rawRangeLeg, type Filters, type SourceChoice, type SourcePlan } from "./report-source.ts";
 
@@ -43,6 +45,9 @@ export interface LatencyReport {
 }
 
 export const SLOWEST_LIMIT = 20;
+
+/** The slowest calls' own outcome filter: "all", "failed" or one outcome; absent, the report's. */
+const latencySchema = reportSchema.extend({ slowestOutcome: z.enum(["all", "failed", ...OUTCOMES]).optional() });
 const PS = [0.5, 0.9, 0.95, 0.99] as const;
 
 type Figures = Omit<LatencyReport, "from" | "to" | "interval" | "groupBy" | "percentiles" | "slowest">;
@@ -200,13 +205,14 @@ function latencyLevel(q: Filters, groupBy: GroupBy): "provider" | "app" | null {
 
 /** p50/p90/p95/p99 of total latency and time to first token per group and bucket, and the slowest calls. */
 export async function latencyReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice } = {}): Promise<LatencyReport> {
-  const q = parseQuery(reportSchema, query);
+  const q = parseQuery(latencySchema, query);
   const range = resolveRange(q);
+  const slowestFilters = q.slowestOutcome === undefined ? q : { ...q, outcome: q.slowestOutcome === "all" ? undefined : q.slowestOutcome };
   const interval = resolveInterval(range, q.interval);
   const plan = planSource(range, q.groupBy, options.source, interval);
   const [figures, slow] = await Promise.all([
     plan.kind === "raw" ? exactFigures(db, range, q, q.groupBy, interval) : histogramFigures(db, plan, range, q, q.groupBy, interval),
-    slowest(db, range, q),
+    slowest(db, range, slowestFilters),
   ]);
   figures.groups.sort((a, b) => b.calls - a.calls || a.key.localeCompare(b.key));
   figures.series.sort((a, b) => a.bucket.localeCompare(b.bucket) || a.group.localeCompare(b.group));

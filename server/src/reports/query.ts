@@ -21,7 +21,8 @@ export const filterSchema = z.object({
   provider: z.string().min(1).max(200).optional(),
   app: z.string().min(1).max(200).optional(),
   model: z.string().min(1).max(200).optional(),
-  outcome: z.enum(OUTCOMES).optional(),
+  /** one outcome, or "failed": every outcome but ok */
+  outcome: z.enum([...OUTCOMES, "failed"]).optional(),
 });
 
 export const reportSchema = filterSchema.extend({

@@ -67,7 +67,9 @@ function filterClauses(q: Filters): Prisma.Sql[] {
   if (q.provider !== undefined) clauses.push(Prisma.sql`provider = ${q.provider}`);
   if (q.app !== undefined) clauses.push(Prisma.sql`app = ${q.app}`);
   if (q.model !== undefined) clauses.push(Prisma.sql`model = ${q.model}`);
-  if (q.outcome !== undefined) clauses.push(Prisma.sql`outcome = ${q.outcome}`);
+  // "failed": any outcome but ok
+  if (q.outcome === "failed") clauses.push(Prisma.sql`outcome <> 'ok'`);
+  else if (q.outcome !== undefined) clauses.push(Prisma.sql`outcome = ${q.outcome}`);
   return clauses;
 }
 

@@ -2,6 +2,8 @@ import type { PrismaClient } from "../db/client.ts";
 import type { SourceChoice } from "./report-source.ts";
 import { coverageOf, dataStart, isComplete, previousRange, withPrevious, type ComparedReport } from "./spend-compare.ts";
 import { parseSpendQuery, spendForRange } from "./spend-report.ts";
+import { keepTop, topSchema } from "./top-groups.ts";
+import { parseQuery } from "./query.ts";
 
 export type { SpendReport } from "./spend-report.ts";
 
@@ -10,6 +12,12 @@ export type { SpendReport } from "./spend-report.ts";
  * the range's data coverage; with compare=previous, the previous period's figures beside each group.
  */
 export async function spendReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice; now?: Date } = {}): Promise<ComparedReport> {
+  // the top N groups plus "(other)" (reports/top-groups.ts): a grouping by user stays small
+  const top = parseQuery(topSchema, query);
+  return keepTop(await fullSpendReport(db, query, options), top);
+}
+
+async function fullSpendReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice; now?: Date }): Promise<ComparedReport> {
   const { q, range, dims, properties } = parseSpendQuery(query);
   const now = options.now ?? new Date();
   const [current, start] = await Promise.all([spendForRange(db, range, q, { source: options.source, dims, properties }), dataStart(db)]);

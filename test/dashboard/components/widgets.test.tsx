@@ -3,7 +3,6 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../../dashboard/src/api.ts";
 import { DataView } from "../../../dashboard/src/components/DataView.tsx";
-import { FilterBar } from "../../../dashboard/src/components/FilterBar.tsx";
 import { ShareTable } from "../../../dashboard/src/components/ShareTable.tsx";
 import { TimeRangePicker } from "../../../dashboard/src/components/TimeRangePicker.tsx";
 import { shareTable } from "../../../dashboard/src/lib/topn.ts";
@@ -65,24 +64,5 @@ describe("TimeRangePicker", () => {
     fireEvent.change(screen.getByTestId("range-from"), { target: { value: "2026-11-20T08:30" } });
     fireEvent.click(screen.getByTestId("range-apply"));
     expect(onChange).toHaveBeenCalledWith({ range: "custom", from: "2026-11-20T08:30:00.000Z", to: "2026-11-26T12:00:00.000Z" });
-  });
-});
-
-describe("FilterBar", () => {
-  it("applies trimmed filters and clears them", () => {
-    const onChange = vi.fn();
-    const filters = { ...DEFAULT_VIEW.filters, app: "search" };
-    render(<FilterBar filters={filters} withOutcome onChange={onChange} />);
-    fireEvent.change(screen.getByTestId("filter-provider"), { target: { value: " openai " } });
-    fireEvent.change(screen.getByTestId("filter-outcome"), { target: { value: "timeout" } });
-    fireEvent.click(screen.getByTestId("filter-apply"));
-    expect(onChange).toHaveBeenLastCalledWith({ provider: "openai", app: "search", model: null, outcome: "timeout" });
-    fireEvent.click(screen.getByTestId("filter-clear"));
-    expect(onChange).toHaveBeenLastCalledWith({ provider: null, app: null, model: null, outcome: null });
-  });
-  it("has no outcome filter on report pages", () => {
-    render(<FilterBar filters={DEFAULT_VIEW.filters} withOutcome={false} onChange={() => {}} />);
-    expect(screen.queryByTestId("filter-outcome")).toBeNull();
-    expect(screen.queryByTestId("filter-clear")).toBeNull();
   });
 });

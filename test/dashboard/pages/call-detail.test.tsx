@@ -34,7 +34,7 @@ describe("Call detail page", () => {
     // as the server records it: priced at exactly 0 without a price row, no time to first token
     const call = { ...makeCall({ id: "f-1", outcome: "bad_request", status: 400, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, usageSource: "none", costUsd: "0.0", priceId: null, priced: true, ttftMs: null }), price: null };
     renderApp("#/calls/f-1", (url, m, b) => (url.pathname === "/api/calls/f-1" ? { body: call } : defaultApi(url, m, b)));
-    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.00");
+    expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.000000");
     expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.00");
     expect(screen.getByTestId("call-price").textContent).not.toContain("no price matched");
     expect(screen.getByTestId("call-price").textContent).not.toContain("Add a price");

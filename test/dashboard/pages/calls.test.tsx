@@ -43,7 +43,8 @@ describe("Calls page", () => {
     fireEvent.click(screen.getByTestId("filter-apply"));
     await waitFor(() => expect(window.location.hash).toBe("#/calls?app=search&outcome=timeout"));
     await waitFor(() => {
-      const q = calls.at(-1)?.url.searchParams;
+      // typing in a filter also asks /api/suggest
+      const q = calls.filter((c) => c.url.pathname === "/api/calls").at(-1)?.url.searchParams;
       expect([q?.get("app"), q?.get("outcome"), q?.get("cursor")]).toEqual(["search", "timeout", null]);
     });
     expect(screen.getByTestId("calls-csv").getAttribute("href")).toMatch(/^\/api\/calls\.csv\?from=.*&app=search&outcome=timeout$/);
@@ -63,5 +64,33 @@ describe("Calls page", () => {
   it("says so when nothing matches", async () => {
     renderApp("#/calls?model=gpt-0", (url) => (url.pathname === "/api/calls" ? { body: { calls: [], nextCursor: null } } : undefined));
     expect((await screen.findByTestId("empty")).textContent).toBe("No calls match these filters in this range.");
+  });
+});
+
+describe("Calls page filters of the call log", () => {
+  it("sends any failure, status, latency above, cost above and a property to the API and keeps them in the URL", async () => {
+    const { calls } = renderApp("#/calls", api);
+    await screen.findAllByTestId("calls-row");
+    fireEvent.change(screen.getByTestId("filter-outcome"), { target: { value: "failed" } });
+    fireEvent.change(screen.getByTestId("filter-status"), { target: { value: "429" } });
+    fireEvent.change(screen.getByTestId("filter-latencyAboveMs"), { target: { value: "1500" } });
+    fireEvent.change(screen.getByTestId("filter-costAboveUsd"), { target: { value: "0.01" } });
+    fireEvent.change(screen.getByTestId("filter-prop"), { target: { value: "team=payments" } });
+    fireEvent.click(screen.getByTestId("filter-apply"));
+    await waitFor(() => expect(window.location.hash).toBe("#/calls?outcome=failed&status=429&latencyAboveMs=1500&costAboveUsd=0.01&prop=team%3Dpayments"));
+    await waitFor(() => {
+      const q = calls.filter((c) => c.url.pathname === "/api/calls").at(-1)?.url.searchParams;
+      expect([q?.get("outcome"), q?.get("status"), q?.get("latencyAboveMs"), q?.get("costAboveUsd"), q?.get("property.team")]).toEqual(["failed", "429", "1500", "0.01", "payments"]);
+    });
+    expect(screen.getByTestId("calls-csv").getAttribute("href")).toContain("&status=429&");
+  });
+
+  it("opens a shared link with the filters filled in, dropping values the API would refuse", async () => {
+    const { calls } = renderApp("#/calls?status=abc&latencyAboveMs=2000&user=alice", api);
+    await screen.findAllByTestId("calls-row");
+    expect((screen.getByTestId("filter-latencyAboveMs") as HTMLInputElement).value).toBe("2000");
+    expect((screen.getByTestId("filter-user") as HTMLInputElement).value).toBe("alice");
+    const q = calls.find((c) => c.url.pathname === "/api/calls")?.url.searchParams;
+    expect([q?.get("status"), q?.get("latencyAboveMs"), q?.get("user")]).toEqual([null, "2000", "alice"]);
   });
 });

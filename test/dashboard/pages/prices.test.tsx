@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { prices } from "../support/fixtures.ts";
+import { prices, pricesPage } from "../support/fixtures.ts";
 import { renderApp, teardown } from "../support/render-app.tsx";
 
 afterEach(teardown);
@@ -15,7 +15,7 @@ describe("Prices page", () => {
         added = true;
         return { status: 201, body: { ...(body as object), id: "p-new", source: "manual" } };
       }
-      return { body: added ? { unpriced: [], prices: [...prices.prices, { ...prices.prices[0]!, id: "p-new", model: "gpt-9" }] } : prices };
+      return { body: added ? pricesPage([], [...prices.prices, { ...prices.prices[0]!, id: "p-new", model: "gpt-9" }], url) : pricesPage(prices.unpriced, prices.prices, url) };
     });
     const unpriced = await screen.findByTestId("unpriced");
     const table = screen.getByTestId("prices");
@@ -36,22 +36,31 @@ describe("Prices page", () => {
     expect(post?.body).toMatchObject({ provider: "openai", model: "gpt-9", inputUsdPerMTok: "3", outputUsdPerMTok: "12" });
   });
 
-  it("filters the table", async () => {
-    renderApp("#/prices");
+  it("searches the table through the API", async () => {
+    const { calls } = renderApp("#/prices");
     await screen.findByTestId("prices");
     fireEvent.change(screen.getByTestId("prices-search"), { target: { value: "MINI" } });
-    expect(screen.getAllByTestId("price-table-row").map((r) => r.children[1]?.textContent)).toEqual(["gpt-4o-mini"]);
+    await waitFor(() => expect(screen.getAllByTestId("price-table-row").map((r) => r.children[1]?.textContent)).toEqual(["gpt-4o-mini"]));
+    expect(calls.at(-1)?.url.search).toBe("?limit=100&search=MINI");
   });
 });
 
 describe("Prices page with a large table", () => {
-  it("shows the first rows and says how many match", async () => {
-    const many = Array.from({ length: 450 }, (_, i) => ({ ...prices.prices[0]!, id: `p${i}`, model: `model-${i}` }));
-    renderApp("#/prices", (url) => (url.pathname === "/api/prices" ? { body: { unpriced: [], prices: many } } : undefined));
+  it("asks for one page at a time, says which rows are shown and pages on", async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({ ...prices.prices[0]!, id: `p${i}`, model: `model-${String(i).padStart(3, "0")}` }));
+    const { calls } = renderApp("#/prices", (url) => (url.pathname === "/api/prices" ? { body: pricesPage([], many, url) } : undefined));
     await screen.findByTestId("prices");
-    expect(screen.getAllByTestId("price-table-row")).toHaveLength(200);
-    expect(screen.getByTestId("prices-shown").textContent).toBe("Dollars per million tokens. Showing 200 of 450 matching rows; filter to narrow.");
-    fireEvent.change(screen.getByTestId("prices-search"), { target: { value: "model-44" } });
-    expect(screen.getAllByTestId("price-table-row").map((r) => r.children[1]?.textContent)).toEqual(["model-44", "model-440", "model-441", "model-442", "model-443", "model-444", "model-445", "model-446", "model-447", "model-448", "model-449"]);
+    expect(screen.getAllByTestId("price-table-row")).toHaveLength(100);
+    expect(calls.at(-1)?.url.search).toBe("?limit=100");
+    expect(screen.getByTestId("prices-shown").textContent).toBe("Dollars per million tokens. Rows 1–100 of 250.");
+    expect((screen.getByTestId("prices-prev") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId("prices-next"));
+    fireEvent.click(await screen.findByText("Next →", { selector: "button:not([disabled])" }));
+    await waitFor(() => expect(screen.getByTestId("prices-shown").textContent).toBe("Dollars per million tokens. Rows 201–250 of 250."));
+    expect(calls.at(-1)?.url.search).toBe("?limit=100&offset=200");
+    expect((screen.getByTestId("prices-next") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId("prices-search"), { target: { value: "model-04" } });
+    await waitFor(() => expect(screen.getAllByTestId("price-table-row")).toHaveLength(10));
+    expect(calls.at(-1)?.url.search).toBe("?limit=100&search=model-04");
   });
 });

@@ -111,4 +111,15 @@ export const prices: PricesResponse = {
     { ...rateLimitedCall.price!, dailyStartUtc: null, dailyEndUtc: null },
     { ...rateLimitedCall.price!, dailyStartUtc: null, dailyEndUtc: null, id: "price-mini", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", cachedInputUsdPerMTok: "0.075", outputUsdPerMTok: "0.6" },
   ],
+  total: 2, offset: 0, limit: 100, nextOffset: null,
 };
+
+/** GET /api/prices as the API answers it: the rows searched ("provider model"), then one page of them. */
+export function pricesPage(unpriced: PricesResponse["unpriced"], rows: PricesResponse["prices"], url: URL): PricesResponse {
+  const search = (url.searchParams.get("search") ?? "").toLowerCase();
+  const limit = Number(url.searchParams.get("limit") ?? 100);
+  const offset = Number(url.searchParams.get("offset") ?? 0);
+  const matching = rows.filter((p) => `${p.provider} ${p.model}`.toLowerCase().includes(search));
+  const end = offset + limit;
+  return { unpriced, prices: matching.slice(offset, end), total: matching.length, offset, limit, nextOffset: end < matching.length ? end : null };
+}

@@ -16,7 +16,7 @@ export const defaultApi: Handler = (url) => {
   if (p === "/api/latency") return { body: fx.latency };
   if (p === "/api/calls") return { body: { calls: [fx.makeCall()], nextCursor: null } };
   if (p === "/api/calls/call-rl-1") return { body: fx.rateLimitedCall };
-  if (p === "/api/prices") return { body: fx.prices };
+  if (p === "/api/prices") return { body: fx.pricesPage(fx.prices.unpriced, fx.prices.prices, url) };
   return undefined;
 };
 

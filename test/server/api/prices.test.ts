@@ -59,11 +59,32 @@ afterAll(async () => {
 const post = (body: unknown) => fetch(`${base}/prices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("GET /api/prices", () => {
+  it("pages the table (limit, offset) and searches provider and model, with the total matching", async () => {
+    type Page = { prices: Array<{ id: string; provider: string; model: string }>; total: number; offset: number; limit: number; nextOffset: number | null };
+    const first = (await (await fetch(`${base}/prices`)).json()) as Page;
+    expect([first.prices.length, first.offset, first.limit, first.nextOffset]).toEqual([100, 0, 100, 100]);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM prices");
+    expect(first.total).toBe(rows[0]!.n);
+    const all = (await (await fetch(`${base}/prices?limit=1000`)).json()) as Page;
+    const second = (await (await fetch(`${base}/prices?limit=100&offset=100`)).json()) as Page;
+    expect(second.prices.map((p) => p.id)).toEqual(all.prices.slice(100, 200).map((p) => p.id));
+    const last = (await (await fetch(`${base}/prices?limit=50&offset=${first.total - 10}`)).json()) as Page;
+    expect([last.prices.length, last.nextOffset]).toEqual([10, null]);
+    const found = (await (await fetch(`${base}/prices?search=MISTRAL%20mistral-large`)).json()) as Page;
+    expect(found.total).toBeGreaterThan(0);
+    expect(found.prices.every((p) => p.provider === "mistral" && p.model.startsWith("mistral-large"))).toBe(true);
+    for (const [q, name] of [["limit=0", "limit"], ["limit=1001", "limit"], ["offset=-1", "offset"], ["limit=ten", "limit"]]) {
+      const res = await fetch(`${base}/prices?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message, q).toMatch(new RegExp(`^${name}:`));
+    }
+  });
+
   it("lists unpriced models first, with counts and last seen, then the table with money as strings", async () => {
-    const res = await fetch(`${base}/prices`);
+    const res = await fetch(`${base}/prices?search=openai%20gpt-4o-mini`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { unpriced: unknown[]; prices: Array<Record<string, unknown>> };
-    expect(Object.keys(body)).toEqual(["unpriced", "prices"]);
+    expect(Object.keys(body)).toEqual(["unpriced", "prices", "total", "offset", "limit", "nextOffset"]);
     expect(body.unpriced).toEqual([
       { provider: "openai", model: "gpt-9", calls: 2, lastSeen: "2026-11-02T00:00:00.000Z" },
       { provider: "openai", model: "mystery", calls: 1, lastSeen: "2026-11-03T00:00:00.000Z" },
@@ -88,7 +109,7 @@ describe("GET /api/prices", () => {
       dailyEndUtc: null,
       source: "genai-prices",
     });
-    const filtered = (await (await fetch(`${base}/prices?provider=mistral`)).json()) as { prices: Array<{ provider: string }> };
+    const filtered = (await (await fetch(`${base}/prices?provider=mistral&limit=1000`)).json()) as { prices: Array<{ provider: string }> };
     expect(filtered.prices.length).toBeGreaterThan(10);
     expect(new Set(filtered.prices.map((p) => p.provider))).toEqual(new Set(["mistral"]));
   });
@@ -126,7 +147,7 @@ describe("POST /api/prices", () => {
     expect(priced).toMatchObject({ costUsd: "0.00225", priceId: row.id, priced: true });
     // before its effective date the row does not apply
     expect(priceCall(book, { provider: "openai", model: "gpt-9", startedAt: new Date("2026-10-01T00:00:00Z"), serviceTier: null, usage: usage({}) }).priced).toBe(false);
-    const listed = (await (await fetch(`${base}/prices?provider=openai`)).json()) as { prices: Array<{ id: string; inputUsdPerMTok: string }> };
+    const listed = (await (await fetch(`${base}/prices?provider=openai&search=gpt-9`)).json()) as { prices: Array<{ id: string; inputUsdPerMTok: string }> };
     expect(listed.prices.find((p) => p.id === row.id)?.inputUsdPerMTok).toBe("1.25");
   });
 
