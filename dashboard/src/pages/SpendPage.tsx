@@ -26,11 +26,16 @@ const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
 const TOKEN_KINDS = ["input", "cached input", "output"];
 
+/** Groups the Spend page asks for; the rest come as one "(other)" group with their exact sums. */
+const CHART_TOP_GROUPS = 50;
+
 export function SpendPage({ view, range, go }: PageProps): ReactElement {
   const base = { from: range.from, to: range.to, interval: range.interval, filters: { ...view.filters, outcome: null }, prop: view.prop };
-  const main = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: view.groupBy, compare: "previous" }));
-  const apps = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "app" }));
-  const models = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "model" }));
+  // the top groups plus "(other)": a grouping by user over a month stays a small answer
+  const top = { top: String(CHART_TOP_GROUPS) };
+  const main = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: view.groupBy, compare: "previous", extra: top }));
+  const apps = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "app", extra: top }));
+  const models = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "model", extra: top }));
   const csv = reportPath("spend.csv", { ...base, groupBy: view.groupBy });
   const filterHref = (key: "app" | "model") => (value: string) => pageHref("spend", patchView(view, { filters: { [key]: value } }));
 

@@ -12,9 +12,11 @@ export type { SpendReport } from "./spend-report.ts";
  * the range's data coverage; with compare=previous, the previous period's figures beside each group.
  */
 export async function spendReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice; now?: Date } = {}): Promise<ComparedReport> {
-  // the top N groups plus "(other)" (reports/top-groups.ts): a grouping by user stays small
-  const top = parseQuery(topSchema, query);
-  return keepTop(await fullSpendReport(db, query, options), top);
+  // With `top`, the top N groups plus "(other)" (reports/top-groups.ts): the dashboard asks for it so a
+  // grouping by user stays small; without it every group, as a chargeback export needs.
+  const { top, topBy } = parseQuery(topSchema, query);
+  const full = await fullSpendReport(db, query, options);
+  return top === undefined ? full : keepTop(full, { top, topBy });
 }
 
 async function fullSpendReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice; now?: Date }): Promise<ComparedReport> {

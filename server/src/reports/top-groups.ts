@@ -10,12 +10,11 @@ import type { SpendFigures } from "./spend-report.ts";
  * calls. Series rows are folded per bucket the same way.
  */
 export const OTHER = "(other)";
-export const TOP_DEFAULT = 50;
 export const TOP_MAX = 1000;
 export const TOP_BY = ["cost", "calls", "tokens"] as const;
 
 export const topSchema = z.object({
-  top: z.coerce.number().int().min(1).max(TOP_MAX).default(TOP_DEFAULT),
+  top: z.coerce.number().int().min(1).max(TOP_MAX).optional(),
   topBy: z.enum(TOP_BY).default("cost"),
 });
 export type TopQuery = z.infer<typeof topSchema>;
@@ -52,7 +51,7 @@ function metric(by: TopQuery["topBy"], f: SpendFigures): number {
 }
 
 /** The report with its groups cut to the top N (by cost, calls or tokens) plus OTHER. */
-export function keepTop(report: ComparedReport, q: TopQuery): ComparedReport & { top: TopInfo } {
+export function keepTop(report: ComparedReport, q: TopQuery & { top: number }): ComparedReport & { top: TopInfo } {
   if (report.groups.length <= q.top) return { ...report, top: { n: q.top, by: q.topBy, otherGroups: 0 } };
   // ties break on the key, so the same data always keeps the same groups
   const ranked = [...report.groups].sort((a, b) => metric(q.topBy, b) - metric(q.topBy, a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -167,7 +167,7 @@ describe("Bedrock through the proxy, with a virtual key", () => {
       expect(err.name).toBe(name);
       expect(err.$metadata?.httpStatusCode).toBe(status);
       const call = await onlyCall((c) => c.model === modelId);
-      expect(call).toMatchObject({ status, outcome, errorType, costUsd: null });
+      expect(call).toMatchObject({ status, outcome, errorType, costUsd: "0.0", priced: true }); // no tokens used: exactly $0
       expect(call.errorMessage).toBeTruthy();
     }
   });
