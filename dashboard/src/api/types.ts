@@ -4,7 +4,7 @@
 export type {
   Call, CallDetail, CallPrice, CallsPage, FailuresReport as FailuresResponse, LatencyReport as LatencyResponse, MatchType,
   Outcome, Price, PriceTier, PricesResponse, SessionCall, SessionDetail, SessionsPage, SpendFigures, SpendGroup,
-  SpendResponse, StreamFigures, StreamsResponse, SuggestField, SuggestResponse, TopError,
+  SpendResponse, StreamsResponse, SuggestField, SuggestResponse, TopError,
 } from "../../../server/src/api/contract.ts";
 import type { Price } from "../../../server/src/api/contract.ts";
 

@@ -21,7 +21,7 @@ export type { TopError } from "../reports/top-errors.ts";
 export type { SpendFigures, SpendGroup } from "../reports/spend-report.ts";
 export type { ComparedReport as SpendResponse } from "../reports/spend-compare.ts";
 export type { SessionCall } from "../reports/sessions.ts";
-export type { StreamFigures, StreamsReport as StreamsResponse } from "../reports/latency-streams.ts";
+export type { StreamsReport as StreamsResponse } from "../reports/latency-streams.ts";
 export type { SuggestField, Suggestions as SuggestResponse } from "../reports/suggestions.ts";
 export type { MatchType, PriceTier } from "../pricing/price-row.ts";
 

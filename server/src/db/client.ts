@@ -38,11 +38,3 @@ export function createDatabase(connectionString: string, options: { max?: number
     },
   };
 }
-
-/**
- * A Prisma client over a pool owned elsewhere — the reports' pool, which sends each query to the replica or
- * the primary (db/reports-database.ts): Prisma's adapter runs raw queries through pool.query, so they follow it.
- */
-export function prismaOver(pool: pg.Pool): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
-}
