@@ -15,29 +15,40 @@ import { periodOf, periodOfKey, type BudgetPeriod } from "./budget-period.ts";
 const LEDGER_LOCK = 72657401;
 
 // Each call's cost goes to the ledger row of every budget over it (its app's, its key's) for the period of
-// that budget containing its start; the holds the calls reserved are released in the same statement, so a
-// call's estimate is given back exactly when its cost is counted. Rows are upserted in key order (the batch
-// inserts lock them in the same order, so two cannot deadlock).
-const SETTLE_SQL = `WITH batch AS (
+// that budget containing its start; the holds the calls reserved are released in the same transaction, so a
+// call's estimate is given back exactly when its cost is counted. Three statements, none with a subquery
+// inside the INSERT (a distributed Postgres refuses those): the batch's holds are locked first (holds before
+// ledger rows, the order the release and the lease sweep take them); the upsert adds the spend to every row
+// the batch touches — the held ones included, with zero spend — in key order (the batch inserts lock them in
+// the same order, so two cannot deadlock); then the holds are deleted and their amounts released from rows
+// this transaction already holds.
+const LOCK_HOLDS_SQL = `SELECT 1 FROM budget_holds WHERE call_id = ANY($1::uuid[]) ORDER BY call_id, budget_id FOR UPDATE`;
+
+const SPEND_SQL = `WITH batch AS (
     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::numeric[], $6::bool[])
       AS c(id, started_at, app, key_id, cost_usd, unpriced)
   ), scoped AS (
     SELECT b.id AS budget_id, tollgate_budget_period_key(b.period, c.started_at) AS period, c.cost_usd, c.unpriced
       FROM batch c JOIN budgets b ON (b.key_id IS NULL AND b.app = c.app) OR b.key_id::text = c.key_id
-  ), released AS (
-    DELETE FROM budget_holds h USING batch c WHERE h.call_id = c.id RETURNING h.budget_id, h.month AS period, h.amount_usd
+  ), held AS (
+    SELECT h.budget_id, h.month AS period FROM budget_holds h WHERE h.call_id = ANY($1::uuid[])
   ), deltas AS (
-    SELECT budget_id, period, sum(spent) AS spent, sum(unpriced)::bigint AS unpriced, sum(released) AS released
-      FROM (SELECT budget_id, period, coalesce(cost_usd, 0) AS spent, unpriced::int AS unpriced, 0::numeric AS released FROM scoped
-            UNION ALL SELECT budget_id, period, 0, 0, amount_usd FROM released) d
+    SELECT budget_id, period, sum(spent) AS spent, sum(unpriced)::bigint AS unpriced
+      FROM (SELECT budget_id, period, coalesce(cost_usd, 0) AS spent, unpriced::int AS unpriced FROM scoped
+            UNION ALL SELECT budget_id, period, 0, 0 FROM held) d
      GROUP BY budget_id, period
   )
   INSERT INTO budget_spend AS s (budget_id, month, spent_usd, unpriced_calls)
   SELECT budget_id, period, spent, unpriced FROM deltas ORDER BY budget_id, period
   ON CONFLICT (budget_id, month) DO UPDATE SET
-    spent_usd = s.spent_usd + EXCLUDED.spent_usd, unpriced_calls = s.unpriced_calls + EXCLUDED.unpriced_calls,
-    reserved_usd = GREATEST(s.reserved_usd - coalesce((SELECT d.released FROM deltas d WHERE d.budget_id = s.budget_id AND d.period = s.month), 0), 0),
-    updated_at = now()`;
+    spent_usd = s.spent_usd + EXCLUDED.spent_usd, unpriced_calls = s.unpriced_calls + EXCLUDED.unpriced_calls, updated_at = now()`;
+
+// Like the lease sweep: one statement over reference tables, the modifying CTE feeding a plain UPDATE.
+const RELEASE_SQL = `WITH released AS (
+    DELETE FROM budget_holds WHERE call_id = ANY($1::uuid[]) RETURNING budget_id, month, amount_usd
+  ), totals AS (SELECT budget_id, month, sum(amount_usd) AS total FROM released GROUP BY budget_id, month)
+  UPDATE budget_spend s SET reserved_usd = GREATEST(s.reserved_usd - t.total, 0), updated_at = now()
+    FROM totals t WHERE s.budget_id = t.budget_id AND s.month = t.month`;
 
 // Whether any ledger could change: a budget to count calls in, or a hold to release. Run after the shared
 // lock, as its own statement, so its snapshot is taken after the lock: a budget whose resync ran before the
@@ -62,14 +73,17 @@ export async function settleRecordedCalls(client: pg.Pool | pg.PoolClient, recor
   await client.query("SELECT pg_advisory_xact_lock_shared($1)", [LEDGER_LOCK]);
   const { rows } = await client.query<{ any: boolean }>(ANY_LEDGER_SQL);
   if (rows[0]?.any !== true) return;
-  await client.query(SETTLE_SQL, [
-    columns?.id ?? arrayLiteral(records, (r) => r.id),
+  const ids = columns?.id ?? arrayLiteral(records, (r) => r.id);
+  const held = await client.query(LOCK_HOLDS_SQL, [ids]);
+  await client.query(SPEND_SQL, [
+    ids,
     columns?.startedAt ?? arrayLiteral(records, (r) => r.startedAt),
     columns?.app ?? arrayLiteral(records, (r) => r.app),
     columns?.keyId ?? arrayLiteral(records, (r) => r.keyId),
     columns?.costUsd ?? arrayLiteral(records, (r) => r.costUsd),
     arrayLiteral(records, (r) => !r.priced && r.usageSource !== "none"),
   ]);
+  if ((held.rowCount ?? 0) > 0) await client.query(RELEASE_SQL, [ids]);
 }
 
 interface Target {
@@ -81,42 +95,40 @@ interface Target {
   end: Date;
 }
 
+// A period's spend of an app budget (daily rollups, a small table) or of a key budget (the key's calls: the
+// rollups have no key; index calls(app, started_at)). Each is a plain aggregate over one table, with no
+// correlation: over a distributed `calls` a multi-shard aggregate whose partial sums are merged.
+const APP_SPEND_SQL = `SELECT coalesce(sum(cost_usd), 0)::text AS spent, coalesce(sum(unpriced_calls), 0)::text AS unpriced
+    FROM call_rollups_daily WHERE app = $1 AND day >= $2 AND day < $3`;
+const KEY_SPEND_SQL = `SELECT coalesce(sum(cost_usd), 0)::text AS spent, count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced
+    FROM calls WHERE app = $1 AND key_id = $2 AND started_at >= $3 AND started_at < $4`;
+
 /**
  * Sets ledger rows to the spend of their periods: app budgets from the daily rollups (periods start at
- * midnight UTC), key budgets (rollups have no key) from the app's calls of the period (index
- * calls(app, started_at)). `client` must hold the exclusive ledger lock in its transaction.
+ * midnight UTC), key budgets from the app's calls of the period; the sums are read first, then written with
+ * one upsert from arrays, in key order. `client` must hold the exclusive ledger lock in its transaction.
  */
 async function resyncTargets(client: pg.PoolClient, targets: readonly Target[]): Promise<void> {
   if (targets.length === 0) return;
   const sorted = [...targets].sort((a, b) => (a.budgetId === b.budgetId ? (a.key < b.key ? -1 : 1) : a.budgetId < b.budgetId ? -1 : 1));
+  const sums: Array<{ spent: string; unpriced: string }> = [];
+  for (const t of sorted) {
+    const { rows } = t.keyId === null
+      ? await client.query<{ spent: string; unpriced: string }>(APP_SPEND_SQL, [t.app, t.start, t.end])
+      : await client.query<{ spent: string; unpriced: string }>(KEY_SPEND_SQL, [t.app, t.keyId, t.start, t.end]);
+    sums.push(rows[0]!);
+  }
   await client.query(
-    `WITH t AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY
-         AS t(budget_id, period, app, key_id, start_at, end_at, n)
-     ), sums AS (
-       SELECT t.n, t.budget_id, t.period,
-              CASE WHEN t.key_id IS NULL THEN a.spent ELSE k.spent END AS spent,
-              CASE WHEN t.key_id IS NULL THEN a.unpriced ELSE k.unpriced END AS unpriced
-         FROM t
-         LEFT JOIN LATERAL (
-           SELECT coalesce(sum(r.cost_usd), 0) AS spent, coalesce(sum(r.unpriced_calls), 0)::bigint AS unpriced
-             FROM call_rollups_daily r WHERE r.app = t.app AND r.day >= t.start_at AND r.day < t.end_at
-         ) a ON t.key_id IS NULL
-         LEFT JOIN LATERAL (
-           SELECT coalesce(sum(c.cost_usd), 0) AS spent, count(*) FILTER (WHERE NOT c.priced AND c.usage_source <> 'none') AS unpriced
-             FROM calls c WHERE c.app = t.app AND c.key_id = t.key_id::text AND c.started_at >= t.start_at AND c.started_at < t.end_at
-         ) k ON t.key_id IS NOT NULL
-     )
-     INSERT INTO budget_spend AS s (budget_id, month, spent_usd, unpriced_calls)
-     SELECT budget_id, period, spent, unpriced FROM sums ORDER BY n
+    `INSERT INTO budget_spend AS s (budget_id, month, spent_usd, unpriced_calls)
+     SELECT budget_id, period, spent, unpriced
+       FROM unnest($1::text[], $2::text[], $3::numeric[], $4::bigint[]) WITH ORDINALITY AS t(budget_id, period, spent, unpriced, n)
+      ORDER BY n
      ON CONFLICT (budget_id, month) DO UPDATE SET spent_usd = EXCLUDED.spent_usd, unpriced_calls = EXCLUDED.unpriced_calls, updated_at = now()`,
     [
       arrayLiteral(sorted, (t) => t.budgetId),
       arrayLiteral(sorted, (t) => t.key),
-      arrayLiteral(sorted, (t) => t.app),
-      arrayLiteral(sorted, (t) => t.keyId),
-      arrayLiteral(sorted, (t) => t.start),
-      arrayLiteral(sorted, (t) => t.end),
+      arrayLiteral(sums, (r) => r.spent),
+      arrayLiteral(sums, (r) => r.unpriced),
     ],
   );
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { canonicalDecimal } from "../lib/decimal.ts";
+import { add, compare, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import { priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL } from "../pricing/price-row.ts";
 import { monthRange } from "../books/periods.ts";
 
@@ -38,8 +38,8 @@ export interface Statement {
 }
 
 interface LineRow {
-  provider: string | null;
-  model: string | null;
+  provider: string;
+  model: string;
   calls: string;
   unpriced_calls: string;
   input_tokens: string;
@@ -49,25 +49,43 @@ interface LineRow {
   output_tokens: string;
   reasoning_tokens: string;
   cost_usd: string;
-  price_ids: string[] | null;
+  price_id: string | null;
 }
 
-const figures = (r: LineRow): StatementTotals => ({
-  calls: Number(r.calls),
-  unpricedCalls: Number(r.unpriced_calls),
-  inputTokens: Number(r.input_tokens),
-  cachedInputTokens: Number(r.cached_input_tokens),
-  cacheWriteTokens: Number(r.cache_write_tokens),
-  cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
-  outputTokens: Number(r.output_tokens),
-  reasoningTokens: Number(r.reasoning_tokens),
-  costUsd: canonicalDecimal(r.cost_usd),
+const COUNTS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens"] as const;
+
+/** A line's (or the totals') figures added up exactly: counts as bigints, cost as a decimal. */
+interface Acc {
+  counts: Record<(typeof COUNTS)[number], bigint>;
+  cost: Decimal;
+  priceIds: string[];
+}
+
+const emptyAcc = (): Acc => ({ counts: Object.fromEntries(COUNTS.map((k) => [k, 0n])) as Acc["counts"], cost: ZERO, priceIds: [] });
+
+function addRow(a: Acc, r: LineRow): void {
+  for (const k of COUNTS) a.counts[k] += BigInt(r[k]);
+  a.cost = add(a.cost, parseDecimal(r.cost_usd));
+}
+
+const figures = (a: Acc): StatementTotals => ({
+  calls: Number(a.counts.calls),
+  unpricedCalls: Number(a.counts.unpriced_calls),
+  inputTokens: Number(a.counts.input_tokens),
+  cachedInputTokens: Number(a.counts.cached_input_tokens),
+  cacheWriteTokens: Number(a.counts.cache_write_tokens),
+  cacheWrite1hTokens: Number(a.counts.cache_write_1h_tokens),
+  outputTokens: Number(a.counts.output_tokens),
+  reasoningTokens: Number(a.counts.reasoning_tokens),
+  costUsd: formatDecimal(normalize(a.cost)),
 });
 
 /**
  * A month's statement for an app or team: per provider and model, the calls, tokens of each kind, cost,
  * unpriced calls and the price rows used, with totals — one scan of the month's calls of the scope (the
- * (app, started_at) index serves an app; a property reads the month's calls: docs/api.md).
+ * (app, started_at) index serves an app; a property reads the month's calls: docs/api.md). The statement is
+ * a plain `GROUP BY provider, model, price_id` with `count`/`sum` only (partial aggregates a distributed
+ * Postgres merges); lines and totals are added up here, exactly.
  */
 export async function monthStatement(pool: pg.Pool, month: string, scope: StatementScope): Promise<Statement> {
   const { from, to } = monthRange(month);
@@ -75,23 +93,34 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
   const where = ["started_at >= $1", "started_at < $2"];
   if (scope.app !== undefined) where.push(`app = $${params.push(scope.app)}`);
   if (scope.property) where.push(`properties @> $${params.push(JSON.stringify({ [scope.property.name]: scope.property.value }))}::jsonb`);
-  const { rows } = await pool.query<LineRow & { level: number }>(
-    `SELECT grouping(provider, model) AS level, provider, model, count(*)::text AS calls,
+  const { rows } = await pool.query<LineRow>(
+    `SELECT provider, model, price_id, count(*)::text AS calls,
             count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced_calls,
             coalesce(sum(input_tokens), 0)::text AS input_tokens, coalesce(sum(cached_input_tokens), 0)::text AS cached_input_tokens,
             coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0)::text AS cache_write_1h_tokens,
             coalesce(sum(output_tokens), 0)::text AS output_tokens, coalesce(sum(reasoning_tokens), 0)::text AS reasoning_tokens,
-            coalesce(sum(cost_usd), 0)::text AS cost_usd,
-            array_agg(DISTINCT price_id ORDER BY price_id) FILTER (WHERE price_id IS NOT NULL) AS price_ids
+            coalesce(sum(cost_usd), 0)::text AS cost_usd
        FROM (SELECT provider, coalesce(model, '(none)') AS model, priced, usage_source, input_tokens, cached_input_tokens,
                     cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, price_id
                FROM calls WHERE ${where.join(" AND ")}) AS c
-      GROUP BY GROUPING SETS ((provider, model), ())
-      ORDER BY level, coalesce(sum(cost_usd), 0) DESC, provider, model`,
+      GROUP BY provider, model, price_id
+      ORDER BY provider, model, price_id`,
     params,
   );
-  const lines = rows.filter((r) => r.level === 0).map((r) => ({ provider: r.provider as string, model: r.model as string, ...figures(r), priceIds: r.price_ids ?? [] }));
-  const total = rows.find((r) => r.level === 3);
+  const total = emptyAcc();
+  const byLine = new Map<string, { provider: string; model: string; acc: Acc }>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.provider, r.model]);
+    let line = byLine.get(key);
+    if (!line) byLine.set(key, (line = { provider: r.provider, model: r.model, acc: emptyAcc() }));
+    addRow(line.acc, r);
+    addRow(total, r);
+    if (r.price_id !== null) line.acc.priceIds.push(r.price_id);
+  }
+  // Most expensive first; ties keep the statement's (provider, model) order (a stable sort).
+  const lines = [...byLine.values()]
+    .sort((a, b) => compare(b.acc.cost, a.acc.cost))
+    .map((l) => ({ provider: l.provider, model: l.model, ...figures(l.acc), priceIds: l.acc.priceIds }));
   const ids = [...new Set(lines.flatMap((l) => l.priceIds))].sort();
   const prices = ids.length === 0 ? { rows: [] } : await pool.query(`${SELECT_PRICES_SQL} WHERE id = ANY($1::text[]) ORDER BY provider, model, effective_from`, [ids]);
   return {
@@ -100,7 +129,7 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
     to: to.toISOString(),
     scope,
     lines,
-    totals: total ? figures(total) : figures({ calls: "0", unpriced_calls: "0", input_tokens: "0", cached_input_tokens: "0", cache_write_tokens: "0", cache_write_1h_tokens: "0", output_tokens: "0", reasoning_tokens: "0", cost_usd: "0" } as LineRow),
+    totals: figures(total),
     prices: prices.rows.map(priceRowFromDb).map(priceRowToJson),
   };
 }
