@@ -3,7 +3,20 @@ import importX from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "dashboard/dist/", "server/src/generated/", "coverage/", "bench/results/", "bench/.scratch/", "test/artifacts/", "eslint.config.js", "scripts/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "dashboard/dist/",
+      "server/src/generated/",
+      "coverage/",
+      "bench/results/",
+      "bench/.scratch/",
+      "test/artifacts/",
+      "eslint.config.js",
+      "scripts/*.mjs",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -37,7 +50,17 @@ export default tseslint.config(
   },
   {
     // Entry points, tooling and tests may read the environment directly.
-    files: ["server/src/config.ts", "server/src/main.ts", "server/src/cli.ts", "scripts/**", "bench/**", "test/**", "prisma.config.ts", "vitest.config.ts", "dashboard/vite.config.ts"],
+    files: [
+      "server/src/config.ts",
+      "server/src/main.ts",
+      "server/src/cli.ts",
+      "scripts/**",
+      "bench/**",
+      "test/**",
+      "prisma.config.ts",
+      "vitest.config.ts",
+      "dashboard/vite.config.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
 );

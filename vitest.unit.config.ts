@@ -41,7 +41,9 @@ function isPure(file: string, seen = new Set<string>()): boolean {
   return pure;
 }
 
-export const unitTests = testFiles(join(ROOT, "test")).filter((f) => isPure(f)).map((f) => relative(ROOT, f));
+export const unitTests = testFiles(join(ROOT, "test"))
+  .filter((f) => isPure(f))
+  .map((f) => relative(ROOT, f));
 
 export default defineConfig({
   test: {

@@ -49,16 +49,24 @@ export async function runBalancerBench(o: BalancerOptions): Promise<void> {
     children.push(upstream);
     const instances: BenchChild[] = [];
     // one after another: start-up seeds prices
-    for (let i = 0; i < 3; i++) instances.push(await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url }));
+    for (let i = 0; i < 3; i++)
+      instances.push(await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url }));
     children.push(...instances);
     const port = await freePort();
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HAPROXY_BIND: `127.0.0.1:${port}`, HAPROXY_STATS_BIND: `127.0.0.1:${await freePort()}`, HAPROXY_CHECK_MS: "1000" };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HAPROXY_BIND: `127.0.0.1:${port}`,
+      HAPROXY_STATS_BIND: `127.0.0.1:${await freePort()}`,
+      HAPROXY_CHECK_MS: "1000",
+    };
     instances.forEach((t, i) => (env[`TOLLGATE_${i + 1}`] = new URL(t.url).host));
     haproxy = spawn("haproxy", ["-db", "-f", new URL("../deploy/haproxy.cfg", import.meta.url).pathname], { env, stdio: "ignore" });
     await waitForPort(port);
     const balancer = `http://127.0.0.1:${port}`;
     const single = instances[0] as BenchChild;
-    process.stdout.write(`balancer bench: one instance vs three behind HAProxy, c=32, ${o.seconds}s × ${o.rounds} rounds, ${cpus().length} CPUs, recording into ${db.where}\n`);
+    process.stdout.write(
+      `balancer bench: one instance vs three behind HAProxy, c=32, ${o.seconds}s × ${o.rounds} rounds, ${cpus().length} CPUs, recording into ${db.where}\n`,
+    );
 
     const rows: (string | number)[][] = [];
     for (const w of [JSON_WORKLOAD, SSE_WORKLOAD]) {
@@ -69,11 +77,24 @@ export async function runBalancerBench(o: BalancerOptions): Promise<void> {
         one.push(await throughput(single.url + "/openai", w, 32, o.seconds));
         three.push(await throughput(balancer + "/openai", w, 32, o.seconds));
       }
-      const median = (xs: ThroughputResult[]) => [...xs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(xs.length / 2)] as ThroughputResult;
+      const median = (xs: ThroughputResult[]) =>
+        [...xs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(xs.length / 2)] as ThroughputResult;
       const [a, b] = [median(one), median(three)];
-      rows.push([w.name, a.reqPerSec, b.reqPerSec, ratio(b.reqPerSec, a.reqPerSec), a.p99Ms, b.p99Ms, one.reduce((s, x) => s + x.failures, 0) + three.reduce((s, x) => s + x.failures, 0)]);
+      rows.push([
+        w.name,
+        a.reqPerSec,
+        b.reqPerSec,
+        ratio(b.reqPerSec, a.reqPerSec),
+        a.p99Ms,
+        b.p99Ms,
+        one.reduce((s, x) => s + x.failures, 0) + three.reduce((s, x) => s + x.failures, 0),
+      ]);
     }
-    printTable("balancer — three instances behind HAProxy / one instance (median of rounds, c=32)", ["workload", "one req/s", "three via HAProxy req/s", "ratio", "one p99 ms", "three p99 ms", "failed"], rows);
+    printTable(
+      "balancer — three instances behind HAProxy / one instance (median of rounds, c=32)",
+      ["workload", "one req/s", "three via HAProxy req/s", "ratio", "one p99 ms", "three p99 ms", "failed"],
+      rows,
+    );
   } finally {
     haproxy?.kill("SIGTERM");
     for (const c of children.reverse()) await c.stop();

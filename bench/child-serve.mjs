@@ -7,7 +7,13 @@ export function serveChild(url, cleanup = async () => {}, extra = () => ({})) {
     if (message.type === "stats") {
       const cpu = process.cpuUsage();
       const memory = process.memoryUsage();
-      const stats = { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external, extra: extra() };
+      const stats = {
+        cpuMicros: cpu.user + cpu.system,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        externalBytes: memory.external,
+        extra: extra(),
+      };
       process.send?.({ type: "stats", stats });
     } else if (message.type === "exit") {
       cleanup().finally(() => process.exit(0));

@@ -24,7 +24,16 @@ export interface DeliveryOptions {
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const KB = 1024;
 const TARGET_INITIAL = 150 * KB;
 const TARGET_DATA_MS = 1_000;
@@ -46,8 +55,16 @@ function pageCases(callId: string | undefined, sessionId: string | undefined): P
   const cases: PageCase[] = [
     { name: "spend (24 h)", hash: "#/spend", data: ["[data-testid=spend-total]", chart("spend-chart")] },
     { name: "spend 30 d by app", hash: "#/spend?range=30d&groupBy=app", data: ["[data-testid=spend-total]", chart("spend-chart")] },
-    { name: "failures (24 h)", hash: "#/failures", data: ["[data-testid=failures-count]", `${chart("failures-chart")}, [data-testid=no-failures]`] },
-    { name: "failures 30 d", hash: "#/failures?range=30d", data: ["[data-testid=failures-count]", `${chart("failures-chart")}, [data-testid=no-failures]`] },
+    {
+      name: "failures (24 h)",
+      hash: "#/failures",
+      data: ["[data-testid=failures-count]", `${chart("failures-chart")}, [data-testid=no-failures]`],
+    },
+    {
+      name: "failures 30 d",
+      hash: "#/failures?range=30d",
+      data: ["[data-testid=failures-count]", `${chart("failures-chart")}, [data-testid=no-failures]`],
+    },
     { name: "latency (24 h)", hash: "#/latency", data: ["[data-testid=latency-p50]", chart("latency-chart")] },
     { name: "latency 30 d", hash: "#/latency?range=30d", data: ["[data-testid=latency-p50]", chart("latency-chart")] },
     { name: "calls (24 h)", hash: "#/calls", data: ["[data-testid=calls-row]"] },
@@ -59,10 +76,16 @@ function pageCases(callId: string | undefined, sessionId: string | undefined): P
     { name: "reconciliation", hash: "#/reconciliation", data: ["[data-testid=page-reconciliation]"] },
   ];
   if (callId) cases.push({ name: "call detail", hash: `#/calls/${callId}`, data: ["[data-testid=call-fields]"] });
-  if (sessionId) cases.push({ name: "session detail", hash: `#/sessions/${encodeURIComponent(sessionId)}`, data: ["[data-testid=session-detail]"] });
+  if (sessionId)
+    cases.push({ name: "session detail", hash: `#/sessions/${encodeURIComponent(sessionId)}`, data: ["[data-testid=session-detail]"] });
   // Last and once: it reads the range's raw calls, and a query still running after the page gave up keeps
   // Tollgate's connections busy for the pages after it.
-  cases.push({ name: "spend 30 d by user", hash: "#/spend?range=30d&groupBy=user", data: ["[data-testid=spend-total]", chart("spend-chart")], once: true });
+  cases.push({
+    name: "spend 30 d by user",
+    hash: "#/spend?range=30d&groupBy=user",
+    data: ["[data-testid=spend-total]", chart("spend-chart")],
+    once: true,
+  });
   return cases;
 }
 
@@ -110,26 +133,32 @@ async function loadOnce(browser: Browser, base: string, c: PageCase): Promise<Lo
     );
     // Polled every animation frame in the page: the first frame where every data selector matches and no
     // loading state is left; performance.now() there is the time since navigation start.
-    const shown = reached && await page.waitForFunction(
-      (selectors: string[]) => {
-        const w = window as unknown as { __dataAt?: number };
-        const loading = document.querySelector("[data-testid=loading], [data-testid=page-loading], .refreshing");
-        if (loading || !selectors.every((s) => document.querySelector(s))) return false;
-        w.__dataAt ??= performance.now();
-        return true;
-      },
-      c.data,
-      { polling: "raf", timeout: TIMEOUT_MS },
-    ).then(
-      () => true,
-      () => false,
-    );
+    const shown =
+      reached &&
+      (await page
+        .waitForFunction(
+          (selectors: string[]) => {
+            const w = window as unknown as { __dataAt?: number };
+            const loading = document.querySelector("[data-testid=loading], [data-testid=page-loading], .refreshing");
+            if (loading || !selectors.every((s) => document.querySelector(s))) return false;
+            w.__dataAt ??= performance.now();
+            return true;
+          },
+          c.data,
+          { polling: "raf", timeout: TIMEOUT_MS },
+        )
+        .then(
+          () => true,
+          () => false,
+        ));
     // a page that never showed its data within the timeout counts as the timeout (and fails)
     const dataMs = shown ? await page.evaluate(() => (window as unknown as { __dataAt: number }).__dataAt) : TIMEOUT_MS;
     // where the time went: scripts run (DOMContentLoaded), and the API answers the data waited for
     const timing = await page.evaluate((until: number) => {
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-      const api = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => new URL(e.name).pathname.startsWith("/api/") && e.responseEnd <= until);
+      const api = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
+        (e) => new URL(e.name).pathname.startsWith("/api/") && e.responseEnd <= until,
+      );
       return { domMs: nav?.domContentLoadedEventEnd ?? NaN, apiMs: Math.max(0, ...api.map((e) => e.responseEnd - e.startTime)) };
     }, dataMs);
     const assets = [...responses.values()].filter((r) => r.done && !new URL(r.url || base).pathname.startsWith("/api/"));
@@ -144,7 +173,11 @@ async function loadOnce(browser: Browser, base: string, c: PageCase): Promise<Lo
       ...timing,
       initialBytes,
       apiBytes: api.reduce((a, r) => a + r.encoded, 0),
-      largestApi: { path: u ? `${u.pathname}${u.searchParams.get("groupBy") ? ` by ${u.searchParams.get("groupBy")}` : ""}` : "–", decoded: largest.decoded, encoded: largest.encoded },
+      largestApi: {
+        path: u ? `${u.pathname}${u.searchParams.get("groupBy") ? ` by ${u.searchParams.get("groupBy")}` : ""}` : "–",
+        decoded: largest.decoded,
+        encoded: largest.encoded,
+      },
     };
   } finally {
     await context.close();
@@ -166,10 +199,18 @@ export async function runDeliveryBench(o: DeliveryOptions): Promise<void> {
   try {
     const count = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     const call = await pool.query<{ id: string }>("SELECT id FROM calls ORDER BY started_at DESC LIMIT 1");
-    const session = await pool.query<{ id: string }>("SELECT session_id AS id FROM calls WHERE session_id IS NOT NULL ORDER BY started_at DESC LIMIT 1");
-    tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url, TOLLGATE_TOKENIZER_PRELOAD: "false" });
+    const session = await pool.query<{ id: string }>(
+      "SELECT session_id AS id FROM calls WHERE session_id IS NOT NULL ORDER BY started_at DESC LIMIT 1",
+    );
+    tollgate = await startChild("./child-tollgate.mjs", {
+      BENCH_UPSTREAM: "http://127.0.0.1:9",
+      DATABASE_URL: db.url,
+      TOLLGATE_TOKENIZER_PRELOAD: "false",
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    process.stdout.write(`delivery bench: ${Number(count.rows[0]?.n).toLocaleString("en-US")} calls; each page opened cold ${o.runs}× (median time to data)\n`);
+    process.stdout.write(
+      `delivery bench: ${Number(count.rows[0]?.n).toLocaleString("en-US")} calls; each page opened cold ${o.runs}× (median time to data)\n`,
+    );
     const cases = pageCases(call.rows[0]?.id, session.rows[0]?.id).filter((c) => !o.only || c.name.includes(o.only));
     await loadOnce(browser, tollgate.url, cases[0] ?? pageCases(undefined, undefined)[0]!); // warms the server's caches and plans
     const rows: (string | number)[][] = [];
@@ -187,11 +228,29 @@ export async function runDeliveryBench(o: DeliveryOptions): Promise<void> {
         largest.decoded > TARGET_API ? "api" : "",
       ].filter(Boolean);
       if (misses.length > 0) failed += 1;
-      rows.push([c.name, kb(initial), dataMs >= TIMEOUT_MS ? `no data in ${TIMEOUT_MS / 1000} s` : dataMs, median(loads.map((l) => l.domMs)), median(loads.map((l) => l.apiMs)), `${kb(largest.decoded)} (${kb(largest.encoded)} sent) ${largest.path}`, kb(Math.max(...loads.map((l) => l.apiBytes))), misses.length ? `FAIL (${misses.join(", ")})` : "pass"]);
+      rows.push([
+        c.name,
+        kb(initial),
+        dataMs >= TIMEOUT_MS ? `no data in ${TIMEOUT_MS / 1000} s` : dataMs,
+        median(loads.map((l) => l.domMs)),
+        median(loads.map((l) => l.apiMs)),
+        `${kb(largest.decoded)} (${kb(largest.encoded)} sent) ${largest.path}`,
+        kb(Math.max(...loads.map((l) => l.apiBytes))),
+        misses.length ? `FAIL (${misses.join(", ")})` : "pass",
+      ]);
     }
     printTable(
       "delivery — dashboard pages opened cold in headless Chromium",
-      ["page", "initial transfer (≤ 150 KB)", "time to data ms (≤ 1,000)", "scripts ran ms", "slowest API ms", "largest API answer (≤ 200 KB decoded)", "API bytes sent", "result"],
+      [
+        "page",
+        "initial transfer (≤ 150 KB)",
+        "time to data ms (≤ 1,000)",
+        "scripts ran ms",
+        "slowest API ms",
+        "largest API answer (≤ 200 KB decoded)",
+        "API bytes sent",
+        "result",
+      ],
       rows,
     );
     process.stdout.write(`${rows.length - failed} of ${rows.length} pages meet every target\n`);

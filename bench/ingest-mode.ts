@@ -72,13 +72,18 @@ async function measure(rows: number, pgCpu: PostgresCpu, work: () => Promise<voi
 /** The server's recorder on the bench database; resolves once every record is in Postgres. */
 async function recorderRun(config: Config, database: Database, records: CallRecord[]): Promise<void> {
   const spoolDir = mkdtempSync(join(tmpdir(), "tollgate-bench-spool-"));
-  const durable = await createDurableRecorder({ ...config, spoolDir }, database.pool, createMetrics(config.metrics), createLogger("silent"));
+  const durable = await createDurableRecorder(
+    { ...config, spoolDir },
+    database.pool,
+    createMetrics(config.metrics),
+    createLogger("silent"),
+  );
   const { recorder } = durable;
   const { maxQueue } = config.recorder;
   // Like the proxy: records arrive in small groups between event-loop turns, never past the queue bound
   // (beyond it the recorder would spill to the spool, which is not what is measured here).
   const group = Math.max(1, Math.min(500, Math.floor(maxQueue / 4)));
-  for (let i = 0; i < records.length; ) {
+  for (let i = 0; i < records.length;) {
     if (recorder.queueDepth() + group < maxQueue) {
       for (const end = Math.min(i + group, records.length); i < end; i++) recorder.enqueue(records[i] as CallRecord);
       await yieldNow();
@@ -117,7 +122,15 @@ export async function runIngestBench(o: IngestOptions): Promise<void> {
       });
       expected += o.rows;
       const batches = Math.ceil(o.rows / size);
-      rows.push([`insertCalls, batch ${size}, one writer`, run.rowsPerSecond, (o.rows / run.rowsPerSecond / batches) * 1000, worst, run.nodeMicrosPerRow, run.postgresMicrosPerRow, run.eventLoopMaxMs]);
+      rows.push([
+        `insertCalls, batch ${size}, one writer`,
+        run.rowsPerSecond,
+        (o.rows / run.rowsPerSecond / batches) * 1000,
+        worst,
+        run.nodeMicrosPerRow,
+        run.postgresMicrosPerRow,
+        run.eventLoopMaxMs,
+      ]);
     }
 
     // The recorder as configured (TOLLGATE_RECORDER_*), then the other writer counts asked for; rounds
@@ -153,12 +166,22 @@ export async function runIngestBench(o: IngestOptions): Promise<void> {
     }
     printTable(
       `ingest — calls into Postgres (target ≥ 20,000 calls/s)${o.rounds > 1 ? `; recorder lines: median of ${o.rounds} interleaved rounds` : ""}`,
-      ["writer", "rows/s", "ms per batch (mean)", "slowest batch ms", "Node CPU µs/row", "Postgres CPU µs/row", "event loop blocked, max ms"],
+      [
+        "writer",
+        "rows/s",
+        "ms per batch (mean)",
+        "slowest batch ms",
+        "Node CPU µs/row",
+        "Postgres CPU µs/row",
+        "event loop blocked, max ms",
+      ],
       rows,
     );
     const { rows: count } = await database.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     const n = Number(count[0]?.n);
-    process.stdout.write(`\nrows in calls afterwards: ${n.toLocaleString("en-US")} of ${expected.toLocaleString("en-US")} written (${n === expected ? "none lost or doubled" : "MISMATCH"})\n`);
+    process.stdout.write(
+      `\nrows in calls afterwards: ${n.toLocaleString("en-US")} of ${expected.toLocaleString("en-US")} written (${n === expected ? "none lost or doubled" : "MISMATCH"})\n`,
+    );
   } finally {
     await pgCpu.close();
     await database.close();

@@ -55,7 +55,19 @@ interface Measured {
 }
 
 function emptyMeasured(): Measured {
-  return { c1Requests: 0, c32Requests: 0, c32P50Ms: [], c32P99Ms: [], latencyMs: [], firstByteMs: [], cpuC1: null, cpuC32: null, postgresC32: null, failures: 0, c32PerRound: [] };
+  return {
+    c1Requests: 0,
+    c32Requests: 0,
+    c32P50Ms: [],
+    c32P99Ms: [],
+    latencyMs: [],
+    firstByteMs: [],
+    cpuC1: null,
+    cpuC32: null,
+    postgresC32: null,
+    failures: 0,
+    c32PerRound: [],
+  };
 }
 
 async function cpuDuring<T>(child: BenchChild | null, run: () => Promise<T>): Promise<[T, number | null]> {
@@ -112,7 +124,11 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       mkdirSync(o.profileDir, { recursive: true });
       execArgv.push("--cpu-prof", `--cpu-prof-dir=${o.profileDir}`);
     }
-    const tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv }, execArgv);
+    const tollgate = await startChild(
+      "./child-tollgate.mjs",
+      { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv },
+      execArgv,
+    );
     children.push(tollgate);
     const targets: Target[] = [
       { name: "direct", base: upstream.url, child: null, postgres: null },
@@ -161,7 +177,20 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
       };
       printTable(
         `proxy — ${w.name}`,
-        ["target", "c=1 req/s", "c=1 p50 ms", "c=1 p99 ms", "first byte p50 ms", "c=32 req/s", "c=32 p50 ms", "c=32 p99 ms", "CPU µs/req c=1", "CPU µs/req c=32", "Postgres CPU µs/req c=32", "failed"],
+        [
+          "target",
+          "c=1 req/s",
+          "c=1 p50 ms",
+          "c=1 p99 ms",
+          "first byte p50 ms",
+          "c=32 req/s",
+          "c=32 p50 ms",
+          "c=32 p99 ms",
+          "CPU µs/req c=1",
+          "CPU µs/req c=32",
+          "Postgres CPU µs/req c=32",
+          "failed",
+        ],
         targets.map(row),
       );
       const b = row(targets[1] as Target) as number[];
@@ -181,13 +210,24 @@ export async function runProxyBench(o: ProxyOptions): Promise<void> {
     const rss = (await tollgate.stats()).rssBytes / 1e6;
     printTable(
       "proxy — Tollgate / bare (targets: throughput ≥ 0.60×, added p50 and first byte ≤ 0.3 ms, CPU ≤ 2.5×)",
-      ["workload", "c=32 throughput", "c=1 throughput", "added p50 ms (c=1)", "added first byte ms (c=1)", "CPU/req (c=32)", "CPU/req incl. Postgres"],
+      [
+        "workload",
+        "c=32 throughput",
+        "c=1 throughput",
+        "added p50 ms (c=1)",
+        "added first byte ms (c=1)",
+        "CPU/req (c=32)",
+        "CPU/req incl. Postgres",
+      ],
       summary,
     );
     for (const child of children.splice(0).reverse()) await child.stop();
     const recorded = await countCalls(db.url);
-    process.stdout.write(`\nTollgate RSS at the end: ${rss.toFixed(0)} MB; calls recorded in Postgres: ${recorded.toLocaleString("en-US")}\n`);
-    if (o.profileDir) process.stdout.write(`CPU profile of the Tollgate process written to ${o.profileDir} (open in Chrome DevTools or speedscope)\n`);
+    process.stdout.write(
+      `\nTollgate RSS at the end: ${rss.toFixed(0)} MB; calls recorded in Postgres: ${recorded.toLocaleString("en-US")}\n`,
+    );
+    if (o.profileDir)
+      process.stdout.write(`CPU profile of the Tollgate process written to ${o.profileDir} (open in Chrome DevTools or speedscope)\n`);
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});
     await postgres.close();

@@ -26,7 +26,9 @@ async function seedMissing(url: string, wanted: number): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   let have = 0;
   try {
-    const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls WHERE started_at >= $1", [new Date(Date.now() - 30 * DAY)]);
+    const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls WHERE started_at >= $1", [
+      new Date(Date.now() - 30 * DAY),
+    ]);
     have = Number(rows[0]?.n ?? 0);
   } finally {
     await pool.end();
@@ -34,7 +36,9 @@ async function seedMissing(url: string, wanted: number): Promise<void> {
   if (have >= wanted) return;
   process.stdout.write(`  seeding ${(wanted - have).toLocaleString("en-US")} calls over 30 days (scripts/seed.ts)…\n`);
   const result = await seed({ databaseUrl: url, calls: wanted - have, days: 30, batch: 10_000, workers: 3, seed: 1 });
-  process.stdout.write(`  seeded in ${result.seconds.toFixed(0)} s (${Math.round(result.rowsPerSecond).toLocaleString("en-US")} calls/s)\n`);
+  process.stdout.write(
+    `  seeded in ${result.seconds.toFixed(0)} s (${Math.round(result.rowsPerSecond).toLocaleString("en-US")} calls/s)\n`,
+  );
 }
 
 async function timed(url: string): Promise<{ ms: number; status: number; body: unknown }> {
@@ -64,9 +68,16 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { rows } = await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM calls");
     await pool.end();
-    instances.push({ name: "primary", child: await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url }) });
+    instances.push({
+      name: "primary",
+      child: await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url }),
+    });
     if (o.replicaUrl) {
-      const child = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: "http://127.0.0.1:9", DATABASE_URL: db.url, TOLLGATE_REPORTS_DATABASE_URL: o.replicaUrl });
+      const child = await startChild("./child-tollgate.mjs", {
+        BENCH_UPSTREAM: "http://127.0.0.1:9",
+        DATABASE_URL: db.url,
+        TOLLGATE_REPORTS_DATABASE_URL: o.replicaUrl,
+      });
       instances.push({ name: "replica", child });
       await untilReplica(child.url);
     }
@@ -75,7 +86,8 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
     const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
     const endpoints: [string, string, number][] = [];
     for (const report of ["spend", "failures", "latency"]) {
-      for (const groupBy of ["app", "provider"]) endpoints.push([`/api/${report} 30 d by ${groupBy} per day`, `/api/${report}?${range}&groupBy=${groupBy}&interval=day`, 300]);
+      for (const groupBy of ["app", "provider"])
+        endpoints.push([`/api/${report} 30 d by ${groupBy} per day`, `/api/${report}?${range}&groupBy=${groupBy}&interval=day`, 300]);
     }
     endpoints.push([`/api/calls first page (100)`, `/api/calls?${range}&limit=100`, 100]);
     if (o.replicaUrl) endpoints.push([`/api/sessions first page (50)`, `/api/sessions?${range}`, 300]);

@@ -114,14 +114,28 @@ switch (mode) {
   case "ingest":
     await runIngestBench({
       rows: num("rows", 100_000),
-      batchSizes: (values["batch-sizes"] ?? "500,1000,2000,5000").split(",").map((s) => Number(s)).filter((n) => n > 0),
-      writers: (values.writers ?? "1").split(",").map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
-      recorderBatchSizes: (values["recorder-batch-sizes"] ?? "").split(",").map((s) => Number(s)).filter((n) => Number.isInteger(n) && n > 0),
+      batchSizes: (values["batch-sizes"] ?? "500,1000,2000,5000")
+        .split(",")
+        .map((s) => Number(s))
+        .filter((n) => n > 0),
+      writers: (values.writers ?? "1")
+        .split(",")
+        .map((s) => Number(s))
+        .filter((n) => Number.isInteger(n) && n > 0),
+      recorderBatchSizes: (values["recorder-batch-sizes"] ?? "")
+        .split(",")
+        .map((s) => Number(s))
+        .filter((n) => Number.isInteger(n) && n > 0),
       rounds: num("rounds", 1),
     });
     break;
   case "reports":
-    await runReportsBench({ calls: num("calls", 1_000_000), runs: num("runs", 30), databaseUrl: values["database-url"], replicaUrl: values["replica-url"] });
+    await runReportsBench({
+      calls: num("calls", 1_000_000),
+      runs: num("runs", 30),
+      databaseUrl: values["database-url"],
+      replicaUrl: values["replica-url"],
+    });
     break;
   case "soak":
     await runSoakBench({ minutes: num("minutes", 5), sampleSeconds: num("sample-seconds", 15), tollgateEnv: tollgateEnv() });
@@ -142,4 +156,6 @@ switch (mode) {
     process.stderr.write(`bench: unknown mode "${mode}"\n${USAGE}\n`);
     process.exit(2);
 }
-process.stdout.write(`\n(${mode} bench took ${((Date.now() - started) / 1000).toFixed(0)} s; machine: ${(await import("node:os")).cpus().length} CPUs, Node ${process.version})\n`);
+process.stdout.write(
+  `\n(${mode} bench took ${((Date.now() - started) / 1000).toFixed(0)} s; machine: ${(await import("node:os")).cpus().length} CPUs, Node ${process.version})\n`,
+);

@@ -40,19 +40,26 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
     const tollgate = await startChild("./child-tollgate.mjs", { BENCH_UPSTREAM: upstream.url, DATABASE_URL: db.url, ...o.tollgateEnv });
     children.push(tollgate);
     const seconds = Math.round(o.minutes * 60);
-    process.stdout.write(`soak bench: ${o.minutes} min at c=32 (24 JSON + 8 SSE), RSS sampled every ${o.sampleSeconds}s, recording into ${db.where}\n`);
+    process.stdout.write(
+      `soak bench: ${o.minutes} min at c=32 (24 JSON + 8 SSE), RSS sampled every ${o.sampleSeconds}s, recording into ${db.where}\n`,
+    );
 
     let counted = 0;
     const load = [
       { w: JSON_WORKLOAD, c: 24 },
       { w: SSE_WORKLOAD, c: 8 },
     ].map(({ w, c }) =>
-      autocannon({ url: tollgate.url + "/openai" + w.path, method: "POST", headers: w.headers, body: w.body, connections: c, duration: seconds, timeout: 30 }).on(
-        "tick",
-        (t) => {
-          counted += t.counter;
-        },
-      ),
+      autocannon({
+        url: tollgate.url + "/openai" + w.path,
+        method: "POST",
+        headers: w.headers,
+        body: w.body,
+        connections: c,
+        duration: seconds,
+        timeout: 30,
+      }).on("tick", (t) => {
+        counted += t.counter;
+      }),
     );
     const samples: (string | number)[][] = [];
     const points: [number, number][] = [];
@@ -64,7 +71,14 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
         const now = Date.now();
         const minute = (now - started) / 60_000;
         const rssMb = s.rssBytes / 1e6;
-        samples.push([minute.toFixed(2), rssMb, s.heapUsedBytes / 1e6, s.externalBytes / 1e6, s.extra.recorderQueue ?? NaN, (counted - lastCount) / ((now - lastAt) / 1000)]);
+        samples.push([
+          minute.toFixed(2),
+          rssMb,
+          s.heapUsedBytes / 1e6,
+          s.externalBytes / 1e6,
+          s.extra.recorderQueue ?? NaN,
+          (counted - lastCount) / ((now - lastAt) / 1000),
+        ]);
         points.push([minute, rssMb]);
         lastCount = counted;
         lastAt = now;
@@ -73,18 +87,26 @@ export async function runSoakBench(o: SoakOptions): Promise<void> {
     const results = await Promise.all(load);
     clearInterval(sampler);
 
-    printTable("soak — Tollgate RSS and throughput over time (target: RSS < 200 MB, no upward trend)", ["minute", "RSS MB", "heap used MB", "external MB", "recorder queue", "req/s"], samples);
+    printTable(
+      "soak — Tollgate RSS and throughput over time (target: RSS < 200 MB, no upward trend)",
+      ["minute", "RSS MB", "heap used MB", "external MB", "recorder queue", "req/s"],
+      samples,
+    );
     const steady = points.slice(Math.floor(points.length / 5));
     const maxRss = Math.max(...points.map(([, y]) => y));
     const total = results.reduce((s, r) => s + r["2xx"], 0);
     const failed = results.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0);
-    printTable("soak — summary", ["figure", "value"], [
-      ["requests (2xx)", total],
-      ["failed", failed],
-      ["mean req/s", total / seconds],
-      ["max RSS MB", maxRss],
-      ["RSS trend after warm-up, MB/min", slope(steady)],
-    ]);
+    printTable(
+      "soak — summary",
+      ["figure", "value"],
+      [
+        ["requests (2xx)", total],
+        ["failed", failed],
+        ["mean req/s", total / seconds],
+        ["max RSS MB", maxRss],
+        ["RSS trend after warm-up, MB/min", slope(steady)],
+      ],
+    );
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});
     await db.close();

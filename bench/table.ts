@@ -12,8 +12,14 @@ export function formatCell(v: Cell, digits = 2): string {
 export function printTable(title: string, header: string[], rows: Cell[][]): void {
   const text = rows.map((r) => r.map((c) => formatCell(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ") + " |";
-  const out = [`\n### ${title}\n`, line(header), "|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|", ...text.map(line)];
+  const line = (cells: string[]): string =>
+    "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ") + " |";
+  const out = [
+    `\n### ${title}\n`,
+    line(header),
+    "|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|",
+    ...text.map(line),
+  ];
   process.stdout.write(out.join("\n") + "\n");
 }
 

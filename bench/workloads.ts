@@ -3,7 +3,10 @@ import type { Workload } from "./load.ts";
 
 const messages = [
   { role: "system", content: "You are a concise assistant for an online bookshop. Answer in two sentences at most." },
-  { role: "user", content: "I liked The Left Hand of Darkness and Piranesi. Which three novels should I read next, and why would each suit me?" },
+  {
+    role: "user",
+    content: "I liked The Left Hand of Darkness and Piranesi. Which three novels should I read next, and why would each suit me?",
+  },
 ];
 
 const headers = { "content-type": "application/json", authorization: "Bearer sk-bench-not-a-real-key", "x-tollgate-app": "bench" };

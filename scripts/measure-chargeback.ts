@@ -30,13 +30,18 @@ const to = new Date(Math.floor(rows[0]!.max.getTime() / 86_400_000) * 86_400_000
 const from = new Date(to.getTime() - days * 86_400_000);
 const range = { from: from.toISOString(), to: to.toISOString() };
 const month = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-const { rows: apps } = await pool.query<{ app: string }>("SELECT app FROM call_rollups_daily GROUP BY app ORDER BY sum(calls) DESC LIMIT 1");
+const { rows: apps } = await pool.query<{ app: string }>(
+  "SELECT app FROM call_rollups_daily GROUP BY app ORDER BY sum(calls) DESC LIMIT 1",
+);
 const cases: Array<[string, () => Promise<unknown>]> = [
   ["spend groupBy=app,model (rollups)", () => spendReport(db.prisma, { ...range, groupBy: "app,model" })],
   ["spend groupBy=app compare=previous (rollups)", () => spendReport(db.prisma, { ...range, groupBy: "app", compare: "previous" })],
   ["spend groupBy=property:feature (raw)", () => spendReport(db.prisma, { ...range, groupBy: "property:feature" })],
   ["spend groupBy=property:feature,model (raw)", () => spendReport(db.prisma, { ...range, groupBy: "property:feature,model" })],
-  ["spend groupBy=model property.feature=chat (raw)", () => spendReport(db.prisma, { ...range, groupBy: "model", "property.feature": "chat" })],
+  [
+    "spend groupBy=model property.feature=chat (raw)",
+    () => spendReport(db.prisma, { ...range, groupBy: "model", "property.feature": "chat" }),
+  ],
   [`statement ${month} app=${apps[0]?.app}`, () => monthStatement(pool, month, { app: apps[0]?.app })],
   [`statement ${month} property feature=chat`, () => monthStatement(pool, month, { property: { name: "feature", value: "chat" } })],
 ];

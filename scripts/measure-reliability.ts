@@ -48,7 +48,15 @@ interface Proc {
 function startProcess(databaseUrl: string, spoolDir: string): Promise<Proc> {
   const child = spawn(process.execPath, [join(root, "dist", "server", "main.mjs")], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", DATABASE_URL: databaseUrl, TOLLGATE_SPOOL_DIR: spoolDir, TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_TOKENIZER_PRELOAD: "false" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      TOLLGATE_SPOOL_DIR: spoolDir,
+      TOLLGATE_UPSTREAM_OPENAI: fake.url,
+      TOLLGATE_TOKENIZER_PRELOAD: "false",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
@@ -153,7 +161,10 @@ async function crashRound(outage: boolean): Promise<{ answered: number; lost: nu
 async function outageRound(trafficAfter: boolean): Promise<{ answered: number; lost: number; completeMs: number }> {
   const url = await freshDatabase();
   const proc = await startProcess(url, mkdtempSync(join(tmpdir(), "tollgate-measure-spool-")));
-  const traffic = startTraffic(() => proc.url, { concurrency, kinds: ["json", "stream", "stream-usage", "embeddings", "rate-limited", "server-error"] });
+  const traffic = startTraffic(() => proc.url, {
+    concurrency,
+    kinds: ["json", "stream", "stream-usage", "embeddings", "rate-limited", "server-error"],
+  });
   await sleep(1_000);
   await postgres.stop();
   await sleep(downMs);
@@ -176,13 +187,21 @@ const fmt = (ms: number) => (ms < 0 ? "not within 30 s" : `${Math.round(ms)} ms`
 try {
   for (let r = 1; r <= rounds; r++) {
     const crash = await crashRound(false);
-    log(`kill -9 (round ${r}): ${crash.lost} of ${crash.answered} answered calls lost; all in Postgres ${fmt(crash.recoveredMs)} after the restart was listening`);
+    log(
+      `kill -9 (round ${r}): ${crash.lost} of ${crash.answered} answered calls lost; all in Postgres ${fmt(crash.recoveredMs)} after the restart was listening`,
+    );
     const crashOutage = await crashRound(true);
-    log(`kill -9 during a Postgres outage (round ${r}): ${crashOutage.lost} of ${crashOutage.answered} lost; all in Postgres ${fmt(crashOutage.recoveredMs)} after the restart`);
+    log(
+      `kill -9 during a Postgres outage (round ${r}): ${crashOutage.lost} of ${crashOutage.answered} lost; all in Postgres ${fmt(crashOutage.recoveredMs)} after the restart`,
+    );
     const idle = await outageRound(false);
-    log(`Postgres down ${downMs / 1000} s, no traffic after (round ${r}): ${idle.lost} of ${idle.answered} lost; complete ${fmt(idle.completeMs)} after Postgres accepted connections`);
+    log(
+      `Postgres down ${downMs / 1000} s, no traffic after (round ${r}): ${idle.lost} of ${idle.answered} lost; complete ${fmt(idle.completeMs)} after Postgres accepted connections`,
+    );
     const busy = await outageRound(true);
-    log(`Postgres down ${downMs / 1000} s, traffic goes on (round ${r}): ${busy.lost} of ${busy.answered} lost; complete ${fmt(busy.completeMs)} after Postgres accepted connections`);
+    log(
+      `Postgres down ${downMs / 1000} s, traffic goes on (round ${r}): ${busy.lost} of ${busy.answered} lost; complete ${fmt(busy.completeMs)} after Postgres accepted connections`,
+    );
   }
 } finally {
   await fake.close();

@@ -11,7 +11,11 @@ import { latencyReport } from "../server/src/reports/latency.ts";
 import type { SourceChoice } from "../server/src/reports/report-source.ts";
 import { spendReport } from "../server/src/reports/spend.ts";
 
-type ReportFn = (db: PrismaClient, query: unknown, options: { source?: SourceChoice }) => Promise<{ totals: unknown; groups: unknown[]; series: unknown[] }>;
+type ReportFn = (
+  db: PrismaClient,
+  query: unknown,
+  options: { source?: SourceChoice },
+) => Promise<{ totals: unknown; groups: unknown[]; series: unknown[] }>;
 
 const REPORTS: Array<[string, ReportFn]> = [
   ["spend", spendReport],
@@ -44,21 +48,32 @@ async function main(): Promise<void> {
   const info = rows[0]!;
   const to = new Date(info.max.getTime() + 1);
   const from = new Date(to.getTime() - days * 86_400_000);
-  console.log(`${Number(info.calls).toLocaleString("en-US")} calls, ${Number(info.rollups).toLocaleString("en-US")} rollup rows; range ${from.toISOString()} – ${to.toISOString()}; median of ${runs}\n`);
+  console.log(
+    `${Number(info.calls).toLocaleString("en-US")} calls, ${Number(info.rollups).toLocaleString("en-US")} rollup rows; range ${from.toISOString()} – ${to.toISOString()}; median of ${runs}\n`,
+  );
   console.log("| report | groupBy | interval | served (ms) | raw calls only (ms) | agree |");
   console.log("|---|---|---|---|---|---|");
   for (const [name, report] of REPORTS) {
-    for (const [groupBy, interval] of [["provider", "day"], ["app", "day"], ["model", "hour"], ["user", "day"]] as const) {
+    for (const [groupBy, interval] of [
+      ["provider", "day"],
+      ["app", "day"],
+      ["model", "hour"],
+      ["user", "day"],
+    ] as const) {
       const query = { from: from.toISOString(), to: to.toISOString(), groupBy, interval };
       const served = await report(db.prisma, query, {});
       const raw = await report(db.prisma, query, { source: "raw" });
       // Latency percentiles differ by design (histogram vs exact); counts and money must not.
       const comparable = (r: { totals: unknown; groups: unknown[] }) =>
-        name === "latency" ? JSON.stringify((r.groups as Array<{ key: string; calls: number }>).map((g) => [g.key, g.calls])) : JSON.stringify([r.totals, r.groups]);
+        name === "latency"
+          ? JSON.stringify((r.groups as Array<{ key: string; calls: number }>).map((g) => [g.key, g.calls]))
+          : JSON.stringify([r.totals, r.groups]);
       const agree = comparable(served) === comparable(raw);
       const tServed = await median(runs, () => report(db.prisma, query, {}));
       const tRaw = groupBy === "user" ? tServed : await median(runs, () => report(db.prisma, query, { source: "raw" }));
-      console.log(`| ${name} | ${groupBy} | ${interval} | ${tServed.toFixed(0)} | ${groupBy === "user" ? "(same: user reads calls)" : tRaw.toFixed(0)} | ${agree ? "yes" : "NO"} |`);
+      console.log(
+        `| ${name} | ${groupBy} | ${interval} | ${tServed.toFixed(0)} | ${groupBy === "user" ? "(same: user reads calls)" : tRaw.toFixed(0)} | ${agree ? "yes" : "NO"} |`,
+      );
     }
   }
   await db.close();

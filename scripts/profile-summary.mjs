@@ -12,7 +12,8 @@ const profile = JSON.parse(readFileSync(file, "utf8"));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const name = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/.*\/(dist|src|node_modules)\//, "$1/")}:${n.callFrame.lineNumber}`;
+const name = (n) =>
+  `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/.*\/(dist|src|node_modules)\//, "$1/")}:${n.callFrame.lineNumber}`;
 
 const sampled = new Map();
 let total = 0;
@@ -40,4 +41,8 @@ const busy = total - idle;
 const pct = (t) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`;
 console.log(`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled\n  incl.   self  function`);
 const re = new RegExp(filter);
-for (const [k, t] of [...inclusive].filter(([k]) => re.test(k)).sort((a, b) => b[1] - a[1]).slice(0, Number(rows))) console.log(`${pct(t)} ${pct(self.get(k) ?? 0)}  ${k}`);
+for (const [k, t] of [...inclusive]
+  .filter(([k]) => re.test(k))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(rows)))
+  console.log(`${pct(t)} ${pct(self.get(k) ?? 0)}  ${k}`);

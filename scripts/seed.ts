@@ -78,7 +78,8 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
     await db.pool.query("ANALYZE calls");
     await db.pool.query("ANALYZE call_rollups_hourly");
     await db.pool.query("ANALYZE call_rollups_daily");
-    for (const table of ["call_latency_hourly", "call_latency_daily", "call_errors_hourly", "call_errors_daily"]) await db.pool.query(`ANALYZE ${table}`);
+    for (const table of ["call_latency_hourly", "call_latency_daily", "call_errors_hourly", "call_errors_daily"])
+      await db.pool.query(`ANALYZE ${table}`);
     const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM call_rollups_hourly");
     return { inserted, seconds, rowsPerSecond: inserted / seconds, rollupRows: Number(rows[0]?.n ?? 0) };
   } finally {
@@ -110,7 +111,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     };
     console.log(`seeding ${options.calls.toLocaleString("en-US")} calls over ${options.days} days into ${new URL(url).pathname.slice(1)}`);
     const r = await seed(options);
-    console.log(`done: ${r.inserted.toLocaleString("en-US")} calls in ${r.seconds.toFixed(1)} s (${Math.round(r.rowsPerSecond).toLocaleString("en-US")} rows/s), ${r.rollupRows.toLocaleString("en-US")} rollup rows`);
+    console.log(
+      `done: ${r.inserted.toLocaleString("en-US")} calls in ${r.seconds.toFixed(1)} s (${Math.round(r.rowsPerSecond).toLocaleString("en-US")} rows/s), ${r.rollupRows.toLocaleString("en-US")} rollup rows`,
+    );
     return 0;
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);

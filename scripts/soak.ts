@@ -43,7 +43,9 @@ const tollgate = await startTollgate(
     TOLLGATE_UPSTREAM_TIMEOUT_MS: "10000",
   }),
 );
-log(`Tollgate ${tollgate.url}, Postgres :${postgres.port}, ${concurrency} clients for ${minutes} min; Postgres down ${downMs / 1000}s every ${restartEveryMs / 1000}s`);
+log(
+  `Tollgate ${tollgate.url}, Postgres :${postgres.port}, ${concurrency} clients for ${minutes} min; Postgres down ${downMs / 1000}s every ${restartEveryMs / 1000}s`,
+);
 
 const traffic = startTraffic(() => tollgate.url, { concurrency });
 const endAt = Date.now() + minutes * 60_000;

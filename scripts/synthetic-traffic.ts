@@ -24,16 +24,126 @@ interface ModelProfile {
 }
 
 const MODELS: ModelProfile[] = [
-  { provider: "openai", model: "gpt-4o-mini", responseModel: "gpt-4o-mini-2024-07-18", endpoint: "/v1/chat/completions", weight: 34, medianLatencyMs: 900, medianInput: 900, medianOutput: 220, cacheRead: 0.5, reasoning: false },
-  { provider: "openai", model: "gpt-4o", responseModel: "gpt-4o-2024-08-06", endpoint: "/v1/chat/completions", weight: 8, medianLatencyMs: 1800, medianInput: 1500, medianOutput: 350, cacheRead: 0.5, reasoning: false },
-  { provider: "openai", model: "gpt-4.1", responseModel: "gpt-4.1-2025-04-14", endpoint: "/v1/responses", weight: 7, medianLatencyMs: 2200, medianInput: 2400, medianOutput: 500, cacheRead: 0.6, reasoning: false },
-  { provider: "openai", model: "o4-mini", responseModel: "o4-mini-2025-04-16", endpoint: "/v1/chat/completions", weight: 4, medianLatencyMs: 6000, medianInput: 1200, medianOutput: 1400, cacheRead: 0.4, reasoning: true },
-  { provider: "openai", model: "text-embedding-3-small", responseModel: "text-embedding-3-small", endpoint: "/v1/embeddings", weight: 12, medianLatencyMs: 160, medianInput: 300, medianOutput: 0, cacheRead: 0, reasoning: false },
-  { provider: "anthropic", model: "claude-sonnet-4-5", responseModel: "claude-sonnet-4-5-20250929", endpoint: "/v1/messages", weight: 14, medianLatencyMs: 2600, medianInput: 3000, medianOutput: 450, cacheRead: 0.7, reasoning: false },
-  { provider: "anthropic", model: "claude-haiku-4-5", responseModel: "claude-haiku-4-5-20251001", endpoint: "/v1/messages", weight: 6, medianLatencyMs: 1100, medianInput: 1200, medianOutput: 250, cacheRead: 0.6, reasoning: false },
-  { provider: "gemini", model: "gemini-2.5-flash", responseModel: "gemini-2.5-flash", endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", weight: 8, medianLatencyMs: 1300, medianInput: 1800, medianOutput: 300, cacheRead: 0.3, reasoning: true },
-  { provider: "mistral", model: "mistral-large-2512", responseModel: "mistral-large-2512", endpoint: "/v1/chat/completions", weight: 5, medianLatencyMs: 1500, medianInput: 1000, medianOutput: 300, cacheRead: 0, reasoning: false },
-  { provider: "openai", model: "ft:gpt-4o-mini:acme:support:unpriced", responseModel: "ft:gpt-4o-mini:acme:support:unpriced", endpoint: "/v1/chat/completions", weight: 2, medianLatencyMs: 1000, medianInput: 800, medianOutput: 200, cacheRead: 0, reasoning: false },
+  {
+    provider: "openai",
+    model: "gpt-4o-mini",
+    responseModel: "gpt-4o-mini-2024-07-18",
+    endpoint: "/v1/chat/completions",
+    weight: 34,
+    medianLatencyMs: 900,
+    medianInput: 900,
+    medianOutput: 220,
+    cacheRead: 0.5,
+    reasoning: false,
+  },
+  {
+    provider: "openai",
+    model: "gpt-4o",
+    responseModel: "gpt-4o-2024-08-06",
+    endpoint: "/v1/chat/completions",
+    weight: 8,
+    medianLatencyMs: 1800,
+    medianInput: 1500,
+    medianOutput: 350,
+    cacheRead: 0.5,
+    reasoning: false,
+  },
+  {
+    provider: "openai",
+    model: "gpt-4.1",
+    responseModel: "gpt-4.1-2025-04-14",
+    endpoint: "/v1/responses",
+    weight: 7,
+    medianLatencyMs: 2200,
+    medianInput: 2400,
+    medianOutput: 500,
+    cacheRead: 0.6,
+    reasoning: false,
+  },
+  {
+    provider: "openai",
+    model: "o4-mini",
+    responseModel: "o4-mini-2025-04-16",
+    endpoint: "/v1/chat/completions",
+    weight: 4,
+    medianLatencyMs: 6000,
+    medianInput: 1200,
+    medianOutput: 1400,
+    cacheRead: 0.4,
+    reasoning: true,
+  },
+  {
+    provider: "openai",
+    model: "text-embedding-3-small",
+    responseModel: "text-embedding-3-small",
+    endpoint: "/v1/embeddings",
+    weight: 12,
+    medianLatencyMs: 160,
+    medianInput: 300,
+    medianOutput: 0,
+    cacheRead: 0,
+    reasoning: false,
+  },
+  {
+    provider: "anthropic",
+    model: "claude-sonnet-4-5",
+    responseModel: "claude-sonnet-4-5-20250929",
+    endpoint: "/v1/messages",
+    weight: 14,
+    medianLatencyMs: 2600,
+    medianInput: 3000,
+    medianOutput: 450,
+    cacheRead: 0.7,
+    reasoning: false,
+  },
+  {
+    provider: "anthropic",
+    model: "claude-haiku-4-5",
+    responseModel: "claude-haiku-4-5-20251001",
+    endpoint: "/v1/messages",
+    weight: 6,
+    medianLatencyMs: 1100,
+    medianInput: 1200,
+    medianOutput: 250,
+    cacheRead: 0.6,
+    reasoning: false,
+  },
+  {
+    provider: "gemini",
+    model: "gemini-2.5-flash",
+    responseModel: "gemini-2.5-flash",
+    endpoint: "/v1beta/models/gemini-2.5-flash:generateContent",
+    weight: 8,
+    medianLatencyMs: 1300,
+    medianInput: 1800,
+    medianOutput: 300,
+    cacheRead: 0.3,
+    reasoning: true,
+  },
+  {
+    provider: "mistral",
+    model: "mistral-large-2512",
+    responseModel: "mistral-large-2512",
+    endpoint: "/v1/chat/completions",
+    weight: 5,
+    medianLatencyMs: 1500,
+    medianInput: 1000,
+    medianOutput: 300,
+    cacheRead: 0,
+    reasoning: false,
+  },
+  {
+    provider: "openai",
+    model: "ft:gpt-4o-mini:acme:support:unpriced",
+    responseModel: "ft:gpt-4o-mini:acme:support:unpriced",
+    endpoint: "/v1/chat/completions",
+    weight: 2,
+    medianLatencyMs: 1000,
+    medianInput: 800,
+    medianOutput: 200,
+    cacheRead: 0,
+    reasoning: false,
+  },
 ];
 
 const APPS: Array<{ name: string; weight: number; users: number }> = [
@@ -47,11 +157,29 @@ const APPS: Array<{ name: string; weight: number; users: number }> = [
 
 /** Outcome shares in ‰ (the rest is ok), with what such a failure looks like. */
 const FAILURES: Array<{ outcome: Outcome; perMille: number; status: number; errorType: string; message: string }> = [
-  { outcome: "rate_limited", perMille: 20, status: 429, errorType: "rate_limit_exceeded", message: "Rate limit reached for requests per min (RPM): Limit 500." },
-  { outcome: "upstream_error", perMille: 15, status: 500, errorType: "server_error", message: "The server had an error while processing your request." },
+  {
+    outcome: "rate_limited",
+    perMille: 20,
+    status: 429,
+    errorType: "rate_limit_exceeded",
+    message: "Rate limit reached for requests per min (RPM): Limit 500.",
+  },
+  {
+    outcome: "upstream_error",
+    perMille: 15,
+    status: 500,
+    errorType: "server_error",
+    message: "The server had an error while processing your request.",
+  },
   { outcome: "timeout", perMille: 5, status: 504, errorType: "timeout", message: "no upstream byte within the timeout" },
   { outcome: "client_cancelled", perMille: 7, status: 499, errorType: "client_cancelled", message: "the client closed the connection" },
-  { outcome: "network_error", perMille: 3, status: 502, errorType: "network_error", message: "ECONNRESET while reading the upstream response" },
+  {
+    outcome: "network_error",
+    perMille: 3,
+    status: 502,
+    errorType: "network_error",
+    message: "ECONNRESET while reading the upstream response",
+  },
   { outcome: "budget_blocked", perMille: 2, status: 429, errorType: "budget_exceeded", message: "monthly budget reached" },
   { outcome: "auth_failed", perMille: 2, status: 401, errorType: "invalid_api_key", message: "Incorrect API key provided." },
   { outcome: "proxy_error", perMille: 1, status: 500, errorType: "proxy_error", message: "internal error" },
@@ -81,7 +209,14 @@ const APP_WEIGHT = APPS.reduce((s, a) => s + a.weight, 0);
 const HOUR_WEIGHT = Array.from({ length: 24 }, (_, h) => 0.35 + Math.exp(-((h - 14) ** 2) / 18));
 const HOUR_MAX = Math.max(...HOUR_WEIGHT);
 
-export type PriceFn = (args: { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage }) => {
+export type PriceFn = (args: {
+  provider: string;
+  model: string | null;
+  responseModel: string | null;
+  startedAt: Date;
+  serviceTier: string | null;
+  usage: Usage;
+}) => {
   costUsd: string | null;
   priceId: string | null;
   priced: boolean;
@@ -128,7 +263,14 @@ export class SyntheticTraffic {
     const stream = !embedding && rnd() < 0.45;
 
     // Usage: reported for completed calls; estimated for a stream the client left; none for failures.
-    let usage: Usage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+    let usage: Usage = {
+      inputTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 0,
+      reasoningTokens: 0,
+    };
     let usageSource: CallRecord["usageSource"] = "none";
     if (outcome === "ok" || (outcome === "client_cancelled" && stream)) {
       const inputTokens = Math.max(1, Math.round(this.logNormal(m.medianInput, 0.9)));
@@ -140,11 +282,22 @@ export class SyntheticTraffic {
       usage = { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens: 0, outputTokens, reasoningTokens };
       usageSource = outcome === "ok" ? "reported" : "estimated";
     }
-    const priced = usageSource === "none" ? { costUsd: null, priceId: null, priced: false } : this.price({ provider: m.provider, model: m.model, responseModel: m.responseModel, startedAt: new Date(startedMs), serviceTier: null, usage });
+    const priced =
+      usageSource === "none"
+        ? { costUsd: null, priceId: null, priced: false }
+        : this.price({
+            provider: m.provider,
+            model: m.model,
+            responseModel: m.responseModel,
+            startedAt: new Date(startedMs),
+            serviceTier: null,
+            usage,
+          });
 
     let latencyMs = this.logNormal(m.medianLatencyMs, 0.55);
     if (outcome === "timeout") latencyMs = 600_000;
-    else if (outcome === "rate_limited" || outcome === "auth_failed" || outcome === "budget_blocked") latencyMs = this.logNormal(outcome === "budget_blocked" ? 2 : 120, 0.4);
+    else if (outcome === "rate_limited" || outcome === "auth_failed" || outcome === "budget_blocked")
+      latencyMs = this.logNormal(outcome === "budget_blocked" ? 2 : 120, 0.4);
     else if (outcome === "network_error") latencyMs = this.logNormal(400, 1);
     const hasFirstByte = outcome !== "timeout" && outcome !== "network_error" && outcome !== "budget_blocked";
     const ttftMs = hasFirstByte ? (stream ? latencyMs * (0.08 + 0.25 * rnd()) : latencyMs * (0.97 + 0.03 * rnd())) : null;

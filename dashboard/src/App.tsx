@@ -77,7 +77,11 @@ export function App(): ReactElement {
         <header className="topbar">
           <div className="brand">Tollgate</div>
           <Nav current={route.name} view={route.view} />
-          <RefreshControl auto={auto} seconds={REFRESH_SECONDS} lastRefresh={now} onRefresh={refresh}
+          <RefreshControl
+            auto={auto}
+            seconds={REFRESH_SECONDS}
+            lastRefresh={now}
+            onRefresh={refresh}
             onToggle={(on) => {
               setAuto(on);
               try {
@@ -85,51 +89,73 @@ export function App(): ReactElement {
               } catch {
                 // private mode: the choice lasts for this tab only
               }
-            }} />
+            }}
+          />
           <ThemeToggle />
         </header>
         {usesRange ? (
           <div className={`toolbar${toolbarOpen ? " toolbar-open" : ""}`}>
-            <button type="button" className="toolbar-toggle" aria-expanded={toolbarOpen} aria-controls="toolbar-body"
-              data-testid="toolbar-toggle" onClick={() => setToolbarOpen((o) => !o)}>
+            <button
+              type="button"
+              className="toolbar-toggle"
+              aria-expanded={toolbarOpen}
+              aria-controls="toolbar-body"
+              data-testid="toolbar-toggle"
+              onClick={() => setToolbarOpen((o) => !o)}
+            >
               {toolbarOpen ? "Hide range and filters" : "Range and filters"}
             </button>
             <div className="toolbar-body" id="toolbar-body">
-            <TimeRangePicker view={route.view} resolved={range}
-              onChange={(c) => navigate(route.name, patchView(route.view, { range: c.range, from: c.from, to: c.to }))} />
-            {route.name !== "calls" ? (
-              <Segmented label="Interval" options={INTERVAL_CHOICES} value={route.view.interval ?? "auto"} testId="interval"
-                format={(i) => (i === "auto" ? `auto (${range.interval})` : i)}
-                onChange={(i) => navigate(route.name, patchView(route.view, { interval: i === "auto" ? null : i }))} />
-            ) : null}
-            <FilterBar view={route.view} page={route.name}
-              onChange={(patch) => navigate(route.name, patchView(route.view, patch))} />
+              <TimeRangePicker
+                view={route.view}
+                resolved={range}
+                onChange={(c) => navigate(route.name, patchView(route.view, { range: c.range, from: c.from, to: c.to }))}
+              />
+              {route.name !== "calls" ? (
+                <Segmented
+                  label="Interval"
+                  options={INTERVAL_CHOICES}
+                  value={route.view.interval ?? "auto"}
+                  testId="interval"
+                  format={(i) => (i === "auto" ? `auto (${range.interval})` : i)}
+                  onChange={(i) => navigate(route.name, patchView(route.view, { interval: i === "auto" ? null : i }))}
+                />
+              ) : null}
+              <FilterBar view={route.view} page={route.name} onChange={(patch) => navigate(route.name, patchView(route.view, patch))} />
             </div>
           </div>
         ) : null}
         <main className="content">
           {needLogin ? null : <ReportsSourceNotice />}
           {/* each page (and recharts with the pages that chart) is its own chunk, loaded on first visit */}
-          <Suspense fallback={<p className="state" data-testid="page-loading">Loading…</p>}>
-          {route.name === "spend" ? <SpendPage {...props} /> : null}
-          {route.name === "failures" ? <FailuresPage {...props} /> : null}
-          {route.name === "latency" ? <LatencyPage {...props} /> : null}
-          {route.name === "calls" ? <CallsPage {...props} /> : null}
-          {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
-          {route.name === "sessions" ? <SessionsPage {...props} /> : null}
-          {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
-          {route.name === "prices" ? <PricesPage {...props} /> : null}
-          {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
-          {route.name === "statement" ? <StatementPage {...props} /> : null}
-          {route.name === "books" ? <BooksPage {...props} /> : null}
-          {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
+          <Suspense
+            fallback={
+              <p className="state" data-testid="page-loading">
+                Loading…
+              </p>
+            }
+          >
+            {route.name === "spend" ? <SpendPage {...props} /> : null}
+            {route.name === "failures" ? <FailuresPage {...props} /> : null}
+            {route.name === "latency" ? <LatencyPage {...props} /> : null}
+            {route.name === "calls" ? <CallsPage {...props} /> : null}
+            {route.name === "call" && route.id ? <CallDetailPage {...props} id={route.id} /> : null}
+            {route.name === "sessions" ? <SessionsPage {...props} /> : null}
+            {route.name === "session" && route.id ? <SessionDetailPage {...props} id={route.id} /> : null}
+            {route.name === "prices" ? <PricesPage {...props} /> : null}
+            {route.name === "budgets" ? <BudgetsPage {...props} /> : null}
+            {route.name === "statement" ? <StatementPage {...props} /> : null}
+            {route.name === "books" ? <BooksPage {...props} /> : null}
+            {route.name === "reconciliation" ? <ReconciliationPage {...props} /> : null}
           </Suspense>
         </main>
         {needLogin ? (
-          <LoginForm onSignedIn={() => {
-            setNeedLogin(false);
-            setAuthEpoch((n) => n + 1);
-          }} />
+          <LoginForm
+            onSignedIn={() => {
+              setNeedLogin(false);
+              setAuthEpoch((n) => n + 1);
+            }}
+          />
         ) : null}
       </div>
     </RefreshContext.Provider>

@@ -64,7 +64,6 @@ export interface App {
   recordCall(record: CallRecord): void;
 }
 
-
 /**
  * Builds Tollgate from its dependencies; never listens (tests start it on port 0). Proxy paths
  * (`/{provider}/…`) go straight to the proxy handler — no Express middleware or body parsing on the
@@ -160,7 +159,10 @@ export function buildApp(deps: AppDeps): App {
   if (existsSync(dashboardDir)) {
     const dashboard = express.Router();
     dashboard.use((_req, res, next) => {
-      res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      res.setHeader(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      );
       res.setHeader("X-Frame-Options", "DENY");
       res.setHeader("X-Content-Type-Options", "nosniff");
       res.setHeader("Referrer-Policy", "no-referrer");

@@ -51,9 +51,18 @@ const int = (min: number) => z.coerce.number().int().min(min);
 const envSchema = z.object({
   PORT: int(0).max(65535).default(8655),
   HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
-  TOLLGATE_MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
-  TOLLGATE_REPORTS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  TOLLGATE_MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  TOLLGATE_REPORTS_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
   TOLLGATE_REPORTS_CHECK_MS: int(100).default(2_000),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_METRICS_TOKEN: z.string().min(1).optional(),
@@ -95,7 +104,10 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   MISTRAL_API_KEY: z.string().min(1).optional(),
-  AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, "an AWS region such as us-east-1").optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "an AWS region such as us-east-1")
+    .optional(),
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   AWS_SESSION_TOKEN: z.string().min(1).optional(),
@@ -137,11 +149,16 @@ const fileSchema = z.object({
         format: z
           .string()
           .default("openai")
-          .refine((f) => configFormats().includes(f), { error: (issue) => `unknown wire format ${JSON.stringify(issue.input)} (known: ${configFormats().join(", ")})` }),
+          .refine((f) => configFormats().includes(f), {
+            error: (issue) => `unknown wire format ${JSON.stringify(issue.input)} (known: ${configFormats().join(", ")})`,
+          }),
         priceProvider: z.string().min(1).optional(),
         apiKeyEnv: z.string().min(1).optional(),
         /** bedrock: the signing region (default: read from a bedrock-runtime.{region}.amazonaws.com baseUrl) */
-        region: z.string().regex(/^[a-z0-9-]+$/).optional(),
+        region: z
+          .string()
+          .regex(/^[a-z0-9-]+$/)
+          .optional(),
         /** bedrock: the variables holding the AWS credentials (default AWS_ACCESS_KEY_ID, …) */
         accessKeyIdEnv: z.string().min(1).optional(),
         secretAccessKeyEnv: z.string().min(1).optional(),
@@ -275,7 +292,7 @@ export interface AccessConfig {
   /** the first retry's delay after a failed delivery; doubled each attempt (capped at 32×) */
   webhookRetryBaseMs: number;
   /** how long one Google access token request (Vertex service accounts) may take before calls get a 503 */
-    googleTokenTimeoutMs: number;
+  googleTokenTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -285,13 +302,21 @@ function describe(issues: z.core.$ZodIssue[], prefix = ""): string {
 }
 
 /** A provider's service account key (serviceAccountFile, or the JSON in the variable serviceAccountEnv names). */
-function serviceAccountOf(p: { name: string; serviceAccountFile?: string; serviceAccountEnv?: string }, env: Record<string, string | undefined>): ServiceAccount | undefined {
+function serviceAccountOf(
+  p: { name: string; serviceAccountFile?: string; serviceAccountEnv?: string },
+  env: Record<string, string | undefined>,
+): ServiceAccount | undefined {
   if (p.serviceAccountFile === undefined && p.serviceAccountEnv === undefined) return undefined;
   const where = `TOLLGATE_CONFIG provider "${p.name}"`;
-  if (p.serviceAccountFile !== undefined && p.serviceAccountEnv !== undefined) throw new ConfigError(`${where}: give serviceAccountFile or serviceAccountEnv, not both`);
-  if (p.serviceAccountEnv !== undefined && !env[p.serviceAccountEnv]) throw new ConfigError(`${where}: ${p.serviceAccountEnv} (serviceAccountEnv) is not set`);
+  if (p.serviceAccountFile !== undefined && p.serviceAccountEnv !== undefined)
+    throw new ConfigError(`${where}: give serviceAccountFile or serviceAccountEnv, not both`);
+  if (p.serviceAccountEnv !== undefined && !env[p.serviceAccountEnv])
+    throw new ConfigError(`${where}: ${p.serviceAccountEnv} (serviceAccountEnv) is not set`);
   try {
-    return loadServiceAccount(p.serviceAccountFile !== undefined ? { file: p.serviceAccountFile } : { json: env[p.serviceAccountEnv as string] }, where);
+    return loadServiceAccount(
+      p.serviceAccountFile !== undefined ? { file: p.serviceAccountFile } : { json: env[p.serviceAccountEnv as string] },
+      where,
+    );
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -314,7 +339,9 @@ function otlpHeaders(list: string | undefined): Record<string, string> {
 
 function otelConfig(e: z.infer<typeof envSchema>): Config["otel"] {
   // The traces variable is the full URL; the general one is a base the signal's path is appended to.
-  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
+  const url =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : undefined);
   if (!url) return undefined;
   const headers = { ...otlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS), ...otlpHeaders(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
   return { url, headers, serviceName: e.OTEL_SERVICE_NAME, maxQueue: e.TOLLGATE_OTEL_MAX_QUEUE };
@@ -326,7 +353,11 @@ export function bedrockBaseUrl(region: string): string {
 }
 
 /** The AWS credentials a Bedrock provider signs with, from the variables it names (AWS_* by default). */
-function awsSettings(region: string, env: NodeJS.ProcessEnv, names: { accessKeyIdEnv?: string; secretAccessKeyEnv?: string; sessionTokenEnv?: string }): AwsSettings {
+function awsSettings(
+  region: string,
+  env: NodeJS.ProcessEnv,
+  names: { accessKeyIdEnv?: string; secretAccessKeyEnv?: string; sessionTokenEnv?: string },
+): AwsSettings {
   const accessKeyId = env[names.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"];
   const secretAccessKey = env[names.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"];
   const sessionToken = env[names.sessionTokenEnv ?? "AWS_SESSION_TOKEN"];
@@ -386,14 +417,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const baseUrl = p.baseUrl.replace(/\/+$/, "");
     const bedrock = p.format === "bedrock";
     const region = p.region ?? /^https:\/\/bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(baseUrl)?.[1];
-    if (bedrock && !region) throw new ConfigError(`TOLLGATE_CONFIG: provider "${p.name}": format bedrock needs a region (or a bedrock-runtime.{region}.amazonaws.com baseUrl)`);
+    if (bedrock && !region)
+      throw new ConfigError(
+        `TOLLGATE_CONFIG: provider "${p.name}": format bedrock needs a region (or a bedrock-runtime.{region}.amazonaws.com baseUrl)`,
+      );
     providers.set(p.name, {
       name: p.name,
       baseUrl: upstreamOverride(p.name) ?? baseUrl,
       format: p.format,
       priceProvider: p.priceProvider ?? p.name,
       apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] : undefined,
-      apiKeyEnv: bedrock ? `${p.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"} and ${p.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"}` : p.apiKeyEnv,
+      apiKeyEnv: bedrock
+        ? `${p.accessKeyIdEnv ?? "AWS_ACCESS_KEY_ID"} and ${p.secretAccessKeyEnv ?? "AWS_SECRET_ACCESS_KEY"}`
+        : p.apiKeyEnv,
       ...(bedrock && region ? { aws: awsSettings(region, env, p) } : {}),
       serviceAccount: serviceAccountOf(p, env),
     });
@@ -401,10 +437,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
   const sources: ReportSource[] = [];
   if (e.OPENAI_ADMIN_KEY) {
-    sources.push({ provider: "openai", adminKey: e.OPENAI_ADMIN_KEY, baseUrl: e.TOLLGATE_RECONCILE_OPENAI_URL ?? providers.get("openai")!.baseUrl, heldKeyId: e.TOLLGATE_RECONCILE_OPENAI_HELD_KEY_ID });
+    sources.push({
+      provider: "openai",
+      adminKey: e.OPENAI_ADMIN_KEY,
+      baseUrl: e.TOLLGATE_RECONCILE_OPENAI_URL ?? providers.get("openai")!.baseUrl,
+      heldKeyId: e.TOLLGATE_RECONCILE_OPENAI_HELD_KEY_ID,
+    });
   }
   if (e.ANTHROPIC_ADMIN_KEY) {
-    sources.push({ provider: "anthropic", adminKey: e.ANTHROPIC_ADMIN_KEY, baseUrl: e.TOLLGATE_RECONCILE_ANTHROPIC_URL ?? providers.get("anthropic")!.baseUrl, heldKeyId: e.TOLLGATE_RECONCILE_ANTHROPIC_HELD_KEY_ID });
+    sources.push({
+      provider: "anthropic",
+      adminKey: e.ANTHROPIC_ADMIN_KEY,
+      baseUrl: e.TOLLGATE_RECONCILE_ANTHROPIC_URL ?? providers.get("anthropic")!.baseUrl,
+      heldKeyId: e.TOLLGATE_RECONCILE_ANTHROPIC_HELD_KEY_ID,
+    });
   }
 
   if (!isLoopback(e.HOST) && !e.TOLLGATE_ADMIN_TOKEN) {

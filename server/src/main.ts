@@ -28,10 +28,13 @@ function shutdown(reason: string, exitCode: number): void {
   if (stopping) return;
   stopping = true;
   tollgate.logger.info({ reason }, "shutting down");
-  setTimeout(() => {
-    tollgate.logger.error("shutdown did not finish in time; exiting");
-    process.exit(1);
-  }, config.shutdownDelayMs + config.shutdownGraceMs + 30_000).unref();
+  setTimeout(
+    () => {
+      tollgate.logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    },
+    config.shutdownDelayMs + config.shutdownGraceMs + 30_000,
+  ).unref();
   tollgate.close().then(
     () => process.exit(exitCode),
     (err: unknown) => {
@@ -53,7 +56,10 @@ for (const signal of SHUTDOWN_SIGNALS) {
 // A bug must not take the queued records with it: log, flush what is queued (or spool it), exit 1.
 for (const event of ["uncaughtException", "unhandledRejection"] as const) {
   process.on(event, (err: unknown) => {
-    tollgate.logger.fatal({ err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }, event);
+    tollgate.logger.fatal(
+      { err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
+      event,
+    );
     shutdown(event, 1);
   });
 }

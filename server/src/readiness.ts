@@ -43,10 +43,13 @@ export function readinessHandler(sources: ReadinessSources): RequestHandler {
   const probe = (): Promise<boolean> =>
     (probing ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
-      sources.pool.query("SELECT 1").then(
-        () => resolve(true),
-        () => resolve(false),
-      ).finally(() => clearTimeout(timer));
+      sources.pool
+        .query("SELECT 1")
+        .then(
+          () => resolve(true),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
     }).finally(() => (probing = undefined)));
 
   const spoolState = async (): Promise<ReadinessJson["spool"]> => {

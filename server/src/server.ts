@@ -111,7 +111,10 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const recording = await createDurableRecorder(config, db.pool, metrics, logger);
   const { recorder, spool, replayer, close: closeRecorder } = recording;
   const bodies = await startBodyRecording(config, db, metrics, logger);
-  const tracing = createCallTracer(config, { exported: (n) => metrics.capture.spansExported(n), dropped: (n) => metrics.capture.spansDropped(n) });
+  const tracing = createCallTracer(config, {
+    exported: (n) => metrics.capture.spansExported(n),
+    dropped: (n) => metrics.capture.spansDropped(n),
+  });
   if (tracing) logger.info({ url: config.otel?.url }, "exporting a span per call over OTLP/HTTP");
   let access: Access;
   try {
@@ -184,10 +187,13 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
   // a new connection (refused, so it goes to another replica) instead of racing the idle-connection close.
   const handler = app.handler;
-  const server = createServer({ keepAliveTimeout: 65_000, noDelay: true, connectionsCheckingInterval: checkingIntervalFor(config.requestTimeoutMs) }, (req, res) => {
-    if (draining) res.shouldKeepAlive = false;
-    handler(req, res);
-  });
+  const server = createServer(
+    { keepAliveTimeout: 65_000, noDelay: true, connectionsCheckingInterval: checkingIntervalFor(config.requestTimeoutMs) },
+    (req, res) => {
+      if (draining) res.shouldKeepAlive = false;
+      handler(req, res);
+    },
+  );
   limitRequests(server, config.requestTimeoutMs, (err) => logger.debug({ err: err.message, code: err.code }, "malformed request"));
   if (config.maxConnections > 0) {
     // Node closes connections past the cap as soon as they are accepted (the client sees a reset and may retry).
@@ -210,7 +216,13 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   const url = `http://${host}:${port}`;
   logger.info({ url }, "Tollgate listening");
 
-  const reconcileSchedule = startReconcileSchedule({ pool: db.pool, prisma: db.prisma, config: config.reconcile, metrics: metrics.reconciliation, logger });
+  const reconcileSchedule = startReconcileSchedule({
+    pool: db.pool,
+    prisma: db.prisma,
+    config: config.reconcile,
+    metrics: metrics.reconciliation,
+    logger,
+  });
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {

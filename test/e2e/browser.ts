@@ -8,7 +8,16 @@ import { describe, it } from "vitest";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HAVE_BROWSER = existsSync(CHROMIUM);
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Call at the top of a browser test file: says why it is skipped, or fails when a browser is required. */
 export function explainMissingBrowser(suite: string): void {
@@ -55,11 +64,14 @@ export async function openWatchedPage(): Promise<WatchedPage> {
     allowUnauthorized: false,
     takeProblems: () => problems.splice(0),
     asked(pathname, groupBy) {
-      const hit = requested.filter((p) => {
-        const u = new URL(p, "http://x");
-        return u.pathname === pathname && (groupBy === undefined || u.searchParams.get("groupBy") === groupBy);
-      }).at(-1);
-      if (!hit) throw new Error(`the page never asked for ${pathname}${groupBy ? ` by ${groupBy}` : ""}; it asked for ${requested.join(", ")}`);
+      const hit = requested
+        .filter((p) => {
+          const u = new URL(p, "http://x");
+          return u.pathname === pathname && (groupBy === undefined || u.searchParams.get("groupBy") === groupBy);
+        })
+        .at(-1);
+      if (!hit)
+        throw new Error(`the page never asked for ${pathname}${groupBy ? ` by ${groupBy}` : ""}; it asked for ${requested.join(", ")}`);
       return hit;
     },
     async settled() {

@@ -6,7 +6,18 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Budget, BudgetsResponse, CallDetail, CallsPage, CreatedKey, FailuresResponse, KeysResponse, LatencyResponse, PricesResponse, SpendResponse } from "../../dashboard/src/api.ts";
+import type {
+  Budget,
+  BudgetsResponse,
+  CallDetail,
+  CallsPage,
+  CreatedKey,
+  FailuresResponse,
+  KeysResponse,
+  LatencyResponse,
+  PricesResponse,
+  SpendResponse,
+} from "../../dashboard/src/api.ts";
 import { budgetUsage, forecastVerdict } from "../../dashboard/src/lib/budgets.ts";
 import { formatCount, formatMs, formatPercent } from "../../dashboard/src/lib/format.ts";
 import { formatUsd, sumDecimals } from "../../dashboard/src/lib/money.ts";
@@ -49,7 +60,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     return (await res.json()) as T;
   }
   async function apiSend<T>(method: string, path: string, body: unknown): Promise<T> {
-    const res = await fetch(`${tg.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${tg.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
@@ -70,7 +85,10 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
 
     openai = await startFakeOpenAi();
     anthropic = await startFakeAnthropic();
-    openaiOrg = await startFakeOpenAiOrg({ adminKey: "sk-admin-e2e-0123456789abcdef", prices: { "gpt-4o-mini-2024-07-18": { input: "0.15", cachedInput: "0.075", output: "0.6" } } });
+    openaiOrg = await startFakeOpenAiOrg({
+      adminKey: "sk-admin-e2e-0123456789abcdef",
+      prices: { "gpt-4o-mini-2024-07-18": { input: "0.15", cachedInput: "0.075", output: "0.6" } },
+    });
     tg = await startTestTollgate({
       TOLLGATE_UPSTREAM_OPENAI: openai.url,
       TOLLGATE_UPSTREAM_ANTHROPIC: anthropic.url,
@@ -131,7 +149,9 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     // one bar series per provider, drawn in the current hour's bucket
     expect(spend.groups.map((g) => g.key).sort()).toEqual(["anthropic", "openai"]);
     expect(await page.locator("[data-testid=spend-chart] .recharts-bar").count()).toBe(2);
-    expect(await page.locator("[data-testid=spend-chart] .recharts-bar-rectangle path").count()).toBe(spend.series.filter((r) => Number(r.costUsd) > 0).length);
+    expect(await page.locator("[data-testid=spend-chart] .recharts-bar-rectangle path").count()).toBe(
+      spend.series.filter((r) => Number(r.costUsd) > 0).length,
+    );
     expect(await page.getByTestId("spend-chart").getAttribute("data-categories")).toBe(spend.groups.map((g) => g.key).join("|"));
 
     const rows = page.getByTestId("top-apps-row");
@@ -139,7 +159,11 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     for (let i = 0; i < 3; i++) {
       const cells = await rows.nth(i).locator("td").allTextContents();
       const cost = await rows.nth(i).getByTestId("top-apps-cost").textContent();
-      expect([cells[0], cost, cells[3]]).toEqual([apps.groups[i]!.key, formatUsd(apps.groups[i]!.costUsd), formatCount(apps.groups[i]!.calls)]);
+      expect([cells[0], cost, cells[3]]).toEqual([
+        apps.groups[i]!.key,
+        formatUsd(apps.groups[i]!.costUsd),
+        formatCount(apps.groups[i]!.calls),
+      ]);
     }
 
     await shot("spend");
@@ -151,7 +175,6 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(download.status).toBe(200);
     expect(download.type).toMatch(/text\/csv/);
     expect(download.body.split("\n")[0]).toMatch(/bucket/);
-
   }, 60_000);
 
   it("goes from a failure spike to the failing call's error body in three clicks", async () => {
@@ -162,8 +185,18 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(failures.totals.failures).toBe(4); // 2 × OpenAI 429, 1 × Anthropic 529, 1 × OpenAI 500
     expect(await text("failures-count")).toBe(formatCount(failures.totals.failures));
     expect(await text("failures-rate")).toBe(formatPercent(failures.totals.errorRate));
-    const outcomes = await page.getByTestId("outcome-row").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]));
-    expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(Object.entries(failures.totals.byOutcome).filter(([, n]) => n > 0).map(([o, n]) => [o, formatCount(n)])));
+    const outcomes = await page
+      .getByTestId("outcome-row")
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]),
+      );
+    expect(Object.fromEntries(outcomes)).toEqual(
+      Object.fromEntries(
+        Object.entries(failures.totals.byOutcome)
+          .filter(([, n]) => n > 0)
+          .map(([o, n]) => [o, formatCount(n)]),
+      ),
+    );
     expect(await page.getByTestId("top-error-row").count()).toBe(failures.topErrors.length);
     await shot("failures");
 
@@ -221,7 +254,14 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
 
     // the app filter suggests the known apps as you type (GET /api/suggest) and flags an unknown one
     await page.getByTestId("filter-app").fill("bat");
-    await expect.poll(() => page.getByTestId("filter-app-options").locator("option").evaluateAll((os) => os.map((o) => o.getAttribute("value")))).toEqual(["batch"]);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId("filter-app-options")
+          .locator("option")
+          .evaluateAll((os) => os.map((o) => o.getAttribute("value"))),
+      )
+      .toEqual(["batch"]);
     await page.getByTestId("filter-app").fill("bacth");
     await page.getByTestId("filter-app-unknown").waitFor();
     await page.getByTestId("filter-app").fill("batch");
@@ -233,7 +273,9 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     expect(new URL(batchPath, "http://x").searchParams.get("app")).toBe("batch");
     const batch = await api<CallsPage>(batchPath);
     expect(batch.calls.map((c) => c.app)).toEqual(["batch", "batch", "batch", "batch"]);
-    expect(await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")))).toEqual(batch.calls.map((c) => c.id));
+    expect(await page.getByTestId("calls-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id")))).toEqual(
+      batch.calls.map((c) => c.id),
+    );
     const unpriced = batch.calls.find((c) => c.model === UNPRICED_MODEL)!;
     await page.locator(`[data-testid=calls-row][data-call-id="${unpriced.id}"]`).click();
     await page.getByTestId("call-fields").waitFor();
@@ -280,10 +322,12 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     }
-    await expect.poll(async () => {
-      await tg.tollgate.access.budgets.drain();
-      return (await api<BudgetsResponse>("/api/budgets")).budgets.find((b) => b.app === "search")?.reservedUsd;
-    }).toBe("0");
+    await expect
+      .poll(async () => {
+        await tg.tollgate.access.budgets.drain();
+        return (await api<BudgetsResponse>("/api/budgets")).budgets.find((b) => b.app === "search")?.reservedUsd;
+      })
+      .toBe("0");
 
     // Every call of the walk so far recorded, estimates included: a budget counts all of its period's calls,
     // so one recorded late (a cut stream waiting for its estimate) would move it between page and API.
@@ -298,19 +342,43 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     const search = budgets.find((b) => b.id === "app:search")!;
     expect(Number(search.spentUsd)).toBeGreaterThan(0); // the three calls were counted
     expect(await text("budgets-month")).toContain(month.slice(0, 4));
-    const shown = await page.getByTestId("budget-row").evaluateAll((rows) => rows.map((r) => {
-      const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
-      return { id: r.getAttribute("data-budget-id"), level: r.getAttribute("data-level"), app: t("budget-app-cell"), key: t("budget-key"), action: t("budget-action-cell"),
-        limit: t("budget-limit"), spent: t("budget-spent"), reserved: t("budget-reserved"), remaining: t("budget-remaining"), share: t("budget-share"),
-        // the forecast moves with the clock: compare its verdict (the amounts are checked in the API tests)
-        exceeds: t("budget-forecast-verdict") !== "on track" };
-    }));
-    expect(shown).toEqual(budgets.map((b) => {
-      const u = budgetUsage(b);
-      return { id: b.id, level: u.level, app: b.app, key: b.keyId ? `${key.prefix}…` : "whole app", action: b.action,
-        limit: formatUsd(b.monthlyUsd), spent: formatUsd(b.spentUsd), reserved: formatUsd(b.reservedUsd), remaining: formatUsd(b.remainingUsd), share: formatPercent(u.share),
-        exceeds: forecastVerdict(b).exceeds };
-    }));
+    const shown = await page.getByTestId("budget-row").evaluateAll((rows) =>
+      rows.map((r) => {
+        const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
+        return {
+          id: r.getAttribute("data-budget-id"),
+          level: r.getAttribute("data-level"),
+          app: t("budget-app-cell"),
+          key: t("budget-key"),
+          action: t("budget-action-cell"),
+          limit: t("budget-limit"),
+          spent: t("budget-spent"),
+          reserved: t("budget-reserved"),
+          remaining: t("budget-remaining"),
+          share: t("budget-share"),
+          // the forecast moves with the clock: compare its verdict (the amounts are checked in the API tests)
+          exceeds: t("budget-forecast-verdict") !== "on track",
+        };
+      }),
+    );
+    expect(shown).toEqual(
+      budgets.map((b) => {
+        const u = budgetUsage(b);
+        return {
+          id: b.id,
+          level: u.level,
+          app: b.app,
+          key: b.keyId ? `${key.prefix}…` : "whole app",
+          action: b.action,
+          limit: formatUsd(b.monthlyUsd),
+          spent: formatUsd(b.spentUsd),
+          reserved: formatUsd(b.reservedUsd),
+          remaining: formatUsd(b.remainingUsd),
+          share: formatPercent(u.share),
+          exceeds: forecastVerdict(b).exceeds,
+        };
+      }),
+    );
     // which budgets will be exceeded this period: the small app budget, not the key's
     expect(shown.map((r) => r.exceeds)).toEqual([false, true]);
     expect(shown.map((r) => r.id)).toEqual([`key:${key.id}`, "app:search"]);
@@ -337,7 +405,15 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
 
   it("shows Reconciliation matching /api/reconciliation, with the provider's extra traffic as drift", async () => {
     // The provider's books: 40 gpt-4o-mini calls today, more than went through Tollgate.
-    openaiOrg.events.push({ time: new Date(), model: "gpt-4o-mini-2024-07-18", apiKeyId: "key_e2e", requests: 40, inputTokens: 48_000, cachedInputTokens: 16_000, outputTokens: 12_000 });
+    openaiOrg.events.push({
+      time: new Date(),
+      model: "gpt-4o-mini-2024-07-18",
+      apiKeyId: "key_e2e",
+      requests: 40,
+      inputTokens: 48_000,
+      cachedInputTokens: 16_000,
+      outputTokens: 12_000,
+    });
     expect(await tg.tollgate.reconcileSchedule.runOnce()).toBe(true);
 
     await page.getByTestId("nav-reconciliation").click();
@@ -358,8 +434,15 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await insertCalls(pool, financeHistory());
     const sql = async (q: string, params: unknown[] = []) => (await pool.query(q, params)).rows as Array<Record<string, string>>;
     const teamCost = async (from: string, to: string) =>
-      new Map((await sql(`SELECT properties->>'team' AS team, coalesce(sum(cost_usd), 0)::text AS cost, count(*)::text AS calls FROM calls
-        WHERE started_at >= $1 AND started_at < $2 GROUP BY 1`, [from, to])).map((r) => [r.team ?? "(none)", r]));
+      new Map(
+        (
+          await sql(
+            `SELECT properties->>'team' AS team, coalesce(sum(cost_usd), 0)::text AS cost, count(*)::text AS calls FROM calls
+        WHERE started_at >= $1 AND started_at < $2 GROUP BY 1`,
+            [from, to],
+          )
+        ).map((r) => [r.team ?? "(none)", r]),
+      );
 
     // what each team spent last month, and how that compares with the month before (no filters left from
     // the steps before)
@@ -373,21 +456,40 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await page.getByTestId("breakdown-delta").first().waitFor();
     await settled();
     const spend = await api<SpendResponse>(asked("/api/spend", "property:team"));
-    expect([spend.from, spend.to, spend.compare?.from, spend.compare?.to]).toEqual(["2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z", "2026-10-01T00:00:00.000Z", "2026-11-01T00:00:00.000Z"]);
+    expect([spend.from, spend.to, spend.compare?.from, spend.compare?.to]).toEqual([
+      "2026-11-01T00:00:00.000Z",
+      "2026-12-01T00:00:00.000Z",
+      "2026-10-01T00:00:00.000Z",
+      "2026-11-01T00:00:00.000Z",
+    ]);
     expect(spend.compare?.comparable).toBe(true);
     const nov = await teamCost("2026-11-01", "2026-12-01");
     const oct = await teamCost("2026-10-01", "2026-11-01");
-    const rows = await page.getByTestId("breakdown-row").evaluateAll((trs) => trs.map((r) => {
-      const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
-      return { team: t("breakdown-dim"), cost: t("breakdown-cost"), previous: t("breakdown-previous"), delta: t("breakdown-delta"), pct: t("breakdown-delta-pct") };
-    }));
+    const rows = await page.getByTestId("breakdown-row").evaluateAll((trs) =>
+      trs.map((r) => {
+        const t = (id: string) => r.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
+        return {
+          team: t("breakdown-dim"),
+          cost: t("breakdown-cost"),
+          previous: t("breakdown-previous"),
+          delta: t("breakdown-delta"),
+          pct: t("breakdown-delta-pct"),
+        };
+      }),
+    );
     const teams = [...new Set([...nov.keys(), ...oct.keys()])];
     expect(rows.map((r) => r.team).sort()).toEqual(teams.sort());
     for (const r of rows) {
       const now = nov.get(r.team!)?.cost ?? "0";
       const before = oct.get(r.team!)?.cost ?? "0";
       const c = change(now, before);
-      expect(r, r.team!).toEqual({ team: r.team, cost: formatUsd(now), previous: formatUsd(before), delta: signed(c.deltaUsd, formatUsd), pct: formatChangePercent(c.ratio) });
+      expect(r, r.team!).toEqual({
+        team: r.team,
+        cost: formatUsd(now),
+        previous: formatUsd(before),
+        delta: signed(c.deltaUsd, formatUsd),
+        pct: formatChangePercent(c.ratio),
+      });
     }
     // the team that grew most is first among the growers, read straight from the table
     const [sumNov] = await sql(`SELECT sum(cost_usd)::text AS c FROM calls WHERE started_at >= '2026-11-01' AND started_at < '2026-12-01'`);
@@ -418,12 +520,18 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
     await settled();
     const statement = await api<StatementResponse>(asked("/api/statement"));
     expect(statement.month).toBe("2026-11");
-    const perModel = await sql(`SELECT coalesce(model, '(none)') AS model, count(*)::text AS calls, coalesce(sum(cost_usd), 0)::text AS cost,
+    const perModel =
+      await sql(`SELECT coalesce(model, '(none)') AS model, count(*)::text AS calls, coalesce(sum(cost_usd), 0)::text AS cost,
         count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced
       FROM calls WHERE properties->>'team' = 'research' AND started_at >= '2026-11-01' AND started_at < '2026-12-01' GROUP BY 1`);
-    const shown = await page.getByTestId("statement-line").evaluateAll((trs) => trs.map((r) => [r.getAttribute("data-model"), r.querySelector("[data-testid=statement-line-cost]")?.textContent]));
+    const shown = await page
+      .getByTestId("statement-line")
+      .evaluateAll((trs) =>
+        trs.map((r) => [r.getAttribute("data-model"), r.querySelector("[data-testid=statement-line-cost]")?.textContent]),
+      );
     expect(new Map(shown as Array<[string, string]>)).toEqual(new Map(perModel.map((r) => [r.model, formatUsd(r.cost)])));
-    const [team] = await sql(`SELECT sum(cost_usd)::text AS cost, count(*)::text AS calls, count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced
+    const [team] =
+      await sql(`SELECT sum(cost_usd)::text AS cost, count(*)::text AS calls, count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced
       FROM calls WHERE properties->>'team' = 'research' AND started_at >= '2026-11-01' AND started_at < '2026-12-01'`);
     expect(await text("statement-total-cost")).toBe(formatUsd(team!.cost));
     expect(await text("statement-total-calls")).toBe(formatCount(Number(team!.calls)));

@@ -19,9 +19,32 @@ export function financeHistory(): CallRecord[] {
     // growth spends more in November than in October; support less
     const nov = at.getUTCMonth() === 10;
     const units = (i % 7) + 1 + (team === "growth" && nov ? 5 : 0) + (team === "support" && !nov ? 3 : 0);
-    out.push(call({ at: at.toISOString(), ...m, properties: { team }, costUsd: `0.${String(units * 12_345).padStart(6, "0")}`, inputTokens: 100 * units, outputTokens: 10 * units, priceId: "e2e-price" }));
+    out.push(
+      call({
+        at: at.toISOString(),
+        ...m,
+        properties: { team },
+        costUsd: `0.${String(units * 12_345).padStart(6, "0")}`,
+        inputTokens: 100 * units,
+        outputTokens: 10 * units,
+        priceId: "e2e-price",
+      }),
+    );
   }
   // one call of research in November to a model without a price
-  out.push(call({ at: "2026-11-15T08:00:00Z", provider: "openai", model: "legacy-e2e-model", app: "search", properties: { team: "research" }, costUsd: null, priced: false, priceId: null, inputTokens: 50, outputTokens: 5 }));
+  out.push(
+    call({
+      at: "2026-11-15T08:00:00Z",
+      provider: "openai",
+      model: "legacy-e2e-model",
+      app: "search",
+      properties: { team: "research" },
+      costUsd: null,
+      priced: false,
+      priceId: null,
+      inputTokens: 50,
+      outputTokens: 5,
+    }),
+  );
   return out;
 }

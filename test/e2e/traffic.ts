@@ -30,11 +30,20 @@ async function send(base: string, s: Send): Promise<number> {
       ? await fetch(`${base}/openai/v1/chat/completions`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: "Bearer sk-e2e-test-key-0123456789", "x-tollgate-app": s.app },
-          body: JSON.stringify({ model: s.model, messages, ...(s.stream ? { stream: true, stream_options: { include_usage: true } } : {}) }),
+          body: JSON.stringify({
+            model: s.model,
+            messages,
+            ...(s.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+          }),
         })
       : await fetch(`${base}/anthropic/v1/messages`, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-api-key": "sk-ant-e2e-test-key-0123", "anthropic-version": "2023-06-01", "x-tollgate-app": s.app },
+          headers: {
+            "content-type": "application/json",
+            "x-api-key": "sk-ant-e2e-test-key-0123",
+            "anthropic-version": "2023-06-01",
+            "x-tollgate-app": s.app,
+          },
           body: JSON.stringify({ model: s.model, max_tokens: 256, messages, ...(s.stream ? { stream: true } : {}) }),
         });
   await res.arrayBuffer(); // read to the end so the call finishes

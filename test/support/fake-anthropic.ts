@@ -17,7 +17,13 @@ export const ANTHROPIC_USAGE = {
 };
 
 /** A long-context call: 150k uncached + 60k cache reads = 210k input, above the 200k tier. */
-export const LONG_USAGE = { input_tokens: 150000, cache_creation_input_tokens: 0, cache_read_input_tokens: 60000, output_tokens: 1000, service_tier: "standard" };
+export const LONG_USAGE = {
+  input_tokens: 150000,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 60000,
+  output_tokens: 1000,
+  service_tier: "standard",
+};
 
 export const ANTHROPIC_TEXT = ["Hello", " from", " Claude", "!"];
 export const ANTHROPIC_MODEL = "claude-sonnet-4-5-20250929";
@@ -80,26 +86,57 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
     res.end(JSON.stringify({ input_tokens: 42 }));
     return;
   }
-  if (model.endsWith("-429")) return error(res, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
+  if (model.endsWith("-429"))
+    return error(res, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
   if (model.endsWith("-500")) return error(res, 500, "api_error", "Internal server error");
   if (model.endsWith("-529")) return error(res, 529, "overloaded_error", "Overloaded");
   if (json.stream !== true) {
     res.writeHead(200, { "content-type": "application/json", "request-id": "req_011" + id.slice(8) });
-    res.end(JSON.stringify({
-      id, type: "message", role: "assistant", model: answerModel,
-      content: [{ type: "thinking", thinking: "Greeting.", signature: "sig" }, { type: "text", text: ANTHROPIC_TEXT.join("") }],
-      stop_reason: "end_turn", stop_sequence: null, usage: model.endsWith("-long") ? LONG_USAGE : ANTHROPIC_USAGE,
-    }));
+    res.end(
+      JSON.stringify({
+        id,
+        type: "message",
+        role: "assistant",
+        model: answerModel,
+        content: [
+          { type: "thinking", thinking: "Greeting.", signature: "sig" },
+          { type: "text", text: ANTHROPIC_TEXT.join("") },
+        ],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: model.endsWith("-long") ? LONG_USAGE : ANTHROPIC_USAGE,
+      }),
+    );
     return;
   }
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": "req_011" + id.slice(8) });
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "request-id": "req_011" + id.slice(8),
+  });
   // message_start: input and cache counts, a placeholder output count
   const { output_tokens_details: _details, ...startUsage } = ANTHROPIC_USAGE;
-  res.write(sse("message_start", { type: "message_start", message: { id, type: "message", role: "assistant", model: answerModel, content: [], stop_reason: null, stop_sequence: null, usage: { ...startUsage, output_tokens: 1 } } }));
+  res.write(
+    sse("message_start", {
+      type: "message_start",
+      message: {
+        id,
+        type: "message",
+        role: "assistant",
+        model: answerModel,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...startUsage, output_tokens: 1 },
+      },
+    }),
+  );
   res.write(sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }));
   res.write(sse("ping", { type: "ping" }));
   for (let i = 0; i < ANTHROPIC_TEXT.length; i++) {
-    res.write(sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: ANTHROPIC_TEXT[i] } }));
+    res.write(
+      sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: ANTHROPIC_TEXT[i] } }),
+    );
     if (i === 1 && model.endsWith("-cut")) {
       await sleep(20);
       res.socket?.destroy();
@@ -112,6 +149,18 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   }
   res.write(sse("content_block_stop", { type: "content_block_stop", index: 0 }));
   // message_delta: cumulative counts (the input side repeated) — a meter that adds would double them
-  res.write(sse("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { input_tokens: 1200, cache_creation_input_tokens: 3000, cache_read_input_tokens: 20000, output_tokens: 500, output_tokens_details: { thinking_tokens: 200 } } }));
+  res.write(
+    sse("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: {
+        input_tokens: 1200,
+        cache_creation_input_tokens: 3000,
+        cache_read_input_tokens: 20000,
+        output_tokens: 500,
+        output_tokens_details: { thinking_tokens: 200 },
+      },
+    }),
+  );
   res.end(sse("message_stop", { type: "message_stop" }));
 }

@@ -33,8 +33,21 @@ function chat(res: ServerResponse, body: Record<string, unknown>): void {
       object: "chat.completion",
       created: 1741476542,
       model: "gpt-4.1-2025-04-14",
-      choices: [{ index: 0, message: { role: "assistant", content: "Fast answer.", refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
-      usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 } },
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Fast answer.", refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
+      usage: {
+        prompt_tokens: 1000,
+        completion_tokens: 500,
+        total_tokens: 1500,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+      },
       service_tier: body.service_tier === "priority" ? "priority" : "default",
       system_fingerprint: "fp_b3f1157249",
     });
@@ -47,7 +60,17 @@ function chat(res: ServerResponse, body: Record<string, unknown>): void {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: null, refusal: null, audio: { id: "audio_abc123", expires_at: 1741480142, data: "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=", transcript: "Golden retrievers are friendly dogs." } },
+        message: {
+          role: "assistant",
+          content: null,
+          refusal: null,
+          audio: {
+            id: "audio_abc123",
+            expires_at: 1741480142,
+            data: "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=",
+            transcript: "Golden retrievers are friendly dogs.",
+          },
+        },
         finish_reason: "stop",
       },
     ],
@@ -66,7 +89,13 @@ function anthropic(res: ServerResponse, body: Record<string, unknown>): void {
     content: [{ type: "text", text: "Hello." }],
     stop_reason: "end_turn",
     stop_sequence: null,
-    usage: { input_tokens: 1000, output_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: body.service_tier === "standard_only" ? "standard" : "priority" },
+    usage: {
+      input_tokens: 1000,
+      output_tokens: 100,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      service_tier: body.service_tier === "standard_only" ? "standard" : "priority",
+    },
   });
 }
 
@@ -77,7 +106,10 @@ function gemini(res: ServerResponse): void {
       promptTokenCount: 1010,
       candidatesTokenCount: 20,
       totalTokenCount: 1030,
-      promptTokensDetails: [{ modality: "TEXT", tokenCount: 10 }, { modality: "AUDIO", tokenCount: 1000 }],
+      promptTokensDetails: [
+        { modality: "TEXT", tokenCount: 10 },
+        { modality: "AUDIO", tokenCount: 1000 },
+      ],
       candidatesTokensDetails: [{ modality: "TEXT", tokenCount: 20 }],
     },
     modelVersion: "gemini-2.5-flash",

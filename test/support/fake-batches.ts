@@ -70,7 +70,13 @@ function chatCompletion(id: string, prompt: number, completion: number) {
     created: Math.floor(Date.now() / 1000) - 120,
     model: "gpt-4o-mini-2024-07-18",
     choices: [{ index: 0, message: { role: "assistant", content: "Hello.", refusal: null }, logprobs: null, finish_reason: "stop" }],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 } },
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+    },
     system_fingerprint: "fp_3aa7262c27",
   };
 }
@@ -80,7 +86,9 @@ function anthropicBatch(ended: boolean, resultsBase: string) {
     id: ANTHROPIC_BATCH_ID,
     type: "message_batch",
     processing_status: ended ? "ended" : "in_progress",
-    request_counts: ended ? { processing: 0, succeeded: 2, errored: 1, canceled: 0, expired: 0 } : { processing: 3, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+    request_counts: ended
+      ? { processing: 0, succeeded: 2, errored: 1, canceled: 0, expired: 0 }
+      : { processing: 3, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
     ended_at: ended ? new Date().toISOString() : null,
     created_at: new Date(Date.now() - 600_000).toISOString(),
     expires_at: new Date(Date.now() + 86_000_000).toISOString(),
@@ -91,32 +99,94 @@ function anthropicBatch(ended: boolean, resultsBase: string) {
 }
 
 function message(id: string, input: number, output: number) {
-  return { id, type: "message", role: "assistant", model: "claude-sonnet-4-5-20250929", content: [{ type: "text", text: "Hello again!" }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: "batch" } };
+  return {
+    id,
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4-5-20250929",
+    content: [{ type: "text", text: "Hello again!" }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: {
+      input_tokens: input,
+      output_tokens: output,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      service_tier: "batch",
+    },
+  };
 }
 
 function respond(state: { resultsBase: string }, req: IncomingMessage, res: ServerResponse, _body: string): void {
   const url = (req.url ?? "").split("?")[0]!;
   const method = req.method ?? "GET";
-  if (method === "POST" && url === "/v1/files") return json(res, { id: "file-abc123", object: "file", bytes: 120000, created_at: 1677610602, filename: "batchinput.jsonl", purpose: "batch" });
+  if (method === "POST" && url === "/v1/files")
+    return json(res, {
+      id: "file-abc123",
+      object: "file",
+      bytes: 120000,
+      created_at: 1677610602,
+      filename: "batchinput.jsonl",
+      purpose: "batch",
+    });
   if (method === "POST" && url === "/v1/batches") return json(res, openAiBatch("validating"));
   if (method === "GET" && url === `/v1/batches/${OPENAI_BATCH_ID}`) return json(res, openAiBatch("completed"));
   if (method === "GET" && url === "/v1/files/file-cvaTdG/content") {
-    return jsonl(res, [
-      { id: "batch_req_123", custom_id: "request-1", response: { status_code: 200, request_id: "req_123", body: chatCompletion("chatcmpl-1", 22, 2) }, error: null },
-      { id: "batch_req_124", custom_id: "request-2", response: { status_code: 200, request_id: "req_124", body: chatCompletion("chatcmpl-2", 1000, 200) }, error: null },
-    ], "application/octet-stream");
+    return jsonl(
+      res,
+      [
+        {
+          id: "batch_req_123",
+          custom_id: "request-1",
+          response: { status_code: 200, request_id: "req_123", body: chatCompletion("chatcmpl-1", 22, 2) },
+          error: null,
+        },
+        {
+          id: "batch_req_124",
+          custom_id: "request-2",
+          response: { status_code: 200, request_id: "req_124", body: chatCompletion("chatcmpl-2", 1000, 200) },
+          error: null,
+        },
+      ],
+      "application/octet-stream",
+    );
   }
   if (method === "GET" && url === "/v1/files/file-HOWS94/content") {
-    return jsonl(res, [{ id: "batch_req_456", custom_id: "request-3", response: { status_code: 400, request_id: "req_456", body: { error: { message: "Invalid model", type: "invalid_request_error", param: "model", code: null } } }, error: null }], "application/octet-stream");
+    return jsonl(
+      res,
+      [
+        {
+          id: "batch_req_456",
+          custom_id: "request-3",
+          response: {
+            status_code: 400,
+            request_id: "req_456",
+            body: { error: { message: "Invalid model", type: "invalid_request_error", param: "model", code: null } },
+          },
+          error: null,
+        },
+      ],
+      "application/octet-stream",
+    );
   }
   if (method === "POST" && url === "/v1/messages/batches") return json(res, anthropicBatch(false, state.resultsBase));
   if (method === "GET" && url === `/v1/messages/batches/${ANTHROPIC_BATCH_ID}`) return json(res, anthropicBatch(true, state.resultsBase));
   if (method === "GET" && url === `/v1/messages/batches/${ANTHROPIC_BATCH_ID}/results`) {
-    return jsonl(res, [
-      { custom_id: "my-second-request", result: { type: "succeeded", message: message("msg_014VwiXbi91y3JMjcpyGBHX5", 11, 36) } },
-      { custom_id: "my-third-request", result: { type: "succeeded", message: message("msg_014VwiXbi91y3JMjcpyGBHX6", 1000, 100) } },
-      { custom_id: "my-first-request", result: { type: "errored", error: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: Field required" } } } },
-    ], "application/binary");
+    return jsonl(
+      res,
+      [
+        { custom_id: "my-second-request", result: { type: "succeeded", message: message("msg_014VwiXbi91y3JMjcpyGBHX5", 11, 36) } },
+        { custom_id: "my-third-request", result: { type: "succeeded", message: message("msg_014VwiXbi91y3JMjcpyGBHX6", 1000, 100) } },
+        {
+          custom_id: "my-first-request",
+          result: {
+            type: "errored",
+            error: { type: "error", error: { type: "invalid_request_error", message: "max_tokens: Field required" } },
+          },
+        },
+      ],
+      "application/binary",
+    );
   }
   res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
 }

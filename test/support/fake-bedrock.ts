@@ -10,7 +10,13 @@ export const REGION = "us-east-1";
 
 export const CONVERSE_TEXT = ["Bonjour", " from", " Bedrock", "."];
 /** Converse usage: inputTokens excludes the cache reads and writes. */
-export const CONVERSE_USAGE = { inputTokens: 1200, outputTokens: 340, totalTokens: 3540, cacheReadInputTokens: 1500, cacheWriteInputTokens: 500 };
+export const CONVERSE_USAGE = {
+  inputTokens: 1200,
+  outputTokens: 340,
+  totalTokens: 3540,
+  cacheReadInputTokens: 1500,
+  cacheWriteInputTokens: 500,
+};
 
 export interface BedrockRequest {
   method: string;
@@ -94,20 +100,40 @@ export function eventMessage(headers: Record<string, string>, payload: Buffer): 
   return msg;
 }
 
-const event = (type: string, json: unknown) => eventMessage({ ":event-type": type, ":content-type": "application/json", ":message-type": "event" }, Buffer.from(JSON.stringify(json)));
-const exception = (type: string, message: string) => eventMessage({ ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" }, Buffer.from(JSON.stringify({ message })));
+const event = (type: string, json: unknown) =>
+  eventMessage({ ":event-type": type, ":content-type": "application/json", ":message-type": "event" }, Buffer.from(JSON.stringify(json)));
+const exception = (type: string, message: string) =>
+  eventMessage(
+    { ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" },
+    Buffer.from(JSON.stringify({ message })),
+  );
 const chunk = (json: unknown) => event("chunk", { bytes: Buffer.from(JSON.stringify(json)).toString("base64") });
 
 // ---- answers ----
 
 function error(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": `req-${status}`, "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "x-amzn-requestid": `req-${status}`,
+    "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+  });
   res.end(JSON.stringify({ message }));
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, body: Buffer, auth: BedrockRequest["auth"], sent: Buffer[]): Promise<void> {
+async function respond(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  auth: BedrockRequest["auth"],
+  sent: Buffer[],
+): Promise<void> {
   if (auth === "refused") {
-    return error(res, 403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+    return error(
+      res,
+      403,
+      "InvalidSignatureException",
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+    );
   }
   const m = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(req.url ?? "");
   if (req.method !== "POST" || !m) return error(res, 404, "UnknownOperationException", "Unknown operation");
@@ -117,7 +143,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: Buffer, 
   if (modelId.includes("invalid")) return error(res, 400, "ValidationException", "The provided model identifier is invalid.");
   const json = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
   const headers = { "x-amzn-requestid": "req-" + Math.random().toString(36).slice(2, 10) };
-  if (op === "converse") return answer(res, sent, 200, { ...headers, "content-type": "application/json" }, Buffer.from(JSON.stringify(converseBody())));
+  if (op === "converse")
+    return answer(res, sent, 200, { ...headers, "content-type": "application/json" }, Buffer.from(JSON.stringify(converseBody())));
   if (op === "converse-stream") return stream(res, sent, headers, converseStream(modelId), modelId.includes("held"));
   if (op === "invoke") return invoke(res, sent, headers, modelId, json);
   return stream(res, sent, headers, invokeStream(modelId));
@@ -130,7 +157,12 @@ function answer(res: ServerResponse, sent: Buffer[], status: number, headers: Re
 }
 
 function converseBody(): Record<string, unknown> {
-  return { output: { message: { role: "assistant", content: [{ text: CONVERSE_TEXT.join("") }] } }, stopReason: "end_turn", usage: CONVERSE_USAGE, metrics: { latencyMs: 412 } };
+  return {
+    output: { message: { role: "assistant", content: [{ text: CONVERSE_TEXT.join("") }] } },
+    stopReason: "end_turn",
+    usage: CONVERSE_USAGE,
+    metrics: { latencyMs: 412 },
+  };
 }
 
 function converseStream(modelId: string): Buffer[] {
@@ -146,11 +178,31 @@ function converseStream(modelId: string): Buffer[] {
 }
 
 /** Anthropic's Messages stream inside `chunk` events; the last carries amazon-bedrock-invocationMetrics. */
-export const INVOKE_STREAM_METRICS = { inputTokenCount: 25, outputTokenCount: 12, invocationLatency: 900, firstByteLatency: 300, cacheReadInputTokenCount: 100, cacheWriteInputTokenCount: 40 };
+export const INVOKE_STREAM_METRICS = {
+  inputTokenCount: 25,
+  outputTokenCount: 12,
+  invocationLatency: 900,
+  firstByteLatency: 300,
+  cacheReadInputTokenCount: 100,
+  cacheWriteInputTokenCount: 40,
+};
 
 function invokeStream(modelId: string): Buffer[] {
   const model = "claude-3-5-sonnet-20240620";
-  const out = [chunk({ type: "message_start", message: { id: "msg_bdrk_01", type: "message", role: "assistant", model, content: [], stop_reason: null, usage: { input_tokens: 25, cache_read_input_tokens: 100, cache_creation_input_tokens: 40, output_tokens: 1 } } })];
+  const out = [
+    chunk({
+      type: "message_start",
+      message: {
+        id: "msg_bdrk_01",
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: 25, cache_read_input_tokens: 100, cache_creation_input_tokens: 40, output_tokens: 1 },
+      },
+    }),
+  ];
   out.push(chunk({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }));
   for (const text of CONVERSE_TEXT) out.push(chunk({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }));
   out.push(chunk({ type: "content_block_stop", index: 0 }));
@@ -170,10 +222,20 @@ export function releaseHeldStream(): void {
   releaseHeld?.();
 }
 
-async function stream(res: ServerResponse, sent: Buffer[], headers: Record<string, string>, messages: Buffer[], held = false): Promise<void> {
+async function stream(
+  res: ServerResponse,
+  sent: Buffer[],
+  headers: Record<string, string>,
+  messages: Buffer[],
+  held = false,
+): Promise<void> {
   const all = Buffer.concat(messages);
   sent.push(all);
-  res.writeHead(200, { ...headers, "content-type": "application/vnd.amazon.eventstream", "x-amzn-bedrock-content-type": "application/json" });
+  res.writeHead(200, {
+    ...headers,
+    "content-type": "application/vnd.amazon.eventstream",
+    "x-amzn-bedrock-content-type": "application/json",
+  });
   if (held) {
     res.write(Buffer.concat(messages.slice(0, 2)));
     await new Promise<void>((r) => (releaseHeld = r));
@@ -194,15 +256,41 @@ async function stream(res: ServerResponse, sent: Buffer[], headers: Record<strin
 /** Native bodies by family, with Bedrock's token-count headers (Mistral's text body counts nothing itself). */
 export const INVOKE_COUNTS = { input: 31, output: 17 };
 
-function invoke(res: ServerResponse, sent: Buffer[], headers: Record<string, string>, modelId: string, json: Record<string, unknown>): void {
-  const counted = { ...headers, "content-type": "application/json", "x-amzn-bedrock-input-token-count": String(INVOKE_COUNTS.input), "x-amzn-bedrock-output-token-count": String(INVOKE_COUNTS.output), "x-amzn-bedrock-invocation-latency": "640" };
+function invoke(
+  res: ServerResponse,
+  sent: Buffer[],
+  headers: Record<string, string>,
+  modelId: string,
+  json: Record<string, unknown>,
+): void {
+  const counted = {
+    ...headers,
+    "content-type": "application/json",
+    "x-amzn-bedrock-input-token-count": String(INVOKE_COUNTS.input),
+    "x-amzn-bedrock-output-token-count": String(INVOKE_COUNTS.output),
+    "x-amzn-bedrock-invocation-latency": "640",
+  };
   const text = CONVERSE_TEXT.join("");
   let body: unknown;
   if (modelId.includes("anthropic.")) {
-    if (json.anthropic_version !== "bedrock-2023-05-31") return error(res, 400, "ValidationException", "anthropic_version: must be bedrock-2023-05-31");
-    body = { id: "msg_bdrk_02", type: "message", role: "assistant", model: "claude-3-5-sonnet-20240620", content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 900, cache_creation_input_tokens: 300, cache_read_input_tokens: 2000, output_tokens: 150 } };
+    if (json.anthropic_version !== "bedrock-2023-05-31")
+      return error(res, 400, "ValidationException", "anthropic_version: must be bedrock-2023-05-31");
+    body = {
+      id: "msg_bdrk_02",
+      type: "message",
+      role: "assistant",
+      model: "claude-3-5-sonnet-20240620",
+      content: [{ type: "text", text }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 900, cache_creation_input_tokens: 300, cache_read_input_tokens: 2000, output_tokens: 150 },
+    };
   } else if (modelId.includes("amazon.nova")) {
-    body = { output: { message: { role: "assistant", content: [{ text }] } }, stopReason: "end_turn", usage: { inputTokens: 420, outputTokens: 64, totalTokens: 484, cacheReadInputTokenCount: 0, cacheWriteInputTokenCount: 0 } };
+    body = {
+      output: { message: { role: "assistant", content: [{ text }] } },
+      stopReason: "end_turn",
+      usage: { inputTokens: 420, outputTokens: 64, totalTokens: 484, cacheReadInputTokenCount: 0, cacheWriteInputTokenCount: 0 },
+    };
   } else if (modelId.includes("meta.llama")) {
     body = { generation: text, prompt_token_count: 77, generation_token_count: 23, stop_reason: "stop" };
   } else {

@@ -21,9 +21,19 @@ export const EMBED_TOKENS_PER_CONTENT = 7;
 export const embedSent: string[] = [];
 
 /** Running totals as a stream reports them part-way through (prompt known, output growing). */
-const running = (candidates: number) => ({ promptTokenCount: 12000, cachedContentTokenCount: 8000, candidatesTokenCount: candidates, totalTokenCount: 12000 + candidates, promptTokensDetails: GEMINI_USAGE.promptTokensDetails });
+const running = (candidates: number) => ({
+  promptTokenCount: 12000,
+  cachedContentTokenCount: 8000,
+  candidatesTokenCount: candidates,
+  totalTokenCount: 12000 + candidates,
+  promptTokensDetails: GEMINI_USAGE.promptTokensDetails,
+});
 
-const candidate = (text: string, finishReason?: string) => ({ content: { parts: [{ text }], role: "model" }, index: 0, ...(finishReason ? { finishReason } : {}) });
+const candidate = (text: string, finishReason?: string) => ({
+  content: { parts: [{ text }], role: "model" },
+  index: 0,
+  ...(finishReason ? { finishReason } : {}),
+});
 
 /**
  * A fake Gemini API (generativelanguage.googleapis.com). The model in the path picks the behaviour:
@@ -48,7 +58,16 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   const modelVersion = model.replace(/-(429|500|cut|vertex)$/, "");
   const error = (code: number, status: string, message: string) => {
     res.writeHead(code, { "content-type": "application/json; charset=UTF-8" });
-    res.end(JSON.stringify({ error: { code, message, status, details: code === 429 ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" }] : [] } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          code,
+          message,
+          status,
+          details: code === 429 ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" }] : [],
+        },
+      }),
+    );
   };
   if (model.endsWith("-429")) return error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
   if (model.endsWith("-500")) return error(500, "INTERNAL", "An internal error has occurred.");

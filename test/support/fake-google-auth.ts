@@ -27,21 +27,36 @@ export async function startFakeGoogleAuth(publicKey: KeyObject, clientEmail: str
   const respond = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     if (state.mode === "hang") return; // the connection stays open, unanswered
     if (state.mode === "down") {
-      res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "unavailable", error_description: "The service is currently unavailable." }));
+      res
+        .writeHead(503, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "unavailable", error_description: "The service is currently unavailable." }));
       return;
     }
     const form = new URLSearchParams(body);
-    const claims = req.method === "POST" && form.get("grant_type") === "urn:ietf:params:oauth:grant-type:jwt-bearer" ? verifyAssertion(form.get("assertion") ?? "", publicKey) : null;
+    const claims =
+      req.method === "POST" && form.get("grant_type") === "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        ? verifyAssertion(form.get("assertion") ?? "", publicKey)
+        : null;
     const now = Date.now() / 1000;
-    if (!claims || claims.iss !== clientEmail || !String(claims.scope).includes("https://www.googleapis.com/auth/cloud-platform") || !(Number(claims.exp) > now) || !(Number(claims.iat) <= now + 60)) {
+    if (
+      !claims ||
+      claims.iss !== clientEmail ||
+      !String(claims.scope).includes("https://www.googleapis.com/auth/cloud-platform") ||
+      !(Number(claims.exp) > now) ||
+      !(Number(claims.iat) <= now + 60)
+    ) {
       state.refused++;
-      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "invalid_grant", error_description: "Invalid JWT Signature." }));
+      res
+        .writeHead(400, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "invalid_grant", error_description: "Invalid JWT Signature." }));
       return;
     }
     state.verified++;
     const token = `ya29.fake-${++state.n}-${Math.random().toString(36).slice(2, 12)}`;
     state.issued.set(token, Date.now() + state.expiresIn * 1000);
-    res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ access_token: token, expires_in: state.expiresIn, token_type: "Bearer" }));
+    res
+      .writeHead(200, { "content-type": "application/json; charset=utf-8" })
+      .end(JSON.stringify({ access_token: token, expires_in: state.expiresIn, token_type: "Bearer" }));
   };
   const server = await startFakeServer(respond);
   // Accessors, not copied values: the test reads and sets the live state.

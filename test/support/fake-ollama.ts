@@ -42,23 +42,59 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string, 
     res.writeHead(status, { "content-type": type });
     res.end(text);
   };
-  if (model.startsWith("missing")) return finish(404, "application/json; charset=utf-8", JSON.stringify({ error: `model "${model}" not found, try pulling it first` }));
+  if (model.startsWith("missing"))
+    return finish(404, "application/json; charset=utf-8", JSON.stringify({ error: `model "${model}" not found, try pulling it first` }));
   if (path === "/v1/chat/completions") {
     const usage = { prompt_tokens: OLLAMA_COUNTS.prompt_eval_count, completion_tokens: OLLAMA_COUNTS.eval_count, total_tokens: 308 };
     const message = { role: "assistant", content: OLLAMA_TEXT.join("") };
-    return finish(200, "application/json", JSON.stringify({ id: "chatcmpl-1", object: "chat.completion", created: 1764219139, model, system_fingerprint: "fp_ollama", choices: [{ index: 0, message, finish_reason: "stop" }], usage }));
+    return finish(
+      200,
+      "application/json",
+      JSON.stringify({
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 1764219139,
+        model,
+        system_fingerprint: "fp_ollama",
+        choices: [{ index: 0, message, finish_reason: "stop" }],
+        usage,
+      }),
+    );
   }
   if (path === "/api/embed") {
-    return finish(200, "application/json; charset=utf-8", JSON.stringify({ model, embeddings: [[0.010071029, -0.0017594862, 0.05007221]], total_duration: 14143917, load_duration: 1019500, prompt_eval_count: EMBED_COUNT }));
+    return finish(
+      200,
+      "application/json; charset=utf-8",
+      JSON.stringify({
+        model,
+        embeddings: [[0.010071029, -0.0017594862, 0.05007221]],
+        total_duration: 14143917,
+        load_duration: 1019500,
+        prompt_eval_count: EMBED_COUNT,
+      }),
+    );
   }
   const chat = path === "/api/chat";
   if (!chat && path !== "/api/generate") return finish(404, "text/plain", "404 page not found");
-  const piece = (text: string) => (chat ? { model, created_at: CREATED, message: { role: "assistant", content: text }, done: false } : { model, created_at: CREATED, response: text, done: false });
+  const piece = (text: string) =>
+    chat
+      ? { model, created_at: CREATED, message: { role: "assistant", content: text }, done: false }
+      : { model, created_at: CREATED, response: text, done: false };
   const done = chat
-    ? { model, created_at: CREATED, message: { role: "assistant", content: "" }, done_reason: "stop", done: true, ...DURATIONS, ...OLLAMA_COUNTS }
+    ? {
+        model,
+        created_at: CREATED,
+        message: { role: "assistant", content: "" },
+        done_reason: "stop",
+        done: true,
+        ...DURATIONS,
+        ...OLLAMA_COUNTS,
+      }
     : { model, created_at: CREATED, response: "", done: true, done_reason: "stop", context: [1, 2, 3], ...DURATIONS, ...OLLAMA_COUNTS };
   if (json.stream === false) {
-    const whole = chat ? { ...done, message: { role: "assistant", content: OLLAMA_TEXT.join("") } } : { ...done, response: OLLAMA_TEXT.join("") };
+    const whole = chat
+      ? { ...done, message: { role: "assistant", content: OLLAMA_TEXT.join("") } }
+      : { ...done, response: OLLAMA_TEXT.join("") };
     return finish(200, "application/json; charset=utf-8", JSON.stringify(whole));
   }
   const lines = [line(piece("")), ...OLLAMA_TEXT.map((t) => line(piece(t)))];

@@ -17,10 +17,17 @@ export const FAKE_TEXT = ["Hello", ", ", "world", "!"];
 export type FakeOpenAi = FakeServer;
 
 function chunk(id: string, model: string, delta: Record<string, unknown>, finish: string | null = null): string {
-  const body = { id, object: "chat.completion.chunk", created: 1764115200, model, system_fingerprint: "fp_fake", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null };
+  const body = {
+    id,
+    object: "chat.completion.chunk",
+    created: 1764115200,
+    model,
+    system_fingerprint: "fp_fake",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    usage: null,
+  };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
-
 
 /** One value of the fake's embedding vectors: deterministic, with float32's digits like OpenAI's. */
 export const fakeEmbeddingValue = (index: number, d: number): number => Math.fround(Math.sin(index * 7 + d) / 10);
@@ -38,7 +45,12 @@ export function embeddingsAnswer(json: Record<string, unknown>): string {
     return json.encoding_format === "base64" ? Buffer.from(Float32Array.from(values).buffer).toString("base64") : values;
   };
   const data = input.map((_, index) => ({ object: "embedding", index, embedding: vector(index) }));
-  return JSON.stringify({ object: "list", data, model: "text-embedding-3-small", usage: { prompt_tokens: 8 * input.length, total_tokens: 8 * input.length } });
+  return JSON.stringify({
+    object: "list",
+    data,
+    model: "text-embedding-3-small",
+    usage: { prompt_tokens: 8 * input.length, total_tokens: 8 * input.length },
+  });
 }
 
 /**
@@ -56,7 +68,11 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
     json = JSON.parse(body) as Record<string, unknown>;
   } catch {
     res.writeHead(400, { "content-type": "application/json", "x-request-id": "req_badjson" });
-    res.end(JSON.stringify({ error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null } }));
+    res.end(
+      JSON.stringify({
+        error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null },
+      }),
+    );
     return;
   }
   const model = String(json.model ?? "gpt-4o-mini");
@@ -66,22 +82,53 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   if (model.endsWith("-late")) await sleep(1_000);
   if (model.endsWith("-429")) {
     res.writeHead(429, { "content-type": "application/json", "x-request-id": "req_ratelimited", "retry-after": "0" });
-    res.end(JSON.stringify({ error: { message: "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199990.", type: "tokens", param: null, code: "rate_limit_exceeded" } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199990.",
+          type: "tokens",
+          param: null,
+          code: "rate_limit_exceeded",
+        },
+      }),
+    );
     return;
   }
   if (model.endsWith("-400")) {
     res.writeHead(400, { "content-type": "application/json", "x-request-id": "req_toolong" });
-    res.end(JSON.stringify({ error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens.", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens.",
+          type: "invalid_request_error",
+          param: "messages",
+          code: "context_length_exceeded",
+        },
+      }),
+    );
     return;
   }
   if (model.endsWith("-401")) {
     res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_badkey" });
-    res.end(JSON.stringify({ error: { message: "Incorrect API key provided: sk-fake.", type: "invalid_request_error", param: null, code: "invalid_api_key" } }));
+    res.end(
+      JSON.stringify({
+        error: { message: "Incorrect API key provided: sk-fake.", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+      }),
+    );
     return;
   }
   if (model.endsWith("-500")) {
     res.writeHead(500, { "content-type": "application/json", "x-request-id": "req_servererror" });
-    res.end(JSON.stringify({ error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: "The server had an error while processing your request. Sorry about that!",
+          type: "server_error",
+          param: null,
+          code: null,
+        },
+      }),
+    );
     return;
   }
   if (req.url?.endsWith("/embeddings")) {
@@ -96,11 +143,25 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   }
   if (json.stream !== true) {
     res.writeHead(200, { "content-type": "application/json", "x-request-id": "req_" + id, "openai-processing-ms": "12" });
-    res.end(JSON.stringify({
-      id, object: "chat.completion", created: 1764115200, model: reported, service_tier: "default", system_fingerprint: "fp_fake",
-      choices: [{ index: 0, message: { role: "assistant", content: FAKE_TEXT.join(""), refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
-      usage: FAKE_USAGE,
-    }));
+    res.end(
+      JSON.stringify({
+        id,
+        object: "chat.completion",
+        created: 1764115200,
+        model: reported,
+        service_tier: "default",
+        system_fingerprint: "fp_fake",
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: FAKE_TEXT.join(""), refusal: null, annotations: [] },
+            logprobs: null,
+            finish_reason: "stop",
+          },
+        ],
+        usage: FAKE_USAGE,
+      }),
+    );
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": "req_" + id });
@@ -118,7 +179,9 @@ async function respond(req: IncomingMessage, res: ServerResponse, body: string):
   }
   res.write(chunk(id, reported, {}, "stop"));
   if (options?.include_usage && !model.endsWith("-nousage")) {
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1764115200, model: reported, system_fingerprint: "fp_fake", choices: [], usage: FAKE_USAGE })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1764115200, model: reported, system_fingerprint: "fp_fake", choices: [], usage: FAKE_USAGE })}\n\n`,
+    );
   }
   res.end("data: [DONE]\n\n");
 }

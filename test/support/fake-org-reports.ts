@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, ZERO, type Decimal } from "../../server/src/lib/decimal.ts";
+import {
+  add,
+  divideByPowerOf10,
+  formatDecimal,
+  multiplyByInteger,
+  normalize,
+  parseDecimal,
+  ZERO,
+  type Decimal,
+} from "../../server/src/lib/decimal.ts";
 import { startFakeServer, type FakeServer } from "./fake-server.ts";
 
 /**
@@ -88,7 +97,12 @@ function groupKey(e: UsageEvent, groupBy: string[], fields: Record<string, (e: U
 const cursor = (i: number) => Buffer.from(`bucket:${i}`).toString("base64url");
 const fromCursor = (s: string | null) => (s ? Number(Buffer.from(s, "base64url").toString().slice(7)) : 0);
 
-function paged<T>(all: T[], limit: number, page: string | null, options: FakeOrgOptions): { data: T[]; has_more: boolean; next_page: string | null } {
+function paged<T>(
+  all: T[],
+  limit: number,
+  page: string | null,
+  options: FakeOrgOptions,
+): { data: T[]; has_more: boolean; next_page: string | null } {
   const per = Math.min(limit, options.maxBucketsPerPage ?? limit);
   const start = fromCursor(page);
   const data = all.slice(start, start + per);
@@ -129,9 +143,21 @@ export async function startFakeOpenAiOrg(options: FakeOrgOptions): Promise<FakeO
     const url = new URL(req.url ?? "/", "http://fake");
     count(hits, url.pathname);
     if (req.headers.authorization !== `Bearer ${options.adminKey}`) {
-      return json(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+      return json(res, 401, {
+        error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+      });
     }
-    if (takeFault({ faults }, res, (s) => ({ error: { message: s === 429 ? "Rate limit reached" : "The server had an error", type: s === 429 ? "requests" : "server_error", param: null, code: null } }))) return;
+    if (
+      takeFault({ faults }, res, (s) => ({
+        error: {
+          message: s === 429 ? "Rate limit reached" : "The server had an error",
+          type: s === 429 ? "requests" : "server_error",
+          param: null,
+          code: null,
+        },
+      }))
+    )
+      return;
     const q = url.searchParams;
     const from = Number(q.get("start_time")) * 1000;
     const to = q.has("end_time") ? Number(q.get("end_time")) * 1000 : Date.now();
@@ -174,7 +200,10 @@ export async function startFakeOpenAiOrg(options: FakeOrgOptions): Promise<FakeO
       });
       return json(res, 200, { object: "page", ...paged(data, Math.min(limit, 180), q.get("page"), options) });
     }
-    if (report !== "completions" && report !== "embeddings") return json(res, 404, { error: { message: `Invalid URL (GET ${url.pathname})`, type: "invalid_request_error", param: null, code: null } });
+    if (report !== "completions" && report !== "embeddings")
+      return json(res, 404, {
+        error: { message: `Invalid URL (GET ${url.pathname})`, type: "invalid_request_error", param: null, code: null },
+      });
     const data = starts.map((start) => {
       const groups = new Map<string, UsageEvent[]>();
       for (const e of events) {
@@ -185,9 +214,19 @@ export async function startFakeOpenAiOrg(options: FakeOrgOptions): Promise<FakeO
       const results = [...groups.values()].map((list) => {
         const first = list[0]!;
         const sum = (f: (e: UsageEvent) => number | undefined) => list.reduce((a, e) => a + (f(e) ?? 0), 0);
-        const dims = Object.fromEntries(["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"].map((g) => [g, groupBy.includes(g) ? (fields[g]?.(first) ?? null) : null]));
+        const dims = Object.fromEntries(
+          ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"].map((g) => [
+            g,
+            groupBy.includes(g) ? (fields[g]?.(first) ?? null) : null,
+          ]),
+        );
         return report === "embeddings"
-          ? { object: "organization.usage.embeddings.result", input_tokens: sum((e) => e.inputTokens), num_model_requests: sum((e) => e.requests ?? 1), ...dims }
+          ? {
+              object: "organization.usage.embeddings.result",
+              input_tokens: sum((e) => e.inputTokens),
+              num_model_requests: sum((e) => e.requests ?? 1),
+              ...dims,
+            }
           : {
               object: "organization.usage.completions.result",
               input_tokens: sum((e) => e.inputTokens),
@@ -221,7 +260,12 @@ export async function startFakeAnthropicOrg(options: FakeOrgOptions): Promise<Fa
   };
   const errorBody = (status: number) => ({
     type: "error",
-    error: status === 429 ? { type: "rate_limit_error", message: "Rate limited" } : status === 529 ? { type: "overloaded_error", message: "Overloaded" } : { type: "api_error", message: "Internal server error" },
+    error:
+      status === 429
+        ? { type: "rate_limit_error", message: "Rate limited" }
+        : status === 529
+          ? { type: "overloaded_error", message: "Overloaded" }
+          : { type: "api_error", message: "Internal server error" },
   });
   const respond = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -237,7 +281,11 @@ export async function startFakeAnthropicOrg(options: FakeOrgOptions): Promise<Fa
     const groupBy = q.getAll("group_by[]");
     const limit = Number(q.get("limit") ?? (width === "1d" ? 7 : width === "1h" ? 24 : 60));
     const inBucket = (e: UsageEvent, start: number) => e.time.getTime() >= start && e.time.getTime() < start + WIDTH_MS[width]!;
-    const bucket = (start: number, results: unknown[]) => ({ starting_at: new Date(start).toISOString().replace(".000Z", "Z"), ending_at: new Date(start + WIDTH_MS[width]!).toISOString().replace(".000Z", "Z"), results });
+    const bucket = (start: number, results: unknown[]) => ({
+      starting_at: new Date(start).toISOString().replace(".000Z", "Z"),
+      ending_at: new Date(start + WIDTH_MS[width]!).toISOString().replace(".000Z", "Z"),
+      results,
+    });
     if (url.pathname === "/v1/organizations/cost_report") {
       const byDescription = groupBy.includes("description");
       const data = buckets(from, to, width).map((start) => {
@@ -256,7 +304,10 @@ export async function startFakeAnthropicOrg(options: FakeOrgOptions): Promise<Fa
           ];
           for (const [costType, tokenType, usd] of parts) {
             if (usd.units === 0n) continue;
-            const k = JSON.stringify([groupBy.includes("workspace_id") ? (e.workspaceId ?? null) : null, byDescription ? [e.model, costType, tokenType] : null]);
+            const k = JSON.stringify([
+              groupBy.includes("workspace_id") ? (e.workspaceId ?? null) : null,
+              byDescription ? [e.model, costType, tokenType] : null,
+            ]);
             const line = lines.get(k) ?? { e, tokenType: tokenType || null, costType, cents: ZERO };
             line.cents = add(line.cents, multiplyByInteger(usd, 100));
             lines.set(k, line);
@@ -277,7 +328,8 @@ export async function startFakeAnthropicOrg(options: FakeOrgOptions): Promise<Fa
       });
       return json(res, 200, paged(data, Math.min(limit, 31), q.get("page"), options));
     }
-    if (url.pathname !== "/v1/organizations/usage_report/messages") return json(res, 404, { type: "error", error: { type: "not_found_error", message: "Not found" } });
+    if (url.pathname !== "/v1/organizations/usage_report/messages")
+      return json(res, 404, { type: "error", error: { type: "not_found_error", message: "Not found" } });
     const data = buckets(from, to, width).map((start) => {
       const groups = new Map<string, UsageEvent[]>();
       for (const e of events) {
@@ -288,11 +340,19 @@ export async function startFakeAnthropicOrg(options: FakeOrgOptions): Promise<Fa
       const results = [...groups.values()].map((list) => {
         const first = list[0]!;
         const sum = (f: (e: UsageEvent) => number | undefined) => list.reduce((a, e) => a + (f(e) ?? 0), 0);
-        const dims = Object.fromEntries(["api_key_id", "workspace_id", "model", "service_tier", "context_window"].map((g) => [g, groupBy.includes(g) ? (fields[g]?.(first) ?? null) : null]));
+        const dims = Object.fromEntries(
+          ["api_key_id", "workspace_id", "model", "service_tier", "context_window"].map((g) => [
+            g,
+            groupBy.includes(g) ? (fields[g]?.(first) ?? null) : null,
+          ]),
+        );
         return {
           uncached_input_tokens: sum((e) => e.inputTokens),
           cache_read_input_tokens: sum((e) => e.cachedInputTokens),
-          cache_creation: { ephemeral_1h_input_tokens: sum((e) => e.cacheWrite1hTokens), ephemeral_5m_input_tokens: sum((e) => e.cacheWrite5mTokens) },
+          cache_creation: {
+            ephemeral_1h_input_tokens: sum((e) => e.cacheWrite1hTokens),
+            ephemeral_5m_input_tokens: sum((e) => e.cacheWrite5mTokens),
+          },
           output_tokens: sum((e) => e.outputTokens),
           server_tool_use: { web_search_requests: sum((e) => e.webSearchRequests) },
           ...dims,

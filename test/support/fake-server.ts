@@ -18,7 +18,9 @@ export interface FakeServer {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A local HTTP server that records each request and lets `respond` answer it (a fake provider upstream). */
-export async function startFakeServer(respond: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void> | void): Promise<FakeServer> {
+export async function startFakeServer(
+  respond: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void> | void,
+): Promise<FakeServer> {
   const seen: SeenRequest[] = [];
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];

@@ -23,7 +23,12 @@ function respond(valid: (token: string) => boolean, req: IncomingMessage, res: S
   const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
   if (!valid(token)) {
     return json(res, 401, {
-      error: { code: 401, message: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", status: "UNAUTHENTICATED" },
+      error: {
+        code: 401,
+        message:
+          "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+        status: "UNAUTHENTICATED",
+      },
     });
   }
   const path = (req.url ?? "").split("?")[0]!;
@@ -40,8 +45,14 @@ function respond(valid: (token: string) => boolean, req: IncomingMessage, res: S
   const claude = /\/publishers\/anthropic\/models\/([^/:]+):rawPredict$/.exec(path);
   if (claude) {
     return json(res, 200, {
-      id: "msg_vrtx_01", type: "message", role: "assistant", model: claude[1], content: [{ type: "text", text: "Hello from Claude on Vertex." }],
-      stop_reason: "end_turn", stop_sequence: null, usage: VERTEX_CLAUDE_USAGE,
+      id: "msg_vrtx_01",
+      type: "message",
+      role: "assistant",
+      model: claude[1],
+      content: [{ type: "text", text: "Hello from Claude on Vertex." }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: VERTEX_CLAUDE_USAGE,
     });
   }
   json(res, 404, { error: { code: 404, message: "Not found", status: "NOT_FOUND" } });

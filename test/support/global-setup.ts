@@ -65,10 +65,10 @@ export async function teardown(): Promise<void> {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     // Clones left behind by a crashed file are dropped too.
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [template, `tg_test_${process.pid}_%`],
-    );
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`, [
+      template,
+      `tg_test_${process.pid}_%`,
+    ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
     await admin.end();
   }

@@ -40,7 +40,11 @@ function postgresType(type: string, attrs: string): string {
       return "boolean";
     case "DateTime": {
       const precision = args[0] ?? "3";
-      return name === "Timestamptz" ? `timestamp(${precision}) with time zone` : name === "Date" ? "date" : `timestamp(${precision}) without time zone`;
+      return name === "Timestamptz"
+        ? `timestamp(${precision}) with time zone`
+        : name === "Date"
+          ? "date"
+          : `timestamp(${precision}) without time zone`;
     }
     case "Json":
       return name === "Json" ? "json" : "jsonb";
@@ -52,7 +56,10 @@ function postgresType(type: string, attrs: string): string {
 }
 
 function unquoteList(list: string): string[] {
-  return list.split(",").map((s) => s.trim()).filter(Boolean);
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** table name → model, for every model in the schema */

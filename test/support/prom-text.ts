@@ -59,8 +59,7 @@ export function parsePromText(text: string): Exposition {
       return found[0]!.value;
     },
     sum: (name, labels = {}) => find(name, labels).reduce((total, s) => total + s.value, 0),
-    labelValues: (name, label) =>
-      new Set(find(name).flatMap((s) => (s.labels[label] === undefined ? [] : [s.labels[label]]))),
+    labelValues: (name, label) => new Set(find(name).flatMap((s) => (s.labels[label] === undefined ? [] : [s.labels[label]]))),
   };
 }
 

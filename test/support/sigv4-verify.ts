@@ -25,11 +25,15 @@ export interface SigV4Expectation {
  */
 export function verifySigV4(req: IncomingMessage, body: Buffer, expected: SigV4Expectation): boolean {
   const authorization = req.headers.authorization ?? "";
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(authorization);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      authorization,
+    );
   if (!m) return false;
   const [, accessKeyId, date, region, service, signedHeaders, signature] = m as unknown as string[];
   const amzDate = String(req.headers["x-amz-date"] ?? "");
-  if (accessKeyId !== expected.accessKeyId || region !== expected.region || service !== expected.service || !amzDate.startsWith(date!)) return false;
+  if (accessKeyId !== expected.accessKeyId || region !== expected.region || service !== expected.service || !amzDate.startsWith(date!))
+    return false;
   // A signature more than 15 minutes off is refused, as AWS does.
   const when = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
   if (!(Math.abs(Date.now() - when) < 15 * 60_000)) return false;
@@ -41,7 +45,11 @@ export function verifySigV4(req: IncomingMessage, body: Buffer, expected: SigV4E
   const url = new URL(req.url ?? "/", "http://x");
   // The path as sent, each segment encoded once more (services other than S3 double-encode).
   const canonicalUri = url.pathname.split("/").map(uriEncode).join("/");
-  const canonicalQuery = [...url.searchParams].map(([k, v]) => [uriEncode(k), uriEncode(v)]).sort(([a, x], [b, y]) => (a! < b! ? -1 : a! > b! ? 1 : x! < y! ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join("&");
+  const canonicalQuery = [...url.searchParams]
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)])
+    .sort(([a, x], [b, y]) => (a! < b! ? -1 : a! > b! ? 1 : x! < y! ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
   const canonicalHeaders = names.map((name) => `${name}:${headerValue(req, name)}\n`).join("");
   const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join("\n");
   const scope = `${date}/${region}/${service}/aws4_request`;
@@ -54,6 +62,7 @@ export function verifySigV4(req: IncomingMessage, body: Buffer, expected: SigV4E
 /** A header's canonical value: repeated values joined by commas, spaces trimmed and collapsed. */
 function headerValue(req: IncomingMessage, name: string): string {
   const values: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === name) values.push(req.rawHeaders[i + 1]!.trim().replace(/\s+/g, " "));
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    if (req.rawHeaders[i]!.toLowerCase() === name) values.push(req.rawHeaders[i + 1]!.trim().replace(/\s+/g, " "));
   return values.join(",");
 }

@@ -34,7 +34,9 @@ export async function startTestTollgate(env: Record<string, string> = {}, option
     db,
     async calls() {
       await tollgate.recorder.flush();
-      const res = await fetch(`${tollgate.url}/api/calls?limit=500`, { headers: env.TOLLGATE_ADMIN_TOKEN ? { authorization: `Bearer ${env.TOLLGATE_ADMIN_TOKEN}` } : {} });
+      const res = await fetch(`${tollgate.url}/api/calls?limit=500`, {
+        headers: env.TOLLGATE_ADMIN_TOKEN ? { authorization: `Bearer ${env.TOLLGATE_ADMIN_TOKEN}` } : {},
+      });
       const body = (await res.json()) as { calls: Record<string, unknown>[] };
       return body.calls.reverse();
     },

@@ -1,7 +1,11 @@
 // The API client: every request is relative and same-origin, so the admin cookie set by /api/login rides
 // along. A 401 tells the listeners (the app shows the login form).
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
     this.name = "ApiError";
   }
@@ -51,4 +55,3 @@ export function apiGet<T>(path: string, signal?: AbortSignal): Promise<T> {
 export async function login(token: string): Promise<void> {
   await request<void>("/api/login", { method: "POST", body: JSON.stringify({ token }) });
 }
-

@@ -16,7 +16,10 @@ export function deleteBudget(app: string, keyId: string | null): Promise<void> {
 }
 
 export function closePeriod(month: string, reason: string): Promise<ClosedPeriod> {
-  return request<ClosedPeriod>(`/api/periods/${encodeURIComponent(month)}/close`, { method: "POST", body: JSON.stringify(reason ? { reason } : {}) });
+  return request<ClosedPeriod>(`/api/periods/${encodeURIComponent(month)}/close`, {
+    method: "POST",
+    body: JSON.stringify(reason ? { reason } : {}),
+  });
 }
 
 export function reopenPeriod(month: string, reason: string): Promise<unknown> {
@@ -30,4 +33,3 @@ export function createKey(input: NewKey): Promise<CreatedKey> {
 export function revokeKey(id: string): Promise<void> {
   return request<void>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
-

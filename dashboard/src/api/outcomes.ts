@@ -3,8 +3,16 @@
 import type { Outcome } from "./types.ts";
 
 export const OUTCOMES = [
-  "ok", "upstream_error", "bad_request", "rate_limited", "network_error", "timeout",
-  "client_cancelled", "budget_blocked", "auth_failed", "proxy_error",
+  "ok",
+  "upstream_error",
+  "bad_request",
+  "rate_limited",
+  "network_error",
+  "timeout",
+  "client_cancelled",
+  "budget_blocked",
+  "auth_failed",
+  "proxy_error",
 ] as const satisfies readonly Outcome[];
 
 type Missing = Exclude<Outcome, (typeof OUTCOMES)[number]>;

@@ -15,7 +15,10 @@ export function statementPath(month: string, scope: { app?: string | null; prop?
 }
 
 export interface ReportQuery {
-  from: string; to: string; interval?: ChartInterval; groupBy?: GroupBy;
+  from: string;
+  to: string;
+  interval?: ChartInterval;
+  groupBy?: GroupBy;
   filters?: Partial<Record<FilterKey, string | null>>;
   /** a property filter, "name=value" */
   prop?: string | null;
@@ -23,7 +26,10 @@ export interface ReportQuery {
 }
 
 /** Builds "/api/<name>?from=…&to=…" with only the parameters that are set. */
-export function reportPath(name: string, q: ReportQuery & { limit?: number; cursor?: string | null; extra?: Record<string, string | null | undefined> }): string {
+export function reportPath(
+  name: string,
+  q: ReportQuery & { limit?: number; cursor?: string | null; extra?: Record<string, string | null | undefined> },
+): string {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   if (q.groupBy) p.set("groupBy", q.groupBy);
   if (q.interval) p.set("interval", q.interval);

@@ -25,10 +25,21 @@ export function BreakdownTable(props: { data: SpendResponse; testId?: string }):
     <table className="table" data-testid={id}>
       <thead>
         <tr>
-          {dims.map((dim) => <th key={dim}>{dimensionLabel(dim)}</th>)}
+          {dims.map((dim) => (
+            <th key={dim}>{dimensionLabel(dim)}</th>
+          ))}
           <th className="num">Cost</th>
-          {compared ? <><th className="num">Previous</th><th className="num">Δ$</th><th className="num">Δ%</th></> : null}
-          <th className="num">Calls</th><th className="num">Unpriced</th><th className="num">Input tokens</th><th className="num">Output tokens</th>
+          {compared ? (
+            <>
+              <th className="num">Previous</th>
+              <th className="num">Δ$</th>
+              <th className="num">Δ%</th>
+            </>
+          ) : null}
+          <th className="num">Calls</th>
+          <th className="num">Unpriced</th>
+          <th className="num">Input tokens</th>
+          <th className="num">Output tokens</th>
         </tr>
       </thead>
       <tbody>
@@ -36,13 +47,25 @@ export function BreakdownTable(props: { data: SpendResponse; testId?: string }):
           const c = g.previous ? change(g.costUsd, g.previous.costUsd) : null;
           return (
             <tr key={g.key} data-testid={`${id}-row`} data-key={g.key}>
-              {valuesOf(g, dims).map((v, i) => <td key={dims[i] ?? i} data-testid={`${id}-dim`}>{v}</td>)}
-              <td className="num" data-testid={`${id}-cost`}><Money value={g.costUsd} /></td>
+              {valuesOf(g, dims).map((v, i) => (
+                <td key={dims[i] ?? i} data-testid={`${id}-dim`}>
+                  {v}
+                </td>
+              ))}
+              <td className="num" data-testid={`${id}-cost`}>
+                <Money value={g.costUsd} />
+              </td>
               {compared && c && g.previous ? (
                 <>
-                  <td className="num" data-testid={`${id}-previous`}><Money value={g.previous.costUsd} /></td>
-                  <td className="num" data-testid={`${id}-delta`}>{signed(c.deltaUsd, formatUsd)}</td>
-                  <td className="num" data-testid={`${id}-delta-pct`}>{formatChangePercent(c.ratio)}</td>
+                  <td className="num" data-testid={`${id}-previous`}>
+                    <Money value={g.previous.costUsd} />
+                  </td>
+                  <td className="num" data-testid={`${id}-delta`}>
+                    {signed(c.deltaUsd, formatUsd)}
+                  </td>
+                  <td className="num" data-testid={`${id}-delta-pct`}>
+                    {formatChangePercent(c.ratio)}
+                  </td>
                 </>
               ) : null}
               <td className="num">{formatCount(g.calls)}</td>
@@ -56,12 +79,20 @@ export function BreakdownTable(props: { data: SpendResponse; testId?: string }):
       <tfoot>
         <tr data-testid={`${id}-total`}>
           <th colSpan={dims.length}>Total</th>
-          <th className="num" data-testid={`${id}-total-cost`}><Money value={total.costUsd} /></th>
+          <th className="num" data-testid={`${id}-total-cost`}>
+            <Money value={total.costUsd} />
+          </th>
           {compared && total.previous ? (
             <>
-              <th className="num" data-testid={`${id}-total-previous`}><Money value={total.previous.costUsd} /></th>
-              <th className="num" data-testid={`${id}-total-delta`}>{signed(change(total.costUsd, total.previous.costUsd).deltaUsd, formatUsd)}</th>
-              <th className="num" data-testid={`${id}-total-delta-pct`}>{formatChangePercent(change(total.costUsd, total.previous.costUsd).ratio)}</th>
+              <th className="num" data-testid={`${id}-total-previous`}>
+                <Money value={total.previous.costUsd} />
+              </th>
+              <th className="num" data-testid={`${id}-total-delta`}>
+                {signed(change(total.costUsd, total.previous.costUsd).deltaUsd, formatUsd)}
+              </th>
+              <th className="num" data-testid={`${id}-total-delta-pct`}>
+                {formatChangePercent(change(total.costUsd, total.previous.costUsd).ratio)}
+              </th>
             </>
           ) : null}
           <th className="num">{formatCount(total.calls)}</th>
@@ -84,8 +115,8 @@ export function CoverageWarning(props: { data: SpendResponse }): ReactElement | 
   const cur = d.coverage;
   return (
     <div className="banner banner-warn" data-testid="coverage-warning">
-      Growth is not shown: the periods are not both fully covered by data. The previous period
-      ({day(d.compare.from)} – {day(d.compare.to)} UTC) has {prev}
+      Growth is not shown: the periods are not both fully covered by data. The previous period ({day(d.compare.from)} – {day(d.compare.to)}{" "}
+      UTC) has {prev}
       {cur && (cur.from !== d.from || cur.to !== d.to) ? `; this period has data from ${day(cur.from)} to ${day(cur.to)}` : ""}.
     </div>
   );

@@ -11,12 +11,20 @@ export function ConfirmButton(props: {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   if (!asking) {
-    return <button type="button" className="link-button danger" onClick={() => setAsking(true)} data-testid={props.testId}>{props.label}</button>;
+    return (
+      <button type="button" className="link-button danger" onClick={() => setAsking(true)} data-testid={props.testId}>
+        {props.label}
+      </button>
+    );
   }
   return (
     <span className="confirm" role="group" data-testid={`${props.testId}-confirm`}>
       <span>{props.question}</span>
-      <button type="button" className="danger-button" disabled={busy} data-testid={`${props.testId}-yes`}
+      <button
+        type="button"
+        className="danger-button"
+        disabled={busy}
+        data-testid={`${props.testId}-yes`}
         onClick={async () => {
           setBusy(true);
           try {
@@ -25,10 +33,13 @@ export function ConfirmButton(props: {
             setBusy(false);
             setAsking(false);
           }
-        }}>
+        }}
+      >
         {busy ? "Working…" : props.confirmLabel}
       </button>
-      <button type="button" className="link-button" disabled={busy} onClick={() => setAsking(false)} data-testid={`${props.testId}-cancel`}>Cancel</button>
+      <button type="button" className="link-button" disabled={busy} onClick={() => setAsking(false)} data-testid={`${props.testId}-cancel`}>
+        Cancel
+      </button>
     </span>
   );
 }

@@ -4,20 +4,34 @@ import { ApiError } from "../api.ts";
 import type { ApiState } from "../hooks/useApi.ts";
 
 export function Loading(props: { label?: string }): ReactElement {
-  return <div className="state state-loading" data-testid="loading" role="status">{props.label ?? "Loading…"}</div>;
+  return (
+    <div className="state state-loading" data-testid="loading" role="status">
+      {props.label ?? "Loading…"}
+    </div>
+  );
 }
 
 export function ErrorState(props: { error: Error }): ReactElement {
   const e = props.error;
   const text =
-    e instanceof ApiError && e.status === 401 ? "Sign in to see this." :
-    e instanceof ApiError ? `The API answered ${e.status} (${e.type}): ${e.message}` :
-    `Could not reach the API: ${e.message}`;
-  return <div className="state state-error" data-testid="error" role="alert">{text}</div>;
+    e instanceof ApiError && e.status === 401
+      ? "Sign in to see this."
+      : e instanceof ApiError
+        ? `The API answered ${e.status} (${e.type}): ${e.message}`
+        : `Could not reach the API: ${e.message}`;
+  return (
+    <div className="state state-error" data-testid="error" role="alert">
+      {text}
+    </div>
+  );
 }
 
 export function Empty(props: { children: ReactNode }): ReactElement {
-  return <div className="state state-empty" data-testid="empty">{props.children}</div>;
+  return (
+    <div className="state state-empty" data-testid="empty">
+      {props.children}
+    </div>
+  );
 }
 
 /** Renders `children(data)` once data is there; otherwise the loading or error state. */

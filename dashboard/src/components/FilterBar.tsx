@@ -3,7 +3,15 @@
 // property (name=value) where the API filters on it (calls, spend).
 import { useEffect, useState, type ReactElement } from "react";
 import { OUTCOMES } from "../api.ts";
-import { CALL_FILTER_KEYS, FILTER_KEYS, validCallFilter, type CallFilterKey, type FilterKey, type RouteName, type ViewState } from "../lib/url-state.ts";
+import {
+  CALL_FILTER_KEYS,
+  FILTER_KEYS,
+  validCallFilter,
+  type CallFilterKey,
+  type FilterKey,
+  type RouteName,
+  type ViewState,
+} from "../lib/url-state.ts";
 import { SuggestInput } from "./SuggestInput.tsx";
 
 type Filters = ViewState["filters"];
@@ -14,7 +22,12 @@ export interface FilterPatch {
   prop: string | null;
 }
 
-const CALL_LABELS: Record<CallFilterKey, string> = { user: "user", status: "status", latencyAboveMs: "latency above (ms)", costAboveUsd: "cost above ($)" };
+const CALL_LABELS: Record<CallFilterKey, string> = {
+  user: "user",
+  status: "status",
+  latencyAboveMs: "latency above (ms)",
+  costAboveUsd: "cost above ($)",
+};
 const PROP = /^[a-z0-9][a-z0-9_.-]{0,63}=.+$/;
 
 export function FilterBar(props: { view: ViewState; page: RouteName; onChange: (patch: FilterPatch) => void }): ReactElement {
@@ -32,10 +45,13 @@ export function FilterBar(props: { view: ViewState; page: RouteName; onChange: (
   const setCall = (k: CallFilterKey, v: string) => setCallDraft((d) => ({ ...d, [k]: v.trim() === "" ? null : v }));
   const badCall = CALL_FILTER_KEYS.filter((k) => onCalls && callDraft[k] && !validCallFilter(k, (callDraft[k] as string).trim()));
   const badProp = withProp && propDraft.trim() !== "" && !PROP.test(propDraft.trim());
-  const active = keys.some((k) => view.filters[k]) || (onCalls && CALL_FILTER_KEYS.some((k) => view.callFilters[k])) || (withProp && view.prop !== null);
+  const active =
+    keys.some((k) => view.filters[k]) || (onCalls && CALL_FILTER_KEYS.some((k) => view.callFilters[k])) || (withProp && view.prop !== null);
 
   return (
-    <form className="filter-bar" data-testid="filter-bar"
+    <form
+      className="filter-bar"
+      data-testid="filter-bar"
       onSubmit={(e) => {
         e.preventDefault();
         if (badCall.length > 0 || badProp) return;
@@ -45,50 +61,86 @@ export function FilterBar(props: { view: ViewState; page: RouteName; onChange: (
         const calls = { ...callDraft };
         for (const k of CALL_FILTER_KEYS) calls[k] = onCalls ? calls[k]?.trim() || null : view.callFilters[k];
         props.onChange({ filters: clean, callFilters: calls, prop: withProp ? propDraft.trim() || null : view.prop });
-      }}>
+      }}
+    >
       {keys.map((k) =>
         k === "outcome" ? (
-          <label key={k}>outcome
+          <label key={k}>
+            outcome
             <select value={draft.outcome ?? ""} data-testid="filter-outcome" onChange={(e) => set("outcome", e.target.value)}>
               <option value="">any</option>
               <option value="failed">any failure</option>
-              {OUTCOMES.map((o) => <option key={o} value={o}>{o}</option>)}
+              {OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
             </select>
           </label>
         ) : (
-          <label key={k}>{k}
+          <label key={k}>
+            {k}
             <SuggestInput field={k} value={draft[k] ?? ""} onChange={(v) => set(k, v)} testId={`filter-${k}`} />
           </label>
         ),
       )}
-      {onCalls ? CALL_FILTER_KEYS.map((k) => (
-        <label key={k}>{CALL_LABELS[k]}
-          {k === "user" ? (
-            <SuggestInput field="user" value={callDraft.user ?? ""} onChange={(v) => setCall("user", v)} testId="filter-user" />
-          ) : (
-            <input type="text" inputMode="decimal" value={callDraft[k] ?? ""} placeholder={k === "status" ? "e.g. 429" : "any"} size={8}
-              data-testid={`filter-${k}`} aria-invalid={badCall.includes(k) || undefined} onChange={(e) => setCall(k, e.target.value)} />
-          )}
-        </label>
-      )) : null}
+      {onCalls
+        ? CALL_FILTER_KEYS.map((k) => (
+            <label key={k}>
+              {CALL_LABELS[k]}
+              {k === "user" ? (
+                <SuggestInput field="user" value={callDraft.user ?? ""} onChange={(v) => setCall("user", v)} testId="filter-user" />
+              ) : (
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  value={callDraft[k] ?? ""}
+                  placeholder={k === "status" ? "e.g. 429" : "any"}
+                  size={8}
+                  data-testid={`filter-${k}`}
+                  aria-invalid={badCall.includes(k) || undefined}
+                  onChange={(e) => setCall(k, e.target.value)}
+                />
+              )}
+            </label>
+          ))
+        : null}
       {withProp ? (
-        <label>property
-          <SuggestInput field="property" value={propDraft} onChange={setPropDraft} testId="filter-prop" placeholder="name=value" size={16} />
+        <label>
+          property
+          <SuggestInput
+            field="property"
+            value={propDraft}
+            onChange={setPropDraft}
+            testId="filter-prop"
+            placeholder="name=value"
+            size={16}
+          />
         </label>
       ) : null}
       {badCall.length > 0 || badProp ? (
         <span className="filter-unknown" role="alert" data-testid="filter-invalid">
-          {badProp ? "property: name=value" : `${CALL_LABELS[badCall[0] as CallFilterKey]}: ${badCall[0] === "status" ? "a status code, 100–599" : "a number"}`}
+          {badProp
+            ? "property: name=value"
+            : `${CALL_LABELS[badCall[0] as CallFilterKey]}: ${badCall[0] === "status" ? "a status code, 100–599" : "a number"}`}
         </span>
       ) : null}
-      <button type="submit" data-testid="filter-apply">Apply</button>
+      <button type="submit" data-testid="filter-apply">
+        Apply
+      </button>
       {active ? (
-        <button type="button" className="link-button" data-testid="filter-clear"
-          onClick={() => props.onChange({
-            filters: { provider: null, app: null, model: null, outcome: onCalls ? null : view.filters.outcome },
-            callFilters: onCalls ? { user: null, status: null, latencyAboveMs: null, costAboveUsd: null } : view.callFilters,
-            prop: withProp ? null : view.prop,
-          })}>
+        <button
+          type="button"
+          className="link-button"
+          data-testid="filter-clear"
+          onClick={() =>
+            props.onChange({
+              filters: { provider: null, app: null, model: null, outcome: onCalls ? null : view.filters.outcome },
+              callFilters: onCalls ? { user: null, status: null, latencyAboveMs: null, costAboveUsd: null } : view.callFilters,
+              prop: withProp ? null : view.prop,
+            })
+          }
+        >
           Clear filters
         </button>
       ) : null}

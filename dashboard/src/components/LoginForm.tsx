@@ -26,13 +26,28 @@ export function LoginForm(props: { onSignedIn: () => void }): ReactElement {
     <div className="login-backdrop">
       <form className="login" onSubmit={submit} data-testid="login-form">
         <h2>Sign in to Tollgate</h2>
-        <p className="muted">This Tollgate requires its admin token (<code>TOLLGATE_ADMIN_TOKEN</code>).</p>
-        <label>Admin token
-          <input type="password" autoComplete="current-password" autoFocus value={token} data-testid="login-token"
-            onChange={(e) => setToken(e.target.value)} />
+        <p className="muted">
+          This Tollgate requires its admin token (<code>TOLLGATE_ADMIN_TOKEN</code>).
+        </p>
+        <label>
+          Admin token
+          <input
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            value={token}
+            data-testid="login-token"
+            onChange={(e) => setToken(e.target.value)}
+          />
         </label>
-        {problem ? <p className="form-problem" role="alert" data-testid="login-error">{problem}</p> : null}
-        <button type="submit" disabled={busy || token === ""} data-testid="login-submit">{busy ? "Signing in…" : "Sign in"}</button>
+        {problem ? (
+          <p className="form-problem" role="alert" data-testid="login-error">
+            {problem}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy || token === ""} data-testid="login-submit">
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
       </form>
     </div>
   );

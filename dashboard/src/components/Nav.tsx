@@ -3,8 +3,16 @@ import type { ReactElement } from "react";
 import { pageHref, PAGES, type Page, type RouteName, type ViewState } from "../lib/url-state.ts";
 
 const LABELS: Record<Page, string> = {
-  spend: "Spend", statement: "Statement", failures: "Failures", latency: "Latency", calls: "Calls", sessions: "Sessions", prices: "Prices",
-  budgets: "Budgets", reconciliation: "Reconciliation", books: "Books",
+  spend: "Spend",
+  statement: "Statement",
+  failures: "Failures",
+  latency: "Latency",
+  calls: "Calls",
+  sessions: "Sessions",
+  prices: "Prices",
+  budgets: "Budgets",
+  reconciliation: "Reconciliation",
+  books: "Books",
 };
 
 export function Nav(props: { current: RouteName; view: ViewState }): ReactElement {
@@ -12,8 +20,13 @@ export function Nav(props: { current: RouteName; view: ViewState }): ReactElemen
   return (
     <nav className="nav" aria-label="Pages">
       {PAGES.map((p) => (
-        <a key={p} href={pageHref(p, props.view)} data-testid={`nav-${p}`} className={p === current ? "active" : ""}
-          aria-current={p === current ? "page" : undefined}>
+        <a
+          key={p}
+          href={pageHref(p, props.view)}
+          data-testid={`nav-${p}`}
+          className={p === current ? "active" : ""}
+          aria-current={p === current ? "page" : undefined}
+        >
           {LABELS[p]}
         </a>
       ))}

@@ -26,14 +26,25 @@ export function NewKeySecret(props: { created: CreatedKey; onDone: () => void })
   const [copied, setCopied] = useState<boolean | null>(null);
   return (
     <div className="banner banner-warn secret" role="alert" data-testid="new-key">
-      <strong>Copy this key now — it will not be shown again.</strong>{" "}
-      Tollgate stores only a hash of it. Give it to <strong>{k.app}</strong> in place of a provider key
+      <strong>Copy this key now — it will not be shown again.</strong> Tollgate stores only a hash of it. Give it to{" "}
+      <strong>{k.app}</strong> in place of a provider key
       {k.provider ? ` for ${k.provider}` : ""}; anyone holding it can spend as that app.
       <div className="secret-row">
-        <input ref={input} readOnly value={k.key} className="mono" aria-label="New virtual key" data-testid="new-key-secret"
-          onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" data-testid="new-key-copy" onClick={async () => setCopied(await copyText(k.key, input.current))}>Copy</button>
-        <button type="button" className="link-button" data-testid="new-key-done" onClick={props.onDone}>I have stored it</button>
+        <input
+          ref={input}
+          readOnly
+          value={k.key}
+          className="mono"
+          aria-label="New virtual key"
+          data-testid="new-key-secret"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button type="button" data-testid="new-key-copy" onClick={async () => setCopied(await copyText(k.key, input.current))}>
+          Copy
+        </button>
+        <button type="button" className="link-button" data-testid="new-key-done" onClick={props.onDone}>
+          I have stored it
+        </button>
       </div>
       {copied === true ? <span data-testid="new-key-copied">Copied to the clipboard.</span> : null}
       {copied === false ? <span data-testid="new-key-copied">Could not copy: the key is selected, press Ctrl+C (⌘C).</span> : null}

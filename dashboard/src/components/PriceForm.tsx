@@ -30,7 +30,11 @@ export function PriceForm(props: { prefill: { provider: string; model: string } 
     <label className={errors[k] ? "invalid" : undefined}>
       {label}
       {input}
-      {errors[k] ? <span className="field-error" data-testid={`price-error-${k}`}>{errors[k]}</span> : null}
+      {errors[k] ? (
+        <span className="field-error" data-testid={`price-error-${k}`}>
+          {errors[k]}
+        </span>
+      ) : null}
     </label>
   );
 
@@ -57,19 +61,51 @@ export function PriceForm(props: { prefill: { provider: string; model: string } 
       <div className="form-grid">
         {field("provider", "Provider", <input value={draft.provider} onChange={set("provider")} data-testid="price-provider" />)}
         {field("model", "Model", <input value={draft.model} onChange={set("model")} data-testid="price-model" />)}
-        {field("matchType", "Match", (
+        {field(
+          "matchType",
+          "Match",
           <select value={draft.matchType} onChange={set("matchType")} data-testid="price-matchType">
-            {MATCH_TYPES.map((m) => <option key={m} value={m}>{m}</option>)}
-          </select>
-        ))}
-        {field("serviceTier", "Service tier (optional)", <input value={draft.serviceTier} onChange={set("serviceTier")} placeholder="any" />)}
-        {field("effectiveFrom", "Effective from (UTC)", <input type="datetime-local" value={draft.effectiveFrom} onChange={set("effectiveFrom")} data-testid="price-effectiveFrom" />)}
+            {MATCH_TYPES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          "serviceTier",
+          "Service tier (optional)",
+          <input value={draft.serviceTier} onChange={set("serviceTier")} placeholder="any" />,
+        )}
+        {field(
+          "effectiveFrom",
+          "Effective from (UTC)",
+          <input type="datetime-local" value={draft.effectiveFrom} onChange={set("effectiveFrom")} data-testid="price-effectiveFrom" />,
+        )}
         {MONEY_FIELDS.map(([k, label]) => (
-          <span key={k}>{field(k, label, <input inputMode="decimal" value={draft[k]} onChange={set(k)} data-testid={`price-${k}`} placeholder={k === "inputUsdPerMTok" || k === "outputUsdPerMTok" ? "required" : "optional"} />)}</span>
+          <span key={k}>
+            {field(
+              k,
+              label,
+              <input
+                inputMode="decimal"
+                value={draft[k]}
+                onChange={set(k)}
+                data-testid={`price-${k}`}
+                placeholder={k === "inputUsdPerMTok" || k === "outputUsdPerMTok" ? "required" : "optional"}
+              />,
+            )}
+          </span>
         ))}
       </div>
-      {problem ? <p className="form-problem" role="alert" data-testid="price-problem">{problem}</p> : null}
-      <button type="submit" disabled={busy} data-testid="price-submit">{busy ? "Saving…" : "Add price"}</button>
+      {problem ? (
+        <p className="form-problem" role="alert" data-testid="price-problem">
+          {problem}
+        </p>
+      ) : null}
+      <button type="submit" disabled={busy} data-testid="price-submit">
+        {busy ? "Saving…" : "Add price"}
+      </button>
       <span className="muted">
         New calls from the effective time use this row. Calls already recorded keep their cost until re-priced with{" "}
         <code>npm run tollgate -- prices recompute --from … --to …</code>.

@@ -13,8 +13,14 @@ export function Segmented<T extends string>(props: {
     <div className="segmented" role="group" aria-label={props.label} data-testid={props.testId}>
       <span className="segmented-label">{props.label}</span>
       {props.options.map((o) => (
-        <button key={o} type="button" className={o === props.value ? "active" : ""} aria-pressed={o === props.value}
-          data-testid={props.testId ? `${props.testId}-${o}` : undefined} onClick={() => props.onChange(o)}>
+        <button
+          key={o}
+          type="button"
+          className={o === props.value ? "active" : ""}
+          aria-pressed={o === props.value}
+          data-testid={props.testId ? `${props.testId}-${o}` : undefined}
+          onClick={() => props.onChange(o)}
+        >
           {props.format ? props.format(o) : o}
         </button>
       ))}

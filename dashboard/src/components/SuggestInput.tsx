@@ -5,7 +5,12 @@ import type { SuggestField } from "../api.ts";
 import { useSuggestions } from "../hooks/useSuggestions.ts";
 
 const WHAT: Record<SuggestField, string> = {
-  provider: "provider", app: "app", model: "model", user: "user", property: "property", propertyValue: "value",
+  provider: "provider",
+  app: "app",
+  model: "model",
+  user: "user",
+  property: "property",
+  propertyValue: "value",
 };
 
 export function SuggestInput(props: {
@@ -31,15 +36,32 @@ export function SuggestInput(props: {
   const unknown = used && typed !== "" && suggested !== null && suggested.prefix === typed && suggested.values.length === 0;
   return (
     <>
-      <input type="text" value={props.value} placeholder={props.placeholder ?? "any"} size={props.size ?? 12} data-testid={props.testId}
-        list={listId} autoComplete="off" aria-label={props.label} aria-invalid={unknown || undefined}
-        onFocus={() => setUsed(true)} onChange={(e) => { setUsed(true); props.onChange(e.target.value); }} />
+      <input
+        type="text"
+        value={props.value}
+        placeholder={props.placeholder ?? "any"}
+        size={props.size ?? 12}
+        data-testid={props.testId}
+        list={listId}
+        autoComplete="off"
+        aria-label={props.label}
+        aria-invalid={unknown || undefined}
+        onFocus={() => setUsed(true)}
+        onChange={(e) => {
+          setUsed(true);
+          props.onChange(e.target.value);
+        }}
+      />
       <datalist id={listId} data-testid={`${props.testId}-options`}>
-        {(suggested?.values ?? []).map((v) => <option key={v} value={shown(v)} />)}
+        {(suggested?.values ?? []).map((v) => (
+          <option key={v} value={shown(v)} />
+        ))}
       </datalist>
       {unknown ? (
         <span className="filter-unknown" role="status" data-testid={`${props.testId}-unknown`}>
-          {suggested.source === "rollups" ? `no known ${WHAT[field]} starts with “${typed}”` : `no ${WHAT[field]} starting with “${typed}” in the recent calls`}
+          {suggested.source === "rollups"
+            ? `no known ${WHAT[field]} starts with “${typed}”`
+            : `no ${WHAT[field]} starting with “${typed}” in the recent calls`}
         </span>
       ) : null}
     </>

@@ -9,13 +9,21 @@ export function ThemeToggle(): ReactElement {
   return (
     <label className="theme-toggle">
       <span className="visually-hidden">Colour theme</span>
-      <select value={choice} data-testid="theme-toggle" onChange={(e) => {
-        const next = e.target.value as ThemeChoice;
-        setChoice(next);
-        saveTheme(next);
-        applyTheme(next);
-      }}>
-        {THEME_CHOICES.map((c) => <option key={c} value={c}>{LABELS[c]}</option>)}
+      <select
+        value={choice}
+        data-testid="theme-toggle"
+        onChange={(e) => {
+          const next = e.target.value as ThemeChoice;
+          setChoice(next);
+          saveTheme(next);
+          applyTheme(next);
+        }}
+      >
+        {THEME_CHOICES.map((c) => (
+          <option key={c} value={c}>
+            {LABELS[c]}
+          </option>
+        ))}
       </select>
     </label>
   );

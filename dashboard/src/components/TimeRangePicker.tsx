@@ -9,7 +9,11 @@ export interface RangeChange {
   to: string | null;
 }
 
-export function TimeRangePicker(props: { view: ViewState; resolved: ResolvedRange; onChange: (change: RangeChange) => void }): ReactElement {
+export function TimeRangePicker(props: {
+  view: ViewState;
+  resolved: ResolvedRange;
+  onChange: (change: RangeChange) => void;
+}): ReactElement {
   const [custom, setCustom] = useState(props.view.range === "custom");
   const [from, setFrom] = useState(toUtcInput(props.resolved.from));
   const [to, setTo] = useState(toUtcInput(props.resolved.to));
@@ -39,7 +43,12 @@ export function TimeRangePicker(props: { view: ViewState; resolved: ResolvedRang
         {RANGES.map((r) => {
           const active = r === "custom" ? custom : !custom && props.view.range === r;
           return (
-            <button key={r} type="button" className={active ? "active" : ""} aria-pressed={active} data-testid={`range-${r}`}
+            <button
+              key={r}
+              type="button"
+              className={active ? "active" : ""}
+              aria-pressed={active}
+              data-testid={`range-${r}`}
               onClick={() => {
                 if (r === "custom") {
                   setFrom(toUtcInput(props.resolved.from));
@@ -49,7 +58,8 @@ export function TimeRangePicker(props: { view: ViewState; resolved: ResolvedRang
                   setCustom(false);
                   props.onChange({ range: r, from: null, to: null });
                 }
-              }}>
+              }}
+            >
               {RANGE_LABELS[r]}
             </button>
           );
@@ -57,11 +67,21 @@ export function TimeRangePicker(props: { view: ViewState; resolved: ResolvedRang
       </div>
       {custom ? (
         <form className="custom-range" onSubmit={apply}>
-          <label>From <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" /></label>
-          <label>to <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" /></label>
+          <label>
+            From <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" />
+          </label>
+          <label>
+            to <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" />
+          </label>
           <span className="muted">UTC</span>
-          <button type="submit" data-testid="range-apply">Apply</button>
-          {problem ? <span className="form-problem" role="alert">{problem}</span> : null}
+          <button type="submit" data-testid="range-apply">
+            Apply
+          </button>
+          {problem ? (
+            <span className="form-problem" role="alert">
+              {problem}
+            </span>
+          ) : null}
         </form>
       ) : null}
     </div>

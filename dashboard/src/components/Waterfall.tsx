@@ -23,7 +23,14 @@ export function Waterfall(props: { calls: readonly SessionCall[]; view: ViewStat
   return (
     <table className="table waterfall" data-testid="waterfall">
       <thead>
-        <tr><th>Call</th><th className="num">Start</th><th className="waterfall-axis">Timeline</th><th className="num">Latency</th><th className="num">TTFT</th><th className="num">Cost</th></tr>
+        <tr>
+          <th>Call</th>
+          <th className="num">Start</th>
+          <th className="waterfall-axis">Timeline</th>
+          <th className="num">Latency</th>
+          <th className="num">TTFT</th>
+          <th className="num">Cost</th>
+        </tr>
       </thead>
       <tbody>
         {props.calls.map((c, i) => {
@@ -31,22 +38,33 @@ export function Waterfall(props: { calls: readonly SessionCall[]; view: ViewStat
           return (
             <tr key={c.id} data-testid="waterfall-row" data-call-id={c.id} className={c.id === props.current ? "current" : undefined}>
               <td className="nowrap">
-                <a href={routeHash("call", props.view, c.id)}>{c.provider} · {c.model ?? c.endpoint}</a>
+                <a href={routeHash("call", props.view, c.id)}>
+                  {c.provider} · {c.model ?? c.endpoint}
+                </a>
                 {c.outcome !== "ok" ? <span className="tag tag-bad">{c.outcome}</span> : null}
               </td>
               <td className="num">+{formatMs(c.offsetMs)}</td>
               <td className="waterfall-axis">
                 <div className="waterfall-track">
-                  <div className={c.outcome === "ok" ? "waterfall-bar" : "waterfall-bar waterfall-bar-bad"} data-testid="waterfall-bar"
+                  <div
+                    className={c.outcome === "ok" ? "waterfall-bar" : "waterfall-bar waterfall-bar-bad"}
+                    data-testid="waterfall-bar"
                     style={{ left: `${bar.left}%`, width: `${bar.width}%` }}
-                    title={`${formatMs(c.latencyMs)}${c.ttftMs === null ? "" : `, first token after ${formatMs(c.ttftMs)}`}`}>
+                    title={`${formatMs(c.latencyMs)}${c.ttftMs === null ? "" : `, first token after ${formatMs(c.ttftMs)}`}`}
+                  >
                     {bar.ttft === null ? null : <div className="waterfall-ttft" style={{ width: `${bar.ttft}%` }} />}
                   </div>
                 </div>
               </td>
-              <td className="num" data-testid="waterfall-latency">{formatMs(c.latencyMs)}</td>
-              <td className="num" data-testid="waterfall-ttft">{formatMs(c.ttftMs)}</td>
-              <td className="num" data-testid="waterfall-cost"><Money value={c.costUsd} digits={CALL_DIGITS} /></td>
+              <td className="num" data-testid="waterfall-latency">
+                {formatMs(c.latencyMs)}
+              </td>
+              <td className="num" data-testid="waterfall-ttft">
+                {formatMs(c.ttftMs)}
+              </td>
+              <td className="num" data-testid="waterfall-cost">
+                <Money value={c.costUsd} digits={CALL_DIGITS} />
+              </td>
             </tr>
           );
         })}

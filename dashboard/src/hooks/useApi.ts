@@ -39,7 +39,9 @@ export function useApi<T>(path: string | null): ApiState<T> {
       (error: unknown) => {
         if (controller.signal.aborted) return;
         const err = error instanceof Error ? error : new Error(String(error));
-        setHeld((h) => (sameQueryShape(h.path, path) ? { ...h, error: err, loading: false } : { data: undefined, error: err, loading: false, path }));
+        setHeld((h) =>
+          sameQueryShape(h.path, path) ? { ...h, error: err, loading: false } : { data: undefined, error: err, loading: false, path },
+        );
       },
     );
     return () => controller.abort();

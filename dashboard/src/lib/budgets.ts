@@ -33,11 +33,15 @@ export function budgetUsage(b: Pick<Budget, "monthlyUsd" | "spentUsd" | "reserve
   const spentShare = decimalRatio(b.spentUsd, b.monthlyUsd);
   const spentWidth = limit === 0n ? (spent > 0n ? 1 : 0) : clamp(spentShare ?? 0);
   const reservedWidth = limit === 0n ? 0 : clamp(clamp(share ?? 0) - spentWidth);
-  const level: UsageLevel =
-    used > limit ? "over" :
-    used === limit ? "reached" :
-    share !== null && share >= NEAR_SHARE ? "near" : "ok";
-  return { usedUsd: formatDecimal(used), share, spentWidth, reservedWidth, level, overByUsd: formatDecimal(used > limit ? used - limit : 0n) };
+  const level: UsageLevel = used > limit ? "over" : used === limit ? "reached" : share !== null && share >= NEAR_SHARE ? "near" : "ok";
+  return {
+    usedUsd: formatDecimal(used),
+    share,
+    spentWidth,
+    reservedWidth,
+    level,
+    overByUsd: formatDecimal(used > limit ? used - limit : 0n),
+  };
 }
 
 /** How a budget's key is named in the table: its prefix (and state when not active), or the whole app. */
@@ -57,7 +61,9 @@ export function shortDate(iso: string): string {
 }
 
 /** What the forecast says about a budget: on track, or by how much and around when it will pass its limit. */
-export function forecastVerdict(b: Pick<Budget, "forecastUsd" | "forecastExceedsOn" | "forecastExceedsByUsd" | "spentUsd" | "monthlyUsd">): { exceeds: boolean; text: string } {
+export function forecastVerdict(
+  b: Pick<Budget, "forecastUsd" | "forecastExceedsOn" | "forecastExceedsByUsd" | "spentUsd" | "monthlyUsd">,
+): { exceeds: boolean; text: string } {
   if (b.forecastUsd === undefined) return { exceeds: false, text: "" };
   if (!b.forecastExceedsOn) return { exceeds: false, text: "on track" };
   const by = formatUsd(b.forecastExceedsByUsd ?? "0");

@@ -50,7 +50,8 @@ export function formatOf(endpoint: string, request: Json | undefined): Format | 
   if (!request) return null;
   if (Array.isArray(request.contents)) return "gemini";
   if (request.input !== undefined) return "openai-responses";
-  if (Array.isArray(request.messages)) return request.system !== undefined || request.max_tokens !== undefined ? "anthropic" : "openai-chat";
+  if (Array.isArray(request.messages))
+    return request.system !== undefined || request.max_tokens !== undefined ? "anthropic" : "openai-chat";
   return null;
 }
 
@@ -63,8 +64,17 @@ function contentParts(content: unknown): Part[] {
     if (!part) continue;
     if (typeof part.text === "string") parts.push({ kind: part.type === "thinking" ? "thinking" : "text", text: part.text });
     else if (typeof part.thinking === "string") parts.push({ kind: "thinking", text: part.thinking });
-    else if (part.type === "tool_use") parts.push({ kind: "tool_call", name: str(part.name), args: JSON.stringify(part.input ?? {}), id: str(part.id) });
-    else if (part.type === "tool_result") parts.push({ kind: "tool_result", id: str(part.tool_use_id), text: contentParts(part.content).map((c) => ("text" in c ? c.text : "")).join("\n") || str(part.content) });
+    else if (part.type === "tool_use")
+      parts.push({ kind: "tool_call", name: str(part.name), args: JSON.stringify(part.input ?? {}), id: str(part.id) });
+    else if (part.type === "tool_result")
+      parts.push({
+        kind: "tool_result",
+        id: str(part.tool_use_id),
+        text:
+          contentParts(part.content)
+            .map((c) => ("text" in c ? c.text : ""))
+            .join("\n") || str(part.content),
+      });
     else parts.push({ kind: "other", label: str(part.type) || "part" });
   }
   return parts;
@@ -77,7 +87,11 @@ function openaiMessage(m: Json): Turn {
     const fn = obj(obj(t)?.function);
     parts.push({ kind: "tool_call", name: str(fn?.name), args: str(fn?.arguments), id: str(obj(t)?.id) });
   }
-  if (m.role === "tool") return { role: "tool", parts: [{ kind: "tool_result", id: str(m.tool_call_id), text: parts.map((p) => ("text" in p ? p.text : "")).join("\n") }] };
+  if (m.role === "tool")
+    return {
+      role: "tool",
+      parts: [{ kind: "tool_result", id: str(m.tool_call_id), text: parts.map((p) => ("text" in p ? p.text : "")).join("\n") }],
+    };
   return { role: str(m.role) || "assistant", parts };
 }
 
@@ -86,10 +100,17 @@ function responsesItems(items: unknown[], defaultRole: string): Turn[] {
   for (const i of items) {
     const item = obj(i);
     if (!item) continue;
-    if (item.type === "function_call") turns.push({ role: "assistant", parts: [{ kind: "tool_call", name: str(item.name), args: str(item.arguments), id: str(item.call_id) }] });
-    else if (item.type === "function_call_output") turns.push({ role: "tool", parts: [{ kind: "tool_result", id: str(item.call_id), text: str(item.output) }] });
-    else if (item.type === "reasoning") turns.push({ role: "assistant", parts: arr(item.summary).map((s) => ({ kind: "thinking" as const, text: str(obj(s)?.text) })) });
-    else if (item.role !== undefined || item.type === "message") turns.push({ role: str(item.role) || defaultRole, parts: contentParts(item.content) });
+    if (item.type === "function_call")
+      turns.push({
+        role: "assistant",
+        parts: [{ kind: "tool_call", name: str(item.name), args: str(item.arguments), id: str(item.call_id) }],
+      });
+    else if (item.type === "function_call_output")
+      turns.push({ role: "tool", parts: [{ kind: "tool_result", id: str(item.call_id), text: str(item.output) }] });
+    else if (item.type === "reasoning")
+      turns.push({ role: "assistant", parts: arr(item.summary).map((s) => ({ kind: "thinking" as const, text: str(obj(s)?.text) })) });
+    else if (item.role !== undefined || item.type === "message")
+      turns.push({ role: str(item.role) || defaultRole, parts: contentParts(item.content) });
     else turns.push({ role: defaultRole, parts: [{ kind: "other", label: str(item.type) || "item" }] });
   }
   return turns.filter((t) => t.parts.length > 0);
@@ -101,8 +122,14 @@ function geminiParts(parts: unknown): Part[] {
     const part = obj(p);
     if (!part) continue;
     if (typeof part.text === "string") out.push({ kind: part.thought ? "thinking" : "text", text: part.text });
-    else if (obj(part.functionCall)) out.push({ kind: "tool_call", name: str(obj(part.functionCall)?.name), args: JSON.stringify(obj(part.functionCall)?.args ?? {}) });
-    else if (obj(part.functionResponse)) out.push({ kind: "tool_result", name: str(obj(part.functionResponse)?.name), text: JSON.stringify(obj(part.functionResponse)?.response ?? {}) });
+    else if (obj(part.functionCall))
+      out.push({ kind: "tool_call", name: str(obj(part.functionCall)?.name), args: JSON.stringify(obj(part.functionCall)?.args ?? {}) });
+    else if (obj(part.functionResponse))
+      out.push({
+        kind: "tool_result",
+        name: str(obj(part.functionResponse)?.name),
+        text: JSON.stringify(obj(part.functionResponse)?.response ?? {}),
+      });
     else out.push({ kind: "other", label: Object.keys(part)[0] ?? "part" });
   }
   return out;
@@ -128,7 +155,11 @@ export function conversationOf(call: { endpoint: string; requestBody?: string | 
     c.answer = arr(res?.choices).map((ch) => openaiMessage(obj(obj(ch)?.message) ?? {}));
   } else if (format === "openai-responses") {
     if (typeof req.instructions === "string") c.messages.push({ role: "system", parts: [{ kind: "text", text: req.instructions }] });
-    c.messages.push(...(typeof req.input === "string" ? [{ role: "user", parts: [{ kind: "text" as const, text: req.input }] }] : responsesItems(arr(req.input), "user")));
+    c.messages.push(
+      ...(typeof req.input === "string"
+        ? [{ role: "user", parts: [{ kind: "text" as const, text: req.input }] }]
+        : responsesItems(arr(req.input), "user")),
+    );
     c.tools = arr(req.tools).map((t) => str(obj(t)?.name ?? obj(t)?.type));
     c.answer = responsesItems(arr(res?.output), "assistant");
   } else if (format === "anthropic") {

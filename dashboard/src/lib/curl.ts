@@ -18,7 +18,17 @@ export interface ReplayRequest {
   headers: Record<string, string> | null;
 }
 
-export function curlCommand(origin: string, call: { provider: string; endpoint: string; app: string; requestBody?: string | null; requestTruncated?: boolean; request?: ReplayRequest | null }): string | null {
+export function curlCommand(
+  origin: string,
+  call: {
+    provider: string;
+    endpoint: string;
+    app: string;
+    requestBody?: string | null;
+    requestTruncated?: boolean;
+    request?: ReplayRequest | null;
+  },
+): string | null {
   const r = call.request;
   if (!r) return null;
   const url = `${origin}/${call.provider}${r.path}${r.query ? `?${r.query}` : ""}`;

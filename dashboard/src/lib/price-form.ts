@@ -23,8 +23,16 @@ export type PriceDraftErrors = Partial<Record<keyof PriceDraft, string>>;
 
 export function emptyDraft(nowIso: string, provider = "", model = ""): PriceDraft {
   return {
-    provider, model, matchType: "exact", serviceTier: "", effectiveFrom: nowIso.slice(0, 16),
-    inputUsdPerMTok: "", cachedInputUsdPerMTok: "", cacheWriteUsdPerMTok: "", cacheWrite1hUsdPerMTok: "", outputUsdPerMTok: "",
+    provider,
+    model,
+    matchType: "exact",
+    serviceTier: "",
+    effectiveFrom: nowIso.slice(0, 16),
+    inputUsdPerMTok: "",
+    cachedInputUsdPerMTok: "",
+    cacheWriteUsdPerMTok: "",
+    cacheWrite1hUsdPerMTok: "",
+    outputUsdPerMTok: "",
   };
 }
 
@@ -44,7 +52,13 @@ export function validatePriceDraft(d: PriceDraft): { price: NewPrice } | { error
   if (!(MATCH_TYPES as readonly string[]).includes(d.matchType)) errors.matchType = `one of ${MATCH_TYPES.join(", ")}`;
   const effectiveFrom = fromUtcInput(d.effectiveFrom);
   if (!effectiveFrom) errors.effectiveFrom = "a date and time (UTC)";
-  const fields = ["inputUsdPerMTok", "cachedInputUsdPerMTok", "cacheWriteUsdPerMTok", "cacheWrite1hUsdPerMTok", "outputUsdPerMTok"] as const;
+  const fields = [
+    "inputUsdPerMTok",
+    "cachedInputUsdPerMTok",
+    "cacheWriteUsdPerMTok",
+    "cacheWrite1hUsdPerMTok",
+    "outputUsdPerMTok",
+  ] as const;
   const values: Partial<Record<(typeof fields)[number], string | null>> = {};
   for (const f of fields) {
     const m = money(d[f], f === "inputUsdPerMTok" || f === "outputUsdPerMTok");

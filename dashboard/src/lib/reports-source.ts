@@ -25,5 +25,8 @@ export function reportsSourceNotice(state: ReportsSourceState | undefined, now: 
   const lag = state.lagMs ?? 0;
   if (lag <= LAG_TOLERATED_MS) return null;
   const upTo = new Date(now - lag).toISOString().slice(11, 16);
-  return { tone: "warn", text: `Figures come from a read replica ${duration(lag)} behind the primary: calls after about ${upTo} UTC are not in them yet.` };
+  return {
+    tone: "warn",
+    text: `Figures come from a read replica ${duration(lag)} behind the primary: calls after about ${upTo} UTC are not in them yet.`,
+  };
 }

@@ -34,10 +34,7 @@ function emptyRows(buckets: readonly string[], categories: readonly string[], fi
  * (groups beyond the categories go to OTHER when it is one), missing cells are 0.
  * Rows outside the buckets are ignored.
  */
-export function pivotSums<R>(
-  rows: readonly R[],
-  opts: PivotOptions<R> & { valueOf: (row: R) => string | number | null },
-): ChartRow[] {
+export function pivotSums<R>(rows: readonly R[], opts: PivotOptions<R> & { valueOf: (row: R) => string | number | null }): ChartRow[] {
   const sums = new Map<string, Map<string, bigint>>();
   for (const r of rows) {
     const b = bucketKey(opts.bucketOf(r));
@@ -61,10 +58,7 @@ export function pivotSums<R>(
  * Non-additive figures (percentiles): one value per bucket and group, taken as is; groups outside the
  * categories are dropped (percentiles cannot be merged) and missing cells are null (a gap).
  */
-export function pivotPoints<R>(
-  rows: readonly R[],
-  opts: PivotOptions<R> & { valueOf: (row: R) => number | null },
-): ChartRow[] {
+export function pivotPoints<R>(rows: readonly R[], opts: PivotOptions<R> & { valueOf: (row: R) => number | null }): ChartRow[] {
   const out = emptyRows(opts.buckets, opts.categories, null);
   for (const r of rows) {
     const row = out.get(bucketKey(opts.bucketOf(r)));

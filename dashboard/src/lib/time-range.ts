@@ -38,20 +38,21 @@ const utc = (y: number, m: number) => new Date(Date.UTC(y, m, 1));
  * ("month to date", "year to date"). The API compares a range starting on the 1st with the calendar
  * months before it.
  */
-export const CALENDAR: Record<"this-month" | "last-month" | "mtd" | "this-quarter" | "last-quarter" | "ytd", (now: Date) => [Date, Date]> = {
-  "this-month": (n) => [utc(n.getUTCFullYear(), n.getUTCMonth()), utc(n.getUTCFullYear(), n.getUTCMonth() + 1)],
-  "last-month": (n) => [utc(n.getUTCFullYear(), n.getUTCMonth() - 1), utc(n.getUTCFullYear(), n.getUTCMonth())],
-  mtd: (n) => [utc(n.getUTCFullYear(), n.getUTCMonth()), n],
-  "this-quarter": (n) => {
-    const q = n.getUTCMonth() - (n.getUTCMonth() % 3);
-    return [utc(n.getUTCFullYear(), q), utc(n.getUTCFullYear(), q + 3)];
-  },
-  "last-quarter": (n) => {
-    const q = n.getUTCMonth() - (n.getUTCMonth() % 3);
-    return [utc(n.getUTCFullYear(), q - 3), utc(n.getUTCFullYear(), q)];
-  },
-  ytd: (n) => [utc(n.getUTCFullYear(), 0), n],
-};
+export const CALENDAR: Record<"this-month" | "last-month" | "mtd" | "this-quarter" | "last-quarter" | "ytd", (now: Date) => [Date, Date]> =
+  {
+    "this-month": (n) => [utc(n.getUTCFullYear(), n.getUTCMonth()), utc(n.getUTCFullYear(), n.getUTCMonth() + 1)],
+    "last-month": (n) => [utc(n.getUTCFullYear(), n.getUTCMonth() - 1), utc(n.getUTCFullYear(), n.getUTCMonth())],
+    mtd: (n) => [utc(n.getUTCFullYear(), n.getUTCMonth()), n],
+    "this-quarter": (n) => {
+      const q = n.getUTCMonth() - (n.getUTCMonth() % 3);
+      return [utc(n.getUTCFullYear(), q), utc(n.getUTCFullYear(), q + 3)];
+    },
+    "last-quarter": (n) => {
+      const q = n.getUTCMonth() - (n.getUTCMonth() % 3);
+      return [utc(n.getUTCFullYear(), q - 3), utc(n.getUTCFullYear(), q)];
+    },
+    ytd: (n) => [utc(n.getUTCFullYear(), 0), n],
+  };
 
 /** The concrete range a view covers at `nowMs`, with the interval to chart it at. */
 export function resolveRange(view: Pick<ViewState, "range" | "from" | "to" | "interval">, nowMs: number): ResolvedRange {

@@ -3,12 +3,35 @@
 // defaults out so equal views have equal URLs.
 import { INTERVALS, type Interval } from "./buckets.ts";
 
-export const PAGES = ["spend", "statement", "failures", "latency", "calls", "sessions", "prices", "budgets", "reconciliation", "books"] as const;
+export const PAGES = [
+  "spend",
+  "statement",
+  "failures",
+  "latency",
+  "calls",
+  "sessions",
+  "prices",
+  "budgets",
+  "reconciliation",
+  "books",
+] as const;
 export type Page = (typeof PAGES)[number];
 export type RouteName = Page | "call" | "session";
 
 /** Rolling presets, then UTC calendar presets (kept relative in the URL: "last-month" stays last month). */
-export const RANGES = ["1h", "24h", "7d", "30d", "this-month", "last-month", "mtd", "this-quarter", "last-quarter", "ytd", "custom"] as const;
+export const RANGES = [
+  "1h",
+  "24h",
+  "7d",
+  "30d",
+  "this-month",
+  "last-month",
+  "mtd",
+  "this-quarter",
+  "last-quarter",
+  "ytd",
+  "custom",
+] as const;
 export type RangeKey = (typeof RANGES)[number];
 
 /** The single dimensions offered as buttons; groupBy may also be `property:<name>` or up to three, comma-separated. */
@@ -144,7 +167,10 @@ export function decodeView(params: URLSearchParams): ViewState {
     callFilters,
     latOutcome: lout && OUTCOME_NAME.test(lout) ? lout : DEFAULT_VIEW.latOutcome,
     slowOutcome: slow && OUTCOME_NAME.test(slow) ? slow : null,
-    selected: params.getAll("sel").filter((g) => g !== "" && g.length <= 200).slice(0, 12),
+    selected: params
+      .getAll("sel")
+      .filter((g) => g !== "" && g.length <= 200)
+      .slice(0, 12),
   };
 }
 
@@ -185,7 +211,10 @@ export function parseHash(hash: string): Route {
   const q = raw.indexOf("?");
   const path = q === -1 ? raw : raw.slice(0, q);
   const view = decodeView(new URLSearchParams(q === -1 ? "" : raw.slice(q + 1)));
-  const parts = path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+  const parts = path
+    .split("/")
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   if (parts[0] === "calls" && parts[1]) return { name: "call", id: parts[1], view };
   if (parts[0] === "sessions" && parts[1]) return { name: "session", id: parts[1], view };
   const name = oneOf(parts[0] ?? null, PAGES, "spend");
@@ -194,7 +223,12 @@ export function parseHash(hash: string): Route {
 
 /** The hash for a route ("#/failures?range=7d"). */
 export function routeHash(name: RouteName, view: ViewState, id: string | null = null): string {
-  const path = name === "call" ? `/calls/${encodeURIComponent(id ?? "")}` : name === "session" ? `/sessions/${encodeURIComponent(id ?? "")}` : `/${name}`;
+  const path =
+    name === "call"
+      ? `/calls/${encodeURIComponent(id ?? "")}`
+      : name === "session"
+        ? `/sessions/${encodeURIComponent(id ?? "")}`
+        : `/${name}`;
   const query = encodeView(view).toString();
   return `#${path}${query ? `?${query}` : ""}`;
 }
@@ -207,9 +241,17 @@ export function pageHref(name: RouteName, view: ViewState, id: string | null = n
 /** A copy of the view with some fields replaced; any change other than paging returns to page one. */
 export function patchView(
   view: ViewState,
-  patch: Partial<Omit<ViewState, "filters" | "callFilters">> & { filters?: Partial<ViewState["filters"]>; callFilters?: Partial<ViewState["callFilters"]> },
+  patch: Partial<Omit<ViewState, "filters" | "callFilters">> & {
+    filters?: Partial<ViewState["filters"]>;
+    callFilters?: Partial<ViewState["callFilters"]>;
+  },
 ): ViewState {
-  const next: ViewState = { ...view, ...patch, filters: { ...view.filters, ...patch.filters }, callFilters: { ...view.callFilters, ...patch.callFilters } };
+  const next: ViewState = {
+    ...view,
+    ...patch,
+    filters: { ...view.filters, ...patch.filters },
+    callFilters: { ...view.callFilters, ...patch.callFilters },
+  };
   if (patch.cursors === undefined) next.cursors = [];
   return next;
 }

@@ -31,28 +31,67 @@ export function BooksPage({ range }: PageProps): ReactElement {
 
   return (
     <div className="page" data-testid="page-books">
-      <div className="page-title"><h1>Books</h1></div>
-      <Panel title="Close or reopen a month" note="A closed month's costs are frozen: prices recompute refuses it until it is reopened with a reason.">
+      <div className="page-title">
+        <h1>Books</h1>
+      </div>
+      <Panel
+        title="Close or reopen a month"
+        note="A closed month's costs are frozen: prices recompute refuses it until it is reopened with a reason."
+      >
         <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-          <label>Month <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="books-month" /></label>
-          <label>Reason <input value={reason} onChange={(e) => setReason(e.target.value)} size={40} data-testid="books-reason" /></label>
+          <label>
+            Month <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="books-month" />
+          </label>
+          <label>
+            Reason <input value={reason} onChange={(e) => setReason(e.target.value)} size={40} data-testid="books-reason" />
+          </label>
           {closed.has(month) ? (
-            <button type="button" data-testid="books-reopen" disabled={reason.trim() === ""} onClick={() => act(() => reopenPeriod(month, reason.trim()))}>Reopen</button>
+            <button
+              type="button"
+              data-testid="books-reopen"
+              disabled={reason.trim() === ""}
+              onClick={() => act(() => reopenPeriod(month, reason.trim()))}
+            >
+              Reopen
+            </button>
           ) : (
-            <button type="button" data-testid="books-close" onClick={() => act(() => closePeriod(month, reason.trim()))}>Close month</button>
+            <button type="button" data-testid="books-close" onClick={() => act(() => closePeriod(month, reason.trim()))}>
+              Close month
+            </button>
           )}
-          {problem ? <span className="form-problem" role="alert">{problem}</span> : null}
+          {problem ? (
+            <span className="form-problem" role="alert">
+              {problem}
+            </span>
+          ) : null}
         </form>
       </Panel>
       <Panel title="Closed months" testId="books-closed-panel">
         <DataView state={periods} isEmpty={(d) => d.closed.length === 0} empty="No month is closed.">
           {(d) => (
             <table className="table" data-testid="books-closed">
-              <thead><tr><th>Month</th><th>Closed</th><th>By</th><th>Reason</th><th className="num">Cost at closing</th><th className="num">Calls</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Month</th>
+                  <th>Closed</th>
+                  <th>By</th>
+                  <th>Reason</th>
+                  <th className="num">Cost at closing</th>
+                  <th className="num">Calls</th>
+                </tr>
+              </thead>
               <tbody>
                 {d.closed.map((p) => (
-                  <tr key={p.month} data-testid="books-closed-row"><td>{p.month}</td><td>{formatDateTime(p.closedAt)}</td><td>{p.closedBy}</td>
-                    <td>{p.reason ?? ""}</td><td className="num"><Money value={p.costUsd} /></td><td className="num">{formatCount(p.calls)}</td></tr>
+                  <tr key={p.month} data-testid="books-closed-row">
+                    <td>{p.month}</td>
+                    <td>{formatDateTime(p.closedAt)}</td>
+                    <td>{p.closedBy}</td>
+                    <td>{p.reason ?? ""}</td>
+                    <td className="num">
+                      <Money value={p.costUsd} />
+                    </td>
+                    <td className="num">{formatCount(p.calls)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
@@ -63,11 +102,26 @@ export function BooksPage({ range }: PageProps): ReactElement {
         <DataView state={audit} isEmpty={(d) => d.entries.length === 0} empty="No changes recorded yet.">
           {(d) => (
             <table className="table" data-testid="audit">
-              <thead><tr><th>When</th><th>By</th><th>What</th><th>Subject</th><th>Detail</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>By</th>
+                  <th>What</th>
+                  <th>Subject</th>
+                  <th>Detail</th>
+                </tr>
+              </thead>
               <tbody>
                 {d.entries.map((e) => (
-                  <tr key={e.id} data-testid="audit-row"><td>{formatDateTime(e.at)}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.subject}</td>
-                    <td className="muted"><code>{JSON.stringify((e.detail as { body?: unknown } | null)?.body ?? e.detail)}</code></td></tr>
+                  <tr key={e.id} data-testid="audit-row">
+                    <td>{formatDateTime(e.at)}</td>
+                    <td>{e.actor}</td>
+                    <td>{e.action}</td>
+                    <td>{e.subject}</td>
+                    <td className="muted">
+                      <code>{JSON.stringify((e.detail as { body?: unknown } | null)?.body ?? e.detail)}</code>
+                    </td>
+                  </tr>
                 ))}
               </tbody>
             </table>

@@ -22,12 +22,20 @@ export function BudgetNotifications(): ReactElement {
   const webhooks = useApi<{ webhooks: BudgetWebhook[] }>("/api/budget-webhooks");
   const notices = useApi<BudgetNoticesResponse>("/api/budget-notices?limit=100");
   return (
-    <Panel title="Notifications" testId="budget-notifications"
-      note="At 50, 80 and 100% of a limit, and when the forecast passes it, each webhook gets one POST per budget and period (retried with backoff). Set webhooks in TOLLGATE_CONFIG or with PUT /api/budget-webhooks/:name.">
+    <Panel
+      title="Notifications"
+      testId="budget-notifications"
+      note="At 50, 80 and 100% of a limit, and when the forecast passes it, each webhook gets one POST per budget and period (retried with backoff). Set webhooks in TOLLGATE_CONFIG or with PUT /api/budget-webhooks/:name."
+    >
       <DataView state={webhooks} isEmpty={(d) => d.webhooks.length === 0} empty="No webhooks: notices are recorded and logged only.">
         {(d) => (
           <p data-testid="budget-webhooks">
-            Webhooks: {d.webhooks.map((w) => <span key={w.name} className="mono" data-testid="budget-webhook">{w.name} → {w.url} ({w.format}){" "}</span>)}
+            Webhooks:{" "}
+            {d.webhooks.map((w) => (
+              <span key={w.name} className="mono" data-testid="budget-webhook">
+                {w.name} → {w.url} ({w.format}){" "}
+              </span>
+            ))}
           </p>
         )}
       </DataView>
@@ -35,7 +43,17 @@ export function BudgetNotifications(): ReactElement {
         {(d) => (
           <>
             <table className="table" data-testid="budget-notices">
-              <thead><tr><th>When</th><th>Budget</th><th>Period</th><th>Notice</th><th className="num">Spent</th><th className="num">Limit</th><th>Delivery</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Budget</th>
+                  <th>Period</th>
+                  <th>Notice</th>
+                  <th className="num">Spent</th>
+                  <th className="num">Limit</th>
+                  <th>Delivery</th>
+                </tr>
+              </thead>
               <tbody>
                 {d.notices.map((n) => (
                   <tr key={`${n.budgetId}|${n.period}|${n.kind}`} data-testid="budget-notice-row">
@@ -43,8 +61,12 @@ export function BudgetNotifications(): ReactElement {
                     <td>{n.budgetId}</td>
                     <td className="mono">{n.period}</td>
                     <td data-testid="budget-notice-kind">{noticeLabel(n.kind)}</td>
-                    <td className="num"><Money value={n.spentUsd} /></td>
-                    <td className="num"><Money value={n.limitUsd} /></td>
+                    <td className="num">
+                      <Money value={n.spentUsd} />
+                    </td>
+                    <td className="num">
+                      <Money value={n.limitUsd} />
+                    </td>
                     <td data-testid="budget-notice-delivery">{deliveryText(n)}</td>
                   </tr>
                 ))}
@@ -52,16 +74,34 @@ export function BudgetNotifications(): ReactElement {
             </table>
             <h3>Delivery attempts</h3>
             <table className="table" data-testid="budget-notice-attempts">
-              <thead><tr><th>When</th><th>Webhook</th><th>Budget</th><th>Notice</th><th className="num">Attempt</th><th>Result</th><th className="num">Took</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Webhook</th>
+                  <th>Budget</th>
+                  <th>Notice</th>
+                  <th className="num">Attempt</th>
+                  <th>Result</th>
+                  <th className="num">Took</th>
+                </tr>
+              </thead>
               <tbody>
                 {d.attempts.map((x) => (
                   <tr key={x.id} data-testid="budget-attempt-row" className={x.error ? "level-over" : undefined}>
                     <td className="nowrap">{formatDateTime(x.at)}</td>
                     <td>{x.webhook}</td>
-                    <td>{x.budgetId} <span className="muted">{x.period}</span></td>
+                    <td>
+                      {x.budgetId} <span className="muted">{x.period}</span>
+                    </td>
                     <td>{noticeLabel(x.kind)}</td>
                     <td className="num">{x.attempt}</td>
-                    <td data-testid="budget-attempt-result">{x.error ? (x.statusCode === null ? `failed: ${x.error}` : `HTTP ${x.statusCode}`) : `HTTP ${x.statusCode ?? ""} delivered`}</td>
+                    <td data-testid="budget-attempt-result">
+                      {x.error
+                        ? x.statusCode === null
+                          ? `failed: ${x.error}`
+                          : `HTTP ${x.statusCode}`
+                        : `HTTP ${x.statusCode ?? ""} delivered`}
+                    </td>
                     <td className="num">{x.durationMs} ms</td>
                   </tr>
                 ))}

@@ -44,30 +44,59 @@ export function BudgetsPage(_props: PageProps): ReactElement {
     <div className="page" data-testid="page-budgets">
       <div className="page-title">
         <h1>Budgets</h1>
-        {budgets.data ? <span className="muted" data-testid="budgets-month">{monthLabel(budgets.data.month)} (UTC) so far</span> : null}
+        {budgets.data ? (
+          <span className="muted" data-testid="budgets-month">
+            {monthLabel(budgets.data.month)} (UTC) so far
+          </span>
+        ) : null}
       </div>
-      {message ? <div className={`banner ${message.ok ? "banner-ok" : "banner-bad"}`} role={message.ok ? "status" : "alert"} data-testid="budgets-message">{message.text}</div> : null}
-      <Panel title="Budgets" testId="budgets-panel"
-        note="Spent equals the Spend page for the app (or key) and period. Used = spent plus reservations of calls still in flight; remaining is what a new call is checked against. Forecast = spent + the trailing 7 days' run rate × time left in the period.">
-        <DataView state={budgets} isEmpty={(d) => d.budgets.length === 0}
-          empty="No budgets yet: every app can spend without a cap. Set one below.">
+      {message ? (
+        <div
+          className={`banner ${message.ok ? "banner-ok" : "banner-bad"}`}
+          role={message.ok ? "status" : "alert"}
+          data-testid="budgets-message"
+        >
+          {message.text}
+        </div>
+      ) : null}
+      <Panel
+        title="Budgets"
+        testId="budgets-panel"
+        note="Spent equals the Spend page for the app (or key) and period. Used = spent plus reservations of calls still in flight; remaining is what a new call is checked against. Forecast = spent + the trailing 7 days' run rate × time left in the period."
+      >
+        <DataView
+          state={budgets}
+          isEmpty={(d) => d.budgets.length === 0}
+          empty="No budgets yet: every app can spend without a cap. Set one below."
+        >
           {(d) => <BudgetTable budgets={d.budgets} keys={keys.data?.keys} onEdit={setPrefill} onDelete={remove} />}
         </DataView>
       </Panel>
       <Panel title="Set a budget" testId="set-budget">
-        <BudgetForm keys={keys.data?.keys ?? []} apps={apps} prefill={prefill} onSaved={(b) => {
-          setMessage({ ok: true, text: `Saved: ${b.app}${b.keyId ? " (key)" : ""} may spend ${formatUsd(b.monthlyUsd)} ${perPeriod(b.period)} (${b.action}).` });
-          setPrefill(null);
-          budgets.reload();
-        }} />
+        <BudgetForm
+          keys={keys.data?.keys ?? []}
+          apps={apps}
+          prefill={prefill}
+          onSaved={(b) => {
+            setMessage({
+              ok: true,
+              text: `Saved: ${b.app}${b.keyId ? " (key)" : ""} may spend ${formatUsd(b.monthlyUsd)} ${perPeriod(b.period)} (${b.action}).`,
+            });
+            setPrefill(null);
+            budgets.reload();
+          }}
+        />
       </Panel>
       <BudgetNotifications />
-      <KeysSection state={keys} apps={apps}
+      <KeysSection
+        state={keys}
+        apps={apps}
         onChanged={(text) => {
           setMessage({ ok: true, text });
           budgets.reload(); // a budget's key shows as revoked
         }}
-        onError={(text) => setMessage({ ok: false, text })} />
+        onError={(text) => setMessage({ ok: false, text })}
+      />
     </div>
   );
 }

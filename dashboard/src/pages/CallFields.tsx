@@ -12,10 +12,43 @@ export function prettyBody(body: string): string {
 }
 
 const ORDER: Array<keyof Call> = [
-  "id", "startedAt", "provider", "endpoint", "model", "responseModel", "deployment", "app", "user", "properties",
-  "keyId", "stream", "status", "outcome", "errorType", "errorMessage", "upstreamRequestId", "serviceTier",
-  "finishReasons", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "usageSource",
-  "usageClamped", "costUsd", "fees", "feesUsd", "priceId", "priced", "latencyMs", "ttftMs", "overheadMs", "requestBytes", "responseBytes", "errorBody",
+  "id",
+  "startedAt",
+  "provider",
+  "endpoint",
+  "model",
+  "responseModel",
+  "deployment",
+  "app",
+  "user",
+  "properties",
+  "keyId",
+  "stream",
+  "status",
+  "outcome",
+  "errorType",
+  "errorMessage",
+  "upstreamRequestId",
+  "serviceTier",
+  "finishReasons",
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "outputTokens",
+  "reasoningTokens",
+  "usageSource",
+  "usageClamped",
+  "costUsd",
+  "fees",
+  "feesUsd",
+  "priceId",
+  "priced",
+  "latencyMs",
+  "ttftMs",
+  "overheadMs",
+  "requestBytes",
+  "responseBytes",
+  "errorBody",
 ];
 
 const SHOWN_ELSEWHERE = new Set(["price", "requestBody", "responseBody", "request"]);
@@ -35,7 +68,9 @@ function showList(list: readonly string[] | undefined): string {
 function showFees(fees: Call["fees"]): string {
   if (!fees || fees.length === 0) return "—";
   return fees
-    .map((f) => (f.count === null ? `${f.kind} × ? (count not reported)` : `${f.kind} × ${f.count} = ${f.usd === null ? "unpriced" : `$${f.usd}`}`))
+    .map((f) =>
+      f.count === null ? `${f.kind} × ? (count not reported)` : `${f.kind} × ${f.count} = ${f.usd === null ? "unpriced" : `$${f.usd}`}`,
+    )
     .join("; ");
 }
 
@@ -48,7 +83,9 @@ export function CallFields(props: { call: Call }): ReactElement {
       {[...ORDER, ...extra].map((k) => (
         <div key={k} className={k === "errorBody" ? "field field-wide" : "field"} data-testid={`field-${k}`}>
           <dt>{k}</dt>
-          <dd className="mono">{k === "fees" ? showFees(props.call.fees) : k === "finishReasons" ? showList(props.call.finishReasons) : show(record[k])}</dd>
+          <dd className="mono">
+            {k === "fees" ? showFees(props.call.fees) : k === "finishReasons" ? showList(props.call.finishReasons) : show(record[k])}
+          </dd>
         </div>
       ))}
     </dl>

@@ -28,41 +28,96 @@ export function CallsPage({ view, range, go }: PageProps): ReactElement {
     <div className="page" data-testid="page-calls">
       <div className="page-title">
         <h1>Calls</h1>
-        <a className="button" href={csv} download data-testid="calls-csv">Export CSV</a>
+        <a className="button" href={csv} download data-testid="calls-csv">
+          Export CSV
+        </a>
       </div>
-      <Panel title={`Page ${pageNumber}`}
+      <Panel
+        title={`Page ${pageNumber}`}
         actions={
           <div className="pager">
-            <button type="button" disabled={pageNumber === 1} data-testid="calls-newer"
-              onClick={() => go("calls", patchView(view, { cursors: view.cursors.slice(0, -1) }))}>← Newer</button>
-            <button type="button" disabled={!state.data?.nextCursor} data-testid="calls-older"
-              onClick={() => state.data?.nextCursor && go("calls", patchView(view, { cursors: [...view.cursors, state.data.nextCursor] }))}>Older →</button>
+            <button
+              type="button"
+              disabled={pageNumber === 1}
+              data-testid="calls-newer"
+              onClick={() => go("calls", patchView(view, { cursors: view.cursors.slice(0, -1) }))}
+            >
+              ← Newer
+            </button>
+            <button
+              type="button"
+              disabled={!state.data?.nextCursor}
+              data-testid="calls-older"
+              onClick={() => state.data?.nextCursor && go("calls", patchView(view, { cursors: [...view.cursors, state.data.nextCursor] }))}
+            >
+              Older →
+            </button>
           </div>
-        }>
-        <DataView state={state} isEmpty={(d) => d.calls.length === 0}
-          empty={filtered ? "No calls match these filters in this range." : "No calls in this range."}>
+        }
+      >
+        <DataView
+          state={state}
+          isEmpty={(d) => d.calls.length === 0}
+          empty={filtered ? "No calls match these filters in this range." : "No calls in this range."}
+        >
           {(d) => (
             <table className="table table-clickable" data-testid="calls-table">
               <thead>
                 <tr>
-                  <th>Started</th><th>Provider</th><th>App</th><th>Model</th><th>Outcome</th><th className="num">Status</th>
-                  <th className="num">In</th><th className="num">Out</th><th className="num">Cost</th><th className="num">Latency</th>
+                  <th>Started</th>
+                  <th>Provider</th>
+                  <th>App</th>
+                  <th>Model</th>
+                  <th>Outcome</th>
+                  <th className="num">Status</th>
+                  <th className="num">In</th>
+                  <th className="num">Out</th>
+                  <th className="num">Cost</th>
+                  <th className="num">Latency</th>
                 </tr>
               </thead>
               <tbody>
                 {d.calls.map((c) => (
-                  <tr key={c.id} data-testid="calls-row" data-call-id={c.id} tabIndex={0}
+                  <tr
+                    key={c.id}
+                    data-testid="calls-row"
+                    data-call-id={c.id}
+                    tabIndex={0}
                     onClick={() => go("call", view, c.id)}
-                    onKeyDown={(e) => { if (e.key === "Enter") go("call", view, c.id); }}>
-                    <td className="nowrap"><a href={routeHash("call", view, c.id)} onClick={(e) => e.stopPropagation()}>{formatDateTime(c.startedAt)}</a></td>
+                    onKeyDown={(e) => {
+                      if (e.key === "Enter") go("call", view, c.id);
+                    }}
+                  >
+                    <td className="nowrap">
+                      <a href={routeHash("call", view, c.id)} onClick={(e) => e.stopPropagation()}>
+                        {formatDateTime(c.startedAt)}
+                      </a>
+                    </td>
                     <td>{c.provider}</td>
                     <td>{c.app}</td>
-                    <td>{c.model ?? "—"}{c.stream ? <span className="tag">stream</span> : null}</td>
-                    <td><OutcomeBadge outcome={c.outcome} /></td>
+                    <td>
+                      {c.model ?? "—"}
+                      {c.stream ? <span className="tag">stream</span> : null}
+                    </td>
+                    <td>
+                      <OutcomeBadge outcome={c.outcome} />
+                    </td>
                     <td className="num">{c.status}</td>
-                    <td className="num" title={`${formatCount(c.inputTokens)} input tokens`}>{formatTokens(c.inputTokens)}</td>
-                    <td className="num" title={`${formatCount(c.outputTokens)} output tokens`}>{formatTokens(c.outputTokens)}</td>
-                    <td className="num" data-testid="calls-cost">{c.priced ? <Money value={c.costUsd} digits={CALL_DIGITS} /> : <span className="tag tag-warn" title="No price matched this call">unpriced</span>}</td>
+                    <td className="num" title={`${formatCount(c.inputTokens)} input tokens`}>
+                      {formatTokens(c.inputTokens)}
+                    </td>
+                    <td className="num" title={`${formatCount(c.outputTokens)} output tokens`}>
+                      {formatTokens(c.outputTokens)}
+                    </td>
+                    <td className="num" data-testid="calls-cost">
+                      {c.priced ? (
+                        <Money value={c.costUsd} digits={CALL_DIGITS} />
+                      ) : (
+                        <span className="tag tag-warn" title="No price matched this call">
+                          unpriced
+                        </span>
+                      )}
+                    </td>
                     <td className="num">{formatMs(c.latencyMs)}</td>
                   </tr>
                 ))}
@@ -71,7 +126,11 @@ export function CallsPage({ view, range, go }: PageProps): ReactElement {
           )}
         </DataView>
       </Panel>
-      {view.cursors.length > 0 ? <p className="muted"><a href={pageHref("calls", view)}>Back to the newest calls</a></p> : null}
+      {view.cursors.length > 0 ? (
+        <p className="muted">
+          <a href={pageHref("calls", view)}>Back to the newest calls</a>
+        </p>
+      ) : null}
     </div>
   );
 }

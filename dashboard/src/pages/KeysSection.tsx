@@ -10,25 +10,50 @@ import { Panel } from "../components/Panel.tsx";
 import type { ApiState } from "../hooks/useApi.ts";
 import { formatDateTime } from "../lib/format.ts";
 
-export function KeysSection(props: { state: ApiState<KeysResponse>; apps: readonly string[]; onChanged: (message: string) => void; onError: (message: string) => void }): ReactElement {
+export function KeysSection(props: {
+  state: ApiState<KeysResponse>;
+  apps: readonly string[];
+  onChanged: (message: string) => void;
+  onError: (message: string) => void;
+}): ReactElement {
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const { state } = props;
   return (
-    <Panel title="Virtual keys" testId="keys-panel"
-      note="A virtual key pins every call to its app and lets Tollgate send the provider key it holds; only its prefix is listed.">
+    <Panel
+      title="Virtual keys"
+      testId="keys-panel"
+      note="A virtual key pins every call to its app and lets Tollgate send the provider key it holds; only its prefix is listed."
+    >
       {created ? <NewKeySecret created={created} onDone={() => setCreated(null)} /> : null}
-      <KeyForm apps={props.apps} onCreated={(k) => {
-        setCreated(k);
-        state.reload();
-      }} />
+      <KeyForm
+        apps={props.apps}
+        onCreated={(k) => {
+          setCreated(k);
+          state.reload();
+        }}
+      />
       <DataView state={state} isEmpty={(d) => d.keys.length === 0} empty="No virtual keys yet. Apps pass their own provider keys through.">
         {(d) => (
           <table className="table" data-testid="keys">
-            <thead><tr><th>Prefix</th><th>App</th><th>Provider</th><th>Created</th><th>Expires</th><th>Last used</th><th>Status</th><th>Scopes</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>Prefix</th>
+                <th>App</th>
+                <th>Provider</th>
+                <th>Created</th>
+                <th>Expires</th>
+                <th>Last used</th>
+                <th>Status</th>
+                <th>Scopes</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {d.keys.map((k) => (
                 <tr key={k.id} data-testid="key-row" data-key-id={k.id} className={k.status !== "active" ? "inactive" : undefined}>
-                  <td className="mono" data-testid="key-prefix">{k.prefix}…</td>
+                  <td className="mono" data-testid="key-prefix">
+                    {k.prefix}…
+                  </td>
                   <td>{k.app}</td>
                   <td>{k.provider ?? <span className="muted">any</span>}</td>
                   <td className="nowrap">{formatDateTime(k.createdAt)}</td>
@@ -41,8 +66,12 @@ export function KeysSection(props: { state: ApiState<KeysResponse>; apps: readon
                   <td data-testid="key-scopes-list">{(k.endpoints ?? ["inference", "models"]).join(", ")}</td>
                   <td className="nowrap">
                     {k.status === "revoked" ? null : (
-                      <ConfirmButton label="Revoke" question={`Revoke ${k.prefix}…? Calls with it will be refused (401).`} confirmLabel="Yes, revoke"
-                        testId="key-revoke" onConfirm={async () => {
+                      <ConfirmButton
+                        label="Revoke"
+                        question={`Revoke ${k.prefix}…? Calls with it will be refused (401).`}
+                        confirmLabel="Yes, revoke"
+                        testId="key-revoke"
+                        onConfirm={async () => {
                           try {
                             await revokeKey(k.id);
                             props.onChanged(`Revoked key ${k.prefix}… of ${k.app}.`);
@@ -50,7 +79,8 @@ export function KeysSection(props: { state: ApiState<KeysResponse>; apps: readon
                             props.onError(`Could not revoke ${k.prefix}…: ${(err as Error).message}`);
                           }
                           state.reload();
-                        }} />
+                        }}
+                      />
                     )}
                   </td>
                 </tr>

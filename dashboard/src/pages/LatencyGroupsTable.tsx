@@ -20,17 +20,32 @@ function valueOf(g: Group, key: Column): SortValue {
   return (kind === "lat" ? g.latencyMs : g.ttftMs)[p];
 }
 
-export function LatencyGroupsTable(props: { groups: Group[]; charted?: readonly string[]; onToggle?: (key: string) => void }): ReactElement {
+export function LatencyGroupsTable(props: {
+  groups: Group[];
+  charted?: readonly string[];
+  onToggle?: (key: string) => void;
+}): ReactElement {
   const [sort, setSort] = useState(DEFAULT_LATENCY_SORT);
   const onSort = (key: Column) => setSort((s) => toggleSort(s, key));
-  const head = (column: Column, label: string, num = true) => <SortHeader column={column} sort={sort} onSort={onSort} num={num}>{label}</SortHeader>;
+  const head = (column: Column, label: string, num = true) => (
+    <SortHeader column={column} sort={sort} onSort={onSort} num={num}>
+      {label}
+    </SortHeader>
+  );
   return (
     <table className="table" data-testid="latency-groups">
       <thead>
         <tr>
-          {head("group", "Group", false)}{head("calls", "Calls")}
-          {PCTS.map((p) => <SortHeader key={p} column={`lat_${p}` as Column} sort={sort} onSort={onSort} num>{p}</SortHeader>)}
-          {PCTS.map((p) => <SortHeader key={p} column={`ttft_${p}` as Column} sort={sort} onSort={onSort} num>{`TTFT ${p}`}</SortHeader>)}
+          {head("group", "Group", false)}
+          {head("calls", "Calls")}
+          {PCTS.map((p) => (
+            <SortHeader key={p} column={`lat_${p}` as Column} sort={sort} onSort={onSort} num>
+              {p}
+            </SortHeader>
+          ))}
+          {PCTS.map((p) => (
+            <SortHeader key={p} column={`ttft_${p}` as Column} sort={sort} onSort={onSort} num>{`TTFT ${p}`}</SortHeader>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -39,15 +54,30 @@ export function LatencyGroupsTable(props: { groups: Group[]; charted?: readonly 
             <td>
               {props.onToggle ? (
                 <label className="chart-toggle">
-                  <input type="checkbox" checked={props.charted?.includes(groupLabel(g.key)) ?? false} data-testid="latency-group-chart"
-                    aria-label={`Chart ${groupLabel(g.key)}`} onChange={() => props.onToggle?.(g.key)} />
+                  <input
+                    type="checkbox"
+                    checked={props.charted?.includes(groupLabel(g.key)) ?? false}
+                    data-testid="latency-group-chart"
+                    aria-label={`Chart ${groupLabel(g.key)}`}
+                    onChange={() => props.onToggle?.(g.key)}
+                  />
                   {groupLabel(g.key)}
                 </label>
-              ) : groupLabel(g.key)}
+              ) : (
+                groupLabel(g.key)
+              )}
             </td>
             <td className="num">{formatCount(g.calls)}</td>
-            {PCTS.map((p) => <td key={p} className="num">{formatMs(g.latencyMs[p])}</td>)}
-            {PCTS.map((p) => <td key={`t${p}`} className="num">{formatMs(g.ttftMs[p])}</td>)}
+            {PCTS.map((p) => (
+              <td key={p} className="num">
+                {formatMs(g.latencyMs[p])}
+              </td>
+            ))}
+            {PCTS.map((p) => (
+              <td key={`t${p}`} className="num">
+                {formatMs(g.ttftMs[p])}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>

@@ -19,19 +19,38 @@ export function formatRate(v: number | null): string {
 export function LatencyStreams({ view, range, outcome }: Pick<PageProps, "view" | "range"> & { outcome: string }): ReactElement {
   const tooLong = Date.parse(range.to) - Date.parse(range.from) > STREAMS_MAX_DAYS * 86_400_000;
   const groupBy = STREAM_GROUPS.includes(view.groupBy) ? view.groupBy : "model";
-  const path = tooLong ? null : reportPath("latency/streams", { from: range.from, to: range.to, groupBy, filters: { ...view.filters, outcome: null }, extra: { outcome } });
+  const path = tooLong
+    ? null
+    : reportPath("latency/streams", {
+        from: range.from,
+        to: range.to,
+        groupBy,
+        filters: { ...view.filters, outcome: null },
+        extra: { outcome },
+      });
   const state = useApi<StreamsResponse>(path);
-  const note = "Tokens per second: output tokens divided by generation time (latency minus time to first token), summed over the successful streamed calls of the group.";
+  const note =
+    "Tokens per second: output tokens divided by generation time (latency minus time to first token), summed over the successful streamed calls of the group.";
   return (
     <Panel title={`Streams by ${groupBy}`} testId="streams-panel" note={note}>
-      {tooLong ? <p className="muted" data-testid="streams-too-long">Choose a range of {STREAMS_MAX_DAYS} days or less: this split reads every call of the range.</p> : (
+      {tooLong ? (
+        <p className="muted" data-testid="streams-too-long">
+          Choose a range of {STREAMS_MAX_DAYS} days or less: this split reads every call of the range.
+        </p>
+      ) : (
         <DataView state={state} isEmpty={(d) => d.groups.length === 0} empty="No calls in this range.">
           {(d) => (
             <table className="table" data-testid="streams">
               <thead>
                 <tr>
-                  <th>{groupBy}</th><th className="num">Streamed</th><th className="num">TTFT p50</th><th className="num">TTFT p95</th>
-                  <th className="num">Not streamed</th><th className="num">TTFT p50</th><th className="num">TTFT p95</th><th className="num">Tokens/s</th>
+                  <th>{groupBy}</th>
+                  <th className="num">Streamed</th>
+                  <th className="num">TTFT p50</th>
+                  <th className="num">TTFT p95</th>
+                  <th className="num">Not streamed</th>
+                  <th className="num">TTFT p50</th>
+                  <th className="num">TTFT p95</th>
+                  <th className="num">Tokens/s</th>
                 </tr>
               </thead>
               <tbody>
@@ -39,10 +58,18 @@ export function LatencyStreams({ view, range, outcome }: Pick<PageProps, "view" 
                   <tr key={g.key} data-testid="streams-row">
                     <td>{groupLabel(g.key)}</td>
                     <td className="num">{formatCount(g.streamed.calls)}</td>
-                    <td className="num">{formatMs(g.streamed.ttftMs.p50)}</td><td className="num">{formatMs(g.streamed.ttftMs.p95)}</td>
+                    <td className="num">{formatMs(g.streamed.ttftMs.p50)}</td>
+                    <td className="num">{formatMs(g.streamed.ttftMs.p95)}</td>
                     <td className="num">{formatCount(g.nonStreamed.calls)}</td>
-                    <td className="num">{formatMs(g.nonStreamed.ttftMs.p50)}</td><td className="num">{formatMs(g.nonStreamed.ttftMs.p95)}</td>
-                    <td className="num" data-testid="streams-rate" title={`${formatCount(g.outputTokens)} output tokens in ${formatMs(g.generationMs)} of generation over ${formatCount(g.generationCalls)} streams`}>{formatRate(g.tokensPerSecond)}</td>
+                    <td className="num">{formatMs(g.nonStreamed.ttftMs.p50)}</td>
+                    <td className="num">{formatMs(g.nonStreamed.ttftMs.p95)}</td>
+                    <td
+                      className="num"
+                      data-testid="streams-rate"
+                      title={`${formatCount(g.outputTokens)} output tokens in ${formatMs(g.generationMs)} of generation over ${formatCount(g.generationCalls)} streams`}
+                    >
+                      {formatRate(g.tokensPerSecond)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -13,8 +13,15 @@ import { CALL_DIGITS, chartUsdFormatter, decimalToNumber, formatUsd, sumDecimals
 import { moneyTitle } from "../components/Money.tsx";
 import { chartValues } from "../lib/series.ts";
 import {
-  DAY_MS, REASON_LABELS, RECONCILE_VIEWS, reconciliationPath, wholeDays,
-  type Measure, type ReconcileView, type ReconciliationResponse, type ReconciliationRow,
+  DAY_MS,
+  REASON_LABELS,
+  RECONCILE_VIEWS,
+  reconciliationPath,
+  wholeDays,
+  type Measure,
+  type ReconcileView,
+  type ReconciliationResponse,
+  type ReconciliationRow,
 } from "../lib/reconciliation.ts";
 import { pageHref, patchView, type ViewState } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
@@ -31,9 +38,15 @@ function Cells(props: { m: Measure; money?: boolean; testId: string }): ReactEle
   const drift = props.m.diff !== null && props.m.diff !== "0";
   return (
     <>
-      <td className="num" title={title(props.m.tollgate)}>{f(props.m.tollgate)}</td>
-      <td className="num" title={title(props.m.provider)}>{f(props.m.provider)}</td>
-      <td className={`num${drift ? " bad" : ""}`} data-testid={props.testId} title={title(props.m.diff)}>{props.m.diff === null ? "—" : `${f(props.m.diff)}${pct(props.m)}`}</td>
+      <td className="num" title={title(props.m.tollgate)}>
+        {f(props.m.tollgate)}
+      </td>
+      <td className="num" title={title(props.m.provider)}>
+        {f(props.m.provider)}
+      </td>
+      <td className={`num${drift ? " bad" : ""}`} data-testid={props.testId} title={title(props.m.diff)}>
+        {props.m.diff === null ? "—" : `${f(props.m.diff)}${pct(props.m)}`}
+      </td>
     </>
   );
 }
@@ -41,10 +54,15 @@ function Cells(props: { m: Measure; money?: boolean; testId: string }): ReactEle
 /** The Calls page narrowed to one UTC day, provider and model. */
 function callsHref(view: ViewState, row: ReconciliationRow): string {
   const start = Date.parse(`${row.day}T00:00:00Z`);
-  return pageHref("calls", patchView(view, {
-    range: "custom", from: new Date(start).toISOString(), to: new Date(start + DAY_MS).toISOString(),
-    filters: { provider: row.provider, model: row.model ?? null, app: null, outcome: null },
-  }));
+  return pageHref(
+    "calls",
+    patchView(view, {
+      range: "custom",
+      from: new Date(start).toISOString(),
+      to: new Date(start + DAY_MS).toISOString(),
+      filters: { provider: row.provider, model: row.model ?? null, app: null, outcome: null },
+    }),
+  );
 }
 
 function RowsTable(props: { rows: ReconciliationRow[]; per: ReconcileView; view: ViewState }): ReactElement {
@@ -54,26 +72,53 @@ function RowsTable(props: { rows: ReconciliationRow[]; per: ReconcileView; view:
       <table className="table" data-testid="reconciliation-table">
         <thead>
           <tr>
-            <th>Day</th><th>Provider</th>{keyHeader ? <th>{keyHeader}</th> : null}<th>Reason</th>
-            <th>Requests T</th><th>P</th><th>Δ</th>
-            <th>Input T</th><th>P</th><th>Δ</th>
-            <th>Output T</th><th>P</th><th>Δ</th>
-            <th>Cost T</th><th>P</th><th>Δ</th>
+            <th>Day</th>
+            <th>Provider</th>
+            {keyHeader ? <th>{keyHeader}</th> : null}
+            <th>Reason</th>
+            <th>Requests T</th>
+            <th>P</th>
+            <th>Δ</th>
+            <th>Input T</th>
+            <th>P</th>
+            <th>Δ</th>
+            <th>Output T</th>
+            <th>P</th>
+            <th>Δ</th>
+            <th>Cost T</th>
+            <th>P</th>
+            <th>Δ</th>
             <th>Provider report</th>
           </tr>
         </thead>
         <tbody>
           {props.rows.map((r) => (
             <tr key={`${r.day}|${r.provider}|${r.model ?? r.apiKeyId ?? ""}`} data-testid="reconciliation-row" data-reason={r.reason}>
-              <td>{r.reason !== "match" && props.per !== "key" ? <a href={callsHref(props.view, r)} data-testid="reconciliation-calls-link">{r.day}</a> : r.day}</td>
+              <td>
+                {r.reason !== "match" && props.per !== "key" ? (
+                  <a href={callsHref(props.view, r)} data-testid="reconciliation-calls-link">
+                    {r.day}
+                  </a>
+                ) : (
+                  r.day
+                )}
+              </td>
               <td>{r.provider}</td>
-              {keyHeader ? <td>{r.model ?? r.apiKeyId}{r.held ? " (held)" : ""}{r.project ? ` · ${r.project}` : ""}</td> : null}
+              {keyHeader ? (
+                <td>
+                  {r.model ?? r.apiKeyId}
+                  {r.held ? " (held)" : ""}
+                  {r.project ? ` · ${r.project}` : ""}
+                </td>
+              ) : null}
               <td data-testid="reconciliation-reason">{REASON_LABELS[r.reason] ?? r.reason}</td>
               <Cells m={r.requests} testId="diff-requests" />
               <Cells m={r.inputTokens} testId="diff-input" />
               <Cells m={r.outputTokens} testId="diff-output" />
               <Cells m={r.costUsd} money testId="diff-cost" />
-              <td data-testid="reconciliation-freshness">{r.fetchedAt === null ? "not fetched" : `${formatDateTime(r.fetchedAt)}${r.complete ? "" : " (day not complete)"}`}</td>
+              <td data-testid="reconciliation-freshness">
+                {r.fetchedAt === null ? "not fetched" : `${formatDateTime(r.fetchedAt)}${r.complete ? "" : " (day not complete)"}`}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -90,7 +135,9 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
 
   return (
     <div className="page" data-testid="page-reconciliation">
-      <div className="page-title"><h1>Reconciliation</h1></div>
+      <div className="page-title">
+        <h1>Reconciliation</h1>
+      </div>
       <DataView state={daily}>
         {(d) => {
           const providers = [...new Set(d.rows.map((r) => r.provider))].sort();
@@ -113,17 +160,30 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
               <KpiRow>
                 <Kpi label="Tollgate's cost (compared days)" value={formatUsd(tollgate)} testId="reconciliation-tollgate" />
                 <Kpi label="Providers' cost" value={formatUsd(provider)} testId="reconciliation-provider" />
-                <Kpi label="Drift (provider − Tollgate)" value={formatUsd(drift)} tone={drift !== "0" ? "bad" : undefined} testId="reconciliation-drift" />
+                <Kpi
+                  label="Drift (provider − Tollgate)"
+                  value={formatUsd(drift)}
+                  tone={drift !== "0" ? "bad" : undefined}
+                  testId="reconciliation-drift"
+                />
               </KpiRow>
               <Panel title="Drift per day (USD)" note="The provider's reported cost minus Tollgate's metered cost, per UTC day.">
-                <BarChart data={chart} index="day" categories={providers} stacked={false} valueFormatter={chartUsdFormatter(chartValues(chart, providers))}
-                  testId="reconciliation-chart" label="Cost drift per day and provider" />
+                <BarChart
+                  data={chart}
+                  index="day"
+                  categories={providers}
+                  stacked={false}
+                  valueFormatter={chartUsdFormatter(chartValues(chart, providers))}
+                  testId="reconciliation-chart"
+                  label="Cost drift per day and provider"
+                />
               </Panel>
               <Panel title="Provider reports" testId="reconciliation-fetches">
                 <ul className="plain-list">
                   {d.freshness.map((f) => (
                     <li key={`${f.provider}|${f.day}`} data-testid="fetch-row">
-                      {f.provider} {f.day}: fetched {formatDateTime(f.fetchedAt)}{f.complete ? ", complete" : ", day not complete yet"}
+                      {f.provider} {f.day}: fetched {formatDateTime(f.fetchedAt)}
+                      {f.complete ? ", complete" : ", day not complete yet"}
                     </li>
                   ))}
                 </ul>
@@ -132,8 +192,11 @@ export function ReconciliationPage({ view, range }: PageProps): ReactElement {
           );
         }}
       </DataView>
-      <Panel title="Comparison" actions={<Segmented label="Per" options={RECONCILE_VIEWS} value={per} onChange={setPer} testId="reconciliation-per" />}
-        note="T: Tollgate, P: the provider's report, Δ: P − T (and % of P).">
+      <Panel
+        title="Comparison"
+        actions={<Segmented label="Per" options={RECONCILE_VIEWS} value={per} onChange={setPer} testId="reconciliation-per" />}
+        note="T: Tollgate, P: the provider's report, Δ: P − T (and % of P)."
+      >
         <DataView state={detail} isEmpty={(d) => d.rows.length === 0} empty="Nothing to compare in this range.">
           {(d) => <RowsTable rows={d.rows} per={per} view={view} />}
         </DataView>

@@ -16,12 +16,18 @@ export function SessionDetailPage({ view, id }: PageProps & { id: string }): Rea
   const state = useApi<SessionDetail>(sessionPath(id));
   return (
     <div className="page" data-testid="session-detail">
-      <p className="breadcrumbs"><a href={pageHref("sessions", view)} data-testid="back-to-sessions">← Sessions</a></p>
+      <p className="breadcrumbs">
+        <a href={pageHref("sessions", view)} data-testid="back-to-sessions">
+          ← Sessions
+        </a>
+      </p>
       <DataView state={state}>
         {({ session: s, calls }) => (
           <>
             <div className="page-title">
-              <h1>Session <span className="mono">{s.id}</span></h1>
+              <h1>
+                Session <span className="mono">{s.id}</span>
+              </h1>
               <span className="muted">{s.apps.join(", ")}</span>
             </div>
             <KpiRow>
@@ -31,7 +37,11 @@ export function SessionDetailPage({ view, id }: PageProps & { id: string }): Rea
               <Kpi label="Duration" value={formatMs(s.durationMs)} testId="session-duration" />
               <Kpi label="Started" value={formatDateTime(s.firstCallAt)} compact />
             </KpiRow>
-            <Panel title="Calls" testId="session-waterfall" note="Bars: each call from its start to its end; the darker part is the time to the first token.">
+            <Panel
+              title="Calls"
+              testId="session-waterfall"
+              note="Bars: each call from its start to its end; the darker part is the time to the first token."
+            >
               <Waterfall calls={calls} view={view} />
             </Panel>
           </>

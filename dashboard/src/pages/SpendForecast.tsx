@@ -9,7 +9,11 @@ import { monthLabel } from "./BudgetsPage.tsx";
 import { formatUsd, formatUsdExact } from "../lib/money.ts";
 
 function Money(props: { value: string; testId: string }): ReactElement {
-  return <td className="num" title={formatUsdExact(props.value)} data-testid={props.testId}>{formatUsd(props.value)}</td>;
+  return (
+    <td className="num" title={formatUsdExact(props.value)} data-testid={props.testId}>
+      {formatUsd(props.value)}
+    </td>
+  );
 }
 
 /** The Spend page's filters that the forecast applies too (the rollups' dimensions; outcome is not one). */
@@ -21,13 +25,21 @@ export function SpendForecast(props: { filters?: Partial<Record<string, string |
   }
   const forecast = useApi<ForecastResponse>(`/api/forecast?${query.toString()}`);
   return (
-    <Panel title={forecast.data ? `Month-end forecast, ${monthLabel(forecast.data.periodKey)}` : "Month-end forecast"} testId="spend-forecast-panel"
-      note="Forecast = spent this month (UTC) + the trailing 7 days' spend per day × days left in the month. Independent of the range above.">
+    <Panel
+      title={forecast.data ? `Month-end forecast, ${monthLabel(forecast.data.periodKey)}` : "Month-end forecast"}
+      testId="spend-forecast-panel"
+      note="Forecast = spent this month (UTC) + the trailing 7 days' spend per day × days left in the month. Independent of the range above."
+    >
       <DataView state={forecast} isEmpty={(d) => d.groups.length === 0} empty="No spend this month or in the last 7 days.">
         {(d) => (
           <table className="table" data-testid="spend-forecast">
             <thead>
-              <tr><th>App</th><th className="num">Spent this month</th><th className="num">Run rate / day</th><th className="num">Forecast at month end</th></tr>
+              <tr>
+                <th>App</th>
+                <th className="num">Spent this month</th>
+                <th className="num">Run rate / day</th>
+                <th className="num">Forecast at month end</th>
+              </tr>
             </thead>
             <tbody>
               {d.groups.map((g) => (
@@ -40,8 +52,12 @@ export function SpendForecast(props: { filters?: Partial<Record<string, string |
               ))}
             </tbody>
             <tfoot>
-              <tr><th>Total</th><Money value={d.totals.spentUsd} testId="spend-forecast-total-spent" /><Money value={d.totals.runRateUsdPerDay} testId="spend-forecast-total-rate" />
-                <Money value={d.totals.forecastUsd} testId="spend-forecast-total" /></tr>
+              <tr>
+                <th>Total</th>
+                <Money value={d.totals.spentUsd} testId="spend-forecast-total-spent" />
+                <Money value={d.totals.runRateUsdPerDay} testId="spend-forecast-total-rate" />
+                <Money value={d.totals.forecastUsd} testId="spend-forecast-total" />
+              </tr>
             </tfoot>
           </table>
         )}

@@ -43,17 +43,29 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
     <div className="page" data-testid="page-spend">
       <div className="page-title">
         <h1>Spend</h1>
-        <a className="button" href={pageHref("statement", patchView(view, { month: view.month ?? wholeMonth(range.from, range.to) }))} data-testid="spend-statement">Statement</a>
-        <a className="button" href={csv} download data-testid="spend-csv">Export CSV</a>
+        <a
+          className="button"
+          href={pageHref("statement", patchView(view, { month: view.month ?? wholeMonth(range.from, range.to) }))}
+          data-testid="spend-statement"
+        >
+          Statement
+        </a>
+        <a className="button" href={csv} download data-testid="spend-csv">
+          Export CSV
+        </a>
       </div>
       {view.prop ? (
         <div className="banner banner-ok" data-testid="prop-filter">
-          Only calls with property {view.prop.replace("=", " = ")}. <a href={pageHref("spend", patchView(view, { prop: null }))}>Show all</a>
+          Only calls with property {view.prop.replace("=", " = ")}.{" "}
+          <a href={pageHref("spend", patchView(view, { prop: null }))}>Show all</a>
         </div>
       ) : null}
       <DataView state={main}>
         {(d) => {
-          const categories = topCategories(d.groups.filter((g) => g.calls > 0).map((g) => groupLabel(g.key)), CHART_GROUPS);
+          const categories = topCategories(
+            d.groups.filter((g) => g.calls > 0).map((g) => groupLabel(g.key)),
+            CHART_GROUPS,
+          );
           const buckets = bucketRange(range.from, range.to, range.interval);
           const partial = partialBucket(buckets, range.interval, range.to, Date.now());
           const rows = pivotSums(d.series, {
@@ -64,7 +76,11 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
             valueOf: (r) => r.costUsd,
           });
           const tokenRows = pivotSums(
-            explodeFields(d.series, { input: (r) => r.inputTokens, "cached input": (r) => r.cachedInputTokens, output: (r) => r.outputTokens }),
+            explodeFields(d.series, {
+              input: (r) => r.inputTokens,
+              "cached input": (r) => r.cachedInputTokens,
+              output: (r) => r.outputTokens,
+            }),
             { buckets, categories: TOKEN_KINDS, bucketOf: (r) => r.bucket, groupOf: (r) => r.kind, valueOf: (r) => r.value },
           );
           const bucketLabel = (b: string) => formatBucket(b, range.interval);
@@ -73,38 +89,89 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
               <KpiRow>
                 <Kpi label="Total cost" value={formatUsd(d.totals.costUsd)} hint={moneyTitle(d.totals.costUsd)} testId="spend-total" />
                 <Kpi label="Calls" value={formatCount(d.totals.calls)} testId="spend-calls" />
-                <Kpi label="Input tokens" value={formatTokens(d.totals.inputTokens)} hint={`${formatCount(d.totals.cachedInputTokens)} cached`} testId="spend-input-tokens" />
-                <Kpi label="Output tokens" value={formatTokens(d.totals.outputTokens)} hint={`${formatCount(d.totals.reasoningTokens)} reasoning`} testId="spend-output-tokens" />
-                <Kpi label="Unpriced calls" value={formatCount(d.totals.unpricedCalls)} tone={d.totals.unpricedCalls > 0 ? "warn" : undefined} testId="spend-unpriced" />
+                <Kpi
+                  label="Input tokens"
+                  value={formatTokens(d.totals.inputTokens)}
+                  hint={`${formatCount(d.totals.cachedInputTokens)} cached`}
+                  testId="spend-input-tokens"
+                />
+                <Kpi
+                  label="Output tokens"
+                  value={formatTokens(d.totals.outputTokens)}
+                  hint={`${formatCount(d.totals.reasoningTokens)} reasoning`}
+                  testId="spend-output-tokens"
+                />
+                <Kpi
+                  label="Unpriced calls"
+                  value={formatCount(d.totals.unpricedCalls)}
+                  tone={d.totals.unpricedCalls > 0 ? "warn" : undefined}
+                  testId="spend-unpriced"
+                />
               </KpiRow>
               {d.totals.unpricedCalls > 0 ? (
                 <div className="banner banner-warn" data-testid="unpriced-banner">
                   {formatCount(d.totals.unpricedCalls)} call{d.totals.unpricedCalls === 1 ? "" : "s"} in this range had no matching price,
-                  so {d.totals.unpricedCalls === 1 ? "its" : "their"} cost is not in the total. <a href={pageHref("prices", view)}>Add the missing prices →</a>
+                  so {d.totals.unpricedCalls === 1 ? "its" : "their"} cost is not in the total.{" "}
+                  <a href={pageHref("prices", view)}>Add the missing prices →</a>
                 </div>
               ) : null}
-              <Panel title="Cost over time"
-                actions={<>
-                  <Segmented label="Stack by" options={GROUP_BYS} value={view.groupBy} testId="groupby"
-                    onChange={(g: GroupBy) => go("spend", patchView(view, { groupBy: g }))} />
-                  <PropertyStack groupBy={view.groupBy} onChange={(g) => go("spend", patchView(view, { groupBy: g }))} />
-                </>}>
+              <Panel
+                title="Cost over time"
+                actions={
+                  <>
+                    <Segmented
+                      label="Stack by"
+                      options={GROUP_BYS}
+                      value={view.groupBy}
+                      testId="groupby"
+                      onChange={(g: GroupBy) => go("spend", patchView(view, { groupBy: g }))}
+                    />
+                    <PropertyStack groupBy={view.groupBy} onChange={(g) => go("spend", patchView(view, { groupBy: g }))} />
+                  </>
+                }
+              >
                 {d.totals.calls === 0 ? (
-                  <p className="muted" data-testid="empty">No calls in this range.</p>
+                  <p className="muted" data-testid="empty">
+                    No calls in this range.
+                  </p>
                 ) : (
-                  <BarChart data={rows} index={INDEX} categories={categories} valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
-                    indexFormatter={bucketLabel} partial={partial} testId="spend-chart" label="Cost over time" />
+                  <BarChart
+                    data={rows}
+                    index={INDEX}
+                    categories={categories}
+                    valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
+                    indexFormatter={bucketLabel}
+                    partial={partial}
+                    testId="spend-chart"
+                    label="Cost over time"
+                  />
                 )}
               </Panel>
-              <Panel title={`Breakdown by ${view.groupBy.split(",").map((g) => g.replace("property:", "")).join(", ")}`} testId="breakdown-panel"
-                note={d.compare ? `Compared with ${d.compare.from.slice(0, 10)} – ${d.compare.to.slice(0, 10)} (UTC).` : undefined}>
+              <Panel
+                title={`Breakdown by ${view.groupBy
+                  .split(",")
+                  .map((g) => g.replace("property:", ""))
+                  .join(", ")}`}
+                testId="breakdown-panel"
+                note={d.compare ? `Compared with ${d.compare.from.slice(0, 10)} – ${d.compare.to.slice(0, 10)} (UTC).` : undefined}
+              >
                 <CoverageWarning data={d} />
                 <BreakdownTable data={d} />
               </Panel>
               {d.totals.calls > 0 ? (
                 <Panel title="Tokens over time" note="Input includes cached input; output includes reasoning.">
-                  <AreaChart data={tokenRows} index={INDEX} categories={TOKEN_KINDS} stacked={false} valueFormatter={formatTokens}
-                    indexFormatter={bucketLabel} partial={partial} height={200} testId="tokens-chart" label="Tokens over time" />
+                  <AreaChart
+                    data={tokenRows}
+                    index={INDEX}
+                    categories={TOKEN_KINDS}
+                    stacked={false}
+                    valueFormatter={formatTokens}
+                    indexFormatter={bucketLabel}
+                    partial={partial}
+                    height={200}
+                    testId="tokens-chart"
+                    label="Tokens over time"
+                  />
                 </Panel>
               ) : null}
             </>
@@ -114,12 +181,26 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
       <div className="grid-2">
         <Panel title="Top apps" testId="top-apps-panel">
           <DataView state={apps} isEmpty={(d) => d.groups.length === 0} empty="No calls in this range.">
-            {(d) => <ShareTable rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)} keyLabel="App" testId="top-apps" hrefFor={filterHref("app")} />}
+            {(d) => (
+              <ShareTable
+                rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)}
+                keyLabel="App"
+                testId="top-apps"
+                hrefFor={filterHref("app")}
+              />
+            )}
           </DataView>
         </Panel>
         <Panel title="Top models" testId="top-models-panel">
           <DataView state={models} isEmpty={(d) => d.groups.length === 0} empty="No calls in this range.">
-            {(d) => <ShareTable rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)} keyLabel="Model" testId="top-models" hrefFor={filterHref("model")} />}
+            {(d) => (
+              <ShareTable
+                rows={shareTable(d.groups, d.totals.costUsd, TABLE_ROWS)}
+                keyLabel="Model"
+                testId="top-models"
+                hrefFor={filterHref("model")}
+              />
+            )}
           </DataView>
         </Panel>
       </div>
@@ -141,13 +222,21 @@ function PropertyStack(props: { groupBy: string; onChange: (groupBy: string) => 
   const [name, setName] = useState(current);
   useEffect(() => setName(current), [current]);
   return (
-    <form className="inline-form" onSubmit={(e) => {
-      e.preventDefault();
-      const n = name.trim().toLowerCase();
-      if (/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(n)) props.onChange(`property:${n}`);
-    }}>
-      <label>or property <input value={name} onChange={(e) => setName(e.target.value)} placeholder="team" size={10} data-testid="groupby-property" /></label>
-      <button type="submit" data-testid="groupby-property-apply" className={current ? "active" : ""}>Stack</button>
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name.trim().toLowerCase();
+        if (/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(n)) props.onChange(`property:${n}`);
+      }}
+    >
+      <label>
+        or property{" "}
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="team" size={10} data-testid="groupby-property" />
+      </label>
+      <button type="submit" data-testid="groupby-property-apply" className={current ? "active" : ""}>
+        Stack
+      </button>
     </form>
   );
 }

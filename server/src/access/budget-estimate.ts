@@ -31,7 +31,9 @@ export function estimateCallCost(call: CallState, book: PriceBook, defaultMaxOut
   const match = book.priceFor(priceProviderOf(call), model, new Date(call.startedMs), null);
   if (!match) return null;
   const embeddings = call.info.endpoint.includes("embed");
-  const outputTokens = embeddings ? 0 : (requestedMaxOutput(call.json, call.adapter.maxOutputFields) ?? defaultMaxOutput) * requestedCandidates(call.json);
+  const outputTokens = embeddings
+    ? 0
+    : (requestedMaxOutput(call.json, call.adapter.maxOutputFields) ?? defaultMaxOutput) * requestedCandidates(call.json);
   const hidden = hiddenInput(call.json);
   let inputTokens = Math.ceil(call.requestBytes / 3) + hidden.images * IMAGE_INPUT_TOKENS;
   if (hidden.unknowable) inputTokens = Math.max(inputTokens, contextTokens(model));

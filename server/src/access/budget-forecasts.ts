@@ -15,7 +15,17 @@ export async function budgetForecasts(pool: pg.Pool, states: readonly BudgetStat
   const out = new Map<string, Forecast>();
   for (const s of states) {
     const trailing = (s.keyId ? byKey.get(s.keyId) : byApp.get(s.app)) ?? "0";
-    out.set(s.id, forecastPeriod({ spentUsd: s.spentUsd, trailingUsd: trailing, windowMs, nowMs, periodEndMs: s.periodEnd.getTime(), limitUsd: s.monthlyUsd }));
+    out.set(
+      s.id,
+      forecastPeriod({
+        spentUsd: s.spentUsd,
+        trailingUsd: trailing,
+        windowMs,
+        nowMs,
+        periodEndMs: s.periodEnd.getTime(),
+        limitUsd: s.monthlyUsd,
+      }),
+    );
   }
   return out;
 }

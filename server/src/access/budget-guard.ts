@@ -15,7 +15,17 @@ import { budgetForecasts } from "./budget-forecasts.ts";
 import { resyncLedgers } from "./budget-ledger.ts";
 import { recordThresholds } from "./budget-notices.ts";
 import { periodOf } from "./budget-period.ts";
-import { budgetStates, ensureLedger, loadBudgets, releaseHold, renewHolds, reserve, sweepStaleHolds, type BudgetRow, type BudgetState } from "./budget-store.ts";
+import {
+  budgetStates,
+  ensureLedger,
+  loadBudgets,
+  releaseHold,
+  renewHolds,
+  reserve,
+  sweepStaleHolds,
+  type BudgetRow,
+  type BudgetState,
+} from "./budget-store.ts";
 
 interface Held {
   budget: BudgetRow;
@@ -93,7 +103,8 @@ export class BudgetGuard {
     for (const r of this.reservations.values()) if (r.held.some((h) => h.amount !== "0")) running.push(r.callId);
     await renewHolds(this.deps.pool, running);
     const swept = await sweepStaleHolds(this.deps.pool, this.holdLeaseMs);
-    if (swept > 0) this.deps.logger.warn({ holds: swept }, "released budget reservations that were never settled (a replica stopped mid-call)");
+    if (swept > 0)
+      this.deps.logger.warn({ holds: swept }, "released budget reservations that were never settled (a replica stopped mid-call)");
     const budgets = await loadBudgets(this.deps.pool);
     const byApp = new Map<string, BudgetRow>();
     const byKey = new Map<string, BudgetRow>();
@@ -115,7 +126,15 @@ export class BudgetGuard {
     for (const s of states) {
       published.set(s.id, s.app);
       const forecastUsd = forecasts.get(s.id)?.forecastUsd;
-      this.deps.metrics.set({ budget: s.id, app: s.app, limitUsd: s.monthlyUsd, spentUsd: s.spentUsd, reservedUsd: s.reservedUsd, unpricedCalls: s.unpricedCalls, forecastUsd });
+      this.deps.metrics.set({
+        budget: s.id,
+        app: s.app,
+        limitUsd: s.monthlyUsd,
+        spentUsd: s.spentUsd,
+        reservedUsd: s.reservedUsd,
+        unpricedCalls: s.unpricedCalls,
+        forecastUsd,
+      });
     }
     for (const [id, app] of this.metricBudgets) if (published.get(id) !== app) this.deps.metrics.remove(id, app);
     this.metricBudgets = published;
@@ -165,7 +184,11 @@ export class BudgetGuard {
       this.release(call.id, held);
       if (err instanceof TollgateError) throw err;
       this.deps.logger.error({ err: (err as Error).message }, "budget check failed; call refused");
-      throw new TollgateError("proxy_error", "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.", 503);
+      throw new TollgateError(
+        "proxy_error",
+        "Tollgate could not check this app's budget (database unreachable); the call was not forwarded.",
+        503,
+      );
     }
     if (held.length === 0) return;
     if (call.finished) {
@@ -196,7 +219,10 @@ export class BudgetGuard {
         return;
       } catch (err) {
         if (attempt >= RELEASE_ATTEMPTS) {
-          this.deps.logger.error({ budget: budget.id, period, err: (err as Error).message }, "budget release failed; the reservation is given back when its hold expires (TOLLGATE_BUDGET_HOLD_LEASE_MS)");
+          this.deps.logger.error(
+            { budget: budget.id, period, err: (err as Error).message },
+            "budget release failed; the reservation is given back when its hold expires (TOLLGATE_BUDGET_HOLD_LEASE_MS)",
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -211,7 +237,11 @@ export class BudgetGuard {
       const fields = { budget: n.budgetId, app: n.app, period: n.period, action: n.action, limitUsd: n.limitUsd, spentUsd: n.spentUsd };
       if (n.kind === "forecast") this.deps.logger.info({ ...fields, forecastUsd: n.forecastUsd }, "budget forecast passes its limit");
       else if (n.kind !== "100") this.deps.logger.info({ ...fields, threshold: `${n.kind}%` }, "budget threshold crossed");
-      else this.deps.logger.warn(fields, n.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked");
+      else
+        this.deps.logger.warn(
+          fields,
+          n.action === "alert" ? "budget reached (alert only: calls continue)" : "budget reached: further calls are blocked",
+        );
     }
   }
 

@@ -69,7 +69,11 @@ export interface SettleColumns {
  * (`client` has BEGIN open). Unpriced: tokens used, no price matched (the rollups' definition). Without any
  * budget or hold (most deployments) the statement is skipped: one EXISTS instead of unnesting six arrays.
  */
-export async function settleRecordedCalls(client: pg.Pool | pg.PoolClient, records: readonly CallRecord[], columns?: SettleColumns): Promise<void> {
+export async function settleRecordedCalls(
+  client: pg.Pool | pg.PoolClient,
+  records: readonly CallRecord[],
+  columns?: SettleColumns,
+): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock_shared($1)", [LEDGER_LOCK]);
   const { rows } = await client.query<{ any: boolean }>(ANY_LEDGER_SQL);
   if (rows[0]?.any !== true) return;
@@ -113,9 +117,10 @@ async function resyncTargets(client: pg.PoolClient, targets: readonly Target[]):
   const sorted = [...targets].sort((a, b) => (a.budgetId === b.budgetId ? (a.key < b.key ? -1 : 1) : a.budgetId < b.budgetId ? -1 : 1));
   const sums: Array<{ spent: string; unpriced: string }> = [];
   for (const t of sorted) {
-    const { rows } = t.keyId === null
-      ? await client.query<{ spent: string; unpriced: string }>(APP_SPEND_SQL, [t.app, t.start, t.end])
-      : await client.query<{ spent: string; unpriced: string }>(KEY_SPEND_SQL, [t.app, t.keyId, t.start, t.end]);
+    const { rows } =
+      t.keyId === null
+        ? await client.query<{ spent: string; unpriced: string }>(APP_SPEND_SQL, [t.app, t.start, t.end])
+        : await client.query<{ spent: string; unpriced: string }>(KEY_SPEND_SQL, [t.app, t.keyId, t.start, t.end]);
     sums.push(rows[0]!);
   }
   await client.query(
@@ -151,13 +156,20 @@ function currentTarget(b: LedgerBudget, nowMs: number): Target {
  * budget it returns: a budget created or changed (limit, period) counts every call of its period, whenever
  * they were made.
  */
-export async function withLedgerResync<T>(pool: pg.Pool, nowMs: number, work: (client: pg.PoolClient) => Promise<{ result: T; budgets: LedgerBudget[] }>): Promise<T> {
+export async function withLedgerResync<T>(
+  pool: pg.Pool,
+  nowMs: number,
+  work: (client: pg.PoolClient) => Promise<{ result: T; budgets: LedgerBudget[] }>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [LEDGER_LOCK]);
     const { result, budgets } = await work(client);
-    await resyncTargets(client, budgets.map((b) => currentTarget(b, nowMs)));
+    await resyncTargets(
+      client,
+      budgets.map((b) => currentTarget(b, nowMs)),
+    );
     await client.query("COMMIT");
     return result;
   } catch (err) {
@@ -198,7 +210,8 @@ async function resyncTargetsFor(db: pg.Pool | pg.PoolClient, options: ResyncOpti
     for (const key of keys) {
       const span = periodOfKey(key);
       if (!span || (withCurrent && key === current.key)) continue;
-      if (span.start < options.to && span.end > options.from) targets.push({ budgetId: r.id, app: r.app, keyId: r.key_id, key, start: span.start, end: span.end });
+      if (span.start < options.to && span.end > options.from)
+        targets.push({ budgetId: r.id, app: r.app, keyId: r.key_id, key, start: span.start, end: span.end });
     }
   }
   return targets;

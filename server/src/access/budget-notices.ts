@@ -49,7 +49,11 @@ const notice = (r: NoticeRow): BudgetNotice => ({
  * replica — or how many — saw it first. Each new notice is queued for every webhook in the same statement
  * (budget_notice_deliveries, the outbox notification-sender.ts delivers).
  */
-export async function recordThresholds(pool: pg.Pool, states: readonly BudgetState[], forecasts: ReadonlyMap<string, string> = new Map()): Promise<BudgetNotice[]> {
+export async function recordThresholds(
+  pool: pg.Pool,
+  states: readonly BudgetState[],
+  forecasts: ReadonlyMap<string, string> = new Map(),
+): Promise<BudgetNotice[]> {
   if (states.length === 0) return [];
   const { rows } = await pool.query<NoticeRow>(
     `WITH st AS (
@@ -76,7 +80,12 @@ export async function recordThresholds(pool: pg.Pool, states: readonly BudgetSta
             i.forecast_usd::text AS forecast_usd, i.created_at
        FROM inserted i JOIN budgets b ON b.id = i.budget_id
       ORDER BY i.budget_id, i.period, i.kind`,
-    [states.map((s) => s.id), states.map((s) => s.periodKey), states.map((s) => s.spentUsd), states.map((s) => forecasts.get(s.id) ?? null)],
+    [
+      states.map((s) => s.id),
+      states.map((s) => s.periodKey),
+      states.map((s) => s.spentUsd),
+      states.map((s) => forecasts.get(s.id) ?? null),
+    ],
   );
   return rows.map(notice);
 }

@@ -25,7 +25,8 @@ export function periodOf(period: BudgetPeriod, ms: number): PeriodSpan {
   const m = d.getUTCMonth();
   if (period === "month") return { key: `${y}-${pad(m + 1)}`, start: new Date(Date.UTC(y, m, 1)), end: new Date(Date.UTC(y, m + 1, 1)) };
   const dayStart = Date.UTC(y, m, d.getUTCDate());
-  if (period === "day") return { key: new Date(dayStart).toISOString().slice(0, 10), start: new Date(dayStart), end: new Date(dayStart + DAY_MS) };
+  if (period === "day")
+    return { key: new Date(dayStart).toISOString().slice(0, 10), start: new Date(dayStart), end: new Date(dayStart + DAY_MS) };
   const weekday = (d.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
   const start = dayStart - weekday * DAY_MS;
   const thursday = new Date(start + 3 * DAY_MS);

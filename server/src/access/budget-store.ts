@@ -51,7 +51,15 @@ interface Row {
   period: BudgetPeriod;
 }
 
-const row = (r: Row): BudgetRow => ({ id: r.id, app: r.app, keyId: r.key_id, monthlyUsd: r.monthly_usd, action: r.action, unpriced: r.unpriced, period: r.period });
+const row = (r: Row): BudgetRow => ({
+  id: r.id,
+  app: r.app,
+  keyId: r.key_id,
+  monthlyUsd: r.monthly_usd,
+  action: r.action,
+  unpriced: r.unpriced,
+  period: r.period,
+});
 const COLUMNS = `id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced, period`;
 
 export async function loadBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
@@ -76,7 +84,15 @@ export async function upsertBudget(pool: pg.Pool, input: BudgetInput, nowMs = Da
               unpriced = CASE WHEN EXCLUDED.action = 'alert' THEN 'allow' ELSE COALESCE($6, budgets.unpriced) END,
               period = COALESCE($7, budgets.period), updated_at = now()
        RETURNING ${COLUMNS}`,
-      [budgetId(input.app, input.keyId), input.app, input.keyId, input.monthlyUsd, input.action, input.unpriced ?? null, input.period ?? null],
+      [
+        budgetId(input.app, input.keyId),
+        input.app,
+        input.keyId,
+        input.monthlyUsd,
+        input.action,
+        input.unpriced ?? null,
+        input.period ?? null,
+      ],
     );
     const saved = row(rows[0]!);
     return { result: saved, budgets: [saved] };

@@ -7,7 +7,7 @@ import { BUDGET_ACTIONS, UNPRICED_POLICIES, upsertBudget } from "./budget-store.
 const amount = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), "a non-negative amount in US dollars, e.g. 250 or \"99.5\"");
+  .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), 'a non-negative amount in US dollars, e.g. 250 or "99.5"');
 
 const configuredBudget = z
   .object({
@@ -19,7 +19,10 @@ const configuredBudget = z
     action: z.enum(BUDGET_ACTIONS).default("block"),
     unpriced: z.enum(UNPRICED_POLICIES).default("allow"),
   })
-  .refine((b) => b.limitUsd !== undefined || b.monthlyUsd !== undefined, { message: "required (the limit per period in US dollars)", path: ["limitUsd"] })
+  .refine((b) => b.limitUsd !== undefined || b.monthlyUsd !== undefined, {
+    message: "required (the limit per period in US dollars)",
+    path: ["limitUsd"],
+  })
   .refine((b) => b.unpriced === "allow" || b.action === "block", { message: 'unpriced: "block" needs action "block"', path: ["unpriced"] });
 
 /**
@@ -34,7 +37,14 @@ export async function applyConfiguredBudgets(pool: pg.Pool, raw: readonly Record
     throw new ConfigError(`TOLLGATE_CONFIG: budgets.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
   }
   for (const b of parsed.data) {
-    await upsertBudget(pool, { app: b.app, keyId: null, monthlyUsd: (b.limitUsd ?? b.monthlyUsd)!, period: b.period, action: b.action, unpriced: b.unpriced });
+    await upsertBudget(pool, {
+      app: b.app,
+      keyId: null,
+      monthlyUsd: (b.limitUsd ?? b.monthlyUsd)!,
+      period: b.period,
+      action: b.action,
+      unpriced: b.unpriced,
+    });
   }
   return parsed.data.length;
 }

@@ -10,7 +10,11 @@ const MAX_CANDIDATES = 128;
 export function requestedCandidates(json: Record<string, unknown> | undefined): number {
   if (!json) return 1;
   const generation = json.generationConfig;
-  const values = [json.n, json.best_of, generation !== null && typeof generation === "object" ? (generation as Record<string, unknown>).candidateCount : undefined];
+  const values = [
+    json.n,
+    json.best_of,
+    generation !== null && typeof generation === "object" ? (generation as Record<string, unknown>).candidateCount : undefined,
+  ];
   let most = 1;
   for (const v of values) if (typeof v === "number" && Number.isFinite(v) && v > most) most = Math.ceil(v);
   return Math.min(most, MAX_CANDIDATES);
@@ -38,7 +42,16 @@ export function contextTokens(model: string): number {
 }
 
 /** Keys whose value is content the provider holds: its size cannot be read from the request. */
-const STORED_CONTENT = new Set(["previous_response_id", "conversation", "file_id", "fileUri", "file_uri", "file_url", "cached_content", "cachedContent"]);
+const STORED_CONTENT = new Set([
+  "previous_response_id",
+  "conversation",
+  "file_id",
+  "fileUri",
+  "file_uri",
+  "file_url",
+  "cached_content",
+  "cachedContent",
+]);
 const MAX_NODES = 100_000;
 
 export interface HiddenInput {
@@ -69,7 +82,11 @@ export function hiddenInput(json: Record<string, unknown> | undefined): HiddenIn
       if (v === null || v === undefined || v === "") continue;
       if (STORED_CONTENT.has(key)) found.unknowable = true;
       else if (key === "image_url" && imageByUrl(v)) found.images++;
-      else if (key === "source" && typeof v === "object" && ((v as Record<string, unknown>).type === "url" || (v as Record<string, unknown>).type === "file")) {
+      else if (
+        key === "source" &&
+        typeof v === "object" &&
+        ((v as Record<string, unknown>).type === "url" || (v as Record<string, unknown>).type === "file")
+      ) {
         found.unknowable = true; // Anthropic's documents and images by URL or Files-API id
       }
       if (typeof v === "object") stack.push(v);

@@ -55,7 +55,8 @@ export class GoogleAccessTokens {
     const http = new gaxios.Gaxios();
     // The library posts to Google's token URL; the key's token_uri says where this account's tokens come from.
     const transporter = {
-      request: <T>(opts: gaxios.GaxiosOptions) => http.request<T>({ ...opts, url: account.tokenUri, timeout: this.timeoutMs, retry: false }),
+      request: <T>(opts: gaxios.GaxiosOptions) =>
+        http.request<T>({ ...opts, url: account.tokenUri, timeout: this.timeoutMs, retry: false }),
     };
     this.gtoken = new GoogleToken({ iss: account.clientEmail, key: account.privateKey, scope: CLOUD_PLATFORM, transporter });
   }

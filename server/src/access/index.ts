@@ -139,11 +139,23 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
       }),
     ],
     apiRouters: [
-      keysRouter({ prisma: deps.prisma, pepper, cache: keys, providers: new Set(config.providers.keys()), pinApp: (app) => deps.metrics.pinApp(app) }),
+      keysRouter({
+        prisma: deps.prisma,
+        pepper,
+        cache: keys,
+        providers: new Set(config.providers.keys()),
+        pinApp: (app) => deps.metrics.pinApp(app),
+      }),
       budgetsRouter({ pool, prisma: deps.prisma, refresh: () => budgets.refresh().then(pinBudgetApps) }),
       budgetNotificationsRouter(pool, deps.prisma),
     ],
-    beforeForward: [virtualKeyHook(keys, { requireKey: config.access.requireVirtualKey, providerToken: (provider) => googleTokens.get(provider.name)?.get() }), budgets.hook],
+    beforeForward: [
+      virtualKeyHook(keys, {
+        requireKey: config.access.requireVirtualKey,
+        providerToken: (provider) => googleTokens.get(provider.name)?.get(),
+      }),
+      budgets.hook,
+    ],
     afterCall: [budgets.afterCall],
     keys,
     budgets,

@@ -70,7 +70,13 @@ function decodeQueryValue(value: string): string {
  * (its adapter's `auth`), in place in the raw header list; drops the headers a key holder may not choose
  * (HOLDER_DROPPED) and asks for an uncompressed answer.
  */
-export function substituteProviderKey(headers: string[], call: { provider: ProviderConfig; query: string }, source: string, heldKey: string, bearer = false): void {
+export function substituteProviderKey(
+  headers: string[],
+  call: { provider: ProviderConfig; query: string },
+  source: string,
+  heldKey: string,
+  bearer = false,
+): void {
   const credentials = credentialHeaders();
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const lower = (headers[i] as string).toLowerCase();
@@ -84,7 +90,11 @@ export function substituteProviderKey(headers: string[], call: { provider: Provi
     headers.push(auth.header, (auth.prefix ?? "") + heldKey);
   }
   headers.push("accept-encoding", "identity");
-  if (source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
+  if (source === "query")
+    call.query = call.query
+      .split("&")
+      .filter((p) => !p.startsWith("key="))
+      .join("&");
 }
 
 export interface VirtualKeyHookOptions {
@@ -119,10 +129,15 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
           403,
         );
       }
-      if (options.requireKey) throw new TollgateError("auth_failed", "Tollgate requires a virtual key (tg_…) for every call (TOLLGATE_REQUIRE_VIRTUAL_KEY).");
+      if (options.requireKey)
+        throw new TollgateError("auth_failed", "Tollgate requires a virtual key (tg_…) for every call (TOLLGATE_REQUIRE_VIRTUAL_KEY).");
       const app = call.attribution.app;
       if (app !== null && cache.hasApp(app)) {
-        throw new TollgateError("auth_failed", `App "${app}" has virtual keys: its calls must use one of them, not the x-tollgate-app header.`, 403);
+        throw new TollgateError(
+          "auth_failed",
+          `App "${app}" has virtual keys: its calls must use one of them, not the x-tollgate-app header.`,
+          403,
+        );
       }
       return;
     }
@@ -141,7 +156,8 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     }
     if (!entry) throw new TollgateError("auth_failed", "Incorrect Tollgate virtual key provided.");
     if (entry.revoked) throw new TollgateError("auth_failed", "This Tollgate virtual key has been revoked.");
-    if (entry.expiresAt !== null && entry.expiresAt <= now()) throw new TollgateError("auth_failed", "This Tollgate virtual key has expired.");
+    if (entry.expiresAt !== null && entry.expiresAt <= now())
+      throw new TollgateError("auth_failed", "This Tollgate virtual key has expired.");
     if (entry.provider !== null && entry.provider !== call.provider.name) {
       throw new TollgateError("auth_failed", `This Tollgate virtual key is for provider "${entry.provider}", not "${call.provider.name}".`);
     }
@@ -151,7 +167,8 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     const scope = request ? scopeOf(request.method, request.path, call.info) : null;
     if (scope === null || !entry.endpoints.includes(scope)) {
       const what = request ? `${request.method} ${request.path}` : "this request";
-      const why = scope === null ? "is not an endpoint a virtual key can reach" : `needs the "${scope}" scope, which this key was not created with`;
+      const why =
+        scope === null ? "is not an endpoint a virtual key can reach" : `needs the "${scope}" scope, which this key was not created with`;
       throw new TollgateError("auth_failed", `Tollgate virtual key refused: ${what} ${why} (scopes: ${entry.endpoints.join(", ")}).`, 403);
     }
     if (scope === "inference") requireParsedBody(call);
@@ -167,7 +184,10 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     const held = call.provider.apiKey;
     if (!held) {
       const variable = call.provider.apiKeyEnv ?? "the provider's apiKeyEnv in TOLLGATE_CONFIG";
-      throw new TollgateError("proxy_error", `Tollgate holds no key for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`);
+      throw new TollgateError(
+        "proxy_error",
+        `Tollgate holds no key for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`,
+      );
     }
     substituteProviderKey(headers, call, found.source, held);
     call.heldKey = held;
@@ -179,14 +199,21 @@ export function virtualKeyHook(cache: KeyCache, options: VirtualKeyHookOptions =
     const secret = call.provider.aws?.credentials?.secretAccessKey;
     if (!secret || !call.adapter.canSign?.(call.provider)) {
       const variable = call.provider.apiKeyEnv ?? "the provider's AWS credentials";
-      throw new TollgateError("proxy_error", `Tollgate holds no AWS credentials for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`);
+      throw new TollgateError(
+        "proxy_error",
+        `Tollgate holds no AWS credentials for provider "${call.provider.name}": set ${variable} to use virtual keys with it.`,
+      );
     }
     for (let i = headers.length - 2; i >= 0; i -= 2) {
       const lower = (headers[i] as string).toLowerCase();
       if (credentialHeaders().has(lower) || HOLDER_DROPPED.has(lower) || AWS_SIGNATURE_HEADERS.has(lower)) headers.splice(i, 2);
     }
     headers.push("accept-encoding", "identity");
-    if (found.source === "query") call.query = call.query.split("&").filter((p) => !p.startsWith("key=")).join("&");
+    if (found.source === "query")
+      call.query = call.query
+        .split("&")
+        .filter((p) => !p.startsWith("key="))
+        .join("&");
     call.signUpstream = true;
     call.heldKey = secret;
     cache.markUsed(keyId);

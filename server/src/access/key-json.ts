@@ -9,7 +9,10 @@ const createSchema = z.object({
   provider: z.string().min(1).nullish(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
   /** wider scopes than the default inference + models (see docs/access.md) */
-  endpoints: z.array(z.enum(KEY_SCOPES)).max(KEY_SCOPES.length * 2).nullish(),
+  endpoints: z
+    .array(z.enum(KEY_SCOPES))
+    .max(KEY_SCOPES.length * 2)
+    .nullish(),
 });
 
 function keyStatus(k: VirtualKeyInfo, now: number): "active" | "revoked" | "expired" {
@@ -35,11 +38,15 @@ export function keyJson(k: VirtualKeyInfo, now: number) {
 }
 
 /** Validates a new key's fields (shared by the API and the CLI); throws a 400 naming the field. */
-export function parseNewKey(body: unknown, providers: ReadonlySet<string>, now: number): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
+export function parseNewKey(
+  body: unknown,
+  providers: ReadonlySet<string>,
+  now: number,
+): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
   const { app, provider, expiresAt, endpoints } = parseOr400(createSchema, body ?? {});
-  if (provider && !providers.has(provider)) throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
+  if (provider && !providers.has(provider))
+    throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
   const expiry = expiresAt ? new Date(expiresAt) : null;
   if (expiry && expiry.getTime() <= now) throw new TollgateError("invalid_request", "expiresAt: must be in the future");
   return { app, provider: provider ?? null, expiresAt: expiry, endpoints: keyScopes(endpoints) };
 }
-

@@ -27,7 +27,10 @@ export function hashVirtualKey(pepper: Buffer, key: string): string {
  */
 export async function loadPepper(pool: pg.Pool, configured: string | undefined): Promise<Buffer> {
   if (configured) return Buffer.from(configured, "utf8");
-  await pool.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [PEPPER_SETTING, randomBytes(32).toString("base64url")]);
+  await pool.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+    PEPPER_SETTING,
+    randomBytes(32).toString("base64url"),
+  ]);
   const { rows } = await pool.query<{ value: string }>(`SELECT value FROM settings WHERE key = $1`, [PEPPER_SETTING]);
   const value = rows[0]?.value;
   if (!value) throw new Error("the virtual-key pepper could not be stored in the settings table");

@@ -30,7 +30,17 @@ export interface KeyEntry {
 }
 
 /** The columns a listing shows: everything but the hash. */
-const INFO = { id: true, app: true, provider: true, prefix: true, endpoints: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true } as const;
+const INFO = {
+  id: true,
+  app: true,
+  provider: true,
+  prefix: true,
+  endpoints: true,
+  createdAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
+} as const;
 /** What the proxy needs, by hash. */
 const ENTRY = { id: true, app: true, provider: true, endpoints: true, hash: true, expiresAt: true, revokedAt: true } as const;
 
@@ -42,7 +52,14 @@ function info(row: InfoRow): VirtualKeyInfo {
 }
 
 function entry(row: EntryRow): KeyEntry {
-  return { id: row.id, app: row.app, provider: row.provider, expiresAt: row.expiresAt?.getTime() ?? null, revoked: row.revokedAt !== null, endpoints: keyScopes(row.endpoints) };
+  return {
+    id: row.id,
+    app: row.app,
+    provider: row.provider,
+    expiresAt: row.expiresAt?.getTime() ?? null,
+    revoked: row.revokedAt !== null,
+    endpoints: keyScopes(row.endpoints),
+  };
 }
 
 export interface NewKey {
@@ -54,11 +71,23 @@ export interface NewKey {
 }
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the client's hands. */
-export async function createVirtualKey(db: PrismaClient, pepper: Buffer, input: NewKey): Promise<{ key: string; info: VirtualKeyInfo; hash: string }> {
+export async function createVirtualKey(
+  db: PrismaClient,
+  pepper: Buffer,
+  input: NewKey,
+): Promise<{ key: string; info: VirtualKeyInfo; hash: string }> {
   const key = generateVirtualKey();
   const hash = hashVirtualKey(pepper, key);
   const row = await db.virtualKey.create({
-    data: { id: randomUUID(), app: input.app, provider: input.provider, prefix: keyPrefix(key), hash, expiresAt: input.expiresAt, endpoints: keyScopes(input.endpoints) },
+    data: {
+      id: randomUUID(),
+      app: input.app,
+      provider: input.provider,
+      prefix: keyPrefix(key),
+      hash,
+      expiresAt: input.expiresAt,
+      endpoints: keyScopes(input.endpoints),
+    },
     select: INFO,
   });
   return { key, info: info(row), hash };

@@ -137,7 +137,18 @@ export class NotificationSender {
               delivered_at = CASE WHEN $9 = 'delivered' THEN now() END,
               next_attempt_at = now() + make_interval(secs => $10::double precision / 1000)
         WHERE (budget_id, period, kind, webhook) = ($1, $2, $3, $4)`,
-      [d.budget_id, d.period, d.kind, d.webhook, attempt, status, error, durationMs, delivered ? "delivered" : gaveUp ? "failed" : "pending", delayMs],
+      [
+        d.budget_id,
+        d.period,
+        d.kind,
+        d.webhook,
+        attempt,
+        status,
+        error,
+        durationMs,
+        delivered ? "delivered" : gaveUp ? "failed" : "pending",
+        delayMs,
+      ],
     );
     const fields = { budget: d.budget_id, period: d.period, kind: d.kind, webhook: d.webhook, attempt, status };
     if (delivered) this.deps.logger.info(fields, "budget notice delivered");

@@ -18,7 +18,10 @@ export function requireParsedBody(call: CallState): void {
     parsed = undefined;
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new TollgateError("invalid_request", "Tollgate could not parse this request's body as a JSON object; under a budget or a virtual key it must be one.");
+    throw new TollgateError(
+      "invalid_request",
+      "Tollgate could not parse this request's body as a JSON object; under a budget or a virtual key it must be one.",
+    );
   }
   const json = parsed as Record<string, unknown>;
   call.json = json;

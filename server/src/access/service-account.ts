@@ -17,7 +17,7 @@ export interface ServiceAccount {
 export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
 const keySchema = z.object({
-  type: z.literal("service_account", { error: "must be a service account key (type \"service_account\")" }).optional(),
+  type: z.literal("service_account", { error: 'must be a service account key (type "service_account")' }).optional(),
   client_email: z.string({ error: "client_email is missing" }).min(3, "client_email is missing"),
   private_key: z.string({ error: "private_key is missing" }).includes("PRIVATE KEY", { error: "private_key is not a PEM private key" }),
   private_key_id: z.string().optional(),
@@ -36,7 +36,9 @@ export function loadServiceAccount(source: { file?: string; json?: string }, whe
     try {
       text = readFileSync(source.file, "utf8");
     } catch (err) {
-      throw new Error(`${where}: cannot read the service account key file ${source.file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new Error(
+        `${where}: cannot read the service account key file ${source.file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
   } else throw new Error(`${where}: no service account key given`);
   let raw: unknown;
@@ -48,5 +50,11 @@ export function loadServiceAccount(source: { file?: string; json?: string }, whe
   const parsed = keySchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${where}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   const k = parsed.data;
-  return { clientEmail: k.client_email, privateKey: k.private_key, privateKeyId: k.private_key_id, tokenUri: k.token_uri ?? GOOGLE_TOKEN_URI, projectId: k.project_id };
+  return {
+    clientEmail: k.client_email,
+    privateKey: k.private_key,
+    privateKeyId: k.private_key_id,
+    tokenUri: k.token_uri ?? GOOGLE_TOKEN_URI,
+    projectId: k.project_id,
+  };
 }

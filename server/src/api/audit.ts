@@ -34,7 +34,12 @@ function trail(prisma: PrismaClient, onError: (err: unknown) => void): RequestHa
       if (recorded || res.statusCode >= 400) return Promise.resolve();
       recorded = true;
       const subject = decodeURIComponent(path.split("/").slice(2).join("/")) || path.split("/")[1]!;
-      return recordAudit(prisma, { actor: actorOf(req), action: `${req.method} /${path.split("/")[1]}`, subject, detail: { path, query: req.query, body: req.body ?? null } }).catch(onError);
+      return recordAudit(prisma, {
+        actor: actorOf(req),
+        action: `${req.method} /${path.split("/")[1]}`,
+        subject,
+        detail: { path, query: req.query, body: req.body ?? null },
+      }).catch(onError);
     };
     const json = res.json.bind(res);
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
@@ -53,7 +58,10 @@ function trail(prisma: PrismaClient, onError: (err: unknown) => void): RequestHa
 
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,18}$/).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
 });
 
 /** GET /audit: the audit log, newest first (?limit=, ?before=<id> for the next page). */

@@ -27,7 +27,10 @@ function sameSecret(presented: string, expected: Buffer): boolean {
 
 function deny(res: Response, status: number, type: string, message: string): void {
   if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tollgate"');
-  res.status(status).type("application/json").send(JSON.stringify({ error: { type, message } }));
+  res
+    .status(status)
+    .type("application/json")
+    .send(JSON.stringify({ error: { type, message } }));
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

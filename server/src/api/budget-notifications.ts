@@ -42,7 +42,13 @@ export function budgetNotificationsRouter(pool: pg.Pool, prisma: PrismaClient): 
         spentUsd: canonicalDecimal(n.spent_usd),
         forecastUsd: n.forecast_usd === null ? null : canonicalDecimal(n.forecast_usd),
         createdAt: n.created_at.toISOString(),
-        deliveries: (n.deliveries ?? []).map((d) => ({ webhook: d.webhook, status: d.status, attempts: d.attempts, deliveredAt: d.delivered_at, nextAttemptAt: d.next_attempt_at })),
+        deliveries: (n.deliveries ?? []).map((d) => ({
+          webhook: d.webhook,
+          status: d.status,
+          attempts: d.attempts,
+          deliveredAt: d.delivered_at,
+          nextAttemptAt: d.next_attempt_at,
+        })),
       })),
       attempts: attempts.map((a) => ({
         id: a.id,

@@ -4,7 +4,15 @@ import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
 import { BUDGET_PERIODS } from "../access/budget-period.ts";
-import { budgetStates, BUDGET_ACTIONS, deleteBudget, monthOf, UNPRICED_POLICIES, upsertBudget, type BudgetState } from "../access/budget-store.ts";
+import {
+  budgetStates,
+  BUDGET_ACTIONS,
+  deleteBudget,
+  monthOf,
+  UNPRICED_POLICIES,
+  upsertBudget,
+  type BudgetState,
+} from "../access/budget-store.ts";
 import { budgetForecasts } from "../access/budget-forecasts.ts";
 import { getVirtualKey, isUuid } from "../access/key-store.ts";
 import type { Forecast } from "../reports/forecast.ts";
@@ -22,7 +30,7 @@ export interface BudgetsRouterDeps {
 const money = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), "a non-negative amount in US dollars with at most 10 decimals, e.g. \"250\" or \"99.5\"");
+  .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), 'a non-negative amount in US dollars with at most 10 decimals, e.g. "250" or "99.5"');
 
 const putSchema = z.object({
   /** the limit per period; `monthlyUsd` is its older name, still accepted */
@@ -89,15 +97,21 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
       throw new TollgateError("invalid_request", `unpriced: "block" needs action "block" (an alert budget never refuses calls)`);
     }
     const limitUsd = parsed.limitUsd ?? parsed.monthlyUsd;
-    if (limitUsd === undefined) throw new TollgateError("invalid_request", "limitUsd: required (the limit per period in US dollars, e.g. \"250\")");
+    if (limitUsd === undefined)
+      throw new TollgateError("invalid_request", 'limitUsd: required (the limit per period in US dollars, e.g. "250")');
     const keyId = parsed.keyId ?? null;
     if (keyId !== null) {
       const key = isUuid(keyId) ? await getVirtualKey(deps.prisma, keyId) : null;
       if (!key) throw new TollgateError("invalid_request", `keyId: no virtual key ${keyId}`);
-      if (key.app !== app) throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
+      if (key.app !== app)
+        throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }
     const at = now();
-    const saved = await upsertBudget(deps.pool, { app, keyId, monthlyUsd: limitUsd, period: parsed.period, action: parsed.action, unpriced: parsed.unpriced }, at);
+    const saved = await upsertBudget(
+      deps.pool,
+      { app, keyId, monthlyUsd: limitUsd, period: parsed.period, action: parsed.action, unpriced: parsed.unpriced },
+      at,
+    );
     await deps.refresh();
     const state = (await budgetStates(deps.pool, at)).find((s) => s.id === saved.id);
     if (!state) throw new TollgateError("not_found", `budget ${saved.id} was deleted meanwhile`);
@@ -107,7 +121,8 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
   router.delete("/budgets/:app", async (req, res) => {
     const app = appParam(req.params.app);
     const keyId = typeof req.query.keyId === "string" && req.query.keyId ? req.query.keyId : null;
-    if (!(await deleteBudget(deps.pool, app, keyId))) throw new TollgateError("not_found", `no budget for ${keyId ? `key ${keyId}` : `app "${app}"`}`);
+    if (!(await deleteBudget(deps.pool, app, keyId)))
+      throw new TollgateError("not_found", `no budget for ${keyId ? `key ${keyId}` : `app "${app}"`}`);
     await deps.refresh();
     res.status(204).end();
   });

@@ -14,12 +14,22 @@ const toCall = (row: CallRow): Call => callJson(row) as unknown as Call;
 /** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
 async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Partial<CallDetail>> {
   const stored = await findBodies(prisma, row.id, row.startedAt);
-  if (!stored) return { requestBody: (row.requestBody as string | null) ?? null, responseBody: (row.responseBody as string | null) ?? null, request: null };
+  if (!stored)
+    return {
+      requestBody: (row.requestBody as string | null) ?? null,
+      responseBody: (row.responseBody as string | null) ?? null,
+      request: null,
+    };
   return {
     requestBody: stored.requestBody,
     responseBody: stored.responseBody,
     // What replaying the call needs (copy as curl) and how the bodies were cut.
-    request: { method: stored.method, path: stored.path, query: stored.query, headers: stored.requestHeaders as Record<string, string> | null },
+    request: {
+      method: stored.method,
+      path: stored.path,
+      query: stored.query,
+      headers: stored.requestHeaders as Record<string, string> | null,
+    },
     requestTruncated: stored.requestTruncated,
     responseTruncated: stored.responseTruncated,
     responseAssembled: stored.responseAssembled,

@@ -31,56 +31,105 @@ export type Price = ReturnType<typeof priceRowToJson>;
 export type CallPrice = Omit<Price, "dailyStartUtc" | "dailyEndUtc">;
 
 /** GET /api/prices: models seen without a price (most calls first), then the price rows. */
-interface UnpricedModel { provider: string; model: string; calls: number; lastSeen: string }
+interface UnpricedModel {
+  provider: string;
+  model: string;
+  calls: number;
+  lastSeen: string;
+}
 export interface PricesResponse {
   unpriced: UnpricedModel[];
   /** one page of the table (search matches "provider model"); total counts every matching row */
   prices: Price[];
-  total: number; offset: number; limit: number; nextOffset: number | null;
+  total: number;
+  offset: number;
+  limit: number;
+  nextOffset: number | null;
 }
 
 /** A per-request or tool fee of a call; count and usd are null when unknown. */
-interface CallFee { kind: string; count: number | null; usd: string | null }
+interface CallFee {
+  kind: string;
+  count: number | null;
+  usd: string | null;
+}
 
 /** One row of GET /api/calls (the columns of server/src/reports/call-rows.ts's CALL_SELECT). */
 export interface Call {
-  id: string; startedAt: string; provider: string; endpoint: string;
-  model: string | null; responseModel: string | null; deployment: string | null;
-  app: string; user: string | null; properties: Record<string, string> | null; keyId: string | null;
-  stream: boolean; status: number;
+  id: string;
+  startedAt: string;
+  provider: string;
+  endpoint: string;
+  model: string | null;
+  responseModel: string | null;
+  deployment: string | null;
+  app: string;
+  user: string | null;
+  properties: Record<string, string> | null;
+  keyId: string | null;
+  stream: boolean;
+  status: number;
   /** rows recorded before an outcome was split keep their old value, readable in filters */
   outcome: Outcome | (string & {});
-  errorType: string | null; errorMessage: string | null; errorBody: string | null;
-  upstreamRequestId: string | null; serviceTier: string | null;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorBody: string | null;
+  upstreamRequestId: string | null;
+  serviceTier: string | null;
   /** why generation stopped, as the provider said it, one per choice ("stop", "end_turn", "MAX_TOKENS"…); [] when not said */
   finishReasons: string[];
-  inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number; cacheWrite1hTokens: number;
-  outputTokens: number; reasoningTokens: number; audioInputTokens: number; audioOutputTokens: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  audioInputTokens: number;
+  audioOutputTokens: number;
   usageSource: "reported" | "estimated" | "none" | (string & {});
   /** the provider reported implausible usage, recorded clamped */
   usageClamped: boolean;
   /** null: no price matched (unknown, not zero) */
   costUsd: string | null;
   /** per-request and tool fees (web searches, grounding…); feesUsd is part of costUsd */
-  fees: CallFee[] | null; feesUsd: string | null;
-  priceId: string | null; priced: boolean;
-  latencyMs: number; ttftMs: number | null; overheadMs: number;
-  requestBytes: number; responseBytes: number;
+  fees: CallFee[] | null;
+  feesUsd: string | null;
+  priceId: string | null;
+  priced: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  overheadMs: number;
+  requestBytes: number;
+  responseBytes: number;
   /** stored bodies (TOLLGATE_LOG_BODIES), secrets redacted; a stream's response is its assembled JSON */
-  requestBody: string | null; responseBody: string | null;
-  sessionId: string | null; traceId: string | null; parentSpanId: string | null;
+  requestBody: string | null;
+  responseBody: string | null;
+  sessionId: string | null;
+  traceId: string | null;
+  parentSpanId: string | null;
 }
 
 /** GET /api/calls. */
-export interface CallsPage { calls: Call[]; nextCursor: string | null }
+export interface CallsPage {
+  calls: Call[];
+  nextCursor: string | null;
+}
 
 /** GET /api/calls/:id: the row, its stored request (for copy as curl) and the price it was charged at. */
 export interface CallDetail extends Call {
   price: CallPrice | null;
   request?: { method: string; path: string; query: string | null; headers: Record<string, string> | null } | null;
-  requestTruncated?: boolean; responseTruncated?: boolean; responseAssembled?: boolean;
+  requestTruncated?: boolean;
+  responseTruncated?: boolean;
+  responseAssembled?: boolean;
 }
 
 /** GET /api/sessions and /api/sessions/:id. */
-export interface SessionsPage { sessions: SessionSummary[]; nextCursor: string | null }
-export interface SessionDetail { session: SessionSummary; calls: SessionCall[] }
+export interface SessionsPage {
+  sessions: SessionSummary[];
+  nextCursor: string | null;
+}
+export interface SessionDetail {
+  session: SessionSummary;
+  calls: SessionCall[];
+}

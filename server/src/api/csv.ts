@@ -64,7 +64,12 @@ export async function writeChunk(res: Response, chunk: string): Promise<void> {
 }
 
 /** Writes header and rows, flushing in chunks of about 64 KiB. */
-export async function writeCsvRows<Row>(res: Response, columns: ReadonlyArray<CsvColumn<Row>>, rows: Iterable<Row>, withHeader = true): Promise<void> {
+export async function writeCsvRows<Row>(
+  res: Response,
+  columns: ReadonlyArray<CsvColumn<Row>>,
+  rows: Iterable<Row>,
+  withHeader = true,
+): Promise<void> {
   let chunk = withHeader ? csvHeader(columns) : "";
   for (const row of rows) {
     chunk += csvLine(columns, row);

@@ -32,7 +32,8 @@ export function forecastRouter(pool: pg.Pool, now: () => number = Date.now): Rou
     const span = periodOf(period, nowMs);
     const { from, windowMs } = trailingWindow(nowMs);
     const rows = await periodAndTrailingSpend(pool, groupBy, span.start, from, { provider, app, model });
-    const project = (spent: string, trailing: string) => forecastPeriod({ spentUsd: spent, trailingUsd: trailing, windowMs, nowMs, periodEndMs: span.end.getTime() });
+    const project = (spent: string, trailing: string) =>
+      forecastPeriod({ spentUsd: spent, trailingUsd: trailing, windowMs, nowMs, periodEndMs: span.end.getTime() });
     let spent = ZERO;
     let trailing = ZERO;
     const groups = rows
@@ -54,7 +55,12 @@ export function forecastRouter(pool: pg.Pool, now: () => number = Date.now): Rou
       now: new Date(nowMs).toISOString(),
       windowStart: from.toISOString(),
       method: FORECAST_METHOD,
-      totals: { spentUsd: formatDecimal(normalize(spent)), trailingUsd: formatDecimal(normalize(trailing)), runRateUsdPerDay: total.runRateUsdPerDay, forecastUsd: total.forecastUsd },
+      totals: {
+        spentUsd: formatDecimal(normalize(spent)),
+        trailingUsd: formatDecimal(normalize(trailing)),
+        runRateUsdPerDay: total.runRateUsdPerDay,
+        forecastUsd: total.forecastUsd,
+      },
       groups,
     });
   });

@@ -60,6 +60,7 @@ export const rejectInvalidText: RequestHandler = (req, _res, next) => {
  */
 export const dataErrorsAreBadRequests: ErrorRequestHandler = (err, _req, _res, next) => {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && code.startsWith("22")) return next(new TollgateError("invalid_request", `invalid parameter value: ${(err as Error).message}`));
+  if (typeof code === "string" && code.startsWith("22"))
+    return next(new TollgateError("invalid_request", `invalid parameter value: ${(err as Error).message}`));
   next(err);
 };

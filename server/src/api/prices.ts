@@ -39,7 +39,14 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
     const paging = parseQuery(pricePageSchema, req.query);
     const [unpriced, prices] = await Promise.all([unpricedModels(prisma), listPrices(prisma, provider)]);
     const page = pagePrices(prices.sort(byProviderModelNewest), paging);
-    res.json({ unpriced, prices: page.rows.map(priceRowToJson), total: page.total, offset: page.offset, limit: page.limit, nextOffset: page.nextOffset } satisfies PricesResponse);
+    res.json({
+      unpriced,
+      prices: page.rows.map(priceRowToJson),
+      total: page.total,
+      offset: page.offset,
+      limit: page.limit,
+      nextOffset: page.nextOffset,
+    } satisfies PricesResponse);
   });
 
   router.post("/prices", async (req, res) => {

@@ -21,7 +21,15 @@ const schema = z.object({
 /** The longest range one request may compare (a year of days). */
 const MAX_DAYS = 366;
 
-const MEASURES = ["requests", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "costUsd"] as const;
+const MEASURES = [
+  "requests",
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "cacheWrite1hTokens",
+  "outputTokens",
+  "costUsd",
+] as const;
 
 function columns(): CsvColumn<ReconciliationRow>[] {
   const out: CsvColumn<ReconciliationRow>[] = [
@@ -60,7 +68,8 @@ export function reconciliationRouter(deps: { prisma: PrismaClient; config: Recon
     const to = q.to ?? new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000);
     const from = q.from ?? new Date(to.getTime() - 7 * 86_400_000);
     if (from >= to) throw new TollgateError("invalid_request", "from: must be before to");
-    if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000) throw new TollgateError("invalid_request", `to: at most ${MAX_DAYS} days after from`);
+    if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000)
+      throw new TollgateError("invalid_request", `to: at most ${MAX_DAYS} days after from`);
     const report = await buildReconciliation(deps.prisma, deps.config, { from, to, provider: q.provider, groupBy: q.groupBy });
     if (wantsCsv(req)) {
       startCsv(res, `reconciliation-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`);

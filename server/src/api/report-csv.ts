@@ -73,7 +73,18 @@ export const CALL_COLUMNS: ReadonlyArray<CsvColumn<CallRow>> = [
   col("stream", "bool", (r) => r.stream),
   num("status"),
   ...(["outcome", "errorType", "errorMessage", "errorBody", "upstreamRequestId", "serviceTier"] as const).map((n) => text(n)),
-  ...(["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens", "audioInputTokens", "audioOutputTokens"] as const).map((n) => num(n)),
+  ...(
+    [
+      "inputTokens",
+      "cachedInputTokens",
+      "cacheWriteTokens",
+      "cacheWrite1hTokens",
+      "outputTokens",
+      "reasoningTokens",
+      "audioInputTokens",
+      "audioOutputTokens",
+    ] as const
+  ).map((n) => num(n)),
   text("usageSource"),
   col("costUsd", "money", (r) => trimDecimal(r.costUsd)),
   col("fees", "json", (r) => r.fees),

@@ -40,7 +40,12 @@ function mount<Row, Body extends { series: Row[] }>(router: Router, db: PrismaCl
 /** The reports: spend, failures and latency; rollups for long ranges, raw calls for short ones. */
 export function reportsRouter(db: PrismaClient): Router {
   const router = Router();
-  mount(router, db, { name: "spend", build: (p, q) => spendReport(p, q), columns: (b) => spendColumns(b.dimensions), fileName: (b) => rangeFileName("spend", b) });
+  mount(router, db, {
+    name: "spend",
+    build: (p, q) => spendReport(p, q),
+    columns: (b) => spendColumns(b.dimensions),
+    fileName: (b) => rangeFileName("spend", b),
+  });
   mount(router, db, { name: "failures", build: (p, q) => failuresReport(p, q), columns: FAILURE_COLUMNS });
   mount(router, db, { name: "latency", build: (p, q) => latencyReport(p, q), columns: LATENCY_COLUMNS });
   return router;

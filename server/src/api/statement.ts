@@ -15,13 +15,26 @@ const statementQuery = z.object({
 });
 
 type CsvRow = Omit<StatementLine, "provider" | "model" | "priceIds"> & { provider: string; model: string; priceIds: string[] };
-const col = (header: string, kind: CsvColumn<CsvRow>["kind"], value: (r: CsvRow) => unknown): CsvColumn<CsvRow> => ({ header, kind, value });
+const col = (header: string, kind: CsvColumn<CsvRow>["kind"], value: (r: CsvRow) => unknown): CsvColumn<CsvRow> => ({
+  header,
+  kind,
+  value,
+});
 const STATEMENT_COLUMNS: ReadonlyArray<CsvColumn<CsvRow>> = [
   col("provider", "text", (r) => r.provider),
   col("model", "text", (r) => r.model),
-  ...(["calls", "unpricedCalls", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "reasoningTokens"] as const).map((k) =>
-    col(k, "number", (r) => r[k]),
-  ),
+  ...(
+    [
+      "calls",
+      "unpricedCalls",
+      "inputTokens",
+      "cachedInputTokens",
+      "cacheWriteTokens",
+      "cacheWrite1hTokens",
+      "outputTokens",
+      "reasoningTokens",
+    ] as const
+  ).map((k) => col(k, "number", (r) => r[k])),
   col("costUsd", "money", (r) => r.costUsd),
   col("priceIds", "text", (r) => r.priceIds.join(" ")),
 ];
@@ -38,14 +51,19 @@ export function statementRouter(pool: pg.Pool, prisma: PrismaClient): Router {
     const q = parseQuery(statementQuery, req.query);
     const props = Object.entries(parsePropertyFilters(req.query));
     if (props.length > 1) throw new TollgateError("invalid_request", "property.<name>: one property per statement");
-    const scope: StatementScope = { ...(q.app !== undefined ? { app: q.app } : {}), ...(props[0] ? { property: { name: props[0][0], value: props[0][1] } } : {}) };
+    const scope: StatementScope = {
+      ...(q.app !== undefined ? { app: q.app } : {}),
+      ...(props[0] ? { property: { name: props[0][0], value: props[0][1] } } : {}),
+    };
     const [statement, closed] = await Promise.all([monthStatement(pool, q.month, scope), getClosed(prisma, q.month)]);
     if (!wantsCsv(req)) {
       // a closed month carries its totals at closing: equal to an unscoped statement's while it stays closed
       res.json({ ...statement, closed });
       return;
     }
-    const who = [scope.app, scope.property && `${scope.property.name}-${scope.property.value}`].filter(Boolean).map((s) => slug(s as string));
+    const who = [scope.app, scope.property && `${scope.property.name}-${scope.property.value}`]
+      .filter(Boolean)
+      .map((s) => slug(s as string));
     startCsv(res, `tollgate-statement-${q.month}${who.length ? `-${who.join("-")}` : ""}.csv`);
     await writeCsvRows(res, STATEMENT_COLUMNS, [...statement.lines, { provider: "TOTAL", model: "", ...statement.totals, priceIds: [] }]);
     res.end();

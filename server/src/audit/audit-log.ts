@@ -27,13 +27,19 @@ export function redactDetail(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactDetail(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = SECRET_FIELD.test(k) ? "[redacted]" : redactDetail(v, depth + 1);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = SECRET_FIELD.test(k) ? "[redacted]" : redactDetail(v, depth + 1);
   return out;
 }
 
 export async function recordAudit(prisma: PrismaClient, entry: AuditInput): Promise<void> {
   await prisma.auditEntry.create({
-    data: { actor: entry.actor, action: entry.action, subject: entry.subject, detail: (redactDetail(entry.detail ?? null) ?? undefined) as never },
+    data: {
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject,
+      detail: (redactDetail(entry.detail ?? null) ?? undefined) as never,
+    },
   });
 }
 
@@ -44,5 +50,12 @@ export async function listAudit(prisma: PrismaClient, options: { limit: number; 
     orderBy: { id: "desc" },
     take: options.limit,
   });
-  return rows.map((r) => ({ id: r.id.toString(), at: r.at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    at: r.at.toISOString(),
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    detail: r.detail,
+  }));
 }

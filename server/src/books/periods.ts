@@ -90,6 +90,8 @@ export async function reopenMonth(prisma: PrismaClient, month: string, reason: s
  * The closed months that [from, to) touches (pool: called from prices recompute, which works on the pool).
  */
 export async function closedMonthsIn(pool: pg.Pool, from: Date, to: Date): Promise<string[]> {
-  const { rows } = await pool.query<{ month: string }>("SELECT month FROM closed_periods WHERE month = ANY($1::text[]) ORDER BY month", [monthsTouching(from, to)]);
+  const { rows } = await pool.query<{ month: string }>("SELECT month FROM closed_periods WHERE month = ANY($1::text[]) ORDER BY month", [
+    monthsTouching(from, to),
+  ]);
   return rows.map((r) => r.month);
 }

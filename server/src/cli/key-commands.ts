@@ -14,7 +14,11 @@ export const KEY_COMMANDS: Record<string, Command> = {
           app: stringFlag(ctx.args, "app"),
           provider: stringFlag(ctx.args, "provider") ?? null,
           expiresAt: stringFlag(ctx.args, "expires") ?? null,
-          endpoints: stringFlag(ctx.args, "endpoints")?.split(",").map((s) => s.trim()).filter((s) => s.length > 0) ?? null,
+          endpoints:
+            stringFlag(ctx.args, "endpoints")
+              ?.split(",")
+              .map((s) => s.trim())
+              .filter((s) => s.length > 0) ?? null,
         },
         new Set(ctx.config.providers.keys()),
         Date.now(),
@@ -32,7 +36,13 @@ export const KEY_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const db = await ctx.database();
       const now = Date.now();
-      ctx.print(JSON.stringify((await listVirtualKeys(db.prisma)).map((k) => keyJson(k, now)), null, 2));
+      ctx.print(
+        JSON.stringify(
+          (await listVirtualKeys(db.prisma)).map((k) => keyJson(k, now)),
+          null,
+          2,
+        ),
+      );
     },
   },
   "keys revoke": {

@@ -38,10 +38,26 @@ export const PRICE_COMMANDS: Record<string, Command> = {
         },
       });
       if (args.flags["dry-run"] !== true) {
-        const scope = { from: from.toISOString(), to: to.toISOString(), provider: stringFlag(args, "provider") ?? null, model: stringFlag(args, "model") ?? null };
-        await recordAudit(db.prisma, { actor: "cli", action: "prices.recompute", subject: `${scope.from}..${scope.to}`, detail: { ...scope, changed: report.changed, previousTotalUsd: report.previousTotalUsd, newTotalUsd: report.newTotalUsd } });
+        const scope = {
+          from: from.toISOString(),
+          to: to.toISOString(),
+          provider: stringFlag(args, "provider") ?? null,
+          model: stringFlag(args, "model") ?? null,
+        };
+        await recordAudit(db.prisma, {
+          actor: "cli",
+          action: "prices.recompute",
+          subject: `${scope.from}..${scope.to}`,
+          detail: { ...scope, changed: report.changed, previousTotalUsd: report.previousTotalUsd, newTotalUsd: report.newTotalUsd },
+        });
       }
-      print(JSON.stringify({ dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours, budgetPeriodsResynced: budgetPeriods }, null, 2));
+      print(
+        JSON.stringify(
+          { dryRun: args.flags["dry-run"] === true, ...report, rollupHoursRefreshed: rollupHours, budgetPeriodsResynced: budgetPeriods },
+          null,
+          2,
+        ),
+      );
     },
   },
   "prices seed": {

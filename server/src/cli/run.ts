@@ -54,4 +54,3 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, pr
     await db?.close();
   }
 }
-

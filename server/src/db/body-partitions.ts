@@ -21,10 +21,15 @@ export async function startBodyPartitionMaintenance(options: {
 }): Promise<BodyPartitionMaintenance> {
   const run = async (): Promise<void> => {
     const { prisma } = options;
-    const [made] = await prisma.$queryRaw<{ created: number }[]>`SELECT tollgate_ensure_body_partitions(now(), ${MONTHS_AHEAD}::int) AS created`;
+    const [made] = await prisma.$queryRaw<
+      { created: number }[]
+    >`SELECT tollgate_ensure_body_partitions(now(), ${MONTHS_AHEAD}::int) AS created`;
     const cutoff = new Date(Date.now() - options.retentionDays * DAY_MS);
     const dropped = await prisma.$queryRaw<{ name: string }[]>`SELECT tollgate_expire_bodies_before(${cutoff}::timestamptz) AS name`;
-    options.onRun?.(made?.created ?? 0, dropped.map((d) => d.name));
+    options.onRun?.(
+      made?.created ?? 0,
+      dropped.map((d) => d.name),
+    );
   };
   await run();
   const timer = setInterval(() => {

@@ -21,7 +21,9 @@ export function retentionCutoff(now: Date, months: number): Date {
 
 /** Drops every monthly partition older than the last `months` months; returns the dropped partitions' names. */
 export async function dropExpiredCallPartitions(pool: pg.Pool, months: number, now = new Date()): Promise<string[]> {
-  const { rows } = await pool.query<{ name: string }>(`SELECT tollgate_drop_call_partitions_before($1) AS name`, [retentionCutoff(now, months)]);
+  const { rows } = await pool.query<{ name: string }>(`SELECT tollgate_drop_call_partitions_before($1) AS name`, [
+    retentionCutoff(now, months),
+  ]);
   return rows.map((r) => r.name);
 }
 

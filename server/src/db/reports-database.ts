@@ -30,7 +30,10 @@ type AnyQuery = (...a: unknown[]) => Promise<unknown>;
 /** Errors that say the replica itself is gone (refused, shut down, connection lost), not that a query is wrong. */
 function isUnreachable(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? "";
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|57P0[1-3]|08\w{3})$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error).message ?? "");
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|57P0[1-3]|08\w{3})$/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error).message ?? "")
+  );
 }
 
 /**
@@ -103,7 +106,9 @@ export function createReportsDatabase(
         state = { source: "primary-fallback", lagMs: null, checkedAt, error: "TOLLGATE_REPORTS_DATABASE_URL is not a replica in recovery" };
         return state;
       }
-      const behind = await primary.query<{ bytes: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes`, [row.replay_lsn]);
+      const behind = await primary.query<{ bytes: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes`, [
+        row.replay_lsn,
+      ]);
       const caughtUp = Number(behind.rows[0]?.bytes ?? "0") <= 0;
       state = { source: "replica", lagMs: caughtUp ? 0 : Math.max(0, Number(row.since_replay_ms ?? "0")), checkedAt };
     } catch (err) {

@@ -52,7 +52,8 @@ export function functionDefinitions(tools: unknown, functions?: unknown): Functi
       const tool = rec(t);
       if (!tool) continue;
       const fn = rec(tool.function);
-      if (fn) add(fn); // chat completions: {type: "function", function: {name, description, parameters}}
+      if (fn)
+        add(fn); // chat completions: {type: "function", function: {name, description, parameters}}
       else if (tool.type === "function") add(tool); // Responses: {type: "function", name, description, parameters}
     }
   }

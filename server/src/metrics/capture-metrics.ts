@@ -11,9 +11,21 @@ export interface CaptureMetrics {
 
 export function createCaptureMetrics(registry: Registry): CaptureMetrics {
   const registers = [registry];
-  const bodies = new Counter({ name: "tollgate_bodies_dropped_total", help: "Captured request/response bodies not stored (queue full or database error).", registers });
-  const dropped = new Counter({ name: "tollgate_otel_spans_dropped_total", help: "OpenTelemetry spans not delivered (export queue full, collector unreachable or failing).", registers });
-  const exported = new Counter({ name: "tollgate_otel_spans_exported_total", help: "OpenTelemetry spans the OTLP collector accepted.", registers });
+  const bodies = new Counter({
+    name: "tollgate_bodies_dropped_total",
+    help: "Captured request/response bodies not stored (queue full or database error).",
+    registers,
+  });
+  const dropped = new Counter({
+    name: "tollgate_otel_spans_dropped_total",
+    help: "OpenTelemetry spans not delivered (export queue full, collector unreachable or failing).",
+    registers,
+  });
+  const exported = new Counter({
+    name: "tollgate_otel_spans_exported_total",
+    help: "OpenTelemetry spans the OTLP collector accepted.",
+    registers,
+  });
   return {
     bodiesDropped: (n) => bodies.inc(n),
     spansDropped: (n) => dropped.inc(n),

@@ -18,7 +18,8 @@ export function knownModels(book: PriceBook, providers: Iterable<ProviderConfig>
     if (book.rows !== rows) {
       rows = book.rows;
       names = new Set();
-      for (const r of rows) if ((r.matchType === "exact" || r.matchType === "prefix") && sources.has(r.provider.toLowerCase())) names.add(r.model);
+      for (const r of rows)
+        if ((r.matchType === "exact" || r.matchType === "prefix") && sources.has(r.provider.toLowerCase())) names.add(r.model);
     }
     return names.has(model);
   };

@@ -1,4 +1,14 @@
-import { add, divideByPowerOf10, formatDecimal, multiplyByInteger, normalize, parseDecimal, roundTo, ZERO, type Decimal } from "../lib/decimal.ts";
+import {
+  add,
+  divideByPowerOf10,
+  formatDecimal,
+  multiplyByInteger,
+  normalize,
+  parseDecimal,
+  roundTo,
+  ZERO,
+  type Decimal,
+} from "../lib/decimal.ts";
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceTier, Rates } from "./price-row.ts";
 import type { Usage } from "../recording/usage.ts";
@@ -14,7 +24,8 @@ export interface Priceable extends Rates {
 /** The tier a call with `inputTokens` total input falls in: the highest threshold it exceeds. */
 function tierFor(price: Priceable, inputTokens: number): PriceTier | undefined {
   let tier: PriceTier | undefined;
-  for (const t of price.tiers ?? []) if (inputTokens > t.aboveInputTokens && (!tier || t.aboveInputTokens > tier.aboveInputTokens)) tier = t;
+  for (const t of price.tiers ?? [])
+    if (inputTokens > t.aboveInputTokens && (!tier || t.aboveInputTokens > tier.aboveInputTokens)) tier = t;
   return tier;
 }
 
@@ -152,7 +163,10 @@ export function priceCall(book: PriceBook, call: PriceCallInput): PricedCall {
   const fees = call.fees && call.fees.length > 0 ? priceFees(book.fees, call, call.fees) : null;
   const withFees = (priced: PricedCall): PricedCall => {
     if (!fees) return priced;
-    const costUsd = priced.costUsd !== null && fees.feesUsd !== null ? formatDecimal(normalize(add(parseDecimal(priced.costUsd), parseDecimal(fees.feesUsd)))) : priced.costUsd;
+    const costUsd =
+      priced.costUsd !== null && fees.feesUsd !== null
+        ? formatDecimal(normalize(add(parseDecimal(priced.costUsd), parseDecimal(fees.feesUsd))))
+        : priced.costUsd;
     return { ...priced, costUsd, fees: fees.fees, feesUsd: fees.feesUsd };
   };
   for (const name of [call.responseModel, call.model]) {

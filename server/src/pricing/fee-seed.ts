@@ -15,7 +15,8 @@ const SOURCE_FEE_KEYS: ReadonlyArray<readonly [keyof ModelPrice & string, string
   ["storage_searches_kcount", FEE_KINDS.fileSearch], // OpenAI's file search tool calls
 ];
 
-const hashId = (prefix: string, content: unknown) => `${prefix}:${createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16)}`;
+const hashId = (prefix: string, content: unknown) =>
+  `${prefix}:${createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16)}`;
 
 /** genai-prices' fee prices (USD per 1,000) as rows of USD per unit, one per match branch and dated entry. */
 export function convertGenaiFeePrices(providers: readonly Provider[]): FeePriceRow[] {
@@ -33,7 +34,16 @@ export function convertGenaiFeePrices(providers: readonly Provider[]): FeePriceR
           const usdPerUnit = formatDecimal(normalize(divideByPowerOf10(decimalFromNumber(perThousand), 3)));
           for (const b of branches(model.match)) {
             const content = [provider.id, kind, b, effectiveFrom.toISOString(), usdPerUnit];
-            rows.push({ id: hashId(`gp:${provider.id}:${model.id}:${kind}`, content), provider: provider.id, kind, model: b.model, matchType: b.matchType, effectiveFrom, usdPerUnit, source: GENAI_PRICES_SOURCE });
+            rows.push({
+              id: hashId(`gp:${provider.id}:${model.id}:${kind}`, content),
+              provider: provider.id,
+              kind,
+              model: b.model,
+              matchType: b.matchType,
+              effectiveFrom,
+              usdPerUnit,
+              source: GENAI_PRICES_SOURCE,
+            });
           }
         }
       }
@@ -44,7 +54,16 @@ export function convertGenaiFeePrices(providers: readonly Provider[]): FeePriceR
 
 const seedRow = (provider: string, kind: string, model: string, from: string, usdPerUnit: string): FeePriceRow => {
   const effectiveFrom = new Date(from);
-  return { id: hashId(`tg:${provider}:${kind}`, [model, from, usdPerUnit]), provider, kind, model, matchType: "prefix", effectiveFrom, usdPerUnit, source: FEE_SEED_SOURCE };
+  return {
+    id: hashId(`tg:${provider}:${kind}`, [model, from, usdPerUnit]),
+    provider,
+    kind,
+    model,
+    matchType: "prefix",
+    effectiveFrom,
+    usdPerUnit,
+    source: FEE_SEED_SOURCE,
+  };
 };
 
 /**
@@ -75,7 +94,13 @@ export function parseConfigFeePrices(raw: unknown): FeePriceInput[] {
 
 /** A config row's id depends on what it prices, not its price, so editing the price updates the row. */
 export function configFeePriceRow(input: FeePriceInput): FeePriceRow {
-  const id = hashId(`config:${input.provider}:${input.kind}`, [input.provider.toLowerCase(), input.kind, input.matchType, input.model.toLowerCase(), input.effectiveFrom.toISOString()]);
+  const id = hashId(`config:${input.provider}:${input.kind}`, [
+    input.provider.toLowerCase(),
+    input.kind,
+    input.matchType,
+    input.model.toLowerCase(),
+    input.effectiveFrom.toISOString(),
+  ]);
   return { id, ...input, source: CONFIG_SOURCE };
 }
 

@@ -8,7 +8,16 @@ export const GENAI_PRICES_SOURCE = "genai-prices";
 const BEGINNING = new Date("1970-01-01T00:00:00.000Z");
 
 /** The price keys we store; every other key (audio, images, web searches, …) cannot be represented. */
-const TOKEN_PRICE_KEYS = new Set(["input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_5m_mtok", "cache_write_1h_mtok", "output_mtok", "input_audio_mtok", "output_audio_mtok"]);
+const TOKEN_PRICE_KEYS = new Set([
+  "input_mtok",
+  "cache_read_mtok",
+  "cache_write_mtok",
+  "cache_write_5m_mtok",
+  "cache_write_1h_mtok",
+  "output_mtok",
+  "input_audio_mtok",
+  "output_audio_mtok",
+]);
 
 export interface SourceConversion {
   rows: PriceRow[];
@@ -87,19 +96,21 @@ function convertPrices(p: ModelPrice): { rates: Rates; tiers: PriceTier[] | null
   for (const v of [input, output, p.cache_read_mtok, write5m, p.cache_write_1h_mtok])
     if (typeof v === "object") for (const t of v.tiers) starts.add(t.start);
   if (starts.size === 0) return { rates, tiers: null };
-  const tiers = [...starts].sort((a, b) => a - b).map((start) => {
-    const tier: PriceTier = { aboveInputTokens: start };
-    const set = (key: Exclude<keyof PriceTier, "aboveInputTokens">, v: PriceValue) => {
-      const r = rateAbove(v, start);
-      if (typeof v === "object" && r !== undefined) tier[key] = usd(r);
-    };
-    set("inputUsdPerMTok", input);
-    set("cachedInputUsdPerMTok", p.cache_read_mtok);
-    set("cacheWriteUsdPerMTok", write5m);
-    set("cacheWrite1hUsdPerMTok", p.cache_write_1h_mtok);
-    set("outputUsdPerMTok", output);
-    return tier;
-  });
+  const tiers = [...starts]
+    .sort((a, b) => a - b)
+    .map((start) => {
+      const tier: PriceTier = { aboveInputTokens: start };
+      const set = (key: Exclude<keyof PriceTier, "aboveInputTokens">, v: PriceValue) => {
+        const r = rateAbove(v, start);
+        if (typeof v === "object" && r !== undefined) tier[key] = usd(r);
+      };
+      set("inputUsdPerMTok", input);
+      set("cachedInputUsdPerMTok", p.cache_read_mtok);
+      set("cacheWriteUsdPerMTok", write5m);
+      set("cacheWrite1hUsdPerMTok", p.cache_write_1h_mtok);
+      set("outputUsdPerMTok", output);
+      return tier;
+    });
   return { rates, tiers };
 }
 
@@ -126,7 +137,13 @@ function rowId(provider: string, model: ModelInfo, content: unknown): string {
  * instead of being ignored.
  */
 export function convertGenaiPrices(providers: readonly Provider[]): SourceConversion {
-  const out: SourceConversion = { rows: [], models: 0, skipped: { badTimeOfDay: 0, noTokenPrices: 0, shadowedBranches: 0 }, dailyWindowPrices: 0, ignoredPriceKeys: {} };
+  const out: SourceConversion = {
+    rows: [],
+    models: 0,
+    skipped: { badTimeOfDay: 0, noTokenPrices: 0, shadowedBranches: 0 },
+    dailyWindowPrices: 0,
+    ignoredPriceKeys: {},
+  };
   // genai-prices uses the first model whose rule matches; a later model repeating a name is never reached.
   const seen = new Set<string>();
   for (const provider of providers) {

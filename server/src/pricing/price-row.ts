@@ -59,21 +59,19 @@ const timeOfDaySchema = z.string().transform((v, ctx) => {
 const MONEY_SCALE = 10; // prices columns are DECIMAL(20, 10)
 
 /** A non-negative USD rate given as a decimal string (or a plain JSON number), at most 10 decimals. */
-export const usdRateSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const text = typeof value === "number" ? (Number.isFinite(value) ? formatDecimal(decimalFromNumber(value)) : "x") : value;
-    if (!isDecimalString(text)) {
-      ctx.addIssue({ code: "custom", message: "must be a decimal number of USD per 1M tokens" });
-      return z.NEVER;
-    }
-    const d = normalize(parseDecimal(text));
-    if (d.units < 0n || d.scale > MONEY_SCALE) {
-      ctx.addIssue({ code: "custom", message: `must be non-negative with at most ${MONEY_SCALE} decimals` });
-      return z.NEVER;
-    }
-    return formatDecimal(d);
-  });
+export const usdRateSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = typeof value === "number" ? (Number.isFinite(value) ? formatDecimal(decimalFromNumber(value)) : "x") : value;
+  if (!isDecimalString(text)) {
+    ctx.addIssue({ code: "custom", message: "must be a decimal number of USD per 1M tokens" });
+    return z.NEVER;
+  }
+  const d = normalize(parseDecimal(text));
+  if (d.units < 0n || d.scale > MONEY_SCALE) {
+    ctx.addIssue({ code: "custom", message: `must be non-negative with at most ${MONEY_SCALE} decimals` });
+    return z.NEVER;
+  }
+  return formatDecimal(d);
+});
 
 export const priceTierSchema = z.object({
   aboveInputTokens: z.number().int().nonnegative(),
@@ -108,7 +106,11 @@ export const priceInputSchema = z
   })
   .superRefine((row, ctx) => {
     if ((row.dailyStartUtc == null) !== (row.dailyEndUtc == null))
-      ctx.addIssue({ code: "custom", path: [row.dailyStartUtc == null ? "dailyStartUtc" : "dailyEndUtc"], message: "dailyStartUtc and dailyEndUtc go together" });
+      ctx.addIssue({
+        code: "custom",
+        path: [row.dailyStartUtc == null ? "dailyStartUtc" : "dailyEndUtc"],
+        message: "dailyStartUtc and dailyEndUtc go together",
+      });
     else if (row.dailyStartUtc != null && row.dailyStartUtc === row.dailyEndUtc)
       ctx.addIssue({ code: "custom", path: ["dailyEndUtc"], message: "must differ from dailyStartUtc" });
     if (row.matchType === "regex") {

@@ -23,7 +23,13 @@ export function parseCustomPrices(raw: unknown): PriceInput[] {
  * editing a rate in the config updates the row instead of adding a competing one.
  */
 export function configPriceRow(input: PriceInput): PriceRow {
-  const key = [input.provider.toLowerCase(), input.matchType, input.model.toLowerCase(), input.serviceTier, input.effectiveFrom.toISOString()];
+  const key = [
+    input.provider.toLowerCase(),
+    input.matchType,
+    input.model.toLowerCase(),
+    input.serviceTier,
+    input.effectiveFrom.toISOString(),
+  ];
   if (input.dailyStartUtc) key.push(`${input.dailyStartUtc}-${input.dailyEndUtc}`);
   const hash = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 16);
   return { id: `config:${input.provider}:${hash}`, ...input, source: CONFIG_SOURCE };

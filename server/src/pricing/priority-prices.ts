@@ -36,7 +36,10 @@ const OPENAI_PRIORITY: ReadonlyArray<readonly [string, string, string | null, st
 const FROM = new Date("1970-01-01T00:00:00.000Z");
 
 export const PRIORITY_PRICE_ROWS: readonly PriceRow[] = OPENAI_PRIORITY.map(([model, input, cached, output]) => {
-  const hash = createHash("sha256").update(JSON.stringify([model, input, cached, output])).digest("hex").slice(0, 16);
+  const hash = createHash("sha256")
+    .update(JSON.stringify([model, input, cached, output]))
+    .digest("hex")
+    .slice(0, 16);
   return {
     id: `tg:openai:priority:${model}:${hash}`,
     provider: "openai",

@@ -78,7 +78,10 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   // A closed month's costs are frozen: refuse (a dry run may still show what would change).
   const closed = options.dryRun ? [] : await closedMonthsIn(pool, options.from, options.to);
   if (closed.length > 0) {
-    throw new TollgateError("conflict", `closed months in the range: ${closed.join(", ")}; reopen them with a reason first (periods reopen <YYYY-MM> --reason ...)`);
+    throw new TollgateError(
+      "conflict",
+      `closed months in the range: ${closed.join(", ")}; reopen them with a reason first (periods reopen <YYYY-MM> --reason ...)`,
+    );
   }
   const batchSize = options.batchSize ?? 5_000;
   const priceProvider = options.priceProviderFor ?? ((p: string) => p);
@@ -114,7 +117,14 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
     sql += ` ORDER BY started_at, id LIMIT $${params.push(batchSize)}`;
     const { rows } = await pool.query<CallUsageRow>(sql, params);
     if (rows.length === 0) break;
-    const updates: Array<{ row: CallUsageRow; cost: string | null; priceId: string | null; priced: boolean; fees: Fee[] | null; feesUsd: string | null }> = [];
+    const updates: Array<{
+      row: CallUsageRow;
+      cost: string | null;
+      priceId: string | null;
+      priced: boolean;
+      fees: Fee[] | null;
+      feesUsd: string | null;
+    }> = [];
     for (const row of rows) {
       report.examined += 1;
       const priced = priceCall(book, {
@@ -141,7 +151,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
       const oldCost = row.cost_usd == null ? null : parseDecimal(row.cost_usd);
       if (oldCost) previousTotal = add(previousTotal, oldCost);
       if (priced.costUsd != null) newTotal = add(newTotal, parseDecimal(priced.costUsd));
-      const sameCost = oldCost == null ? priced.costUsd == null : priced.costUsd != null && formatDecimal(normalize(oldCost)) === priced.costUsd;
+      const sameCost =
+        oldCost == null ? priced.costUsd == null : priced.costUsd != null && formatDecimal(normalize(oldCost)) === priced.costUsd;
       if (sameCost && oldFeesUsd === feesUsd && row.price_id === priced.priceId && row.priced === priced.priced) continue;
       report.changed += 1;
       if (!row.priced && priced.priced) report.newlyPriced += 1;

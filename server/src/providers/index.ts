@@ -15,16 +15,7 @@ import { TollgateError } from "../errors.ts";
  * served `beside` another (config.ts takes its list from here); the virtual-key hook sends the held key as
  * the route's format declares, and budgets read the output cap from the fields the call's adapter names.
  */
-const BUILT_IN: readonly ProviderAdapter[] = [
-  openai,
-  anthropic,
-  gemini,
-  mistral,
-  azure,
-  bedrock,
-  ollama,
-  vertexAnthropic,
-];
+const BUILT_IN: readonly ProviderAdapter[] = [openai, anthropic, gemini, mistral, azure, bedrock, ollama, vertexAnthropic];
 
 const byFormat = new Map<string, ProviderAdapter>();
 const besideOf = new Map<string, ProviderAdapter[]>();

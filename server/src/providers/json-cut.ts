@@ -21,7 +21,8 @@ const OBJECT_LIMIT = 64 * 1024;
 
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 /** a byte of a number, true, false or null */
-const isLiteral = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45);
+const isLiteral = (c: number | undefined): boolean =>
+  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45);
 
 function skip(b: Buffer, i: number): number {
   while (isSpace(b[i])) i++;
@@ -119,7 +120,7 @@ function walkForward(b: Buffer, wanted: ReadonlySet<string>, into: Members): Wal
       end = stringEnd(b, v) + 1;
       if (end === 0) return "bad";
     } else {
-      for (end = v; isLiteral(b[end]); ) end++;
+      for (end = v; isLiteral(b[end]);) end++;
       if (end === v) return "bad";
     }
     if (!keep(b, [i, keyEnd + 1], [v, end], wanted, into)) return "bad";
@@ -147,7 +148,7 @@ function walkBack(b: Buffer, wanted: ReadonlySet<string>, into: Members): Walk {
       start = stringStart(b, j);
       if (start === -1) return "bad";
     } else {
-      for (start = j; isLiteral(b[start - 1]); ) start--;
+      for (start = j; isLiteral(b[start - 1]);) start--;
       if (!isLiteral(c)) return "bad";
     }
     let k = skipBack(b, start - 1);
@@ -188,11 +189,15 @@ function unreadIsClean(b: Buffer, from: number, to: number, guards: readonly str
   for (let q = b.indexOf(QUOTE, from); q !== -1 && q < to; q = b.indexOf(QUOTE, q + 1)) {
     const close = stringEnd(b, q);
     if (close === -1 || close >= to) return false;
-    for (const key of guards) if (close - q - 1 === key.length && b[q + 1] === key.charCodeAt(0) && b.toString("latin1", q + 1, close) === key) return false;
+    for (const key of guards)
+      if (close - q - 1 === key.length && b[q + 1] === key.charCodeAt(0) && b.toString("latin1", q + 1, close) === key) return false;
     spans.push(q, close);
     q = close;
   }
-  return countOutside(b, ARRAY_OPEN, from, to, spans) === countOutside(b, ARRAY_CLOSE, from, to, spans) && countOutside(b, OPEN, from, to, spans) === countOutside(b, CLOSE, from, to, spans);
+  return (
+    countOutside(b, ARRAY_OPEN, from, to, spans) === countOutside(b, ARRAY_CLOSE, from, to, spans) &&
+    countOutside(b, OPEN, from, to, spans) === countOutside(b, CLOSE, from, to, spans)
+  );
 }
 
 /**
@@ -200,7 +205,11 @@ function unreadIsClean(b: Buffer, from: number, to: number, guards: readonly str
  * cannot be told apart cleanly. `guards`: keys (by default the wanted ones) whose quoted name must not occur
  * in the bytes left unread, nor may any \u escape (a key could be spelled with one).
  */
-export function readTopLevel(body: Buffer, wanted: readonly string[], guards: readonly string[] = wanted): Record<string, unknown> | undefined {
+export function readTopLevel(
+  body: Buffer,
+  wanted: readonly string[],
+  guards: readonly string[] = wanted,
+): Record<string, unknown> | undefined {
   const want = new Set(wanted);
   const front: Members = [];
   const from = walkForward(body, want, front);

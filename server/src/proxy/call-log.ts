@@ -12,12 +12,29 @@ const TOLLGATE_SIDE: ReadonlySet<Outcome> = new Set(["network_error", "timeout",
 export function logCall(logger: Logger, record: CallRecord): void {
   if (TOLLGATE_SIDE.has(record.outcome)) {
     logger.warn(
-      { callId: record.id, provider: record.provider, endpoint: record.endpoint, status: record.status, outcome: record.outcome, errorType: record.errorType, err: record.errorMessage },
+      {
+        callId: record.id,
+        provider: record.provider,
+        endpoint: record.endpoint,
+        status: record.status,
+        outcome: record.outcome,
+        errorType: record.errorType,
+        err: record.errorMessage,
+      },
       "call failed",
     );
   } else if (logger.isLevelEnabled("debug")) {
     logger.debug(
-      { callId: record.id, provider: record.provider, endpoint: record.endpoint, model: record.model, status: record.status, outcome: record.outcome, latencyMs: record.latencyMs, usageSource: record.usageSource },
+      {
+        callId: record.id,
+        provider: record.provider,
+        endpoint: record.endpoint,
+        model: record.model,
+        status: record.status,
+        outcome: record.outcome,
+        latencyMs: record.latencyMs,
+        usageSource: record.usageSource,
+      },
       "call",
     );
   }

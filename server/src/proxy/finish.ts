@@ -32,7 +32,15 @@ export interface Metering {
   onFailure(stage: "usage" | "estimate" | "price", err: unknown, call: Pick<CallState, "id">): void;
 }
 
-type PriceArgs = { provider: string; model: string | null; responseModel: string | null; startedAt: Date; serviceTier: string | null; usage: Usage; fees?: readonly FeeCount[] | null };
+type PriceArgs = {
+  provider: string;
+  model: string | null;
+  responseModel: string | null;
+  startedAt: Date;
+  serviceTier: string | null;
+  usage: Usage;
+  fees?: readonly FeeCount[] | null;
+};
 
 function outcomeOf(call: CallState): Outcome {
   if (call.forcedOutcome) return call.forcedOutcome;
@@ -135,7 +143,15 @@ export function finishRecord(
  * Sets a record's usage and prices it. The provider's own charge (OpenRouter's usage.cost) wins over the table.
  * Implausible usage is recorded clamped and flagged; counts above the bound are not a bill, so not priced.
  */
-function applyUsage(record: CallRecord, reported: Usage, source: UsageSource, metering: Metering, priceProvider: string | null, reportedCost: string | null, fees?: readonly FeeCount[]): void {
+function applyUsage(
+  record: CallRecord,
+  reported: Usage,
+  source: UsageSource,
+  metering: Metering,
+  priceProvider: string | null,
+  reportedCost: string | null,
+  fees?: readonly FeeCount[],
+): void {
   const { usage, clamped, overBound } = boundUsage(reported);
   const reportedCostUsd = plausibleReportedCost(reportedCost);
   if (clamped || reportedCostUsd !== reportedCost) record.usageClamped = true;

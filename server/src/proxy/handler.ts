@@ -93,10 +93,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         const body = pendingBodyOf(call, capture);
         const onBody = deps.onBody;
         const errorsOnly = deps.bodies.mode === "errors";
-        finishRecord(call, deps.metering, performance.now(), (record) => {
-          if (!errorsOnly || record.outcome !== "ok") onBody(body);
-          deliver(record);
-        }, deps.onPending);
+        finishRecord(
+          call,
+          deps.metering,
+          performance.now(),
+          (record) => {
+            if (!errorsOnly || record.outcome !== "ok") onBody(body);
+            deliver(record);
+          },
+          deps.onPending,
+        );
       }
       if (call.facts.batch && call.status < 400) deps.metering.onBatch?.(call, call.facts.batch);
     } catch (err) {
@@ -120,7 +126,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     call.status = err.status;
     if (!res.headersSent && !res.destroyed) {
       const body = call.adapter.errorBody(err.kind, err.message, err.status);
-      const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-tollgate-call-id": call.id };
+      const headers: Record<string, string | number> = {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "x-tollgate-call-id": call.id,
+      };
       if (closeConnection || relay.draining) headers.connection = "close";
       // The official SDKs retry 429s unless told not to; a spent budget stays spent until the month ends.
       if (err.kind === "budget_blocked") headers["x-should-retry"] = "false";
@@ -161,7 +171,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (slash === -1 || slash > pathEnd) slash = pathEnd;
     const upstream = upstreams.get(url.slice(1, slash));
     if (!upstream) {
-      const body = JSON.stringify({ error: { type: "not_found", message: `unknown provider "${url.slice(1, slash)}"; known: ${[...upstreams.keys()].join(", ")}` } });
+      const body = JSON.stringify({
+        error: { type: "not_found", message: `unknown provider "${url.slice(1, slash)}"; known: ${[...upstreams.keys()].join(", ")}` },
+      });
       res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -232,12 +244,24 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         start(call, upstream, req, res, path, query, body);
       } catch (err) {
         deps.onError(err, id);
-        answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed to forward the request"));
+        answerError(
+          call,
+          res,
+          err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed to forward the request"),
+        );
       }
     });
   }
 
-  function start(call: CallState, upstream: Upstream, req: IncomingMessage, res: ServerResponse, path: string, query: string, body: Buffer): void {
+  function start(
+    call: CallState,
+    upstream: Upstream,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: string,
+    body: Buffer,
+  ): void {
     const method = req.method ?? "GET";
     const contentType = req.headers["content-type"];
     let bodyText: string | undefined;
@@ -263,10 +287,13 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         call.hideUsage = prepared.hideUsage;
       }
     }
-    if (deps.bodies.mode !== "off") call.capture = new BodyCapture(method, path, bodyText, replayHeaders(req.rawHeaders), deps.bodies.maxBytes);
+    if (deps.bodies.mode !== "off")
+      call.capture = new BodyCapture(method, path, bodyText, replayHeaders(req.rawHeaders), deps.bodies.maxBytes);
     if (adapter.rewriteAnswer) {
       const origin = publicOrigin(req.headers, (req.socket as { encrypted?: boolean }).encrypted === true);
-      if (origin) call.rewriteAnswer = adapter.rewriteAnswer(call.info, { origin, prefix: `/${call.provider.name}`, upstreamBasePath: upstream.basePath }) ?? null;
+      if (origin)
+        call.rewriteAnswer =
+          adapter.rewriteAnswer(call.info, { origin, prefix: `/${call.provider.name}`, upstreamBasePath: upstream.basePath }) ?? null;
     }
     // Answers Tollgate reads (metered calls, batch endpoints) must arrive uncompressed.
     const { upstream: headers, attribution } = splitRequestHeaders(req.rawHeaders, call.info.metered || call.info.batch !== undefined);
@@ -291,10 +318,23 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
   function hookFailed(call: CallState, res: ServerResponse, err: unknown): void {
     if (!(err instanceof TollgateError)) deps.onError(err, call.id);
-    answerError(call, res, err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"));
+    answerError(
+      call,
+      res,
+      err instanceof TollgateError ? err : new TollgateError("proxy_error", "Tollgate failed before forwarding the request"),
+    );
   }
 
-  function forward(call: CallState, upstream: Upstream, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
+  function forward(
+    call: CallState,
+    upstream: Upstream,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    query: string,
+    headers: string[],
+    body: Buffer,
+  ): void {
     if (res.destroyed || call.finished) {
       call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
       call.status = 499;
@@ -314,7 +354,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     dispatch(call, upstream, res, method, path, query, headers, body);
   }
 
-  function dispatch(call: CallState, upstream: Upstream, res: ServerResponse, method: string, path: string, query: string, headers: string[], body: Buffer): void {
+  function dispatch(
+    call: CallState,
+    upstream: Upstream,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    query: string,
+    headers: string[],
+    body: Buffer,
+  ): void {
     if (res.destroyed || call.finished) {
       call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
       call.status = 499;

@@ -60,7 +60,11 @@ export function splitRequestHeaders(raw: string[], identityEncoding: boolean): {
       continue;
     }
     if (HOP_BY_HOP.has(lower)) {
-      if (lower === "connection") connectionTokens = value.toLowerCase().split(",").map((t) => t.trim());
+      if (lower === "connection")
+        connectionTokens = value
+          .toLowerCase()
+          .split(",")
+          .map((t) => t.trim());
       continue;
     }
     if (lower === "traceparent") attribution.traceparent = value;

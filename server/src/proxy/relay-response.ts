@@ -38,7 +38,15 @@ export interface UpstreamBody {
  * a hidden usage chunk) — while the adapter's stream meter, or the kept JSON body, yields usage. The caller
  * feeds the returned relay the body's chunks (`onData`) and its end (`onClose`).
  */
-export function relayResponse(call: CallState, status: number, statusMessage: string | undefined, raw: string[], body: UpstreamBody, res: ServerResponse, ctx: RelayContext): ResponseRelay {
+export function relayResponse(
+  call: CallState,
+  status: number,
+  statusMessage: string | undefined,
+  raw: string[],
+  body: UpstreamBody,
+  res: ServerResponse,
+  ctx: RelayContext,
+): ResponseRelay {
   call.firstByteAt = performance.now();
   call.status = status;
   for (const name of call.adapter.requestIdHeaders) {

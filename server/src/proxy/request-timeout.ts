@@ -9,9 +9,12 @@ export function requestTimedOut(socket: Socket | null | undefined): boolean {
   return (socket as MarkedSocket | null)?.[TIMED_OUT] === true;
 }
 
-const BODY = JSON.stringify({ error: { type: "request_timeout", message: "the request (headers and body) was not received within TOLLGATE_REQUEST_TIMEOUT_MS" } });
+const BODY = JSON.stringify({
+  error: { type: "request_timeout", message: "the request (headers and body) was not received within TOLLGATE_REQUEST_TIMEOUT_MS" },
+});
 const RESPONSE =
-  "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n" + `content-length: ${Buffer.byteLength(BODY)}\r\nconnection: close\r\n\r\n${BODY}`;
+  "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n" +
+  `content-length: ${Buffer.byteLength(BODY)}\r\nconnection: close\r\n\r\n${BODY}`;
 /** after the 408, what the client still sends is read (and dropped) this long, so the close is not a reset */
 const LINGER_MS = 2_000;
 

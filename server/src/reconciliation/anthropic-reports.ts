@@ -23,7 +23,12 @@ export function anthropicHttp(baseUrl: string, adminKey: string): AdminHttp {
 }
 
 function range(from: Date, to: Date, width: BucketWidth, groupBy: string[]): URLSearchParams {
-  const q = new URLSearchParams({ starting_at: from.toISOString(), ending_at: to.toISOString(), bucket_width: width, limit: String(MAX_LIMIT[width]) });
+  const q = new URLSearchParams({
+    starting_at: from.toISOString(),
+    ending_at: to.toISOString(),
+    bucket_width: width,
+    limit: String(MAX_LIMIT[width]),
+  });
   for (const g of groupBy) q.append("group_by[]", g);
   return q;
 }
@@ -33,7 +38,12 @@ export function centsToUsd(cents: string): string {
   return formatDecimal(normalize(divideByPowerOf10(parseDecimal(cents), 2)));
 }
 
-export async function fetchAnthropicReport(http: AdminHttp, from: Date, to: Date, options: { hourly?: boolean } = {}): Promise<ProviderReport> {
+export async function fetchAnthropicReport(
+  http: AdminHttp,
+  from: Date,
+  to: Date,
+  options: { hourly?: boolean } = {},
+): Promise<ProviderReport> {
   const usage: UsageRow[] = [];
   const widths: BucketWidth[] = options.hourly ? ["1d", "1h"] : ["1d"];
   for (const width of widths) {
@@ -75,7 +85,11 @@ export async function fetchAnthropicReport(http: AdminHttp, from: Date, to: Date
     }
   }
   // The cost report has daily buckets only.
-  const costBuckets = await getAllPages<Bucket>(http, "/v1/organizations/cost_report", range(from, to, "1d", ["workspace_id", "description"]));
+  const costBuckets = await getAllPages<Bucket>(
+    http,
+    "/v1/organizations/cost_report",
+    range(from, to, "1d", ["workspace_id", "description"]),
+  );
   const costs: CostRow[] = [];
   for (const b of costBuckets) {
     for (const r of b.results) {

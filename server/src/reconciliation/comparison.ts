@@ -83,7 +83,9 @@ function buildRow(
   const tf = t.length > 0 ? sumFigures(t) : null;
   const pf = p.length > 0 ? sumFigures(p) : null;
   const fetch = fetches.get(`${provider}|${day.toISOString()}`);
-  const webSearchRequests = formatDecimal(normalize(p.reduce<Decimal>((a, r) => addDec(a, dec(r.webSearchRequests)), { units: 0n, scale: 0 })));
+  const webSearchRequests = formatDecimal(
+    normalize(p.reduce<Decimal>((a, r) => addDec(a, dec(r.webSearchRequests)), { units: 0n, scale: 0 })),
+  );
   const unpricedCalls = formatDecimal(normalize(t.reduce<Decimal>((a, r) => addDec(a, dec(r.unpricedCalls)), { units: 0n, scale: 0 })));
   const lastCall = t.length > 0 ? new Date(Math.max(...t.map((r) => r.lastCall.getTime()))) : null;
   // Without a fetch, the provider's figures are unknown rather than zero.
@@ -124,7 +126,9 @@ function groupKeys<T extends { day: Date; provider: string; key: string }>(rows:
 }
 
 const byDayProviderKey = (a: ReconciliationRow, b: ReconciliationRow) =>
-  a.day.localeCompare(b.day) || a.provider.localeCompare(b.provider) || (a.model ?? a.apiKeyId ?? "").localeCompare(b.model ?? b.apiKeyId ?? "");
+  a.day.localeCompare(b.day) ||
+  a.provider.localeCompare(b.provider) ||
+  (a.model ?? a.apiKeyId ?? "").localeCompare(b.model ?? b.apiKeyId ?? "");
 
 /** A group with nothing on either side (e.g. only calls that failed before any token): not worth a row. */
 function isEmpty(row: ReconciliationRow): boolean {
@@ -166,7 +170,14 @@ export function compareByKey(side: Side, heldKeyIds: Record<string, string | und
     if (held) usedHeld.add(heldKey);
     const row = buildRow(first.day, first.provider, tollgate, group, fetches);
     const reason: Reason = held ? row.reason : heldId === undefined ? "key_unmapped" : "key_not_held";
-    rows.push({ ...row, apiKeyId: first.key, project: group.find((g) => g.project)?.project ?? "", held, reason, ...(held ? {} : nullTollgate(row)) });
+    rows.push({
+      ...row,
+      apiKeyId: first.key,
+      project: group.find((g) => g.project)?.project ?? "",
+      held,
+      reason,
+      ...(held ? {} : nullTollgate(row)),
+    });
   }
   for (const [k, group] of t) {
     if (usedHeld.has(k)) continue;
@@ -184,7 +195,15 @@ export function compareByKey(side: Side, heldKeyIds: Record<string, string | und
   return rows.sort(byDayProviderKey);
 }
 
-const MEASURES = ["requests", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens", "costUsd"] as const;
+const MEASURES = [
+  "requests",
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "cacheWrite1hTokens",
+  "outputTokens",
+  "costUsd",
+] as const;
 
 function nullTollgate(row: ReconciliationRow): Partial<ReconciliationRow> {
   return Object.fromEntries(MEASURES.map((k) => [k, { tollgate: null, provider: row[k].provider, diff: null, pct: null }]));

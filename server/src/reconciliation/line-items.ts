@@ -27,7 +27,11 @@ function index(groups: readonly LineItemGroup[]): Map<string, LineItemGroup> {
  * Gives each row (day × provider, or × model) its line items: web search requests, audio and batch tokens,
  * Tollgate's against the provider's report, so every kind of usage the report itemises has a counterpart.
  */
-export function withLineItems<T extends Keyed>(rows: readonly T[], tollgate: readonly LineItemGroup[], provider: readonly LineItemGroup[]): Array<T & { lineItems: LineItems }> {
+export function withLineItems<T extends Keyed>(
+  rows: readonly T[],
+  tollgate: readonly LineItemGroup[],
+  provider: readonly LineItemGroup[],
+): Array<T & { lineItems: LineItems }> {
   const t = index(tollgate);
   const p = index(provider);
   return rows.map((row) => {

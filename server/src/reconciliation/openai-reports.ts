@@ -78,7 +78,12 @@ export function splitLineItem(lineItem: string): { model: string; tokenType: str
   return { model: lineItem.slice(0, comma), tokenType: lineItem.slice(comma + 2) };
 }
 
-export async function fetchOpenAiReport(http: AdminHttp, from: Date, to: Date, options: { hourly?: boolean } = {}): Promise<ProviderReport> {
+export async function fetchOpenAiReport(
+  http: AdminHttp,
+  from: Date,
+  to: Date,
+  options: { hourly?: boolean } = {},
+): Promise<ProviderReport> {
   const usage: UsageRow[] = [];
   const widths: BucketWidth[] = options.hourly ? ["1d", "1h"] : ["1d"];
   for (const width of widths) {

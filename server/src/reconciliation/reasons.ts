@@ -31,7 +31,15 @@ export interface Measure {
 }
 
 export const TOKEN_KINDS = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "outputTokens"] as const;
-export const ZERO_FIGURES: Figures = { requests: "0", inputTokens: "0", cachedInputTokens: "0", cacheWriteTokens: "0", cacheWrite1hTokens: "0", outputTokens: "0", costUsd: "0" };
+export const ZERO_FIGURES: Figures = {
+  requests: "0",
+  inputTokens: "0",
+  cachedInputTokens: "0",
+  cacheWriteTokens: "0",
+  cacheWrite1hTokens: "0",
+  outputTokens: "0",
+  costUsd: "0",
+};
 
 export const dec = (s: string | null | undefined): Decimal => parseDecimal(s ?? "0");
 

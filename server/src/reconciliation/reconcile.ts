@@ -27,7 +27,11 @@ export interface ReconcileResult extends StoreResult {
 }
 
 /** Fetches each source's usage and cost reports for [from, to) and replaces what is stored for those days. */
-export async function reconcile(prisma: PrismaClient, sources: readonly ReportSource[], options: ReconcileOptions): Promise<ReconcileResult[]> {
+export async function reconcile(
+  prisma: PrismaClient,
+  sources: readonly ReportSource[],
+  options: ReconcileOptions,
+): Promise<ReconcileResult[]> {
   const from = utcDay(options.from);
   const end = utcDay(new Date(options.to.getTime() - 1));
   const to = new Date(end.getTime() + DAY_MS);
@@ -39,7 +43,9 @@ export async function reconcile(prisma: PrismaClient, sources: readonly ReportSo
     const report =
       source.provider === "openai"
         ? await fetchOpenAiReport({ ...openAiHttp(source.baseUrl, source.adminKey), ...options.http }, from, to, { hourly: options.hourly })
-        : await fetchAnthropicReport({ ...anthropicHttp(source.baseUrl, source.adminKey), ...options.http }, from, to, { hourly: options.hourly });
+        : await fetchAnthropicReport({ ...anthropicHttp(source.baseUrl, source.adminKey), ...options.http }, from, to, {
+            hourly: options.hourly,
+          });
     const stored = await replaceReport(prisma, source.provider, { from, to, widths }, report, fetchedAt);
     results.push({ provider: source.provider, from: from.toISOString(), to: to.toISOString(), ...stored });
   }

@@ -14,11 +14,31 @@ const USAGE_SUMS = [
 ] as const;
 
 function usageKey(r: UsageRow): string {
-  return [r.bucketWidth, r.bucketStart.toISOString(), r.report, r.model, r.projectId, r.apiKeyId, r.workspaceId, r.serviceTier, r.batch].join("\u0000");
+  return [
+    r.bucketWidth,
+    r.bucketStart.toISOString(),
+    r.report,
+    r.model,
+    r.projectId,
+    r.apiKeyId,
+    r.workspaceId,
+    r.serviceTier,
+    r.batch,
+  ].join("\u0000");
 }
 
 function costKey(r: CostRow): string {
-  return [r.day.toISOString(), r.lineItem, r.model, r.projectId, r.workspaceId, r.costType, r.tokenType, r.serviceTier, r.contextWindow].join("\u0000");
+  return [
+    r.day.toISOString(),
+    r.lineItem,
+    r.model,
+    r.projectId,
+    r.workspaceId,
+    r.costType,
+    r.tokenType,
+    r.serviceTier,
+    r.contextWindow,
+  ].join("\u0000");
 }
 
 /** Rows the report repeats for one key (a dimension the table does not keep) are added up, not dropped. */

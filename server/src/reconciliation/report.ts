@@ -56,7 +56,13 @@ export async function buildReconciliation(
     groupBy: q.groupBy,
     sources: config.sources.map((s) => s.provider),
     rows,
-    freshness: fetches.map((f) => ({ provider: f.provider, day: dayText(f.day), fetchedAt: f.fetchedAt.toISOString(), complete: isComplete(f.day, f), hourly: f.hourly })),
+    freshness: fetches.map((f) => ({
+      provider: f.provider,
+      day: dayText(f.day),
+      fetchedAt: f.fetchedAt.toISOString(),
+      complete: isComplete(f.day, f),
+      hourly: f.hourly,
+    })),
   };
 }
 
@@ -78,9 +84,19 @@ export async function lastCompleteDrift(
     });
     const day = fetched.find((f) => isComplete(f.day, { provider: f.provider, day: f.day, fetchedAt: f.fetchedAt, hourly: f.hourly }));
     if (!day) continue;
-    const report = await buildReconciliation(prisma, config, { from: day.day, to: new Date(day.day.getTime() + DAY_MS), provider: source.provider, groupBy: "day" });
+    const report = await buildReconciliation(prisma, config, {
+      from: day.day,
+      to: new Date(day.day.getTime() + DAY_MS),
+      provider: source.provider,
+      groupBy: "day",
+    });
     const row = report.rows[0];
-    out.push({ provider: source.provider, day: dayText(day.day), driftUsd: row?.costUsd.diff ?? "0", providerCostUsd: row?.costUsd.provider ?? "0" });
+    out.push({
+      provider: source.provider,
+      day: dayText(day.day),
+      driftUsd: row?.costUsd.diff ?? "0",
+      providerCostUsd: row?.costUsd.provider ?? "0",
+    });
   }
   return out;
 }

@@ -29,10 +29,12 @@ export function assembleAnthropic(events: readonly unknown[]): Json {
         blocks.set(index, block);
         const delta = obj(event.delta) ?? {};
         if (delta.type === "text_delta") block.text = String(block.text ?? "") + String(delta.text ?? "");
-        else if (delta.type === "input_json_delta") partialJson.set(index, (partialJson.get(index) ?? "") + String(delta.partial_json ?? ""));
+        else if (delta.type === "input_json_delta")
+          partialJson.set(index, (partialJson.get(index) ?? "") + String(delta.partial_json ?? ""));
         else if (delta.type === "thinking_delta") block.thinking = String(block.thinking ?? "") + String(delta.thinking ?? "");
         else if (delta.type === "signature_delta") block.signature = delta.signature;
-        else if (delta.type === "citations_delta") block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
+        else if (delta.type === "citations_delta")
+          block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
         break;
       }
       case "message_delta": {

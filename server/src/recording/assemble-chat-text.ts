@@ -26,7 +26,8 @@ function templateOf(data: string, chunk: Json, fold: ChatFold): Template | undef
   if (chunk.usage || chunk.error !== undefined || !Array.isArray(chunk.choices) || chunk.choices.length !== 1) return undefined;
   const choice = obj(chunk.choices[0]);
   const delta = obj(choice?.delta);
-  if (!choice || !delta || (choice.finish_reason !== null && choice.finish_reason !== undefined) || typeof delta.content !== "string") return undefined;
+  if (!choice || !delta || (choice.finish_reason !== null && choice.finish_reason !== undefined) || typeof delta.content !== "string")
+    return undefined;
   const keys = Object.keys(delta);
   if (keys.length !== 1) return undefined;
   const open = data.indexOf(CONTENT_OPEN);
@@ -43,7 +44,12 @@ function templateOf(data: string, chunk: Json, fold: ChatFold): Template | undef
     end++;
   }
   if (data.charCodeAt(end + 1) !== 125) return undefined; // "}": content is the delta's only member
-  return { prefix: data.slice(0, start), suffix: data.slice(end), head: fold.headOf(chunk), index: typeof choice.index === "number" ? choice.index : 0 };
+  return {
+    prefix: data.slice(0, start),
+    suffix: data.slice(end),
+    head: fold.headOf(chunk),
+    index: typeof choice.index === "number" ? choice.index : 0,
+  };
 }
 
 /** The content a text adds when it fits the template, else undefined (then it is parsed whole). */

@@ -19,7 +19,8 @@ export function assembleGemini(chunks: readonly unknown[]): Json {
   for (const c of chunks) {
     const chunk = obj(c);
     if (!chunk) continue;
-    for (const k of ["usageMetadata", "modelVersion", "responseId", "promptFeedback", "error"]) if (chunk[k] !== undefined) out[k] = chunk[k];
+    for (const k of ["usageMetadata", "modelVersion", "responseId", "promptFeedback", "error"])
+      if (chunk[k] !== undefined) out[k] = chunk[k];
     for (const raw of Array.isArray(chunk.candidates) ? chunk.candidates : []) {
       const candidate = obj(raw);
       if (!candidate) continue;
@@ -33,7 +34,13 @@ export function assembleGemini(chunks: readonly unknown[]): Json {
         if (!part) continue;
         const last = acc.parts[acc.parts.length - 1];
         // Text continues the previous text part (thought and answer text stay apart).
-        if (typeof part.text === "string" && last && typeof last.text === "string" && Boolean(last.thought) === Boolean(part.thought) && Object.keys(part).every((k) => k === "text" || k === "thought")) {
+        if (
+          typeof part.text === "string" &&
+          last &&
+          typeof last.text === "string" &&
+          Boolean(last.thought) === Boolean(part.thought) &&
+          Object.keys(part).every((k) => k === "text" || k === "thought")
+        ) {
           last.text += part.text;
         } else acc.parts.push({ ...part });
       }

@@ -33,7 +33,11 @@ export class ChatFold {
 
   private parts(index: number): ChoiceParts {
     let parts = this.choices.get(index);
-    if (!parts) this.choices.set(index, (parts = { role: "assistant", content: null, refusal: null, reasoning: null, toolCalls: new Map(), finishReason: null }));
+    if (!parts)
+      this.choices.set(
+        index,
+        (parts = { role: "assistant", content: null, refusal: null, reasoning: null, toolCalls: new Map(), finishReason: null }),
+      );
     return parts;
   }
 

@@ -146,7 +146,8 @@ export function storedBody(p: PendingBody, maxBytes: number, secrets: readonly s
   } else if (c.chunks.length > 0) {
     const bytes = c.chunks.length === 1 ? (c.chunks[0] as Buffer) : Buffer.concat(c.chunks);
     const cutShort = c.bytes < p.responseBytes;
-    const json = c.sse || p.endpoint === "streamGenerateContent" || p.format === "bedrock" ? assemble(p.format, p.endpoint, bytes, c.sse) : undefined;
+    const json =
+      c.sse || p.endpoint === "streamGenerateContent" || p.format === "bedrock" ? assemble(p.format, p.endpoint, bytes, c.sse) : undefined;
     if (json !== undefined) {
       assembled = true;
       response = capText(redactSecrets(JSON.stringify(json), secrets), maxBytes);

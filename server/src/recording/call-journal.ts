@@ -1,4 +1,17 @@
-import { closeSync, fdatasync, close as closeFd, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync, fsync, open as openFd } from "node:fs";
+import {
+  closeSync,
+  fdatasync,
+  close as closeFd,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+  fsync,
+  open as openFd,
+} from "node:fs";
 import { join } from "node:path";
 import type { CallRecord } from "./call-record.ts";
 import { decodeRecord, encodeRecord } from "./spool.ts";

@@ -49,7 +49,8 @@ export interface DurableRecorder {
  */
 export async function createDurableRecorder(config: Config, pool: pg.Pool, metrics: Metrics, logger: Logger): Promise<DurableRecorder> {
   const spool = await Spool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes });
-  if (spool.records() > 0) logger.info({ records: spool.records(), dir: spool.dir }, "spooled records from an earlier run will be replayed");
+  if (spool.records() > 0)
+    logger.info({ records: spool.records(), dir: spool.dir }, "spooled records from an earlier run will be replayed");
   metrics.recorder.sampleFrom({ spooledRecords: () => spool.records() });
 
   // Calls answered by a run that crashed: its journal goes into the spool (durably) before it is deleted.
@@ -63,7 +64,10 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
       journalErrors++;
       if (Date.now() - journalErrorLoggedAt < 10_000) return;
       journalErrorLoggedAt = Date.now();
-      logger.error({ err: (err as Error).message, failures: journalErrors }, "call journal write failed; calls are still recorded, but a crash now could lose them");
+      logger.error(
+        { err: (err as Error).message, failures: journalErrors },
+        "call journal write failed; calls are still recorded, but a crash now could lose them",
+      );
     },
   });
   if (journal.leftover.length > 0) {

@@ -62,7 +62,12 @@ function cleanProperties(props: Record<string, string> | null): Record<string, s
   let count = 0;
   for (const key in props) {
     const value = props[key];
-    if (++count > TEXT_CAPS.properties || typeof value !== "string" || !storable(key, TEXT_CAPS.propertyName) || !storable(value, TEXT_CAPS.propertyValue)) {
+    if (
+      ++count > TEXT_CAPS.properties ||
+      typeof value !== "string" ||
+      !storable(key, TEXT_CAPS.propertyName) ||
+      !storable(value, TEXT_CAPS.propertyValue)
+    ) {
       dirty = true;
       break;
     }
@@ -81,7 +86,8 @@ function cleanProperties(props: Record<string, string> | null): Record<string, s
 function cleanReasons(reasons: string[] | null | undefined): string[] | null {
   if (!Array.isArray(reasons) || reasons.length === 0) return null;
   let dirty = reasons.length > TEXT_CAPS.finishReasons;
-  for (let i = 0; i < reasons.length && !dirty; i++) dirty = typeof reasons[i] !== "string" || !storable(reasons[i] as string, TEXT_CAPS.name);
+  for (let i = 0; i < reasons.length && !dirty; i++)
+    dirty = typeof reasons[i] !== "string" || !storable(reasons[i] as string, TEXT_CAPS.name);
   if (!dirty) return reasons;
   return reasons.slice(0, TEXT_CAPS.finishReasons).map((r) => cleanText(String(r), TEXT_CAPS.name));
 }

@@ -8,7 +8,13 @@ import type { CallRecord } from "./call-record.ts";
  */
 export function priceFailedEmptyCall(record: CallRecord): void {
   if (record.outcome === "ok" || record.priced) return;
-  const tokens = record.inputTokens + record.cachedInputTokens + record.cacheWriteTokens + record.cacheWrite1hTokens + record.outputTokens + record.reasoningTokens;
+  const tokens =
+    record.inputTokens +
+    record.cachedInputTokens +
+    record.cacheWriteTokens +
+    record.cacheWrite1hTokens +
+    record.outputTokens +
+    record.reasoningTokens;
   if (tokens !== 0 || (record.fees ?? []).length > 0) return;
   record.costUsd = "0";
   record.priceId = null;

@@ -11,7 +11,10 @@ const listSchema = filterSchema.extend(callFilterSchema.shape).extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
   session: z.string().min(1).max(200).optional(),
-  traceId: z.string().regex(/^[0-9a-f]{32}$/, "32 lower-case hex digits").optional(),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "32 lower-case hex digits")
+    .optional(),
 });
 
 /** `property.<name>=value` query parameters (x-tollgate-property-<name> values) as one object to match. */
@@ -38,7 +41,8 @@ export function encodeCursor(row: { startedAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const startedAt = new Date(at ?? "");
-  if (!id || !UUID.test(id) || Number.isNaN(startedAt.getTime())) throw new TollgateError("invalid_request", "cursor: not a cursor this API returned");
+  if (!id || !UUID.test(id) || Number.isNaN(startedAt.getTime()))
+    throw new TollgateError("invalid_request", "cursor: not a cursor this API returned");
   return { startedAt, id };
 }
 
@@ -58,7 +62,9 @@ export async function listCalls(db: PrismaClient, query: unknown): Promise<{ cal
     extra.push(Prisma.sql`(started_at, id) < (${c.startedAt}, ${c.id}::uuid)`);
   }
   const leg = rawRangeLeg(range, q, extra);
-  const rows = await db.$queryRaw<CallRow[]>`SELECT ${CALL_SELECT} FROM calls WHERE ${leg.where} ORDER BY started_at DESC, id DESC LIMIT ${q.limit + 1}`;
+  const rows = await db.$queryRaw<
+    CallRow[]
+  >`SELECT ${CALL_SELECT} FROM calls WHERE ${leg.where} ORDER BY started_at DESC, id DESC LIMIT ${q.limit + 1}`;
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];

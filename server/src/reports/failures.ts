@@ -2,7 +2,16 @@ import type { PrismaClient } from "../db/client.ts";
 import { OUTCOMES } from "../recording/call-record.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
-import { FINE_INTERVALS, FINE_RANGE_MS, INTERVALS, parseQuery, reportSchema, resolveInterval, resolveRange, type TimeRange } from "./query.ts";
+import {
+  FINE_INTERVALS,
+  FINE_RANGE_MS,
+  INTERVALS,
+  parseQuery,
+  reportSchema,
+  resolveInterval,
+  resolveRange,
+  type TimeRange,
+} from "./query.ts";
 import { bucketSql, callsSql, groupKey, planLegs, planSource, type SourceChoice } from "./report-source.ts";
 import { entry } from "./sum-rows.ts";
 import { topErrors, type TopError } from "./top-errors.ts";
@@ -81,7 +90,9 @@ export async function failuresReport(db: PrismaClient, query: unknown, options: 
   const [top, ...counts] = await Promise.all([
     topErrors(db, q, range, options.source),
     ...legs.map(
-      (leg) => db.$queryRaw<CountRow[]>`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${groupKey(q.groupBy, leg)} AS grp, outcome, ${callsSql(leg)}::text AS calls
+      (leg) => db.$queryRaw<
+        CountRow[]
+      >`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${groupKey(q.groupBy, leg)} AS grp, outcome, ${callsSql(leg)}::text AS calls
         FROM ${leg.table} WHERE ${leg.where} GROUP BY 1, 2, 3`,
     ),
   ]);
@@ -93,7 +104,11 @@ export async function failuresReport(db: PrismaClient, query: unknown, options: 
     const bucket = r.bucket.toISOString();
     add(totals, r.outcome, n);
     add(entry(groups, r.grp, emptyFigures), r.outcome, n);
-    add(entry(series, `${bucket}\u0000${r.grp}`, () => ({ bucket, group: r.grp, ...emptyFigures() })), r.outcome, n);
+    add(
+      entry(series, `${bucket}\u0000${r.grp}`, () => ({ bucket, group: r.grp, ...emptyFigures() })),
+      r.outcome,
+      n,
+    );
   }
   for (const f of [totals, ...groups.values(), ...series.values()]) f.byOutcome = inOutcomeOrder(f.byOutcome);
   const groupList = [...groups].map(([key, f]) => ({ key, ...f }));

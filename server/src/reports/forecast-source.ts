@@ -23,7 +23,11 @@ export async function trailingSpendByApp(pool: pg.Pool, apps: readonly string[],
 }
 
 /** Each virtual key's spend since `from`, from its app's calls (rollups have no key). */
-export async function trailingSpendByKey(pool: pg.Pool, keys: ReadonlyArray<{ app: string; keyId: string }>, from: Date): Promise<Map<string, string>> {
+export async function trailingSpendByKey(
+  pool: pg.Pool,
+  keys: ReadonlyArray<{ app: string; keyId: string }>,
+  from: Date,
+): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const { rows } = await pool.query<{ key_id: string; cost: string }>(
     `SELECT key_id, coalesce(sum(cost_usd), 0)::text AS cost FROM calls

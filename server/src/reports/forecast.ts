@@ -76,7 +76,11 @@ export function forecastPeriod(input: ForecastInput): Forecast {
 }
 
 /** The sum of a series' points at or after nowMs − windowMs (and before nowMs): the trailing window's spend. */
-export function trailingSum(series: ReadonlyArray<{ atMs: number; costUsd: string }>, nowMs: number, windowMs = FORECAST_WINDOW_MS): string {
+export function trailingSum(
+  series: ReadonlyArray<{ atMs: number; costUsd: string }>,
+  nowMs: number,
+  windowMs = FORECAST_WINDOW_MS,
+): string {
   let sum = ZERO;
   for (const p of series) if (p.atMs >= nowMs - windowMs && p.atMs < nowMs) sum = add(sum, parseDecimal(p.costUsd));
   return text(sum);

@@ -80,7 +80,12 @@ interface Row {
 }
 
 const round = (v: number | null | undefined) => (v == null ? null : Math.round(v * 1000) / 1000);
-const pcts = (v: Array<number | null> | null): Percentiles => ({ p50: round(v?.[0]), p90: round(v?.[1]), p95: round(v?.[2]), p99: round(v?.[3]) });
+const pcts = (v: Array<number | null> | null): Percentiles => ({
+  p50: round(v?.[0]),
+  p90: round(v?.[1]),
+  p95: round(v?.[2]),
+  p99: round(v?.[3]),
+});
 
 function figures(r: Row | undefined): StreamFigures {
   const outputTokens = Number(r?.gen_tokens ?? 0);
@@ -99,7 +104,8 @@ export async function latencyStreams(db: PrismaClient, q: StreamsQuery, now = ne
   const to = q.to ?? now;
   const from = q.from ?? new Date(to.getTime() - 24 * 3600_000);
   if (from >= to) throw new TollgateError("invalid_request", "from: must be before to");
-  if (to.getTime() - from.getTime() > STREAMS_MAX_DAYS * 86_400_000) throw new TollgateError("invalid_request", `from: the range is at most ${STREAMS_MAX_DAYS} days`);
+  if (to.getTime() - from.getTime() > STREAMS_MAX_DAYS * 86_400_000)
+    throw new TollgateError("invalid_request", `from: the range is at most ${STREAMS_MAX_DAYS} days`);
   const filters = [Prisma.sql`started_at >= ${from}`, Prisma.sql`started_at < ${to}`, outcomeSql(q.outcome)];
   if (q.provider !== undefined) filters.push(Prisma.sql`provider = ${q.provider}`);
   if (q.app !== undefined) filters.push(Prisma.sql`app = ${q.app}`);

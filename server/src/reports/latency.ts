@@ -5,7 +5,18 @@ import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type Histogram
 import { z } from "zod";
 import { OUTCOMES } from "../recording/call-record.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
-import { bucketSql, CALL_ROLLUPS, groupKey, latencyRollups, planLegs, planSource, rawRangeLeg, type Filters, type SourceChoice, type SourcePlan } from "./report-source.ts";
+import {
+  bucketSql,
+  CALL_ROLLUPS,
+  groupKey,
+  latencyRollups,
+  planLegs,
+  planSource,
+  rawRangeLeg,
+  type Filters,
+  type SourceChoice,
+  type SourcePlan,
+} from "./report-source.ts";
 
 export interface Percentiles {
   p50: number | null;
@@ -77,11 +88,17 @@ async function exactFigures(db: PrismaClient, range: TimeRange, q: Filters, grou
   const leg = rawRangeLeg(range, q);
   const grp = groupKey(groupBy, leg);
   const [series, groups, totals] = await Promise.all([
-    db.$queryRaw<ExactRow[]>`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${grp} AS grp, ${PERCENTILES} FROM calls WHERE ${leg.where} GROUP BY 1, 2`,
+    db.$queryRaw<
+      ExactRow[]
+    >`SELECT ${bucketSql(interval, leg.time)} AS bucket, ${grp} AS grp, ${PERCENTILES} FROM calls WHERE ${leg.where} GROUP BY 1, 2`,
     db.$queryRaw<ExactRow[]>`SELECT ${grp} AS grp, ${PERCENTILES} FROM calls WHERE ${leg.where} GROUP BY 1`,
     db.$queryRaw<ExactRow[]>`SELECT ${PERCENTILES} FROM calls WHERE ${leg.where}`,
   ]);
-  const figures = (r: ExactRow | undefined): LatencyFigures => ({ calls: Number(r?.calls ?? 0), latencyMs: toPercentiles(r?.lat ?? null), ttftMs: toPercentiles(r?.ttft ?? null) });
+  const figures = (r: ExactRow | undefined): LatencyFigures => ({
+    calls: Number(r?.calls ?? 0),
+    latencyMs: toPercentiles(r?.lat ?? null),
+    ttftMs: toPercentiles(r?.ttft ?? null),
+  });
   return {
     totals: figures(totals[0]),
     groups: groups.map((r) => ({ key: r.grp as string, ...figures(r) })),
@@ -115,7 +132,11 @@ const emptyHists = (): Hists => ({ latency: emptySum(), ttft: emptySum() });
 function histFigures(h: Hists): LatencyFigures {
   let calls = 0;
   for (const n of h.latency) calls += n;
-  return { calls, latencyMs: toPercentiles(percentiles(toHistogram(h.latency), PS)), ttftMs: toPercentiles(percentiles(toHistogram(h.ttft), PS)) };
+  return {
+    calls,
+    latencyMs: toPercentiles(percentiles(toHistogram(h.latency), PS)),
+    ttftMs: toPercentiles(percentiles(toHistogram(h.ttft), PS)),
+  };
 }
 
 /**
@@ -138,13 +159,17 @@ async function histogramFigures(
       const bucket = bucketSql(interval, leg.time);
       const grp = groupKey(groupBy, leg);
       if (leg.kind !== "raw") {
-        const rollups = await db.$queryRaw<RollupHistRow[]>`SELECT ${bucket} AS bucket, ${grp} AS grp, latency_hist::text AS latency, ttft_hist::text AS ttft
+        const rollups = await db.$queryRaw<
+          RollupHistRow[]
+        >`SELECT ${bucket} AS bucket, ${grp} AS grp, latency_hist::text AS latency, ttft_hist::text AS ttft
           FROM ${leg.table} WHERE ${leg.where}`;
         return { edges: [], rollups };
       }
       // The edge hours' calls, bucketed by the same SQL function as the rollups: one plain GROUP BY per measure.
       const edge = (column: string, kind: HistRow["kind"]) =>
-        db.$queryRaw<HistRow[]>`SELECT ${bucket} AS bucket, ${grp} AS grp, ${kind} AS kind, tollgate_latency_bucket(${Prisma.raw(column)}) AS idx, count(*)::text AS n
+        db.$queryRaw<
+          HistRow[]
+        >`SELECT ${bucket} AS bucket, ${grp} AS grp, ${kind} AS kind, tollgate_latency_bucket(${Prisma.raw(column)}) AS idx, count(*)::text AS n
           FROM calls WHERE ${leg.where} AND ${Prisma.raw(column)} IS NOT NULL GROUP BY 1, 2, 3, 4`;
       const [latency, ttft] = await Promise.all([edge("latency_ms", "latency"), edge("ttft_ms", "ttft")]);
       return { edges: [...latency, ...ttft], rollups: [] };
@@ -187,7 +212,9 @@ type SlowRow = Omit<SlowCall, "startedAt"> & { startedAt: Date };
 
 async function slowest(db: PrismaClient, range: TimeRange, q: Filters): Promise<SlowCall[]> {
   const leg = rawRangeLeg(range, q);
-  const rows = await db.$queryRaw<SlowRow[]>`SELECT id::text, started_at AS "startedAt", provider, model, app, outcome, latency_ms AS "latencyMs", ttft_ms AS "ttftMs"
+  const rows = await db.$queryRaw<
+    SlowRow[]
+  >`SELECT id::text, started_at AS "startedAt", provider, model, app, outcome, latency_ms AS "latencyMs", ttft_ms AS "ttftMs"
     FROM calls WHERE ${leg.where} ORDER BY latency_ms DESC, started_at DESC LIMIT ${Prisma.raw(String(SLOWEST_LIMIT))}`;
   return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString() }));
 }

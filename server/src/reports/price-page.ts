@@ -29,5 +29,11 @@ export function pagePrices<T extends { provider: string; model: string }>(sorted
   const needle = q.search.trim().toLowerCase();
   const matching = needle ? sorted.filter((p) => `${p.provider} ${p.model}`.toLowerCase().includes(needle)) : sorted;
   const end = q.offset + q.limit;
-  return { rows: matching.slice(q.offset, end), total: matching.length, offset: q.offset, limit: q.limit, nextOffset: end < matching.length ? end : null };
+  return {
+    rows: matching.slice(q.offset, end),
+    total: matching.length,
+    offset: q.offset,
+    limit: q.limit,
+    nextOffset: end < matching.length ? end : null,
+  };
 }

@@ -172,7 +172,13 @@ export function rollupLegs(plan: Extract<SourcePlan, { kind: "rollups" }>, q: Fi
   ]);
   const common = { model: raw("model"), outcome, user: raw("NULL::text") };
   if (hourly.length > 0) {
-    legs.push({ kind: "hourly", table: raw(tables.hourly), where: and([timeRanges("hour", hourly), ...filterClauses(q), ...level]), time: raw("hour"), ...common });
+    legs.push({
+      kind: "hourly",
+      table: raw(tables.hourly),
+      where: and([timeRanges("hour", hourly), ...filterClauses(q), ...level]),
+      time: raw("hour"),
+      ...common,
+    });
   }
   if (plan.dailyFrom < plan.dailyTo) {
     const where = and([timeRanges("day", [[plan.dailyFrom, plan.dailyTo]]), ...filterClauses(q), ...level]);

@@ -84,7 +84,9 @@ export interface SessionListQuery {
  */
 export async function listSessions(prisma: PrismaClient, q: SessionListQuery): Promise<{ sessions: SessionSummary[]; more: boolean }> {
   const app = q.app === undefined ? Prisma.empty : Prisma.sql`AND app = ${q.app}`;
-  const after = q.after ? Prisma.sql`HAVING (max(started_at), session_id) < (${q.after.lastCallAt}::timestamptz, ${q.after.id})` : Prisma.empty;
+  const after = q.after
+    ? Prisma.sql`HAVING (max(started_at), session_id) < (${q.after.lastCallAt}::timestamptz, ${q.after.id})`
+    : Prisma.empty;
   const rows = await prisma.$queryRaw<SummaryRow[]>`
     SELECT ${SUMMARY_COLUMNS} FROM calls
      WHERE session_id IS NOT NULL AND started_at >= ${q.from} AND started_at < ${q.to} ${app}

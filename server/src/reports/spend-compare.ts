@@ -27,7 +27,7 @@ export function addMonths(t: Date, n: number): Date {
   const m = t.getUTCMonth() + n;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   const day = Math.min(t.getUTCDate(), lastDay);
-  return new Date(Date.UTC(y, m, day) + (t.getTime() % 86_400_000 + 86_400_000) % 86_400_000);
+  return new Date(Date.UTC(y, m, day) + (((t.getTime() % 86_400_000) + 86_400_000) % 86_400_000));
 }
 
 export interface Coverage {
@@ -74,7 +74,14 @@ export interface ComparedReport extends Omit<SpendReport, "totals" | "groups"> {
  * The current report with each group's (and the totals') figures of the previous period beside them. Groups
  * seen only in the previous period come last, with zero current figures, so the deltas add up to the totals'.
  */
-export function withPrevious(current: SpendReport, previous: SpendReport, prevRange: TimeRange, coverage: ComparedReport["coverage"], prevCoverage: Coverage | null, comparable: boolean): ComparedReport {
+export function withPrevious(
+  current: SpendReport,
+  previous: SpendReport,
+  prevRange: TimeRange,
+  coverage: ComparedReport["coverage"],
+  prevCoverage: Coverage | null,
+  comparable: boolean,
+): ComparedReport {
   const prev = new Map(previous.groups.map((g) => [g.key, g]));
   const strip = (g: SpendReport["groups"][number] | undefined): SpendFigures => {
     if (!g) return figures(undefined);
@@ -83,7 +90,8 @@ export function withPrevious(current: SpendReport, previous: SpendReport, prevRa
   };
   const groups = current.groups.map((g) => ({ ...g, previous: strip(prev.get(g.key)) }));
   const seen = new Set(current.groups.map((g) => g.key));
-  for (const g of previous.groups) if (!seen.has(g.key)) groups.push({ ...figures(undefined), key: g.key, keys: g.keys, previous: strip(g) });
+  for (const g of previous.groups)
+    if (!seen.has(g.key)) groups.push({ ...figures(undefined), key: g.key, keys: g.keys, previous: strip(g) });
   return {
     ...current,
     coverage,

@@ -37,7 +37,8 @@ export function parsePropertyFilters(query: unknown): Record<string, string> {
     const name = k.slice(9);
     const value = Array.isArray(v) ? v[v.length - 1] : v;
     if (!PROPERTY_NAME.test(name)) throw new TollgateError("invalid_request", `${k}: not a property name`);
-    if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new TollgateError("invalid_request", `${k}: 1 to 200 characters`);
+    if (typeof value !== "string" || value.length === 0 || value.length > 200)
+      throw new TollgateError("invalid_request", `${k}: 1 to 200 characters`);
     out[name] = value;
   }
   return out;

@@ -101,7 +101,10 @@ export async function spendForRange(
   for (const rows of results) {
     for (const r of rows) {
       const v = values(r);
-      addRow(entry(series, `${r.bucket.getTime()}\u0000${v.join("\u0000")}`, () => ({ bucket: r.bucket, values: v, sums: emptySums() })).sums, r);
+      addRow(
+        entry(series, `${r.bucket.getTime()}\u0000${v.join("\u0000")}`, () => ({ bucket: r.bucket, values: v, sums: emptySums() })).sums,
+        r,
+      );
     }
   }
   const totals = emptySums();
@@ -122,7 +125,12 @@ export async function spendForRange(
     dimensions: dims,
     totals: figures(sumColumns(totals)),
     groups: groupList.map((g) => ({ key: joinKey(g.values), keys: keysOf(g.values), ...figures(sumColumns(g.sums)) })),
-    series: seriesList.map((s) => ({ bucket: s.bucket.toISOString(), group: s.key, keys: keysOf(s.values), ...figures(sumColumns(s.sums)) })),
+    series: seriesList.map((s) => ({
+      bucket: s.bucket.toISOString(),
+      group: s.key,
+      keys: keysOf(s.values),
+      ...figures(sumColumns(s.sums)),
+    })),
   };
 }
 
@@ -137,7 +145,12 @@ function compareValues(a: readonly string[], b: readonly string[]): number {
 }
 
 /** GET /api/spend's query: the range, dimensions and filters parsed, then the report of the range. */
-export function parseSpendQuery(query: unknown): { q: SpendQuery; range: TimeRange; dims: Dimension[]; properties: Record<string, string> } {
+export function parseSpendQuery(query: unknown): {
+  q: SpendQuery;
+  range: TimeRange;
+  dims: Dimension[];
+  properties: Record<string, string>;
+} {
   const q = parseQuery(spendSchema, query);
   return { q, range: resolveRange(q), dims: parseDimensions(q.groupBy), properties: parsePropertyFilters(query) };
 }

@@ -11,7 +11,11 @@ export type { SpendReport } from "./spend-report.ts";
  * GET /api/spend: cost, calls and tokens per group (up to three dimensions) and bucket, plus totals, with
  * the range's data coverage; with compare=previous, the previous period's figures beside each group.
  */
-export async function spendReport(db: PrismaClient, query: unknown, options: { source?: SourceChoice; now?: Date } = {}): Promise<ComparedReport> {
+export async function spendReport(
+  db: PrismaClient,
+  query: unknown,
+  options: { source?: SourceChoice; now?: Date } = {},
+): Promise<ComparedReport> {
   // With `top`, the top N groups plus "(other)" (reports/top-groups.ts): the dashboard asks for it so a
   // grouping by user stays small; without it every group, as a chargeback export needs.
   const { top, topBy } = parseQuery(topSchema, query);
@@ -27,7 +31,12 @@ async function fullSpendReport(db: PrismaClient, query: unknown, options: { sour
   if (q.compare !== "previous") return { ...current, coverage };
   const prevRange = previousRange(range);
   // the previous period is bucketed like the current one, so its series (not returned) costs the same
-  const previous = await spendForRange(db, prevRange, { ...q, interval: current.interval as typeof q.interval }, { source: options.source, dims, properties });
+  const previous = await spendForRange(
+    db,
+    prevRange,
+    { ...q, interval: current.interval as typeof q.interval },
+    { source: options.source, dims, properties },
+  );
   const prevCoverage = coverageOf(prevRange, start, now);
   const comparable = isComplete(range, coverage) && isComplete(prevRange, prevCoverage);
   return withPrevious(current, previous, prevRange, coverage, prevCoverage, comparable);

@@ -52,7 +52,16 @@ interface LineRow {
   price_id: string | null;
 }
 
-const COUNTS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens"] as const;
+const COUNTS = [
+  "calls",
+  "unpriced_calls",
+  "input_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "cache_write_1h_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+] as const;
 
 /** A line's (or the totals') figures added up exactly: counts as bigints, cost as a decimal. */
 interface Acc {
@@ -122,7 +131,10 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
     .sort((a, b) => compare(b.acc.cost, a.acc.cost))
     .map((l) => ({ provider: l.provider, model: l.model, ...figures(l.acc), priceIds: l.acc.priceIds }));
   const ids = [...new Set(lines.flatMap((l) => l.priceIds))].sort();
-  const prices = ids.length === 0 ? { rows: [] } : await pool.query(`${SELECT_PRICES_SQL} WHERE id = ANY($1::text[]) ORDER BY provider, model, effective_from`, [ids]);
+  const prices =
+    ids.length === 0
+      ? { rows: [] }
+      : await pool.query(`${SELECT_PRICES_SQL} WHERE id = ANY($1::text[]) ORDER BY provider, model, effective_from`, [ids]);
   return {
     month,
     from: from.toISOString(),

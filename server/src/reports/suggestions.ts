@@ -22,7 +22,10 @@ export const suggestSchema = z
     field: z.enum(SUGGEST_FIELDS),
     prefix: z.string().max(200).default(""),
     /** the property whose values are wanted (field=propertyValue) */
-    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "a property name (lower-case header suffix)").optional(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "a property name (lower-case header suffix)")
+      .optional(),
     limit: z.coerce.number().int().min(1).max(SUGGEST_MAX).default(20),
   })
   .refine((q) => q.field !== "propertyValue" || q.name !== undefined, { path: ["name"], message: "required when field=propertyValue" });
@@ -44,7 +47,8 @@ const ROLLUP_COLUMN = {
 /** The SQL expression giving one value per sampled call (property names: one row per name). */
 function sampleValue(q: SuggestQuery): Prisma.Sql {
   if (q.field === "user") return Prisma.sql`"user"`;
-  if (q.field === "property") return Prisma.sql`jsonb_object_keys(CASE WHEN jsonb_typeof(properties) = 'object' THEN properties ELSE '{}'::jsonb END)`;
+  if (q.field === "property")
+    return Prisma.sql`jsonb_object_keys(CASE WHEN jsonb_typeof(properties) = 'object' THEN properties ELSE '{}'::jsonb END)`;
   return Prisma.sql`properties ->> ${q.name ?? ""}::text`;
 }
 

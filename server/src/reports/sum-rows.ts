@@ -13,7 +13,15 @@ export interface SumColumns {
   fees_usd: string;
 }
 
-const COUNTS = ["calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
+const COUNTS = [
+  "calls",
+  "unpriced_calls",
+  "input_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+] as const;
 
 /** Sums added up exactly in Node: counts as bigints, money as decimals (lib/decimal.ts). */
 export interface Sums {
@@ -23,7 +31,19 @@ export interface Sums {
 }
 
 export function emptySums(): Sums {
-  return { counts: { calls: 0n, unpriced_calls: 0n, input_tokens: 0n, cached_input_tokens: 0n, cache_write_tokens: 0n, output_tokens: 0n, reasoning_tokens: 0n }, costUsd: ZERO, feesUsd: ZERO };
+  return {
+    counts: {
+      calls: 0n,
+      unpriced_calls: 0n,
+      input_tokens: 0n,
+      cached_input_tokens: 0n,
+      cache_write_tokens: 0n,
+      output_tokens: 0n,
+      reasoning_tokens: 0n,
+    },
+    costUsd: ZERO,
+    feesUsd: ZERO,
+  };
 }
 
 export function addRow(s: Sums, r: SumColumns): void {

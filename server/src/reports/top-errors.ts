@@ -52,7 +52,10 @@ const errorOf = (r: Omit<LastCallRow, "id" | "status" | "at">, at: string) =>
 
 /** One failed-calls leg grouped by error: count and latest start over calls, stored sums over the error rollups. */
 function errorCounts(leg: Leg): Prisma.Sql {
-  const counts = leg.kind === "raw" ? Prisma.raw("count(*) AS n, max(started_at) AS last_seen") : Prisma.raw("sum(calls) AS n, max(last_seen) AS last_seen");
+  const counts =
+    leg.kind === "raw"
+      ? Prisma.raw("count(*) AS n, max(started_at) AS last_seen")
+      : Prisma.raw("sum(calls) AS n, max(last_seen) AS last_seen");
   // `outcome <> 'ok'` verbatim lets the planner use the partial index calls_failed_started_at_idx.
   const failed = leg.kind === "raw" ? Prisma.raw(" AND outcome <> 'ok'") : Prisma.empty;
   return Prisma.sql`SELECT provider, app, ${leg.model} AS model, outcome, error_type, error_message, ${counts}
@@ -82,7 +85,9 @@ export async function topErrors(db: PrismaClient, q: Filters, range: TimeRange, 
   if (top.length === 0) return [];
   const at = [...new Set(top.map((t) => t.last_seen_text))];
   const leg = rawRangeLeg(range, q, [Prisma.sql`started_at = ANY(${at}::timestamptz[])`, Prisma.raw("outcome <> 'ok'")]);
-  const calls = await db.$queryRaw<LastCallRow[]>`SELECT id::text, status, started_at::text AS at, provider, app, ${leg.model} AS model, outcome,
+  const calls = await db.$queryRaw<
+    LastCallRow[]
+  >`SELECT id::text, status, started_at::text AS at, provider, app, ${leg.model} AS model, outcome,
       error_type, error_message FROM calls WHERE ${leg.where}`;
   const last = new Map<string, LastCallRow>();
   for (const c of calls) {

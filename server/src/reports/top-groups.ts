@@ -26,7 +26,15 @@ export interface TopInfo {
   otherGroups: number;
 }
 
-const INTEGER_FIELDS = ["calls", "unpricedCalls", "inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens"] as const;
+const INTEGER_FIELDS = [
+  "calls",
+  "unpricedCalls",
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "outputTokens",
+  "reasoningTokens",
+] as const;
 
 /** The exact sum of figures: decimals for money, integers for counts. */
 export function sumFigures(list: readonly SpendFigures[]): SpendFigures {
@@ -72,6 +80,10 @@ export function keepTop(report: ComparedReport, q: TopQuery & { top: number }): 
     }
   }
   for (const [bucket, list] of folded) series.push({ bucket, group: OTHER, keys: otherKeys, ...sumFigures(list) });
-  series.sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0) || (a.group === OTHER ? 1 : b.group === OTHER ? -1 : a.group.localeCompare(b.group)));
+  series.sort(
+    (a, b) =>
+      (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0) ||
+      (a.group === OTHER ? 1 : b.group === OTHER ? -1 : a.group.localeCompare(b.group)),
+  );
   return { ...report, groups: [...kept, other], series, top: { n: q.top, by: q.topBy, otherGroups: rest.length } };
 }

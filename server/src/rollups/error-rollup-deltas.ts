@@ -38,8 +38,13 @@ function fold(deltas: ReadonlyArray<Omit<ErrorDelta, "at"> & { at: number }>, un
   // Key order: every writer upserts (and so locks) these rows in the same order, so two cannot deadlock.
   return [...byKey.values()].sort(
     (a, b) =>
-      a.at - b.at || cmp(a.provider, b.provider) || cmp(a.app, b.app) || cmp(a.model, b.model) || cmp(a.outcome, b.outcome) ||
-      cmp(a.errorType, b.errorType) || cmp(a.errorMessage, b.errorMessage),
+      a.at - b.at ||
+      cmp(a.provider, b.provider) ||
+      cmp(a.app, b.app) ||
+      cmp(a.model, b.model) ||
+      cmp(a.outcome, b.outcome) ||
+      cmp(a.errorType, b.errorType) ||
+      cmp(a.errorMessage, b.errorMessage),
   );
 }
 
@@ -49,7 +54,17 @@ export function errorDeltas(records: readonly CallRecord[]): { hourly: ErrorDelt
   for (const r of records) {
     if (r.outcome === "ok") continue;
     const t = r.startedAt.getTime();
-    failed.push({ at: t, provider: r.provider, app: r.app, model: r.model ?? "", outcome: r.outcome, errorType: r.errorType, errorMessage: r.errorMessage, calls: 1, lastSeen: t });
+    failed.push({
+      at: t,
+      provider: r.provider,
+      app: r.app,
+      model: r.model ?? "",
+      outcome: r.outcome,
+      errorType: r.errorType,
+      errorMessage: r.errorMessage,
+      calls: 1,
+      lastSeen: t,
+    });
   }
   const hourly = fold(failed, HOUR_MS);
   return { hourly, daily: fold(hourly, DAY_MS) };

@@ -51,10 +51,26 @@ function storedCost(text: string): Decimal {
 
 function emptyDelta(at: number, provider: string, app: string, model: string, outcome: string): RollupDelta {
   return {
-    at, provider, app, model, outcome,
-    calls: 0, unpricedCalls: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0,
-    outputTokens: 0, reasoningTokens: 0, costUsd: ZERO, feesUsd: ZERO, latencyMsSum: 0, ttftMsSum: 0, ttftCount: 0,
-    latencyHist: new Map(), ttftHist: new Map(),
+    at,
+    provider,
+    app,
+    model,
+    outcome,
+    calls: 0,
+    unpricedCalls: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: ZERO,
+    feesUsd: ZERO,
+    latencyMsSum: 0,
+    ttftMsSum: 0,
+    ttftCount: 0,
+    latencyHist: new Map(),
+    ttftHist: new Map(),
   };
 }
 
@@ -91,8 +107,23 @@ function sorted(map: Map<string, RollupDelta>): RollupDelta[] {
 /** What the rollups take from a call: a CallRecord, or a calls row read back (rollup-rebuild.ts). */
 export type RollupSource = Pick<
   CallRecord,
-  | "startedAt" | "provider" | "app" | "model" | "outcome" | "priced" | "usageSource" | "inputTokens" | "cachedInputTokens"
-  | "cacheWriteTokens" | "cacheWrite1hTokens" | "outputTokens" | "reasoningTokens" | "costUsd" | "feesUsd" | "latencyMs" | "ttftMs"
+  | "startedAt"
+  | "provider"
+  | "app"
+  | "model"
+  | "outcome"
+  | "priced"
+  | "usageSource"
+  | "inputTokens"
+  | "cachedInputTokens"
+  | "cacheWriteTokens"
+  | "cacheWrite1hTokens"
+  | "outputTokens"
+  | "reasoningTokens"
+  | "costUsd"
+  | "feesUsd"
+  | "latencyMs"
+  | "ttftMs"
 >;
 
 /** Adds hourly deltas into `acc` (key → delta), e.g. page after page of a rebuild. */

@@ -1,7 +1,15 @@
 import type pg from "pg";
 import type { Outcome } from "../recording/call-record.ts";
 import type { UsageSource } from "../recording/usage.ts";
-import { accumulateDeltas, deltaParams, rollupDeltas, sortedDeltas, UPSERT_HOURLY, type RollupDelta, type RollupSource } from "./rollup-deltas.ts";
+import {
+  accumulateDeltas,
+  deltaParams,
+  rollupDeltas,
+  sortedDeltas,
+  UPSERT_HOURLY,
+  type RollupDelta,
+  type RollupSource,
+} from "./rollup-deltas.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

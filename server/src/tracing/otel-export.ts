@@ -92,7 +92,11 @@ export function createCallTracer(config: Config, counters: SpanCounters): CallTr
     waiting = [];
     for (const call of calls) {
       const start = call.startedAt.getTime();
-      const span = tracer.startSpan(spanName(call), { kind: SpanKind.CLIENT, startTime: toHrTime(start), attributes: spanAttributes(call, routes.get(call.provider)) }, parentOf(call));
+      const span = tracer.startSpan(
+        spanName(call),
+        { kind: SpanKind.CLIENT, startTime: toHrTime(start), attributes: spanAttributes(call, routes.get(call.provider)) },
+        parentOf(call),
+      );
       if (!span.isRecording()) {
         inFlight--; // the caller's trace is not sampled: nothing to export
         continue;

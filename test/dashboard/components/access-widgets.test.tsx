@@ -13,7 +13,15 @@ afterEach(() => {
   delete (document as { execCommand?: unknown }).execCommand;
 });
 
-const created = { id: "k-1", key: "tg_Secret000000000000", app: "search", provider: "openai", prefix: "tg_Secret", createdAt: "2026-11-26T12:00:00.000Z", expiresAt: null };
+const created = {
+  id: "k-1",
+  key: "tg_Secret000000000000",
+  app: "search",
+  provider: "openai",
+  prefix: "tg_Secret",
+  createdAt: "2026-11-26T12:00:00.000Z",
+  expiresAt: null,
+};
 
 describe("NewKeySecret", () => {
   it("without a clipboard API selects the key and says to copy it by hand", async () => {

@@ -36,7 +36,9 @@ describe("splitPartial", () => {
 
 describe("chart components", () => {
   it("draw a partial last bucket's bars lighter and say so in the caption", () => {
-    const { container, getByTestId } = render(<BarChart data={data} index={INDEX} categories={["openai", "anthropic"]} width={600} partial={B[2]} testId="c" />);
+    const { container, getByTestId } = render(
+      <BarChart data={data} index={INDEX} categories={["openai", "anthropic"]} width={600} partial={B[2]} testId="c" />,
+    );
     expect(getByTestId("c").getAttribute("data-partial")).toBe(B[2]);
     expect(container.querySelectorAll(".bar-partial").length).toBeGreaterThan(0);
     expect(getByTestId("chart-partial-note").textContent).toMatch(/still in progress/);
@@ -53,8 +55,10 @@ describe("chart components", () => {
 
   it("draw a single bucket as bars, not floating dots", () => {
     const one = [data[0]!];
-    for (const chart of [<LineChart key="l" data={one} index={INDEX} categories={["openai"]} width={600} />,
-      <AreaChart key="a" data={one} index={INDEX} categories={["openai", "anthropic"]} width={600} />]) {
+    for (const chart of [
+      <LineChart key="l" data={one} index={INDEX} categories={["openai"]} width={600} />,
+      <AreaChart key="a" data={one} index={INDEX} categories={["openai", "anthropic"]} width={600} />,
+    ]) {
       const { container, unmount } = render(chart);
       expect(container.querySelectorAll(".recharts-bar-rectangle").length).toBeGreaterThan(0);
       expect(container.querySelector(".recharts-line-curve, .recharts-area-area")).toBeNull();
@@ -64,12 +68,25 @@ describe("chart components", () => {
 
   it("show their data as a table whose periods zoom by keyboard", () => {
     const zoom = vi.fn();
-    const { getByTestId, getByRole } = render(<BarChart data={data} index={INDEX} categories={["openai", "anthropic"]} width={600}
-      valueFormatter={(v) => `${v} calls`} onIndexClick={zoom} partial={B[2]} testId="c" />);
+    const { getByTestId, getByRole } = render(
+      <BarChart
+        data={data}
+        index={INDEX}
+        categories={["openai", "anthropic"]}
+        width={600}
+        valueFormatter={(v) => `${v} calls`}
+        onIndexClick={zoom}
+        partial={B[2]}
+        testId="c"
+      />,
+    );
     fireEvent.click(getByTestId("c-toggle"));
     const table = getByTestId("c-table");
-    expect([...table.querySelectorAll("tbody tr")].map((r) => [...r.children].map((c) => c.textContent)))
-      .toEqual([[B[0], "4 calls", "2 calls"], [B[1], "6 calls", "3 calls"], [`${B[2]} (in progress)`, "1 calls", "0 calls"]]);
+    expect([...table.querySelectorAll("tbody tr")].map((r) => [...r.children].map((c) => c.textContent))).toEqual([
+      [B[0], "4 calls", "2 calls"],
+      [B[1], "6 calls", "3 calls"],
+      [`${B[2]} (in progress)`, "1 calls", "0 calls"],
+    ]);
     const button = getByRole("button", { name: B[1] });
     button.focus();
     fireEvent.click(button);

@@ -30,9 +30,7 @@ describe("chart wrappers", () => {
 
   it("BarChart draws a bar per non-zero value and reports a clicked bar's index value", () => {
     const onIndexClick = vi.fn();
-    const { container } = render(
-      <BarChart data={data} index={INDEX} categories={categories} width={600} onIndexClick={onIndexClick} />,
-    );
+    const { container } = render(<BarChart data={data} index={INDEX} categories={categories} width={600} onIndexClick={onIndexClick} />);
     // 4+1+2, 0+3+0, 5+2+1 → 7 non-zero values; zero-height bars are not drawn
     const bars = container.querySelectorAll(".recharts-bar-rectangle path");
     expect(bars.length).toBe(7);

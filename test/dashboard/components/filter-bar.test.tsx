@@ -19,9 +19,17 @@ describe("FilterBar", () => {
     fireEvent.change(screen.getByTestId("filter-provider"), { target: { value: " openai " } });
     fireEvent.change(screen.getByTestId("filter-outcome"), { target: { value: "timeout" } });
     fireEvent.click(screen.getByTestId("filter-apply"));
-    expect(onChange).toHaveBeenLastCalledWith({ filters: { provider: "openai", app: "search", model: null, outcome: "timeout" }, callFilters: noCallFilters, prop: null });
+    expect(onChange).toHaveBeenLastCalledWith({
+      filters: { provider: "openai", app: "search", model: null, outcome: "timeout" },
+      callFilters: noCallFilters,
+      prop: null,
+    });
     fireEvent.click(screen.getByTestId("filter-clear"));
-    expect(onChange).toHaveBeenLastCalledWith({ filters: { provider: null, app: null, model: null, outcome: null }, callFilters: noCallFilters, prop: null });
+    expect(onChange).toHaveBeenLastCalledWith({
+      filters: { provider: null, app: null, model: null, outcome: null },
+      callFilters: noCallFilters,
+      prop: null,
+    });
   });
   it("has no outcome or call filters on report pages", () => {
     render(<FilterBar view={DEFAULT_VIEW} page="failures" onChange={() => {}} />);
@@ -55,7 +63,13 @@ describe("FilterBar", () => {
       if (url.pathname !== "/api/suggest") return undefined;
       const prefix = url.searchParams.get("prefix") ?? "";
       const known = url.searchParams.get("field") === "propertyValue" ? ["payments", "search"] : ["checkout", "chat", "search"];
-      return { body: { field: url.searchParams.get("field"), source: "rollups", values: known.filter((v) => v.startsWith(prefix)).map((value) => ({ value, calls: 1 })) } };
+      return {
+        body: {
+          field: url.searchParams.get("field"),
+          source: "rollups",
+          values: known.filter((v) => v.startsWith(prefix)).map((value) => ({ value, calls: 1 })),
+        },
+      };
     });
     render(<FilterBar view={DEFAULT_VIEW} page="calls" onChange={() => {}} />);
     const options = (id: string) => [...screen.getByTestId(`${id}-options`).querySelectorAll("option")].map((o) => o.getAttribute("value"));

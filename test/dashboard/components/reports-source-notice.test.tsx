@@ -10,13 +10,20 @@ afterEach(() => {
 });
 
 function answer(body: unknown) {
-  const fetch = vi.fn(async (_url: string) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } }));
+  const fetch = vi.fn(
+    async (_url: string) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } }),
+  );
   vi.stubGlobal("fetch", fetch);
   return fetch;
 }
 
 const NOW = Date.parse("2026-12-07T12:00:00Z");
-const show = () => render(<RefreshContext.Provider value={{ tick: 0, authEpoch: 0, now: NOW }}><ReportsSourceNotice /></RefreshContext.Provider>);
+const show = () =>
+  render(
+    <RefreshContext.Provider value={{ tick: 0, authEpoch: 0, now: NOW }}>
+      <ReportsSourceNotice />
+    </RefreshContext.Provider>,
+  );
 
 describe("ReportsSourceNotice", () => {
   it("shows a lagging replica's delay above the page", async () => {

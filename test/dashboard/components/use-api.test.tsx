@@ -12,9 +12,15 @@ afterEach(() => {
 /** fetch answers only when the test releases it, so the in-between states can be seen. */
 function deferredFetch() {
   const pending: Array<{ url: string; resolve: (body: unknown) => void }> = [];
-  vi.stubGlobal("fetch", vi.fn((url: string) => new Promise<Response>((res) => {
-    pending.push({ url, resolve: (body) => res(new Response(JSON.stringify(body), { status: 200 })) });
-  })));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(
+      (url: string) =>
+        new Promise<Response>((res) => {
+          pending.push({ url, resolve: (body) => res(new Response(JSON.stringify(body), { status: 200 })) });
+        }),
+    ),
+  );
   return pending;
 }
 
@@ -24,7 +30,9 @@ function Probe(props: { path: string | null }) {
 }
 
 const withTick = (tick: number, path: string | null) => (
-  <RefreshContext.Provider value={{ tick, authEpoch: 0, now: 0 }}><Probe path={path} /></RefreshContext.Provider>
+  <RefreshContext.Provider value={{ tick, authEpoch: 0, now: 0 }}>
+    <Probe path={path} />
+  </RefreshContext.Provider>
 );
 
 describe("useApi", () => {

@@ -15,22 +15,44 @@ describe("DataView", () => {
   it("shows loading, then errors, empty states and data", () => {
     const { rerender } = render(<DataView state={{ data: undefined, error: undefined, loading: true, reload }}>{() => "data"}</DataView>);
     expect(screen.getByTestId("loading")).toBeTruthy();
-    rerender(<DataView state={{ data: undefined, error: new ApiError(400, "invalid_request", "from: must be an ISO-8601 time"), loading: false, reload }}>{() => "data"}</DataView>);
+    rerender(
+      <DataView
+        state={{ data: undefined, error: new ApiError(400, "invalid_request", "from: must be an ISO-8601 time"), loading: false, reload }}
+      >
+        {() => "data"}
+      </DataView>,
+    );
     expect(screen.getByTestId("error").textContent).toBe("The API answered 400 (invalid_request): from: must be an ISO-8601 time");
-    rerender(<DataView state={{ data: [] as number[], error: undefined, loading: false, reload }} isEmpty={(d) => d.length === 0} empty="Nothing here.">{() => "data"}</DataView>);
+    rerender(
+      <DataView
+        state={{ data: [] as number[], error: undefined, loading: false, reload }}
+        isEmpty={(d) => d.length === 0}
+        empty="Nothing here."
+      >
+        {() => "data"}
+      </DataView>,
+    );
     expect(screen.getByTestId("empty").textContent).toBe("Nothing here.");
-    rerender(<DataView state={{ data: [1, 2], error: undefined, loading: false, reload }} isEmpty={(d) => d.length === 0}>{(d) => <span data-testid="d">{d.join("+")}</span>}</DataView>);
+    rerender(
+      <DataView state={{ data: [1, 2], error: undefined, loading: false, reload }} isEmpty={(d) => d.length === 0}>
+        {(d) => <span data-testid="d">{d.join("+")}</span>}
+      </DataView>,
+    );
     expect(screen.getByTestId("d").textContent).toBe("1+2");
   });
 });
 
 describe("ShareTable", () => {
   it("shows cost, share and calls per group, with the rest folded into one row", () => {
-    const rows = shareTable([
-      { key: "search", costUsd: "7.5", calls: 75 },
-      { key: "chat", costUsd: "2", calls: 20 },
-      { key: "batch", costUsd: "0.5", calls: 5 },
-    ], "10", 2);
+    const rows = shareTable(
+      [
+        { key: "search", costUsd: "7.5", calls: 75 },
+        { key: "chat", costUsd: "2", calls: 20 },
+        { key: "batch", costUsd: "0.5", calls: 5 },
+      ],
+      "10",
+      2,
+    );
     render(<ShareTable rows={rows} keyLabel="App" testId="top-apps" hrefFor={(k) => `#/spend?app=${k}`} />);
     const trs = screen.getAllByTestId("top-apps-row");
     expect(trs.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual([

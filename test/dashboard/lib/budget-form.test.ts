@@ -26,31 +26,49 @@ describe("parseUsdInput", () => {
 
 describe("validateBudgetDraft", () => {
   it("builds the PUT for a whole app or for one key", () => {
-    expect(validateBudgetDraft({ app: " checkout ", keyId: "", monthlyUsd: "$250", action: "block", period: "month" }))
-      .toEqual({ app: "checkout", input: { limitUsd: "250", period: "month", action: "block" } });
-    expect(validateBudgetDraft({ app: "checkout", keyId: "k-1", monthlyUsd: "99.5", action: "alert", period: "day" }))
-      .toEqual({ app: "checkout", input: { limitUsd: "99.5", period: "day", action: "alert", keyId: "k-1" } });
+    expect(validateBudgetDraft({ app: " checkout ", keyId: "", monthlyUsd: "$250", action: "block", period: "month" })).toEqual({
+      app: "checkout",
+      input: { limitUsd: "250", period: "month", action: "block" },
+    });
+    expect(validateBudgetDraft({ app: "checkout", keyId: "k-1", monthlyUsd: "99.5", action: "alert", period: "day" })).toEqual({
+      app: "checkout",
+      input: { limitUsd: "99.5", period: "day", action: "alert", keyId: "k-1" },
+    });
   });
   it("names every problem", () => {
     expect(validateBudgetDraft({ app: " ", keyId: "", monthlyUsd: "lots", action: "warn", period: "year" })).toEqual({
-      errors: { app: "required", monthlyUsd: "a dollar amount, e.g. 250 or 99.50", action: "one of block, alert", period: "one of month, week, day" },
+      errors: {
+        app: "required",
+        monthlyUsd: "a dollar amount, e.g. 250 or 99.50",
+        action: "one of block, alert",
+        period: "one of month, week, day",
+      },
     });
-    expect(validateBudgetDraft({ app: "x".repeat(201), keyId: "", monthlyUsd: "1", action: "block", period: "month" })).toEqual({ errors: { app: "at most 200 characters" } });
+    expect(validateBudgetDraft({ app: "x".repeat(201), keyId: "", monthlyUsd: "1", action: "block", period: "month" })).toEqual({
+      errors: { app: "at most 200 characters" },
+    });
   });
 });
 
 describe("validateKeyDraft", () => {
   it("builds the POST, leaving out what was not given", () => {
     expect(validateKeyDraft({ app: " search ", provider: "", expiresAt: "", endpoints: [] }, NOW)).toEqual({ key: { app: "search" } });
-    expect(validateKeyDraft({ app: "search", provider: "openai", expiresAt: "2027-06-30T00:00", endpoints: [] }, NOW))
-      .toEqual({ key: { app: "search", provider: "openai", expiresAt: "2027-06-30T00:00:00.000Z" } });
-    expect(validateKeyDraft({ app: "search", provider: "", expiresAt: "", endpoints: ["audio", "files"] }, NOW)).toEqual({ key: { app: "search", endpoints: ["files", "audio"] } });
+    expect(validateKeyDraft({ app: "search", provider: "openai", expiresAt: "2027-06-30T00:00", endpoints: [] }, NOW)).toEqual({
+      key: { app: "search", provider: "openai", expiresAt: "2027-06-30T00:00:00.000Z" },
+    });
+    expect(validateKeyDraft({ app: "search", provider: "", expiresAt: "", endpoints: ["audio", "files"] }, NOW)).toEqual({
+      key: { app: "search", endpoints: ["files", "audio"] },
+    });
   });
   it("refuses a missing app, an odd provider and an expiry that is not in the future (UTC)", () => {
     expect(validateKeyDraft({ app: "", provider: "open ai", expiresAt: "2026-11-26T12:00", endpoints: [] }, NOW)).toEqual({
       errors: { app: "required", provider: "a provider name such as openai", expiresAt: "must be in the future" },
     });
-    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "tomorrow", endpoints: [] }, NOW)).toEqual({ errors: { expiresAt: "a date and time (UTC)" } });
-    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "2026-11-26T12:01", endpoints: [] }, NOW)).toEqual({ key: { app: "a", expiresAt: "2026-11-26T12:01:00.000Z" } });
+    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "tomorrow", endpoints: [] }, NOW)).toEqual({
+      errors: { expiresAt: "a date and time (UTC)" },
+    });
+    expect(validateKeyDraft({ app: "a", provider: "", expiresAt: "2026-11-26T12:01", endpoints: [] }, NOW)).toEqual({
+      key: { app: "a", expiresAt: "2026-11-26T12:01:00.000Z" },
+    });
   });
 });

@@ -7,8 +7,15 @@ const usage = (monthlyUsd: string, spentUsd: string, reservedUsd = "0") => budge
 describe("budgetUsage", () => {
   it("adds spent and reserved exactly and measures the share against the limit", () => {
     // 0.1 + 0.2 as floats is 0.30000000000000004; the ledger's strings are added exactly
-    expect(usage("1", "0.1", "0.2")).toEqual({ usedUsd: "0.3", share: 0.3, spentWidth: 0.1, reservedWidth: 0.3 - 0.1, level: "ok", overByUsd: "0" });
-    expect(usage("250", "12.5", "0.0042")).toMatchObject({ usedUsd: "12.5042", share: 0.050016800, level: "ok" });
+    expect(usage("1", "0.1", "0.2")).toEqual({
+      usedUsd: "0.3",
+      share: 0.3,
+      spentWidth: 0.1,
+      reservedWidth: 0.3 - 0.1,
+      level: "ok",
+      overByUsd: "0",
+    });
+    expect(usage("250", "12.5", "0.0042")).toMatchObject({ usedUsd: "12.5042", share: 0.0500168, level: "ok" });
   });
   it("is near from 80%, reached at the limit, over past it", () => {
     expect(usage("100", "79.999999999999").level).toBe("ok");
@@ -27,8 +34,15 @@ describe("budgetUsage", () => {
 
 describe("budgetKeyLabel", () => {
   const key = (status: string): VirtualKey => ({
-    id: "0193a1b2-0000-7000-8000-000000000001", app: "checkout", provider: null, prefix: "tg_AbCdEf", status,
-    createdAt: "2026-11-01T00:00:00.000Z", expiresAt: null, revokedAt: null, lastUsedAt: null,
+    id: "0193a1b2-0000-7000-8000-000000000001",
+    app: "checkout",
+    provider: null,
+    prefix: "tg_AbCdEf",
+    status,
+    createdAt: "2026-11-01T00:00:00.000Z",
+    expiresAt: null,
+    revokedAt: null,
+    lastUsedAt: null,
   });
   it("names the whole app, a key by its prefix, and a key that no longer works", () => {
     expect(budgetKeyLabel(null, [])).toBe("whole app");

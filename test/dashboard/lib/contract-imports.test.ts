@@ -8,7 +8,8 @@ const SRC = new URL("../../../dashboard/src", import.meta.url).pathname;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []);
+    e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every import/export statement's text that names a module under server/. */
@@ -26,7 +27,10 @@ describe("dashboard ↔ server contract", () => {
 
   it("imports server modules type-only", () => {
     const runtime = files(SRC).flatMap((f) =>
-      serverImports(readFileSync(f, "utf8")).filter((s) => !/^(?:import|export)\s+type\b/.test(s)).map((s) => `${f}: ${s}`));
+      serverImports(readFileSync(f, "utf8"))
+        .filter((s) => !/^(?:import|export)\s+type\b/.test(s))
+        .map((s) => `${f}: ${s}`),
+    );
     expect(runtime).toEqual([]);
   });
 

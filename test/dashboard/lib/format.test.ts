@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  formatBucket, formatBytes, formatCount, formatDateTime, formatMs, formatPercent, formatTokens, plainCount,
+  formatBucket,
+  formatBytes,
+  formatCount,
+  formatDateTime,
+  formatMs,
+  formatPercent,
+  formatTokens,
+  plainCount,
 } from "../../../dashboard/src/lib/format.ts";
 
 describe("format", () => {

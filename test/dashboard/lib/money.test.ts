@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  CALL_DIGITS, chartUsdDigits, chartUsdFormatter, decimalRatio, decimalToNumber, formatDecimal, formatUsd, formatUsdExact, isDecimalString,
-  isExactAt, parseDecimal, sumDecimals, TOTAL_DIGITS,
+  CALL_DIGITS,
+  chartUsdDigits,
+  chartUsdFormatter,
+  decimalRatio,
+  decimalToNumber,
+  formatDecimal,
+  formatUsd,
+  formatUsdExact,
+  isDecimalString,
+  isExactAt,
+  parseDecimal,
+  sumDecimals,
+  TOTAL_DIGITS,
 } from "../../../dashboard/src/lib/money.ts";
 
 describe("parseDecimal / formatDecimal", () => {

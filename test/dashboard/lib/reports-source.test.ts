@@ -21,6 +21,8 @@ describe("reportsSourceNotice", () => {
   });
 
   it("says when the replica is unreachable and the primary answers instead", () => {
-    expect(reportsSourceNotice({ source: "primary-fallback", lagMs: null, checkedAt: "x", error: "ECONNREFUSED" }, NOW)).toMatchObject({ tone: "bad" });
+    expect(reportsSourceNotice({ source: "primary-fallback", lagMs: null, checkedAt: "x", error: "ECONNREFUSED" }, NOW)).toMatchObject({
+      tone: "bad",
+    });
   });
 });

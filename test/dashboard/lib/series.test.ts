@@ -63,7 +63,10 @@ describe("pivotRatios", () => {
 describe("explodeOutcomes", () => {
   it("turns outcome maps into long rows, filtered", () => {
     const out = explodeOutcomes(
-      [{ bucket: "b1", byOutcome: { ok: 5, timeout: 1, rate_limited: 2 } }, { bucket: "b2", byOutcome: { ok: 1 } }],
+      [
+        { bucket: "b1", byOutcome: { ok: 5, timeout: 1, rate_limited: 2 } },
+        { bucket: "b2", byOutcome: { ok: 1 } },
+      ],
       (o) => o !== "ok",
     );
     expect(out).toEqual([
@@ -75,11 +78,16 @@ describe("explodeOutcomes", () => {
 
 describe("explodeFields", () => {
   it("makes one long row per figure, ready for pivotSums", () => {
-    const rows = [{ bucket: "b1", inputTokens: 10, outputTokens: 3 }, { bucket: "b2", inputTokens: 5, outputTokens: 1 }];
+    const rows = [
+      { bucket: "b1", inputTokens: 10, outputTokens: 3 },
+      { bucket: "b2", inputTokens: 5, outputTokens: 1 },
+    ];
     const long = explodeFields(rows, { input: (r) => r.inputTokens, output: (r) => r.outputTokens });
     expect(long).toEqual([
-      { bucket: "b1", kind: "input", value: 10 }, { bucket: "b1", kind: "output", value: 3 },
-      { bucket: "b2", kind: "input", value: 5 }, { bucket: "b2", kind: "output", value: 1 },
+      { bucket: "b1", kind: "input", value: 10 },
+      { bucket: "b1", kind: "output", value: 3 },
+      { bucket: "b2", kind: "input", value: 5 },
+      { bucket: "b2", kind: "output", value: 1 },
     ]);
   });
 });

@@ -5,8 +5,13 @@ describe("decodeView / encodeView", () => {
   it("round-trips a full view", () => {
     const view = {
       ...DEFAULT_VIEW,
-      range: "custom" as const, from: "2026-11-20T00:00:00.000Z", to: "2026-11-21T00:00:00.000Z",
-      interval: "hour" as const, groupBy: "app" as const, pct: "p99" as const, stack: "group" as const,
+      range: "custom" as const,
+      from: "2026-11-20T00:00:00.000Z",
+      to: "2026-11-21T00:00:00.000Z",
+      interval: "hour" as const,
+      groupBy: "app" as const,
+      pct: "p99" as const,
+      stack: "group" as const,
       filters: { provider: "openai", app: "search", model: "gpt-4.1", outcome: "timeout" },
       cursors: ["c1", "c,2"],
     };
@@ -28,8 +33,16 @@ describe("decodeView / encodeView", () => {
 
 describe("routes", () => {
   it("parses pages, call details and unknown paths", () => {
-    expect(parseHash("#/failures?range=7d&groupBy=app")).toMatchObject({ name: "failures", id: null, view: { range: "7d", groupBy: "app" } });
-    expect(parseHash("#/calls/0193abc?outcome=timeout")).toMatchObject({ name: "call", id: "0193abc", view: { filters: { outcome: "timeout" } } });
+    expect(parseHash("#/failures?range=7d&groupBy=app")).toMatchObject({
+      name: "failures",
+      id: null,
+      view: { range: "7d", groupBy: "app" },
+    });
+    expect(parseHash("#/calls/0193abc?outcome=timeout")).toMatchObject({
+      name: "call",
+      id: "0193abc",
+      view: { filters: { outcome: "timeout" } },
+    });
     expect(parseHash("#/calls")).toMatchObject({ name: "calls", id: null });
     expect(parseHash("")).toMatchObject({ name: "spend" });
     expect(parseHash("#/nope")).toMatchObject({ name: "spend" });

@@ -18,23 +18,39 @@ describe("Budgets page", () => {
     expect(screen.getByTestId("nav-budgets").getAttribute("aria-current")).toBe("page");
     expect(screen.queryByTestId("range-picker")).toBeNull();
     expect(rows().map((r) => [r.getAttribute("data-budget-id"), r.getAttribute("data-level")])).toEqual([
-      ["app:batch", "over"], ["app:checkout", "ok"], [`key:${SEARCH_KEY}`, "near"],
+      ["app:batch", "over"],
+      ["app:checkout", "ok"],
+      [`key:${SEARCH_KEY}`, "near"],
     ]);
-    expect(["budget-limit", "budget-spent", "budget-reserved", "budget-remaining", "budget-share"].map((t) => cell("app:checkout", t)))
-      .toEqual(["$250.00", "$12.50", "<$0.01", "$237.50", "5.0%"]);
+    expect(
+      ["budget-limit", "budget-spent", "budget-reserved", "budget-remaining", "budget-share"].map((t) => cell("app:checkout", t)),
+    ).toEqual(["$250.00", "$12.50", "<$0.01", "$237.50", "5.0%"]);
     expect(within(row("app:checkout")).getByTestId("budget-remaining").getAttribute("title")).toBe("$237.4958");
     expect(within(row("app:checkout")).queryByTestId("budget-status")).toBeNull();
     expect(cell("app:checkout", "budget-unpriced")).toBe("3 unpriced calls not counted");
     expect(within(row("app:batch")).queryByTestId("budget-unpriced")).toBeNull();
-    expect(["budget-remaining", "budget-share", "budget-status"].map((t) => cell("app:batch", t))).toEqual(["-$0.25", "102.5%", "over by $0.25"]);
+    expect(["budget-remaining", "budget-share", "budget-status"].map((t) => cell("app:batch", t))).toEqual([
+      "-$0.25",
+      "102.5%",
+      "over by $0.25",
+    ]);
     expect(row("app:batch").className).toContain("level-over");
-    expect([cell(`key:${SEARCH_KEY}`, "budget-key"), cell(`key:${SEARCH_KEY}`, "budget-share"), cell(`key:${SEARCH_KEY}`, "budget-status")])
-      .toEqual(["tg_Srch12…", "85.0%", "80% or more used"]);
+    expect([
+      cell(`key:${SEARCH_KEY}`, "budget-key"),
+      cell(`key:${SEARCH_KEY}`, "budget-share"),
+      cell(`key:${SEARCH_KEY}`, "budget-status"),
+    ]).toEqual(["tg_Srch12…", "85.0%", "80% or more used"]);
     expect(cell("app:checkout", "budget-key")).toBe("whole app");
     // the period and the period-end forecast
-    expect([cell("app:batch", "budget-period-cell"), cell("app:checkout", "budget-period-cell")]).toEqual(["week 2026-W48", "month 2026-11"]);
-    expect([cell("app:checkout", "budget-forecast-verdict"), cell(`key:${SEARCH_KEY}`, "budget-forecast-verdict"), cell("app:batch", "budget-forecast-verdict")])
-      .toEqual(["on track", "will exceed by $12.25 around Nov 29", "limit passed; heading $4.50 over"]);
+    expect([cell("app:batch", "budget-period-cell"), cell("app:checkout", "budget-period-cell")]).toEqual([
+      "week 2026-W48",
+      "month 2026-11",
+    ]);
+    expect([
+      cell("app:checkout", "budget-forecast-verdict"),
+      cell(`key:${SEARCH_KEY}`, "budget-forecast-verdict"),
+      cell("app:batch", "budget-forecast-verdict"),
+    ]).toEqual(["on track", "will exceed by $12.25 around Nov 29", "limit passed; heading $4.50 over"]);
     expect(within(row(`key:${SEARCH_KEY}`)).getByTestId("budget-forecast").textContent).toContain("$112.25");
     const bar = within(row("app:checkout")).getByRole("meter");
     expect(bar.getAttribute("aria-valuenow")).toBe("5");
@@ -107,7 +123,11 @@ describe("Budgets page", () => {
       "No virtual keys yet. Apps pass their own provider keys through.",
     ]);
     teardown();
-    renderApp("#/budgets", (url) => (url.pathname === "/api/budgets" ? { status: 500, body: { error: { type: "internal", message: "database unavailable" } } } : accessApi().handler(url, "GET", undefined)));
+    renderApp("#/budgets", (url) =>
+      url.pathname === "/api/budgets"
+        ? { status: 500, body: { error: { type: "internal", message: "database unavailable" } } }
+        : accessApi().handler(url, "GET", undefined),
+    );
     expect((await screen.findByTestId("error")).textContent).toBe("The API answered 500 (internal): database unavailable");
     expect(await screen.findByTestId("keys")).toBeTruthy();
   });
@@ -168,6 +188,8 @@ describe("Keys on the Budgets page", () => {
     expect((await screen.findByTestId("budgets-message")).textContent).toBe("Revoked key tg_Srch12… of search.");
     expect(calls.find((c) => c.method === "DELETE")?.url.pathname).toBe(`/api/keys/${SEARCH_KEY}`);
     await waitFor(() => expect(cell(`key:${SEARCH_KEY}`, "budget-key")).toBe("tg_Srch12… (revoked)"));
-    expect(within(keyRows().find((r) => r.getAttribute("data-key-id") === SEARCH_KEY)!).getByTestId("key-status").textContent).toBe("revoked 2026-11-26 12:00:00 UTC");
+    expect(within(keyRows().find((r) => r.getAttribute("data-key-id") === SEARCH_KEY)!).getByTestId("key-status").textContent).toBe(
+      "revoked 2026-11-26 12:00:00 UTC",
+    );
   });
 });

@@ -8,8 +8,28 @@ afterEach(teardown);
 
 describe("Call detail page", () => {
   it("shows every field, tokens by kind, the exact cost and the price row used", async () => {
-    const call = { ...makeCall({ id: "ok-1" }), finishReasons: ["stop", "length"], price: { id: "price-4.1", provider: "openai", model: "gpt-4.1", matchType: "exact", serviceTier: null, effectiveFrom: "2025-04-14T00:00:00.000Z", inputUsdPerMTok: "2.0000000000", cachedInputUsdPerMTok: "0.5", cacheWriteUsdPerMTok: null, cacheWrite1hUsdPerMTok: null, outputUsdPerMTok: "8", tiers: null, source: "genai-prices" } };
-    const { calls } = renderApp("#/calls/ok-1?range=7d", (url, m, b) => (url.pathname === "/api/calls/ok-1" ? { body: call } : defaultApi(url, m, b)));
+    const call = {
+      ...makeCall({ id: "ok-1" }),
+      finishReasons: ["stop", "length"],
+      price: {
+        id: "price-4.1",
+        provider: "openai",
+        model: "gpt-4.1",
+        matchType: "exact",
+        serviceTier: null,
+        effectiveFrom: "2025-04-14T00:00:00.000Z",
+        inputUsdPerMTok: "2.0000000000",
+        cachedInputUsdPerMTok: "0.5",
+        cacheWriteUsdPerMTok: null,
+        cacheWrite1hUsdPerMTok: null,
+        outputUsdPerMTok: "8",
+        tiers: null,
+        source: "genai-prices",
+      },
+    };
+    const { calls } = renderApp("#/calls/ok-1?range=7d", (url, m, b) =>
+      url.pathname === "/api/calls/ok-1" ? { body: call } : defaultApi(url, m, b),
+    );
     expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.004800");
     expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.0048");
     expect(screen.getByTestId("tokens-input").textContent).toBe("1,200");
@@ -20,7 +40,17 @@ describe("Call detail page", () => {
     expect(price).toContain("$2.00");
     expect(price).toContain("$0.50");
     expect(price).toContain("price-4.1");
-    for (const f of ["id", "startedAt", "responseModel", "properties", "upstreamRequestId", "usageSource", "overheadMs", "requestBytes", "errorBody"]) {
+    for (const f of [
+      "id",
+      "startedAt",
+      "responseModel",
+      "properties",
+      "upstreamRequestId",
+      "usageSource",
+      "overheadMs",
+      "requestBytes",
+      "errorBody",
+    ]) {
       expect(screen.getByTestId(`field-${f}`)).toBeTruthy();
     }
     expect(screen.getByTestId("field-properties").textContent).toBe('properties{"team":"growth"}');
@@ -32,7 +62,24 @@ describe("Call detail page", () => {
 
   it("a failed call that used no tokens costs $0 and asks for no price; no time to first token for an error reply", async () => {
     // as the server records it: priced at exactly 0 without a price row, no time to first token
-    const call = { ...makeCall({ id: "f-1", outcome: "bad_request", status: 400, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, usageSource: "none", costUsd: "0.0", priceId: null, priced: true, ttftMs: null }), price: null };
+    const call = {
+      ...makeCall({
+        id: "f-1",
+        outcome: "bad_request",
+        status: 400,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        usageSource: "none",
+        costUsd: "0.0",
+        priceId: null,
+        priced: true,
+        ttftMs: null,
+      }),
+      price: null,
+    };
     renderApp("#/calls/f-1", (url, m, b) => (url.pathname === "/api/calls/f-1" ? { body: call } : defaultApi(url, m, b)));
     expect((await screen.findByTestId("call-cost")).textContent).toBe("$0.000000");
     expect(screen.getByTestId("call-cost-exact").textContent).toBe("$0.00");

@@ -6,12 +6,30 @@ import { defaultApi, renderApp, teardown } from "../support/render-app.tsx";
 
 afterEach(teardown);
 
-const page1 = { calls: [makeCall({ id: "c3" }), makeCall({ id: "c2", outcome: "timeout", status: 504, costUsd: null, priced: false })], nextCursor: "cur-1" };
+const page1 = {
+  calls: [makeCall({ id: "c3" }), makeCall({ id: "c2", outcome: "timeout", status: 504, costUsd: null, priced: false })],
+  nextCursor: "cur-1",
+};
 const page2 = { calls: [makeCall({ id: "c1", app: "chat", inputTokens: 123_456 })], nextCursor: null };
 
 function api(url: URL, method: string, body: unknown) {
   if (url.pathname === "/api/calls") return { body: url.searchParams.get("cursor") === "cur-1" ? page2 : page1 };
-  if (url.pathname === "/api/calls/c2") return { body: { ...makeCall({ id: "c2", outcome: "timeout", status: 504, costUsd: null, priced: false, priceId: null, errorType: "timeout", errorMessage: "no upstream byte for 600000 ms" }), price: null } };
+  if (url.pathname === "/api/calls/c2")
+    return {
+      body: {
+        ...makeCall({
+          id: "c2",
+          outcome: "timeout",
+          status: 504,
+          costUsd: null,
+          priced: false,
+          priceId: null,
+          errorType: "timeout",
+          errorMessage: "no upstream byte for 600000 ms",
+        }),
+        price: null,
+      },
+    };
   return defaultApi(url, method, body);
 }
 
@@ -77,10 +95,18 @@ describe("Calls page filters of the call log", () => {
     fireEvent.change(screen.getByTestId("filter-costAboveUsd"), { target: { value: "0.01" } });
     fireEvent.change(screen.getByTestId("filter-prop"), { target: { value: "team=payments" } });
     fireEvent.click(screen.getByTestId("filter-apply"));
-    await waitFor(() => expect(window.location.hash).toBe("#/calls?outcome=failed&status=429&latencyAboveMs=1500&costAboveUsd=0.01&prop=team%3Dpayments"));
+    await waitFor(() =>
+      expect(window.location.hash).toBe("#/calls?outcome=failed&status=429&latencyAboveMs=1500&costAboveUsd=0.01&prop=team%3Dpayments"),
+    );
     await waitFor(() => {
       const q = calls.filter((c) => c.url.pathname === "/api/calls").at(-1)?.url.searchParams;
-      expect([q?.get("outcome"), q?.get("status"), q?.get("latencyAboveMs"), q?.get("costAboveUsd"), q?.get("property.team")]).toEqual(["failed", "429", "1500", "0.01", "payments"]);
+      expect([q?.get("outcome"), q?.get("status"), q?.get("latencyAboveMs"), q?.get("costAboveUsd"), q?.get("property.team")]).toEqual([
+        "failed",
+        "429",
+        "1500",
+        "0.01",
+        "payments",
+      ]);
     });
     expect(screen.getByTestId("calls-csv").getAttribute("href")).toContain("&status=429&");
   });

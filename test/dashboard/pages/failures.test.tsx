@@ -13,8 +13,14 @@ describe("Failures page", () => {
     expect(screen.getByTestId("failures-rate").textContent).toBe("7.0%");
     expect(calls.find((c) => c.url.pathname === "/api/failures")?.url.searchParams.get("groupBy")).toBe("app");
 
-    const outcomes = screen.getAllByTestId("outcome-row").map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]);
-    expect(outcomes).toEqual([["ok", "93"], ["rate_limited", "4"], ["upstream_error", "3"]]);
+    const outcomes = screen
+      .getAllByTestId("outcome-row")
+      .map((r) => [r.getAttribute("data-outcome"), r.querySelector("[data-testid=outcome-count]")?.textContent]);
+    expect(outcomes).toEqual([
+      ["ok", "93"],
+      ["rate_limited", "4"],
+      ["upstream_error", "3"],
+    ]);
 
     expect(screen.getByTestId("failures-chart").getAttribute("data-categories")).toBe("rate_limited|upstream_error");
     expect(screen.getByTestId("error-rate-chart").getAttribute("data-categories")).toBe("openai|anthropic");
@@ -62,9 +68,22 @@ describe("Failures page", () => {
   });
 
   it("shows no-failure states", async () => {
-    renderApp("#/failures", (url) => url.pathname === "/api/failures" ? {
-      body: { from: "", to: "", interval: "hour", groupBy: "provider", totals: { calls: 0, failures: 0, errorRate: 0, byOutcome: {} }, groups: [], series: [], topErrors: [] },
-    } : undefined);
+    renderApp("#/failures", (url) =>
+      url.pathname === "/api/failures"
+        ? {
+            body: {
+              from: "",
+              to: "",
+              interval: "hour",
+              groupBy: "provider",
+              totals: { calls: 0, failures: 0, errorRate: 0, byOutcome: {} },
+              groups: [],
+              series: [],
+              topErrors: [],
+            },
+          }
+        : undefined,
+    );
     expect((await screen.findByTestId("failures-rate")).textContent).toBe("—");
     expect(screen.getByTestId("empty").textContent).toBe("No calls in this range.");
     expect(screen.getByTestId("no-failures")).toBeTruthy();

@@ -17,7 +17,18 @@ describe("Latency page", () => {
     expect(screen.getByTestId("latency-chart").getAttribute("data-categories")).toBe("anthropic|openai");
     expect(screen.getByTestId("latency-chart").getAttribute("data-rows")).toBe("24");
     const groups = screen.getByTestId("latency-groups").querySelectorAll("tbody tr");
-    expect([...groups[0]!.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["anthropic", "40", "150 ms", "1.50 s", "4.00 s", "9.00 s", "—", "—", "—", "—"]);
+    expect([...groups[0]!.querySelectorAll("td")].map((td) => td.textContent)).toEqual([
+      "anthropic",
+      "40",
+      "150 ms",
+      "1.50 s",
+      "4.00 s",
+      "9.00 s",
+      "—",
+      "—",
+      "—",
+      "—",
+    ]);
     const slow = screen.getAllByTestId("slowest-row");
     expect(slow).toHaveLength(1);
     expect(screen.getByTestId("slowest-latency").textContent).toBe("9.00 s");
@@ -50,22 +61,45 @@ describe("Latency page", () => {
     await waitFor(() => expect(window.location.hash).toBe("#/latency?pct=p99"));
     expect(screen.getByText("Total latency p99, successful calls")).toBeTruthy();
     fireEvent.click(screen.getByTestId("groupby-model"));
-    await waitFor(() => expect(calls.filter((c) => c.url.pathname === "/api/latency").at(-1)?.url.searchParams.get("groupBy")).toBe("model"));
+    await waitFor(() =>
+      expect(
+        calls
+          .filter((c) => c.url.pathname === "/api/latency")
+          .at(-1)
+          ?.url.searchParams.get("groupBy"),
+      ).toBe("model"),
+    );
     expect(window.location.hash).toBe("#/latency?groupBy=model&pct=p99");
   });
 });
 
 const streams = {
-  from: "", to: "", groupBy: "provider", outcome: "ok",
-  totals: { streamed: { calls: 0, ttftMs: { p50: null, p90: null, p95: null, p99: null } }, nonStreamed: { calls: 0, ttftMs: { p50: null, p90: null, p95: null, p99: null } }, generationCalls: 0, outputTokens: 0, generationMs: 0, tokensPerSecond: null },
-  groups: [{
-    key: "openai",
-    streamed: { calls: 30, ttftMs: { p50: 210, p90: 400, p95: 450, p99: 900 } },
-    nonStreamed: { calls: 12, ttftMs: { p50: 1200, p90: 2000, p95: 2100, p99: 2500 } },
-    generationCalls: 30, outputTokens: 15_000, generationMs: 150_000, tokensPerSecond: 100,
-  }],
+  from: "",
+  to: "",
+  groupBy: "provider",
+  outcome: "ok",
+  totals: {
+    streamed: { calls: 0, ttftMs: { p50: null, p90: null, p95: null, p99: null } },
+    nonStreamed: { calls: 0, ttftMs: { p50: null, p90: null, p95: null, p99: null } },
+    generationCalls: 0,
+    outputTokens: 0,
+    generationMs: 0,
+    tokensPerSecond: null,
+  },
+  groups: [
+    {
+      key: "openai",
+      streamed: { calls: 30, ttftMs: { p50: 210, p90: 400, p95: 450, p99: 900 } },
+      nonStreamed: { calls: 12, ttftMs: { p50: 1200, p90: 2000, p95: 2100, p99: 2500 } },
+      generationCalls: 30,
+      outputTokens: 15_000,
+      generationMs: 150_000,
+      tokensPerSecond: 100,
+    },
+  ],
 };
-const withStreams = (url: URL, method: string, body: unknown) => (url.pathname === "/api/latency/streams" ? { body: streams } : defaultApi(url, method, body));
+const withStreams = (url: URL, method: string, body: unknown) =>
+  url.pathname === "/api/latency/streams" ? { body: streams } : defaultApi(url, method, body);
 
 describe("Latency page for engineers", () => {
   it("measures successful calls by default and lets the user choose all, any failure or one outcome", async () => {
@@ -110,8 +144,19 @@ describe("Latency page for engineers", () => {
   it("shows TTFT of streamed and non-streamed calls apart and tokens per second, defined", async () => {
     renderApp("#/latency", withStreams);
     const row = await screen.findByTestId("streams-row");
-    expect([...row.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["openai", "30", "210 ms", "450 ms", "12", "1.20 s", "2.10 s", "100 tok/s"]);
-    expect(screen.getByTestId("streams-panel").textContent).toContain("output tokens divided by generation time (latency minus time to first token)");
+    expect([...row.querySelectorAll("td")].map((td) => td.textContent)).toEqual([
+      "openai",
+      "30",
+      "210 ms",
+      "450 ms",
+      "12",
+      "1.20 s",
+      "2.10 s",
+      "100 tok/s",
+    ]);
+    expect(screen.getByTestId("streams-panel").textContent).toContain(
+      "output tokens divided by generation time (latency minus time to first token)",
+    );
   });
 
   it("does not ask for the stream split over more than 31 days", async () => {

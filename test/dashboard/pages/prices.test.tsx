@@ -15,7 +15,11 @@ describe("Prices page", () => {
         added = true;
         return { status: 201, body: { ...(body as object), id: "p-new", source: "manual" } };
       }
-      return { body: added ? pricesPage([], [...prices.prices, { ...prices.prices[0]!, id: "p-new", model: "gpt-9" }], url) : pricesPage(prices.unpriced, prices.prices, url) };
+      return {
+        body: added
+          ? pricesPage([], [...prices.prices, { ...prices.prices[0]!, id: "p-new", model: "gpt-9" }], url)
+          : pricesPage(prices.unpriced, prices.prices, url),
+      };
     });
     const unpriced = await screen.findByTestId("unpriced");
     const table = screen.getByTestId("prices");
@@ -47,7 +51,11 @@ describe("Prices page", () => {
 
 describe("Prices page with a large table", () => {
   it("asks for one page at a time, says which rows are shown and pages on", async () => {
-    const many = Array.from({ length: 250 }, (_, i) => ({ ...prices.prices[0]!, id: `p${i}`, model: `model-${String(i).padStart(3, "0")}` }));
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      ...prices.prices[0]!,
+      id: `p${i}`,
+      model: `model-${String(i).padStart(3, "0")}`,
+    }));
     const { calls } = renderApp("#/prices", (url) => (url.pathname === "/api/prices" ? { body: pricesPage([], many, url) } : undefined));
     await screen.findByTestId("prices");
     expect(screen.getAllByTestId("price-table-row")).toHaveLength(100);

@@ -7,19 +7,65 @@ import { defaultApi, renderApp, teardown } from "../support/render-app.tsx";
 
 afterEach(teardown);
 
-const session = { id: "run-42", calls: 3, errors: 1, costUsd: "0.0123", inputTokens: "4200", outputTokens: "900", durationMs: 2500, firstCallAt: "2026-11-26T11:00:00.000Z", lastCallAt: "2026-11-26T11:00:02.000Z", apps: ["agent"] };
-const other = { ...session, id: "4bf92f3577b34da6a3ce929d0e0e4736", calls: 1, errors: 0, costUsd: "0.001", lastCallAt: "2026-11-26T10:00:00.000Z" };
+const session = {
+  id: "run-42",
+  calls: 3,
+  errors: 1,
+  costUsd: "0.0123",
+  inputTokens: "4200",
+  outputTokens: "900",
+  durationMs: 2500,
+  firstCallAt: "2026-11-26T11:00:00.000Z",
+  lastCallAt: "2026-11-26T11:00:02.000Z",
+  apps: ["agent"],
+};
+const other = {
+  ...session,
+  id: "4bf92f3577b34da6a3ce929d0e0e4736",
+  calls: 1,
+  errors: 0,
+  costUsd: "0.001",
+  lastCallAt: "2026-11-26T10:00:00.000Z",
+};
 const call = (i: number, over: Partial<SessionCall> = {}): SessionCall => ({
-  id: `c-${i}`, startedAt: new Date(Date.parse(session.firstCallAt) + i * 1000).toISOString(), offsetMs: i * 1000, latencyMs: 500, ttftMs: 100,
-  costUsd: "0.004", provider: "openai", endpoint: "chat.completions", model: "gpt-4o", app: "agent", outcome: "ok", status: 200, stream: true,
-  inputTokens: 1400, outputTokens: 300, traceId: "4bf92f3577b34da6a3ce929d0e0e4736", parentSpanId: `span${i}`, ...over,
+  id: `c-${i}`,
+  startedAt: new Date(Date.parse(session.firstCallAt) + i * 1000).toISOString(),
+  offsetMs: i * 1000,
+  latencyMs: 500,
+  ttftMs: 100,
+  costUsd: "0.004",
+  provider: "openai",
+  endpoint: "chat.completions",
+  model: "gpt-4o",
+  app: "agent",
+  outcome: "ok",
+  status: 200,
+  stream: true,
+  inputTokens: 1400,
+  outputTokens: 300,
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  parentSpanId: `span${i}`,
+  ...over,
 });
-const detail: SessionDetail = { session, calls: [call(0), call(1, { provider: "anthropic", model: "claude-sonnet-4-5", latencyMs: 1000, ttftMs: 250 }), call(2, { outcome: "upstream_error", status: 500, costUsd: null, ttftMs: null, latencyMs: 500 })] };
+const detail: SessionDetail = {
+  session,
+  calls: [
+    call(0),
+    call(1, { provider: "anthropic", model: "claude-sonnet-4-5", latencyMs: 1000, ttftMs: 250 }),
+    call(2, { outcome: "upstream_error", status: 500, costUsd: null, ttftMs: null, latencyMs: 500 }),
+  ],
+};
 
 describe("Sessions page", () => {
   it("lists sessions with calls, errors, cost and duration, and pages with the cursor", async () => {
     const { calls } = renderApp("#/sessions", (url, m, b) => {
-      if (url.pathname === "/api/sessions") return { body: url.searchParams.get("cursor") === "next-1" ? { sessions: [other], nextCursor: null } : { sessions: [session], nextCursor: "next-1" } };
+      if (url.pathname === "/api/sessions")
+        return {
+          body:
+            url.searchParams.get("cursor") === "next-1"
+              ? { sessions: [other], nextCursor: null }
+              : { sessions: [session], nextCursor: "next-1" },
+        };
       return defaultApi(url, m, b);
     });
     const rows = await screen.findAllByTestId("sessions-row");
@@ -32,7 +78,12 @@ describe("Sessions page", () => {
     expect(first.url.searchParams.get("from")).toBe("2026-11-25T12:00:00.000Z");
     fireEvent.click(screen.getByTestId("sessions-older"));
     expect((await screen.findByText(other.id)).closest("tr")?.getAttribute("data-session-id")).toBe(other.id);
-    expect(calls.filter((c) => c.url.pathname === "/api/sessions").at(-1)!.url.searchParams.get("cursor")).toBe("next-1");
+    expect(
+      calls
+        .filter((c) => c.url.pathname === "/api/sessions")
+        .at(-1)!
+        .url.searchParams.get("cursor"),
+    ).toBe("next-1");
     expect(screen.getByTestId("nav-sessions").getAttribute("aria-current")).toBe("page");
   });
 

@@ -67,7 +67,12 @@ describe("Spend page", () => {
     fireEvent.click(screen.getByTestId("interval-hour"));
     await waitFor(() => expect(window.location.hash).toBe("#/spend?range=7d&interval=hour&groupBy=model"));
     await waitFor(() => expect(screen.getByTestId("spend-chart").getAttribute("data-rows")).toBe("168"));
-    expect(calls.filter((c) => c.url.pathname === "/api/spend").at(-1)?.url.searchParams.get("interval")).toBe("hour");
+    expect(
+      calls
+        .filter((c) => c.url.pathname === "/api/spend")
+        .at(-1)
+        ?.url.searchParams.get("interval"),
+    ).toBe("hour");
   });
 
   it("passes filters from the URL to the API", async () => {
@@ -83,12 +88,16 @@ describe("Spend page", () => {
     expect((await screen.findByTestId("spend-total")).textContent).toBe("$0.00");
     expect(screen.queryByTestId("unpriced-banner")).toBeNull();
     expect(screen.getAllByTestId("empty").map((e) => e.textContent)).toEqual([
-      "No calls in this range.", "No calls in this range.", "No calls in this range.",
+      "No calls in this range.",
+      "No calls in this range.",
+      "No calls in this range.",
     ]);
   });
 
   it("has an error state", async () => {
-    renderApp("#/spend", (url) => (url.pathname === "/api/spend" ? { status: 500, body: { error: { type: "internal", message: "database unreachable" } } } : undefined));
+    renderApp("#/spend", (url) =>
+      url.pathname === "/api/spend" ? { status: 500, body: { error: { type: "internal", message: "database unreachable" } } } : undefined,
+    );
     const errors = await screen.findAllByTestId("error");
     expect(errors[0]?.textContent).toBe("The API answered 500 (internal): database unreachable");
   });

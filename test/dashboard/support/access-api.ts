@@ -10,16 +10,84 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
   const month = "2026-11";
   return {
     budgets: [
-      { id: "app:batch", app: "batch", keyId: null, monthlyUsd: "10", action: "block", month, spentUsd: "10.25", reservedUsd: "0", remainingUsd: "-0.25",
-        period: "week", periodKey: "2026-W48", forecastUsd: "14.5", runRateUsdPerDay: "1.5", forecastExceedsOn: "2026-11-26", forecastExceedsByUsd: "4.5" },
-      { id: "app:checkout", app: "checkout", keyId: null, monthlyUsd: "250", action: "block", month, spentUsd: "12.5", reservedUsd: "0.0042", remainingUsd: "237.4958", unpriced: "allow", unpricedCalls: 3,
-        period: "month", periodKey: "2026-11", forecastUsd: "40.125", runRateUsdPerDay: "2", forecastExceedsOn: null, forecastExceedsByUsd: null },
-      { id: `key:${SEARCH_KEY}`, app: "search", keyId: SEARCH_KEY, monthlyUsd: "100", action: "alert", month, spentUsd: "85", reservedUsd: "0", remainingUsd: "15",
-        period: "month", periodKey: "2026-11", forecastUsd: "112.25", runRateUsdPerDay: "4", forecastExceedsOn: "2026-11-29", forecastExceedsByUsd: "12.25" },
+      {
+        id: "app:batch",
+        app: "batch",
+        keyId: null,
+        monthlyUsd: "10",
+        action: "block",
+        month,
+        spentUsd: "10.25",
+        reservedUsd: "0",
+        remainingUsd: "-0.25",
+        period: "week",
+        periodKey: "2026-W48",
+        forecastUsd: "14.5",
+        runRateUsdPerDay: "1.5",
+        forecastExceedsOn: "2026-11-26",
+        forecastExceedsByUsd: "4.5",
+      },
+      {
+        id: "app:checkout",
+        app: "checkout",
+        keyId: null,
+        monthlyUsd: "250",
+        action: "block",
+        month,
+        spentUsd: "12.5",
+        reservedUsd: "0.0042",
+        remainingUsd: "237.4958",
+        unpriced: "allow",
+        unpricedCalls: 3,
+        period: "month",
+        periodKey: "2026-11",
+        forecastUsd: "40.125",
+        runRateUsdPerDay: "2",
+        forecastExceedsOn: null,
+        forecastExceedsByUsd: null,
+      },
+      {
+        id: `key:${SEARCH_KEY}`,
+        app: "search",
+        keyId: SEARCH_KEY,
+        monthlyUsd: "100",
+        action: "alert",
+        month,
+        spentUsd: "85",
+        reservedUsd: "0",
+        remainingUsd: "15",
+        period: "month",
+        periodKey: "2026-11",
+        forecastUsd: "112.25",
+        runRateUsdPerDay: "4",
+        forecastExceedsOn: "2026-11-29",
+        forecastExceedsByUsd: "12.25",
+      },
     ],
     keys: [
-      { id: SEARCH_KEY, app: "search", provider: "openai", prefix: "tg_Srch12", endpoints: ["inference", "models", "files"], status: "active", createdAt: "2026-11-02T09:00:00.000Z", expiresAt: "2027-06-30T00:00:00.000Z", revokedAt: null, lastUsedAt: "2026-11-26T11:58:00.000Z" },
-      { id: OLD_KEY, app: "checkout", provider: null, prefix: "tg_Old999", status: "revoked", createdAt: "2026-10-01T00:00:00.000Z", expiresAt: null, revokedAt: "2026-11-20T08:30:00.000Z", lastUsedAt: null },
+      {
+        id: SEARCH_KEY,
+        app: "search",
+        provider: "openai",
+        prefix: "tg_Srch12",
+        endpoints: ["inference", "models", "files"],
+        status: "active",
+        createdAt: "2026-11-02T09:00:00.000Z",
+        expiresAt: "2027-06-30T00:00:00.000Z",
+        revokedAt: null,
+        lastUsedAt: "2026-11-26T11:58:00.000Z",
+      },
+      {
+        id: OLD_KEY,
+        app: "checkout",
+        provider: null,
+        prefix: "tg_Old999",
+        status: "revoked",
+        createdAt: "2026-10-01T00:00:00.000Z",
+        expiresAt: null,
+        revokedAt: "2026-11-20T08:30:00.000Z",
+        lastUsedAt: null,
+      },
     ],
   };
 }
@@ -35,14 +103,29 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
         const b = body as { limitUsd: string; period: string; action: string; keyId?: string };
         const id = b.keyId ? `key:${b.keyId}` : `app:${app}`;
         const old = state.budgets.find((x) => x.id === id);
-        const saved: Budget = { id, app, keyId: b.keyId ?? null, monthlyUsd: b.limitUsd, limitUsd: b.limitUsd, period: b.period, action: b.action, month: "2026-11", spentUsd: old?.spentUsd ?? "0", reservedUsd: old?.reservedUsd ?? "0", remainingUsd: b.limitUsd };
-        state.budgets = [...state.budgets.filter((x) => x.id !== id), saved].sort((x, y) => x.app.localeCompare(y.app) || x.id.localeCompare(y.id));
+        const saved: Budget = {
+          id,
+          app,
+          keyId: b.keyId ?? null,
+          monthlyUsd: b.limitUsd,
+          limitUsd: b.limitUsd,
+          period: b.period,
+          action: b.action,
+          month: "2026-11",
+          spentUsd: old?.spentUsd ?? "0",
+          reservedUsd: old?.reservedUsd ?? "0",
+          remainingUsd: b.limitUsd,
+        };
+        state.budgets = [...state.budgets.filter((x) => x.id !== id), saved].sort(
+          (x, y) => x.app.localeCompare(y.app) || x.id.localeCompare(y.id),
+        );
         return { body: saved };
       }
       if (method === "DELETE") {
         const keyId = url.searchParams.get("keyId");
         const id = keyId ? `key:${keyId}` : `app:${app}`;
-        if (!state.budgets.some((x) => x.id === id)) return { status: 404, body: { error: { type: "not_found", message: `no budget for app "${app}"` } } };
+        if (!state.budgets.some((x) => x.id === id))
+          return { status: 404, body: { error: { type: "not_found", message: `no budget for app "${app}"` } } };
         state.budgets = state.budgets.filter((x) => x.id !== id);
         return { status: 204 };
       }
@@ -50,7 +133,15 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
     if (p === "/api/keys" && method === "GET") return { body: { keys: state.keys } };
     if (p === "/api/keys" && method === "POST") {
       const k = body as { app: string; provider?: string; expiresAt?: string };
-      const created = { id: "0193a1b2-0000-7000-8000-00000000000c", key: "tg_NewKey1secretsecretsecretsecret", app: k.app, provider: k.provider ?? null, prefix: "tg_NewKey", createdAt: "2026-11-26T12:00:00.000Z", expiresAt: k.expiresAt ?? null };
+      const created = {
+        id: "0193a1b2-0000-7000-8000-00000000000c",
+        key: "tg_NewKey1secretsecretsecretsecret",
+        app: k.app,
+        provider: k.provider ?? null,
+        prefix: "tg_NewKey",
+        createdAt: "2026-11-26T12:00:00.000Z",
+        expiresAt: k.expiresAt ?? null,
+      };
       const { key: _secret, ...listed } = created; // listings never carry the secret
       state.keys = [{ ...listed, status: "active", revokedAt: null, lastUsedAt: null }, ...state.keys];
       return { status: 201, body: created };
@@ -70,11 +161,50 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
 /** One notice retried after a 500, as GET /api/budget-notices answers. */
 export const NOTICES = {
   notices: [
-    { budgetId: "app:batch", app: "batch", period: "2026-W48", kind: "100", limitUsd: "10", spentUsd: "10.25", forecastUsd: "14.5", createdAt: "2026-11-26T10:00:00.000Z",
-      deliveries: [{ webhook: "ops", status: "delivered", attempts: 2, deliveredAt: "2026-11-26T10:00:06.000Z", nextAttemptAt: "2026-11-26T10:00:05.000Z" }] },
+    {
+      budgetId: "app:batch",
+      app: "batch",
+      period: "2026-W48",
+      kind: "100",
+      limitUsd: "10",
+      spentUsd: "10.25",
+      forecastUsd: "14.5",
+      createdAt: "2026-11-26T10:00:00.000Z",
+      deliveries: [
+        {
+          webhook: "ops",
+          status: "delivered",
+          attempts: 2,
+          deliveredAt: "2026-11-26T10:00:06.000Z",
+          nextAttemptAt: "2026-11-26T10:00:05.000Z",
+        },
+      ],
+    },
   ],
   attempts: [
-    { id: "2", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 2, statusCode: 200, error: null, durationMs: 41, at: "2026-11-26T10:00:06.000Z" },
-    { id: "1", budgetId: "app:batch", period: "2026-W48", kind: "100", webhook: "ops", attempt: 1, statusCode: 500, error: "HTTP 500", durationMs: 12, at: "2026-11-26T10:00:00.500Z" },
+    {
+      id: "2",
+      budgetId: "app:batch",
+      period: "2026-W48",
+      kind: "100",
+      webhook: "ops",
+      attempt: 2,
+      statusCode: 200,
+      error: null,
+      durationMs: 41,
+      at: "2026-11-26T10:00:06.000Z",
+    },
+    {
+      id: "1",
+      budgetId: "app:batch",
+      period: "2026-W48",
+      kind: "100",
+      webhook: "ops",
+      attempt: 1,
+      statusCode: 500,
+      error: "HTTP 500",
+      durationMs: 12,
+      at: "2026-11-26T10:00:00.500Z",
+    },
   ],
 };

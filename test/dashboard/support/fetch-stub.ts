@@ -13,23 +13,30 @@ export type Handler = (url: URL, method: string, body: unknown) => { status?: nu
 /** Installs the stub; unmatched requests answer 404 in the API's error shape. */
 export function stubFetch(handler: Handler): Recorded[] {
   const calls: Recorded[] = [];
-  vi.stubGlobal("fetch", vi.fn(async (input: string, init: RequestInit = {}) => {
-    const url = new URL(input, "http://tollgate.test");
-    const method = init.method ?? "GET";
-    const body = typeof init.body === "string" ? JSON.parse(init.body) : undefined;
-    // The shell asks where reports come from on every page; unless a test answers it, it is the primary's
-    // and is not recorded, so a page test sees its page's requests only.
-    const own = handler(url, method, body);
-    if (!own && url.pathname === "/api/reports/source") {
-      return new Response(JSON.stringify({ source: "primary", lagMs: null, checkedAt: null }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    calls.push({ url, method, body, credentials: init.credentials });
-    const answer = own ?? { status: 404, body: { error: { type: "not_found", message: `no stub for ${url.pathname}` } } };
-    const status = answer.status ?? 200;
-    return new Response(status === 204 ? null : JSON.stringify(answer.body ?? {}), {
-      status, headers: { "content-type": "application/json" },
-    });
-  }));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (input: string, init: RequestInit = {}) => {
+      const url = new URL(input, "http://tollgate.test");
+      const method = init.method ?? "GET";
+      const body = typeof init.body === "string" ? JSON.parse(init.body) : undefined;
+      // The shell asks where reports come from on every page; unless a test answers it, it is the primary's
+      // and is not recorded, so a page test sees its page's requests only.
+      const own = handler(url, method, body);
+      if (!own && url.pathname === "/api/reports/source") {
+        return new Response(JSON.stringify({ source: "primary", lagMs: null, checkedAt: null }), {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        });
+      }
+      calls.push({ url, method, body, credentials: init.credentials });
+      const answer = own ?? { status: 404, body: { error: { type: "not_found", message: `no stub for ${url.pathname}` } } };
+      const status = answer.status ?? 200;
+      return new Response(status === 204 ? null : JSON.stringify(answer.body ?? {}), {
+        status,
+        headers: { "content-type": "application/json" },
+      });
+    }),
+  );
   return calls;
 }
 

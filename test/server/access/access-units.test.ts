@@ -19,14 +19,21 @@ const KEY = "tg_" + "a1B2c3D4e5".repeat(4) + "xyz";
 describe("redactSecrets", () => {
   it("replaces sk-, tg_, AIza keys and bearer tokens, and the exact secrets given", () => {
     const text = `a sk-proj-abcdEFGH1234 b ${KEY} c AIzaSyA1234567890abcdefghij d Authorization: Bearer abc.def.ghi123 e held-xyz-123456 f`;
-    expect(redactSecrets(text, ["held-xyz-123456"])).toBe("a [redacted] b [redacted] c [redacted] d Authorization: Bearer [redacted] e [redacted] f");
+    expect(redactSecrets(text, ["held-xyz-123456"])).toBe(
+      "a [redacted] b [redacted] c [redacted] d Authorization: Bearer [redacted] e [redacted] f",
+    );
   });
   it("leaves ordinary text alone", () => {
     const text = '{"messages":[{"role":"user","content":"ask for a skeleton key, task-list and tg_ prefixes"}],"max_tokens":5}';
     expect(redactSecrets(text)).toBe(text);
   });
   it("collects the configured secrets, skipping very short values", () => {
-    const config = loadConfig({ OPENAI_API_KEY: "sk-held-123456789", MISTRAL_API_KEY: "short", TOLLGATE_ADMIN_TOKEN: "admin-admin-admin-admin", TOLLGATE_METRICS_TOKEN: "metrics-123" });
+    const config = loadConfig({
+      OPENAI_API_KEY: "sk-held-123456789",
+      MISTRAL_API_KEY: "short",
+      TOLLGATE_ADMIN_TOKEN: "admin-admin-admin-admin",
+      TOLLGATE_METRICS_TOKEN: "metrics-123",
+    });
     expect(configuredSecrets(config).sort()).toEqual(["admin-admin-admin-admin", "metrics-123", "sk-held-123456789"]);
   });
 });
@@ -58,7 +65,15 @@ describe("findVirtualKey", () => {
   it("ignores provider keys and other headers (pass-through)", () => {
     expect(findVirtualKey(["authorization", "Bearer sk-abc", "x-custom", KEY], "monkey=tg_x")).toBeNull();
     expect(findVirtualKey(["authorization", `Basic ${KEY}`], "")).toBeNull();
-    expect(findVirtualKey(["authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=ab"], "")).toBeNull();
+    expect(
+      findVirtualKey(
+        [
+          "authorization",
+          "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261208/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=ab",
+        ],
+        "",
+      ),
+    ).toBeNull();
   });
 });
 
@@ -106,9 +121,15 @@ describe("LoginLimiter", () => {
 });
 
 describe("estimateCallCost", () => {
-  const book = PriceBook.fromRows([priceRow({ provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" })]);
+  const book = PriceBook.fromRows([
+    priceRow({ provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" }),
+  ]);
   const call = (json: Record<string, unknown>, bytes: number, endpoint = "chat.completions") => {
-    const c = new CallState("id", Date.now(), 0, provider("openai", "openai"), adapterFor("openai"), { app: null, user: null, properties: null });
+    const c = new CallState("id", Date.now(), 0, provider("openai", "openai"), adapterFor("openai"), {
+      app: null,
+      user: null,
+      properties: null,
+    });
     c.info = { endpoint, metered: true, model: String(json.model), stream: false, deployment: null };
     c.json = json;
     c.requestBytes = bytes;
@@ -123,15 +144,26 @@ describe("estimateCallCost", () => {
     expect(estimateCallCost(call({ model: "gpt-4o-mini", generationConfig: { maxOutputTokens: 500 } }, 3000), book, 1000)).toBe("0.00075");
   });
   it("reads Bedrock's caps: Converse inferenceConfig.maxTokens, Nova's max_new_tokens, Llama's max_gen_len, max_tokens", () => {
-    const bedrockBook = PriceBook.fromRows([priceRow({ provider: "bedrock", model: "amazon.nova-pro-v1:0", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" })]);
+    const bedrockBook = PriceBook.fromRows([
+      priceRow({ provider: "bedrock", model: "amazon.nova-pro-v1:0", inputUsdPerMTok: "0.15", outputUsdPerMTok: "0.60" }),
+    ]);
     const bedrockCall = (json: Record<string, unknown>) => {
-      const c = new CallState("id", Date.now(), 0, provider("bedrock", "bedrock"), adapterFor("bedrock"), { app: null, user: null, properties: null });
+      const c = new CallState("id", Date.now(), 0, provider("bedrock", "bedrock"), adapterFor("bedrock"), {
+        app: null,
+        user: null,
+        properties: null,
+      });
       c.info = { endpoint: "converse", metered: true, model: "amazon.nova-pro-v1:0", stream: false, deployment: null };
       c.json = json;
       c.requestBytes = 3000;
       return c;
     };
-    for (const json of [{ inferenceConfig: { maxTokens: 500 } }, { inferenceConfig: { max_new_tokens: 500 } }, { max_gen_len: 500 }, { max_tokens: 500 }]) {
+    for (const json of [
+      { inferenceConfig: { maxTokens: 500 } },
+      { inferenceConfig: { max_new_tokens: 500 } },
+      { max_gen_len: 500 },
+      { max_tokens: 500 },
+    ]) {
       expect(estimateCallCost(bedrockCall(json), bedrockBook, 4096)).toBe("0.00045");
     }
   });
@@ -150,7 +182,13 @@ describe("estimateCallCost: what the bytes do not show", () => {
   ]);
   const call = (json: Record<string, unknown>, bytes: number, format = "openai") => {
     const c = new CallState("id", Date.now(), 0, provider(format, format), adapterFor(format), { app: null, user: null, properties: null });
-    c.info = { endpoint: format === "gemini" ? "generateContent" : "chat.completions", metered: true, model: String(json.model ?? "gemini-2.5-flash"), stream: false, deployment: null };
+    c.info = {
+      endpoint: format === "gemini" ? "generateContent" : "chat.completions",
+      metered: true,
+      model: String(json.model ?? "gemini-2.5-flash"),
+      stream: false,
+      deployment: null,
+    };
     c.json = json;
     c.requestBytes = bytes;
     return c;
@@ -159,18 +197,50 @@ describe("estimateCallCost: what the bytes do not show", () => {
     // 1,000 input × 0.15 + 4 × 500 output × 0.60 = 150 + 1,200 per 1M
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 500, n: 4 }, 3000), book, 4096)).toBe("0.00135");
     // 1,000 input × 0.30 + 3 × 100 output × 2.50 = 300 + 750 per 1M
-    expect(estimateCallCost(call({ generationConfig: { maxOutputTokens: 100, candidateCount: 3 } }, 3000, "gemini"), book, 4096)).toBe("0.00105");
+    expect(estimateCallCost(call({ generationConfig: { maxOutputTokens: 100, candidateCount: 3 } }, 3000, "gemini"), book, 4096)).toBe(
+      "0.00105",
+    );
   });
   it("reserves images by URL, and input the provider holds (previous responses, files) at the context window", () => {
     const image = { type: "image_url", image_url: { url: "https://example.com/cat.png" } };
     // (1,000 + 2 × 6,000) input × 0.15 + 100 × 0.60 = 1,950 + 60 per 1M
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: [image, image] }] }, 3000), book, 4096)).toBe("0.00201");
+    expect(
+      estimateCallCost(
+        call({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: [image, image] }] }, 3000),
+        book,
+        4096,
+      ),
+    ).toBe("0.00201");
     // data: URLs are in the bytes already
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] }] }, 3000), book, 4096)).toBe("0.00021");
+    expect(
+      estimateCallCost(
+        call(
+          {
+            model: "gpt-4o-mini",
+            max_tokens: 100,
+            messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] }],
+          },
+          3000,
+        ),
+        book,
+        4096,
+      ),
+    ).toBe("0.00021");
     // 200,000 input × 0.15 + 100 × 0.60
     const stored = "0.03006";
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, previous_response_id: "resp_1" }, 3000), book, 4096)).toBe(stored);
-    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, input: [{ role: "user", content: [{ type: "input_file", file_id: "file-1" }] }] }, 3000), book, 4096)).toBe(stored);
+    expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, previous_response_id: "resp_1" }, 3000), book, 4096)).toBe(
+      stored,
+    );
+    expect(
+      estimateCallCost(
+        call(
+          { model: "gpt-4o-mini", max_tokens: 100, input: [{ role: "user", content: [{ type: "input_file", file_id: "file-1" }] }] },
+          3000,
+        ),
+        book,
+        4096,
+      ),
+    ).toBe(stored);
     expect(estimateCallCost(call({ model: "gpt-4o-mini", max_tokens: 100, previous_response_id: null }, 3000), book, 4096)).toBe("0.00021");
   });
 });
@@ -183,10 +253,25 @@ describe("monthOf", () => {
 });
 
 describe("virtualKeyHook", () => {
-  const entry: KeyEntry = { id: "key-1", app: "pinned", provider: null, expiresAt: null, revoked: false, endpoints: ["inference", "models"] };
-  const hook = (lookup: () => Promise<KeyEntry | null>) => virtualKeyHook({ lookup, markUsed: () => {}, hasApp: () => false } as unknown as KeyCache);
+  const entry: KeyEntry = {
+    id: "key-1",
+    app: "pinned",
+    provider: null,
+    expiresAt: null,
+    revoked: false,
+    endpoints: ["inference", "models"],
+  };
+  const hook = (lookup: () => Promise<KeyEntry | null>) =>
+    virtualKeyHook({ lookup, markUsed: () => {}, hasApp: () => false } as unknown as KeyCache);
   const newCall = (apiKey: string | undefined) => {
-    const c = new CallState("id", Date.now(), 0, { ...provider("openai", "openai"), apiKey, apiKeyEnv: "OPENAI_API_KEY" }, adapterFor("openai"), { app: "claimed", user: null, properties: null });
+    const c = new CallState(
+      "id",
+      Date.now(),
+      0,
+      { ...provider("openai", "openai"), apiKey, apiKeyEnv: "OPENAI_API_KEY" },
+      adapterFor("openai"),
+      { app: "claimed", user: null, properties: null },
+    );
     const json = { model: "gpt-4o-mini" };
     c.request = { method: "POST", path: "/v1/chat/completions", body: Buffer.from(JSON.stringify(json)) };
     c.json = json;
@@ -224,7 +309,12 @@ describe("virtualKeyHook", () => {
     }
   });
   it("answers 503 when the database cannot be asked about an unseen key, and names the variable when no key is held", async () => {
-    const down = await refusal(hook(async () => Promise.reject(new Error("connect ECONNREFUSED")))(newCall("sk-held-1234567890"), ["authorization", `Bearer ${KEY}`]));
+    const down = await refusal(
+      hook(async () => Promise.reject(new Error("connect ECONNREFUSED")))(newCall("sk-held-1234567890"), [
+        "authorization",
+        `Bearer ${KEY}`,
+      ]),
+    );
     expect([down.kind, down.status]).toEqual(["proxy_error", 503]);
     const missing = await refusal(hook(async () => entry)(newCall(undefined), ["authorization", `Bearer ${KEY}`]));
     expect([missing.kind, missing.status]).toEqual(["proxy_error", 500]);

@@ -18,7 +18,11 @@ let tg: Replica;
 beforeAll(async () => {
   db = await createTestDatabase();
   // The upstream is a closed local port: proxy calls fail fast with 502 instead of reaching the internet.
-  tg = await startReplica(db, { TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef", TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "1000", TOLLGATE_UPSTREAM_OPENAI: "http://127.0.0.1:1" });
+  tg = await startReplica(db, {
+    TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef",
+    TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "1000",
+    TOLLGATE_UPSTREAM_OPENAI: "http://127.0.0.1:1",
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -36,29 +40,55 @@ function apiRoutes(): Route[] {
   type Layer = { rawPath?: string; route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) routes.push({ method: m.toUpperCase(), path: `/api${layer.route.path}` });
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods)) routes.push({ method: m.toUpperCase(), path: `/api${layer.route.path}` });
       else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
   const top = (tg.tollgate.app.express as unknown as { router: { stack: Layer[] } }).router.stack;
   for (const layer of top) if (layer.rawPath === "/api" && layer.handle?.stack) walk(layer.handle.stack);
-  return routes.map((r) => ({ method: r.method, path: r.path.replace(/:id\b/g, randomUUID()).replace(/:app\b/g, "someapp").replace(/:(\w+)/g, "x") }));
+  return routes.map((r) => ({
+    method: r.method,
+    path: r.path
+      .replace(/:id\b/g, randomUUID())
+      .replace(/:app\b/g, "someapp")
+      .replace(/:(\w+)/g, "x"),
+  }));
 }
 
 async function send(route: Route, headers: Record<string, string>): Promise<Response> {
   const body = route.method === "GET" || route.method === "DELETE" ? undefined : "{}";
-  return fetch(`${tg.url}${route.path}`, { method: route.method, headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) }, body });
+  return fetch(`${tg.url}${route.path}`, {
+    method: route.method,
+    headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
+    body,
+  });
 }
 
 describe("admin access to /api", () => {
   it("guards every /api route: no token and a wrong token get 401 JSON, the right token gets through", async () => {
     const routes = apiRoutes();
     const names = routes.map((r) => `${r.method} ${r.path.split("/").slice(0, 3).join("/")}`);
-    for (const expected of ["GET /api/calls", "GET /api/spend", "GET /api/prices", "POST /api/prices", "POST /api/keys", "GET /api/keys", "DELETE /api/keys", "GET /api/budgets", "PUT /api/budgets", "DELETE /api/budgets"]) {
+    for (const expected of [
+      "GET /api/calls",
+      "GET /api/spend",
+      "GET /api/prices",
+      "POST /api/prices",
+      "POST /api/keys",
+      "GET /api/keys",
+      "DELETE /api/keys",
+      "GET /api/budgets",
+      "PUT /api/budgets",
+      "DELETE /api/budgets",
+    ]) {
       expect(names).toContain(expected);
     }
     for (const route of routes) {
-      const attempts: Array<Record<string, string>> = [{}, { authorization: "Bearer wrong-token-wrong-token-1234" }, { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString("base64")}` }];
+      const attempts: Array<Record<string, string>> = [
+        {},
+        { authorization: "Bearer wrong-token-wrong-token-1234" },
+        { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString("base64")}` },
+      ];
       for (const headers of attempts) {
         const res = await send(route, headers);
         expect(res.status, `${route.method} ${route.path} with ${JSON.stringify(headers)}`).toBe(401);
@@ -74,11 +104,19 @@ describe("admin access to /api", () => {
   });
 
   it("logs in with the token: an HttpOnly, SameSite=Strict session cookie that is not the token", async () => {
-    const wrong = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "not-the-token-000000" }) });
+    const wrong = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "not-the-token-000000" }),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
 
-    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const login = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
     expect(login.status).toBe(204);
     const setCookie = login.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/^tollgate_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
@@ -87,17 +125,36 @@ describe("admin access to /api", () => {
 
     const withCookie = await fetch(`${tg.url}/api/calls`, { headers: { cookie } });
     expect(withCookie.status).toBe(200);
-    const tampered = await fetch(`${tg.url}/api/calls`, { headers: { cookie: cookie.replace(/\.(\d+)\./, (_m, e: string) => `.${Number(e) + 1000}.`) } });
+    const tampered = await fetch(`${tg.url}/api/calls`, {
+      headers: { cookie: cookie.replace(/\.(\d+)\./, (_m, e: string) => `.${Number(e) + 1000}.`) },
+    });
     expect(tampered.status).toBe(401);
 
     // A cookie-authenticated write from another origin is refused even though the cookie is valid.
-    const crossSite = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "1", action: "block" }) });
+    const crossSite = await fetch(`${tg.url}/api/budgets/x`, {
+      method: "PUT",
+      headers: { cookie, origin: "https://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ monthlyUsd: "1", action: "block" }),
+    });
     expect(crossSite.status).toBe(403);
     // The dashboard's own writes (same origin, directly or through a proxy that rewrites Host) go through.
     const host = new URL(tg.url).host;
-    const sameSite = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: `http://${host}`, "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "1", action: "block" }) });
+    const sameSite = await fetch(`${tg.url}/api/budgets/x`, {
+      method: "PUT",
+      headers: { cookie, origin: `http://${host}`, "content-type": "application/json" },
+      body: JSON.stringify({ monthlyUsd: "1", action: "block" }),
+    });
     expect(sameSite.status).toBe(200);
-    const proxied = await fetch(`${tg.url}/api/budgets/x`, { method: "PUT", headers: { cookie, origin: "https://tollgate.example.com", "x-forwarded-host": "tollgate.example.com", "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "2", action: "block" }) });
+    const proxied = await fetch(`${tg.url}/api/budgets/x`, {
+      method: "PUT",
+      headers: {
+        cookie,
+        origin: "https://tollgate.example.com",
+        "x-forwarded-host": "tollgate.example.com",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ monthlyUsd: "2", action: "block" }),
+    });
     expect(proxied.status).toBe(200);
 
     const logout = await fetch(`${tg.url}/api/logout`, { method: "POST", headers: { cookie } });
@@ -106,7 +163,11 @@ describe("admin access to /api", () => {
   });
 
   it("ends the session server-side on logout: the old cookie no longer works, and the table holds only a hash of its id", async () => {
-    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const login = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const id = cookie.slice(cookie.indexOf("=") + 1).split(".")[0]!;
     expect((await fetch(`${tg.url}/api/calls`, { headers: { cookie } })).status).toBe(200);
@@ -120,7 +181,11 @@ describe("admin access to /api", () => {
   });
 
   it("ends every session when the admin token changes", async () => {
-    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const login = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const rotated = await startReplica(db, { TOLLGATE_ADMIN_TOKEN: "a-brand-new-admin-token-0987654321" });
     try {
@@ -136,7 +201,10 @@ describe("admin access to /api", () => {
     const limited = await startReplica(db, { TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "3", TOLLGATE_METRICS_TOKEN: "metrics-token-abcdef" });
     try {
       const guess = (path: string, token: string) => fetch(`${limited.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      for (const [path, right] of [["/api/keys", ADMIN_TOKEN], ["/metrics", "metrics-token-abcdef"]] as const) {
+      for (const [path, right] of [
+        ["/api/keys", ADMIN_TOKEN],
+        ["/metrics", "metrics-token-abcdef"],
+      ] as const) {
         for (let i = 0; i < 3; i++) expect((await guess(path, `wrong-guess-${i}-0000000000`)).status, path).toBe(401);
         const blocked = await guess(path, "wrong-guess-3-0000000000");
         expect(blocked.status, path).toBe(429);
@@ -149,7 +217,11 @@ describe("admin access to /api", () => {
   });
 
   it("marks the cookie Secure when the request came over https", async () => {
-    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-proto": "https" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const login = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
     expect(login.status).toBe(204);
     expect(login.headers.get("set-cookie")).toMatch(/; Secure$/);
   });
@@ -157,7 +229,12 @@ describe("admin access to /api", () => {
   it("rate-limits login attempts per client address (429 after the limit, even for the right token)", async () => {
     const limited = await startReplica(db, { TOLLGATE_LOGIN_ATTEMPTS_PER_MINUTE: "3" });
     try {
-      const attempt = (token: string) => fetch(`${limited.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+      const attempt = (token: string) =>
+        fetch(`${limited.url}/api/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ token }),
+        });
       expect((await attempt("wrong-1")).status).toBe(401);
       expect((await attempt("wrong-2")).status).toBe(401);
       expect((await attempt("wrong-3")).status).toBe(401);
@@ -176,7 +253,14 @@ describe("admin access to /api", () => {
     const get = await fetch(`${tg.url}/api/calls`, { headers: { origin: "https://evil.example", authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(get.status).toBe(200);
     expect(get.headers.get("access-control-allow-origin")).toBeNull();
-    const preflight = await fetch(`${tg.url}/api/keys`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+    const preflight = await fetch(`${tg.url}/api/keys`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     expect(preflight.headers.get("access-control-allow-methods")).toBeNull();
     expect(preflight.headers.get("access-control-allow-headers")).toBeNull();

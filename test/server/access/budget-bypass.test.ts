@@ -25,12 +25,17 @@ async function budget(app: string, body: Record<string, unknown>): Promise<void>
 
 async function call(app: string, body: string | Buffer, contentType = "application/json", path = "/openai/v1/chat/completions") {
   const before = fake.seen.length;
-  const res = await fetch(`${tg.url}${path}`, { method: "POST", headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": app, "content-type": contentType }, body: typeof body === "string" ? body : new Uint8Array(body) });
+  const res = await fetch(`${tg.url}${path}`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": app, "content-type": contentType },
+    body: typeof body === "string" ? body : new Uint8Array(body),
+  });
   const text = await res.text();
   return { status: res.status, text, reached: fake.seen.length > before };
 }
 
-const chat = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra });
+const chat = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra });
 
 describe("budgets decide on the body the provider reads", () => {
   it("a text/plain body, or one padded past 16 MiB, is metered like the JSON one (429), never waved through", async () => {
@@ -67,7 +72,12 @@ describe("reservations count what multiplies cost", () => {
     // gpt-4o-mini: 100 × 4,096 output tokens at $0.60/M ≈ $0.25 > $0.01
     expect((await call("multiplied", chat({ n: 100 }))).status).toBe(429);
     // previous_response_id: input reserved at 200,000 tokens × $0.15/M = $0.03 > $0.01
-    const previous = await call("multiplied", JSON.stringify({ model: "gpt-4o-mini", previous_response_id: "resp_abc", input: "go on", max_output_tokens: 16 }), "application/json", "/openai/v1/responses");
+    const previous = await call(
+      "multiplied",
+      JSON.stringify({ model: "gpt-4o-mini", previous_response_id: "resp_abc", input: "go on", max_output_tokens: 16 }),
+      "application/json",
+      "/openai/v1/responses",
+    );
     expect([previous.status, previous.reached]).toEqual([429, false]);
     // the same request as one completion fits: 4,096 × $0.60/M ≈ $0.0025
     const one = await call("multiplied", chat({ n: 1 }));

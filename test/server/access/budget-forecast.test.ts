@@ -25,12 +25,23 @@ afterAll(async () => {
 /** $1 at the start of each of the 10 × 24 hours before now's hour: the trailing window holds exactly $168. */
 async function seed(app: string, startMs: number): Promise<void> {
   const hour = Math.floor(startMs / HOUR) * HOUR;
-  await insertCalls(db.pool, Array.from({ length: 240 }, (_, i) => callRecord({ id: randomUUID(), app, startedAt: new Date(hour - (i + 1) * HOUR), costUsd: "1" })));
+  await insertCalls(
+    db.pool,
+    Array.from({ length: 240 }, (_, i) => callRecord({ id: randomUUID(), app, startedAt: new Date(hour - (i + 1) * HOUR), costUsd: "1" })),
+  );
 }
 
 /** The forecast is decreasing in `now`: the server's lies between the projections at the request's start and end. */
 function between(actual: string, spent: string, end: Date, t0: number, t1: number, limitUsd?: string) {
-  const at = (t: number) => forecastPeriod({ spentUsd: spent, trailingUsd: "168", windowMs: trailingWindow(t).windowMs, nowMs: t, periodEndMs: end.getTime(), limitUsd });
+  const at = (t: number) =>
+    forecastPeriod({
+      spentUsd: spent,
+      trailingUsd: "168",
+      windowMs: trailingWindow(t).windowMs,
+      nowMs: t,
+      periodEndMs: end.getTime(),
+      limitUsd,
+    });
   const [high, low] = [at(t0), at(t1)];
   expect(compare(parseDecimal(actual), parseDecimal(high.forecastUsd))).toBeLessThanOrEqual(0);
   expect(compare(parseDecimal(actual), parseDecimal(low.forecastUsd))).toBeGreaterThanOrEqual(0);
@@ -38,7 +49,10 @@ function between(actual: string, spent: string, end: Date, t0: number, t1: numbe
 }
 
 async function sqlSpent(app: string, from: Date): Promise<string> {
-  const { rows } = await db.pool.query<{ c: string }>("SELECT coalesce(sum(cost_usd), 0)::int::text AS c FROM calls WHERE app = $1 AND started_at >= $2", [app, from]);
+  const { rows } = await db.pool.query<{ c: string }>(
+    "SELECT coalesce(sum(cost_usd), 0)::int::text AS c FROM calls WHERE app = $1 AND started_at >= $2",
+    [app, from],
+  );
   return rows[0]!.c;
 }
 
@@ -49,7 +63,10 @@ describe("budget forecasts", () => {
     const start = Date.now();
     await seed("fc-bot", start);
     const week = periodOf("week", start);
-    const put = await a.admin("/api/budgets/fc-bot", { method: "PUT", body: JSON.stringify({ limitUsd: "1", period: "week", action: "alert" }) });
+    const put = await a.admin("/api/budgets/fc-bot", {
+      method: "PUT",
+      body: JSON.stringify({ limitUsd: "1", period: "week", action: "alert" }),
+    });
     expect(put.status).toBe(200);
     const body = (await (await a.admin("/api/budgets")).json()) as { budgets: Array<Record<string, unknown>> };
     const t1 = Date.now();
@@ -64,7 +81,9 @@ describe("budget forecasts", () => {
 
     // A generous limit: on track.
     await a.admin("/api/budgets/fc-bot", { method: "PUT", body: JSON.stringify({ limitUsd: "100000", action: "alert" }) });
-    const calm = ((await (await a.admin("/api/budgets")).json()) as { budgets: Array<Record<string, unknown>> }).budgets.find((x) => x.id === "app:fc-bot")!;
+    const calm = ((await (await a.admin("/api/budgets")).json()) as { budgets: Array<Record<string, unknown>> }).budgets.find(
+      (x) => x.id === "app:fc-bot",
+    )!;
     expect(calm).toMatchObject({ forecastExceedsOn: null, forecastExceedsByUsd: null });
 
     // The gauge, with the other budget gauges' labels.
@@ -77,13 +96,19 @@ describe("budget forecasts", () => {
 
   it("GET /api/forecast?groupBy=app projects each app's month", async () => {
     const start = Date.now();
-    if (trailingWindow(start).from.getTime() !== trailingWindow(start + 30_000).from.getTime()) await new Promise((r) => setTimeout(r, 31_000));
+    if (trailingWindow(start).from.getTime() !== trailingWindow(start + 30_000).from.getTime())
+      await new Promise((r) => setTimeout(r, 31_000));
     const t0 = Date.now();
     await seed("fc-spend", t0);
     const res = await a.admin("/api/forecast?groupBy=app");
     const t1 = Date.now();
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { period: string; periodEnd: string; method: string; groups: Array<{ key: string; spentUsd: string; trailingUsd: string; forecastUsd: string }> };
+    const body = (await res.json()) as {
+      period: string;
+      periodEnd: string;
+      method: string;
+      groups: Array<{ key: string; spentUsd: string; trailingUsd: string; forecastUsd: string }>;
+    };
     const month = periodOf("month", t0);
     expect(body).toMatchObject({ period: "month", periodEnd: month.end.toISOString() });
     expect(body.method).toContain("trailing");

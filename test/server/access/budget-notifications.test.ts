@@ -59,7 +59,9 @@ const kinds = (path: string) => received.filter((r) => r.path === path).map((r) 
 
 async function allDelivered(): Promise<void> {
   await eventually(async () => {
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM budget_notice_deliveries WHERE status <> 'delivered'`);
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM budget_notice_deliveries WHERE status <> 'delivered'`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 }
@@ -67,14 +69,17 @@ async function allDelivered(): Promise<void> {
 describe("budget notifications", () => {
   it("webhooks get each threshold once per period with two replicas; a 500 is retried; every attempt is recorded", async () => {
     const dayStart = new Date(new Date().toISOString().slice(0, 10)).getTime();
-    if (Date.now() - dayStart > 86_400_000 - 120_000) await eventually(async () => expect(Date.now() - dayStart).toBeGreaterThan(86_400_000), 180_000); // not across midnight
+    if (Date.now() - dayStart > 86_400_000 - 120_000)
+      await eventually(async () => expect(Date.now() - dayStart).toBeGreaterThan(86_400_000), 180_000); // not across midnight
 
     const put = (name: string, body: unknown) => a.admin(`/api/budget-webhooks/${name}`, { method: "PUT", body: JSON.stringify(body) });
     expect((await put("ops", { url: `${base}/ops/T000/secret-path` })).status).toBe(200);
     expect((await put("chat", { url: `${base}/slack`, format: "slack" })).status).toBe(200);
     expect((await put("Bad Name", { url: `${base}/x` })).status).toBe(400);
     expect((await put("nourl", { url: "ftp://example.com/x" })).status).toBe(400);
-    const listed = (await (await a.admin("/api/budget-webhooks")).json()) as { webhooks: Array<{ name: string; url: string; format: string }> };
+    const listed = (await (await a.admin("/api/budget-webhooks")).json()) as {
+      webhooks: Array<{ name: string; url: string; format: string }>;
+    };
     expect(listed.webhooks).toEqual([
       { name: "chat", url: `${base}/…`, format: "slack" },
       { name: "flaky", url: `${base}/…`, format: "json" },
@@ -83,7 +88,10 @@ describe("budget notifications", () => {
     expect(JSON.stringify(listed)).not.toContain("secret-path");
 
     // A daily $10 alert budget: at $5.50 a day, the day's forecast stays under $10 until the limit is passed.
-    expect((await a.admin("/api/budgets/noisy", { method: "PUT", body: JSON.stringify({ limitUsd: "10", period: "day", action: "alert" }) })).status).toBe(200);
+    expect(
+      (await a.admin("/api/budgets/noisy", { method: "PUT", body: JSON.stringify({ limitUsd: "10", period: "day", action: "alert" }) }))
+        .status,
+    ).toBe(200);
     await spend("5.5");
     await allDelivered();
     expect(kinds("/ops/T000/secret-path")).toEqual(["50"]);
@@ -111,7 +119,10 @@ describe("budget notifications", () => {
       period: new Date().toISOString().slice(0, 10),
       budget: { id: "app:noisy", app: "noisy", keyId: null, period: "day", action: "alert", limitUsd: "10" },
     });
-    expect(received.find((r) => r.path === "/ops/T000/secret-path" && r.body.kind === "forecast")!.body).toMatchObject({ type: "budget.forecast_exceeds", thresholdPercent: null });
+    expect(received.find((r) => r.path === "/ops/T000/secret-path" && r.body.kind === "forecast")!.body).toMatchObject({
+      type: "budget.forecast_exceeds",
+      thresholdPercent: null,
+    });
 
     // Every attempt is on record, the 500 included.
     const notices = (await (await b.admin("/api/budget-notices")).json()) as {
@@ -125,7 +136,12 @@ describe("budget notifications", () => {
       expect.objectContaining({ webhook: "ops", status: "delivered", attempts: 1 }),
     ]);
     expect(notices.attempts).toHaveLength(13);
-    expect(notices.attempts.filter((x) => x.webhook === "flaky" && x.kind === "50").map((x) => [x.attempt, x.statusCode, x.error]).sort()).toEqual([
+    expect(
+      notices.attempts
+        .filter((x) => x.webhook === "flaky" && x.kind === "50")
+        .map((x) => [x.attempt, x.statusCode, x.error])
+        .sort(),
+    ).toEqual([
       [1, 500, "HTTP 500"],
       [2, 200, null],
     ]);

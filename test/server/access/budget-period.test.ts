@@ -14,10 +14,22 @@ const at = (iso: string) => Date.parse(iso);
 
 describe("budget periods (UTC)", () => {
   it("months, ISO weeks from Monday and days, with their spans", () => {
-    expect(periodOf("month", at("2026-12-07T20:00:00Z"))).toEqual({ key: "2026-12", start: new Date("2026-12-01T00:00:00Z"), end: new Date("2027-01-01T00:00:00Z") });
-    expect(periodOf("day", at("2026-12-07T23:59:59.999Z"))).toEqual({ key: "2026-12-07", start: new Date("2026-12-07T00:00:00Z"), end: new Date("2026-12-08T00:00:00Z") });
+    expect(periodOf("month", at("2026-12-07T20:00:00Z"))).toEqual({
+      key: "2026-12",
+      start: new Date("2026-12-01T00:00:00Z"),
+      end: new Date("2027-01-01T00:00:00Z"),
+    });
+    expect(periodOf("day", at("2026-12-07T23:59:59.999Z"))).toEqual({
+      key: "2026-12-07",
+      start: new Date("2026-12-07T00:00:00Z"),
+      end: new Date("2026-12-08T00:00:00Z"),
+    });
     // Monday 2026-12-07 starts week 50; Sunday 2026-12-13 ends it
-    expect(periodOf("week", at("2026-12-07T00:00:00Z"))).toEqual({ key: "2026-W50", start: new Date("2026-12-07T00:00:00Z"), end: new Date("2026-12-14T00:00:00Z") });
+    expect(periodOf("week", at("2026-12-07T00:00:00Z"))).toEqual({
+      key: "2026-W50",
+      start: new Date("2026-12-07T00:00:00Z"),
+      end: new Date("2026-12-14T00:00:00Z"),
+    });
     expect(periodOf("week", at("2026-12-13T23:59:59Z")).key).toBe("2026-W50");
     // ISO years: 2026-12-28 … 2027-01-03 is 2026-W53; 2027-01-04 starts 2027-W01; 2025-12-29 is 2026-W01
     expect(periodOf("week", at("2027-01-02T12:00:00Z")).key).toBe("2026-W53");
@@ -26,7 +38,12 @@ describe("budget periods (UTC)", () => {
   });
 
   it("reads its keys back", () => {
-    for (const [period, iso] of [["month", "2026-02-14T00:00:00Z"], ["week", "2027-01-01T00:00:00Z"], ["week", "2026-06-15T00:00:00Z"], ["day", "2024-02-29T10:00:00Z"]] as const) {
+    for (const [period, iso] of [
+      ["month", "2026-02-14T00:00:00Z"],
+      ["week", "2027-01-01T00:00:00Z"],
+      ["week", "2026-06-15T00:00:00Z"],
+      ["day", "2024-02-29T10:00:00Z"],
+    ] as const) {
       const span = periodOf(period, at(iso));
       expect(periodOfKey(span.key)).toEqual({ period, ...span });
     }

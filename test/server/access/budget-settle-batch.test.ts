@@ -40,14 +40,23 @@ describe("batch settlement", () => {
     );
     const [c1, c2, c3, c4, running, elsewhere] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const holds: Array<[string, string, string]> = [
-      [c1, "app:shop", "1.5"], [c1, `key:${k1}`, "1.5"],
-      [c2, "app:shop", "2.25"], [c2, `key:${k2}`, "2.25"],
-      [c3, "app:shop", "0.125"], [c3, `key:${k1}`, "0.125"],
-      [running, "app:shop", "0.75"], [running, `key:${k1}`, "0.75"],
+      [c1, "app:shop", "1.5"],
+      [c1, `key:${k1}`, "1.5"],
+      [c2, "app:shop", "2.25"],
+      [c2, `key:${k2}`, "2.25"],
+      [c3, "app:shop", "0.125"],
+      [c3, `key:${k1}`, "0.125"],
+      [running, "app:shop", "0.75"],
+      [running, `key:${k1}`, "0.75"],
       [elsewhere, "app:other", "1"],
     ];
     for (const [call, budget, amount] of holds) {
-      await db.pool.query(`INSERT INTO budget_holds (call_id, budget_id, month, amount_usd) VALUES ($1, $2, $3, $4)`, [call, budget, MONTH, amount]);
+      await db.pool.query(`INSERT INTO budget_holds (call_id, budget_id, month, amount_usd) VALUES ($1, $2, $3, $4)`, [
+        call,
+        budget,
+        MONTH,
+        amount,
+      ]);
     }
     const at = new Date("2026-11-20T10:00:00Z");
     await insertCalls(db.pool, [
@@ -62,7 +71,9 @@ describe("batch settlement", () => {
       [`key:${k2}`]: { spent: "0.6", reserved: "3.75" },
       "app:other": { spent: "0", reserved: "3" },
     });
-    const { rows } = await db.pool.query<{ call_id: string; budget_id: string }>(`SELECT call_id, budget_id FROM budget_holds ORDER BY call_id, budget_id`);
+    const { rows } = await db.pool.query<{ call_id: string; budget_id: string }>(
+      `SELECT call_id, budget_id FROM budget_holds ORDER BY call_id, budget_id`,
+    );
     expect(rows.map((r) => `${r.call_id} ${r.budget_id}`).sort()).toEqual(
       [`${running} app:shop`, `${running} key:${k1}`, `${elsewhere} app:other`].sort(),
     );

@@ -31,7 +31,10 @@ afterAll(async () => {
 function timesIn(period: BudgetPeriod, now: number): { inside: Date[]; before: Date } {
   const span = periodOf(period, now);
   const clamp = (ms: number) => new Date(Math.max(span.start.getTime(), ms));
-  return { inside: [clamp(now - 60_000), clamp(now - 26 * HOUR), clamp(now - 5 * 24 * HOUR), span.start], before: new Date(span.start.getTime() - HOUR) };
+  return {
+    inside: [clamp(now - 60_000), clamp(now - 26 * HOUR), clamp(now - 5 * 24 * HOUR), span.start],
+    before: new Date(span.start.getTime() - HOUR),
+  };
 }
 
 /** Calls of `app` with tokens and an arbitrary recorded cost (a recompute re-prices them from their tokens). */
@@ -50,7 +53,10 @@ async function spendFor(app: string, from: Date, to: Date): Promise<{ costUsd: s
 }
 
 async function sqlSpend(where: string, params: unknown[]): Promise<string> {
-  const { rows } = await db.pool.query<{ cost: string }>(`SELECT coalesce(sum(cost_usd), 0)::numeric::text AS cost FROM calls WHERE ${where}`, params);
+  const { rows } = await db.pool.query<{ cost: string }>(
+    `SELECT coalesce(sum(cost_usd), 0)::numeric::text AS cost FROM calls WHERE ${where}`,
+    params,
+  );
   return String(Number(rows[0]!.cost));
 }
 
@@ -90,7 +96,14 @@ describe("budgets tell the truth", () => {
     const span = periodOf("month", now);
     const report = await spendFor("support-bot", span.start, new Date(now + HOUR));
     expect(report.costUsd).not.toBe("0");
-    expect(created).toMatchObject({ id: "app:support-bot", period: "month", periodKey: span.key, limitUsd: "50", monthlyUsd: "50", spentUsd: report.costUsd });
+    expect(created).toMatchObject({
+      id: "app:support-bot",
+      period: "month",
+      periodKey: span.key,
+      limitUsd: "50",
+      monthlyUsd: "50",
+      spentUsd: report.costUsd,
+    });
     expect(created.periodStart).toBe(span.start.toISOString());
     expect(created.spentUsd).toBe(await sqlSpend("app = $1 AND started_at >= $2", ["support-bot", span.start]));
     expect(created.unpricedCalls).toBe(1);
@@ -110,7 +123,12 @@ describe("budgets tell the truth", () => {
       await insertCalls(db.pool, [...calls(app, inside), ...calls(app, [before])]);
       const span = periodOf(period, now);
       const created = await put(app, { limitUsd: 5, period, action: "alert" });
-      expect(created).toMatchObject({ period, periodKey: span.key, periodStart: span.start.toISOString(), periodEnd: span.end.toISOString() });
+      expect(created).toMatchObject({
+        period,
+        periodKey: span.key,
+        periodStart: span.start.toISOString(),
+        periodEnd: span.end.toISOString(),
+      });
       expect(created.spentUsd).toBe((await spendFor(app, span.start, new Date(now + HOUR))).costUsd);
       expect(created.spentUsd).toBe(await sqlSpend("app = $1 AND started_at >= $2", [app, span.start]));
     }
@@ -120,7 +138,10 @@ describe("budgets tell the truth", () => {
     expect(monthly.spentUsd).toBe(await sqlSpend("app = $1 AND started_at >= $2", ["week-bot", month.start]));
     // period omitted keeps the budget's
     expect(await put("week-bot", { monthlyUsd: 6, action: "alert" })).toMatchObject({ period: "month", limitUsd: "6" });
-    const bad = await a.admin("/api/budgets/week-bot", { method: "PUT", body: JSON.stringify({ limitUsd: 1, period: "year", action: "alert" }) });
+    const bad = await a.admin("/api/budgets/week-bot", {
+      method: "PUT",
+      body: JSON.stringify({ limitUsd: 1, period: "year", action: "alert" }),
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -140,7 +161,11 @@ describe("budgets tell the truth", () => {
     const now = Date.now();
     const span = periodOf("month", now);
     const before = await budget(a, "app:support-bot");
-    const code = await runCli(["prices", "recompute", "--from", span.start.toISOString(), "--to", new Date(now + HOUR).toISOString()], { DATABASE_URL: db.url }, () => {});
+    const code = await runCli(
+      ["prices", "recompute", "--from", span.start.toISOString(), "--to", new Date(now + HOUR).toISOString()],
+      { DATABASE_URL: db.url },
+      () => {},
+    );
     expect(code).toBe(0);
     const report = await spendFor("support-bot", span.start, new Date(now + HOUR));
     const after = await budget(a, "app:support-bot");

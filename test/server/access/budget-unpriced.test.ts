@@ -104,9 +104,14 @@ describe("budgets and models without a price", () => {
     expect(blocked).toHaveLength(1);
 
     // A PUT that omits "unpriced" keeps the budget's policy; "allow" lets the calls through again.
-    expect(await (await put("unpriced-strict", { monthlyUsd: "2", action: "block" })).json()).toMatchObject({ monthlyUsd: "2", unpriced: "block" });
+    expect(await (await put("unpriced-strict", { monthlyUsd: "2", action: "block" })).json()).toMatchObject({
+      monthlyUsd: "2",
+      unpriced: "block",
+    });
     expect((await chat("unpriced-strict", UNPRICED_MODEL)).status).toBe(429);
-    expect(await (await put("unpriced-strict", { monthlyUsd: "2", action: "block", unpriced: "allow" })).json()).toMatchObject({ unpriced: "allow" });
+    expect(await (await put("unpriced-strict", { monthlyUsd: "2", action: "block", unpriced: "allow" })).json()).toMatchObject({
+      unpriced: "allow",
+    });
     expect((await chat("unpriced-strict", UNPRICED_MODEL)).status).toBe(200);
     expect(await settled("app:unpriced-strict")).toMatchObject({ unpricedCalls: 1 });
   });
@@ -117,11 +122,20 @@ describe("budgets and models without a price", () => {
       expect(res.status).toBe(400);
       return ((await res.json()) as { error: { type: string; message: string } }).error;
     };
-    expect(await bad({ monthlyUsd: "1", action: "block", unpriced: "deny" })).toMatchObject({ type: "invalid_request", message: expect.stringMatching(/^unpriced:/) });
-    expect(await bad({ monthlyUsd: "1", action: "alert", unpriced: "block" })).toMatchObject({ type: "invalid_request", message: expect.stringMatching(/^unpriced: "block" needs action "block"/) });
+    expect(await bad({ monthlyUsd: "1", action: "block", unpriced: "deny" })).toMatchObject({
+      type: "invalid_request",
+      message: expect.stringMatching(/^unpriced:/),
+    });
+    expect(await bad({ monthlyUsd: "1", action: "alert", unpriced: "block" })).toMatchObject({
+      type: "invalid_request",
+      message: expect.stringMatching(/^unpriced: "block" needs action "block"/),
+    });
     // Turning a strict budget into an alert budget drops the unpriced block with it.
     expect((await put("unpriced-demoted", { monthlyUsd: "1", action: "block", unpriced: "block" })).status).toBe(200);
-    expect(await (await put("unpriced-demoted", { monthlyUsd: "1", action: "alert" })).json()).toMatchObject({ action: "alert", unpriced: "allow" });
+    expect(await (await put("unpriced-demoted", { monthlyUsd: "1", action: "alert" })).json()).toMatchObject({
+      action: "alert",
+      unpriced: "allow",
+    });
   });
 
   it("takes unpriced from TOLLGATE_CONFIG budgets", async () => {
@@ -131,11 +145,17 @@ describe("budgets and models without a price", () => {
     const other = await startReplica(db, { TOLLGATE_CONFIG: file, TOLLGATE_UPSTREAM_OPENAI: fake.url });
     try {
       const body = (await (await other.admin("/api/budgets")).json()) as { budgets: BudgetJson[] };
-      expect(body.budgets.find((b) => b.id === "app:unpriced-config")).toMatchObject({ action: "block", unpriced: "block", unpricedCalls: 0 });
+      expect(body.budgets.find((b) => b.id === "app:unpriced-config")).toMatchObject({
+        action: "block",
+        unpriced: "block",
+        unpricedCalls: 0,
+      });
     } finally {
       await other.close();
     }
     writeFileSync(file, "budgets:\n  - app: unpriced-config\n    monthlyUsd: 5\n    action: alert\n    unpriced: block\n");
-    await expect(startReplica(db, { TOLLGATE_CONFIG: file })).rejects.toThrow(/budgets\.0\.unpriced: unpriced: "block" needs action "block"/);
+    await expect(startReplica(db, { TOLLGATE_CONFIG: file })).rejects.toThrow(
+      /budgets\.0\.unpriced: unpriced: "block" needs action "block"/,
+    );
   });
 });

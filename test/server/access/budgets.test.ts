@@ -93,7 +93,16 @@ describe("budgets across two replicas sharing one database", () => {
     const limit = "0.004";
     const put = await putBudget(a, "capped", { monthlyUsd: limit, action: "block" });
     expect(put.status).toBe(200);
-    expect(await put.json()).toMatchObject({ id: "app:capped", app: "capped", keyId: null, monthlyUsd: "0.004", action: "block", spentUsd: "0", reservedUsd: "0", remainingUsd: "0.004" });
+    expect(await put.json()).toMatchObject({
+      id: "app:capped",
+      app: "capped",
+      keyId: null,
+      monthlyUsd: "0.004",
+      action: "block",
+      spentUsd: "0",
+      reservedUsd: "0",
+      remainingUsd: "0.004",
+    });
     await b.tollgate.access.budgets.refresh(); // b learns of the budget (its own refresh would in TOLLGATE_ACCESS_REFRESH_MS)
 
     const est = estimate(a);
@@ -139,14 +148,21 @@ describe("budgets across two replicas sharing one database", () => {
 
     // Through the SDK: a 429 in OpenAI's shape (RateLimitError), naming the budget, and not retried
     // (x-should-retry: false) even with the SDK's default retries on.
-    const client = new OpenAI({ apiKey: "sk-client-passthrough-1111111", baseURL: `${b.url}/openai/v1`, maxRetries: 2, defaultHeaders: { "x-tollgate-app": "capped" } });
+    const client = new OpenAI({
+      apiKey: "sk-client-passthrough-1111111",
+      baseURL: `${b.url}/openai/v1`,
+      maxRetries: 2,
+      defaultHeaders: { "x-tollgate-app": "capped" },
+    });
     const blockedCount = async () => {
       await new Promise((r) => setTimeout(r, 100)); // a call is recorded just after its client sees the end
       await b.tollgate.recorder.flush();
       return (await recordedCalls(a)).filter((c) => c.outcome === "budget_blocked").length;
     };
     const blockedBefore = await blockedCount();
-    const err = await client.chat.completions.create({ model: "gpt-4o-mini", max_tokens: 300, messages: [{ role: "user", content: PROMPT }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "gpt-4o-mini", max_tokens: 300, messages: [{ role: "user", content: PROMPT }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as Error).message).toContain('budget "app:capped"');
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("x-should-retry")).toBe("false");
@@ -253,7 +269,9 @@ describe("budgets across two replicas sharing one database", () => {
     await b.tollgate.access.keys.refresh();
     const refused = await chat(b, { authorization: `Bearer ${key}` });
     expect(refused.status).toBe(401);
-    expect(JSON.parse(refused.body)).toMatchObject({ error: { type: "auth_failed", message: "This Tollgate virtual key has been revoked." } });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      error: { type: "auth_failed", message: "This Tollgate virtual key has been revoked." },
+    });
   });
 });
 

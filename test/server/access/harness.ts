@@ -50,7 +50,10 @@ export async function startReplica(db: TestDatabase, env: Record<string, string>
 }
 
 /** POST /api/keys through a replica; returns the created key's JSON (with the secret). */
-export async function createKey(replica: Replica, body: Record<string, unknown>): Promise<{ id: string; key: string; app: string; provider: string | null; prefix: string; expiresAt: string | null }> {
+export async function createKey(
+  replica: Replica,
+  body: Record<string, unknown>,
+): Promise<{ id: string; key: string; app: string; provider: string | null; prefix: string; expiresAt: string | null }> {
   const res = await replica.admin("/api/keys", { method: "POST", body: JSON.stringify(body) });
   if (res.status !== 201) throw new Error(`POST /api/keys answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { id: string; key: string; app: string; provider: string | null; prefix: string; expiresAt: string | null };

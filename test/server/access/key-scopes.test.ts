@@ -22,13 +22,16 @@ async function echo(req: IncomingMessage, res: ServerResponse, body: string): Pr
   }
   if (req.url?.endsWith("/chat/completions") && json.stream === true) {
     res.writeHead(200, { "content-type": "text/event-stream", "x-echo-auth": auth });
-    const event = (content: string) => `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+    const event = (content: string) =>
+      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [{ index: 0, delta: { content } }] })}\n\n`;
     const text = event(`you sent ${auth}`);
     const cut = text.indexOf(auth) + Math.floor(auth.length / 2);
     res.write(text.slice(0, cut));
     await new Promise((r) => setTimeout(r, 20));
     res.write(text.slice(cut));
-    res.write(`data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })}\n\n`,
+    );
     res.end("data: [DONE]\n\n");
     return;
   }
@@ -74,8 +77,13 @@ const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }]
 async function send(path: string, init: { method?: string; key?: string; headers?: Record<string, string>; body?: string } = {}) {
   const before = upstream.seen.length;
   const headers: Record<string, string> = { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...init.headers };
-  if (init.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
-  const res = await fetch(`${tg.url}${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body });
+  if (init.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+    headers["content-type"] = "application/json";
+  const res = await fetch(`${tg.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    body: init.body,
+  });
   const text = await res.text();
   return { res, status: res.status, text, reached: upstream.seen.length > before, seen: upstream.seen[upstream.seen.length - 1] };
 }
@@ -119,7 +127,11 @@ describe("virtual key scopes", () => {
 
   it("Anthropic's organisation API is never reachable with a held key, whatever the key's scopes", async () => {
     const { key } = await createKey(tg, { app: "scoped", provider: "anthropic", endpoints: ["files", "batches", "images", "audio"] });
-    for (const path of ["/anthropic/v1/organizations/users", "/anthropic/v1/organizations/api_keys", "/anthropic/v1/organizations/workspaces/w1/members"]) {
+    for (const path of [
+      "/anthropic/v1/organizations/users",
+      "/anthropic/v1/organizations/api_keys",
+      "/anthropic/v1/organizations/workspaces/w1/members",
+    ]) {
       const r = await send(path, { headers: { "x-api-key": key } });
       expect(r.status, path).toBe(403);
       expect(r.reached).toBe(false);
@@ -132,7 +144,9 @@ describe("virtual key scopes", () => {
 
   it("wider scopes only when the key was created with them, listed on the key", async () => {
     const { key, id } = await createKey(tg, { app: "scoped", provider: "openai", endpoints: ["files", "batches"] });
-    const listed = ((await (await tg.admin("/api/keys")).json()) as { keys: Array<{ id: string; endpoints: string[] }> }).keys.find((k) => k.id === id)!;
+    const listed = ((await (await tg.admin("/api/keys")).json()) as { keys: Array<{ id: string; endpoints: string[] }> }).keys.find(
+      (k) => k.id === id,
+    )!;
     expect(listed.endpoints).toEqual(["inference", "models", "files", "batches"]);
     expect((await send("/openai/v1/files", { key })).status).toBe(200);
     expect((await send("/openai/v1/files/file-abc/content", { key })).status).toBe(200);
@@ -149,10 +163,16 @@ describe("virtual key scopes", () => {
 describe("claims, headers and held-key secrecy", () => {
   it("an app with a virtual key cannot be claimed by header alone (403); other apps can", async () => {
     await createKey(tg, { app: "checkout-claimed", provider: "openai" });
-    const claimed = await send("/openai/v1/chat/completions", { headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": "checkout-claimed" }, body: JSON.stringify(chat) });
+    const claimed = await send("/openai/v1/chat/completions", {
+      headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": "checkout-claimed" },
+      body: JSON.stringify(chat),
+    });
     expect([claimed.status, claimed.reached]).toEqual([403, false]);
     expect(claimed.text).toContain('App \\"checkout-claimed\\" has virtual keys');
-    const other = await send("/openai/v1/chat/completions", { headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": "unkeyed-app" }, body: JSON.stringify(chat) });
+    const other = await send("/openai/v1/chat/completions", {
+      headers: { authorization: "Bearer sk-client-own", "x-tollgate-app": "unkeyed-app" },
+      body: JSON.stringify(chat),
+    });
     expect([other.status, other.reached]).toEqual([200, true]);
     expect(other.seen?.headers.authorization).toBe("Bearer sk-client-own");
   });
@@ -169,7 +189,10 @@ describe("claims, headers and held-key secrecy", () => {
     expect(r.seen?.headers["openai-project"]).toBeUndefined();
     expect(await callById(tg, r.res.headers.get("x-tollgate-call-id"))).toMatchObject({ keyId: id, app: "bare-auth" });
     // A client with its own key keeps choosing its own organisation.
-    const own = await send("/openai/v1/chat/completions", { headers: { authorization: "Bearer sk-own", "openai-organization": "org-mine" }, body: JSON.stringify(chat) });
+    const own = await send("/openai/v1/chat/completions", {
+      headers: { authorization: "Bearer sk-own", "openai-organization": "org-mine" },
+      body: JSON.stringify(chat),
+    });
     expect(own.seen?.headers["openai-organization"]).toBe("org-mine");
   });
 
@@ -204,7 +227,13 @@ describe("claims, headers and held-key secrecy", () => {
         req.on("error", reject);
         req.end();
       });
-    for (const path of ["/openai/../v1/models", "/openai/%2e%2e/v1/models", "/openai/v1/../../x", "/openai/v1/..%2f..%2fx", "/openai/./../x"]) {
+    for (const path of [
+      "/openai/../v1/models",
+      "/openai/%2e%2e/v1/models",
+      "/openai/v1/../../x",
+      "/openai/v1/..%2f..%2fx",
+      "/openai/./../x",
+    ]) {
       const before = upstream.seen.length;
       expect(await raw(path, "Bearer sk-own"), path).toBe(400);
       expect(upstream.seen.length, path).toBe(before);
@@ -216,15 +245,27 @@ describe("claims, headers and held-key secrecy", () => {
 
 describe("TOLLGATE_REQUIRE_VIRTUAL_KEY", () => {
   it("refuses calls without a virtual key (401 in the provider's shape) and admits keyed ones", async () => {
-    const strict = await startReplica(db, { OPENAI_API_KEY: HELD_OPENAI, TOLLGATE_UPSTREAM_OPENAI: upstream.url, TOLLGATE_REQUIRE_VIRTUAL_KEY: "true" });
+    const strict = await startReplica(db, {
+      OPENAI_API_KEY: HELD_OPENAI,
+      TOLLGATE_UPSTREAM_OPENAI: upstream.url,
+      TOLLGATE_REQUIRE_VIRTUAL_KEY: "true",
+    });
     try {
       const before = upstream.seen.length;
-      const res = await fetch(`${strict.url}/openai/v1/chat/completions`, { method: "POST", headers: { authorization: "Bearer sk-own", "content-type": "application/json" }, body: JSON.stringify(chat) });
+      const res = await fetch(`${strict.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk-own", "content-type": "application/json" },
+        body: JSON.stringify(chat),
+      });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { type: string } }).error.type).toBe("auth_failed");
       expect(upstream.seen.length).toBe(before);
       const { key } = await createKey(strict, { app: "strict", provider: "openai" });
-      const ok = await fetch(`${strict.url}/openai/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(chat) });
+      const ok = await fetch(`${strict.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(chat),
+      });
       expect(ok.status).toBe(200);
     } finally {
       await strict.close();

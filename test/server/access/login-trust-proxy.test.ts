@@ -26,7 +26,13 @@ async function balancer(target: string): Promise<string> {
     const prior = req.headers["x-forwarded-for"];
     const forwarded = `${prior ? `${String(prior)}, ` : ""}${req.socket.remoteAddress}`;
     const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, "x-forwarded-for": forwarded } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, "x-forwarded-for": forwarded },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -53,7 +59,11 @@ function login(url: string, from: string, forged?: string): Promise<number> {
         method: "POST",
         localAddress: from,
         agent: false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(forged ? { "x-forwarded-for": forged } : {}) },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...(forged ? { "x-forwarded-for": forged } : {}),
+        },
       },
       (res) => {
         res.resume();
@@ -97,7 +107,10 @@ describe("login rate limit per client address behind a load balancer", () => {
   });
 
   it("picks the client from the chain by the number of trusted hops", () => {
-    const req = (xff: string | undefined, peer = "192.0.2.1") => ({ headers: xff === undefined ? {} : { "x-forwarded-for": xff }, socket: { remoteAddress: peer } }) as Parameters<typeof clientAddress>[0];
+    const req = (xff: string | undefined, peer = "192.0.2.1") =>
+      ({ headers: xff === undefined ? {} : { "x-forwarded-for": xff }, socket: { remoteAddress: peer } }) as Parameters<
+        typeof clientAddress
+      >[0];
     expect(clientAddress(req("203.0.113.7"), 0)).toBe("192.0.2.1");
     expect(clientAddress(req(undefined), 1)).toBe("192.0.2.1");
     expect(clientAddress(req("203.0.113.7"), 1)).toBe("203.0.113.7");

@@ -19,14 +19,25 @@ const METRICS_TOKEN = "metrics-token-scan-77665544";
 const ADMIN_KEYS = { OPENAI_ADMIN_KEY: "sk-admin-scan-openai-24680135792468", ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-scan-1357924680abcd" };
 const CLIENT_KEY = "sk-client-own-passthrough-3141592653";
 // Secrets a careless user pastes into a prompt: stored bodies must not keep them.
-const IN_BODY = { openai: "sk-proj-pastedIntoPrompt_ABCDEFGH12345678", google: "AIzaSyPastedIntoPrompt_0123456789abcdef", bearer: "eyJhbGciOiJIUzI1NiJ9.pasted-bearer-token-xyz" };
+const IN_BODY = {
+  openai: "sk-proj-pastedIntoPrompt_ABCDEFGH12345678",
+  google: "AIzaSyPastedIntoPrompt_0123456789abcdef",
+  bearer: "eyJhbGciOiJIUzI1NiJ9.pasted-bearer-token-xyz",
+};
 
 let db: TestDatabase;
 let openaiFake: FakeOpenAi;
 let geminiFake: FakeServer;
 let rejecting: FakeServer;
 let tg: Replica;
-const secrets: string[] = [...Object.values(HELD), ...Object.values(ADMIN_KEYS), METRICS_TOKEN, CLIENT_KEY, ADMIN_TOKEN, ...Object.values(IN_BODY)];
+const secrets: string[] = [
+  ...Object.values(HELD),
+  ...Object.values(ADMIN_KEYS),
+  METRICS_TOKEN,
+  CLIENT_KEY,
+  ADMIN_TOKEN,
+  ...Object.values(IN_BODY),
+];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -35,7 +46,15 @@ beforeAll(async () => {
   rejecting = await startFakeServer((req, res) => {
     const presented = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
     res.writeHead(401, { "content-type": "application/json" });
-    res.end(JSON.stringify({ object: "error", message: `Incorrect API key provided: ${presented}`, type: "authentication_error", param: null, code: "invalid_api_key" }));
+    res.end(
+      JSON.stringify({
+        object: "error",
+        message: `Incorrect API key provided: ${presented}`,
+        type: "authentication_error",
+        param: null,
+        code: "invalid_api_key",
+      }),
+    );
   });
   tg = await startReplica(db, {
     ...HELD,
@@ -63,29 +82,60 @@ describe("no secret reaches the database or the logs", () => {
 
     const viaKey = new OpenAI({ apiKey: openaiKey.key, baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
     await viaKey.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: pasted }] });
-    const stream = await viaKey.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: pasted }] });
+    const stream = await viaKey.chat.completions.create({
+      model: "gpt-4o-mini",
+      stream: true,
+      messages: [{ role: "user", content: pasted }],
+    });
     for await (const _ of stream) void _;
-    await new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${tg.url}/openai/v1`, maxRetries: 0 }).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
-    await new OpenAI({ apiKey: "tg_" + "Z".repeat(43), baseURL: `${tg.url}/openai/v1`, maxRetries: 0 }).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).catch(() => {});
+    await new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${tg.url}/openai/v1`, maxRetries: 0 }).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    await new OpenAI({ apiKey: "tg_" + "Z".repeat(43), baseURL: `${tg.url}/openai/v1`, maxRetries: 0 }).chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+      .catch(() => {});
 
     const ai = new GoogleGenAI({ apiKey: anyKey.key, httpOptions: { baseUrl: `${tg.url}/gemini` } });
     await ai.models.generateContent({ model: "gemini-2.5-flash", contents: pasted });
-    const viaQuery = await fetch(`${tg.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${anyKey.key}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }) });
+    const viaQuery = await fetch(`${tg.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${anyKey.key}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }),
+    });
     expect(viaQuery.status).toBe(200);
 
-    const rejected = await fetch(`${tg.url}/mistral/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${anyKey.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }] }) });
+    const rejected = await fetch(`${tg.url}/mistral/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${anyKey.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(rejected.status).toBe(401);
     // the client sees what the provider said, with the held key masked (a key holder never learns it)…
     const said = await rejected.text();
     expect(said).toContain(`Incorrect API key provided: ${"*".repeat(HELD.MISTRAL_API_KEY.length)}`);
     expect(said).not.toContain(HELD.MISTRAL_API_KEY);
 
-    expect((await tg.admin("/api/budgets/scan-app", { method: "PUT", body: JSON.stringify({ monthlyUsd: "0", action: "block" }) })).status).toBe(200);
-    const blocked = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${openaiKey.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: pasted }] }) });
+    expect(
+      (await tg.admin("/api/budgets/scan-app", { method: "PUT", body: JSON.stringify({ monthlyUsd: "0", action: "block" }) })).status,
+    ).toBe(200);
+    const blocked = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${openaiKey.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: pasted }] }),
+    });
     expect(blocked.status).toBe(429);
 
-    await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "wrong-admin-token-guess-123" }) });
-    const login = await fetch(`${tg.url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "wrong-admin-token-guess-123" }),
+    });
+    const login = await fetch(`${tg.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     secrets.push(cookie.split("=")[1]!);
     expect((await fetch(`${tg.url}/api/calls`, { headers: { cookie } })).status).toBe(200);
@@ -112,9 +162,13 @@ describe("no secret reaches the database or the logs", () => {
       const { rows } = await db.pool.query<{ j: string }>(`SELECT row_to_json(t)::text AS j FROM "${name}" t`);
       dump += rows.map((r) => r.j).join("\n");
     }
-    const { rows: calls } = await db.pool.query<{ outcome: string; request_body: string | null; error_body: string | null; error_message: string | null; app: string }>(
-      `SELECT outcome, request_body, error_body, error_message, app FROM calls ORDER BY started_at`,
-    );
+    const { rows: calls } = await db.pool.query<{
+      outcome: string;
+      request_body: string | null;
+      error_body: string | null;
+      error_message: string | null;
+      app: string;
+    }>(`SELECT outcome, request_body, error_body, error_message, app FROM calls ORDER BY started_at`);
     expect(calls.map((c) => c.outcome).sort()).toEqual(["auth_failed", "budget_blocked", "ok", "ok", "ok", "ok", "ok", "upstream_error"]);
     for (const secret of secrets) expect(dump.includes(secret), `a stored row contains ${secret.slice(0, 12)}…`).toBe(false);
 
@@ -123,7 +177,8 @@ describe("no secret reaches the database or the logs", () => {
     expect(calls.every((c) => c.request_body === null)).toBe(true); // bodies live in call_bodies, never in calls
     const bodies = stored.map((c) => c.request_body).filter((b): b is string => b !== null && b.includes("my keys"));
     expect(bodies.length).toBe(4);
-    for (const body of bodies) expect(body).toContain("my keys: [redacted], [redacted], [redacted]; header Authorization: Bearer [redacted]");
+    for (const body of bodies)
+      expect(body).toContain("my keys: [redacted], [redacted], [redacted]; header Authorization: Bearer [redacted]");
     const rejectedRow = calls.find((c) => c.outcome === "upstream_error")!;
     expect(rejectedRow.error_message).toBe("Incorrect API key provided: [redacted]");
     expect(rejectedRow.error_body).toContain("[redacted]");

@@ -41,7 +41,14 @@ beforeAll(async () => {
     token_uri: `${auth.url}/token`,
   });
   const configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(configPath, JSON.stringify({ providers: [{ name: "vertex", baseUrl: vertex.url, format: "gemini", priceProvider: "google", serviceAccountEnv: "VERTEX_SERVICE_ACCOUNT" }] }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      providers: [
+        { name: "vertex", baseUrl: vertex.url, format: "gemini", priceProvider: "google", serviceAccountEnv: "VERTEX_SERVICE_ACCOUNT" },
+      ],
+    }),
+  );
   tg = await startReplica(db, { TOLLGATE_CONFIG: configPath, VERTEX_SERVICE_ACCOUNT: keyJson, TOLLGATE_GOOGLE_TOKEN_TIMEOUT_MS: "2000" });
   virtualKey = await createKey(tg, { app: "vertex-app", provider: "vertex" });
 });
@@ -63,7 +70,11 @@ const bodies: Record<string, unknown> = {
 /** A call as a Vertex client makes it, with the virtual key where the OAuth token would be. */
 async function call(path: string): Promise<{ status: number; id: string | null; body: string; ms: number }> {
   const started = performance.now();
-  const res = await fetch(`${tg.url}/vertex${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${virtualKey.key}` }, body: JSON.stringify(bodies[path]) });
+  const res = await fetch(`${tg.url}/vertex${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${virtualKey.key}` },
+    body: JSON.stringify(bodies[path]),
+  });
   const body = await res.text();
   return { status: res.status, id: res.headers.get("x-tollgate-call-id"), body, ms: performance.now() - started };
 }
@@ -81,7 +92,14 @@ describe("Vertex AI with virtual keys: OAuth access tokens minted from a service
       expect(auth.valid(bearer.slice(7))).toBe(true);
       expect(vertex.seen[vertex.seen.length - 1]!.headers["x-goog-api-key"]).toBeUndefined();
       const recorded = await callById(tg, res.id);
-      expect(recorded).toMatchObject({ provider: "vertex", app: "vertex-app", keyId: virtualKey.id, status: 200, outcome: "ok", usageSource: "reported" });
+      expect(recorded).toMatchObject({
+        provider: "vertex",
+        app: "vertex-app",
+        keyId: virtualKey.id,
+        status: 200,
+        outcome: "ok",
+        usageSource: "reported",
+      });
       expect(recorded.inputTokens).toBe(path === geminiPath ? 10 : 20);
     }
     expect(auth.verified).toBeGreaterThanOrEqual(1);

@@ -51,8 +51,25 @@ describe("virtual keys", () => {
 
     const list = (await (await tg.admin("/api/keys")).json()) as { keys: Record<string, unknown>[] };
     const listed = list.keys.find((k) => k.id === created.id)!;
-    expect(listed).toMatchObject({ app: "billing", provider: "openai", prefix: created.key.slice(0, 9), status: "active", revokedAt: null });
-    expect(Object.keys(listed).sort()).toEqual(["app", "createdAt", "endpoints", "expiresAt", "id", "lastUsedAt", "prefix", "provider", "revokedAt", "status"]);
+    expect(listed).toMatchObject({
+      app: "billing",
+      provider: "openai",
+      prefix: created.key.slice(0, 9),
+      status: "active",
+      revokedAt: null,
+    });
+    expect(Object.keys(listed).sort()).toEqual([
+      "app",
+      "createdAt",
+      "endpoints",
+      "expiresAt",
+      "id",
+      "lastUsedAt",
+      "prefix",
+      "provider",
+      "revokedAt",
+      "status",
+    ]);
     expect(JSON.stringify(list)).not.toContain(created.key);
 
     const { rows } = await db.pool.query<{ hash: string }>(`SELECT hash FROM virtual_keys WHERE id = $1`, [created.id]);
@@ -88,8 +105,15 @@ describe("virtual keys", () => {
 
   it("Anthropic SDK: the held key goes in x-api-key and the client's Authorization is gone", async () => {
     const { key, id } = await createKey(tg, { app: "support", provider: "anthropic" });
-    const client = new Anthropic({ apiKey: key, baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "someone-else" } });
-    const { response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 64, messages: hello }).withResponse();
+    const client = new Anthropic({
+      apiKey: key,
+      baseURL: `${tg.url}/anthropic`,
+      maxRetries: 0,
+      defaultHeaders: { "x-tollgate-app": "someone-else" },
+    });
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-5-20250929", max_tokens: 64, messages: hello })
+      .withResponse();
     const seen = anthropicFake.seen[anthropicFake.seen.length - 1]!;
     expect(seen.headers["x-api-key"]).toBe(HELD.ANTHROPIC_API_KEY);
     expect(seen.headers.authorization).toBeUndefined();
@@ -121,7 +145,9 @@ describe("virtual keys", () => {
   it("an unknown key gets 401 in the provider's shape, is recorded auth_failed and never reaches the provider", async () => {
     const before = openaiFake.seen.length;
     const unknown = "tg_" + "A".repeat(43);
-    const err = await openai(unknown).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
+    const err = await openai(unknown)
+      .chat.completions.create({ model: "gpt-4o-mini", messages: hello })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     const apiErr = err as InstanceType<typeof OpenAI.AuthenticationError>;
     expect(apiErr.status).toBe(401);
@@ -132,14 +158,18 @@ describe("virtual keys", () => {
     expect(JSON.stringify(call)).not.toContain(unknown);
 
     // Malformed tg_ values are refused the same way.
-    const malformed = await openai("tg_short").chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
+    const malformed = await openai("tg_short")
+      .chat.completions.create({ model: "gpt-4o-mini", messages: hello })
+      .catch((e: unknown) => e);
     expect(malformed).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
   it("a key for another provider gets 401 in that provider's shape", async () => {
     const { key } = await createKey(tg, { app: "checkout", provider: "openai" });
     const client = new Anthropic({ apiKey: key, baseURL: `${tg.url}/anthropic`, maxRetries: 0 });
-    const err = await client.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 8, messages: hello }).catch((e: unknown) => e);
+    const err = await client.messages
+      .create({ model: "claude-sonnet-4-5-20250929", max_tokens: 8, messages: hello })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
     const body = (err as InstanceType<typeof Anthropic.AuthenticationError>).error as { type: string; error: { message: string } };
     expect(body.type).toBe("error");
@@ -150,9 +180,13 @@ describe("virtual keys", () => {
     const { key, id } = await createKey(tg, { app: "revoked-app" });
     await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello });
     expect((await tg.admin(`/api/keys/${id}`, { method: "DELETE" })).status).toBe(204);
-    const err = await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
+    const err = await openai(key)
+      .chat.completions.create({ model: "gpt-4o-mini", messages: hello })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({ message: "This Tollgate virtual key has been revoked." });
+    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({
+      message: "This Tollgate virtual key has been revoked.",
+    });
     const list = (await (await tg.admin("/api/keys")).json()) as { keys: Array<{ id: string; status: string; revokedAt: string | null }> };
     expect(list.keys.find((k) => k.id === id)).toMatchObject({ status: "revoked", revokedAt: expect.any(String) });
     expect((await tg.admin(`/api/keys/00000000-0000-4000-8000-000000000000`, { method: "DELETE" })).status).toBe(404);
@@ -164,9 +198,13 @@ describe("virtual keys", () => {
     const { key } = await createKey(tg, { app: "short-lived", expiresAt: new Date(expiresAt).toISOString() });
     await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello });
     await new Promise((r) => setTimeout(r, expiresAt + 100 - Date.now()));
-    const err = await openai(key).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
+    const err = await openai(key)
+      .chat.completions.create({ model: "gpt-4o-mini", messages: hello })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({ message: "This Tollgate virtual key has expired." });
+    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({
+      message: "This Tollgate virtual key has expired.",
+    });
   });
 
   it("a provider without a held key answers 500 naming the variable to set", async () => {
@@ -217,7 +255,9 @@ describe("the keys CLI", () => {
     expect(JSON.parse(out.join("\n"))).toMatchObject({ id: created.id, status: "revoked" });
     // Revoked elsewhere: this replica drops the key on its next refresh.
     await tg.tollgate.access.keys.refresh();
-    const err = await openai(created.key).chat.completions.create({ model: "gpt-4o-mini", messages: hello }).catch((e: unknown) => e);
+    const err = await openai(created.key)
+      .chat.completions.create({ model: "gpt-4o-mini", messages: hello })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
 
     out.length = 0;

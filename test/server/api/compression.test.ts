@@ -21,7 +21,11 @@ let server: Server;
 let port: number;
 
 /** A raw GET/POST (fetch would decode the body and hide Content-Encoding's effect). */
-function raw(path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method: body ? "POST" : "GET", headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -44,7 +48,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, "assets", "index-abc123.js.gz"), gzipSync(JS));
   const config = loadConfig({ DATABASE_URL: db.url, TOLLGATE_UPSTREAM_OPENAI: fake.url, OPENAI_API_KEY: "sk-test" });
   const app = buildApp({
-    config, db, metrics: createMetrics({ defaultMetrics: false }), logger: createLogger("silent"),
+    config,
+    db,
+    metrics: createMetrics({ defaultMetrics: false }),
+    logger: createLogger("silent"),
     metering: { priceCall: () => ({ costUsd: null, priceId: null, priced: false }), onFailure: () => {} },
     record: () => {},
     dashboardDir: dir,
@@ -98,7 +105,11 @@ describe("delivery", () => {
 
   it("never compresses the proxy path", async () => {
     const input = Array.from({ length: 30 }, (_, i) => `text ${i}`);
-    const res = await raw("/openai/v1/embeddings", { "accept-encoding": "br, gzip", "content-type": "application/json", authorization: "Bearer sk-test" }, JSON.stringify({ model: "text-embedding-3-small", input }));
+    const res = await raw(
+      "/openai/v1/embeddings",
+      { "accept-encoding": "br, gzip", "content-type": "application/json", authorization: "Bearer sk-test" },
+      JSON.stringify({ model: "text-embedding-3-small", input }),
+    );
     expect(res.status).toBe(200);
     expect(res.bytes.length).toBeGreaterThan(1024);
     expect(res.headers["content-encoding"]).toBeUndefined();

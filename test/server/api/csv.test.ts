@@ -51,7 +51,10 @@ afterAll(async () => {
   await tg?.close();
 });
 
-async function fetchText(path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; text: string }> {
+async function fetchText(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string | null; text: string }> {
   const res = await fetch(`${tg.url}${path}`, { headers });
   return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }
@@ -59,11 +62,20 @@ async function fetchText(path: string, headers: Record<string, string> = {}): Pr
 describe("report CSV", () => {
   it("/api/spend.csv holds the JSON series rows with exact money, and sums back to the total", async () => {
     const q = `from=${FROM}&to=${TO}&interval=hour&groupBy=app`;
-    const json = (await (await fetch(`${tg.url}/api/spend?${q}`)).json()) as { totals: { costUsd: string; calls: number }; series: Array<Record<string, unknown>> };
+    const json = (await (await fetch(`${tg.url}/api/spend?${q}`)).json()) as {
+      totals: { costUsd: string; calls: number };
+      series: Array<Record<string, unknown>>;
+    };
     const csv = await fetchText(`/api/spend.csv?${q}`);
     expect(csv.status).toBe(200);
     expect(csv.type).toBe("text/csv; charset=utf-8");
-    expect(csv.text.startsWith(spendColumns(["app"]).map((c) => c.header).join(",") + "\r\n")).toBe(true);
+    expect(
+      csv.text.startsWith(
+        spendColumns(["app"])
+          .map((c) => c.header)
+          .join(",") + "\r\n",
+      ),
+    ).toBe(true);
     const rows = csvObjects(csv.text);
     expect(rows).toHaveLength(json.series.length);
     rows.forEach((r, i) => {

@@ -22,7 +22,8 @@ async function get(path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${tg.url}${path}`);
   return { status: res.status, body: await res.json() };
 }
-const latencies = async (query: string) => (await get(`/api/calls?${HOUR}&${query}`)).body.calls.map((c: any) => c.latencyMs).sort((a: number, b: number) => a - b);
+const latencies = async (query: string) =>
+  (await get(`/api/calls?${HOUR}&${query}`)).body.calls.map((c: any) => c.latencyMs).sort((a: number, b: number) => a - b);
 
 beforeAll(async () => {
   tg = await startTestTollgate();
@@ -51,7 +52,14 @@ describe("GET /api/calls filters", () => {
   });
 
   it("answers 400 naming a bad filter", async () => {
-    for (const [q, name] of [["status=4290", "status"], ["status=abc", "status"], ["latencyAboveMs=-1", "latencyAboveMs"], ["costAboveUsd=1%2C5", "costAboveUsd"], ["costAboveUsd=-1", "costAboveUsd"], ["outcome=failure", "outcome"]]) {
+    for (const [q, name] of [
+      ["status=4290", "status"],
+      ["status=abc", "status"],
+      ["latencyAboveMs=-1", "latencyAboveMs"],
+      ["costAboveUsd=1%2C5", "costAboveUsd"],
+      ["costAboveUsd=-1", "costAboveUsd"],
+      ["outcome=failure", "outcome"],
+    ]) {
       const { status, body } = await get(`/api/calls?${HOUR}&${q}`);
       expect(status, q).toBe(400);
       expect(body.error.message, q).toMatch(new RegExp(`^${name}:`));

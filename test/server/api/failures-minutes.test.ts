@@ -8,9 +8,36 @@ import { call } from "./fixtures.ts";
 // Calls of one hour: an old 400 recorded before bad_request existed (upstream_error), a new one, a 500.
 const CALLS: CallRecord[] = [
   call({ at: "2026-11-10T10:00:10.000Z" }),
-  call({ at: "2026-11-10T10:03:59.999Z", outcome: "upstream_error", status: 400, errorType: "invalid_request_error", errorMessage: "old", costUsd: null, priced: false, usageSource: "none" }),
-  call({ at: "2026-11-10T10:04:00.000Z", outcome: "bad_request", status: 400, errorType: "context_length_exceeded", errorMessage: "too long", costUsd: null, priced: false, usageSource: "none" }),
-  call({ at: "2026-11-10T10:04:30.000Z", outcome: "upstream_error", status: 500, errorType: "server_error", errorMessage: "boom", costUsd: null, priced: false, usageSource: "none" }),
+  call({
+    at: "2026-11-10T10:03:59.999Z",
+    outcome: "upstream_error",
+    status: 400,
+    errorType: "invalid_request_error",
+    errorMessage: "old",
+    costUsd: null,
+    priced: false,
+    usageSource: "none",
+  }),
+  call({
+    at: "2026-11-10T10:04:00.000Z",
+    outcome: "bad_request",
+    status: 400,
+    errorType: "context_length_exceeded",
+    errorMessage: "too long",
+    costUsd: null,
+    priced: false,
+    usageSource: "none",
+  }),
+  call({
+    at: "2026-11-10T10:04:30.000Z",
+    outcome: "upstream_error",
+    status: 500,
+    errorType: "server_error",
+    errorMessage: "boom",
+    costUsd: null,
+    priced: false,
+    usageSource: "none",
+  }),
   call({ at: "2026-11-10T10:12:00.000Z" }),
 ];
 const HOUR = "from=2026-11-10T10:00:00Z&to=2026-11-10T11:00:00Z";
@@ -62,7 +89,15 @@ describe("GET /api/failures with minute buckets", () => {
   it("filters on bad_request and still on upstream_error for rows recorded before it", async () => {
     const bad = (await get(`/api/failures?${HOUR}&outcome=bad_request`)).body;
     expect(bad.totals.byOutcome).toEqual({ bad_request: 1 });
-    expect(bad.topErrors).toEqual([expect.objectContaining({ outcome: "bad_request", status: 400, errorType: "context_length_exceeded", app: "checkout", model: "gpt-4o-mini" })]);
+    expect(bad.topErrors).toEqual([
+      expect.objectContaining({
+        outcome: "bad_request",
+        status: 400,
+        errorType: "context_length_exceeded",
+        app: "checkout",
+        model: "gpt-4o-mini",
+      }),
+    ]);
     const old = (await get(`/api/failures?${HOUR}&outcome=upstream_error`)).body;
     expect(old.totals.byOutcome).toEqual({ upstream_error: 2 });
     const calls = (await get(`/api/calls?${HOUR}&outcome=upstream_error`)).body.calls;

@@ -60,14 +60,42 @@ async function call(method: string, path: string, body?: string): Promise<{ stat
 const withParams = (path: string, value: string) => path.replace(/:(\w+)/g, value);
 /** JSON text of a body whose every field a route might read is `raw` (a JSON string literal's inside) */
 const bodyWith = (raw: string) =>
-  `{${["app", "name", "provider", "model", "monthlyUsd", "action", "unpriced", "keyId", "matchType", "inputUsdPerMTok", "outputUsdPerMTok", "effectiveFrom", "endpoints"]
+  `{${[
+    "app",
+    "name",
+    "provider",
+    "model",
+    "monthlyUsd",
+    "action",
+    "unpriced",
+    "keyId",
+    "matchType",
+    "inputUsdPerMTok",
+    "outputUsdPerMTok",
+    "effectiveFrom",
+    "endpoints",
+  ]
     .map((k) => `"${k}":"${raw}"`)
     .join(",")}}`;
 
 describe("admin API parameters that are not text Postgres can hold", () => {
   it("finds every route (the sweep below cannot pass by finding none)", () => {
     const found = apiRoutes().map((r) => `${r.method} ${r.path}`);
-    for (const known of ["GET /api/calls", "GET /api/calls/:id", "GET /api/spend", "GET /api/failures", "GET /api/latency", "GET /api/prices", "POST /api/prices", "GET /api/keys", "POST /api/keys", "DELETE /api/keys/:id", "GET /api/budgets", "PUT /api/budgets/:app", "DELETE /api/budgets/:app"]) {
+    for (const known of [
+      "GET /api/calls",
+      "GET /api/calls/:id",
+      "GET /api/spend",
+      "GET /api/failures",
+      "GET /api/latency",
+      "GET /api/prices",
+      "POST /api/prices",
+      "GET /api/keys",
+      "POST /api/keys",
+      "DELETE /api/keys/:id",
+      "GET /api/budgets",
+      "PUT /api/budgets/:app",
+      "DELETE /api/budgets/:app",
+    ]) {
       expect(found).toContain(known);
     }
   });
@@ -98,7 +126,10 @@ describe("admin API parameters that are not text Postgres can hold", () => {
     const withBody = apiRoutes().filter((r) => r.method === "POST" || r.method === "PUT");
     expect(withBody.length).toBeGreaterThan(0);
     for (const r of withBody) {
-      for (const [raw, why] of [["a\\u0000b", "NUL"], ["a\\ud800b", "Unicode"]] as const) {
+      for (const [raw, why] of [
+        ["a\\u0000b", "NUL"],
+        ["a\\ud800b", "Unicode"],
+      ] as const) {
         const res = await call(r.method, withParams(r.path, "x"), bodyWith(raw));
         expect({ route: `${r.method} ${r.path}`, raw, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, raw, status: 400 });
         expect(res.message).toContain(why);
@@ -112,7 +143,11 @@ describe("admin API parameters that are not text Postgres can hold", () => {
       for (const v of values) {
         const path = `${withParams(r.path, v)}?app=${v}&from=${v}&to=${v}&limit=${v}&cursor=${v}&model=${v}&provider=${v}&keyId=${v}`;
         const res = await call(r.method, path, r.method === "PUT" || r.method === "POST" ? bodyWith(decodeURIComponentSafe(v)) : undefined);
-        expect({ route: `${r.method} ${r.path}`, v, status: res.status < 500 }).toEqual({ route: `${r.method} ${r.path}`, v, status: true });
+        expect({ route: `${r.method} ${r.path}`, v, status: res.status < 500 }).toEqual({
+          route: `${r.method} ${r.path}`,
+          v,
+          status: true,
+        });
       }
     }
   });

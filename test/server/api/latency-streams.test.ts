@@ -9,7 +9,16 @@ const CALLS: CallRecord[] = [
   call({ at: "2026-11-10T10:01:00Z", model: "a", stream: true, latencyMs: 1100, ttftMs: 100, outputTokens: 500 }),
   call({ at: "2026-11-10T10:02:00Z", model: "a", stream: true, latencyMs: 2100, ttftMs: 100, outputTokens: 1000 }),
   call({ at: "2026-11-10T10:03:00Z", model: "a", stream: false, latencyMs: 1000, ttftMs: 900, outputTokens: 300 }),
-  call({ at: "2026-11-10T10:04:00Z", model: "a", stream: true, latencyMs: 600_000, ttftMs: 50, outputTokens: 10, outcome: "timeout", status: 504 }),
+  call({
+    at: "2026-11-10T10:04:00Z",
+    model: "a",
+    stream: true,
+    latencyMs: 600_000,
+    ttftMs: 50,
+    outputTokens: 10,
+    outcome: "timeout",
+    status: 504,
+  }),
   call({ at: "2026-11-10T10:05:00Z", model: "b", stream: true, latencyMs: 600, ttftMs: 200, outputTokens: 100 }),
   // a stream with no output tokens tells nothing about speed
   call({ at: "2026-11-10T10:06:00Z", model: "b", stream: true, latencyMs: 300, ttftMs: 300, outputTokens: 0 }),
@@ -53,7 +62,9 @@ describe("GET /api/latency/streams", () => {
     const all = (await get(`/api/latency/streams?${HOUR}&outcome=all&model=a`)).body;
     expect(all.groups.map((g: any) => [g.key, g.streamed.calls, g.streamed.ttftMs.p50, g.tokensPerSecond])).toEqual([["a", 3, 100, 500]]);
     const failed = (await get(`/api/latency/streams?${HOUR}&outcome=failed`)).body;
-    expect(failed.groups.map((g: any) => [g.key, g.streamed.calls, g.streamed.ttftMs.p50, g.tokensPerSecond])).toEqual([["a", 1, 50, null]]);
+    expect(failed.groups.map((g: any) => [g.key, g.streamed.calls, g.streamed.ttftMs.p50, g.tokensPerSecond])).toEqual([
+      ["a", 1, 50, null],
+    ]);
   });
 
   it("answers 400 for a bad outcome or a range over 31 days", async () => {

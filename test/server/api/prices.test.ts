@@ -27,7 +27,12 @@ beforeAll(async () => {
   api.use(pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook: book }));
   app.use("/api", api);
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const e = err instanceof TollgateError ? err : (err as { status?: number }).status === 400 ? new TollgateError("invalid_request", (err as Error).message) : toTollgateError(err);
+    const e =
+      err instanceof TollgateError
+        ? err
+        : (err as { status?: number }).status === 400
+          ? new TollgateError("invalid_request", (err as Error).message)
+          : toTollgateError(err);
     res.status(e.status).type("application/json").send(errorJson(e));
   };
   app.use(onError);
@@ -56,11 +61,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const post = (body: unknown) => fetch(`${base}/prices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${base}/prices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("GET /api/prices", () => {
   it("pages the table (limit, offset) and searches provider and model, with the total matching", async () => {
-    type Page = { prices: Array<{ id: string; provider: string; model: string }>; total: number; offset: number; limit: number; nextOffset: number | null };
+    type Page = {
+      prices: Array<{ id: string; provider: string; model: string }>;
+      total: number;
+      offset: number;
+      limit: number;
+      nextOffset: number | null;
+    };
     const first = (await (await fetch(`${base}/prices`)).json()) as Page;
     expect([first.prices.length, first.offset, first.limit, first.nextOffset]).toEqual([100, 0, 100, 100]);
     const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM prices");
@@ -73,7 +85,12 @@ describe("GET /api/prices", () => {
     const found = (await (await fetch(`${base}/prices?search=MISTRAL%20mistral-large`)).json()) as Page;
     expect(found.total).toBeGreaterThan(0);
     expect(found.prices.every((p) => p.provider === "mistral" && p.model.startsWith("mistral-large"))).toBe(true);
-    for (const [q, name] of [["limit=0", "limit"], ["limit=1001", "limit"], ["offset=-1", "offset"], ["limit=ten", "limit"]]) {
+    for (const [q, name] of [
+      ["limit=0", "limit"],
+      ["limit=1001", "limit"],
+      ["offset=-1", "offset"],
+      ["limit=ten", "limit"],
+    ]) {
       const res = await fetch(`${base}/prices?${q}`);
       expect(res.status, q).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message, q).toMatch(new RegExp(`^${name}:`));
@@ -118,7 +135,9 @@ describe("GET /api/prices", () => {
 describe("POST /api/prices", () => {
   it("adds an effective-dated manual row, reloads the book and returns 201 with the row", async () => {
     const at = new Date("2026-11-20T00:00:00Z");
-    expect(priceCall(book, { provider: "openai", model: "gpt-9", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1000 }) }).priced).toBe(false);
+    expect(
+      priceCall(book, { provider: "openai", model: "gpt-9", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1000 }) }).priced,
+    ).toBe(false);
     const res = await post({
       provider: "openai",
       model: "gpt-9",
@@ -143,26 +162,88 @@ describe("POST /api/prices", () => {
       tiers: [{ aboveInputTokens: 272000, inputUsdPerMTok: "2.5" }],
       source: "manual",
     });
-    const priced = priceCall(book, { provider: "openai", model: "gpt-9", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1000, outputTokens: 100 }) });
+    const priced = priceCall(book, {
+      provider: "openai",
+      model: "gpt-9",
+      startedAt: at,
+      serviceTier: null,
+      usage: usage({ inputTokens: 1000, outputTokens: 100 }),
+    });
     expect(priced).toMatchObject({ costUsd: "0.00225", priceId: row.id, priced: true });
     // before its effective date the row does not apply
-    expect(priceCall(book, { provider: "openai", model: "gpt-9", startedAt: new Date("2026-10-01T00:00:00Z"), serviceTier: null, usage: usage({}) }).priced).toBe(false);
-    const listed = (await (await fetch(`${base}/prices?provider=openai&search=gpt-9`)).json()) as { prices: Array<{ id: string; inputUsdPerMTok: string }> };
+    expect(
+      priceCall(book, {
+        provider: "openai",
+        model: "gpt-9",
+        startedAt: new Date("2026-10-01T00:00:00Z"),
+        serviceTier: null,
+        usage: usage({}),
+      }).priced,
+    ).toBe(false);
+    const listed = (await (await fetch(`${base}/prices?provider=openai&search=gpt-9`)).json()) as {
+      prices: Array<{ id: string; inputUsdPerMTok: string }>;
+    };
     expect(listed.prices.find((p) => p.id === row.id)?.inputUsdPerMTok).toBe("1.25");
   });
 
   it("rejects invalid rows with 400 naming the field", async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^provider: /],
-      [{ provider: "openai", model: "x", effectiveFrom: "yesterday", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^effectiveFrom: must be an ISO-8601 time/],
-      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "-1", outputUsdPerMTok: "1" }, /^inputUsdPerMTok: must be non-negative/],
-      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1e-3", outputUsdPerMTok: "1" }, /^inputUsdPerMTok: must be a decimal/],
+      [
+        { provider: "openai", model: "x", effectiveFrom: "yesterday", inputUsdPerMTok: "1", outputUsdPerMTok: "1" },
+        /^effectiveFrom: must be an ISO-8601 time/,
+      ],
+      [
+        { provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "-1", outputUsdPerMTok: "1" },
+        /^inputUsdPerMTok: must be non-negative/,
+      ],
+      [
+        { provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1e-3", outputUsdPerMTok: "1" },
+        /^inputUsdPerMTok: must be a decimal/,
+      ],
       [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1" }, /^outputUsdPerMTok: /],
-      [{ provider: "openai", model: "x", matchType: "glob", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^matchType: /],
-      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", tiers: [{ inputUsdPerMTok: "2" }] }, /^tiers\.0\.aboveInputTokens: /],
-      [{ provider: "openai", model: "[", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }, /^model: is not a valid regular expression/],
-      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", dailyStartUtc: "01:00" }, /^dailyEndUtc: dailyStartUtc and dailyEndUtc go together/],
-      [{ provider: "openai", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1", dailyStartUtc: "25:00", dailyEndUtc: "01:00" }, /^dailyStartUtc: must be a UTC time of day/],
+      [
+        { provider: "openai", model: "x", matchType: "glob", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" },
+        /^matchType: /,
+      ],
+      [
+        {
+          provider: "openai",
+          model: "x",
+          effectiveFrom: "2026-01-01",
+          inputUsdPerMTok: "1",
+          outputUsdPerMTok: "1",
+          tiers: [{ inputUsdPerMTok: "2" }],
+        },
+        /^tiers\.0\.aboveInputTokens: /,
+      ],
+      [
+        { provider: "openai", model: "[", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" },
+        /^model: is not a valid regular expression/,
+      ],
+      [
+        {
+          provider: "openai",
+          model: "x",
+          effectiveFrom: "2026-01-01",
+          inputUsdPerMTok: "1",
+          outputUsdPerMTok: "1",
+          dailyStartUtc: "01:00",
+        },
+        /^dailyEndUtc: dailyStartUtc and dailyEndUtc go together/,
+      ],
+      [
+        {
+          provider: "openai",
+          model: "x",
+          effectiveFrom: "2026-01-01",
+          inputUsdPerMTok: "1",
+          outputUsdPerMTok: "1",
+          dailyStartUtc: "25:00",
+          dailyEndUtc: "01:00",
+        },
+        /^dailyStartUtc: must be a UTC time of day/,
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await post(body);

@@ -34,24 +34,31 @@ function oddFailures(): CallRecord[] {
 
 const errorRows = (time: "hour" | "day", table: string) =>
   db.pool
-    .query<{ r: string }>(`SELECT row(${time}, provider, app, model, outcome, error_type, error_message, calls, last_seen)::text AS r FROM ${table}`)
+    .query<{ r: string }>(
+      `SELECT row(${time}, provider, app, model, outcome, error_type, error_message, calls, last_seen)::text AS r FROM ${table}`,
+    )
     .then((x) => x.rows.map((r) => r.r).sort());
 
 const errorRowsFromCalls = (unit: "hour" | "day") =>
   db.pool
-    .query<{ r: string }>(`SELECT row(e.*)::text AS r FROM (SELECT date_trunc('${unit}', started_at, 'UTC'), provider, app, coalesce(model, ''),
-        outcome, error_type, error_message, count(*), max(started_at) FROM calls WHERE outcome <> 'ok' GROUP BY 1, 2, 3, 4, 5, 6, 7) AS e`)
+    .query<{ r: string }>(
+      `SELECT row(e.*)::text AS r FROM (SELECT date_trunc('${unit}', started_at, 'UTC'), provider, app, coalesce(model, ''),
+        outcome, error_type, error_message, count(*), max(started_at) FROM calls WHERE outcome <> 'ok' GROUP BY 1, 2, 3, 4, 5, 6, 7) AS e`,
+    )
     .then((x) => x.rows.map((r) => r.r).sort());
 
 const latencyRows = (time: "hour" | "day", table: string) =>
   db.pool
-    .query<{ r: string }>(`SELECT row(${time}, level, provider, app, model, calls, tollgate_hist_merge(latency_hist, '{}'),
-        tollgate_hist_merge(ttft_hist, '{}'))::text AS r FROM ${table}`)
+    .query<{ r: string }>(
+      `SELECT row(${time}, level, provider, app, model, calls, tollgate_hist_merge(latency_hist, '{}'),
+        tollgate_hist_merge(ttft_hist, '{}'))::text AS r FROM ${table}`,
+    )
     .then((x) => x.rows.map((r) => r.r).sort());
 
 const latencyRowsFromCalls = (unit: "hour" | "day") =>
   db.pool
-    .query<{ r: string }>(`WITH c AS (
+    .query<{ r: string }>(
+      `WITH c AS (
         SELECT date_trunc('${unit}', started_at, 'UTC') AS t, v.*, latency_ms, ttft_ms
           FROM calls, LATERAL (VALUES ('provider', provider, '', ''), ('app', '', app, ''))
                       AS v(level, provider, app, model)
@@ -64,7 +71,8 @@ const latencyRowsFromCalls = (unit: "hour" | "day") =>
           FROM (SELECT t, level, provider, app, model, tollgate_latency_bucket(ttft_ms) AS b, count(*) AS n FROM c WHERE ttft_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) AS x
          GROUP BY 1, 2, 3, 4, 5
       )
-      SELECT row(l.t, l.level, l.provider, l.app, l.model, l.calls, l.h, coalesce(f.h, '{}'))::text AS r FROM l LEFT JOIN f USING (t, level, provider, app, model)`)
+      SELECT row(l.t, l.level, l.provider, l.app, l.model, l.calls, l.h, coalesce(f.h, '{}'))::text AS r FROM l LEFT JOIN f USING (t, level, provider, app, model)`,
+    )
     .then((x) => x.rows.map((r) => r.r).sort());
 
 /** Every report rollup row equals the same aggregation of the calls, hourly and daily. */
@@ -132,7 +140,12 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       };
       const [ba, bb] = [batches(a), batches(b)];
       // Four writers on two pools, each batch spanning the whole range: every key is hit by all of them.
-      const written = await Promise.all([write(db.pool, ba.slice(0, 3)), write(other.pool, bb.slice(0, 3)), write(db.pool, bb.slice(3)), write(other.pool, ba.slice(3))]);
+      const written = await Promise.all([
+        write(db.pool, ba.slice(0, 3)),
+        write(other.pool, bb.slice(0, 3)),
+        write(db.pool, bb.slice(3)),
+        write(other.pool, ba.slice(3)),
+      ]);
       expect(written.reduce((s, n) => s + n, 0)).toBe(6_000);
       calls.push(...a, ...b);
       await expectRollupsEqualCalls();
@@ -164,9 +177,9 @@ describe("report rollups (call_errors_*, call_latency_*)", () => {
       expect(hist.series.map((g) => [g.bucket, g.group, g.calls])).toEqual(exact.series.map((g) => [g.bucket, g.group, g.calls]));
     }
     // The tie at one millisecond: the later id is the latest call, from either source.
-    const tie = (await failuresReport(db.prisma, { from: "2026-10-02T10:00:00Z", to: "2026-10-02T11:00:00Z" }, { source: "rollups" })).topErrors.find(
-      (e) => e.errorType === "tie",
-    );
+    const tie = (
+      await failuresReport(db.prisma, { from: "2026-10-02T10:00:00Z", to: "2026-10-02T11:00:00Z" }, { source: "rollups" })
+    ).topErrors.find((e) => e.errorType === "tie");
     expect(tie?.count).toBe(2);
     const ids = calls.filter((c) => c.errorType === "tie").map((c) => c.id.toLowerCase());
     expect(tie?.lastCallId).toBe(ids.sort()[1]);

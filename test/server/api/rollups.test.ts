@@ -133,8 +133,16 @@ describe("call_rollups_hourly", () => {
     expect(sumDecimalStrings([after.cost, "-" + before.cost])).toBe(String(rowCount));
     expect(await rollupTotals("call_rollups_daily")).toEqual(after);
     expect(await dailyMismatches()).toBe(0);
-    const raw = await spendReport(db.prisma, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "raw" });
-    const rolled = await spendReport(db.prisma, { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() }, { source: "rollups" });
+    const raw = await spendReport(
+      db.prisma,
+      { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() },
+      { source: "raw" },
+    );
+    const rolled = await spendReport(
+      db.prisma,
+      { from: new Date(START).toISOString(), to: new Date(START + 10 * DAY).toISOString() },
+      { source: "rollups" },
+    );
     expect(rolled).toEqual(raw);
   });
 });

@@ -17,7 +17,8 @@ describe("npm run seed", () => {
     const result = await seed({ databaseUrl: db.url, calls: 5_000, days: 3, batch: 1_000, workers: 2, seed: 3, endMs: END });
     expect(result.inserted).toBe(5_000);
     expect(result.rollupRows).toBeGreaterThan(0);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS calls, count(DISTINCT provider)::int AS providers, count(DISTINCT app)::int AS apps,
+    const { rows } = await db.pool
+      .query(`SELECT count(*)::int AS calls, count(DISTINCT provider)::int AS providers, count(DISTINCT app)::int AS apps,
         count(DISTINCT outcome)::int AS outcomes, count(*) FILTER (WHERE priced)::int AS priced,
         count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::int AS unpriced, count(*) FILTER (WHERE stream AND ttft_ms IS NOT NULL)::int AS streamed,
         min(started_at) AS first, max(started_at) AS last,

@@ -11,7 +11,15 @@ const CALLS: CallRecord[] = [];
 for (let u = 0; u < 40; u++) {
   for (let i = 0; i <= u % 3; i++) {
     const minute = String((u * 7 + i * 13) % 60).padStart(2, "0");
-    CALLS.push(call({ at: `2026-11-10T1${(u + i) % 2}:${minute}:00Z`, user: `user-${String(u).padStart(2, "0")}`, costUsd: `0.${String(u * 1013 + i * 7 + 1).padStart(16, "0")}`, inputTokens: 10 + u, outputTokens: u }));
+    CALLS.push(
+      call({
+        at: `2026-11-10T1${(u + i) % 2}:${minute}:00Z`,
+        user: `user-${String(u).padStart(2, "0")}`,
+        costUsd: `0.${String(u * 1013 + i * 7 + 1).padStart(16, "0")}`,
+        inputTokens: 10 + u,
+        outputTokens: u,
+      }),
+    );
   }
 }
 const RANGE = "from=2026-11-10T10:00:00Z&to=2026-11-10T12:00:00Z";
@@ -41,12 +49,16 @@ describe("GET /api/spend with top N and other", () => {
     expect(body.top).toEqual({ n: 5, by: "cost", otherGroups: 35 });
     const top = await sql<{ user: string }>(`SELECT "user" FROM calls WHERE ${WHERE} GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1 LIMIT 5`);
     expect(body.groups.map((g: any) => g.key)).toEqual([...top.map((r) => r.user), "(other)"]);
-    const [totals] = await sql<{ cost: string; calls: number; input: number }>(`SELECT sum(cost_usd)::text AS cost, count(*)::int AS calls, sum(input_tokens)::int AS input FROM calls WHERE ${WHERE}`);
+    const [totals] = await sql<{ cost: string; calls: number; input: number }>(
+      `SELECT sum(cost_usd)::text AS cost, count(*)::int AS calls, sum(input_tokens)::int AS input FROM calls WHERE ${WHERE}`,
+    );
     expect(sumDecimalStrings(body.groups.map((g: any) => g.costUsd))).toBe(body.totals.costUsd);
     expect(body.totals.costUsd).toBe(sumDecimalStrings([totals!.cost]));
     expect(body.groups.reduce((s: number, g: any) => s + g.calls, 0)).toBe(totals!.calls);
     expect(body.groups.reduce((s: number, g: any) => s + g.inputTokens, 0)).toBe(totals!.input);
-    const [rest] = await sql<{ cost: string }>(`SELECT sum(cost_usd)::text AS cost FROM calls WHERE ${WHERE} AND "user" NOT IN (${top.map((r) => `'${r.user}'`).join(",")})`);
+    const [rest] = await sql<{ cost: string }>(
+      `SELECT sum(cost_usd)::text AS cost FROM calls WHERE ${WHERE} AND "user" NOT IN (${top.map((r) => `'${r.user}'`).join(",")})`,
+    );
     expect(body.groups.at(-1).costUsd).toBe(sumDecimalStrings([rest!.cost]));
     expect(body.groups.at(-1).keys).toEqual({ user: "(other)" });
   });
@@ -54,7 +66,9 @@ describe("GET /api/spend with top N and other", () => {
   it("folds the series per bucket: each bucket still adds up to the SQL over its calls", async () => {
     const { body } = await get(`/api/spend?${RANGE}&groupBy=user&interval=hour&top=3`);
     expect(new Set(body.series.map((s: any) => s.group)).size).toBeLessThanOrEqual(4);
-    const perHour = await sql<{ hour: Date; cost: string; calls: number }>(`SELECT date_trunc('hour', started_at) AS hour, sum(cost_usd)::text AS cost, count(*)::int AS calls FROM calls WHERE ${WHERE} GROUP BY 1 ORDER BY 1`);
+    const perHour = await sql<{ hour: Date; cost: string; calls: number }>(
+      `SELECT date_trunc('hour', started_at) AS hour, sum(cost_usd)::text AS cost, count(*)::int AS calls FROM calls WHERE ${WHERE} GROUP BY 1 ORDER BY 1`,
+    );
     for (const h of perHour) {
       const rows = body.series.filter((s: any) => s.bucket === h.hour.toISOString());
       expect(sumDecimalStrings(rows.map((s: any) => s.costUsd))).toBe(sumDecimalStrings([h.cost]));
@@ -79,7 +93,11 @@ describe("GET /api/spend with top N and other", () => {
   });
 
   it("answers 400 for a top out of bounds or an unknown metric", async () => {
-    for (const [q, name] of [["top=0", "top"], ["top=1001", "top"], ["topBy=latency", "topBy"]]) {
+    for (const [q, name] of [
+      ["top=0", "top"],
+      ["top=1001", "top"],
+      ["topBy=latency", "topBy"],
+    ]) {
       const { status, body } = await get(`/api/spend?${RANGE}&groupBy=user&${q}`);
       expect(status, q).toBe(400);
       expect(body.error.message, q).toMatch(new RegExp(`^${name}:`));

@@ -7,7 +7,14 @@ import { call } from "./fixtures.ts";
 
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 const CALLS: CallRecord[] = [
-  call({ at: at(10), provider: "openai", app: "checkout", model: "gpt-4o-mini", user: "alice", properties: { team: "payments", env: "prod" } }),
+  call({
+    at: at(10),
+    provider: "openai",
+    app: "checkout",
+    model: "gpt-4o-mini",
+    user: "alice",
+    properties: { team: "payments", env: "prod" },
+  }),
   call({ at: at(20), provider: "openai", app: "checkout", model: "gpt-4o-mini", user: "alina", properties: { team: "search" } }),
   call({ at: at(30), provider: "openai", app: "chat", model: "gpt-4o", user: "bob", properties: { team: "payments" } }),
   call({ at: at(40), provider: "anthropic", app: "support", model: "claude-sonnet-4", user: null, properties: null }),
@@ -35,9 +42,18 @@ describe("GET /api/suggest", () => {
     const models = await get("/api/suggest?field=model&prefix=GPT");
     expect(models.status).toBe(200);
     expect(models.body.source).toBe("rollups");
-    expect(values(models.body)).toEqual([["gpt-4o-mini", 2], ["gpt-4o", 1]]);
-    expect(values((await get("/api/suggest?field=provider")).body)).toEqual([["openai", 3], ["anthropic", 1]]);
-    expect(values((await get("/api/suggest?field=app&prefix=ch")).body)).toEqual([["checkout", 2], ["chat", 1]]);
+    expect(values(models.body)).toEqual([
+      ["gpt-4o-mini", 2],
+      ["gpt-4o", 1],
+    ]);
+    expect(values((await get("/api/suggest?field=provider")).body)).toEqual([
+      ["openai", 3],
+      ["anthropic", 1],
+    ]);
+    expect(values((await get("/api/suggest?field=app&prefix=ch")).body)).toEqual([
+      ["checkout", 2],
+      ["chat", 1],
+    ]);
     expect(values((await get("/api/suggest?field=app&prefix=anc")).body)).toEqual([]);
     expect(values((await get("/api/suggest?field=model&limit=1")).body)).toEqual([["gpt-4o-mini", 2]]);
   });
@@ -45,8 +61,14 @@ describe("GET /api/suggest", () => {
   it("suggests users, property names and property values from the recent calls", async () => {
     const users = await get("/api/suggest?field=user&prefix=al");
     expect(users.body.source).toBe("recent calls");
-    expect(values(users.body)).toEqual([["alice", 1], ["alina", 1]]);
-    expect(values((await get("/api/suggest?field=property")).body)).toEqual([["team", 3], ["env", 1]]);
+    expect(values(users.body)).toEqual([
+      ["alice", 1],
+      ["alina", 1],
+    ]);
+    expect(values((await get("/api/suggest?field=property")).body)).toEqual([
+      ["team", 3],
+      ["env", 1],
+    ]);
     expect(values((await get("/api/suggest?field=propertyValue&name=team&prefix=pay")).body)).toEqual([["payments", 2]]);
   });
 

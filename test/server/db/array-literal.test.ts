@@ -14,13 +14,29 @@ afterAll(async () => {
 const same = <T>(v: T): T => v;
 
 async function roundTrip(values: unknown[], type: string): Promise<unknown[]> {
-  const { rows } = await db.pool.query<{ v: unknown }>(`SELECT v FROM unnest($1::${type}[]) WITH ORDINALITY AS t(v, i) ORDER BY i`, [arrayLiteral(values, same)]);
+  const { rows } = await db.pool.query<{ v: unknown }>(`SELECT v FROM unnest($1::${type}[]) WITH ORDINALITY AS t(v, i) ORDER BY i`, [
+    arrayLiteral(values, same),
+  ]);
   return rows.map((r) => r.v);
 }
 
 describe("arrayLiteral: batch insert parameters Postgres reads back exactly", () => {
   it("text: quotes, backslashes, separators, braces, blanks, the word NULL, unicode, and real NULLs", async () => {
-    const texts = ['say "hi"', "back\\slash\\", "a,b", "{x}", "", " padded ", "NULL", "null", "line\nbreak\ttab", "ü-✓-😀", null, "\\\"", "'single'"];
+    const texts = [
+      'say "hi"',
+      "back\\slash\\",
+      "a,b",
+      "{x}",
+      "",
+      " padded ",
+      "NULL",
+      "null",
+      "line\nbreak\ttab",
+      "ü-✓-😀",
+      null,
+      '\\"',
+      "'single'",
+    ];
     expect(await roundTrip(texts, "text")).toEqual(texts);
   });
 

@@ -7,9 +7,19 @@ import { capText } from "../../../server/src/recording/body-record.ts";
 // Streams with tool calls, as each provider's API reference shows them, folded back into the unstreamed shape.
 describe("stream assembly", () => {
   it("joins Chat Completions content and tool call argument deltas by index", () => {
-    const chunk = (delta: unknown, finish: string | null = null) => ({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] });
+    const chunk = (delta: unknown, finish: string | null = null) => ({
+      id: "chatcmpl-1",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "gpt-4o",
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
     const out = assembleChat([
-      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }] }),
+      chunk({
+        role: "assistant",
+        content: null,
+        tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
       chunk({ tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } }] }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
@@ -17,18 +27,36 @@ describe("stream assembly", () => {
       { id: "chatcmpl-1", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
     ]);
     expect(out).toEqual({
-      id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o",
-      choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: [
-        { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
-        { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
-      ] } }],
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      created: 1,
+      model: "gpt-4o",
+      choices: [
+        {
+          index: 0,
+          finish_reason: "tool_calls",
+          message: {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+              { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
+            ],
+          },
+        },
+      ],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     });
   });
 
   it("takes the Responses API's final response, or what finished before a cut", () => {
     const response = { id: "resp_1", status: "completed", output: [{ type: "function_call", name: "f", arguments: "{}" }] };
-    expect(assembleResponses([{ type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } }, { type: "response.completed", response }])).toEqual(response);
+    expect(
+      assembleResponses([
+        { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+        { type: "response.completed", response },
+      ]),
+    ).toEqual(response);
     expect(
       assembleResponses([
         { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
@@ -36,12 +64,30 @@ describe("stream assembly", () => {
         { type: "response.output_text.delta", delta: "Hel" },
         { type: "response.output_text.delta", delta: "lo" },
       ]),
-    ).toEqual({ id: "resp_1", status: "in_progress", output: [{ type: "reasoning", summary: [] }, { type: "message", role: "assistant", content: [{ type: "output_text", text: "Hello" }] }] });
+    ).toEqual({
+      id: "resp_1",
+      status: "in_progress",
+      output: [
+        { type: "reasoning", summary: [] },
+        { type: "message", role: "assistant", content: [{ type: "output_text", text: "Hello" }] },
+      ],
+    });
   });
 
   it("rebuilds Anthropic content blocks: text, tool_use input from JSON deltas, thinking; final usage", () => {
     const out = assembleAnthropic([
-      { type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } },
+      {
+        type: "message_start",
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-5",
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 10, output_tokens: 1 },
+        },
+      },
       { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } },
       { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Let me" } },
       { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "sig" } },
@@ -54,7 +100,12 @@ describe("stream assembly", () => {
       { type: "message_stop" },
     ]);
     expect(out).toEqual({
-      id: "msg_1", type: "message", role: "assistant", model: "claude-sonnet-4-5", stop_reason: "tool_use", stop_sequence: null,
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      stop_reason: "tool_use",
+      stop_sequence: null,
       usage: { input_tokens: 10, output_tokens: 89 },
       content: [
         { type: "thinking", thinking: "Let me", signature: "sig" },
@@ -66,14 +117,32 @@ describe("stream assembly", () => {
 
   it("joins Gemini text parts and keeps function calls, with the last usage", () => {
     const out = assembleGemini([
-      { candidates: [{ content: { role: "model", parts: [{ text: "Let me " }] } }], usageMetadata: { promptTokenCount: 5 }, modelVersion: "gemini-2.5-flash" },
+      {
+        candidates: [{ content: { role: "model", parts: [{ text: "Let me " }] } }],
+        usageMetadata: { promptTokenCount: 5 },
+        modelVersion: "gemini-2.5-flash",
+      },
       { candidates: [{ content: { role: "model", parts: [{ text: "check." }] } }], usageMetadata: { promptTokenCount: 5 } },
-      { candidates: [{ content: { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Paris" } } }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 9 } },
+      {
+        candidates: [
+          { content: { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Paris" } } }] }, finishReason: "STOP" },
+        ],
+        usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 9 },
+      },
     ]);
     expect(out).toEqual({
       modelVersion: "gemini-2.5-flash",
       usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 9 },
-      candidates: [{ index: 0, finishReason: "STOP", content: { role: "model", parts: [{ text: "Let me check." }, { functionCall: { name: "get_weather", args: { city: "Paris" } } }] } }],
+      candidates: [
+        {
+          index: 0,
+          finishReason: "STOP",
+          content: {
+            role: "model",
+            parts: [{ text: "Let me check." }, { functionCall: { name: "get_weather", args: { city: "Paris" } } }],
+          },
+        },
+      ],
     });
   });
 

@@ -19,7 +19,12 @@ const MAX = 2048;
 let fakes: { openai: FakeServer; anthropic: FakeServer; gemini: FakeServer; responses: FakeServer };
 
 beforeAll(async () => {
-  const [openai, anthropic, gemini, responses] = await Promise.all([startFakeOpenAi(), startFakeAnthropic(), startFakeGemini(), startFakeResponses()]);
+  const [openai, anthropic, gemini, responses] = await Promise.all([
+    startFakeOpenAi(),
+    startFakeAnthropic(),
+    startFakeGemini(),
+    startFakeResponses(),
+  ]);
   fakes = { openai, anthropic, gemini, responses };
 });
 afterAll(async () => {
@@ -28,7 +33,10 @@ afterAll(async () => {
 
 function start(mode: string | undefined): Promise<TestTollgate> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-bodies-"));
-  writeFileSync(join(dir, "config.json"), JSON.stringify({ providers: [{ name: "resp", baseUrl: fakes.responses.url, format: "openai" }] }));
+  writeFileSync(
+    join(dir, "config.json"),
+    JSON.stringify({ providers: [{ name: "resp", baseUrl: fakes.responses.url, format: "openai" }] }),
+  );
   return startTestTollgate({
     TOLLGATE_UPSTREAM_OPENAI: fakes.openai.url,
     TOLLGATE_UPSTREAM_ANTHROPIC: fakes.anthropic.url,
@@ -73,9 +81,17 @@ describe("TOLLGATE_LOG_BODIES=all", () => {
     const call = await detail(tg, callId(response.headers));
     expect(call.requestBody).not.toContain(PASTED);
     expect(call.requestBody).not.toContain(OPENAI_KEY);
-    expect(JSON.parse(call.requestBody!)).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: "my key is [redacted] and [redacted]" }] });
+    expect(JSON.parse(call.requestBody!)).toEqual({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "my key is [redacted] and [redacted]" }],
+    });
     expect(JSON.parse(call.responseBody!)).toEqual(JSON.parse(JSON.stringify(data)));
-    expect(call).toMatchObject({ responseAssembled: false, requestTruncated: false, responseTruncated: false, request: { method: "POST", path: "/v1/chat/completions", query: null } });
+    expect(call).toMatchObject({
+      responseAssembled: false,
+      requestTruncated: false,
+      responseTruncated: false,
+      request: { method: "POST", path: "/v1/chat/completions", query: null },
+    });
     // Only replay-safe headers: never the key.
     expect(JSON.stringify(call.request)).not.toContain(OPENAI_KEY);
     expect((call.request as { headers: Record<string, string> }).headers["content-type"]).toBe("application/json");
@@ -83,12 +99,19 @@ describe("TOLLGATE_LOG_BODIES=all", () => {
   });
 
   it("stores an OpenAI chat stream as the assembled completion with its final usage", async () => {
-    const { response, data: stream } = await openai.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { response, data: stream } = await openai.chat.completions
+      .create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
     for await (const _ of stream) void _;
     const call = await detail(tg, callId(response.headers));
     const body = JSON.parse(call.responseBody!) as Record<string, unknown>;
     expect(call.responseAssembled).toBe(true);
-    expect(body).toMatchObject({ object: "chat.completion", model: "gpt-4o-mini-2024-07-18", choices: [{ index: 0, message: { role: "assistant", content: FAKE_TEXT.join("") }, finish_reason: "stop" }], usage: FAKE_USAGE });
+    expect(body).toMatchObject({
+      object: "chat.completion",
+      model: "gpt-4o-mini-2024-07-18",
+      choices: [{ index: 0, message: { role: "assistant", content: FAKE_TEXT.join("") }, finish_reason: "stop" }],
+      usage: FAKE_USAGE,
+    });
     expect(call.responseBody).not.toContain("data:");
   });
 
@@ -110,30 +133,51 @@ describe("TOLLGATE_LOG_BODIES=all", () => {
     const { response } = await stream.withResponse();
     const call = await detail(tg, callId(response.headers));
     const body = JSON.parse(call.responseBody!) as Record<string, unknown>;
-    expect(body).toMatchObject({ type: "message", role: "assistant", model: final.model, content: [{ type: "text", text: ANTHROPIC_TEXT.join("") }], stop_reason: final.stop_reason });
+    expect(body).toMatchObject({
+      type: "message",
+      role: "assistant",
+      model: final.model,
+      content: [{ type: "text", text: ANTHROPIC_TEXT.join("") }],
+      stop_reason: final.stop_reason,
+    });
     expect((body.usage as { output_tokens: number }).output_tokens).toBe(final.usage.output_tokens);
-    expect((call.request as { headers: Record<string, string> }).headers["anthropic-version"]).toBe(fakes.anthropic.seen[fakes.anthropic.seen.length - 1]!.headers["anthropic-version"]);
+    expect((call.request as { headers: Record<string, string> }).headers["anthropic-version"]).toBe(
+      fakes.anthropic.seen[fakes.anthropic.seen.length - 1]!.headers["anthropic-version"],
+    );
   });
 
   it("stores a Gemini stream as one GenerateContentResponse, and keeps the query without the key", async () => {
     const gemini = new GoogleGenAI({ apiKey: "AIzaTestGeminiKey_0123456789abcdefgh", httpOptions: { baseUrl: `${tg.url}/gemini` } });
     let id = "";
-    for await (const chunk of await gemini.models.generateContentStream({ model: "gemini-2.5-flash", contents: "hi" })) id = callId(chunk.sdkHttpResponse?.headers) || id;
+    for await (const chunk of await gemini.models.generateContentStream({ model: "gemini-2.5-flash", contents: "hi" }))
+      id = callId(chunk.sdkHttpResponse?.headers) || id;
     const call = await detail(tg, id);
-    const body = JSON.parse(call.responseBody!) as { candidates: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }>; usageMetadata: unknown };
+    const body = JSON.parse(call.responseBody!) as {
+      candidates: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }>;
+      usageMetadata: unknown;
+    };
     expect(body.candidates[0]!.content.parts).toEqual([{ text: GEMINI_TEXT.join("") }]);
     expect(body.candidates[0]!.finishReason).toBe("STOP");
     expect(body.usageMetadata).toEqual(GEMINI_USAGE);
     expect((call.request as { query: string }).query).toBe("alt=sse");
 
-    const viaQuery = await fetch(`${tg.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=AIzaTestGeminiKey_0123456789abcdefgh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }) });
+    const viaQuery = await fetch(
+      `${tg.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=AIzaTestGeminiKey_0123456789abcdefgh`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }),
+      },
+    );
     const keyed = await detail(tg, viaQuery.headers.get("x-tollgate-call-id")!);
     expect((keyed.request as { query: string | null }).query).toBeNull();
   });
 
   it("cuts each body to TOLLGATE_BODY_MAX_BYTES", async () => {
     const long = "é".repeat(3000); // 6000 bytes of UTF-8
-    const { response } = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: long }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: long }] })
+      .withResponse();
     const call = await detail(tg, callId(response.headers));
     expect(call.requestTruncated).toBe(true);
     expect(Buffer.byteLength(call.requestBody!)).toBeLessThanOrEqual(MAX);
@@ -142,7 +186,12 @@ describe("TOLLGATE_LOG_BODIES=all", () => {
   });
 
   it("stores the error a failed call got", async () => {
-    const failed = await openai.chat.completions.create({ model: "gpt-4o-mini-500", messages: [{ role: "user", content: "hi" }] }).then(() => { throw new Error("should fail"); }, (e: unknown) => e as { headers: Headers });
+    const failed = await openai.chat.completions.create({ model: "gpt-4o-mini-500", messages: [{ role: "user", content: "hi" }] }).then(
+      () => {
+        throw new Error("should fail");
+      },
+      (e: unknown) => e as { headers: Headers },
+    );
     const call = await detail(tg, callId(failed.headers));
     expect(call.outcome).toBe("upstream_error");
     expect(JSON.parse(call.responseBody!)).toHaveProperty("error");
@@ -156,11 +205,18 @@ describe("TOLLGATE_LOG_BODIES=errors", () => {
 
   it("stores failed calls' bodies only", async () => {
     const openai = new OpenAI({ apiKey: OPENAI_KEY, baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
-    const failed = await openai.chat.completions.create({ model: "gpt-4o-mini-429", messages: [{ role: "user", content: "hi" }] }).then(() => { throw new Error("should fail"); }, (e: unknown) => e as { headers: Headers });
+    const failed = await openai.chat.completions.create({ model: "gpt-4o-mini-429", messages: [{ role: "user", content: "hi" }] }).then(
+      () => {
+        throw new Error("should fail");
+      },
+      (e: unknown) => e as { headers: Headers },
+    );
     const bad = await detail(tg, callId(failed.headers));
     expect(JSON.parse(bad.requestBody!)).toMatchObject({ model: "gpt-4o-mini-429" });
     expect(bad.responseBody).toContain("rate_limit_exceeded");
-    const { response } = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
     const ok = await detail(tg, callId(response.headers), false);
     expect(ok).toMatchObject({ outcome: "ok", requestBody: null, responseBody: null, request: null });
     const { rows } = await tg.tollgate.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM call_bodies");
@@ -176,7 +232,9 @@ describe("TOLLGATE_LOG_BODIES unset (off)", () => {
   it("stores no body at all", async () => {
     expect(tg.tollgate.bodies.recorder).toBeUndefined();
     const openai = new OpenAI({ apiKey: OPENAI_KEY, baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
-    const { response } = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
     await openai.chat.completions.create({ model: "gpt-4o-mini-500", messages: [{ role: "user", content: "hi" }] }).catch(() => {});
     const call = await detail(tg, callId(response.headers), false);
     expect(call).toMatchObject({ requestBody: null, responseBody: null });

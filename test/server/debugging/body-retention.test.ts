@@ -16,8 +16,17 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 const body = (startedMs: number): StoredBody => ({
-  callId: uuidv7(startedMs), startedAt: new Date(startedMs), method: "POST", path: "/v1/chat/completions", query: null, headers: { "content-type": "application/json" },
-  requestBody: "{}", requestTruncated: false, responseBody: "{}", responseTruncated: false, responseAssembled: false,
+  callId: uuidv7(startedMs),
+  startedAt: new Date(startedMs),
+  method: "POST",
+  path: "/v1/chat/completions",
+  query: null,
+  headers: { "content-type": "application/json" },
+  requestBody: "{}",
+  requestTruncated: false,
+  responseBody: "{}",
+  responseTruncated: false,
+  responseAssembled: false,
 });
 
 function monthName(now: Date, offset: number): string {
@@ -26,7 +35,9 @@ function monthName(now: Date, offset: number): string {
 }
 
 async function partitions(): Promise<string[]> {
-  const { rows } = await db.pool.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'call_bodies'::regclass ORDER BY 1`);
+  const { rows } = await db.pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'call_bodies'::regclass ORDER BY 1`,
+  );
   return rows.map((r) => r.name);
 }
 
@@ -47,7 +58,11 @@ describe("call_bodies partitions and retention", () => {
     expect(before).toContain(monthName(new Date(old), 0));
 
     const runs: Array<[number, string[]]> = [];
-    const m = await startBodyPartitionMaintenance({ prisma: db.prisma, retentionDays: 7, onRun: (created, dropped) => runs.push([created, dropped]) });
+    const m = await startBodyPartitionMaintenance({
+      prisma: db.prisma,
+      retentionDays: 7,
+      onRun: (created, dropped) => runs.push([created, dropped]),
+    });
     m.stop();
     const after = await partitions();
     for (let i = 0; i <= MONTHS_AHEAD; i++) expect(after).toContain(monthName(now, i));

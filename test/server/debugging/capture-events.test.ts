@@ -2,13 +2,33 @@ import { describe, expect, it } from "vitest";
 import { BodyCapture, captureEvent } from "../../../server/src/recording/body-capture.ts";
 import { storedBody } from "../../../server/src/recording/body-record.ts";
 
-const chunk = (content: string) => JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+const chunk = (content: string) =>
+  JSON.stringify({
+    id: "c1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  });
 
 function captured(maxBytes: number, events: string[]) {
   const capture = new BodyCapture("POST", "/v1/chat/completions", '{"model":"m","stream":true}', null, maxBytes);
   capture.responseStarts(true, true);
   for (const e of events) captureEvent(capture, e);
-  return storedBody({ callId: "0190a5c6-0000-7000-8000-000000000000", startedAt: new Date(), format: "openai", endpoint: "chat.completions", query: "", capture, responseBytes: 1_000_000, errorBody: null }, maxBytes, []);
+  return storedBody(
+    {
+      callId: "0190a5c6-0000-7000-8000-000000000000",
+      startedAt: new Date(),
+      format: "openai",
+      endpoint: "chat.completions",
+      query: "",
+      capture,
+      responseBytes: 1_000_000,
+      errorBody: null,
+    },
+    maxBytes,
+    [],
+  );
 }
 
 // A stream captured as the proxy parser's event texts is bounded like the raw bytes were, and says so.

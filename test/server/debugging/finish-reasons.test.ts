@@ -22,10 +22,32 @@ let fakes: FakeServer[];
 let tg: TestTollgate;
 
 beforeAll(async () => {
-  fakes = await Promise.all([startFakeOpenAi(), startFakeAnthropic(), startFakeGemini(), startFakeMistral(), startFakeOllama(), startFakeResponses()]);
-  const [openai, anthropic, gemini, mistral, ollama, responses] = fakes as [FakeServer, FakeServer, FakeServer, FakeServer, FakeServer, FakeServer];
+  fakes = await Promise.all([
+    startFakeOpenAi(),
+    startFakeAnthropic(),
+    startFakeGemini(),
+    startFakeMistral(),
+    startFakeOllama(),
+    startFakeResponses(),
+  ]);
+  const [openai, anthropic, gemini, mistral, ollama, responses] = fakes as [
+    FakeServer,
+    FakeServer,
+    FakeServer,
+    FakeServer,
+    FakeServer,
+    FakeServer,
+  ];
   const configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(configPath, JSON.stringify({ providers: [{ name: "ollama", baseUrl: `${ollama.url}/ollama` }, { name: "respapi", baseUrl: responses.url, format: "openai" }] }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      providers: [
+        { name: "ollama", baseUrl: `${ollama.url}/ollama` },
+        { name: "respapi", baseUrl: responses.url, format: "openai" },
+      ],
+    }),
+  );
   tg = await startTestTollgate({
     TOLLGATE_CONFIG: configPath,
     TOLLGATE_UPSTREAM_OPENAI: openai.url,
@@ -124,7 +146,11 @@ describe("finish reasons", () => {
 
   it("Ollama's native API: done_reason of the final object, whole and streamed (NDJSON)", async () => {
     for (const stream of [false, true]) {
-      const res = await fetch(`${tg.url}/ollama/api/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "llama3.2", messages, stream }) });
+      const res = await fetch(`${tg.url}/ollama/api/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "llama3.2", messages, stream }),
+      });
       await res.arrayBuffer();
       const call = await callDetail(res.headers.get("x-tollgate-call-id"));
       expect(call.stream).toBe(stream);

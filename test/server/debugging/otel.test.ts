@@ -12,19 +12,45 @@ import { eventually, startTestTollgate, type TestTollgate } from "../../support/
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT = "00f067aa0ba902b7";
 
-interface OtlpValue { stringValue?: string; intValue?: number | string; boolValue?: boolean; doubleValue?: number; arrayValue?: { values?: OtlpValue[] } }
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; endTimeUnixNano: string; status?: { code?: number }; attributes: Array<{ key: string; value: OtlpValue }> }
-interface Received { resource: Record<string, unknown>; span: OtlpSpan; attrs: Record<string, unknown> }
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: number | string;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values?: OtlpValue[] };
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  status?: { code?: number };
+  attributes: Array<{ key: string; value: OtlpValue }>;
+}
+interface Received {
+  resource: Record<string, unknown>;
+  span: OtlpSpan;
+  attrs: Record<string, unknown>;
+}
 
 const value = (v: OtlpValue): unknown =>
-  v.arrayValue ? (v.arrayValue.values ?? []).map(value) : (v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue)));
+  v.arrayValue
+    ? (v.arrayValue.values ?? []).map(value)
+    : (v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue)));
 const flatten = (list: Array<{ key: string; value: OtlpValue }> = []) => Object.fromEntries(list.map((a) => [a.key, value(a.value)]));
 
 /** An OTLP/HTTP receiver decoding the JSON the exporter posts to /v1/traces. */
 function decode(body: string): Received[] {
   const out: Received[] = [];
-  const json = JSON.parse(body) as { resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: OtlpValue }> }; scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-  for (const rs of json.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) out.push({ resource: flatten(rs.resource.attributes), span, attrs: flatten(span.attributes) });
+  const json = JSON.parse(body) as {
+    resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: OtlpValue }> }; scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
+  };
+  for (const rs of json.resourceSpans)
+    for (const ss of rs.scopeSpans)
+      for (const span of ss.spans) out.push({ resource: flatten(rs.resource.attributes), span, attrs: flatten(span.attributes) });
   return out;
 }
 
@@ -39,8 +65,11 @@ beforeAll(async () => {
     res.end("{}");
   });
   tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url, TOLLGATE_UPSTREAM_ANTHROPIC: fakes[1]!.url, TOLLGATE_UPSTREAM_GEMINI: fakes[2]!.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "tollgate-test",
+    TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url,
+    TOLLGATE_UPSTREAM_ANTHROPIC: fakes[1]!.url,
+    TOLLGATE_UPSTREAM_GEMINI: fakes[2]!.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_SERVICE_NAME: "tollgate-test",
   });
 });
 afterAll(async () => {
@@ -56,13 +85,18 @@ describe("OpenTelemetry export", () => {
   it("exports each call as a GenAI span, child of the incoming traceparent", async () => {
     const openai = new OpenAI({ apiKey: "sk-test-otel-1234567890", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
     const { response } = await openai.chat.completions
-      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, { headers: { traceparent: `00-${TRACE}-${PARENT}-01`, "x-tollgate-app": "agent", "x-tollgate-session": "run-7" } })
+      .create(
+        { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+        { headers: { traceparent: `00-${TRACE}-${PARENT}-01`, "x-tollgate-app": "agent", "x-tollgate-session": "run-7" } },
+      )
       .withResponse();
     const chatId = response.headers.get("x-tollgate-call-id")!;
     const anthropic = new Anthropic({ apiKey: "sk-ant-test-otel-1234567890", baseURL: `${tg.url}/anthropic`, maxRetries: 0 });
     await anthropic.messages.stream({ model: ANTHROPIC_MODEL, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage();
     const gemini = new GoogleGenAI({ apiKey: "AIzaTestGeminiKey_0123456789abcdefgh", httpOptions: { baseUrl: `${tg.url}/gemini` } });
-    await gemini.models.generateContent({ model: "gemini-2.5-flash-500", contents: "x", config: { httpOptions: { retryOptions: { attempts: 1 } } } }).catch(() => {});
+    await gemini.models
+      .generateContent({ model: "gemini-2.5-flash-500", contents: "x", config: { httpOptions: { retryOptions: { attempts: 1 } } } })
+      .catch(() => {});
 
     const spans = await eventually(async () => {
       await tg.tollgate.tracing!.forceFlush();
@@ -101,7 +135,13 @@ describe("OpenTelemetry export", () => {
     const claude = spans.find((s) => s.attrs["gen_ai.provider.name"] === "anthropic")!;
     expect(claude.span.parentSpanId ?? "").toBe(""); // no traceparent: a root span of its own trace
     expect(claude.span.traceId).not.toBe(TRACE);
-    expect(claude.attrs).toMatchObject({ "gen_ai.operation.name": "chat", "gen_ai.request.model": ANTHROPIC_MODEL, "tollgate.stream": true, "gen_ai.response.finish_reasons": ["end_turn"], "gen_ai.usage.cache_creation.input_tokens": 3000 });
+    expect(claude.attrs).toMatchObject({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": ANTHROPIC_MODEL,
+      "tollgate.stream": true,
+      "gen_ai.response.finish_reasons": ["end_turn"],
+      "gen_ai.usage.cache_creation.input_tokens": 3000,
+    });
 
     const failed = spans.find((s) => s.attrs["gen_ai.provider.name"] === "gcp.gemini")!;
     expect(failed.span.name).toBe("generate_content gemini-2.5-flash-500");
@@ -114,7 +154,15 @@ describe("OpenTelemetry export", () => {
 
   it("honours the caller's sampling decision (trace-flags 00: no span)", async () => {
     const before = tg.tollgate.tracing!.pending();
-    await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-test-otel-1234567890", traceparent: `00-${TRACE}-${PARENT}-00` }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }) });
+    await fetch(`${tg.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer sk-test-otel-1234567890",
+        traceparent: `00-${TRACE}-${PARENT}-00`,
+      },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    });
     const seen = receiver.seen.length;
     await eventually(async () => {
       await tg.tollgate.tracing!.forceFlush();
@@ -132,7 +180,11 @@ describe("with the collector down", () => {
     // Accepts each export and never answers: the exporter's request hangs until its timeout.
     hanging = await startFakeServer(() => new Promise<void>(() => {}));
     [down, plain] = await Promise.all([
-      startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${hanging.url}/v1/traces`, TOLLGATE_OTEL_MAX_QUEUE: "4" }),
+      startTestTollgate({
+        TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${hanging.url}/v1/traces`,
+        TOLLGATE_OTEL_MAX_QUEUE: "4",
+      }),
       startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url }),
     ]);
   });
@@ -144,7 +196,11 @@ describe("with the collector down", () => {
   it("answers as fast as without export, and counts the spans it drops", async () => {
     const call = async (t: TestTollgate): Promise<number> => {
       const started = performance.now();
-      const res = await fetch(`${t.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-test-otel-1234567890" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }) });
+      const res = await fetch(`${t.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-test-otel-1234567890" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+      });
       await res.text();
       expect(res.status).toBe(200);
       return performance.now() - started;

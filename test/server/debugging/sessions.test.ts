@@ -21,7 +21,11 @@ let tg: TestTollgate;
 
 beforeAll(async () => {
   [openaiFake, anthropicFake, geminiFake] = await Promise.all([startFakeOpenAi(), startFakeAnthropic(), startFakeGemini()]);
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: openaiFake.url, TOLLGATE_UPSTREAM_ANTHROPIC: anthropicFake.url, TOLLGATE_UPSTREAM_GEMINI: geminiFake.url });
+  tg = await startTestTollgate({
+    TOLLGATE_UPSTREAM_OPENAI: openaiFake.url,
+    TOLLGATE_UPSTREAM_ANTHROPIC: anthropicFake.url,
+    TOLLGATE_UPSTREAM_GEMINI: geminiFake.url,
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -34,16 +38,34 @@ async function api<T>(path: string): Promise<{ status: number; body: T }> {
 }
 
 type Call = Record<string, unknown> & { id: string; startedAt: string; costUsd: string | null };
-type Session = { id: string; calls: number; errors: number; costUsd: string; inputTokens: string; outputTokens: string; durationMs: number; firstCallAt: string; lastCallAt: string; apps: string[] };
+type Session = {
+  id: string;
+  calls: number;
+  errors: number;
+  costUsd: string;
+  inputTokens: string;
+  outputTokens: string;
+  durationMs: number;
+  firstCallAt: string;
+  lastCallAt: string;
+  apps: string[];
+};
 
 describe("traces and sessions", () => {
   const made: string[] = [];
 
   it("reads traceparent and x-tollgate-session from the SDKs' calls, forwards traceparent unchanged and strips the session", async () => {
-    const session = (span: string) => ({ traceparent: traceparent(TRACE, span), tracestate: "congo=t61rcWkgMzE", "x-tollgate-session": "run-42" });
+    const session = (span: string) => ({
+      traceparent: traceparent(TRACE, span),
+      tracestate: "congo=t61rcWkgMzE",
+      "x-tollgate-session": "run-42",
+    });
     const openai = new OpenAI({ apiKey: "sk-test-openai-1234567890", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
     const { response: r1 } = await openai.chat.completions
-      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "plan" }] }, { headers: { ...session(SPANS[0]!), "x-tollgate-property-team": "search", "x-tollgate-app": "agent" } })
+      .create(
+        { model: "gpt-4o-mini", messages: [{ role: "user", content: "plan" }] },
+        { headers: { ...session(SPANS[0]!), "x-tollgate-property-team": "search", "x-tollgate-app": "agent" } },
+      )
       .withResponse();
     made.push(r1.headers.get("x-tollgate-call-id")!);
     const seen = openaiFake.seen[openaiFake.seen.length - 1]!;
@@ -52,24 +74,41 @@ describe("traces and sessions", () => {
     expect(seen.headers["x-tollgate-session"]).toBeUndefined();
 
     const anthropic = new Anthropic({ apiKey: "sk-ant-test-1234567890", baseURL: `${tg.url}/anthropic`, maxRetries: 0 });
-    const stream = anthropic.messages.stream({ model: ANTHROPIC_MODEL, max_tokens: 100, messages: [{ role: "user", content: "search" }] }, { headers: { ...session(SPANS[1]!), "x-tollgate-app": "agent" } });
+    const stream = anthropic.messages.stream(
+      { model: ANTHROPIC_MODEL, max_tokens: 100, messages: [{ role: "user", content: "search" }] },
+      { headers: { ...session(SPANS[1]!), "x-tollgate-app": "agent" } },
+    );
     await stream.finalMessage();
     const { response: r2 } = await stream.withResponse();
     made.push(r2.headers.get("x-tollgate-call-id")!);
     expect(anthropicFake.seen[anthropicFake.seen.length - 1]!.headers.traceparent).toBe(traceparent(TRACE, SPANS[1]!));
 
     const gemini = new GoogleGenAI({ apiKey: "AIzaTestGeminiKey_0123456789abcdefgh", httpOptions: { baseUrl: `${tg.url}/gemini` } });
-    const answer = await gemini.models.generateContent({ model: "gemini-2.5-flash", contents: "answer", config: { httpOptions: { headers: { ...session(SPANS[2]!), "x-tollgate-app": "agent" } } } });
+    const answer = await gemini.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "answer",
+      config: { httpOptions: { headers: { ...session(SPANS[2]!), "x-tollgate-app": "agent" } } },
+    });
     made.push(answer.sdkHttpResponse!.headers!["x-tollgate-call-id"]!);
     await gemini.models
-      .generateContent({ model: "gemini-2.5-flash-500", contents: "fail", config: { httpOptions: { headers: { ...session(SPANS[3]!), "x-tollgate-app": "agent" }, retryOptions: { attempts: 1 } } } })
+      .generateContent({
+        model: "gemini-2.5-flash-500",
+        contents: "fail",
+        config: { httpOptions: { headers: { ...session(SPANS[3]!), "x-tollgate-app": "agent" }, retryOptions: { attempts: 1 } } },
+      })
       .catch(() => {});
     expect(geminiFake.seen[geminiFake.seen.length - 1]!.headers["x-tollgate-session"]).toBeUndefined();
 
     // A trace without a session header: its trace id is its session.
-    await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "alone" }] }, { headers: { traceparent: traceparent(OTHER_TRACE, SPANS[0]!) } });
+    await openai.chat.completions.create(
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: "alone" }] },
+      { headers: { traceparent: traceparent(OTHER_TRACE, SPANS[0]!) } },
+    );
     // An invalid traceparent (all-zero trace id) is forwarded but not read.
-    await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "none" }] }, { headers: { traceparent: `00-${"0".repeat(32)}-${SPANS[0]}-01` } });
+    await openai.chat.completions.create(
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: "none" }] },
+      { headers: { traceparent: `00-${"0".repeat(32)}-${SPANS[0]}-01` } },
+    );
     expect(openaiFake.seen[openaiFake.seen.length - 1]!.headers.traceparent).toBe(`00-${"0".repeat(32)}-${SPANS[0]}-01`);
   });
 
@@ -126,7 +165,16 @@ describe("traces and sessions", () => {
     const t0 = Date.parse(calls[0]!.startedAt);
     body.calls.forEach((c, i) => {
       const call = calls[i]!;
-      expect(c).toMatchObject({ startedAt: call.startedAt, offsetMs: Date.parse(call.startedAt) - t0, latencyMs: call.latencyMs, ttftMs: call.ttftMs, costUsd: call.costUsd, traceId: TRACE, parentSpanId: SPANS[i], outcome: call.outcome });
+      expect(c).toMatchObject({
+        startedAt: call.startedAt,
+        offsetMs: Date.parse(call.startedAt) - t0,
+        latencyMs: call.latencyMs,
+        ttftMs: call.ttftMs,
+        costUsd: call.costUsd,
+        traceId: TRACE,
+        parentSpanId: SPANS[i],
+        outcome: call.outcome,
+      });
     });
     expect(body.calls[1]).toMatchObject({ provider: "anthropic", stream: true });
     expect(body.calls[1]!.ttftMs).toEqual(expect.any(Number));

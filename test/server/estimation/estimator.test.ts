@@ -8,7 +8,14 @@ import { gate, GATED_ESTIMATOR_WORKER as GATED, whenHeld } from "../../support/e
 
 /** A finished chat call the provider reported no usage for: `prompt` in, `reply` out. */
 function callWithout(prompt: string, reply: string): CallState {
-  const call = new CallState("01900000-0000-7000-8000-000000000000", Date.now(), 0, { name: "openai", baseUrl: "http://x", format: "openai", priceProvider: "openai", apiKey: undefined }, openai, { app: null, user: null, properties: null });
+  const call = new CallState(
+    "01900000-0000-7000-8000-000000000000",
+    Date.now(),
+    0,
+    { name: "openai", baseUrl: "http://x", format: "openai", priceProvider: "openai", apiKey: undefined },
+    openai,
+    { app: null, user: null, properties: null },
+  );
   call.info = { endpoint: "chat.completions", metered: true, model: "gpt-4o", stream: false, deployment: null };
   call.json = { model: "gpt-4o", messages: [{ role: "user", content: prompt }] };
   call.facts.outputText = reply;
@@ -81,7 +88,10 @@ describe("TokenEstimator", () => {
   it("drain is bounded: estimates still waiting then fail", async () => {
     const e = estimator({ entry: GATED });
     const pending = e.estimate(callWithout("Say hello", "Hello"));
-    const outcome = pending?.then(() => "estimated", () => "failed");
+    const outcome = pending?.then(
+      () => "estimated",
+      () => "failed",
+    );
     expect(await e.drain(20)).toBe(1);
     expect(await outcome).toBe("failed");
     expect(e.waiting).toBe(0);

@@ -1,19 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { countTokens, encodingForModel, MAX_ENCODED_CHARS, messageOverhead, MAX_RUN_CHARS } from "../../../server/src/estimation/tokenizer.ts";
+import {
+  countTokens,
+  encodingForModel,
+  MAX_ENCODED_CHARS,
+  messageOverhead,
+  MAX_RUN_CHARS,
+} from "../../../server/src/estimation/tokenizer.ts";
 
 describe("encodingForModel", () => {
   it("uses o200k_base for gpt-4o, gpt-4.1, gpt-5 and the o-series", () => {
-    for (const m of ["gpt-4o", "gpt-4o-mini-2024-07-18", "gpt-4.1-nano", "gpt-5", "gpt-5.4-mini", "o1", "o3-mini", "o4-mini", "openai/gpt-4o"]) {
+    for (const m of [
+      "gpt-4o",
+      "gpt-4o-mini-2024-07-18",
+      "gpt-4.1-nano",
+      "gpt-5",
+      "gpt-5.4-mini",
+      "o1",
+      "o3-mini",
+      "o4-mini",
+      "openai/gpt-4o",
+    ]) {
       expect(encodingForModel(m), m).toBe("o200k_base");
     }
   });
   it("uses cl100k_base for gpt-4, gpt-3.5 and the embedding models", () => {
-    for (const m of ["gpt-4", "gpt-4-0613", "gpt-4-turbo", "gpt-3.5-turbo", "gpt-35-turbo", "text-embedding-3-small", "text-embedding-ada-002"]) {
+    for (const m of [
+      "gpt-4",
+      "gpt-4-0613",
+      "gpt-4-turbo",
+      "gpt-3.5-turbo",
+      "gpt-35-turbo",
+      "text-embedding-3-small",
+      "text-embedding-ada-002",
+    ]) {
       expect(encodingForModel(m), m).toBe("cl100k_base");
     }
   });
   it("approximates every other model (and no model) with o200k_base", () => {
-    for (const m of ["claude-sonnet-4-5", "gemini-2.5-flash", "mistral-large-latest", "llama-3.3-70b", "", null]) expect(encodingForModel(m)).toBe("o200k_base");
+    for (const m of ["claude-sonnet-4-5", "gemini-2.5-flash", "mistral-large-latest", "llama-3.3-70b", "", null])
+      expect(encodingForModel(m)).toBe("o200k_base");
   });
 });
 
@@ -37,7 +62,9 @@ describe("countTokens", () => {
     const pieces = Math.ceil(run.length / MAX_RUN_CHARS);
     expect(n).toBeGreaterThanOrEqual(pieces);
     expect(n).toBeLessThan(run.length);
-    expect(n).toBe(countTokens("a".repeat(MAX_RUN_CHARS)) * Math.floor(100_000 / MAX_RUN_CHARS) + countTokens("a".repeat(100_000 % MAX_RUN_CHARS)));
+    expect(n).toBe(
+      countTokens("a".repeat(MAX_RUN_CHARS)) * Math.floor(100_000 / MAX_RUN_CHARS) + countTokens("a".repeat(100_000 % MAX_RUN_CHARS)),
+    );
   });
 
   it("counts text around long runs as usual", () => {

@@ -9,14 +9,27 @@ import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import type { ProviderAdapter } from "../../../server/src/providers/types.ts";
 
 /** The input tokens Tollgate estimates for a request that got no usage (the real estimateJob path). */
-function estimated(json: Record<string, unknown>, model = "gpt-4o", endpoint = "chat.completions", adapter: ProviderAdapter = openai): number {
-  const call = new CallState("01900000-0000-7000-8000-000000000000", Date.now(), 0, { name: adapter.format, baseUrl: "http://x", format: adapter.format, priceProvider: adapter.format, apiKey: undefined }, adapter, { app: null, user: null, properties: null });
+function estimated(
+  json: Record<string, unknown>,
+  model = "gpt-4o",
+  endpoint = "chat.completions",
+  adapter: ProviderAdapter = openai,
+): number {
+  const call = new CallState(
+    "01900000-0000-7000-8000-000000000000",
+    Date.now(),
+    0,
+    { name: adapter.format, baseUrl: "http://x", format: adapter.format, priceProvider: adapter.format, apiKey: undefined },
+    adapter,
+    { app: null, user: null, properties: null },
+  );
   call.info = { endpoint, metered: true, model, stream: true, deployment: null };
   call.json = { model, ...json };
   return estimateCallUsage(call)?.inputTokens ?? 0;
 }
 
-const sum = (pieces: string[], encoding: "o200k_base" | "cl100k_base" = "o200k_base") => pieces.reduce((n, p) => n + countTokens(p, encoding), 0);
+const sum = (pieces: string[], encoding: "o200k_base" | "cl100k_base" = "o200k_base") =>
+  pieces.reduce((n, p) => n + countTokens(p, encoding), 0);
 
 // The cookbook's §7 example ("How to count tokens with tiktoken"), whose printed API answers are quoted below.
 const WEATHER_TOOLS = [
@@ -63,7 +76,12 @@ describe("function definitions as the model reads them", () => {
     const defs = functionDefinitions(
       [
         { type: "web_search" },
-        { type: "function", name: "flat", description: "Responses' flat shape", parameters: { type: "object", properties: { n: { type: ["integer", "null"] } }, required: ["n"] } },
+        {
+          type: "function",
+          name: "flat",
+          description: "Responses' flat shape",
+          parameters: { type: "object", properties: { n: { type: ["integer", "null"] } }, required: ["n"] },
+        },
       ],
       [
         { name: "noop", parameters: { type: "object", properties: {} } },
@@ -73,7 +91,15 @@ describe("function definitions as the model reads them", () => {
             type: "object",
             required: ["items"],
             properties: {
-              items: { type: "array", description: "What to buy", items: { type: "object", required: ["sku"], properties: { sku: { type: "string" }, qty: { type: "number", enum: [1, 2] } } } },
+              items: {
+                type: "array",
+                description: "What to buy",
+                items: {
+                  type: "object",
+                  required: ["sku"],
+                  properties: { sku: { type: "string" }, qty: { type: "number", enum: [1, 2] } },
+                },
+              },
               note: { anyOf: [{ type: "string" }, { type: "boolean" }] },
             },
           },
@@ -116,19 +142,87 @@ describe("estimated input tokens with tools", () => {
     // 3 to prime the reply, the namespace text, 9 for the definitions less 4 as there is a system message
     const messages = sum(["system", WEATHER_MESSAGES[0]!.content + "\n", "user", WEATHER_MESSAGES[1]!.content]) + 2 * 3 + 3;
     expect(estimated({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS })).toBe(messages + countTokens(WEATHER_NAMESPACE) + 9 - 4);
-    expect(estimated({ messages: WEATHER_MESSAGES })).toBe(sum(["system", WEATHER_MESSAGES[0]!.content, "user", WEATHER_MESSAGES[1]!.content]) + 2 * 3 + 3);
+    expect(estimated({ messages: WEATHER_MESSAGES })).toBe(
+      sum(["system", WEATHER_MESSAGES[0]!.content, "user", WEATHER_MESSAGES[1]!.content]) + 2 * 3 + 3,
+    );
   });
 
   // Counts published by openai-chat-tokens as gpt-3.5-turbo's reported prompt_tokens (cl100k_base).
   const published: [string, Record<string, unknown>, number][] = [
     ["one user message", { messages: [{ role: "user", content: "hello" }] }, 8],
-    ["three messages", { messages: [{ role: "system", content: "# Important: you're the best robot" }, { role: "user", content: "hello robot" }, { role: "assistant", content: "hello world" }] }, 27],
-    ["a function without parameters", { messages: [{ role: "user", content: "hello" }], functions: [{ name: "foo", parameters: { type: "object", properties: {} } }] }, 31],
-    ["a described function", { messages: [{ role: "user", content: "hello" }], functions: [{ name: "foo", description: "Do a foo", parameters: { type: "object", properties: {} } }] }, 36],
-    ["two parameters", { messages: [{ role: "user", content: "hello" }], functions: [{ name: "bing_bong", description: "Do a bing bong", parameters: { type: "object", properties: { foo: { type: "string" }, bar: { type: "number", description: "A number" } } } }] }, 57],
-    ["a nested object with an enum", { messages: [{ role: "user", content: "hello" }], functions: [{ name: "bing_bong", description: "Do a bing bong", parameters: { type: "object", properties: { foo: { type: "object", properties: { bar: { type: "string", enum: ["a", "b", "c"] }, baz: { type: "boolean" } } } } } }] }, 68],
-    ["a function call in an assistant message", { messages: [{ role: "assistant", content: "", function_call: { name: "do_stuff", arguments: `{"foo": "bar", "baz": 1.5}` } }] }, 26],
-    ["a system message and a function", { messages: [{ role: "system", content: "Hello" }, { role: "user", content: "Hi there" }], functions: [{ name: "do_stuff", parameters: { type: "object", properties: {} } }] }, 35],
+    [
+      "three messages",
+      {
+        messages: [
+          { role: "system", content: "# Important: you're the best robot" },
+          { role: "user", content: "hello robot" },
+          { role: "assistant", content: "hello world" },
+        ],
+      },
+      27,
+    ],
+    [
+      "a function without parameters",
+      { messages: [{ role: "user", content: "hello" }], functions: [{ name: "foo", parameters: { type: "object", properties: {} } }] },
+      31,
+    ],
+    [
+      "a described function",
+      {
+        messages: [{ role: "user", content: "hello" }],
+        functions: [{ name: "foo", description: "Do a foo", parameters: { type: "object", properties: {} } }],
+      },
+      36,
+    ],
+    [
+      "two parameters",
+      {
+        messages: [{ role: "user", content: "hello" }],
+        functions: [
+          {
+            name: "bing_bong",
+            description: "Do a bing bong",
+            parameters: { type: "object", properties: { foo: { type: "string" }, bar: { type: "number", description: "A number" } } },
+          },
+        ],
+      },
+      57,
+    ],
+    [
+      "a nested object with an enum",
+      {
+        messages: [{ role: "user", content: "hello" }],
+        functions: [
+          {
+            name: "bing_bong",
+            description: "Do a bing bong",
+            parameters: {
+              type: "object",
+              properties: {
+                foo: { type: "object", properties: { bar: { type: "string", enum: ["a", "b", "c"] }, baz: { type: "boolean" } } },
+              },
+            },
+          },
+        ],
+      },
+      68,
+    ],
+    [
+      "a function call in an assistant message",
+      { messages: [{ role: "assistant", content: "", function_call: { name: "do_stuff", arguments: `{"foo": "bar", "baz": 1.5}` } }] },
+      26,
+    ],
+    [
+      "a system message and a function",
+      {
+        messages: [
+          { role: "system", content: "Hello" },
+          { role: "user", content: "Hi there" },
+        ],
+        functions: [{ name: "do_stuff", parameters: { type: "object", properties: {} } }],
+      },
+      35,
+    ],
     [
       "arrays of objects (validated against the API there)",
       {
@@ -140,7 +234,18 @@ describe("estimated input tokens with tools", () => {
               type: "object",
               required: ["ingredients", "instructions", "time_to_cook"],
               properties: {
-                ingredients: { type: "array", items: { type: "object", required: ["name", "unit", "amount"], properties: { name: { type: "string" }, unit: { enum: ["grams", "ml", "cups", "pieces", "teaspoons"], type: "string" }, amount: { type: "number" } } } },
+                ingredients: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["name", "unit", "amount"],
+                    properties: {
+                      name: { type: "string" },
+                      unit: { enum: ["grams", "ml", "cups", "pieces", "teaspoons"], type: "string" },
+                      amount: { type: "number" },
+                    },
+                  },
+                },
                 instructions: { type: "array", items: { type: "string" }, description: "Steps to prepare the recipe (no numbering)" },
                 time_to_cook: { type: "number", description: "Total time to prepare the recipe in minutes" },
               },
@@ -160,23 +265,46 @@ describe("estimated input tokens with tools", () => {
     const result = '{"temperature":18,"conditions":"light rain"}';
     const messages = [
       { role: "user", content: "Weather in Paris?" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_current_weather", arguments: args } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "get_current_weather", arguments: args } }],
+      },
       { role: "tool", tool_call_id: "call_1", content: result },
     ];
     const expected = sum(["user", "Weather in Paris?", "assistant", "", "get_current_weather", args, "tool", result]) + 3 * 3 + 3 + 3;
     expect(estimated({ messages })).toBe(expected);
     // without the call and the result the estimate drops by exactly their share
-    expect(estimated({ messages: messages.slice(0, 1) })).toBe(expected - sum(["assistant", "get_current_weather", args, "tool", result]) - 2 * 3 - 3);
+    expect(estimated({ messages: messages.slice(0, 1) })).toBe(
+      expected - sum(["assistant", "get_current_weather", args, "tool", result]) - 2 * 3 - 3,
+    );
     // two parallel calls cost two names, two arguments and 3 each
-    const twice = [messages[0], { ...messages[1], tool_calls: [messages[1]!.tool_calls![0], { id: "call_2", type: "function", function: { name: "get_current_weather", arguments: args } }] }];
-    expect(estimated({ messages: twice })).toBe(sum(["user", "Weather in Paris?", "assistant", "", "get_current_weather", args, "get_current_weather", args]) + 2 * 3 + 2 * 3 + 3);
+    const twice = [
+      messages[0],
+      {
+        ...messages[1],
+        tool_calls: [
+          messages[1]!.tool_calls![0],
+          { id: "call_2", type: "function", function: { name: "get_current_weather", arguments: args } },
+        ],
+      },
+    ];
+    expect(estimated({ messages: twice })).toBe(
+      sum(["user", "Weather in Paris?", "assistant", "", "get_current_weather", args, "get_current_weather", args]) + 2 * 3 + 2 * 3 + 3,
+    );
   });
 
   it("counts tool_choice: none adds 1, a named function 7 and its name", () => {
     const base = estimated({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS });
     expect(estimated({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS, tool_choice: "auto" })).toBe(base);
     expect(estimated({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS, tool_choice: "none" })).toBe(base + 1);
-    expect(estimated({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS, tool_choice: { type: "function", function: { name: "get_current_weather" } } })).toBe(base + 7 + countTokens("get_current_weather"));
+    expect(
+      estimated({
+        messages: WEATHER_MESSAGES,
+        tools: WEATHER_TOOLS,
+        tool_choice: { type: "function", function: { name: "get_current_weather" } },
+      }),
+    ).toBe(base + 7 + countTokens("get_current_weather"));
   });
 
   it("counts Responses tools (flat) and function_call / function_call_output items", () => {
@@ -204,7 +332,13 @@ describe("estimated input tokens with tools: Anthropic and Gemini (approximation
     const tools = [{ name: "get_weather", description: "Get the weather", input_schema: schema }];
     const messages = [
       { role: "user", content: "Weather in Paris?" },
-      { role: "assistant", content: [{ type: "text", text: "Checking." }, { type: "tool_use", id: "tu_1", name: "get_weather", input: { location: "Paris" } }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Checking." },
+          { type: "tool_use", id: "tu_1", name: "get_weather", input: { location: "Paris" } },
+        ],
+      },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "tu_1", content: "18C, light rain" }] },
     ];
     const text = 'Be brief.\nuser\nWeather in Paris?\nassistant\nChecking.\nget_weather\n{"location":"Paris"}\nuser\n18C, light rain';
@@ -229,6 +363,8 @@ describe("estimated input tokens with tools: Anthropic and Gemini (approximation
     const text = '\nuser\nWeather in Paris?\nmodel\nget_weather\n{"location":"Paris"}\nuser\nget_weather\n{"temperature":18}';
     expect(estimated({ contents }, "gemini-2.5-flash", "streamGenerateContent", gemini)).toBe(countTokens(text) + 3 * 3 + 3);
     const tools = [{ functionDeclarations: declarations }, { googleSearch: {} }];
-    expect(estimated({ contents, tools }, "gemini-2.5-flash", "streamGenerateContent", gemini)).toBe(countTokens(text + "\n" + JSON.stringify(declarations)) + 3 * 3 + 3);
+    expect(estimated({ contents, tools }, "gemini-2.5-flash", "streamGenerateContent", gemini)).toBe(
+      countTokens(text + "\n" + JSON.stringify(declarations)) + 3 * 3 + 3,
+    );
   });
 });

@@ -13,7 +13,11 @@ let tg: Replica;
 beforeAll(async () => {
   db = await createTestDatabase();
   fake = await startFakeOpenAi();
-  tg = await startReplica(db, { TOLLGATE_UPSTREAM_OPENAI: fake.url, OPENAI_API_KEY: "sk-held-budget-gauges-0000000", TOLLGATE_ACCESS_REFRESH_MS: "60000" });
+  tg = await startReplica(db, {
+    TOLLGATE_UPSTREAM_OPENAI: fake.url,
+    OPENAI_API_KEY: "sk-held-budget-gauges-0000000",
+    TOLLGATE_ACCESS_REFRESH_MS: "60000",
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -62,11 +66,22 @@ describe("budget gauges", () => {
     expect(text.value("tollgate_budget_limit_usd", perKey)).toBe(2.5);
     expect(text.value("tollgate_budget_spent_usd", perKey)).toBeCloseTo(0.00033, 12);
     expect(text.value("tollgate_budget_unpriced_calls", perKey)).toBe(0);
-    expect(text.find("tollgate_budget_limit_usd").map((s) => s.labels.budget).sort()).toEqual(["app:gauged", `key:${key.id}`]);
+    expect(
+      text
+        .find("tollgate_budget_limit_usd")
+        .map((s) => s.labels.budget)
+        .sort(),
+    ).toEqual(["app:gauged", `key:${key.id}`]);
 
     expect((await tg.admin(`/api/budgets/gauged?keyId=${key.id}`, { method: "DELETE" })).status).toBe(204);
     text = await scrape();
-    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls", "tollgate_budget_forecast_usd"]) {
+    for (const name of [
+      "tollgate_budget_limit_usd",
+      "tollgate_budget_spent_usd",
+      "tollgate_budget_reserved_usd",
+      "tollgate_budget_unpriced_calls",
+      "tollgate_budget_forecast_usd",
+    ]) {
       expect(text.find(name, perKey), name).toHaveLength(0);
       expect(text.find(name, app), name).toHaveLength(1);
     }

@@ -23,7 +23,12 @@ let tg: TestTollgate;
 
 beforeAll(async () => {
   upstream = await startFakeOpenAi();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: upstream.url, OPENAI_API_KEY: "sk-held-squatting", TOLLGATE_METRICS_MAX_APPS: "5", TOLLGATE_METRICS_MAX_MODELS: "5" });
+  tg = await startTestTollgate({
+    TOLLGATE_UPSTREAM_OPENAI: upstream.url,
+    OPENAI_API_KEY: "sk-held-squatting",
+    TOLLGATE_METRICS_MAX_APPS: "5",
+    TOLLGATE_METRICS_MAX_MODELS: "5",
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -41,9 +46,17 @@ async function chat(app: string, model: string, headers: Record<string, string> 
 
 describe("metrics label squatting", () => {
   it("50 junk app and model names first: apps with budgets or keys and priced models still get their own labels", async () => {
-    const put = await fetch(`${tg.url}/api/budgets/billing`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ monthlyUsd: "100", action: "alert" }) });
+    const put = await fetch(`${tg.url}/api/budgets/billing`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ monthlyUsd: "100", action: "alert" }),
+    });
     expect(put.status).toBe(200);
-    const key = await fetch(`${tg.url}/api/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "k", app: "search", provider: "openai" }) });
+    const key = await fetch(`${tg.url}/api/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "k", app: "search", provider: "openai" }),
+    });
     expect(key.status).toBe(201);
     const secret = ((await key.json()) as { key: string }).key;
     for (let i = 0; i < 50; i++) await chat(`junk-app-${i}`, `junk-model-${i}`);

@@ -95,7 +95,10 @@ describe("/metrics after real traffic through the proxy", () => {
   it("counts a call the client cancels mid-stream exactly once", async () => {
     const before = (await scrape()).sum("tollgate_requests_total");
     const controller = new AbortController();
-    const stream = await client("checkout").chat.completions.create({ ...ask, model: "gpt-4o-mini-slow", stream: true }, { signal: controller.signal });
+    const stream = await client("checkout").chat.completions.create(
+      { ...ask, model: "gpt-4o-mini-slow", stream: true },
+      { signal: controller.signal },
+    );
     let chunks = 0;
     // The SDK ends the iteration quietly on abort; the upstream would have sent 6+ chunks.
     for await (const _ of stream) if (++chunks === 1) controller.abort();

@@ -95,7 +95,9 @@ describe("tollgate_cost_usd_total and tollgate_unpriced_requests_total", () => {
 
   it("counts an unpriced call with estimated usage, not one without usage", async () => {
     const metrics = m();
-    metrics.observeCall(callRecord({ model: "gpt-9", outcome: "client_cancelled", usageSource: "estimated", inputTokens: 12, costUsd: null, priced: false }));
+    metrics.observeCall(
+      callRecord({ model: "gpt-9", outcome: "client_cancelled", usageSource: "estimated", inputTokens: 12, costUsd: null, priced: false }),
+    );
     metrics.observeCall(callRecord({ model: "gpt-9", outcome: "auth_failed", usageSource: "none", costUsd: null, priced: false }));
     const text = await scrape(metrics);
     expect(text.value("tollgate_unpriced_requests_total", { model: "gpt-9" })).toBe(1);

@@ -48,7 +48,14 @@ describe("recorder metrics", () => {
 describe("budget metrics", () => {
   it("sets and removes limit, spend, reservations and unpriced calls per budget (app and per-key)", async () => {
     const metrics = fresh();
-    metrics.budget.set({ budget: "app:checkout", app: "checkout", limitUsd: "100.00", spentUsd: "12.3400000000", reservedUsd: "0.5", unpricedCalls: 3 });
+    metrics.budget.set({
+      budget: "app:checkout",
+      app: "checkout",
+      limitUsd: "100.00",
+      spentUsd: "12.3400000000",
+      reservedUsd: "0.5",
+      unpricedCalls: 3,
+    });
     metrics.budget.set({ budget: "key:k1", app: "checkout", limitUsd: "10", spentUsd: "2", reservedUsd: "0", unpricedCalls: 0 });
     metrics.budget.set({ budget: "app:search", app: "search", limitUsd: 50, spentUsd: 51, reservedUsd: 0, unpricedCalls: 0 });
     metrics.budget.remove("app:search", "search");
@@ -58,7 +65,12 @@ describe("budget metrics", () => {
     expect(text.value("tollgate_budget_reserved_usd", { budget: "app:checkout", app: "checkout" })).toBe(0.5);
     expect(text.value("tollgate_budget_unpriced_calls", { budget: "app:checkout", app: "checkout" })).toBe(3);
     expect(text.value("tollgate_budget_limit_usd", { budget: "key:k1", app: "checkout" })).toBe(10);
-    for (const name of ["tollgate_budget_limit_usd", "tollgate_budget_spent_usd", "tollgate_budget_reserved_usd", "tollgate_budget_unpriced_calls"]) {
+    for (const name of [
+      "tollgate_budget_limit_usd",
+      "tollgate_budget_spent_usd",
+      "tollgate_budget_reserved_usd",
+      "tollgate_budget_unpriced_calls",
+    ]) {
       expect(text.find(name, { app: "search" })).toHaveLength(0);
     }
   });
@@ -98,7 +110,14 @@ describe("hot path", () => {
   it("observes a call in well under 10 µs once its labels are known", () => {
     const metrics = fresh();
     const records = Array.from({ length: 16 }, (_, i) =>
-      callRecord({ app: `app${i % 4}`, inputTokens: 900, cachedInputTokens: 100, outputTokens: 40, costUsd: "0.0001234000", ttftMs: i % 2 ? 200 : null }),
+      callRecord({
+        app: `app${i % 4}`,
+        inputTokens: 900,
+        cachedInputTokens: 100,
+        outputTokens: 40,
+        costUsd: "0.0001234000",
+        ttftMs: i % 2 ? 200 : null,
+      }),
     );
     for (let i = 0; i < 20_000; i++) metrics.observeCall(records[i & 15]!);
     const n = 200_000;

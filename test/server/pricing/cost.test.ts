@@ -13,9 +13,24 @@ const sonnet45 = priceRow({
   cacheWriteUsdPerMTok: "3.75",
   cacheWrite1hUsdPerMTok: "6",
   outputUsdPerMTok: "15",
-  tiers: [{ aboveInputTokens: 200_000, inputUsdPerMTok: "6", cachedInputUsdPerMTok: "0.6", cacheWriteUsdPerMTok: "7.5", cacheWrite1hUsdPerMTok: "12", outputUsdPerMTok: "22.5" }],
+  tiers: [
+    {
+      aboveInputTokens: 200_000,
+      inputUsdPerMTok: "6",
+      cachedInputUsdPerMTok: "0.6",
+      cacheWriteUsdPerMTok: "7.5",
+      cacheWrite1hUsdPerMTok: "12",
+      outputUsdPerMTok: "22.5",
+    },
+  ],
 });
-const gpt4oMini = priceRow({ provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.15", cachedInputUsdPerMTok: "0.075", outputUsdPerMTok: "0.6" });
+const gpt4oMini = priceRow({
+  provider: "openai",
+  model: "gpt-4o-mini",
+  inputUsdPerMTok: "0.15",
+  cachedInputUsdPerMTok: "0.075",
+  outputUsdPerMTok: "0.6",
+});
 
 describe("costFor", () => {
   it("prices claude-sonnet-4.5 with reads, 5m and 1h writes (hand-computed)", () => {
@@ -60,7 +75,9 @@ describe("costFor", () => {
   it("falls back to the input rate for cache reads and writes without their own price", () => {
     const p = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "2", outputUsdPerMTok: "8" });
     // 1,000 input (300 cached, 200 written) all at 2, 100 output at 8 = 2000 + 800 µ$
-    expect(costFor(p, usage({ inputTokens: 1_000, cachedInputTokens: 300, cacheWriteTokens: 200, outputTokens: 100 })).costUsd).toBe("0.0028");
+    expect(costFor(p, usage({ inputTokens: 1_000, cachedInputTokens: 300, cacheWriteTokens: 200, outputTokens: 100 })).costUsd).toBe(
+      "0.0028",
+    );
     // 1h writes without a 1h rate are priced at the 5m write rate (as genai-prices does)
     const q = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "2", cacheWriteUsdPerMTok: "2.5", outputUsdPerMTok: "8" });
     expect(costFor(q, usage({ inputTokens: 100, cacheWriteTokens: 100, cacheWrite1hTokens: 40 })).costUsd).toBe("0.00025");
@@ -74,7 +91,7 @@ describe("costFor", () => {
     expect(costFor(gpt4oMini, usage({ inputTokens: 100, cachedInputTokens: 500 })).costUsd).toBe("0.0000075");
   });
 
-  it("costs zero usage at a known price as \"0\"", () => {
+  it('costs zero usage at a known price as "0"', () => {
     expect(costFor(gpt4oMini, usage({})).costUsd).toBe("0");
   });
 });
@@ -84,7 +101,13 @@ describe("priceCall", () => {
   const at = new Date("2026-11-26T00:00:00Z");
 
   it("returns cost, price id and priced for a known model", () => {
-    const r = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: null, usage: usage({ inputTokens: 1_000_000 }) });
+    const r = priceCall(book, {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      startedAt: at,
+      serviceTier: null,
+      usage: usage({ inputTokens: 1_000_000 }),
+    });
     expect(r).toEqual({ costUsd: "0.15", priceId: gpt4oMini.id, priced: true, serviceTierBasis: "standard" });
   });
 
@@ -94,27 +117,65 @@ describe("priceCall", () => {
     expect(priceCall(book, { provider: "openai", model: null, startedAt: at, serviceTier: null, usage: usage({}) }).priced).toBe(false);
   });
 
-  it("prices zero usage as \"0\" when the model is known", () => {
+  it('prices zero usage as "0" when the model is known', () => {
     const r = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: null, usage: usage({}) });
     expect(r).toMatchObject({ costUsd: "0", priced: true });
   });
 
   it("tries the response model first, then the requested one (Azure deployments)", () => {
-    const r = priceCall(book, { provider: "openai", model: "my-deployment", responseModel: "gpt-4o-mini-2024-07-18", startedAt: at, serviceTier: null, usage: usage({ outputTokens: 1_000_000 }) });
+    const r = priceCall(book, {
+      provider: "openai",
+      model: "my-deployment",
+      responseModel: "gpt-4o-mini-2024-07-18",
+      startedAt: at,
+      serviceTier: null,
+      usage: usage({ outputTokens: 1_000_000 }),
+    });
     expect(r).toMatchObject({ costUsd: "0.6", priced: true });
-    const s = priceCall(book, { provider: "openai", model: "gpt-4o-mini", responseModel: "weird-name", startedAt: at, serviceTier: null, usage: usage({ outputTokens: 1_000_000 }) });
+    const s = priceCall(book, {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      responseModel: "weird-name",
+      startedAt: at,
+      serviceTier: null,
+      usage: usage({ outputTokens: 1_000_000 }),
+    });
     expect(s).toMatchObject({ costUsd: "0.6", priced: true });
   });
 
   it("applies a documented service-tier multiplier, and says when it falls back", () => {
-    const flex = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: "flex", usage: usage({ inputTokens: 1_000_000, cachedInputTokens: 1_000_000 }) });
+    const flex = priceCall(book, {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      startedAt: at,
+      serviceTier: "flex",
+      usage: usage({ inputTokens: 1_000_000, cachedInputTokens: 1_000_000 }),
+    });
     expect(flex).toMatchObject({ costUsd: "0.0375", priceId: gpt4oMini.id, serviceTierBasis: "multiplier" });
-    const priority = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: "priority", usage: usage({ inputTokens: 1_000_000 }) });
+    const priority = priceCall(book, {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      startedAt: at,
+      serviceTier: "priority",
+      usage: usage({ inputTokens: 1_000_000 }),
+    });
     expect(priority).toMatchObject({ costUsd: "0.15", serviceTierBasis: "standard-fallback" });
     // Anthropic batch: half of every rate, long-context tier included (1.2525 / 2)
-    const batch = priceCall(book, { provider: "anthropic", model: "claude-sonnet-4-5-20250929", startedAt: at, serviceTier: "batch", usage: usage({ inputTokens: 250_000, cachedInputTokens: 50_000, outputTokens: 1_000 }) });
+    const batch = priceCall(book, {
+      provider: "anthropic",
+      model: "claude-sonnet-4-5-20250929",
+      startedAt: at,
+      serviceTier: "batch",
+      usage: usage({ inputTokens: 250_000, cachedInputTokens: 50_000, outputTokens: 1_000 }),
+    });
     expect(batch).toMatchObject({ costUsd: "0.62625", priceId: sonnet45.id, serviceTierBasis: "multiplier" });
-    const standard = priceCall(book, { provider: "openai", model: "gpt-4o-mini", startedAt: at, serviceTier: "default", usage: usage({ inputTokens: 1_000_000 }) });
+    const standard = priceCall(book, {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      startedAt: at,
+      serviceTier: "default",
+      usage: usage({ inputTokens: 1_000_000 }),
+    });
     expect(standard).toMatchObject({ costUsd: "0.15", serviceTierBasis: "standard" });
   });
 });

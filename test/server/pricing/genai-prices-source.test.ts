@@ -17,9 +17,21 @@ describe("genai-prices conversion", () => {
             id: "a-1",
             match: { or: [{ equals: "A-1" }, { starts_with: "a-1-" }, { and: [{ starts_with: "a-1" }, { regex: "^(?!.*-tts)" }] }] },
             prices: [
-              { prices: { input_mtok: { base: 3, tiers: [{ start: 200000, price: 6 }] }, cache_read_mtok: 0.3, cache_write_mtok: 3.75, cache_write_1h_mtok: 6, output_mtok: 15, web_searches_kcount: 10 } },
+              {
+                prices: {
+                  input_mtok: { base: 3, tiers: [{ start: 200000, price: 6 }] },
+                  cache_read_mtok: 0.3,
+                  cache_write_mtok: 3.75,
+                  cache_write_1h_mtok: 6,
+                  output_mtok: 15,
+                  web_searches_kcount: 10,
+                },
+              },
               { constraint: { type: "start_date", start_date: "2026-03-13" }, prices: { input_mtok: 1e-7, output_mtok: 2 } },
-              { constraint: { type: "time_of_date", start_time: "16:30:00Z", end_time: "08:30:00+08:00" }, prices: { input_mtok: 0.5, output_mtok: 4 } },
+              {
+                constraint: { type: "time_of_date", start_time: "16:30:00Z", end_time: "08:30:00+08:00" },
+                prices: { input_mtok: 0.5, output_mtok: 4 },
+              },
             ],
           },
           { id: "img", match: { equals: "img" }, prices: { output_image_mtok: 30 } },
@@ -47,7 +59,13 @@ describe("genai-prices conversion", () => {
     });
     const dated = out.rows.filter((r) => r.effectiveFrom.toISOString() === "2026-03-13T00:00:00.000Z");
     expect(dated).toHaveLength(6);
-    expect(dated[0]).toMatchObject({ inputUsdPerMTok: "0.0000001", cachedInputUsdPerMTok: null, outputUsdPerMTok: "2", tiers: null, dailyStartUtc: null });
+    expect(dated[0]).toMatchObject({
+      inputUsdPerMTok: "0.0000001",
+      cachedInputUsdPerMTok: null,
+      outputUsdPerMTok: "2",
+      tiers: null,
+      dailyStartUtc: null,
+    });
     // a daily window listed after a start date refines that date's price; offsets become UTC
     expect(dated[3]).toMatchObject({ inputUsdPerMTok: "0.5", outputUsdPerMTok: "4", dailyStartUtc: "16:30:00", dailyEndUtc: "00:30:00" });
     expect(out.rows.find((r) => r.model === "free:free")).toMatchObject({ inputUsdPerMTok: "0", outputUsdPerMTok: "0" });
@@ -74,7 +92,20 @@ describe("genai-prices conversion", () => {
       "or" in m ? m.or.flatMap(names) : "equals" in m ? [m.equals] : "starts_with" in m ? [`${m.starts_with}-x`] : [];
     let compared = 0;
     const mismatches: string[] = [];
-    const ours = ["openai", "anthropic", "google", "mistral", "groq", "deepseek", "x-ai", "together", "openrouter", "azure", "fireworks", "cerebras"];
+    const ours = [
+      "openai",
+      "anthropic",
+      "google",
+      "mistral",
+      "groq",
+      "deepseek",
+      "x-ai",
+      "together",
+      "openrouter",
+      "azure",
+      "fireworks",
+      "cerebras",
+    ];
     // times inside and outside DeepSeek's peak windows, before and after its 2026-08-17 change
     const times = ["2026-11-01T03:00:00Z", "2026-11-01T12:00:00Z", "2026-11-01T20:00:00Z", "2026-06-01T03:00:00Z"].map((t) => new Date(t));
     for (const provider of providers.filter((p) => ours.includes(p.id))) {
@@ -104,7 +135,8 @@ describe("genai-prices conversion", () => {
             if (provider.id === "deepseek" && model.id.startsWith("deepseek-v4") && at < new Date("2026-08-17T00:00:00Z")) continue;
             compared += 1;
             const diff = Math.abs(Number(got.costUsd) - expected.total_price);
-            if (diff > 1e-9 * Math.max(1, expected.total_price)) mismatches.push(`${provider.id}/${name}: ${got.costUsd} vs ${expected.total_price}`);
+            if (diff > 1e-9 * Math.max(1, expected.total_price))
+              mismatches.push(`${provider.id}/${name}: ${got.costUsd} vs ${expected.total_price}`);
           }
         }
       }

@@ -14,7 +14,11 @@ describe("model name variants", () => {
       "claude-sonnet-4-5",
     ]);
     expect(modelNameVariants("models/Gemini-2.5-Flash")).toEqual(["models/gemini-2.5-flash", "gemini-2.5-flash"]);
-    expect(modelNameVariants("gemini/gemini-2.5-flash-latest")).toEqual(["gemini/gemini-2.5-flash-latest", "gemini-2.5-flash-latest", "gemini-2.5-flash"]);
+    expect(modelNameVariants("gemini/gemini-2.5-flash-latest")).toEqual([
+      "gemini/gemini-2.5-flash-latest",
+      "gemini-2.5-flash-latest",
+      "gemini-2.5-flash",
+    ]);
     expect(modelNameVariants("claude-sonnet-4-5@20250929")).toEqual(["claude-sonnet-4-5@20250929", "claude-sonnet-4-5"]);
     expect(modelNameVariants("mistral-large-2411")).toEqual(["mistral-large-2411", "mistral-large"]);
   });
@@ -99,8 +103,20 @@ describe("PriceBook matching", () => {
 describe("PriceBook effective dating and service tiers", () => {
   const old = priceRow({ provider: "openai", model: "o3", effectiveFrom: new Date("2025-01-01T00:00:00Z"), inputUsdPerMTok: "10" });
   const cut = priceRow({ provider: "openai", model: "o3", effectiveFrom: new Date("2025-06-10T00:00:00Z"), inputUsdPerMTok: "2" });
-  const manualSameDay = priceRow({ provider: "openai", model: "o3", effectiveFrom: new Date("2025-06-10T00:00:00Z"), inputUsdPerMTok: "2.1", source: "manual" });
-  const priority = priceRow({ provider: "openai", model: "o3", serviceTier: "priority", effectiveFrom: new Date("2025-01-01T00:00:00Z"), inputUsdPerMTok: "3.5" });
+  const manualSameDay = priceRow({
+    provider: "openai",
+    model: "o3",
+    effectiveFrom: new Date("2025-06-10T00:00:00Z"),
+    inputUsdPerMTok: "2.1",
+    source: "manual",
+  });
+  const priority = priceRow({
+    provider: "openai",
+    model: "o3",
+    serviceTier: "priority",
+    effectiveFrom: new Date("2025-01-01T00:00:00Z"),
+    inputUsdPerMTok: "3.5",
+  });
   const book = PriceBook.fromRows([cut, old, priority, manualSameDay]);
 
   it("uses the newest row effective at the call's start", () => {
@@ -114,8 +130,15 @@ describe("PriceBook effective dating and service tiers", () => {
 
   it("uses a tier's own row, else the standard one", () => {
     expect(book.priceFor("openai", "o3", at, "priority")).toMatchObject({ price: { id: priority.id }, serviceTierBasis: "tier-row" });
-    expect(book.priceFor("openai", "o3", at, "flex")).toMatchObject({ price: { id: manualSameDay.id, inputUsdPerMTok: "1.05" }, serviceTierBasis: "multiplier", multiplier: "0.5" });
-    expect(book.priceFor("openai", "o3", at, "scale")).toMatchObject({ price: { id: manualSameDay.id }, serviceTierBasis: "standard-fallback" });
+    expect(book.priceFor("openai", "o3", at, "flex")).toMatchObject({
+      price: { id: manualSameDay.id, inputUsdPerMTok: "1.05" },
+      serviceTierBasis: "multiplier",
+      multiplier: "0.5",
+    });
+    expect(book.priceFor("openai", "o3", at, "scale")).toMatchObject({
+      price: { id: manualSameDay.id },
+      serviceTierBasis: "standard-fallback",
+    });
     expect(book.priceFor("openai", "o3", at, "standard")).toMatchObject({ serviceTierBasis: "standard" });
   });
 });
@@ -124,13 +147,26 @@ describe("PriceBook daily windows (time-of-day prices)", () => {
   const base = { provider: "deepseek", model: "deepseek-v4-flash", matchType: "prefix" as const };
   const flat = priceRow({ ...base, inputUsdPerMTok: "0.14" });
   const offPeak = priceRow({ ...base, effectiveFrom: new Date("2026-08-17T00:00:00Z"), inputUsdPerMTok: "0.22" });
-  const peak1 = priceRow({ ...base, effectiveFrom: new Date("2026-08-17T00:00:00Z"), inputUsdPerMTok: "0.44", dailyStartUtc: "01:00:00", dailyEndUtc: "04:00:00" });
+  const peak1 = priceRow({
+    ...base,
+    effectiveFrom: new Date("2026-08-17T00:00:00Z"),
+    inputUsdPerMTok: "0.44",
+    dailyStartUtc: "01:00:00",
+    dailyEndUtc: "04:00:00",
+  });
   const night = priceRow({ provider: "deepseek", model: "deepseek-chat", inputUsdPerMTok: "0.135" });
-  const day = priceRow({ provider: "deepseek", model: "deepseek-chat", inputUsdPerMTok: "0.27", dailyStartUtc: "00:30:00", dailyEndUtc: "16:30:00" });
+  const day = priceRow({
+    provider: "deepseek",
+    model: "deepseek-chat",
+    inputUsdPerMTok: "0.27",
+    dailyStartUtc: "00:30:00",
+    dailyEndUtc: "16:30:00",
+  });
   const wrap = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "9", dailyStartUtc: "22:00:00", dailyEndUtc: "02:00:00" });
   const wrapBase = priceRow({ provider: "x", model: "m", inputUsdPerMTok: "1" });
   const book = PriceBook.fromRows([flat, offPeak, peak1, night, day, wrap, wrapBase]);
-  const input = (provider: string, model: string, iso: string) => book.priceFor(provider, model, new Date(iso), null)?.price.inputUsdPerMTok;
+  const input = (provider: string, model: string, iso: string) =>
+    book.priceFor(provider, model, new Date(iso), null)?.price.inputUsdPerMTok;
 
   it("uses a window's row inside the window and the all-day row outside it", () => {
     expect(input("deepseek", "deepseek-v4-flash", "2026-09-01T01:00:00Z")).toBe("0.44");
@@ -150,7 +186,13 @@ describe("PriceBook daily windows (time-of-day prices)", () => {
   });
 
   it("lets a newer all-day row supersede older windows", () => {
-    const newer = priceRow({ provider: "deepseek", model: "deepseek-chat", effectiveFrom: new Date("2027-01-01T00:00:00Z"), inputUsdPerMTok: "0.2", source: "manual" });
+    const newer = priceRow({
+      provider: "deepseek",
+      model: "deepseek-chat",
+      effectiveFrom: new Date("2027-01-01T00:00:00Z"),
+      inputUsdPerMTok: "0.2",
+      source: "manual",
+    });
     const b = PriceBook.fromRows([night, day, newer]);
     expect(b.priceFor("deepseek", "deepseek-chat", new Date("2027-02-01T10:00:00Z"), null)?.price.id).toBe(newer.id);
     expect(b.priceFor("deepseek", "deepseek-chat", new Date("2026-12-01T10:00:00Z"), null)?.price.id).toBe(day.id);

@@ -56,9 +56,19 @@ describe("seedPrices", () => {
   });
 
   it("validates config rows and upserts them in place when their rates change", async () => {
-    expect(() => parseCustomPrices([{ provider: "vllm", model: "llama", effectiveFrom: "2026-01-01T00:00:00Z" }])).toThrow(/inputUsdPerMTok/);
-    expect(() => parseCustomPrices([{ provider: "vllm", model: "(", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" }])).toThrow(/regular expression/);
-    expect(() => parseCustomPrices([{ provider: "vllm", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "0.12345678901", outputUsdPerMTok: "1" }])).toThrow(/decimals/);
+    expect(() => parseCustomPrices([{ provider: "vllm", model: "llama", effectiveFrom: "2026-01-01T00:00:00Z" }])).toThrow(
+      /inputUsdPerMTok/,
+    );
+    expect(() =>
+      parseCustomPrices([
+        { provider: "vllm", model: "(", matchType: "regex", effectiveFrom: "2026-01-01", inputUsdPerMTok: "1", outputUsdPerMTok: "1" },
+      ]),
+    ).toThrow(/regular expression/);
+    expect(() =>
+      parseCustomPrices([
+        { provider: "vllm", model: "x", effectiveFrom: "2026-01-01", inputUsdPerMTok: "0.12345678901", outputUsdPerMTok: "1" },
+      ]),
+    ).toThrow(/decimals/);
     await expect(seedPrices(db.pool, [{ provider: "vllm" }])).rejects.toThrow(/prices\.0\.model/);
     const custom = parseCustomPrices([
       { provider: "vllm", model: "llama-3.3-70b", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.2", outputUsdPerMTok: 0.6 },

@@ -48,24 +48,63 @@ async function callState(pool: pg.Pool, id: string) {
 
 describe("recomputeCosts", () => {
   const gptX = priceRow({ provider: "openai", model: "gpt-x", effectiveFrom: new Date("2026-01-01T00:00:00Z"), inputUsdPerMTok: "1" });
-  const gptXCorrected = priceRow({ provider: "openai", model: "gpt-x", effectiveFrom: new Date("2026-02-15T00:00:00Z"), inputUsdPerMTok: "1.5", source: "manual" });
+  const gptXCorrected = priceRow({
+    provider: "openai",
+    model: "gpt-x",
+    effectiveFrom: new Date("2026-02-15T00:00:00Z"),
+    inputUsdPerMTok: "1.5",
+    source: "manual",
+  });
   const gptNew = priceRow({ provider: "openai", model: "gpt-new", effectiveFrom: new Date("2026-01-01T00:00:00Z"), inputUsdPerMTok: "3" });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     await insertPriceRows(db.pool, [gptX]);
-    ids.ok = await insertCall(db.pool, { startedAt: "2026-02-01T00:00:00Z", model: "gpt-x", inputTokens: 1_000_000, costUsd: "1", priceId: gptX.id });
-    ids.unpriced = await insertCall(db.pool, { startedAt: "2026-02-02T00:00:00Z", model: "gpt-new", inputTokens: 1_000_000, costUsd: null });
-    ids.wrong = await insertCall(db.pool, { startedAt: "2026-03-01T00:00:00Z", model: "gpt-x", inputTokens: 1_000_000, costUsd: "5", priceId: gptX.id });
-    ids.outside = await insertCall(db.pool, { startedAt: "2026-05-01T00:00:00Z", model: "gpt-x", inputTokens: 1_000_000, costUsd: "5", priceId: gptX.id });
+    ids.ok = await insertCall(db.pool, {
+      startedAt: "2026-02-01T00:00:00Z",
+      model: "gpt-x",
+      inputTokens: 1_000_000,
+      costUsd: "1",
+      priceId: gptX.id,
+    });
+    ids.unpriced = await insertCall(db.pool, {
+      startedAt: "2026-02-02T00:00:00Z",
+      model: "gpt-new",
+      inputTokens: 1_000_000,
+      costUsd: null,
+    });
+    ids.wrong = await insertCall(db.pool, {
+      startedAt: "2026-03-01T00:00:00Z",
+      model: "gpt-x",
+      inputTokens: 1_000_000,
+      costUsd: "5",
+      priceId: gptX.id,
+    });
+    ids.outside = await insertCall(db.pool, {
+      startedAt: "2026-05-01T00:00:00Z",
+      model: "gpt-x",
+      inputTokens: 1_000_000,
+      costUsd: "5",
+      priceId: gptX.id,
+    });
     // a call that failed before any usage: the proxy leaves it unpriced, and so does recompute
-    ids.noUsage = await insertCall(db.pool, { startedAt: "2026-02-03T00:00:00Z", model: "gpt-new", inputTokens: 0, costUsd: null, usageSource: "none" });
+    ids.noUsage = await insertCall(db.pool, {
+      startedAt: "2026-02-03T00:00:00Z",
+      model: "gpt-new",
+      inputTokens: 0,
+      costUsd: null,
+      usageSource: "none",
+    });
     await insertPriceRows(db.pool, [gptXCorrected, gptNew]);
   });
 
   it("reports without writing on a dry run", async () => {
     const book = await PriceBook.load(db.pool);
-    const report = await recomputeCosts(db.pool, book, { from: new Date("2026-01-15T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z"), dryRun: true });
+    const report = await recomputeCosts(db.pool, book, {
+      from: new Date("2026-01-15T00:00:00Z"),
+      to: new Date("2026-04-01T00:00:00Z"),
+      dryRun: true,
+    });
     expect(report).toEqual({ examined: 3, changed: 2, previousTotalUsd: "6", newTotalUsd: "5.5", newlyPriced: 1, newlyUnpriced: 0 });
     expect(await callState(db.pool, ids.unpriced!)).toEqual({ cost: null, priceId: null, priced: false });
   });
@@ -98,17 +137,37 @@ describe("recomputeCosts", () => {
 
   it("filters by model", async () => {
     const book = await PriceBook.load(db.pool);
-    const report = await recomputeCosts(db.pool, book, { from: new Date("2026-01-01T00:00:00Z"), to: new Date("2026-12-01T00:00:00Z"), model: "gpt-new" });
+    const report = await recomputeCosts(db.pool, book, {
+      from: new Date("2026-01-01T00:00:00Z"),
+      to: new Date("2026-12-01T00:00:00Z"),
+      model: "gpt-new",
+    });
     expect(report).toMatchObject({ examined: 1, changed: 0 });
   });
 
   it("runs from the CLI: `prices recompute --from --to`", async () => {
     const lines: string[] = [];
-    const code = await runCli(["prices", "recompute", "--from", "2026-04-15T00:00:00Z", "--to=2026-06-01T00:00:00Z"], { DATABASE_URL: db.url }, (l) => lines.push(l));
+    const code = await runCli(
+      ["prices", "recompute", "--from", "2026-04-15T00:00:00Z", "--to=2026-06-01T00:00:00Z"],
+      { DATABASE_URL: db.url },
+      (l) => lines.push(l),
+    );
     expect(code).toBe(0);
-    expect(JSON.parse(lines.join("\n"))).toEqual({ dryRun: false, examined: 1, changed: 1, previousTotalUsd: "5", newTotalUsd: "1.5", newlyPriced: 0, newlyUnpriced: 0, rollupHoursRefreshed: 1, budgetPeriodsResynced: 0 });
+    expect(JSON.parse(lines.join("\n"))).toEqual({
+      dryRun: false,
+      examined: 1,
+      changed: 1,
+      previousTotalUsd: "5",
+      newTotalUsd: "1.5",
+      newlyPriced: 0,
+      newlyUnpriced: 0,
+      rollupHoursRefreshed: 1,
+      budgetPeriodsResynced: 0,
+    });
     // the hour's rollup was rebuilt from the re-priced call
-    const { rows } = await db.pool.query<{ cost: string }>("SELECT cost_usd::text AS cost FROM call_rollups_hourly WHERE hour = '2026-05-01T00:00:00Z'");
+    const { rows } = await db.pool.query<{ cost: string }>(
+      "SELECT cost_usd::text AS cost FROM call_rollups_hourly WHERE hour = '2026-05-01T00:00:00Z'",
+    );
     expect(rows.map((r) => Number(r.cost))).toEqual([1.5]);
     expect(await callState(db.pool, ids.outside!)).toEqual({ cost: 1.5, priceId: gptXCorrected.id, priced: true });
   });

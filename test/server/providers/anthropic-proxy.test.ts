@@ -13,7 +13,12 @@ let client: Anthropic;
 beforeAll(async () => {
   fake = await startFakeAnthropic();
   tg = await startTestTollgate({ TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
-  client = new Anthropic({ apiKey: "sk-ant-test-secret-123456", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "support-bot" } });
+  client = new Anthropic({
+    apiKey: "sk-ant-test-secret-123456",
+    baseURL: `${tg.url}/anthropic`,
+    maxRetries: 0,
+    defaultHeaders: { "x-tollgate-app": "support-bot" },
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -37,7 +42,9 @@ const EXPECTED_TOKENS = {
 
 describe("Anthropic messages through the proxy", () => {
   it("records a JSON call once with exact tokens and cost", async () => {
-    const { data, response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages }).withResponse();
+    const { data, response } = await client.messages
+      .create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages })
+      .withResponse();
     expect(data.usage.input_tokens).toBe(ANTHROPIC_USAGE.input_tokens);
     expect(data.content.find((b) => b.type === "text")).toMatchObject({ text: ANTHROPIC_TEXT.join("") });
     const upstream = fake.seen[fake.seen.length - 1]!;
@@ -66,15 +73,25 @@ describe("Anthropic messages through the proxy", () => {
   });
 
   it("prices a long-context call (total input above 200k, cache reads included) at the tier rates", async () => {
-    const { response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929-long", max_tokens: 10, messages }).withResponse();
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-5-20250929-long", max_tokens: 10, messages })
+      .withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // above 200k every token is at 6 input, 0.60 cache read, 22.50 output:
     // 150,000 × 6 + 60,000 × 0.60 + 1,000 × 22.50 = 900,000 + 36,000 + 22,500 = 958,500 per 1M → $0.9585
-    expect(call).toMatchObject({ inputTokens: 210000, cachedInputTokens: 60000, outputTokens: 1000, responseModel: ANTHROPIC_MODEL, costUsd: "0.9585" });
+    expect(call).toMatchObject({
+      inputTokens: 210000,
+      cachedInputTokens: 60000,
+      outputTokens: 1000,
+      responseModel: ANTHROPIC_MODEL,
+      costUsd: "0.9585",
+    });
   });
 
   it("records a stream once: message_start counts overwritten by the cumulative message_delta, never added", async () => {
-    const { data: stream, response } = await client.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages, stream: true }).withResponse();
+    const { data: stream, response } = await client.messages
+      .create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages, stream: true })
+      .withResponse();
     let text = "";
     let finalUsage: Anthropic.MessageDeltaUsage | undefined;
     for await (const event of stream) {
@@ -103,11 +120,22 @@ describe("Anthropic messages through the proxy", () => {
       ["claude-sonnet-4-5-529", 529, "upstream_error", "overloaded_error"],
     ] as const;
     for (const [model, status, outcome, errorType] of cases) {
-      const err = (await client.messages.create({ model, max_tokens: 10, messages }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      const err = (await client.messages.create({ model, max_tokens: 10, messages }).catch((e: unknown) => e)) as InstanceType<
+        typeof Anthropic.APIError
+      >;
       expect(err).toBeInstanceOf(Anthropic.APIError);
       expect(err.status).toBe(status);
       const call = await callById(tg, err.headers?.get("x-tollgate-call-id"));
-      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null, upstreamRequestId: `req_011err${status}` });
+      expect(call).toMatchObject({
+        status,
+        outcome,
+        errorType,
+        usageSource: "none",
+        costUsd: "0.0",
+        priced: true,
+        ttftMs: null,
+        upstreamRequestId: `req_011err${status}`,
+      });
       expect(call.errorMessage).toBeTruthy();
     }
   });

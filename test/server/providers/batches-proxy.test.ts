@@ -13,7 +13,11 @@ beforeAll(async () => {
   tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
   // The creators' budgets (alert only): batch calls count in them as every call does.
   for (const app of ["nightly-batch", "claims-batch"]) {
-    const res = await fetch(`${tg.url}/api/budgets/${app}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ limitUsd: "100", period: "month", action: "alert" }) });
+    const res = await fetch(`${tg.url}/api/budgets/${app}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ limitUsd: "100", period: "month", action: "alert" }),
+    });
     expect(res.status).toBe(200);
   }
 });
@@ -26,9 +30,18 @@ async function spent(app: string): Promise<string> {
 async function scraped(app: string): Promise<{ requests: number; failed: number; cost: number; input: number }> {
   const prom = parsePromText(await (await fetch(`${tg.url}/metrics`)).text());
   // the batch endpoints' own calls (create, retrieve, file reads) have no model: only the result lines do
-  const sum = (name: string, labels: Record<string, string>) => prom.find(name, labels).filter((s) => s.labels.model !== "none").reduce((acc, s) => acc + s.value, 0);
+  const sum = (name: string, labels: Record<string, string>) =>
+    prom
+      .find(name, labels)
+      .filter((s) => s.labels.model !== "none")
+      .reduce((acc, s) => acc + s.value, 0);
   // (and the errored line, which names none either: the only failure of the app)
-  return { requests: sum("tollgate_requests_total", { app }), failed: prom.sum("tollgate_requests_total", { app, outcome: "upstream_error" }), cost: sum("tollgate_cost_usd_total", { app }), input: sum("tollgate_tokens_total", { app, type: "input" }) };
+  return {
+    requests: sum("tollgate_requests_total", { app }),
+    failed: prom.sum("tollgate_requests_total", { app, outcome: "upstream_error" }),
+    cost: sum("tollgate_cost_usd_total", { app }),
+    input: sum("tollgate_tokens_total", { app, type: "input" }),
+  };
 }
 afterAll(async () => {
   await tg?.close();
@@ -43,13 +56,31 @@ const batchCalls = async (endpoint: string) => (await tg.calls()).filter((c) => 
 
 describe("batch jobs", () => {
   it("OpenAI: one call per result line at the batch price, attributed to the creator, none twice", async () => {
-    const creator = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "nightly-batch", "x-tollgate-user": "ops" } });
-    const file = await creator.files.create({ file: await toFile(Buffer.from('{"custom_id":"request-1","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}\n'), "batchinput.jsonl"), purpose: "batch" });
+    const creator = new OpenAI({
+      apiKey: "sk-test",
+      baseURL: `${tg.url}/openai/v1`,
+      maxRetries: 0,
+      defaultHeaders: { "x-tollgate-app": "nightly-batch", "x-tollgate-user": "ops" },
+    });
+    const file = await creator.files.create({
+      file: await toFile(
+        Buffer.from(
+          '{"custom_id":"request-1","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}\n',
+        ),
+        "batchinput.jsonl",
+      ),
+      purpose: "batch",
+    });
     const batch = await creator.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
     expect(batch.id).toBe(OPENAI_BATCH_ID);
 
     // Another app reads the results later: the calls are still the creator's.
-    const reader = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "reader" } });
+    const reader = new OpenAI({
+      apiKey: "sk-test",
+      baseURL: `${tg.url}/openai/v1`,
+      maxRetries: 0,
+      defaultHeaders: { "x-tollgate-app": "reader" },
+    });
     const done = await reader.batches.retrieve(OPENAI_BATCH_ID);
     const read = async () => {
       for (const fileId of [done.output_file_id!, done.error_file_id!]) await (await reader.files.content(fileId)).text();
@@ -62,9 +93,27 @@ describe("batch jobs", () => {
     });
     // gpt-4o-mini at half price: $0.075 in, $0.30 out per 1M
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId, c]));
-    expect(byId.req_123).toMatchObject({ app: "nightly-batch", user: "ops", provider: "openai", serviceTier: "batch", responseModel: "gpt-4o-mini-2024-07-18", inputTokens: 22, outputTokens: 2, costUsd: "0.00000225", priced: true, outcome: "ok" });
+    expect(byId.req_123).toMatchObject({
+      app: "nightly-batch",
+      user: "ops",
+      provider: "openai",
+      serviceTier: "batch",
+      responseModel: "gpt-4o-mini-2024-07-18",
+      inputTokens: 22,
+      outputTokens: 2,
+      costUsd: "0.00000225",
+      priced: true,
+      outcome: "ok",
+    });
     expect(byId.req_124).toMatchObject({ app: "nightly-batch", inputTokens: 1000, outputTokens: 200, costUsd: "0.000135" });
-    expect(byId.req_456).toMatchObject({ app: "nightly-batch", status: 400, outcome: "upstream_error", usageSource: "none", costUsd: "0.0", priced: true });
+    expect(byId.req_456).toMatchObject({
+      app: "nightly-batch",
+      status: 400,
+      outcome: "upstream_error",
+      usageSource: "none",
+      costUsd: "0.0",
+      priced: true,
+    });
 
     // Counted like any call: the creator's budget and the metrics, once.
     const counted = async () => {
@@ -82,17 +131,35 @@ describe("batch jobs", () => {
   });
 
   it("Anthropic: one call per results line at the batch price, attributed to the creator, none twice", async () => {
-    const creator = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "claims-batch" } });
+    const creator = new Anthropic({
+      apiKey: "sk-ant-test",
+      baseURL: `${tg.url}/anthropic`,
+      maxRetries: 0,
+      defaultHeaders: { "x-tollgate-app": "claims-batch" },
+    });
     const batch = await creator.messages.batches.create({
-      requests: [1, 2, 3].map((i) => ({ custom_id: `request-${i}`, params: { model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages: [{ role: "user" as const, content: "Hello, world" }] } })),
+      requests: [1, 2, 3].map((i) => ({
+        custom_id: `request-${i}`,
+        params: { model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages: [{ role: "user" as const, content: "Hello, world" }] },
+      })),
     });
     expect(batch.id).toBe(ANTHROPIC_BATCH_ID);
     // The retrieve answer's results_url names Tollgate's route, not the provider's host: the SDK's
     // results() follows it through Tollgate. Nothing else in the answer changes.
     const retrieved = await creator.messages.batches.retrieve(ANTHROPIC_BATCH_ID);
     expect(retrieved.results_url).toBe(`${tg.url}/anthropic/v1/messages/batches/${ANTHROPIC_BATCH_ID}/results`);
-    expect(retrieved).toMatchObject({ id: ANTHROPIC_BATCH_ID, type: "message_batch", processing_status: "ended", request_counts: { succeeded: 2, errored: 1 } });
-    const reader = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "reader" } });
+    expect(retrieved).toMatchObject({
+      id: ANTHROPIC_BATCH_ID,
+      type: "message_batch",
+      processing_status: "ended",
+      request_counts: { succeeded: 2, errored: 1 },
+    });
+    const reader = new Anthropic({
+      apiKey: "sk-ant-test",
+      baseURL: `${tg.url}/anthropic`,
+      maxRetries: 0,
+      defaultHeaders: { "x-tollgate-app": "reader" },
+    });
     const readAll = async () => {
       const seen: string[] = [];
       for await (const line of await reader.messages.batches.results(ANTHROPIC_BATCH_ID)) seen.push(line.custom_id);
@@ -106,9 +173,23 @@ describe("batch jobs", () => {
     });
     // claude-sonnet-4.5 at half price: $1.50 in, $7.50 out per 1M
     const byId = Object.fromEntries(calls.map((c) => [c.upstreamRequestId ?? c.errorType, c]));
-    expect(byId.msg_014VwiXbi91y3JMjcpyGBHX5).toMatchObject({ app: "claims-batch", provider: "anthropic", serviceTier: "batch", inputTokens: 11, outputTokens: 36, costUsd: "0.0002865", priced: true });
+    expect(byId.msg_014VwiXbi91y3JMjcpyGBHX5).toMatchObject({
+      app: "claims-batch",
+      provider: "anthropic",
+      serviceTier: "batch",
+      inputTokens: 11,
+      outputTokens: 36,
+      costUsd: "0.0002865",
+      priced: true,
+    });
     expect(byId.msg_014VwiXbi91y3JMjcpyGBHX6).toMatchObject({ app: "claims-batch", costUsd: "0.00225" });
-    expect(byId.invalid_request_error).toMatchObject({ app: "claims-batch", outcome: "upstream_error", costUsd: "0.0", priced: true, errorMessage: "max_tokens: Field required" });
+    expect(byId.invalid_request_error).toMatchObject({
+      app: "claims-batch",
+      outcome: "upstream_error",
+      costUsd: "0.0",
+      priced: true,
+      errorMessage: "max_tokens: Field required",
+    });
 
     const counted = async () => {
       expect(Number(await spent("claims-batch"))).toBe(0.0025365);

@@ -4,7 +4,10 @@ import { familyOf, parseBedrockPath } from "../../../server/src/providers/bedroc
 import { eventMessage } from "../../support/fake-bedrock.ts";
 
 const messages = [
-  eventMessage({ ":event-type": "messageStart", ":content-type": "application/json", ":message-type": "event" }, Buffer.from('{"role":"assistant"}')),
+  eventMessage(
+    { ":event-type": "messageStart", ":content-type": "application/json", ":message-type": "event" },
+    Buffer.from('{"role":"assistant"}'),
+  ),
   eventMessage({ ":event-type": "contentBlockDelta", ":message-type": "event" }, Buffer.from('{"delta":{"text":"héllo"}}')),
   eventMessage({ ":event-type": "metadata", ":message-type": "event" }, Buffer.from('{"usage":{"inputTokens":3,"outputTokens":5}}')),
 ];
@@ -43,8 +46,15 @@ describe("the event-stream decoder", () => {
 
 describe("Bedrock model ids in paths", () => {
   it("decodes the id once, as Bedrock does", () => {
-    expect(parseBedrockPath("/model/us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream")).toEqual({ operation: "converse-stream", modelId: "us.anthropic.claude-3-5-sonnet-20240620-v1:0" });
-    expect(parseBedrockPath("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.meta.llama3-1-70b-instruct-v1%3A0/invoke")?.modelId).toBe("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-1-70b-instruct-v1:0");
+    expect(parseBedrockPath("/model/us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream")).toEqual({
+      operation: "converse-stream",
+      modelId: "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    });
+    expect(
+      parseBedrockPath(
+        "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.meta.llama3-1-70b-instruct-v1%3A0/invoke",
+      )?.modelId,
+    ).toBe("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-1-70b-instruct-v1:0");
     expect(parseBedrockPath("/model/amazon.nova-pro-v1:0/invoke")?.modelId).toBe("amazon.nova-pro-v1:0");
   });
 

@@ -8,7 +8,17 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AWS_CREDENTIALS, BEDROCK_API_KEY, CONVERSE_TEXT, CONVERSE_USAGE, INVOKE_COUNTS, REGION, releaseHeldStream, startFakeBedrock, type FakeBedrock } from "../../support/fake-bedrock.ts";
+import {
+  AWS_CREDENTIALS,
+  BEDROCK_API_KEY,
+  CONVERSE_TEXT,
+  CONVERSE_USAGE,
+  INVOKE_COUNTS,
+  REGION,
+  releaseHeldStream,
+  startFakeBedrock,
+  type FakeBedrock,
+} from "../../support/fake-bedrock.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { eventually } from "../../support/tollgate.ts";
 import { createKey, recordedCalls, startReplica, type Replica } from "../access/harness.ts";
@@ -33,7 +43,13 @@ class TappingHandler extends NodeHttpHandler {
 }
 
 function client(config: Partial<BedrockRuntimeClientConfig> = {}): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({ region: REGION, endpoint: `${tg.url}/bedrock`, requestHandler: new TappingHandler(), maxAttempts: 1, ...config });
+  return new BedrockRuntimeClient({
+    region: REGION,
+    endpoint: `${tg.url}/bedrock`,
+    requestHandler: new TappingHandler(),
+    maxAttempts: 1,
+    ...config,
+  });
 }
 /** the virtual key as the SigV4 access key id (any secret: Tollgate cannot and does not check it) */
 const sigv4 = () => client({ credentials: { accessKeyId: vk, secretAccessKey: "not-checked-by-tollgate" } });
@@ -51,7 +67,13 @@ async function onlyCall(pick: (c: Record<string, unknown>) => boolean): Promise<
 beforeAll(async () => {
   db = await createTestDatabase();
   fake = await startFakeBedrock();
-  tg = await startReplica(db, { TOLLGATE_UPSTREAM_BEDROCK: fake.url, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey, TOLLGATE_LOG_BODIES: "all" });
+  tg = await startReplica(db, {
+    TOLLGATE_UPSTREAM_BEDROCK: fake.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: AWS_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: AWS_CREDENTIALS.secretAccessKey,
+    TOLLGATE_LOG_BODIES: "all",
+  });
   vk = (await createKey(tg, { app: "bedrock-app", provider: "bedrock" })).key;
 });
 afterAll(async () => {
@@ -78,7 +100,16 @@ describe("Bedrock through the proxy, with a virtual key", () => {
     expect(String(upstream.headers.authorization)).toContain(`Credential=${AWS_CREDENTIALS.accessKeyId}/`);
     expect(received[received.length - 1]!.equals(fake.sent[fake.sent.length - 1]!)).toBe(true);
     const call = await onlyCall((c) => c.endpoint === "converse" && c.stream === false && c.model === SONNET);
-    expect(call).toMatchObject({ provider: "bedrock", app: "bedrock-app", outcome: "ok", status: 200, ...CONVERSE_TOKENS, usageSource: "reported", costUsd: CONVERSE_COST, priced: true });
+    expect(call).toMatchObject({
+      provider: "bedrock",
+      app: "bedrock-app",
+      outcome: "ok",
+      status: 200,
+      ...CONVERSE_TOKENS,
+      usageSource: "reported",
+      costUsd: CONVERSE_COST,
+      priced: true,
+    });
     expect(call.upstreamRequestId).toMatch(/^req-/);
   });
 
@@ -100,13 +131,22 @@ describe("Bedrock through the proxy, with a virtual key", () => {
     expect(call.ttftMs).toBeGreaterThan(0);
     // The binary stream is stored (TOLLGATE_LOG_BODIES) as its decoded messages, never as raw bytes.
     const detail = await eventually(async () => {
-      const d = (await (await tg.admin(`/api/calls/${String(call.id)}`)).json()) as { responseBody?: string | null; responseAssembled?: boolean };
+      const d = (await (await tg.admin(`/api/calls/${String(call.id)}`)).json()) as {
+        responseBody?: string | null;
+        responseAssembled?: boolean;
+      };
       if (!d.responseBody) throw new Error("body not stored yet");
       return d;
     });
     expect(detail.responseAssembled).toBe(true);
     const stored = JSON.parse(detail.responseBody!) as { event: string; data: unknown }[];
-    expect(stored.map((e) => e.event)).toEqual(["messageStart", ...CONVERSE_TEXT.map(() => "contentBlockDelta"), "contentBlockStop", "messageStop", "metadata"]);
+    expect(stored.map((e) => e.event)).toEqual([
+      "messageStart",
+      ...CONVERSE_TEXT.map(() => "contentBlockDelta"),
+      "contentBlockStop",
+      "messageStop",
+      "metadata",
+    ]);
     expect(stored[stored.length - 1]!.data).toMatchObject({ usage: CONVERSE_USAGE });
   });
 
@@ -127,16 +167,33 @@ describe("Bedrock through the proxy, with a virtual key", () => {
   it("InvokeModel: Anthropic, Nova, Llama bodies and Mistral's token-count headers, each priced by its Bedrock id", async () => {
     const cases = [
       // 900 × 3 + 300 × 3.75 + 2,000 × 0.30 + 150 × 15 = 2,700 + 1,125 + 600 + 2,250 = 6,675 → $0.006675
-      ["anthropic.claude-3-5-sonnet-20240620-v1:0", { anthropic_version: "bedrock-2023-05-31", max_tokens: 200, messages: [{ role: "user", content: "Dis bonjour" }] }, { inputTokens: 3200, cachedInputTokens: 2000, cacheWriteTokens: 300, outputTokens: 150 }, "0.006675"],
+      [
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        { anthropic_version: "bedrock-2023-05-31", max_tokens: 200, messages: [{ role: "user", content: "Dis bonjour" }] },
+        { inputTokens: 3200, cachedInputTokens: 2000, cacheWriteTokens: 300, outputTokens: 150 },
+        "0.006675",
+      ],
       // nova-pro: 420 × 0.80 + 64 × 3.20 = 336 + 204.8 → $0.0005408
-      ["amazon.nova-pro-v1:0", { messages: [{ role: "user", content: [{ text: "Dis bonjour" }] }], inferenceConfig: { max_new_tokens: 100 } }, { inputTokens: 420, outputTokens: 64 }, "0.0005408"],
+      [
+        "amazon.nova-pro-v1:0",
+        { messages: [{ role: "user", content: [{ text: "Dis bonjour" }] }], inferenceConfig: { max_new_tokens: 100 } },
+        { inputTokens: 420, outputTokens: 64 },
+        "0.0005408",
+      ],
       // llama3-1-70b: (77 + 23) × 0.72 → $0.000072
       ["meta.llama3-1-70b-instruct-v1:0", { prompt: "Dis bonjour", max_gen_len: 100 }, { inputTokens: 77, outputTokens: 23 }, "0.000072"],
       // not in the price table: counted from the headers, recorded unpriced (never $0)
-      ["mistral.mistral-large-2407-v1:0", { prompt: "<s>[INST] Dis bonjour [/INST]", max_tokens: 100 }, { inputTokens: INVOKE_COUNTS.input, outputTokens: INVOKE_COUNTS.output }, null],
+      [
+        "mistral.mistral-large-2407-v1:0",
+        { prompt: "<s>[INST] Dis bonjour [/INST]", max_tokens: 100 },
+        { inputTokens: INVOKE_COUNTS.input, outputTokens: INVOKE_COUNTS.output },
+        null,
+      ],
     ] as const;
     for (const [modelId, body, tokens, cost] of cases) {
-      const res = await sigv4().send(new InvokeModelCommand({ modelId, body: JSON.stringify(body), contentType: "application/json", accept: "application/json" }));
+      const res = await sigv4().send(
+        new InvokeModelCommand({ modelId, body: JSON.stringify(body), contentType: "application/json", accept: "application/json" }),
+      );
       expect(Buffer.from(res.body).equals(fake.sent[fake.sent.length - 1]!)).toBe(true);
       const call = await onlyCall((c) => c.endpoint === "invoke" && c.model === modelId);
       expect(call).toMatchObject({ outcome: "ok", ...tokens, usageSource: "reported", costUsd: cost, priced: cost !== null });
@@ -145,7 +202,16 @@ describe("Bedrock through the proxy, with a virtual key", () => {
 
   it("InvokeModelWithResponseStream: chunks decoded as they pass, usage from amazon-bedrock-invocationMetrics", async () => {
     const modelId = "anthropic.claude-3-5-sonnet-20240620-v1:0-stream".replace("-stream", "");
-    const res = await sigv4().send(new InvokeModelWithResponseStreamCommand({ modelId, body: JSON.stringify({ anthropic_version: "bedrock-2023-05-31", max_tokens: 100, messages: [{ role: "user", content: "Dis bonjour" }] }) }));
+    const res = await sigv4().send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId,
+        body: JSON.stringify({
+          anthropic_version: "bedrock-2023-05-31",
+          max_tokens: 100,
+          messages: [{ role: "user", content: "Dis bonjour" }],
+        }),
+      }),
+    );
     let text = "";
     for await (const event of res.body!) {
       const inner = JSON.parse(Buffer.from(event.chunk!.bytes!).toString("utf8")) as { delta?: { text?: string } };
@@ -155,7 +221,16 @@ describe("Bedrock through the proxy, with a virtual key", () => {
     await eventually(async () => expect(received[received.length - 1]!.equals(fake.sent[fake.sent.length - 1]!)).toBe(true));
     // 25 × 3 + 40 × 3.75 + 100 × 0.30 + 12 × 15 = 75 + 150 + 30 + 180 = 435 → $0.000435
     const call = await onlyCall((c) => c.endpoint === "invoke" && c.stream === true);
-    expect(call).toMatchObject({ model: modelId, outcome: "ok", inputTokens: 165, cachedInputTokens: 100, cacheWriteTokens: 40, outputTokens: 12, usageSource: "reported", costUsd: "0.000435" });
+    expect(call).toMatchObject({
+      model: modelId,
+      outcome: "ok",
+      inputTokens: 165,
+      cachedInputTokens: 100,
+      cacheWriteTokens: 40,
+      outputTokens: 12,
+      usageSource: "reported",
+      costUsd: "0.000435",
+    });
   });
 
   it("records throttling (429) as rate_limited and validation (400) as bad_request, with Bedrock's error types", async () => {
@@ -163,7 +238,9 @@ describe("Bedrock through the proxy, with a virtual key", () => {
       ["anthropic.claude-throttled-v1:0", 429, "rate_limited", "ThrottlingException", "ThrottlingException"],
       ["anthropic.claude-invalid-v1:0", 400, "bad_request", "ValidationException", "ValidationException"],
     ] as const) {
-      const err = (await sigv4().send(new ConverseCommand({ modelId, messages })).catch((e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const err = (await sigv4()
+        .send(new ConverseCommand({ modelId, messages }))
+        .catch((e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number } };
       expect(err.name).toBe(name);
       expect(err.$metadata?.httpStatusCode).toBe(status);
       const call = await onlyCall((c) => c.model === modelId);
@@ -188,7 +265,9 @@ describe("Bedrock access", () => {
   it("refuses a key scoped to another provider with a clear 401 in Bedrock's error shape, before Bedrock", async () => {
     const openaiKey = (await createKey(tg, { app: "other-app", provider: "openai" })).key;
     const before = fake.seen.length;
-    const err = (await client({ credentials: { accessKeyId: openaiKey, secretAccessKey: "x" } }).send(new ConverseCommand({ modelId: SONNET, messages })).catch((e: unknown) => e)) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const err = (await client({ credentials: { accessKeyId: openaiKey, secretAccessKey: "x" } })
+      .send(new ConverseCommand({ modelId: SONNET, messages }))
+      .catch((e: unknown) => e)) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     expect(err.$metadata?.httpStatusCode).toBe(401);
     expect(err.name).toBe("UnrecognizedClientException");
     expect(err.message).toContain('is for provider "openai", not "bedrock"');
@@ -196,7 +275,9 @@ describe("Bedrock access", () => {
   });
 
   it("refuses an unknown virtual key", async () => {
-    const err = (await bearer("tg_" + "x".repeat(43)).send(new ConverseCommand({ modelId: SONNET, messages })).catch((e: unknown) => e)) as { $metadata?: { httpStatusCode?: number } };
+    const err = (await bearer("tg_" + "x".repeat(43))
+      .send(new ConverseCommand({ modelId: SONNET, messages }))
+      .catch((e: unknown) => e)) as { $metadata?: { httpStatusCode?: number } };
     expect(err.$metadata?.httpStatusCode).toBe(401);
   });
 
@@ -209,7 +290,9 @@ describe("Bedrock access", () => {
 
   it("refuses a SigV4 signature by the client's own credentials (made for Tollgate's host) with a clear 403", async () => {
     const before = fake.seen.length;
-    const err = (await client({ credentials: { accessKeyId: "AKIACLIENTOWN0000001", secretAccessKey: "client-secret" } }).send(new ConverseCommand({ modelId: SONNET, messages })).catch((e: unknown) => e)) as { message?: string; $metadata?: { httpStatusCode?: number } };
+    const err = (await client({ credentials: { accessKeyId: "AKIACLIENTOWN0000001", secretAccessKey: "client-secret" } })
+      .send(new ConverseCommand({ modelId: SONNET, messages }))
+      .catch((e: unknown) => e)) as { message?: string; $metadata?: { httpStatusCode?: number } };
     expect(err.$metadata?.httpStatusCode).toBe(403);
     expect(err.message).toContain("virtual key");
     expect(fake.seen.length).toBe(before);
@@ -218,7 +301,10 @@ describe("Bedrock access", () => {
   it("the fake refuses a bad signature with Bedrock's 403 (the check is real)", async () => {
     const res = await fetch(`${fake.url}/model/${encodeURIComponent(SONNET)}/converse`, {
       method: "POST",
-      headers: { authorization: `AWS4-HMAC-SHA256 Credential=${AWS_CREDENTIALS.accessKeyId}/20261208/${REGION}/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`, "x-amz-date": "20261208T000000Z" },
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=${AWS_CREDENTIALS.accessKeyId}/20261208/${REGION}/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}`,
+        "x-amz-date": "20261208T000000Z",
+      },
       body: "{}",
     });
     expect(res.status).toBe(403);

@@ -29,8 +29,21 @@ beforeAll(async () => {
         { name: "ollama", baseUrl: `${fake.url}/ollama` },
       ],
       prices: [
-        { provider: "self-hosted", model: "meta-llama/Llama-3.1-8B-Instruct", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.10", outputUsdPerMTok: "0.20" },
-        { provider: "deepseek", model: "deepseek-chat", effectiveFrom: "2026-06-01T00:00:00Z", inputUsdPerMTok: "0.28", cachedInputUsdPerMTok: "0.028", outputUsdPerMTok: "0.42" },
+        {
+          provider: "self-hosted",
+          model: "meta-llama/Llama-3.1-8B-Instruct",
+          effectiveFrom: "2026-01-01T00:00:00Z",
+          inputUsdPerMTok: "0.10",
+          outputUsdPerMTok: "0.20",
+        },
+        {
+          provider: "deepseek",
+          model: "deepseek-chat",
+          effectiveFrom: "2026-06-01T00:00:00Z",
+          inputUsdPerMTok: "0.28",
+          cachedInputUsdPerMTok: "0.028",
+          outputUsdPerMTok: "0.42",
+        },
       ],
     }),
   );
@@ -42,9 +55,12 @@ afterAll(async () => {
 });
 
 const messages = [{ role: "user" as const, content: "Count to three" }];
-const openaiClient = (path: string, extra: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) => new OpenAI({ apiKey: "sk-compat-secret-0123456789", baseURL: `${tg.url}${path}`, maxRetries: 0, ...extra });
+const openaiClient = (path: string, extra: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) =>
+  new OpenAI({ apiKey: "sk-compat-secret-0123456789", baseURL: `${tg.url}${path}`, maxRetries: 0, ...extra });
 
-async function streamText(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; chunks: OpenAI.ChatCompletionChunk[] }> {
+async function streamText(
+  stream: AsyncIterable<OpenAI.ChatCompletionChunk>,
+): Promise<{ text: string; chunks: OpenAI.ChatCompletionChunk[] }> {
   const chunks: OpenAI.ChatCompletionChunk[] = [];
   for await (const c of stream) chunks.push(c);
   return { text: chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""), chunks };
@@ -55,7 +71,8 @@ const AZURE_COST = "0.004";
 const AZURE_TOKENS = { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 200 };
 
 describe("Azure OpenAI", () => {
-  const azure = () => new AzureOpenAI({ apiKey: AZURE_KEY, endpoint: `${tg.url}/azure`, apiVersion: "2024-10-21", deployment: "prod-gpt4o", maxRetries: 0 });
+  const azure = () =>
+    new AzureOpenAI({ apiKey: AZURE_KEY, endpoint: `${tg.url}/azure`, apiVersion: "2024-10-21", deployment: "prod-gpt4o", maxRetries: 0 });
 
   it("dated route: deployment from the path, model from the response, api-key forwarded", async () => {
     const { data, response } = await azure().chat.completions.create({ model: "gpt-4o", messages }).withResponse();
@@ -64,7 +81,16 @@ describe("Azure OpenAI", () => {
     expect(upstream.url).toBe("/azure/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21");
     expect(upstream.headers["api-key"]).toBe(AZURE_KEY);
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ provider: "azure", endpoint: "chat.completions", deployment: "prod-gpt4o", responseModel: AZURE_MODEL, ...AZURE_TOKENS, usageSource: "reported", costUsd: AZURE_COST, priced: true });
+    expect(call).toMatchObject({
+      provider: "azure",
+      endpoint: "chat.completions",
+      deployment: "prod-gpt4o",
+      responseModel: AZURE_MODEL,
+      ...AZURE_TOKENS,
+      usageSource: "reported",
+      costUsd: AZURE_COST,
+      priced: true,
+    });
   });
 
   it("streams: the content-filter chunk (choices: []) passes, the usage chunk is recorded and hidden", async () => {
@@ -74,16 +100,36 @@ describe("Azure OpenAI", () => {
     expect(chunks[0]).toMatchObject({ choices: [], prompt_filter_results: [expect.anything()] });
     expect(chunks.some((c) => c.usage)).toBe(false);
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ stream: true, deployment: "prod-gpt4o", responseModel: AZURE_MODEL, ...AZURE_TOKENS, usageSource: "reported", costUsd: AZURE_COST });
+    expect(call).toMatchObject({
+      stream: true,
+      deployment: "prod-gpt4o",
+      responseModel: AZURE_MODEL,
+      ...AZURE_TOKENS,
+      usageSource: "reported",
+      costUsd: AZURE_COST,
+    });
   });
 
   it("an api-version older than stream_options is not asked for usage: the stream works and is estimated", async () => {
-    const old = new AzureOpenAI({ apiKey: AZURE_KEY, endpoint: `${tg.url}/azure`, apiVersion: "2024-06-01", deployment: "prod-gpt4o", maxRetries: 0 });
+    const old = new AzureOpenAI({
+      apiKey: AZURE_KEY,
+      endpoint: `${tg.url}/azure`,
+      apiVersion: "2024-06-01",
+      deployment: "prod-gpt4o",
+      maxRetries: 0,
+    });
     const { data, response } = await old.chat.completions.create({ model: "gpt-4o", messages, stream: true }).withResponse();
     expect((await streamText(data)).text).toBe(COMPAT_TEXT.join(""));
     expect(JSON.parse(fake.seen[fake.seen.length - 1]!.body).stream_options).toBeUndefined();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ outcome: "ok", usageSource: "estimated", responseModel: AZURE_MODEL, deployment: "prod-gpt4o", outputTokens: 3, priced: true });
+    expect(call).toMatchObject({
+      outcome: "ok",
+      usageSource: "estimated",
+      responseModel: AZURE_MODEL,
+      deployment: "prod-gpt4o",
+      outputTokens: 3,
+      priced: true,
+    });
   });
 
   it("v1 route: the body's model is the deployment", async () => {
@@ -110,7 +156,14 @@ describe("OpenAI-compatible providers from config", () => {
     // llama-3.3-70b-versatile per 1M: 0.59 input, 0.79 output: 500 × 0.59 + 100 × 0.79 = 295 + 79 → $0.000374
     for (const id of [json.response.headers.get("x-tollgate-call-id"), response.headers.get("x-tollgate-call-id")]) {
       const call = await callById(tg, id);
-      expect(call).toMatchObject({ provider: "groq", model, inputTokens: 500, outputTokens: 100, usageSource: "reported", costUsd: "0.000374" });
+      expect(call).toMatchObject({
+        provider: "groq",
+        model,
+        inputTokens: 500,
+        outputTokens: 100,
+        usageSource: "reported",
+        costUsd: "0.000374",
+      });
     }
   });
 
@@ -118,17 +171,37 @@ describe("OpenAI-compatible providers from config", () => {
     const { response } = await openaiClient("/deepseek").chat.completions.create({ model: "deepseek-chat", messages }).withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // 1,000 × 0.28 + 2,000 × 0.028 + 400 × 0.42 = 280 + 56 + 168 → $0.000504
-    expect(call).toMatchObject({ provider: "deepseek", inputTokens: 3000, cachedInputTokens: 2000, outputTokens: 400, costUsd: "0.000504" });
+    expect(call).toMatchObject({
+      provider: "deepseek",
+      inputTokens: 3000,
+      cachedInputTokens: 2000,
+      outputTokens: 400,
+      costUsd: "0.000504",
+    });
   });
 
   it("OpenRouter: comment lines ignored, usage.cost is the bill", async () => {
-    const { data, response } = await openaiClient("/openrouter/v1").chat.completions.create({ model: "openai/gpt-4o-mini", messages, stream: true }).withResponse();
+    const { data, response } = await openaiClient("/openrouter/v1")
+      .chat.completions.create({ model: "openai/gpt-4o-mini", messages, stream: true })
+      .withResponse();
     expect((await streamText(data)).text).toBe(COMPAT_TEXT.join(""));
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // the price table would say 800 × 0.15 + 150 × 0.60 = $0.00021; OpenRouter charged $0.000215
-    expect(call).toMatchObject({ provider: "openrouter", inputTokens: 800, outputTokens: 150, usageSource: "reported", costUsd: "0.000215", priced: true, priceId: null });
+    expect(call).toMatchObject({
+      provider: "openrouter",
+      inputTokens: 800,
+      outputTokens: 150,
+      usageSource: "reported",
+      costUsd: "0.000215",
+      priced: true,
+      priceId: null,
+    });
     // a later re-pricing from the table leaves the provider's own charge alone
-    const report = await recomputeCosts(tg.db.pool, tg.tollgate.priceBook, { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000), provider: "openrouter" });
+    const report = await recomputeCosts(tg.db.pool, tg.tollgate.priceBook, {
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+      provider: "openrouter",
+    });
     expect(report.examined).toBe(0);
     expect((await callById(tg, call.id as string)).costUsd).toBe("0.000215");
   });
@@ -148,6 +221,13 @@ describe("OpenAI-compatible providers from config", () => {
   it("Ollama /v1: metered; a model without a price is recorded unpriced, never $0", async () => {
     const { response } = await openaiClient("/ollama/v1").chat.completions.create({ model: "llama3.2", messages }).withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ provider: "ollama", inputTokens: 70, outputTokens: 30, usageSource: "reported", costUsd: null, priced: false });
+    expect(call).toMatchObject({
+      provider: "ollama",
+      inputTokens: 70,
+      outputTokens: 30,
+      usageSource: "reported",
+      costUsd: null,
+      priced: false,
+    });
   });
 });

@@ -32,7 +32,9 @@ function spyCutter() {
 describe("large embeddings answers through the proxy (usage read without parsing the vectors)", () => {
   it("SDK default (base64): the client decodes every vector; the call is recorded with its tokens and cost", async () => {
     const cutter = spyCutter();
-    const { data, response } = await client.embeddings.create({ model: "text-embedding-3-small", input: inputs(200), dimensions: 1536 }).withResponse();
+    const { data, response } = await client.embeddings
+      .create({ model: "text-embedding-3-small", input: inputs(200), dimensions: 1536 })
+      .withResponse();
     expect(data.data).toHaveLength(200);
     for (const index of [0, 117, 199]) {
       const vector = data.data[index]!.embedding;
@@ -41,7 +43,16 @@ describe("large embeddings answers through the proxy (usage read without parsing
     }
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // 200 inputs × 8 tokens = 1,600 tokens × $0.02 per 1M
-    expect(call).toMatchObject({ endpoint: "embeddings", status: 200, outcome: "ok", responseModel: "text-embedding-3-small", inputTokens: 1600, outputTokens: 0, usageSource: "reported", costUsd: "0.000032" });
+    expect(call).toMatchObject({
+      endpoint: "embeddings",
+      status: 200,
+      outcome: "ok",
+      responseModel: "text-embedding-3-small",
+      inputTokens: 1600,
+      outputTokens: 0,
+      usageSource: "reported",
+      costUsd: "0.000032",
+    });
     expect(cutter).toHaveReturnedWith(expect.objectContaining({ usage: expect.objectContaining({ inputTokens: 1600 }) }));
   });
 
@@ -54,7 +65,13 @@ describe("large embeddings answers through the proxy (usage read without parsing
     expect(sent.length).toBeGreaterThan(2_000_000);
     expect(body.equals(sent)).toBe(true);
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ endpoint: "embeddings", outcome: "ok", inputTokens: 960, costUsd: "0.0000192", responseBytes: sent.length });
+    expect(call).toMatchObject({
+      endpoint: "embeddings",
+      outcome: "ok",
+      inputTokens: 960,
+      costUsd: "0.0000192",
+      responseBytes: sent.length,
+    });
     expect(cutter).toHaveReturnedWith(expect.objectContaining({ usage: expect.objectContaining({ inputTokens: 960 }) }));
   });
 });

@@ -60,7 +60,11 @@ const toolCall = '{"location":"Paris, France"}';
 const toolResult = '{"temperature":18,"unit":"celsius"}';
 const agentMessages: OpenAI.Chat.ChatCompletionMessageParam[] = [
   { role: "user", content: "Weather in Paris?" },
-  { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_current_weather", arguments: toolCall } }] },
+  {
+    role: "assistant",
+    content: null,
+    tool_calls: [{ id: "call_1", type: "function", function: { name: "get_current_weather", arguments: toolCall } }],
+  },
   { role: "tool", tool_call_id: "call_1", content: toolResult },
 ];
 const pieces = (...texts: string[]) => texts.reduce((n, t) => n + countTokens(t), 0);
@@ -75,7 +79,15 @@ describe("estimated usage", () => {
     for await (const _ of stream) void _;
     const call = await onlyCall(tg, (c) => c.model === "gpt-4o-mini-nousage");
     const outputTokens = countTokens(FAKE_TEXT.join(""));
-    expect(call).toMatchObject({ outcome: "ok", usageSource: "estimated", inputTokens: INPUT_TOKENS, outputTokens, cachedInputTokens: 0, responseModel: "gpt-4o-mini-2024-07-18", priced: true });
+    expect(call).toMatchObject({
+      outcome: "ok",
+      usageSource: "estimated",
+      inputTokens: INPUT_TOKENS,
+      outputTokens,
+      cachedInputTokens: 0,
+      responseModel: "gpt-4o-mini-2024-07-18",
+      priced: true,
+    });
     // gpt-4o-mini: 0.15 input, 0.60 output per 1M
     const perMillion = INPUT_TOKENS * 0.15 + outputTokens * 0.6;
     expect(Number(call.costUsd)).toBeCloseTo(perMillion / 1e6, 12);
@@ -89,14 +101,22 @@ describe("estimated usage", () => {
     };
     const withTools = await run({ model: "gpt-4o-mini-nousage", messages: agentMessages, tools, stream: true });
     const without = await run({ model: "gpt-4o-mini-nousage", messages: agentMessages, stream: true });
-    expect(withTools).toMatchObject({ outcome: "ok", usageSource: "estimated", inputTokens: AGENT_WITH_TOOLS_TOKENS, outputTokens: countTokens(FAKE_TEXT.join("")) });
+    expect(withTools).toMatchObject({
+      outcome: "ok",
+      usageSource: "estimated",
+      inputTokens: AGENT_WITH_TOOLS_TOKENS,
+      outputTokens: countTokens(FAKE_TEXT.join("")),
+    });
     expect(without).toMatchObject({ usageSource: "estimated", inputTokens: AGENT_TOKENS });
     expect(withTools.inputTokens as number).toBeGreaterThan(without.inputTokens as number);
   });
 
   it("a client that leaves mid-stream: client_cancelled, estimated from what passed", async () => {
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini-slow", messages, stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: "gpt-4o-mini-slow", messages, stream: true },
+      { signal: controller.signal },
+    );
     await (async () => {
       for await (const c of stream) if (c.choices[0]?.delta.content) controller.abort();
     })().catch(() => undefined);
@@ -115,7 +135,14 @@ describe("estimated usage", () => {
 
 describe("buildRecord", () => {
   function finishedCall(): CallState {
-    const call = new CallState("01900000-0000-7000-8000-000000000000", Date.now(), 0, { name: "openai", baseUrl: "http://x", format: "openai", priceProvider: "openai", apiKey: undefined }, openai, { app: null, user: null, properties: null });
+    const call = new CallState(
+      "01900000-0000-7000-8000-000000000000",
+      Date.now(),
+      0,
+      { name: "openai", baseUrl: "http://x", format: "openai", priceProvider: "openai", apiKey: undefined },
+      openai,
+      { app: null, user: null, properties: null },
+    );
     call.info = { endpoint: "chat.completions", metered: true, model: "gpt-4o", stream: true, deployment: null };
     call.status = 200;
     call.dispatchedAt = 1;
@@ -126,20 +153,43 @@ describe("buildRecord", () => {
 
   it("a tokenizer failure never fails the call: it is reported and the call recorded without usage", () => {
     const failures: string[] = [];
-    const record = buildRecord(finishedCall(), { priceCall: pricing, estimateUsage: () => { throw new Error("wasm exploded"); }, onFailure: (stage) => failures.push(stage) }, 10);
+    const record = buildRecord(
+      finishedCall(),
+      {
+        priceCall: pricing,
+        estimateUsage: () => {
+          throw new Error("wasm exploded");
+        },
+        onFailure: (stage) => failures.push(stage),
+      },
+      10,
+    );
     expect(failures).toEqual(["estimate"]);
     expect(record).toMatchObject({ outcome: "ok", usageSource: "none", costUsd: null, inputTokens: 0 });
   });
 
   it("estimates a stream cut mid-way but not a network failure that never got a response", () => {
-    const estimate = () => ({ inputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, outputTokens: 2, reasoningTokens: 0 });
+    const estimate = () => ({
+      inputTokens: 5,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 2,
+      reasoningTokens: 0,
+    });
     const cut = finishedCall();
     cut.fail("network_error", "stream_cut", "cut");
-    expect(buildRecord(cut, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({ usageSource: "estimated", inputTokens: 5 });
+    expect(buildRecord(cut, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({
+      usageSource: "estimated",
+      inputTokens: 5,
+    });
     const unreachable = finishedCall();
     unreachable.firstByteAt = 0;
     unreachable.status = 502;
     unreachable.fail("network_error", "network_error", "ECONNREFUSED");
-    expect(buildRecord(unreachable, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({ usageSource: "none", inputTokens: 0 });
+    expect(buildRecord(unreachable, { priceCall: pricing, estimateUsage: estimate, onFailure: () => {} }, 10)).toMatchObject({
+      usageSource: "none",
+      inputTokens: 0,
+    });
   });
 });

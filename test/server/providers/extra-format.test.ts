@@ -27,7 +27,9 @@ beforeAll(async () => {
     JSON.stringify({
       providers: [{ name: "acme", baseUrl: fake.url, format: "acme", apiKeyEnv: "ACME_HELD_KEY" }],
       // $1 per 1M input tokens, $1,000 per 1M output tokens: the output cap dominates a budget's estimate
-      prices: [{ provider: "acme", model: "acme-1", effectiveFrom: "2020-01-01T00:00:00Z", inputUsdPerMTok: "1", outputUsdPerMTok: "1000" }],
+      prices: [
+        { provider: "acme", model: "acme-1", effectiveFrom: "2020-01-01T00:00:00Z", inputUsdPerMTok: "1", outputUsdPerMTok: "1000" },
+      ],
     }),
   );
 });
@@ -63,7 +65,16 @@ describe("a wire format registered from outside server/src/providers/", () => {
     expect(JSON.stringify(seen.headers)).not.toContain("tg_");
     // 1,000 input × $1 + 5 output × $1,000 per 1M tokens
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ provider: "acme", endpoint: "complete", app: "acme-app", keyId: id, outcome: "ok", inputTokens: 1000, outputTokens: 5, costUsd: "0.006" });
+    expect(call).toMatchObject({
+      provider: "acme",
+      endpoint: "complete",
+      app: "acme-app",
+      keyId: id,
+      outcome: "ok",
+      inputTokens: 1000,
+      outputTokens: 5,
+      costUsd: "0.006",
+    });
   });
 
   it("has budgets reserve the output its max-output field names, and refuses in its own error shape", async () => {

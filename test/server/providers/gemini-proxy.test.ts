@@ -120,18 +120,34 @@ describe("Gemini through the proxy", () => {
     const outputTokens = countTokens(GEMINI_TEXT.slice(0, 2).join(""));
     expect(outputTokens).toBe(2);
     // 4,000 × 0.30 + 8,000 × 0.03 + 2 × 2.50 = 1,200 + 240 + 5 = 1,445 per 1M
-    expect(call).toMatchObject({ outcome: "network_error", usageSource: "estimated", inputTokens: 12000, cachedInputTokens: 8000, outputTokens, costUsd: "0.001445" });
+    expect(call).toMatchObject({
+      outcome: "network_error",
+      usageSource: "estimated",
+      inputTokens: 12000,
+      cachedInputTokens: 8000,
+      outputTokens,
+      costUsd: "0.001445",
+    });
   });
 
   it("meters Vertex paths and reads trafficType as the service tier", async () => {
-    const res = await fetch(`${tg.url}/gemini/v1/projects/p1/locations/us-central1/publishers/google/models/gemini-2.5-flash-vertex:generateContent`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer ya29.token" },
-      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
-    });
+    const res = await fetch(
+      `${tg.url}/gemini/v1/projects/p1/locations/us-central1/publishers/google/models/gemini-2.5-flash-vertex:generateContent`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer ya29.token" },
+        body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+      },
+    );
     expect(res.status).toBe(200);
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ model: "gemini-2.5-flash-vertex", responseModel: "gemini-2.5-flash", serviceTier: "on_demand", ...EXPECTED_TOKENS, costUsd: EXPECTED_COST });
+    expect(call).toMatchObject({
+      model: "gemini-2.5-flash-vertex",
+      responseModel: "gemini-2.5-flash",
+      serviceTier: "on_demand",
+      ...EXPECTED_TOKENS,
+      costUsd: EXPECTED_COST,
+    });
   });
 
   it("forwards countTokens unmetered", async () => {
@@ -179,13 +195,25 @@ describe("Gemini through the proxy", () => {
 
     it("records a single embedContent (REST) the same way", async () => {
       const body = JSON.stringify({ model: "models/gemini-embedding-001", content: { parts: [{ text: "Hello world" }] } });
-      const res = await fetch(`${tg.url}/gemini/v1beta/models/gemini-embedding-001:embedContent`, { method: "POST", headers: { "content-type": "application/json", "x-goog-api-key": KEY }, body });
+      const res = await fetch(`${tg.url}/gemini/v1beta/models/gemini-embedding-001:embedContent`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": KEY },
+        body,
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(embedSent[embedSent.length - 1]);
       expect(fake.seen[fake.seen.length - 1]!.body).toBe(body);
       const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
       // 7 × 0.15 = 1.05 per 1M → $0.00000105
-      expect(call).toMatchObject({ endpoint: "embedContent", model: "gemini-embedding-001", inputTokens: EMBED_TOKENS_PER_CONTENT, outputTokens: 0, usageSource: "reported", costUsd: "0.00000105", priced: true });
+      expect(call).toMatchObject({
+        endpoint: "embedContent",
+        model: "gemini-embedding-001",
+        inputTokens: EMBED_TOKENS_PER_CONTENT,
+        outputTokens: 0,
+        usageSource: "reported",
+        costUsd: "0.00000105",
+        priced: true,
+      });
     });
 
     it("records Vertex embedContent (the SDK in Vertex express mode, gemini-embedding-2)", async () => {
@@ -196,11 +224,21 @@ describe("Gemini through the proxy", () => {
       expect(fake.seen[fake.seen.length - 1]!.url).toMatch(/\/publishers\/google\/models\/gemini-embedding-2:embedContent$/);
       const call = await callById(tg, response.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
       // gemini-embedding-2: $0.20 per 1M input tokens; 7 × 0.20 = 1.4 per 1M → $0.0000014
-      expect(call).toMatchObject({ endpoint: "embedContent", model: "gemini-embedding-2", inputTokens: EMBED_TOKENS_PER_CONTENT, usageSource: "reported", costUsd: "0.0000014", priced: true });
+      expect(call).toMatchObject({
+        endpoint: "embedContent",
+        model: "gemini-embedding-2",
+        inputTokens: EMBED_TOKENS_PER_CONTENT,
+        usageSource: "reported",
+        costUsd: "0.0000014",
+        priced: true,
+      });
     });
 
     it("estimates the input of an answer without usageMetadata, marked estimated and priced", async () => {
-      const tapped = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap, headers: { "x-fake-no-usage": "1", "x-tollgate-app": "legacy-embed" } } });
+      const tapped = new GoogleGenAI({
+        apiKey: KEY,
+        httpOptions: { baseUrl: `${tg.url}/gemini`, fetch: tap, headers: { "x-fake-no-usage": "1", "x-tollgate-app": "legacy-embed" } },
+      });
       const response = await tapped.models.embedContent({ model: "gemini-embedding-001", contents: texts });
       expect(response.embeddings).toHaveLength(2);
       expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
@@ -209,7 +247,15 @@ describe("Gemini through the proxy", () => {
       const inputTokens = countTokens(texts.join("\n") + "\n", encodingForModel("gemini-embedding-001"));
       expect(inputTokens).toBe(13);
       // 13 × 0.15 = 1.95 per 1M → $0.00000195
-      expect(call).toMatchObject({ endpoint: "batchEmbedContents", model: "gemini-embedding-001", inputTokens, outputTokens: 0, usageSource: "estimated", costUsd: "0.00000195", priced: true });
+      expect(call).toMatchObject({
+        endpoint: "batchEmbedContents",
+        model: "gemini-embedding-001",
+        inputTokens,
+        outputTokens: 0,
+        usageSource: "estimated",
+        costUsd: "0.00000195",
+        priced: true,
+      });
     });
 
     it("records a model the price table lacks (text-embedding-004) as unpriced, never $0", async () => {

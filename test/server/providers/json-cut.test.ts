@@ -13,9 +13,16 @@ const FACTS = { usage: { ...ZERO, inputTokens: 37 }, responseModel: "text-embedd
 
 const floats = (i: number, dims = 8) => Array.from({ length: dims }, (_, d) => Math.sin(i * 31 + d) / 10);
 const base64 = (i: number, dims = 8) => Buffer.from(Float32Array.from(floats(i, dims)).buffer).toString("base64");
-const data = (count: number, vector: (i: number) => unknown = floats) => Array.from({ length: count }, (_, index) => ({ object: "embedding", index, embedding: vector(index) }));
+const data = (count: number, vector: (i: number) => unknown = floats) =>
+  Array.from({ length: count }, (_, index) => ({ object: "embedding", index, embedding: vector(index) }));
 /** The official shape (openai SDK's CreateEmbeddingResponse), members in the API's order. */
-const answer = (extra: Record<string, unknown> = {}, vector?: (i: number) => unknown) => ({ object: "list", data: data(3, vector), model: "text-embedding-3-small", usage: USAGE, ...extra });
+const answer = (extra: Record<string, unknown> = {}, vector?: (i: number) => unknown) => ({
+  object: "list",
+  data: data(3, vector),
+  model: "text-embedding-3-small",
+  usage: USAGE,
+  ...extra,
+});
 
 const cut = (text: string, i: RequestInfo = embeddings, adapter: ProviderAdapter = openai) => adapter.factsFromBody!(i, Buffer.from(text));
 /** What the full parse reads from the same text: the cutter must agree with it whenever it answers. */
@@ -36,7 +43,12 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
 
   it("does not depend on the members' order", () => {
     const { object, data: vectors, model, usage } = answer();
-    for (const body of [{ usage, model, object, data: vectors }, { model, data: vectors, usage, object }, { data: vectors, usage, model }, { usage, data: vectors, object, model }]) {
+    for (const body of [
+      { usage, model, object, data: vectors },
+      { model, data: vectors, usage, object },
+      { data: vectors, usage, model },
+      { usage, data: vectors, object, model },
+    ]) {
       expect(cut(JSON.stringify(body))).toEqual(FACTS);
     }
     // two arrays, the usage between them: nothing hides it, it is read from neither end, so the body is parsed whole
@@ -50,7 +62,7 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
       JSON.stringify({ note: fake, ...answer() }),
       JSON.stringify(answer({ meta: { usage: { prompt_tokens: 999999 }, model: "not-this" } })),
       JSON.stringify({ meta: { usage: { prompt_tokens: 999999 } }, ...answer() }),
-      JSON.stringify(answer({ model: 'a\\"b\\', id: '\\' })),
+      JSON.stringify(answer({ model: 'a\\"b\\', id: "\\" })),
     ];
     for (const text of texts) expect(cut(text)).toEqual(parsed(text));
     expect(cut(texts[0]!)).toEqual(FACTS);
@@ -59,7 +71,11 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
     const backslashes = JSON.stringify({ model: "m\\", usage: USAGE, data: data(2), note: "\\", id: "x" });
     expect(cut(backslashes)).toEqual({ ...FACTS, responseModel: "m\\" });
     // a key spelled with an escape is still the key, as JSON.parse reads it
-    expect(cut('{"data": [], "\\u0075sage": {"prompt_tokens": 5}}')).toEqual({ usage: { ...ZERO, inputTokens: 5 }, responseModel: undefined, serviceTier: undefined });
+    expect(cut('{"data": [], "\\u0075sage": {"prompt_tokens": 5}}')).toEqual({
+      usage: { ...ZERO, inputTokens: 5 },
+      responseModel: undefined,
+      serviceTier: undefined,
+    });
     // duplicate keys: the last one wins, as in JSON.parse
     const dup = '{"usage": {"prompt_tokens": 1}, "data": [[0.1]], "model": "m", "usage": {"prompt_tokens": 2}}';
     expect(cut(dup)).toEqual(parsed(dup));
@@ -70,7 +86,11 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
     // a data item that names usage (a compatible server's extension) or a key spelled with \u escapes
     expect(cut(JSON.stringify(answer({}, (i) => ({ usage: { prompt_tokens: i } }))))).toBeUndefined();
     expect(cut(JSON.stringify({ data: [{ embedding: [0.1], text: "\u00e9" }], usage: USAGE }).replace("é", "\\u00e9"))).toBeUndefined();
-    expect(cut('{"data": [[0.1], {"a": 1}, "x"], "\\u0075sage": {"prompt_tokens": 5}}')).toEqual({ usage: { ...ZERO, inputTokens: 5 }, responseModel: undefined, serviceTier: undefined });
+    expect(cut('{"data": [[0.1], {"a": 1}, "x"], "\\u0075sage": {"prompt_tokens": 5}}')).toEqual({
+      usage: { ...ZERO, inputTokens: 5 },
+      responseModel: undefined,
+      serviceTier: undefined,
+    });
     expect(cut('{"data": [[0.1], "\\u0075sage"], "usage": {"prompt_tokens": 5}}')).toBeUndefined();
     expect(cut(JSON.stringify({ object: "list", data: [{ object: "error" }], usage: USAGE }))).toBeUndefined();
   });
@@ -107,9 +127,12 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
         ["object", "list"],
         ["data", data(1 + (r(1) % 4), r(2) % 2 ? floats : base64)],
         ["model", ["text-embedding-3-large", 'q"uo\\te', ""][r(3) % 3]],
-        ["usage", { prompt_tokens: r(4), total_tokens: r(4), ...(r(5) % 3 === 0 ? { prompt_tokens_details: { cached_tokens: r(6) % 5 } } : {}) }],
+        [
+          "usage",
+          { prompt_tokens: r(4), total_tokens: r(4), ...(r(5) % 3 === 0 ? { prompt_tokens_details: { cached_tokens: r(6) % 5 } } : {}) },
+        ],
         ["service_tier", r(7) % 4 === 0 ? "default" : undefined],
-        ["extra", r(8) % 3 === 0 ? [r(9)] : r(8) % 3 === 1 ? { usage: { prompt_tokens: 1e6 } } : "\"usage\":{}"],
+        ["extra", r(8) % 3 === 0 ? [r(9)] : r(8) % 3 === 1 ? { usage: { prompt_tokens: 1e6 } } : '"usage":{}'],
       ];
       for (let i = members.length - 1; i > 0; i--) {
         const j = r(10 + i) % (i + 1);
@@ -126,7 +149,12 @@ describe("OpenAI embeddings: usage and model without parsing the vectors", () =>
 
   it("is shared by Azure and Mistral, which speak the same format", () => {
     const text = JSON.stringify(answer());
-    const deployment = azure.inspect({ method: "POST", path: "/openai/deployments/emb/embeddings", query: "api-version=2024-10-21", json: { input: "x" } });
+    const deployment = azure.inspect({
+      method: "POST",
+      path: "/openai/deployments/emb/embeddings",
+      query: "api-version=2024-10-21",
+      json: { input: "x" },
+    });
     expect(cut(text, deployment, azure)).toEqual(FACTS);
     expect(cut(text, mistral.inspect({ method: "POST", path: "/v1/embeddings", query: "", json: {} }), mistral)).toEqual(FACTS);
   });
@@ -140,7 +168,7 @@ describe("readTopLevel", () => {
     expect(read('{"usage": null, "a": [], "model": 1.5e3}')).toEqual({ usage: null, model: 1500 });
     expect(read('{"model": true}')).toEqual({ model: true });
     expect(read("{}")).toEqual({});
-    expect(read(' { } \n')).toEqual({});
+    expect(read(" { } \n")).toEqual({});
     // an object too large to scan is left unread like an array (here, from both ends: nothing is missed)
     const big = { values: Array.from({ length: 20_000 }, (_, i) => i) };
     expect(read(JSON.stringify({ model: "m", embedding: big, usage: { n: 2 } }))).toEqual({ model: "m", usage: { n: 2 } });
@@ -148,7 +176,16 @@ describe("readTopLevel", () => {
   });
 
   it("declines what is not one clean JSON object", () => {
-    for (const text of ['{"model": "m",}', '{"model" "m"}', '{model: "m"}', '{"model": "m"} {}', '{"model": "m"', '"model"', '{"a": [1], "model": "m" "usage": 1}', '{"a": [1], "model": "m", }']) {
+    for (const text of [
+      '{"model": "m",}',
+      '{"model" "m"}',
+      '{model: "m"}',
+      '{"model": "m"} {}',
+      '{"model": "m"',
+      '"model"',
+      '{"a": [1], "model": "m" "usage": 1}',
+      '{"a": [1], "model": "m", }',
+    ]) {
       expect(read(text)).toBeUndefined();
     }
   });

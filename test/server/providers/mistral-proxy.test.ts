@@ -26,7 +26,12 @@ beforeAll(async () => {
       return res;
     },
   });
-  tapped = new Mistral({ apiKey: "mistral-test-secret-abcdef", serverURL: `${tg.url}/mistral`, retryConfig: { strategy: "none" }, httpClient });
+  tapped = new Mistral({
+    apiKey: "mistral-test-secret-abcdef",
+    serverURL: `${tg.url}/mistral`,
+    retryConfig: { strategy: "none" },
+    httpClient,
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -46,7 +51,16 @@ describe("Mistral through the proxy", () => {
     expect(res.usage?.promptTokens).toBe(MISTRAL_USAGE.prompt_tokens);
     expect(fake.seen[fake.seen.length - 1]!.headers.authorization).toBe("Bearer mistral-test-secret-abcdef");
     const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512" && c.stream === false);
-    expect(call).toMatchObject({ provider: "mistral", endpoint: "chat.completions", responseModel: "mistral-large-2512", outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST, priced: true });
+    expect(call).toMatchObject({
+      provider: "mistral",
+      endpoint: "chat.completions",
+      responseModel: "mistral-large-2512",
+      outcome: "ok",
+      ...EXPECTED_TOKENS,
+      usageSource: "reported",
+      costUsd: EXPECTED_COST,
+      priced: true,
+    });
     expect(call.upstreamRequestId).toMatch(/^kong-/);
   });
 
@@ -81,7 +95,16 @@ describe("Mistral through the proxy", () => {
       expect(err).toBeInstanceOf(Error);
       expect(err.statusCode).toBe(status);
       const call = await onlyCall(tg, (c) => c.model === model);
-      expect(call).toMatchObject({ status, outcome, errorType, usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null, upstreamRequestId: `kong-${status}` });
+      expect(call).toMatchObject({
+        status,
+        outcome,
+        errorType,
+        usageSource: "none",
+        costUsd: "0.0",
+        priced: true,
+        ttftMs: null,
+        upstreamRequestId: `kong-${status}`,
+      });
       expect(call.errorMessage).toBeTruthy();
     }
   });
@@ -93,7 +116,13 @@ describe("Mistral through the proxy", () => {
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512-cut");
-    expect(call).toMatchObject({ outcome: "network_error", responseModel: "mistral-large-2512", usageSource: "estimated", cachedInputTokens: 0, priced: true });
+    expect(call).toMatchObject({
+      outcome: "network_error",
+      responseModel: "mistral-large-2512",
+      usageSource: "estimated",
+      cachedInputTokens: 0,
+      priced: true,
+    });
     expect(call.inputTokens).toBeGreaterThan(0);
     expect(call.outputTokens).toBe(2); // "Bonjour le"
     expect(call.costUsd).not.toBeNull();
@@ -110,7 +139,13 @@ describe("Mistral through the proxy", () => {
     // codestral-latest per 1M (genai-prices): 0.30 input, 0.90 output.
     // 1,234 × 0.30 + 56 × 0.90 = 370.2 + 50.4 = 420.6 per 1M → $0.0004206
     const FIM_COST = "0.0004206";
-    const FIM_TOKENS = { inputTokens: FIM_USAGE.prompt_tokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: FIM_USAGE.completion_tokens, reasoningTokens: 0 };
+    const FIM_TOKENS = {
+      inputTokens: FIM_USAGE.prompt_tokens,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: FIM_USAGE.completion_tokens,
+      reasoningTokens: 0,
+    };
 
     it("records fim.complete with the reported usage and its exact cost; the client gets the body byte for byte", async () => {
       const res = await tapped.fim.complete({ model: "codestral-latest", prompt, suffix });
@@ -121,7 +156,18 @@ describe("Mistral through the proxy", () => {
       expect(upstream.body).toBe(await requested[requested.length - 1]);
       expect(JSON.parse(upstream.body)).toMatchObject({ model: "codestral-latest", prompt, suffix });
       const call = await onlyCall(tg, (c) => c.endpoint === "fim.completions" && c.stream === false && c.model === "codestral-latest");
-      expect(call).toMatchObject({ provider: "mistral", endpoint: "fim.completions", model: "codestral-latest", responseModel: "codestral-latest", status: 200, outcome: "ok", ...FIM_TOKENS, usageSource: "reported", costUsd: FIM_COST, priced: true });
+      expect(call).toMatchObject({
+        provider: "mistral",
+        endpoint: "fim.completions",
+        model: "codestral-latest",
+        responseModel: "codestral-latest",
+        status: 200,
+        outcome: "ok",
+        ...FIM_TOKENS,
+        usageSource: "reported",
+        costUsd: FIM_COST,
+        priced: true,
+      });
       expect(call.priceId).toMatch(/codestral/);
     });
 
@@ -138,7 +184,15 @@ describe("Mistral through the proxy", () => {
       expect(upstream).toBe(await requested[requested.length - 1]);
       expect(JSON.parse(upstream)).toMatchObject({ model: "codestral-latest", prompt, suffix, stream: true });
       const call = await onlyCall(tg, (c) => c.endpoint === "fim.completions" && c.stream === true);
-      expect(call).toMatchObject({ model: "codestral-latest", responseModel: "codestral-latest", outcome: "ok", ...FIM_TOKENS, usageSource: "reported", costUsd: FIM_COST, priced: true });
+      expect(call).toMatchObject({
+        model: "codestral-latest",
+        responseModel: "codestral-latest",
+        outcome: "ok",
+        ...FIM_TOKENS,
+        usageSource: "reported",
+        costUsd: FIM_COST,
+        priced: true,
+      });
       expect(call.ttftMs).toBeGreaterThan(0);
     });
 
@@ -162,7 +216,15 @@ describe("Mistral through the proxy", () => {
       const outputTokens = countTokens(FIM_TEXT.join(""), encoding);
       expect([inputTokens, outputTokens]).toEqual([15, 6]);
       // priced by the reported model: 15 × 0.30 + 6 × 0.90 = 4.5 + 5.4 = 9.9 per 1M → $0.0000099
-      expect(call).toMatchObject({ endpoint: "fim.completions", responseModel: "codestral-latest", usageSource: "estimated", inputTokens, outputTokens, costUsd: "0.0000099", priced: true });
+      expect(call).toMatchObject({
+        endpoint: "fim.completions",
+        responseModel: "codestral-latest",
+        usageSource: "estimated",
+        inputTokens,
+        outputTokens,
+        costUsd: "0.0000099",
+        priced: true,
+      });
     });
   });
 });

@@ -31,11 +31,23 @@ describe("OpenAI Responses through the proxy", () => {
     expect(data.output_text).toBe(RESPONSES_TEXT.join(""));
     expect(data.usage).toEqual(RESPONSES_USAGE);
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ endpoint: "responses", model: "gpt-5-mini", responseModel: RESPONSES_MODEL, stream: false, outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST, serviceTier: "default" });
+    expect(call).toMatchObject({
+      endpoint: "responses",
+      model: "gpt-5-mini",
+      responseModel: RESPONSES_MODEL,
+      stream: false,
+      outcome: "ok",
+      ...EXPECTED_TOKENS,
+      usageSource: "reported",
+      costUsd: EXPECTED_COST,
+      serviceTier: "default",
+    });
   });
 
   it("records a stream from its response.completed event, unchanged for the client", async () => {
-    const { data: stream, response } = await client.responses.create({ model: "gpt-5-mini", input: "Say something", stream: true }).withResponse();
+    const { data: stream, response } = await client.responses
+      .create({ model: "gpt-5-mini", input: "Say something", stream: true })
+      .withResponse();
     let text = "";
     let completed: OpenAI.Responses.Response | undefined;
     for await (const event of stream) {
@@ -72,7 +84,15 @@ describe("OpenAI Responses through the proxy", () => {
     const err = await client.responses.create({ model: "gpt-5-mini-429", input: "x" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const call = await callById(tg, (err as InstanceType<typeof OpenAI.APIError>).headers?.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null });
+    expect(call).toMatchObject({
+      status: 429,
+      outcome: "rate_limited",
+      errorType: "rate_limit_exceeded",
+      usageSource: "none",
+      costUsd: "0.0",
+      priced: true,
+      ttftMs: null,
+    });
   });
 
   it("records a stream cut before response.completed with tokens estimated from the request and the text that passed", async () => {
@@ -84,7 +104,13 @@ describe("OpenAI Responses through the proxy", () => {
     expect(err).toBeInstanceOf(Error);
     const call = await onlyCall(tg, (c) => c.model === "gpt-5-mini-cut");
     const outputTokens = countTokens(RESPONSES_TEXT.slice(0, 2).join(""));
-    expect(call).toMatchObject({ outcome: "network_error", usageSource: "estimated", outputTokens, responseModel: RESPONSES_MODEL, priced: true });
+    expect(call).toMatchObject({
+      outcome: "network_error",
+      usageSource: "estimated",
+      outputTokens,
+      responseModel: RESPONSES_MODEL,
+      priced: true,
+    });
     // two messages (instructions as system, the user item): each role and content, 3 tokens each, 3 for the reply priming
     const pieces = ["system", "Be brief.", "user", "Tell me about metering"];
     expect(call.inputTokens).toBe(pieces.reduce((n, p) => n + countTokens(p), 0) + 2 * TOKENS_PER_MESSAGE + 3);

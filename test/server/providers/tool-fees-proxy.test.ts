@@ -16,7 +16,11 @@ let ai: GoogleGenAI;
 
 beforeAll(async () => {
   fake = await startFakeToolFees();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_ANTHROPIC: fake.url, TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_GEMINI: fake.url });
+  tg = await startTestTollgate({
+    TOLLGATE_UPSTREAM_ANTHROPIC: fake.url,
+    TOLLGATE_UPSTREAM_OPENAI: fake.url,
+    TOLLGATE_UPSTREAM_GEMINI: fake.url,
+  });
   const headers = { "x-tollgate-app": "researcher" };
   anthropic = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: headers });
   openai = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: headers });
@@ -32,10 +36,19 @@ const webSearchTool = [{ type: "web_search_20250305" as const, name: "web_search
 
 describe("per-request and tool fees", () => {
   it("Anthropic web searches: usage.server_tool_use.web_search_requests × $10 / 1,000, added to the cost", async () => {
-    const { response } = await anthropic.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages, tools: webSearchTool }).withResponse();
+    const { response } = await anthropic.messages
+      .create({ model: "claude-sonnet-4-5-20250929", max_tokens: 1024, messages, tools: webSearchTool })
+      .withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // tokens: 6,039 × $3 + 931 × $15 per 1M = $0.032082; 10 searches × $0.01 = $0.1
-    expect(call).toMatchObject({ inputTokens: 6039, outputTokens: 931, fees: [{ kind: "web_search", count: 10, usd: "0.1" }], feesUsd: "0.1", costUsd: "0.132082", priced: true });
+    expect(call).toMatchObject({
+      inputTokens: 6039,
+      outputTokens: 931,
+      fees: [{ kind: "web_search", count: 10, usd: "0.1" }],
+      feesUsd: "0.1",
+      costUsd: "0.132082",
+      priced: true,
+    });
   });
 
   it("Anthropic streams: the web search count of message_delta's usage", async () => {
@@ -43,7 +56,12 @@ describe("per-request and tool fees", () => {
     await stream.finalMessage();
     const id = (await stream.withResponse()).response.headers.get("x-tollgate-call-id");
     const call = await callById(tg, id);
-    expect(call).toMatchObject({ stream: true, fees: [{ kind: "web_search", count: 3, usd: "0.03" }], feesUsd: "0.03", costUsd: "0.062082" });
+    expect(call).toMatchObject({
+      stream: true,
+      fees: [{ kind: "web_search", count: 3, usd: "0.03" }],
+      feesUsd: "0.03",
+      costUsd: "0.062082",
+    });
   });
 
   it("Anthropic web fetches cost nothing beyond tokens; code execution time is not reported, so its fee is unknown", async () => {
@@ -61,7 +79,13 @@ describe("per-request and tool fees", () => {
   });
 
   it("OpenAI Responses: web_search_call and file_search_call items priced per call from the price source", async () => {
-    const { response } = await openai.responses.create({ model: "gpt-4.1", input: "Positive news today?", tools: [{ type: "web_search" }, { type: "file_search", vector_store_ids: ["vs_1"] }] }).withResponse();
+    const { response } = await openai.responses
+      .create({
+        model: "gpt-4.1",
+        input: "Positive news today?",
+        tools: [{ type: "web_search" }, { type: "file_search", vector_store_ids: ["vs_1"] }],
+      })
+      .withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // tokens: 328 × $2 + 356 × $8 per 1M = $0.003504; 2 web searches × $0.01 + 1 file search × $0.0025
     expect(call).toMatchObject({
@@ -75,21 +99,29 @@ describe("per-request and tool fees", () => {
   });
 
   it("OpenAI Responses streams: the items of response.completed", async () => {
-    const stream = await openai.responses.create({ model: "gpt-4.1", input: "Positive news today?", tools: [{ type: "web_search" }], stream: true }).withResponse();
+    const stream = await openai.responses
+      .create({ model: "gpt-4.1", input: "Positive news today?", tools: [{ type: "web_search" }], stream: true })
+      .withResponse();
     for await (const _ of stream.data) void _;
     const call = await callById(tg, stream.response.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({ stream: true, feesUsd: "0.0225", costUsd: "0.026004" });
   });
 
   it("Chat Completions search models: the search is billed but not counted, so the fee is recorded as unknown", async () => {
-    const { response } = await openai.chat.completions.create({ model: "gpt-4o-search-preview", messages: [{ role: "user", content: "Positive news today?" }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: "gpt-4o-search-preview", messages: [{ role: "user", content: "Positive news today?" }] })
+      .withResponse();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // tokens only: 20 × $2.5 + 100 × $10 per 1M = $0.00105
     expect(call).toMatchObject({ fees: [{ kind: "web_search", count: null, usd: null }], feesUsd: null, costUsd: "0.00105" });
   });
 
   it("Gemini 2.5 grounding: one grounded prompt at $35 / 1,000, whatever the number of queries", async () => {
-    const reply = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Who won Euro 2024?", config: { tools: [{ googleSearch: {} }] } });
+    const reply = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "Who won Euro 2024?",
+      config: { tools: [{ googleSearch: {} }] },
+    });
     expect(reply.candidates?.[0]?.groundingMetadata?.webSearchQueries).toHaveLength(2);
     const call = await callById(tg, reply.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
     // tokens: 12 × $0.30 + 66 × $2.50 per 1M = $0.0001686
@@ -97,12 +129,20 @@ describe("per-request and tool fees", () => {
   });
 
   it("Gemini 3 grounding: unique non-empty search queries at $14 / 1,000, streamed too", async () => {
-    const reply = await ai.models.generateContent({ model: "gemini-3-pro-preview", contents: "Who won Euro 2024?", config: { tools: [{ googleSearch: {} }] } });
+    const reply = await ai.models.generateContent({
+      model: "gemini-3-pro-preview",
+      contents: "Who won Euro 2024?",
+      config: { tools: [{ googleSearch: {} }] },
+    });
     const call = await callById(tg, reply.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
     // tokens: 100 × $2 + 50 × $12 per 1M = $0.0008; 2 queries × $0.014
     expect(call).toMatchObject({ fees: [{ kind: "google_search", count: 2, usd: "0.028" }], costUsd: "0.0288" });
 
-    const stream = await ai.models.generateContentStream({ model: "gemini-3-pro-preview", contents: "Who won Euro 2024?", config: { tools: [{ googleSearch: {} }] } });
+    const stream = await ai.models.generateContentStream({
+      model: "gemini-3-pro-preview",
+      contents: "Who won Euro 2024?",
+      config: { tools: [{ googleSearch: {} }] },
+    });
     let id: string | undefined;
     for await (const chunk of stream) id ??= chunk.sdkHttpResponse?.headers?.["x-tollgate-call-id"];
     const streamed = await callById(tg, id);
@@ -121,7 +161,9 @@ describe("per-request and tool fees", () => {
     const rollups = await spendReport(tg.db.prisma, query, { source: "rollups" });
     expect(rollups.totals.feesUsd).toBe("0.266");
     expect(rollups.totals.costUsd).toBe(raw.totals.costUsd);
-    const csv = await (await fetch(`${tg.url}/api/spend?from=${from}&to=${to}&groupBy=provider&interval=hour`, { headers: { accept: "text/csv" } })).text();
+    const csv = await (
+      await fetch(`${tg.url}/api/spend?from=${from}&to=${to}&groupBy=provider&interval=hour`, { headers: { accept: "text/csv" } })
+    ).text();
     expect(csv.split("\n")[0]).toContain("feesUsd");
   });
 });

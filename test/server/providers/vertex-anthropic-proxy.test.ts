@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../server/src/cli/run.ts";
 import { callById } from "../../support/calls.ts";
-import { ANTHROPIC_MODEL, ANTHROPIC_TEXT, startFakeAnthropic, VERTEX_MESSAGE_ID, VERTEX_QUOTA_MESSAGE } from "../../support/fake-anthropic.ts";
+import {
+  ANTHROPIC_MODEL,
+  ANTHROPIC_TEXT,
+  startFakeAnthropic,
+  VERTEX_MESSAGE_ID,
+  VERTEX_QUOTA_MESSAGE,
+} from "../../support/fake-anthropic.ts";
 import type { FakeServer } from "../../support/fake-server.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 
@@ -28,7 +34,10 @@ beforeAll(async () => {
   fake = await startFakeAnthropic();
   // A Vertex route as a user declares it for Gemini models; its own price provider is Google's.
   configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(configPath, JSON.stringify({ providers: [{ name: "vertex", baseUrl: fake.url, format: "gemini", priceProvider: "google" }] }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ providers: [{ name: "vertex", baseUrl: fake.url, format: "gemini", priceProvider: "google" }] }),
+  );
   tg = await startTestTollgate({ TOLLGATE_CONFIG: configPath });
 });
 afterAll(async () => {
@@ -38,17 +47,37 @@ afterAll(async () => {
 
 const TOKEN = "ya29.test-oauth-token-secret";
 const VERTEX_VERSION = "vertex-2023-10-16";
-const modelPath = (location: string, model: string, method: string) => `/v1/projects/my-project/locations/${location}/publishers/anthropic/models/${model}:${method}`;
-const messagesBody = (stream: boolean) => ({ max_tokens: 1024, messages: [{ role: "user", content: "Say hello" }], ...(stream ? { stream: true } : {}), anthropic_version: VERTEX_VERSION });
+const modelPath = (location: string, model: string, method: string) =>
+  `/v1/projects/my-project/locations/${location}/publishers/anthropic/models/${model}:${method}`;
+const messagesBody = (stream: boolean) => ({
+  max_tokens: 1024,
+  messages: [{ role: "user", content: "Say hello" }],
+  ...(stream ? { stream: true } : {}),
+  anthropic_version: VERTEX_VERSION,
+});
 
 /** Posts to `base + path` as the Vertex SDK does and reads the whole answer as bytes. */
-async function post(base: string, path: string, body: unknown): Promise<{ status: number; id: string | null; type: string | null; bytes: Buffer }> {
+async function post(
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; id: string | null; type: string | null; bytes: Buffer }> {
   const res = await fetch(base + path, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}`, "anthropic-version": "2023-06-01", "x-tollgate-app": "vertex-app" },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${TOKEN}`,
+      "anthropic-version": "2023-06-01",
+      "x-tollgate-app": "vertex-app",
+    },
     body: JSON.stringify(body),
   });
-  return { status: res.status, id: res.headers.get("x-tollgate-call-id"), type: res.headers.get("content-type"), bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    id: res.headers.get("x-tollgate-call-id"),
+    type: res.headers.get("content-type"),
+    bytes: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 // claude-sonnet-4.5 at Anthropic's prices per 1M (genai-prices' `anthropic` rows): 3 input, 0.30 cache
@@ -57,7 +86,14 @@ async function post(base: string, path: string, body: unknown): Promise<{ status
 // (The `google` rows genai-prices keeps for Claude on Vertex have no 1h write price: 1h writes would cost
 // 3.75 there, $0.02835 — and no claude-haiku-4-5 row at all.)
 const SONNET_COST = "0.0306";
-const TOKENS = { inputTokens: 24200, cachedInputTokens: 20000, cacheWriteTokens: 3000, cacheWrite1hTokens: 1000, outputTokens: 500, reasoningTokens: 200 };
+const TOKENS = {
+  inputTokens: 24200,
+  cachedInputTokens: 20000,
+  cacheWriteTokens: 3000,
+  cacheWrite1hTokens: 1000,
+  outputTokens: 500,
+  reasoningTokens: 200,
+};
 
 describe("Claude on Vertex AI through a Gemini-format route", () => {
   it("meters :rawPredict with the model from the path, priced at Anthropic's prices, bytes passed unchanged", async () => {
@@ -66,7 +102,10 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
     const res = await post(`${tg.url}/vertex`, path, messagesBody(false));
     expect(res.status).toBe(200);
     expect(res.bytes.equals(direct.bytes)).toBe(true);
-    expect(JSON.parse(res.bytes.toString())).toMatchObject({ id: VERTEX_MESSAGE_ID, content: [{ type: "thinking" }, { type: "text", text: ANTHROPIC_TEXT.join("") }] });
+    expect(JSON.parse(res.bytes.toString())).toMatchObject({
+      id: VERTEX_MESSAGE_ID,
+      content: [{ type: "thinking" }, { type: "text", text: ANTHROPIC_TEXT.join("") }],
+    });
     const upstream = fake.seen[fake.seen.length - 1]!;
     expect(upstream.url).toBe(path);
     expect(JSON.parse(upstream.body)).toEqual(messagesBody(false));
@@ -100,7 +139,15 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
     expect(res.bytes.equals(direct.bytes)).toBe(true);
     expect(res.bytes.toString()).toContain("event: message_delta");
     const call = await callById(tg, res.id);
-    expect(call).toMatchObject({ endpoint: "messages", model: "claude-sonnet-4-5@20250929", stream: true, outcome: "ok", ...TOKENS, usageSource: "reported", costUsd: SONNET_COST });
+    expect(call).toMatchObject({
+      endpoint: "messages",
+      model: "claude-sonnet-4-5@20250929",
+      stream: true,
+      outcome: "ok",
+      ...TOKENS,
+      usageSource: "reported",
+      costUsd: SONNET_COST,
+    });
     expect(call.ttftMs).toBeGreaterThan(0);
   });
 
@@ -110,7 +157,14 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
     const call = await callById(tg, res.id);
     // claude-haiku-4.5 per 1M: 1 input, 0.10 read, 1.25 5m write, 2 1h write, 5 output:
     // 1,200 + 2,000 + 2,500 + 2,000 + 2,500 = 10,200 per 1M → $0.0102
-    expect(call).toMatchObject({ endpoint: "messages", model: "claude-haiku-4-5@20251001", ...TOKENS, usageSource: "reported", costUsd: "0.0102", priced: true });
+    expect(call).toMatchObject({
+      endpoint: "messages",
+      model: "claude-haiku-4-5@20251001",
+      ...TOKENS,
+      usageSource: "reported",
+      costUsd: "0.0102",
+      priced: true,
+    });
   });
 
   it("records errors with their message: Anthropic's shape from the model, Google's from Vertex itself", async () => {
@@ -149,7 +203,17 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
     await tg.tollgate.recorder.flush();
     const lines: string[] = [];
     const now = Date.now();
-    const args = ["prices", "recompute", "--from", new Date(now - 3_600_000).toISOString(), "--to", new Date(now + 60_000).toISOString(), "--provider", "vertex", "--dry-run"];
+    const args = [
+      "prices",
+      "recompute",
+      "--from",
+      new Date(now - 3_600_000).toISOString(),
+      "--to",
+      new Date(now + 60_000).toISOString(),
+      "--provider",
+      "vertex",
+      "--dry-run",
+    ];
     expect(await runCli(args, { DATABASE_URL: tg.db.url, TOLLGATE_CONFIG: configPath }, (l) => lines.push(l))).toBe(0);
     const report = JSON.parse(lines.join("\n")) as Record<string, unknown>;
     expect(report).toMatchObject({ changed: 0, newlyPriced: 0, newlyUnpriced: 0 });
@@ -157,7 +221,11 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
   });
 
   it("forwards count-tokens:rawPredict unbilled: no tokens, no cost", async () => {
-    const body = { model: "claude-sonnet-4-5@20250929", messages: [{ role: "user", content: "Say hello" }], anthropic_version: VERTEX_VERSION };
+    const body = {
+      model: "claude-sonnet-4-5@20250929",
+      messages: [{ role: "user", content: "Say hello" }],
+      anthropic_version: VERTEX_VERSION,
+    };
     const res = await post(`${tg.url}/vertex`, modelPath("us-east5", "count-tokens", "rawPredict"), body);
     expect(JSON.parse(res.bytes.toString())).toEqual({ input_tokens: 42 });
     expect(await callById(tg, res.id)).toMatchObject({

@@ -28,7 +28,11 @@ async function start(): Promise<{ tg: TestTollgate; client: OpenAI }> {
 
 /** A streamed call whose provider sends no usage: its record needs an estimate. */
 async function callWithoutUsage(client: OpenAI, content: string): Promise<void> {
-  const stream = await client.chat.completions.create({ model: "gpt-4o-mini-nousage", messages: [{ role: "user", content }], stream: true });
+  const stream = await client.chat.completions.create({
+    model: "gpt-4o-mini-nousage",
+    messages: [{ role: "user", content }],
+    stream: true,
+  });
   for await (const _ of stream) void _;
 }
 
@@ -39,7 +43,8 @@ describe("estimates in the worker thread", () => {
     await callWithoutUsage(client, "lorem ipsum ".repeat(25_000)); // more than one estimate encodes (MAX_ENCODED_CHARS)
     await held;
     // The estimate is in progress: other calls are proxied and recorded meanwhile.
-    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hi ${i}` }] });
+    for (let i = 0; i < 3; i++)
+      await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hi ${i}` }] });
     const others = await tg.calls();
     expect(others.filter((c) => c.model === "gpt-4o-mini")).toHaveLength(3);
     expect(others.filter((c) => c.model === "gpt-4o-mini-nousage")).toHaveLength(0);
@@ -71,7 +76,9 @@ describe("estimates in the worker thread", () => {
     const closing = server.tollgate.close();
     gate("release");
     await closing;
-    const { rows } = await server.db.pool.query<{ usage_source: string }>("SELECT usage_source FROM calls WHERE model = 'gpt-4o-mini-nousage'");
+    const { rows } = await server.db.pool.query<{ usage_source: string }>(
+      "SELECT usage_source FROM calls WHERE model = 'gpt-4o-mini-nousage'",
+    );
     expect(rows).toEqual([{ usage_source: "estimated" }]);
   });
 });

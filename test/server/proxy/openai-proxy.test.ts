@@ -10,7 +10,12 @@ let client: OpenAI;
 beforeAll(async () => {
   fake = await startFakeOpenAi();
   tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_TIMEOUT_MS: "1500" });
-  client = new OpenAI({ apiKey: "sk-test-secret-1234567890", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "checkout" } });
+  client = new OpenAI({
+    apiKey: "sk-test-secret-1234567890",
+    baseURL: `${tg.url}/openai/v1`,
+    maxRetries: 0,
+    defaultHeaders: { "x-tollgate-app": "checkout" },
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -74,7 +79,11 @@ describe("OpenAI chat completions through the proxy", () => {
   });
 
   it("streams without usage requested: usage is asked upstream and hidden from the client", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Say hello" }] });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      stream: true,
+      messages: [{ role: "user", content: "Say hello" }],
+    });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const c of stream) chunks.push(c);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(FAKE_TEXT.join(""));
@@ -89,12 +98,25 @@ describe("OpenAI chat completions through the proxy", () => {
       expect(streamed.length).toBe(1);
       return streamed;
     });
-    expect(calls[0]).toMatchObject({ stream: true, outcome: "ok", inputTokens: 1200, outputTokens: 300, cachedInputTokens: 400, usageSource: "reported", costUsd: EXPECTED_COST });
+    expect(calls[0]).toMatchObject({
+      stream: true,
+      outcome: "ok",
+      inputTokens: 1200,
+      outputTokens: 300,
+      cachedInputTokens: 400,
+      usageSource: "reported",
+      costUsd: EXPECTED_COST,
+    });
     expect(calls[0]!.ttftMs).toBeGreaterThan(0);
   });
 
   it("streams with usage requested: the client gets the usage chunk", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "hi" }],
+    });
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const c of stream) if (c.usage) usage = c.usage;
     expect(usage).toEqual(FAKE_USAGE);
@@ -102,7 +124,11 @@ describe("OpenAI chat completions through the proxy", () => {
 
   it("passes a slow stream through event by event, not buffered", async () => {
     const started = Date.now();
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini-slow", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini-slow",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const arrivals: number[] = [];
     for await (const c of stream) if (c.choices[0]?.delta.content) arrivals.push(Date.now() - started);
     expect(arrivals).toHaveLength(FAKE_TEXT.length);
@@ -111,35 +137,72 @@ describe("OpenAI chat completions through the proxy", () => {
   });
 
   it("records upstream 429 and 500 with the provider's status, type and message", async () => {
-    const rateLimited = await client.chat.completions.create({ model: "gpt-4o-mini-429", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const rateLimited = await client.chat.completions
+      .create({ model: "gpt-4o-mini-429", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(rateLimited).toBeInstanceOf(OpenAI.RateLimitError);
     expect((rateLimited as InstanceType<typeof OpenAI.RateLimitError>).message).toContain("Rate limit reached");
-    const failed = await client.chat.completions.create({ model: "gpt-4o-mini-500", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const failed = await client.chat.completions
+      .create({ model: "gpt-4o-mini-500", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
 
     const rl = await callById((rateLimited as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
     // No tokens used: exactly $0, priced (no price row needed), and no time to first token for an error reply.
-    expect(rl).toMatchObject({ status: 429, outcome: "rate_limited", errorType: "rate_limit_exceeded", usageSource: "none", costUsd: "0.0", priced: true, priceId: null, ttftMs: null, upstreamRequestId: "req_ratelimited" });
+    expect(rl).toMatchObject({
+      status: 429,
+      outcome: "rate_limited",
+      errorType: "rate_limit_exceeded",
+      usageSource: "none",
+      costUsd: "0.0",
+      priced: true,
+      priceId: null,
+      ttftMs: null,
+      upstreamRequestId: "req_ratelimited",
+    });
     expect(rl.errorMessage).toContain("Rate limit reached");
     expect(rl.errorBody).toContain("rate_limit_exceeded");
     const se = await callById((failed as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(se).toMatchObject({ status: 500, outcome: "upstream_error", errorType: "server_error", costUsd: "0.0", priced: true, ttftMs: null });
+    expect(se).toMatchObject({
+      status: 500,
+      outcome: "upstream_error",
+      errorType: "server_error",
+      costUsd: "0.0",
+      priced: true,
+      ttftMs: null,
+    });
   });
 
   it("records the provider's 400 (context length) as bad_request, its 401 as upstream_error", async () => {
-    const tooLong = await client.chat.completions.create({ model: "gpt-4o-mini-400", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const tooLong = await client.chat.completions
+      .create({ model: "gpt-4o-mini-400", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(tooLong).toBeInstanceOf(OpenAI.BadRequestError);
-    const badKey = await client.chat.completions.create({ model: "gpt-4o-mini-401", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const badKey = await client.chat.completions
+      .create({ model: "gpt-4o-mini-401", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect(badKey).toBeInstanceOf(OpenAI.AuthenticationError);
 
     const br = await callById((tooLong as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
-    expect(br).toMatchObject({ status: 400, outcome: "bad_request", errorType: "context_length_exceeded", usageSource: "none", costUsd: "0.0", priced: true, ttftMs: null });
+    expect(br).toMatchObject({
+      status: 400,
+      outcome: "bad_request",
+      errorType: "context_length_exceeded",
+      usageSource: "none",
+      costUsd: "0.0",
+      priced: true,
+      ttftMs: null,
+    });
     const auth = await callById((badKey as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
     expect(auth).toMatchObject({ status: 401, outcome: "upstream_error" });
   });
 
   it("records a stream cut mid-way as failed and the client sees the cut", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini-cut", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini-cut",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const got: string[] = [];
     const err = await (async () => {
       for await (const c of stream) got.push(c.choices[0]?.delta.content ?? "");
@@ -155,7 +218,9 @@ describe("OpenAI chat completions through the proxy", () => {
   });
 
   it("answers a hanging upstream with 504 after TOLLGATE_UPSTREAM_TIMEOUT_MS and records a timeout", async () => {
-    const err = await client.chat.completions.create({ model: "gpt-4o-mini-hang", messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "gpt-4o-mini-hang", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
     const call = await callById((err as InstanceType<typeof OpenAI.APIError>).headers!.get("x-tollgate-call-id")!);
     expect(call).toMatchObject({ status: 504, outcome: "timeout", ttftMs: null });

@@ -50,7 +50,8 @@ describe("resolveDotSegments", () => {
     expect(resolveDotSegments("/v1/./models")).toBe("/v1/models");
     expect(resolveDotSegments("/v1/%2E/models")).toBe("/v1/models");
     expect(resolveDotSegments("/v1/models/..")).toBe("/v1/");
-    for (const path of ["/../v1/models", "/%2e%2e/v1", "/v1/../../x", "/v1/..%2f..%2fx", "/v1/..\\..\\x", "/./.."]) expect(resolveDotSegments(path), path).toBeNull();
+    for (const path of ["/../v1/models", "/%2e%2e/v1", "/v1/../../x", "/v1/..%2f..%2fx", "/v1/..\\..\\x", "/./.."])
+      expect(resolveDotSegments(path), path).toBeNull();
   });
 });
 

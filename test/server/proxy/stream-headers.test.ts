@@ -16,8 +16,12 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "text/event-stream", "x-request-id": "req_held" });
       res.flushHeaders();
       release = () => {
-        res.write(`data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}\n\n`);
-        res.write(`data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n`);
+        res.write(
+          `data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}\n\n`,
+        );
+        res.write(
+          `data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}\n\n`,
+        );
         res.end("data: [DONE]\n\n");
       };
     });

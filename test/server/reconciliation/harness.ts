@@ -33,14 +33,25 @@ export const PROVIDER_PRICES: Record<string, FakePrice> = {
 export function writePriceConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-recon-"));
   const file = join(dir, "config.json");
-  const row = (provider: string, model: string, p: Record<string, string>) => ({ provider, model, effectiveFrom: "2026-01-01T00:00:00Z", ...p });
+  const row = (provider: string, model: string, p: Record<string, string>) => ({
+    provider,
+    model,
+    effectiveFrom: "2026-01-01T00:00:00Z",
+    ...p,
+  });
   writeFileSync(
     file,
     JSON.stringify({
       prices: [
         row("openai", "recon-a", { inputUsdPerMTok: "1", cachedInputUsdPerMTok: "0.5", outputUsdPerMTok: "4" }),
         row("openai", "recon-b", { inputUsdPerMTok: "2.5", cachedInputUsdPerMTok: "1", outputUsdPerMTok: "8" }),
-        row("anthropic", ANTHROPIC_MODEL, { inputUsdPerMTok: "3", cachedInputUsdPerMTok: "0.3", cacheWriteUsdPerMTok: "3.75", cacheWrite1hUsdPerMTok: "6", outputUsdPerMTok: "15" }),
+        row("anthropic", ANTHROPIC_MODEL, {
+          inputUsdPerMTok: "3",
+          cachedInputUsdPerMTok: "0.3",
+          cacheWriteUsdPerMTok: "3.75",
+          cacheWrite1hUsdPerMTok: "6",
+          outputUsdPerMTok: "15",
+        }),
       ],
     }),
   );
@@ -71,7 +82,8 @@ export function anthropicLedger(fake: FakeServer, time: Date): UsageEvent[] {
       time,
       model: ANTHROPIC_MODEL,
       // The SDK sends some keys as x-api-key, others as a Bearer token.
-      apiKeyId: KEY_IDS[String(s.headers["x-api-key"] ?? String(s.headers.authorization ?? "").replace(/^Bearer /, ""))] ?? "apikey_unknown",
+      apiKeyId:
+        KEY_IDS[String(s.headers["x-api-key"] ?? String(s.headers.authorization ?? "").replace(/^Bearer /, ""))] ?? "apikey_unknown",
       workspaceId: "wrkspc_01Recon",
       inputTokens: ANTHROPIC_USAGE.input_tokens,
       cachedInputTokens: ANTHROPIC_USAGE.cache_read_input_tokens,

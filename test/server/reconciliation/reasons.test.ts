@@ -6,12 +6,30 @@ import { retryAfterMs } from "../../../server/src/reconciliation/admin-http.ts";
 import type { Figures } from "../../../server/src/reports/reconciliation-sql.ts";
 
 const figures = (over: Partial<Figures> = {}): Figures => ({
-  requests: "10", inputTokens: "1000", cachedInputTokens: "100", cacheWriteTokens: "0", cacheWrite1hTokens: "0", outputTokens: "500", costUsd: "1.5", ...over,
+  requests: "10",
+  inputTokens: "1000",
+  cachedInputTokens: "100",
+  cacheWriteTokens: "0",
+  cacheWrite1hTokens: "0",
+  outputTokens: "500",
+  costUsd: "1.5",
+  ...over,
 });
 const lastCall = new Date("2026-12-07T10:00:00Z");
-const caughtUp = { provider: "openai", day: new Date("2026-12-07T00:00:00Z"), fetchedAt: new Date(lastCall.getTime() + PROVIDER_SETTLE_MS), hourly: false };
+const caughtUp = {
+  provider: "openai",
+  day: new Date("2026-12-07T00:00:00Z"),
+  fetchedAt: new Date(lastCall.getTime() + PROVIDER_SETTLE_MS),
+  hourly: false,
+};
 const input = (over: Partial<ClassifyInput>): ClassifyInput => ({
-  tollgate: figures(), provider: figures(), fetch: caughtUp, lastCall, webSearchRequests: "0", unpricedCalls: "0", ...over,
+  tollgate: figures(),
+  provider: figures(),
+  fetch: caughtUp,
+  lastCall,
+  webSearchRequests: "0",
+  unpricedCalls: "0",
+  ...over,
 });
 
 describe("measure", () => {
@@ -30,14 +48,25 @@ describe("measure", () => {
 describe("classify", () => {
   it("names the likeliest reason", () => {
     expect(classify(input({}))).toBe("match");
-    expect(classify(input({ provider: figures({ requests: "12", inputTokens: "1200", outputTokens: "600", costUsd: "1.8" }) }))).toBe("unmetered_traffic");
+    expect(classify(input({ provider: figures({ requests: "12", inputTokens: "1200", outputTokens: "600", costUsd: "1.8" }) }))).toBe(
+      "unmetered_traffic",
+    );
     expect(classify(input({ provider: figures({ requests: null, inputTokens: "1200" }) }))).toBe("unmetered_traffic");
     expect(classify(input({ provider: figures({ costUsd: "1.6" }) }))).toBe("price_drift");
     expect(classify(input({ provider: figures({ costUsd: "1.6" }), unpricedCalls: "1" }))).toBe("unpriced_in_tollgate");
     expect(classify(input({ provider: figures({ costUsd: "1.6" }), webSearchRequests: "3" }))).toBe("unpriced_in_tollgate");
-    expect(classify(input({ tollgate: null, provider: figures({ requests: "0", inputTokens: "0", cachedInputTokens: "0", outputTokens: "0", costUsd: "0.5" }) }))).toBe("unpriced_in_tollgate");
+    expect(
+      classify(
+        input({
+          tollgate: null,
+          provider: figures({ requests: "0", inputTokens: "0", cachedInputTokens: "0", outputTokens: "0", costUsd: "0.5" }),
+        }),
+      ),
+    ).toBe("unpriced_in_tollgate");
     const fewer = figures({ inputTokens: "400", outputTokens: "200", requests: "4" });
-    expect(classify(input({ provider: fewer, fetch: { ...caughtUp, fetchedAt: new Date(lastCall.getTime() + 60_000) } }))).toBe("provider_lag");
+    expect(classify(input({ provider: fewer, fetch: { ...caughtUp, fetchedAt: new Date(lastCall.getTime() + 60_000) } }))).toBe(
+      "provider_lag",
+    );
     expect(classify(input({ provider: fewer, fetch: undefined }))).toBe("provider_lag");
     expect(classify(input({ provider: fewer }))).toBe("metered_not_reported");
     expect(classify(input({ provider: figures({ inputTokens: "2000", outputTokens: "100" }) }))).toBe("mixed");

@@ -96,7 +96,8 @@ describe("reconciliation with the providers' own reports", () => {
     for (let i = 0; i < 2; i++) await ask(direct, "recon-a"); // the bypass
     const claudeVia = new Anthropic({ apiKey: anthropicKey.key, baseURL: `${tg.url}/anthropic`, maxRetries: 0 });
     const claudeDirect = new Anthropic({ apiKey: BYPASS_ANTHROPIC, baseURL: anthropicFake.url, maxRetries: 0 });
-    const message = (c: Anthropic) => c.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 64, messages: [{ role: "user", content: "hi" }] });
+    const message = (c: Anthropic) =>
+      c.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 64, messages: [{ role: "user", content: "hi" }] });
     await message(claudeVia);
     await message(claudeVia);
     await message(claudeDirect);
@@ -136,10 +137,14 @@ describe("reconciliation with the providers' own reports", () => {
       "/v1/organization/usage/embeddings": 3,
       "/v1/organization/costs": 3,
     });
-    expect(Object.fromEntries(anthropicOrg.hits)).toEqual({ "/v1/organizations/usage_report/messages": 4, "/v1/organizations/cost_report": 3 });
+    expect(Object.fromEntries(anthropicOrg.hits)).toEqual({
+      "/v1/organizations/usage_report/messages": 4,
+      "/v1/organizations/cost_report": 3,
+    });
 
     const byModel = await report(`${range}&groupBy=model`);
-    const row = (provider: string, model: string) => byModel.rows.find((r) => r.provider === provider && r.model === model && r.day === dayText(today))!;
+    const row = (provider: string, model: string) =>
+      byModel.rows.find((r) => r.provider === provider && r.model === model && r.day === dayText(today))!;
     const a = row("openai", "recon-a");
     expect(a.reason).toBe("unmetered_traffic");
     expect(a.requests).toEqual({ tollgate: "3", provider: "5", diff: "2", pct: "40" });
@@ -185,15 +190,25 @@ describe("reconciliation with the providers' own reports", () => {
     apiOutputs.push(text);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = text.trim().split("\r\n");
-    expect(lines[0]).toContain("day,provider,model,api_key_id,held,project,reason,requests_tollgate,requests_provider,requests_diff,requests_pct");
+    expect(lines[0]).toContain(
+      "day,provider,model,api_key_id,held,project,reason,requests_tollgate,requests_provider,requests_diff,requests_pct",
+    );
     expect(lines.find((l) => l.includes(",recon-b,"))).toContain(",price_drift,2,2,0,0,");
     expect(lines.find((l) => l.includes(",recon-b,"))).toContain(",0.0096,0.0088,-0.0008,-9.09,");
   });
 
   it("re-fetching replaces the stored days exactly", async () => {
     const snapshot = async () =>
-      (await db.pool.query<{ j: string }>(`SELECT json_agg(t ORDER BY t::text)::text AS j FROM (SELECT provider, bucket_start, model, api_key_id, requests, input_tokens, output_tokens FROM provider_usage) t`)).rows[0]!.j +
-      (await db.pool.query<{ j: string }>(`SELECT json_agg(t ORDER BY t::text)::text AS j FROM (SELECT provider, day, line_item, amount_usd::text FROM provider_costs) t`)).rows[0]!.j;
+      (
+        await db.pool.query<{ j: string }>(
+          `SELECT json_agg(t ORDER BY t::text)::text AS j FROM (SELECT provider, bucket_start, model, api_key_id, requests, input_tokens, output_tokens FROM provider_usage) t`,
+        )
+      ).rows[0]!.j +
+      (
+        await db.pool.query<{ j: string }>(
+          `SELECT json_agg(t ORDER BY t::text)::text AS j FROM (SELECT provider, day, line_item, amount_usd::text FROM provider_costs) t`,
+        )
+      ).rows[0]!.j;
     const before = await snapshot();
     await fetchNow();
     expect(await snapshot()).toBe(before);
@@ -211,7 +226,11 @@ describe("reconciliation with the providers' own reports", () => {
 
   it("the CLI fetches on demand", async () => {
     const printed: string[] = [];
-    const code = await runCli(["reconcile", "--from", dayText(today), "--to", dayText(to), "--provider", "anthropic", "--hourly"], { ...env, DATABASE_URL: db.url }, (l) => void printed.push(l));
+    const code = await runCli(
+      ["reconcile", "--from", dayText(today), "--to", dayText(to), "--provider", "anthropic", "--hourly"],
+      { ...env, DATABASE_URL: db.url },
+      (l) => void printed.push(l),
+    );
     expect(code, printed.join("\n")).toBe(0);
     const out = JSON.parse(printed.join("\n")) as { fetched: Array<{ provider: string; days: number }> };
     expect(out.fetched.map((f) => [f.provider, f.days])).toEqual([["anthropic", 1]]);
@@ -219,18 +238,25 @@ describe("reconciliation with the providers' own reports", () => {
     const { rows } = await db.pool.query<{ bucket_width: string; output: string }>(
       `SELECT bucket_width, sum(output_tokens)::text AS output FROM provider_usage WHERE provider = 'anthropic' GROUP BY 1 ORDER BY 1`,
     );
-    expect(rows).toEqual([{ bucket_width: "1d", output: "1500" }, { bucket_width: "1h", output: "1500" }]);
+    expect(rows).toEqual([
+      { bucket_width: "1d", output: "1500" },
+      { bucket_width: "1h", output: "1500" },
+    ]);
     apiOutputs.push(printed.join("\n"));
 
     const none: string[] = [];
-    expect(await runCli(["reconcile", "--from", dayText(today), "--to", dayText(to)], { DATABASE_URL: db.url }, (l) => void none.push(l))).toBe(1);
+    expect(
+      await runCli(["reconcile", "--from", dayText(today), "--to", dayText(to)], { DATABASE_URL: db.url }, (l) => void none.push(l)),
+    ).toBe(1);
     expect(none.join("\n")).toContain("no admin key set");
   });
 
   it("admin keys never reach the database, the logs or the API", async () => {
     const wrong = await startFakeOpenAiOrg({ adminKey: "some-other-key", prices: {} });
     // A provider that rejects the key: the error (which may echo the request) must not carry it.
-    const bad = loadConfig({ ...env, DATABASE_URL: db.url, TOLLGATE_RECONCILE_OPENAI_URL: wrong.url }).reconcile.sources.filter((s) => s.provider === "openai");
+    const bad = loadConfig({ ...env, DATABASE_URL: db.url, TOLLGATE_RECONCILE_OPENAI_URL: wrong.url }).reconcile.sources.filter(
+      (s) => s.provider === "openai",
+    );
     const err = await reconcile(tg.tollgate.db.prisma, bad, { from: today, to }).catch((e: Error) => e);
     await wrong.close();
     expect(String((err as Error).message)).toContain("answered 401");
@@ -238,9 +264,12 @@ describe("reconciliation with the providers' own reports", () => {
     apiOutputs.push(await (await fetch(`${tg.url}/metrics`)).text());
     await tg.tollgate.recorder.flush();
 
-    const { rows: tables } = await db.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const { rows: tables } = await db.pool.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     let dump = "";
-    for (const { table_name } of tables) dump += (await db.pool.query<{ j: string }>(`SELECT coalesce(json_agg(t)::text, '') AS j FROM "${table_name}" t`)).rows[0]!.j;
+    for (const { table_name } of tables)
+      dump += (await db.pool.query<{ j: string }>(`SELECT coalesce(json_agg(t)::text, '') AS j FROM "${table_name}" t`)).rows[0]!.j;
     expect(dump).toContain("key_held_openai");
     for (const secret of [OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY]) {
       expect(dump.includes(secret), "database").toBe(false);

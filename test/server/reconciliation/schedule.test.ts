@@ -18,7 +18,12 @@ const now = () => new Date(today.getTime() + 2 * 3_600_000);
 
 beforeAll(async () => {
   org = await startFakeOpenAiOrg({ adminKey: OPENAI_ADMIN_KEY, prices: PROVIDER_PRICES });
-  const env = { OPENAI_ADMIN_KEY, TOLLGATE_RECONCILE_OPENAI_URL: org.url, TOLLGATE_RECONCILE_INTERVAL_MS: "0", TOLLGATE_CONFIG: writePriceConfig() };
+  const env = {
+    OPENAI_ADMIN_KEY,
+    TOLLGATE_RECONCILE_OPENAI_URL: org.url,
+    TOLLGATE_RECONCILE_INTERVAL_MS: "0",
+    TOLLGATE_CONFIG: writePriceConfig(),
+  };
   tg = await startTestTollgate(env);
   config = loadConfig({ ...env, TOLLGATE_RECONCILE_ALERT_SHARE: "0.1" }).reconcile;
 });
@@ -31,15 +36,37 @@ describe("the background fetch", () => {
   it("runs on one replica at a time and sets the drift of the last complete day", async () => {
     // Yesterday: Tollgate metered one recon-a call, the provider billed two (0.0022 each).
     tg.tollgate.recorder.enqueue(
-      callRecord({ startedAt: new Date(yesterday.getTime() + 10 * 3_600_000), model: "recon-a", responseModel: "recon-a", inputTokens: 1200, cachedInputTokens: 400, outputTokens: 300, costUsd: "0.0022" }),
+      callRecord({
+        startedAt: new Date(yesterday.getTime() + 10 * 3_600_000),
+        model: "recon-a",
+        responseModel: "recon-a",
+        inputTokens: 1200,
+        cachedInputTokens: 400,
+        outputTokens: 300,
+        costUsd: "0.0022",
+      }),
     );
     await tg.tollgate.recorder.flush();
-    const event = { time: new Date(yesterday.getTime() + 10 * 3_600_000), model: "recon-a", apiKeyId: "key_x", inputTokens: 1200, cachedInputTokens: 400, outputTokens: 300 };
+    const event = {
+      time: new Date(yesterday.getTime() + 10 * 3_600_000),
+      model: "recon-a",
+      apiKeyId: "key_x",
+      inputTokens: 1200,
+      cachedInputTokens: 400,
+      outputTokens: 300,
+    };
     org.events.push(event, event);
 
     const metrics = createMetrics({ defaultMetrics: false });
     const logs: string[] = [];
-    const deps = { pool: tg.tollgate.db.pool, prisma: tg.tollgate.db.prisma, config, metrics: metrics.reconciliation, logger: createLogger("info", { write: (l: string) => void logs.push(l) }), now };
+    const deps = {
+      pool: tg.tollgate.db.pool,
+      prisma: tg.tollgate.db.prisma,
+      config,
+      metrics: metrics.reconciliation,
+      logger: createLogger("info", { write: (l: string) => void logs.push(l) }),
+      now,
+    };
     const replicaA = startReconcileSchedule(deps);
     const replicaB = startReconcileSchedule(deps);
 

@@ -6,7 +6,10 @@ import { CallJournal } from "../../../server/src/recording/call-journal.ts";
 import { sampleRecord } from "../reliability/records.ts";
 
 const journalDir = () => join(mkdtempSync(join(tmpdir(), "tollgate-journal-")), "journal");
-const files = (dir: string) => readdirSync(dir).filter((n) => n.endsWith(".jsonl")).sort();
+const files = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith(".jsonl"))
+    .sort();
 
 describe("CallJournal", () => {
   it("writes each record at once, empties its file once every record is released, and leaves nothing after a clean close", async () => {

@@ -36,15 +36,24 @@ function oversizedUpload(): Promise<{ status: number; headers: Record<string, un
   return new Promise((resolve, reject) => {
     const url = new URL(`${tg.url}/openai/v1/chat/completions`);
     let wroteBytes = 0;
-    const req = request({ hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => {
-        clearInterval(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, wroteBytes });
-      });
-    });
+    const req = request(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => {
+          clearInterval(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, wroteBytes });
+        });
+      },
+    );
     req.on("error", (err) => {
       clearInterval(timer);
       reject(err);
@@ -78,18 +87,32 @@ describe("bad input", () => {
     expect(call.requestBytes).toBeGreaterThan(MAX);
     expect(upstream.requests.length).toBe(before); // never forwarded
     // the server is fine afterwards
-    const ok = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
+    const ok = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }),
+    });
     expect(ok.status).toBe(200);
   });
 
   it("malformed JSON is forwarded as it came, the provider answers, and the call is recorded", async () => {
     const malformed = '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}';
-    const res = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: malformed });
+    const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: malformed,
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
     expect(upstream.requests[upstream.requests.length - 1]!.body).toBe(malformed);
     const call = await recorded(res.headers.get("x-tollgate-call-id"));
-    expect(call).toMatchObject({ status: 400, outcome: "bad_request", model: null, errorType: "invalid_request_error", requestBytes: malformed.length });
+    expect(call).toMatchObject({
+      status: 400,
+      outcome: "bad_request",
+      model: null,
+      errorType: "invalid_request_error",
+      requestBytes: malformed.length,
+    });
   });
 
   it("an unknown provider gets a 404 JSON error naming the known ones", async () => {
@@ -102,7 +125,11 @@ describe("bad input", () => {
   });
 
   it("an invalid reporting query gets 400 naming the parameter", async () => {
-    for (const [query, name] of [["limit=abc", "limit"], ["from=yesterday", "from"], ["outcome=exploded", "outcome"]] as const) {
+    for (const [query, name] of [
+      ["limit=abc", "limit"],
+      ["from=yesterday", "from"],
+      ["outcome=exploded", "outcome"],
+    ] as const) {
       const res = await fetch(`${tg.url}/api/calls?${query}`);
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { type: string; message: string } };
@@ -117,7 +144,11 @@ describe("bad input", () => {
       throw new Error("price table exploded");
     };
     try {
-      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }) });
+      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { choices: unknown[] }).choices).toHaveLength(1);
       const call = await recorded(res.headers.get("x-tollgate-call-id"));
@@ -145,7 +176,11 @@ describe("bad input", () => {
     };
     try {
       // no stream_options: Tollgate asks for usage upstream and filters the usage chunk out (the path at risk)
-      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "stream-ok", stream: true, messages: [{ role: "user", content: "count" }] }) });
+      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "stream-ok", stream: true, messages: [{ role: "user", content: "count" }] }),
+      });
       const text = await res.text();
       for (const word of ['"one "', '"two "', '"three"', "[DONE]"]) expect(text).toContain(word);
       const call = await recorded(res.headers.get("x-tollgate-call-id"));

@@ -28,10 +28,23 @@ beforeAll(async () => {
     const model = String((JSON.parse(body) as { model?: unknown }).model ?? "");
     const usage = USAGE[model] ?? { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 };
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ id: "chatcmpl-b", object: "chat.completion", created: 1764115200, model, choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage }));
+    res.end(
+      JSON.stringify({
+        id: "chatcmpl-b",
+        object: "chat.completion",
+        created: 1764115200,
+        model,
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        usage,
+      }),
+    );
   });
   gemini = await startFakeGemini();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: upstream.url, TOLLGATE_UPSTREAM_GEMINI: gemini.url, TOLLGATE_RECORDER_BATCH_SIZE: "200" });
+  tg = await startTestTollgate({
+    TOLLGATE_UPSTREAM_OPENAI: upstream.url,
+    TOLLGATE_UPSTREAM_GEMINI: gemini.url,
+    TOLLGATE_RECORDER_BATCH_SIZE: "200",
+  });
 });
 afterAll(async () => {
   await tg?.close();
@@ -130,7 +143,14 @@ describe("bad input never costs a recorded call", () => {
 describe("implausible usage", () => {
   it("1e30 tokens are recorded clamped to 1e12, flagged, unpriced, and never reach the counters raw", async () => {
     const call = await recorded(await chat("usage-huge", { "x-tollgate-app": "huge" }));
-    expect(call).toMatchObject({ inputTokens: MAX_CALL_TOKENS, outputTokens: 5, usageClamped: true, priced: false, costUsd: null, usageSource: "reported" });
+    expect(call).toMatchObject({
+      inputTokens: MAX_CALL_TOKENS,
+      outputTokens: 5,
+      usageClamped: true,
+      priced: false,
+      costUsd: null,
+      usageSource: "reported",
+    });
     const m = await metrics();
     expect(m.value("tollgate_tokens_total", { app: "huge", model: "usage-huge", type: "input" })).toBe(MAX_CALL_TOKENS);
     expect(Math.max(...m.find("tollgate_tokens_total").map((s) => s.value))).toBeLessThanOrEqual(MAX_CALL_TOKENS);
@@ -138,8 +158,16 @@ describe("implausible usage", () => {
 
   it("negative, fractional and non-numeric counts are clamped and flagged (adapters that pass them on)", () => {
     const odd = usage({ inputTokens: -5, outputTokens: 2.5, cachedInputTokens: Number.NaN, reasoningTokens: "7" as unknown as number });
-    expect(boundUsage(odd)).toEqual({ usage: usage({ inputTokens: 0, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 7 }), clamped: true, overBound: false });
-    expect(boundUsage(usage({ outputTokens: Infinity }))).toMatchObject({ usage: { outputTokens: MAX_CALL_TOKENS }, clamped: true, overBound: true });
+    expect(boundUsage(odd)).toEqual({
+      usage: usage({ inputTokens: 0, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 7 }),
+      clamped: true,
+      overBound: false,
+    });
+    expect(boundUsage(usage({ outputTokens: Infinity }))).toMatchObject({
+      usage: { outputTokens: MAX_CALL_TOKENS },
+      clamped: true,
+      overBound: true,
+    });
     const fine = usage({ inputTokens: 12 });
     expect(boundUsage(fine).usage).toBe(fine);
     expect(plausibleReportedCost("1e30")).toBeNull();
@@ -154,7 +182,9 @@ describe("implausible usage", () => {
   it("a count above int4 (5e9 tokens) is recorded as it is: token columns are bigint", async () => {
     const call = await recorded(await chat("usage-big"));
     expect(call).toMatchObject({ inputTokens: 5_000_000_000, outputTokens: 1, usageClamped: false });
-    const { rows } = await tg.db.pool.query<{ t: string }>(`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'calls' AND column_name LIKE '%tokens'`);
+    const { rows } = await tg.db.pool.query<{ t: string }>(
+      `SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'calls' AND column_name LIKE '%tokens'`,
+    );
     // the six kinds of tokens and the two audio parts
     expect(rows.map((r) => r.t)).toEqual(Array(8).fill("bigint"));
   });
@@ -187,18 +217,30 @@ describe("a batch Postgres refuses for one row", () => {
     records[999] = raw({ errorMessage: "bad\u0000message", outputTokens: Number.NaN });
     const inserted = await insertCalls(tg.db.pool, records);
     expect(inserted).toBe(1000);
-    const { rows } = await tg.db.pool.query<{ id: string; model: string; properties: unknown; input_tokens: string; output_tokens: string; error_message: string | null; usage_clamped: boolean }>(
-      `SELECT id::text, model, properties, input_tokens, output_tokens, error_message, usage_clamped FROM calls WHERE app = 'isolate'`,
-    );
+    const { rows } = await tg.db.pool.query<{
+      id: string;
+      model: string;
+      properties: unknown;
+      input_tokens: string;
+      output_tokens: string;
+      error_message: string | null;
+      usage_clamped: boolean;
+    }>(`SELECT id::text, model, properties, input_tokens, output_tokens, error_message, usage_clamped FROM calls WHERE app = 'isolate'`);
     expect(rows.length).toBe(1000);
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(byId.get(records[3]!.id)!.model).toBe("gpt-4o-mini");
-    expect(byId.get(records[500]!.id)).toMatchObject({ properties: { team: "a\ufffd" }, input_tokens: String(MAX_CALL_TOKENS), usage_clamped: true });
+    expect(byId.get(records[500]!.id)).toMatchObject({
+      properties: { team: "a\ufffd" },
+      input_tokens: String(MAX_CALL_TOKENS),
+      usage_clamped: true,
+    });
     expect(byId.get(records[501]!.id)!.model).toBe(noise.slice(0, 200));
     expect(byId.get(records[999]!.id)).toMatchObject({ error_message: "badmessage", output_tokens: "0", usage_clamped: true });
     expect(byId.get(records[0]!.id)).toMatchObject({ input_tokens: "7", usage_clamped: false });
     // the rollups count each call once
-    const { rows: sums } = await tg.db.pool.query<{ calls: string }>(`SELECT sum(calls)::text AS calls FROM call_rollups_hourly WHERE app = 'isolate'`);
+    const { rows: sums } = await tg.db.pool.query<{ calls: string }>(
+      `SELECT sum(calls)::text AS calls FROM call_rollups_hourly WHERE app = 'isolate'`,
+    );
     expect(sums[0]!.calls).toBe("1000");
     // replaying the same batch (a spool replay) adds nothing
     expect(await insertCalls(tg.db.pool, records)).toBe(0);

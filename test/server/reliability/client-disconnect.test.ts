@@ -17,7 +17,12 @@ afterAll(async () => {
 
 // token columns are bigint (node-postgres reads them as strings): read back as numbers
 const rowsFor = async (model: string) =>
-  (await tg.db.pool.query("SELECT *, input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens FROM calls WHERE model = $1", [model])).rows as Record<string, unknown>[];
+  (
+    await tg.db.pool.query(
+      "SELECT *, input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens FROM calls WHERE model = $1",
+      [model],
+    )
+  ).rows as Record<string, unknown>[];
 
 async function onlyRecord(model: string): Promise<Record<string, unknown>> {
   return eventually(async () => {
@@ -33,7 +38,12 @@ function startStream(model: string, extra: Record<string, unknown> = {}) {
   const response = fetch(`${tg.url}/openai/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: "Write a very long story about lighthouses." }], ...extra }),
+    body: JSON.stringify({
+      model,
+      stream: true,
+      messages: [{ role: "user", content: "Write a very long story about lighthouses." }],
+      ...extra,
+    }),
     signal: controller.signal,
   });
   return { controller, response };
@@ -96,7 +106,13 @@ describe("client disconnects", () => {
   it("while still sending the request body: recorded client_cancelled once, never forwarded", async () => {
     const before = upstream.requests.length;
     const url = new URL(tg.url);
-    const req = request({ hostname: url.hostname, port: url.port, path: "/openai/v1/chat/completions", method: "POST", headers: { "content-type": "application/json", "content-length": "100000", "x-tollgate-app": "half-sent" } });
+    const req = request({
+      hostname: url.hostname,
+      port: url.port,
+      path: "/openai/v1/chat/completions",
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": "100000", "x-tollgate-app": "half-sent" },
+    });
     req.on("error", () => {});
     req.write('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"');
     // The client leaves once Tollgate has the request and is reading its body (not after a guessed delay: a
@@ -105,7 +121,10 @@ describe("client disconnects", () => {
     req.destroy();
     const row = await eventually(async () => {
       await tg.tollgate.recorder.flush();
-      const rows = (await tg.db.pool.query("SELECT * FROM calls WHERE app = 'unknown' AND status = 499 AND model IS NULL")).rows as Record<string, unknown>[];
+      const rows = (await tg.db.pool.query("SELECT * FROM calls WHERE app = 'unknown' AND status = 499 AND model IS NULL")).rows as Record<
+        string,
+        unknown
+      >[];
       expect(rows).toHaveLength(1);
       return rows[0]!;
     });

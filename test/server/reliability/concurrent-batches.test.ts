@@ -38,7 +38,9 @@ async function rollupRows(): Promise<string[]> {
 
 /** Asserts the calls table holds exactly `calls`, once each, and the rollups equal a rebuild from them. */
 async function expectRecordedOnce(calls: readonly CallRecord[]): Promise<void> {
-  const { rows } = await db.pool.query<{ n: number; distinct: number }>("SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM calls");
+  const { rows } = await db.pool.query<{ n: number; distinct: number }>(
+    "SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM calls",
+  );
   expect(rows[0]).toEqual({ n: calls.length, distinct: calls.length });
   const written = await rollupRows();
   const total = await db.pool.query<{ n: string }>("SELECT sum(calls)::text AS n FROM call_rollups_hourly");
@@ -60,7 +62,11 @@ describe("batches written concurrently", () => {
   it("a batch racing its own replay (and a batch overlapping both) counts each call once", async () => {
     const calls = syntheticCalls(1_500, START, START + 4 * HOUR, 9);
     const batch = calls.slice(0, 1_000);
-    const inserted = await Promise.all([insertCalls(db.pool, batch), insertCalls(db.pool, [...batch]), insertCalls(db.pool, calls.slice(500))]);
+    const inserted = await Promise.all([
+      insertCalls(db.pool, batch),
+      insertCalls(db.pool, [...batch]),
+      insertCalls(db.pool, calls.slice(500)),
+    ]);
     expect(inserted.reduce((a, b) => a + b, 0)).toBe(calls.length);
     await expectRecordedOnce(calls);
   });

@@ -18,7 +18,13 @@ export interface FaultyUpstream {
   close(): Promise<void>;
 }
 
-export const USAGE = { prompt_tokens: 50, completion_tokens: 7, total_tokens: 57, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+export const USAGE = {
+  prompt_tokens: 50,
+  completion_tokens: 7,
+  total_tokens: 57,
+  prompt_tokens_details: { cached_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 0 },
+};
 export const GARBAGE_JSON = '{"id":"chatcmpl-x","choices":[{"message":{"content":"trunc';
 /** Garbage in an event stream: invalid UTF-8, a truncated JSON event, a bare CR, no final blank line. */
 export const GARBAGE_SSE = Buffer.concat([
@@ -84,7 +90,11 @@ async function behave(model: string, res: ServerResponse): Promise<void> {
       return;
     case "(malformed)":
       res.writeHead(400, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null } }));
+      res.end(
+        JSON.stringify({
+          error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null },
+        }),
+      );
       return;
     case "garbage-json":
       res.writeHead(200, { "content-type": "application/json" });
@@ -129,6 +139,14 @@ async function behave(model: string, res: ServerResponse): Promise<void> {
       return;
     default:
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "chatcmpl-ok", object: "chat.completion", model: "gpt-4o-mini-2024-07-18", choices: [{ index: 0, message: { role: "assistant", content: "fine" }, finish_reason: "stop" }], usage: USAGE }));
+      res.end(
+        JSON.stringify({
+          id: "chatcmpl-ok",
+          object: "chat.completion",
+          model: "gpt-4o-mini-2024-07-18",
+          choices: [{ index: 0, message: { role: "assistant", content: "fine" }, finish_reason: "stop" }],
+          usage: USAGE,
+        }),
+      );
   }
 }

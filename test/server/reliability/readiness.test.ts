@@ -57,39 +57,51 @@ describe("/readyz while Postgres is down", () => {
     await tollgate?.close();
   });
 
-  it("stays ready (database down in the body) while the spool takes the records; 503 only once the spool is full too", { timeout: 90_000 }, async () => {
-    // A spool of a few records, so the test can also fill it.
-    tollgate = await startTollgate(config({ DATABASE_URL: postgres.url, TOLLGATE_SPOOL_DIR: temp("spool"), TOLLGATE_SPOOL_MAX_BYTES: "6000" }));
-    expect(await readyz(tollgate.url)).toEqual({ status: 200, body: { status: "ready", database: "up", spool: "ok", spooledRecords: 0 } });
+  it(
+    "stays ready (database down in the body) while the spool takes the records; 503 only once the spool is full too",
+    { timeout: 90_000 },
+    async () => {
+      // A spool of a few records, so the test can also fill it.
+      tollgate = await startTollgate(
+        config({ DATABASE_URL: postgres.url, TOLLGATE_SPOOL_DIR: temp("spool"), TOLLGATE_SPOOL_MAX_BYTES: "6000" }),
+      );
+      expect(await readyz(tollgate.url)).toEqual({
+        status: 200,
+        body: { status: "ready", database: "up", spool: "ok", spooledRecords: 0 },
+      });
 
-    await postgres.stop();
-    // The proxy keeps serving, so the replica stays in rotation: a load balancer must not pull it.
-    expect((await chat(tollgate.url)).status).toBe(200);
-    await eventually(async () => expect(tollgate.spool.records()).toBeGreaterThan(0), 10_000);
-    const down = await readyz(tollgate.url);
-    expect(down.status).toBe(200);
-    expect(down.body).toMatchObject({ status: "ready", database: "down", spool: "ok" });
-    expect(down.body.spooledRecords).toBeGreaterThan(0);
-    expect((await fetch(`${tollgate.url}/healthz`)).status).toBe(200);
-
-    // Once the spool refuses records too, calls served here would be lost to metering: not ready.
-    const notReady = await eventually(async () => {
+      await postgres.stop();
+      // The proxy keeps serving, so the replica stays in rotation: a load balancer must not pull it.
       expect((await chat(tollgate.url)).status).toBe(200);
-      await tollgate.recorder.flush();
-      const r = await readyz(tollgate.url);
-      expect(r.status).toBe(503);
-      return r;
-    }, 30_000);
-    expect(notReady.body).toMatchObject({ status: "not_ready", database: "down", spool: "full" });
-    expect(notReady.body.reason).toMatch(/spool is full/);
+      await eventually(async () => expect(tollgate.spool.records()).toBeGreaterThan(0), 10_000);
+      const down = await readyz(tollgate.url);
+      expect(down.status).toBe(200);
+      expect(down.body).toMatchObject({ status: "ready", database: "down", spool: "ok" });
+      expect(down.body.spooledRecords).toBeGreaterThan(0);
+      expect((await fetch(`${tollgate.url}/healthz`)).status).toBe(200);
 
-    // Postgres returns: the spool is replayed and the replica is ready with the database up again.
-    await postgres.start();
-    await eventually(async () => {
-      await tollgate.replayer.replayNow();
-      expect(await readyz(tollgate.url)).toEqual({ status: 200, body: { status: "ready", database: "up", spool: "ok", spooledRecords: 0 } });
-    }, 30_000);
-  });
+      // Once the spool refuses records too, calls served here would be lost to metering: not ready.
+      const notReady = await eventually(async () => {
+        expect((await chat(tollgate.url)).status).toBe(200);
+        await tollgate.recorder.flush();
+        const r = await readyz(tollgate.url);
+        expect(r.status).toBe(503);
+        return r;
+      }, 30_000);
+      expect(notReady.body).toMatchObject({ status: "not_ready", database: "down", spool: "full" });
+      expect(notReady.body.reason).toMatch(/spool is full/);
+
+      // Postgres returns: the spool is replayed and the replica is ready with the database up again.
+      await postgres.start();
+      await eventually(async () => {
+        await tollgate.replayer.replayNow();
+        expect(await readyz(tollgate.url)).toEqual({
+          status: 200,
+          body: { status: "ready", database: "up", spool: "ok", spooledRecords: 0 },
+        });
+      }, 30_000);
+    },
+  );
 });
 
 describe("/readyz during shutdown", () => {
@@ -101,23 +113,27 @@ describe("/readyz during shutdown", () => {
     await db?.drop();
   });
 
-  it("answers 503 draining from the start of shutdown, while calls are still served for TOLLGATE_SHUTDOWN_DELAY_MS", { timeout: 30_000 }, async () => {
-    const tollgate = await startTollgate(config({ DATABASE_URL: db.url, TOLLGATE_SHUTDOWN_DELAY_MS: "5000" }));
-    expect((await readyz(tollgate.url)).status).toBe(200);
-    const started = Date.now();
-    const closed = tollgate.close();
+  it(
+    "answers 503 draining from the start of shutdown, while calls are still served for TOLLGATE_SHUTDOWN_DELAY_MS",
+    { timeout: 30_000 },
+    async () => {
+      const tollgate = await startTollgate(config({ DATABASE_URL: db.url, TOLLGATE_SHUTDOWN_DELAY_MS: "5000" }));
+      expect((await readyz(tollgate.url)).status).toBe(200);
+      const started = Date.now();
+      const closed = tollgate.close();
 
-    const draining = await readyz(tollgate.url);
-    expect(draining.status).toBe(503);
-    expect(draining.body).toMatchObject({ status: "draining", database: "up" });
-    // The balancer has not let go yet: a call that still arrives is served (and its connection closed).
-    const call = await chat(tollgate.url);
-    expect(call.status).toBe(200);
-    expect(call.headers.get("connection")).toBe("close");
-    expect((await fetch(`${tollgate.url}/healthz`)).status).toBe(200);
+      const draining = await readyz(tollgate.url);
+      expect(draining.status).toBe(503);
+      expect(draining.body).toMatchObject({ status: "draining", database: "up" });
+      // The balancer has not let go yet: a call that still arrives is served (and its connection closed).
+      const call = await chat(tollgate.url);
+      expect(call.status).toBe(200);
+      expect(call.headers.get("connection")).toBe("close");
+      expect((await fetch(`${tollgate.url}/healthz`)).status).toBe(200);
 
-    await closed;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
-    await expect(fetch(`${tollgate.url}/readyz`)).rejects.toThrow();
-  });
+      await closed;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+      await expect(fetch(`${tollgate.url}/readyz`)).rejects.toThrow();
+    },
+  );
 });

@@ -14,7 +14,7 @@ export function sampleRecord(i: number, overrides: Partial<CallRecord> = {}): Ca
     deployment: null,
     app: `app-${i % 3}`,
     user: i % 2 === 0 ? null : "user-ü-✓",
-    properties: i % 2 === 0 ? { team: "search", "quote\"d": "line\nbreak" } : null,
+    properties: i % 2 === 0 ? { team: "search", 'quote"d': "line\nbreak" } : null,
     keyId: null,
     stream: i % 2 === 1,
     status: 200,

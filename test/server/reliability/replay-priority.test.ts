@@ -16,10 +16,10 @@ describe("records spooled during a long replay", () => {
   it("are replayed before the rest of the backlog", async () => {
     const spool = await Spool.open({ dir: tempDir(), maxBytes: 1 << 24, segmentBytes: 4000 });
     for (const r of range(0, 20)) await spool.append([r]);
-    const backlogSegments = (await (async () => {
+    const backlogSegments = await (async () => {
       await spool.seal();
       return spool.sealedSegments().length;
-    })());
+    })();
     expect(backlogSegments).toBeGreaterThan(3);
     const order: string[] = [];
     let fresh: Promise<void> | null = null;

@@ -13,14 +13,24 @@ function startUpstream(): Promise<{ url: string; server: Server }> {
       const model = (JSON.parse(body || "{}") as { model?: string }).model;
       if (model !== "slow-stream") {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ id: "c1", object: "chat.completion", model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
+        res.end(
+          JSON.stringify({
+            id: "c1",
+            object: "chat.completion",
+            model: "gpt-4o-mini",
+            choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+            usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+          }),
+        );
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
       let n = 0;
       const timer = setInterval(() => {
         if (n++ < 15) {
-          res.write(`data: ${JSON.stringify({ id: "c2", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [{ index: 0, delta: { content: `w${n} ` }, finish_reason: null }] })}\n\n`);
+          res.write(
+            `data: ${JSON.stringify({ id: "c2", object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [{ index: 0, delta: { content: `w${n} ` }, finish_reason: null }] })}\n\n`,
+          );
           return;
         }
         clearInterval(timer);
@@ -28,7 +38,9 @@ function startUpstream(): Promise<{ url: string; server: Server }> {
       }, 100);
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })),
+  );
 }
 
 let upstream: { url: string; server: Server };
@@ -67,7 +79,11 @@ const SIXTY_FOUR_MIB = 64 * 1024 * 1024;
 
 describe("a body over TOLLGATE_MAX_BODY_BYTES", () => {
   it("fetch receives the 413 JSON error, not a reset", { timeout: 60_000 }, async () => {
-    const res = await fetch(`${defaults.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.alloc(SIXTY_FOUR_MIB, 0x61) });
+    const res = await fetch(`${defaults.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(SIXTY_FOUR_MIB, 0x61),
+    });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe("payload_too_large");
@@ -76,17 +92,23 @@ describe("a body over TOLLGATE_MAX_BODY_BYTES", () => {
 
   it("a client that sends the whole body before reading gets the 413 too (the rest is read, not reset)", { timeout: 60_000 }, async () => {
     const body = Buffer.alloc(SIXTY_FOUR_MIB, 0x61);
-    const answer = await sendAllThenRead(defaults.url, `POST /openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`, body);
+    const answer = await sendAllThenRead(
+      defaults.url,
+      `POST /openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+      body,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toContain('"payload_too_large"');
   });
 
   it("the openai SDK reports it as a 413 API error", { timeout: 60_000 }, async () => {
     const client = new OpenAI({ apiKey: "sk-test", baseURL: `${defaults.url}/openai/v1`, maxRetries: 0 });
-    const err = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a".repeat(SIXTY_FOUR_MIB) }] }).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a".repeat(SIXTY_FOUR_MIB) }] })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
     expect((err as InstanceType<typeof OpenAI.APIError>).message).toContain("TOLLGATE_MAX_BODY_BYTES");
@@ -170,7 +192,11 @@ describe("TOLLGATE_REQUEST_TIMEOUT_MS", () => {
   it("does not cut an answer that streams longer than the timeout", { timeout: 30_000 }, async () => {
     const client = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
     const started = performance.now();
-    const stream = await client.chat.completions.create({ model: "slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const stream = await client.chat.completions.create({
+      model: "slow-stream",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(performance.now() - started).toBeGreaterThan(3 * TIMEOUT_MS);
@@ -192,7 +218,9 @@ describe("TOLLGATE_MAX_CONNECTIONS", () => {
     for (let i = 0; i < 5; i++) {
       const s = await open();
       const body = JSON.stringify({ model: "slow-stream", stream: true, messages: [] });
-      s.write(`POST /openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+      s.write(
+        `POST /openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      );
       held.push(s);
     }
     await eventually(async () => expect(capped.tollgate.app.proxy.inFlight()).toBe(5));

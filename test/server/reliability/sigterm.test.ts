@@ -29,7 +29,12 @@ afterAll(async () => {
 });
 
 async function start(env: Record<string, string>): Promise<TollgateProcess> {
-  const p = await spawnTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_RECORDER_FLUSH_MS: "50", TOLLGATE_SHUTDOWN_GRACE_MS: "5000", ...env });
+  const p = await spawnTollgate({
+    TOLLGATE_UPSTREAM_OPENAI: fake.url,
+    TOLLGATE_RECORDER_FLUSH_MS: "50",
+    TOLLGATE_SHUTDOWN_GRACE_MS: "5000",
+    ...env,
+  });
   running.push(p);
   return p;
 }
@@ -79,38 +84,46 @@ describe("SIGTERM during a burst", () => {
     expect(tg.logs.some((l) => l.msg === "Tollgate stopped")).toBe(true);
   });
 
-  it("a call answered during the drain closes its keep-alive connection, so the client's next request does not race the close", { timeout: 90_000 }, async () => {
-    const url = await freshDatabase("sigterm_connection_close");
-    const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
-    const agent = new http.Agent({ keepAlive: true });
-    const post = (model: string) =>
-      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-        const req = http.request(`${tg.url}/openai/v1/chat/completions`, { method: "POST", agent, headers: { "content-type": "application/json", authorization: "Bearer sk-test" } }, (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (body += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+  it(
+    "a call answered during the drain closes its keep-alive connection, so the client's next request does not race the close",
+    { timeout: 90_000 },
+    async () => {
+      const url = await freshDatabase("sigterm_connection_close");
+      const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
+      const agent = new http.Agent({ keepAlive: true });
+      const post = (model: string) =>
+        new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+          const req = http.request(
+            `${tg.url}/openai/v1/chat/completions`,
+            { method: "POST", agent, headers: { "content-type": "application/json", authorization: "Bearer sk-test" } },
+            (res) => {
+              let body = "";
+              res.setEncoding("utf8");
+              res.on("data", (c: string) => (body += c));
+              res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+            },
+          );
+          req.on("error", reject);
+          req.end(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }));
         });
-        req.on("error", reject);
-        req.end(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }));
-      });
-    try {
-      // before the signal, answers keep the connection open
-      expect((await post("gpt-4o-mini")).connection).toBe("keep-alive");
-      const late = post("gpt-4o-mini-late"); // upstream answers a second after it has the request
-      // The signal comes once the call is in flight (the fake provider has it), not after a guessed delay:
-      // a request still on its way at the signal is the keep-alive race the drain cannot help.
-      await eventually(async () => expect(fake.seen.some((r) => r.body.includes('"gpt-4o-mini-late"'))).toBe(true), 30_000);
-      tg.signal("SIGTERM");
-      const answer = await late;
-      expect(answer.status).toBe(200);
-      expect(answer.connection).toBe("close");
-      expect(JSON.parse(answer.body)).toMatchObject({ object: "chat.completion" });
-      expect((await tg.exited).code).toBe(0);
-    } finally {
-      agent.destroy();
-    }
-  });
+      try {
+        // before the signal, answers keep the connection open
+        expect((await post("gpt-4o-mini")).connection).toBe("keep-alive");
+        const late = post("gpt-4o-mini-late"); // upstream answers a second after it has the request
+        // The signal comes once the call is in flight (the fake provider has it), not after a guessed delay:
+        // a request still on its way at the signal is the keep-alive race the drain cannot help.
+        await eventually(async () => expect(fake.seen.some((r) => r.body.includes('"gpt-4o-mini-late"'))).toBe(true), 30_000);
+        tg.signal("SIGTERM");
+        const answer = await late;
+        expect(answer.status).toBe(200);
+        expect(answer.connection).toBe("close");
+        expect(JSON.parse(answer.body)).toMatchObject({ object: "chat.completion" });
+        expect((await tg.exited).code).toBe(0);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
   it("with Postgres down: records go to the spool on shutdown and are replayed after the restart", { timeout: 90_000 }, async () => {
     const url = await freshDatabase("sigterm_spool");
@@ -130,7 +143,10 @@ describe("SIGTERM during a burst", () => {
 
     await postgres.start();
     const again = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: spool });
-    await eventually(async () => expect(await rowsIn(url, stats.ids)).toEqual({ found: stats.ids.length, total: stats.ids.length }), 20_000);
+    await eventually(
+      async () => expect(await rowsIn(url, stats.ids)).toEqual({ found: stats.ids.length, total: stats.ids.length }),
+      20_000,
+    );
     await eventually(async () => expect(readdirSync(spool).filter((n) => n.endsWith(".jsonl"))).toEqual([]), 5_000);
     again.signal("SIGTERM");
     expect((await again.exited).code).toBe(0);
@@ -162,26 +178,34 @@ describe("SIGTERM during a burst", () => {
 });
 
 describe("the bundle npm start runs", () => {
-  it("estimates a call without usage in its bundled worker (a wrong worker path would record it without usage)", { timeout: 90_000 }, async () => {
-    const url = await freshDatabase("bundle_estimate");
-    const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
-    const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer sk-test" },
-      body: JSON.stringify({ model: "gpt-4o-mini-nousage", stream: true, messages: [{ role: "user", content: "Count the tokens of this sentence, please." }] }),
-    });
-    expect(res.status).toBe(200);
-    await res.text();
-    const id = res.headers.get("x-tollgate-call-id") ?? "";
-    await eventually(async () => {
-      const call = await fetch(`${tg.url}/api/calls/${id}`);
-      expect(call.status).toBe(200);
-      const body = (await call.json()) as { usageSource: string; inputTokens: number; outputTokens: number };
-      expect(body.usageSource).toBe("estimated");
-      expect(body.inputTokens).toBeGreaterThan(5);
-      expect(body.outputTokens).toBeGreaterThan(0);
-    }, 30_000);
-    tg.signal("SIGTERM");
-    expect((await tg.exited).code).toBe(0);
-  });
+  it(
+    "estimates a call without usage in its bundled worker (a wrong worker path would record it without usage)",
+    { timeout: 90_000 },
+    async () => {
+      const url = await freshDatabase("bundle_estimate");
+      const tg = await start({ DATABASE_URL: url, TOLLGATE_SPOOL_DIR: temp("spool") });
+      const res = await fetch(`${tg.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-test" },
+        body: JSON.stringify({
+          model: "gpt-4o-mini-nousage",
+          stream: true,
+          messages: [{ role: "user", content: "Count the tokens of this sentence, please." }],
+        }),
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+      const id = res.headers.get("x-tollgate-call-id") ?? "";
+      await eventually(async () => {
+        const call = await fetch(`${tg.url}/api/calls/${id}`);
+        expect(call.status).toBe(200);
+        const body = (await call.json()) as { usageSource: string; inputTokens: number; outputTokens: number };
+        expect(body.usageSource).toBe("estimated");
+        expect(body.inputTokens).toBeGreaterThan(5);
+        expect(body.outputTokens).toBeGreaterThan(0);
+      }, 30_000);
+      tg.signal("SIGTERM");
+      expect((await tg.exited).code).toBe(0);
+    },
+  );
 });

@@ -27,7 +27,7 @@ describe("Spool files", () => {
     expect(back[0]!.startedAt).toBeInstanceOf(Date);
     expect(back[0]!.startedAt.getTime()).toBe(records[0]!.startedAt.getTime());
     expect(back[1]!.costUsd).toBe("0.0003300000123456");
-    expect(back[0]!.properties).toEqual({ team: "search", "quote\"d": "line\nbreak" });
+    expect(back[0]!.properties).toEqual({ team: "search", 'quote"d': "line\nbreak" });
     // one JSON line per record
     expect(readFileSync(join(dir, segment!), "utf8").split("\n")).toHaveLength(7);
   });
@@ -51,7 +51,9 @@ describe("Spool files", () => {
     const spool = await Spool.open({ dir, maxBytes: 1 << 20, segmentBytes: 2000 });
     const written = range(0, 10);
     for (const r of written) await spool.append([r]);
-    const segments = readdirSync(dir).filter((n) => n.endsWith(".jsonl")).sort();
+    const segments = readdirSync(dir)
+      .filter((n) => n.endsWith(".jsonl"))
+      .sort();
     expect(segments.length).toBeGreaterThan(2);
     await spool.close(); // (a crash closes the file too)
     // A crash in the middle of an append leaves half a line at the end of the newest segment.
@@ -88,7 +90,11 @@ describe("SpoolReplayer into Postgres", () => {
   });
 
   const rows = async () =>
-    (await db.pool.query<{ id: string; cost_usd: string; started_at: Date; properties: unknown; ttft_ms: number | null }>("SELECT id, cost_usd, started_at, properties, ttft_ms FROM calls ORDER BY id")).rows;
+    (
+      await db.pool.query<{ id: string; cost_usd: string; started_at: Date; properties: unknown; ttft_ms: number | null }>(
+        "SELECT id, cost_usd, started_at, properties, ttft_ms FROM calls ORDER BY id",
+      )
+    ).rows;
 
   function replayer(spool: Spool, write: (r: readonly CallRecord[]) => Promise<number>, dropped: string[] = []) {
     return new SpoolReplayer({ spool, batchSize: 3, intervalMs: 60_000, write, onDropped: (n, reason) => dropped.push(`${n} ${reason}`) });
@@ -114,7 +120,7 @@ describe("SpoolReplayer into Postgres", () => {
     expect(first.cost_usd).toBe("0.0003300000123456");
     expect(first.started_at.getTime()).toBe(records[1]!.startedAt.getTime());
     expect(first.ttft_ms).toBe(45.125);
-    expect(stored.find((s) => s.id === records[0]!.id)!.properties).toEqual({ team: "search", "quote\"d": "line\nbreak" });
+    expect(stored.find((s) => s.id === records[0]!.id)!.properties).toEqual({ team: "search", 'quote"d': "line\nbreak" });
   });
 
   it("keeps everything while Postgres is unreachable and resumes later without duplicates", async () => {

@@ -36,7 +36,10 @@ const line = fc.oneof(
 /** One SSE block: 1–4 lines and its terminator style (LF, CRLF or lone CR). */
 const block = fc.record({ lines: fc.array(line, { minLength: 1, maxLength: 4 }), eol: fc.constantFrom("\n", "\r\n", "\r") });
 
-function render(blocks: { lines: { kind: string; value: string }[]; eol: string }[]): { text: string; expected: { event: string | undefined; data: string | undefined }[] } {
+function render(blocks: { lines: { kind: string; value: string }[]; eol: string }[]): {
+  text: string;
+  expected: { event: string | undefined; data: string | undefined }[];
+} {
   let out = "";
   const expected: { event: string | undefined; data: string | undefined }[] = [];
   for (const b of blocks) {
@@ -63,9 +66,19 @@ describe("SseParser under arbitrary chunk boundaries", () => {
         const whole = parseSplit(bytes, []);
         expect(whole.map(({ event, data }) => ({ event, data }))).toEqual(expected);
         expect(Buffer.from(whole.map((e) => e.raw).join(""), "latin1").equals(bytes)).toBe(true);
-        expect(parseSplit(bytes, cuts.map((c) => c % (bytes.length + 1)))).toEqual(whole);
+        expect(
+          parseSplit(
+            bytes,
+            cuts.map((c) => c % (bytes.length + 1)),
+          ),
+        ).toEqual(whole);
         // byte by byte: every multi-byte character and every CR/LF pair is split somewhere
-        expect(parseSplit(bytes, Array.from({ length: bytes.length }, (_, i) => i))).toEqual(whole);
+        expect(
+          parseSplit(
+            bytes,
+            Array.from({ length: bytes.length }, (_, i) => i),
+          ),
+        ).toEqual(whole);
       }),
       { numRuns: 400 },
     );
@@ -78,14 +91,25 @@ describe("SseParser under arbitrary chunk boundaries", () => {
         const whole = parseSplit(buffer, []);
         // every byte is accounted for, exactly: a proxy re-emitting raw events changes nothing
         expect(Buffer.from(whole.map((e) => e.raw).join(""), "latin1").equals(buffer)).toBe(true);
-        expect(parseSplit(buffer, cuts.map((c) => c % (buffer.length + 1)))).toEqual(whole);
+        expect(
+          parseSplit(
+            buffer,
+            cuts.map((c) => c % (buffer.length + 1)),
+          ),
+        ).toEqual(whole);
       }),
       { numRuns: 400 },
     );
   });
 });
 
-const USAGE = { prompt_tokens: 1234, completion_tokens: 567, total_tokens: 1801, prompt_tokens_details: { cached_tokens: 200 }, completion_tokens_details: { reasoning_tokens: 50 } };
+const USAGE = {
+  prompt_tokens: 1234,
+  completion_tokens: 567,
+  total_tokens: 1801,
+  prompt_tokens_details: { cached_tokens: 200 },
+  completion_tokens_details: { reasoning_tokens: 50 },
+};
 
 /** A real-shaped OpenAI chat stream: deltas with multi-byte text, the usage-only chunk, [DONE]. */
 function openAiStream(words: string[], eol: string): string {
@@ -102,23 +126,35 @@ describe("usage in an OpenAI stream split anywhere", () => {
   it("is found by the meter whatever the chunk boundaries", () => {
     const info = { endpoint: "chat.completions", metered: true, model: "gpt-4o-mini", stream: true, deployment: null };
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary", maxLength: 6 }), { maxLength: 6 }), fc.constantFrom("\n", "\r\n"), fc.array(fc.nat(), { maxLength: 60 }), (words, eol, cuts) => {
-        const bytes = Buffer.from(openAiStream(words, eol), "utf8");
-        const meter = openAiAdapter.createStreamMeter(info, true);
-        const parser = new SseParser((event, data) => meter.onEvent(event, data));
-        let from = 0;
-        for (const cut of [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b)) {
-          if (cut <= from) continue;
-          parser.push(bytes.subarray(from, cut));
-          from = cut;
-        }
-        parser.push(bytes.subarray(from));
-        parser.end();
-        const facts = meter.facts();
-        expect(facts.usage).toEqual({ inputTokens: 1234, cachedInputTokens: 200, cacheWriteTokens: 0, cacheWrite1hTokens: 0, outputTokens: 567, reasoningTokens: 50 });
-        expect(facts.responseModel).toBe("gpt-4o-mini-2024-07-18");
-        expect(meter.outputText()).toBe(words.join(""));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: "binary", maxLength: 6 }), { maxLength: 6 }),
+        fc.constantFrom("\n", "\r\n"),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        (words, eol, cuts) => {
+          const bytes = Buffer.from(openAiStream(words, eol), "utf8");
+          const meter = openAiAdapter.createStreamMeter(info, true);
+          const parser = new SseParser((event, data) => meter.onEvent(event, data));
+          let from = 0;
+          for (const cut of [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b)) {
+            if (cut <= from) continue;
+            parser.push(bytes.subarray(from, cut));
+            from = cut;
+          }
+          parser.push(bytes.subarray(from));
+          parser.end();
+          const facts = meter.facts();
+          expect(facts.usage).toEqual({
+            inputTokens: 1234,
+            cachedInputTokens: 200,
+            cacheWriteTokens: 0,
+            cacheWrite1hTokens: 0,
+            outputTokens: 567,
+            reasoningTokens: 50,
+          });
+          expect(facts.responseModel).toBe("gpt-4o-mini-2024-07-18");
+          expect(meter.outputText()).toBe(words.join(""));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -29,8 +29,22 @@ export interface Traffic {
   stop(): Promise<TrafficStats>;
 }
 
-export type Kind = "json" | "stream" | "slow-stream" | "stream-usage" | "embeddings" | "rate-limited" | "server-error" | "cut" | "garbage" | "abort";
-export const KINDS: readonly Kind[] = ["json", "stream", "json", "stream-usage", "embeddings", "json", "stream", "rate-limited", "server-error", "cut", "garbage", "abort"];
+export type Kind =
+  "json" | "stream" | "slow-stream" | "stream-usage" | "embeddings" | "rate-limited" | "server-error" | "cut" | "garbage" | "abort";
+export const KINDS: readonly Kind[] = [
+  "json",
+  "stream",
+  "json",
+  "stream-usage",
+  "embeddings",
+  "json",
+  "stream",
+  "rate-limited",
+  "server-error",
+  "cut",
+  "garbage",
+  "abort",
+];
 
 function requestFor(kind: Kind): { path: string; body: Record<string, unknown> } {
   const messages = [{ role: "user", content: "Summarise the plot of Moby Dick in one line." }];
@@ -42,7 +56,10 @@ function requestFor(kind: Kind): { path: string; body: Record<string, unknown> }
     case "slow-stream":
       return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini-slow", stream: true, messages } };
     case "stream-usage":
-      return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages } };
+      return {
+        path: "/openai/v1/chat/completions",
+        body: { model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages },
+      };
     case "rate-limited":
       return { path: "/openai/v1/chat/completions", body: { model: "gpt-4o-mini-429", messages } };
     case "server-error":
@@ -100,8 +117,20 @@ async function one(baseUrl: string, kind: Kind, stats: TrafficStats, app: string
 }
 
 /** Runs `concurrency` clients in a loop until stopped. */
-export function startTraffic(baseUrl: () => string, options: { concurrency: number; app?: string; pauseMs?: number; kinds?: readonly Kind[] }): Traffic {
-  const stats: TrafficStats = { started: 0, ids: [], unanswered: 0, statuses: {}, kinds: {}, reading: new Set(), whole: new Set(), broken: [] };
+export function startTraffic(
+  baseUrl: () => string,
+  options: { concurrency: number; app?: string; pauseMs?: number; kinds?: readonly Kind[] },
+): Traffic {
+  const stats: TrafficStats = {
+    started: 0,
+    ids: [],
+    unanswered: 0,
+    statuses: {},
+    kinds: {},
+    reading: new Set(),
+    whole: new Set(),
+    broken: [],
+  };
   const kinds = options.kinds ?? KINDS;
   let running = true;
   let next = 0;

@@ -81,7 +81,12 @@ describe("upstream faults", () => {
     const body = (await res.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe("network_error");
     expect(body.error.message).toContain("ECONNREFUSED");
-    expect(await recorded(res.headers.get("x-tollgate-call-id"))).toMatchObject({ provider: "refused", status: 502, outcome: "network_error", usageSource: "none" });
+    expect(await recorded(res.headers.get("x-tollgate-call-id"))).toMatchObject({
+      provider: "refused",
+      status: 502,
+      outcome: "network_error",
+      usageSource: "none",
+    });
   });
 
   it("DNS failure → 502, recorded network_error", async () => {

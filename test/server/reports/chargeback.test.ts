@@ -24,16 +24,33 @@ const get = async (path: string): Promise<any> => {
 };
 
 /** Per-group figures straight from SQL over calls. */
-async function sqlGroups(dims: string[], from: string, to: string, extraWhere = "", extraParams: unknown[] = []): Promise<Map<string, { cost: string; calls: number; input: number }>> {
+async function sqlGroups(
+  dims: string[],
+  from: string,
+  to: string,
+  extraWhere = "",
+  extraParams: unknown[] = [],
+): Promise<Map<string, { cost: string; calls: number; input: number }>> {
   const exprs = dims.map((d) =>
-    d.startsWith("property:") ? `coalesce(properties->>'${d.slice(9)}', '(none)')` : d === "key" ? "coalesce(key_id, '(none)')" : d === "model" ? "coalesce(model, '(none)')" : `"${d}"`,
+    d.startsWith("property:")
+      ? `coalesce(properties->>'${d.slice(9)}', '(none)')`
+      : d === "key"
+        ? "coalesce(key_id, '(none)')"
+        : d === "model"
+          ? "coalesce(model, '(none)')"
+          : `"${d}"`,
   );
   const { rows } = await tg.tollgate.db.pool.query(
     `SELECT ${exprs.map((e, i) => `${e} AS d${i}`).join(", ")}, coalesce(sum(cost_usd), 0)::text AS cost, count(*)::int AS calls, sum(input_tokens)::int AS input
        FROM calls WHERE started_at >= $1 AND started_at < $2 ${extraWhere} GROUP BY ${dims.map((_, i) => i + 1).join(", ")}`,
     [from, to, ...extraParams],
   );
-  return new Map(rows.map((r: any) => [dims.map((_, i) => r[`d${i}`]).join(" · "), { cost: String(Number.parseFloat(r.cost) === 0 ? "0" : r.cost.replace(/\.?0+$/, "")), calls: r.calls, input: r.input }]));
+  return new Map(
+    rows.map((r: any) => [
+      dims.map((_, i) => r[`d${i}`]).join(" · "),
+      { cost: String(Number.parseFloat(r.cost) === 0 ? "0" : r.cost.replace(/\.?0+$/, "")), calls: r.calls, input: r.input },
+    ]),
+  );
 }
 
 const asMap = (groups: any[]) => new Map(groups.map((g) => [g.key, { cost: g.costUsd, calls: g.calls, input: g.inputTokens }]));
@@ -106,13 +123,20 @@ describe("comparison with the previous period", () => {
     expect(body.compare.from).toBe("2026-10-01T00:00:00.000Z");
     expect(body.compare.to).toBe("2026-11-01T00:00:00.000Z");
     // data starts Oct 15: the API says so and does not call the comparison complete
-    expect(body.compare.coverage).toEqual({ from: CALLS.map((c) => c.startedAt).sort((a, b) => a.getTime() - b.getTime())[0]!.toISOString(), to: "2026-11-01T00:00:00.000Z" });
+    expect(body.compare.coverage).toEqual({
+      from: CALLS.map((c) => c.startedAt)
+        .sort((a, b) => a.getTime() - b.getTime())[0]!
+        .toISOString(),
+      to: "2026-11-01T00:00:00.000Z",
+    });
     expect(body.compare.comparable).toBe(false);
     expect(body.coverage).toEqual({ from: NOV.from, to: NOV.to });
     const oct = await sqlGroups(["property:team"], "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
     for (const g of body.groups) {
       const o = oct.get(g.key);
-      expect({ cost: g.previous.costUsd, calls: g.previous.calls, input: g.previous.inputTokens }, g.key).toEqual(o ?? { cost: "0", calls: 0, input: 0 });
+      expect({ cost: g.previous.costUsd, calls: g.previous.calls, input: g.previous.inputTokens }, g.key).toEqual(
+        o ?? { cost: "0", calls: 0, input: 0 },
+      );
     }
     const total = [...oct.values()].reduce((n, v) => n + v.calls, 0);
     expect(body.totals.previous.calls).toBe(total);

@@ -59,7 +59,11 @@ describe("report totals equal SQL over the calls", () => {
 
   it("reads every leg for the long ranges (raw edges, hourly and daily rollups)", () => {
     const plan = planSource({ from: new Date(queries[0]?.from as string), to: new Date(queries[0]?.to as string) }, "app", "auto", "day");
-    expect(plan).toMatchObject({ kind: "rollups", rollupFrom: new Date("2026-10-01T04:00:00Z"), dailyFrom: new Date("2026-10-02T00:00:00Z") });
+    expect(plan).toMatchObject({
+      kind: "rollups",
+      rollupFrom: new Date("2026-10-01T04:00:00Z"),
+      dailyFrom: new Date("2026-10-02T00:00:00Z"),
+    });
   });
 
   it("spend: totals, the sum of the groups and the sum of the series", async () => {

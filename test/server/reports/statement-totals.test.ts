@@ -34,7 +34,9 @@ beforeAll(async () => {
         cacheWrite1hTokens: i % 5,
         outputTokens: 200 + i,
         reasoningTokens: i % 7,
-        costUsd: `0.${String(1234567891 * (i + 1)).padStart(12, "0").slice(0, 12)}`,
+        costUsd: `0.${String(1234567891 * (i + 1))
+          .padStart(12, "0")
+          .slice(0, 12)}`,
         ...k,
       }),
     );

@@ -61,10 +61,13 @@ afterAll(async () => {
 
 /** waits until HAProxy's health checks have all three instances in the pool */
 async function allUp(): Promise<void> {
-  await eventually(async () => expect(await haproxy?.serverStatus()).toEqual({ "tollgate-1": "UP", "tollgate-2": "UP", "tollgate-3": "UP" }));
+  await eventually(async () =>
+    expect(await haproxy?.serverStatus()).toEqual({ "tollgate-1": "UP", "tollgate-2": "UP", "tollgate-3": "UP" }),
+  );
 }
 
-const client = () => new OpenAI({ apiKey: "sk-test", baseURL: `${balancerUrl}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "balanced" } });
+const client = () =>
+  new OpenAI({ apiKey: "sk-test", baseURL: `${balancerUrl}/openai/v1`, maxRetries: 0, defaultHeaders: { "x-tollgate-app": "balanced" } });
 
 /** One call through the balancer; the call id Tollgate answered with, or the error. */
 async function call(openai: OpenAI, i: number, app = "balanced"): Promise<{ id: string | null; status: number }> {
@@ -85,12 +88,17 @@ async function call(openai: OpenAI, i: number, app = "balanced"): Promise<{ id: 
     expect(data.usage?.prompt_tokens).toBe(1200);
     return { id: response.headers.get("x-tollgate-call-id"), status: response.status };
   } catch (err) {
-    if (err instanceof OpenAI.APIError && typeof err.status === "number") return { id: err.headers?.get("x-tollgate-call-id") ?? null, status: err.status };
+    if (err instanceof OpenAI.APIError && typeof err.status === "number")
+      return { id: err.headers?.get("x-tollgate-call-id") ?? null, status: err.status };
     throw err;
   }
 }
 
-async function drive(total: number, concurrency: number, onAnswered?: (n: number) => Promise<void> | void): Promise<Array<{ id: string | null; status: number }>> {
+async function drive(
+  total: number,
+  concurrency: number,
+  onAnswered?: (n: number) => Promise<void> | void,
+): Promise<Array<{ id: string | null; status: number }>> {
   const openai = client();
   const results: Array<{ id: string | null; status: number }> = [];
   let next = 0;
@@ -115,46 +123,62 @@ function sumRequests(exposition: string, app: string): number {
 }
 
 async function recordedIds(app: string): Promise<Map<string, number>> {
-  const { rows } = await db.pool.query<{ id: string; n: number }>(`SELECT id::text, count(*)::int AS n FROM calls WHERE app = $1 GROUP BY id`, [app]);
+  const { rows } = await db.pool.query<{ id: string; n: number }>(
+    `SELECT id::text, count(*)::int AS n FROM calls WHERE app = $1 GROUP BY id`,
+    [app],
+  );
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
 describe.skipIf(!engines.haproxy)("three instances behind HAProxy", () => {
-  it("spreads SDK traffic (JSON and streams) over all three, and the instances' /metrics sum to the database", { timeout: 120_000 }, async () => {
-    const results = await drive(90, 9);
-    expect(results.filter((r) => r.status !== 200 || !r.id)).toEqual([]);
-    const recorded = await expect.poll(async () => (await recordedIds("balanced")).size).toBe(90).then(() => recordedIds("balanced"));
-    expect([...recorded.values()].every((n) => n === 1)).toBe(true);
-    const perInstance = await Promise.all(instances.map(async (t) => sumRequests(await (await fetch(`${t.url}/metrics`)).text(), "balanced")));
-    expect(perInstance.every((n) => n > 0)).toBe(true); // leastconn used all three
-    expect(perInstance.reduce((a, b) => a + b, 0)).toBe(90); // sum by (app) over instances = SQL over calls
-  });
+  it(
+    "spreads SDK traffic (JSON and streams) over all three, and the instances' /metrics sum to the database",
+    { timeout: 120_000 },
+    async () => {
+      const results = await drive(90, 9);
+      expect(results.filter((r) => r.status !== 200 || !r.id)).toEqual([]);
+      const recorded = await expect
+        .poll(async () => (await recordedIds("balanced")).size)
+        .toBe(90)
+        .then(() => recordedIds("balanced"));
+      expect([...recorded.values()].every((n) => n === 1)).toBe(true);
+      const perInstance = await Promise.all(
+        instances.map(async (t) => sumRequests(await (await fetch(`${t.url}/metrics`)).text(), "balanced")),
+      );
+      expect(perInstance.every((n) => n > 0)).toBe(true); // leastconn used all three
+      expect(perInstance.reduce((a, b) => a + b, 0)).toBe(90); // sum by (app) over instances = SQL over calls
+    },
+  );
 
-  it("records every answered call exactly once while one instance is restarted mid-traffic (SIGTERM with a shutdown delay)", { timeout: 180_000 }, async () => {
-    let restarted: Promise<void> | undefined;
-    const results = await drive(240, 12, (answered) => {
-      if (answered !== 60 || restarted) return;
-      const victim = instances[1] as TollgateProcess;
-      victim.signal("SIGTERM");
-      restarted = victim.exited.then(async ({ code }) => {
-        expect(code).toBe(0);
-        instances[1] = await startInstance(1);
+  it(
+    "records every answered call exactly once while one instance is restarted mid-traffic (SIGTERM with a shutdown delay)",
+    { timeout: 180_000 },
+    async () => {
+      let restarted: Promise<void> | undefined;
+      const results = await drive(240, 12, (answered) => {
+        if (answered !== 60 || restarted) return;
+        const victim = instances[1] as TollgateProcess;
+        victim.signal("SIGTERM");
+        restarted = victim.exited.then(async ({ code }) => {
+          expect(code).toBe(0);
+          instances[1] = await startInstance(1);
+        });
       });
-    });
-    await restarted;
-    const answered = results.filter((r) => r.status === 200);
-    // The balancer took the draining instance out before it stopped accepting: no call was refused or cut.
-    expect(results.filter((r) => r.status !== 200)).toEqual([]);
-    const ids = new Set(answered.map((r) => r.id as string));
-    expect(ids.size).toBe(240);
-    await expect.poll(async () => (await recordedIds("balanced")).size).toBe(90 + 240);
-    const recorded = await recordedIds("balanced");
-    for (const id of ids) expect(recorded.get(id)).toBe(1);
-    // the restarted instance is back in the pool and serves
-    await allUp();
-    await drive(30, 6);
-    expect(sumRequests(await (await fetch(`${(instances[1] as TollgateProcess).url}/metrics`)).text(), "balanced")).toBeGreaterThan(0);
-  });
+      await restarted;
+      const answered = results.filter((r) => r.status === 200);
+      // The balancer took the draining instance out before it stopped accepting: no call was refused or cut.
+      expect(results.filter((r) => r.status !== 200)).toEqual([]);
+      const ids = new Set(answered.map((r) => r.id as string));
+      expect(ids.size).toBe(240);
+      await expect.poll(async () => (await recordedIds("balanced")).size).toBe(90 + 240);
+      const recorded = await recordedIds("balanced");
+      for (const id of ids) expect(recorded.get(id)).toBe(1);
+      // the restarted instance is back in the pool and serves
+      await allUp();
+      await drive(30, 6);
+      expect(sumRequests(await (await fetch(`${(instances[1] as TollgateProcess).url}/metrics`)).text(), "balanced")).toBeGreaterThan(0);
+    },
+  );
 
   it("holds a budget across the three instances: concurrent calls never spend past the limit", { timeout: 120_000 }, async () => {
     const openai = client();

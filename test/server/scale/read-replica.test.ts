@@ -64,7 +64,8 @@ async function spend(): Promise<{ calls: number; source: string | null; lag: str
   return { calls: total, source: res.headers.get("x-tollgate-reports-source"), lag: res.headers.get("x-tollgate-reports-lag-ms") };
 }
 
-const source = async (): Promise<ReportsSourceState> => (await (await fetch(`${tollgate.url}/api/reports/source`)).json()) as ReportsSourceState;
+const source = async (): Promise<ReportsSourceState> =>
+  (await (await fetch(`${tollgate.url}/api/reports/source`)).json()) as ReportsSourceState;
 
 describe.skipIf(!postgresBinaries)("reports from a streaming replica (TOLLGATE_REPORTS_DATABASE_URL)", () => {
   it("read the replica once it has replayed the calls, and say it is 0 ms behind", async () => {
@@ -78,7 +79,12 @@ describe.skipIf(!postgresBinaries)("reports from a streaming replica (TOLLGATE_R
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`${tollgate.url}/openai/v1/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer sk-test", "x-tollgate-app": "replicated-sessions", "x-tollgate-session": sessionId },
+        headers: {
+          "content-type": "application/json",
+          authorization: "Bearer sk-test",
+          "x-tollgate-app": "replicated-sessions",
+          "x-tollgate-session": sessionId,
+        },
         body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `session call ${i}` }] }),
       });
       await res.text();
@@ -88,7 +94,11 @@ describe.skipIf(!postgresBinaries)("reports from a streaming replica (TOLLGATE_R
     await tollgate.bodies.recorder?.flush();
     const detail = async () => {
       const res = await fetch(`${tollgate.url}/api/sessions/${sessionId}`);
-      return { status: res.status, source: res.headers.get("x-tollgate-reports-source"), body: (await res.json()) as { calls?: Array<{ id: string }> } };
+      return {
+        status: res.status,
+        source: res.headers.get("x-tollgate-reports-source"),
+        body: (await res.json()) as { calls?: Array<{ id: string }> },
+      };
     };
     const callDetail = async (id: string) => {
       const res = await fetch(`${tollgate.url}/api/calls/${id}`);

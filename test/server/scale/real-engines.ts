@@ -64,7 +64,11 @@ export interface Haproxy extends Engine {
 }
 
 export async function startHaproxy(port: number, statsPort: number, instancePorts: number[], checkMs = 200): Promise<Haproxy> {
-  const env: Record<string, string> = { HAPROXY_BIND: `127.0.0.1:${port}`, HAPROXY_STATS_BIND: `127.0.0.1:${statsPort}`, HAPROXY_CHECK_MS: String(checkMs) };
+  const env: Record<string, string> = {
+    HAPROXY_BIND: `127.0.0.1:${port}`,
+    HAPROXY_STATS_BIND: `127.0.0.1:${statsPort}`,
+    HAPROXY_CHECK_MS: String(checkMs),
+  };
   instancePorts.forEach((p, i) => (env[`TOLLGATE_${i + 1}`] = `127.0.0.1:${p}`));
   const haproxy = run("haproxy", ["-db", "-f", join(ROOT, "deploy", "haproxy.cfg")], env);
   await waitForPort(port);
@@ -76,7 +80,8 @@ export async function startHaproxy(port: number, statsPort: number, instancePort
       const columns = header.split(",");
       const at = (row: string[], name: string) => row[columns.indexOf(name)] ?? "";
       const status: Record<string, string> = {};
-      for (const row of rows.map((r) => r.split(","))) if (at(row, "pxname") === "tollgates" && at(row, "svname").startsWith("tollgate-")) status[at(row, "svname")] = at(row, "status");
+      for (const row of rows.map((r) => r.split(",")))
+        if (at(row, "pxname") === "tollgates" && at(row, "svname").startsWith("tollgate-")) status[at(row, "svname")] = at(row, "status");
       return status;
     },
   };
@@ -86,7 +91,11 @@ export async function startHaproxy(port: number, statsPort: number, instancePort
  * deploy/pgbouncer.ini (transaction pooling) in front of a Postgres, with the test's database, listen address
  * and trust authentication added after the file's own settings. PgBouncer refuses to run as root: as root it drops to `postgres`.
  */
-export async function startPgbouncer(port: number, upstream: { host: string; port: number; database: string; user?: string; password?: string }, poolSize = 20): Promise<Engine> {
+export async function startPgbouncer(
+  port: number,
+  upstream: { host: string; port: number; database: string; user?: string; password?: string },
+  poolSize = 20,
+): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-pgbouncer-"));
   const isRoot = process.getuid?.() === 0;
   if (isRoot) chmodSync(dir, 0o777);
@@ -106,7 +115,17 @@ export async function startPgbouncer(port: number, upstream: { host: string; por
     default_pool_size: String(poolSize),
     logfile: join(dir, "pgbouncer.log"),
   });
-  writeFileSync(ini, Object.entries(settings).map(([section, values]) => `[${section}]\n${Object.entries(values).map(([k, v]) => `${k} = ${v}`).join("\n")}\n`).join("\n"));
+  writeFileSync(
+    ini,
+    Object.entries(settings)
+      .map(
+        ([section, values]) =>
+          `[${section}]\n${Object.entries(values)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join("\n")}\n`,
+      )
+      .join("\n"),
+  );
   writeFileSync(join(dir, "userlist.txt"), '"postgres" ""\n');
   const args = isRoot ? ["-u", "postgres", ini] : [ini];
   const bouncer = run("pgbouncer", args, {});

@@ -29,7 +29,9 @@ export const postgresBinaries = binDir();
 
 function run(command: string, args: string[]): string {
   const isRoot = process.getuid?.() === 0;
-  const result = isRoot ? spawnSync("runuser", ["-u", "postgres", "--", command, ...args], { encoding: "utf8" }) : spawnSync(command, args, { encoding: "utf8" });
+  const result = isRoot
+    ? spawnSync("runuser", ["-u", "postgres", "--", command, ...args], { encoding: "utf8" })
+    : spawnSync(command, args, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -45,7 +47,14 @@ export async function startReplicaCluster(database: string): Promise<ReplicaClus
   run(join(bin, "initdb"), ["-D", primaryDir, "-U", "postgres", "--auth=trust", "--no-sync"]);
   appendFileSync(
     join(primaryDir, "postgresql.conf"),
-    ["listen_addresses = '127.0.0.1'", `unix_socket_directories = '${root}'`, "wal_level = replica", "max_wal_senders = 4", "fsync = off", ""].join("\n"),
+    [
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${root}'`,
+      "wal_level = replica",
+      "max_wal_senders = 4",
+      "fsync = off",
+      "",
+    ].join("\n"),
   );
   // initdb --auth=trust allows replication connections from 127.0.0.1 already
   const pgCtl = join(bin, "pg_ctl");
@@ -55,7 +64,20 @@ export async function startReplicaCluster(database: string): Promise<ReplicaClus
   await admin.connect();
   await admin.query(`CREATE DATABASE "${database}"`);
   await admin.end();
-  run(join(bin, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(primaryPort), "-U", "postgres", "-D", replicaDir, "-R", "-X", "stream", "--checkpoint=fast"]);
+  run(join(bin, "pg_basebackup"), [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(primaryPort),
+    "-U",
+    "postgres",
+    "-D",
+    replicaDir,
+    "-R",
+    "-X",
+    "stream",
+    "--checkpoint=fast",
+  ]);
   run(pgCtl, ["-D", replicaDir, "-l", join(root, "replica.log"), "-o", `-p ${replicaPort} -c hot_standby=on`, "-w", "start"]);
   let replicaRunning = true;
   return {

@@ -56,7 +56,8 @@ async function chat(instance: Tollgate, i: number): Promise<string> {
 
 function requestsTotal(exposition: string): number {
   let sum = 0;
-  for (const line of exposition.split("\n")) if (line.startsWith("tollgate_requests_total{")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  for (const line of exposition.split("\n"))
+    if (line.startsWith("tollgate_requests_total{")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
   return sum;
 }
 
@@ -64,9 +65,7 @@ describe("two Tollgate instances sharing one database", () => {
   it("both start together (migrations, price seeding and partition upkeep do not race)", async () => {
     expect(instances).toHaveLength(2);
     expect(instances[0]?.url).not.toBe(instances[1]?.url);
-    const { rows } = await db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'calls'::regclass`,
-    );
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'calls'::regclass`);
     expect(rows[0]?.n).toBe(4); // default + this month + MONTHS_AHEAD (2)
   });
 
@@ -92,8 +91,12 @@ describe("two Tollgate instances sharing one database", () => {
     expect(fromCalls.rows[0]).toMatchObject({ calls, input: 1200 * calls, output: 300 * calls });
     expect(Number(fromCalls.rows[0].cost)).toBeCloseTo(0.00033 * calls, 12);
 
-    const perApp = await db.pool.query<{ app: string; n: number }>(`SELECT app, sum(calls)::int AS n FROM call_rollups_hourly GROUP BY 1 ORDER BY 1`);
-    expect(perApp.rows).toEqual([0, 1, 2, 3].map((k) => ({ app: `app-${k}`, n: Array.from({ length: calls }, (_, i) => i).filter((i) => i % 4 === k).length })));
+    const perApp = await db.pool.query<{ app: string; n: number }>(
+      `SELECT app, sum(calls)::int AS n FROM call_rollups_hourly GROUP BY 1 ORDER BY 1`,
+    );
+    expect(perApp.rows).toEqual(
+      [0, 1, 2, 3].map((k) => ({ app: `app-${k}`, n: Array.from({ length: calls }, (_, i) => i).filter((i) => i % 4 === k).length })),
+    );
 
     // Each instance counts its own calls; Prometheus sums the two series.
     const scraped = await Promise.all(instances.map(async (t) => requestsTotal(await (await fetch(`${t.url}/metrics`)).text())));
@@ -101,23 +104,56 @@ describe("two Tollgate instances sharing one database", () => {
   });
 
   it("a batch replayed by the other instance (spool replay after a failover) adds neither calls nor rollups", async () => {
-    const before = await db.pool.query(`SELECT (SELECT count(*) FROM calls)::int AS calls, (SELECT sum(calls) FROM call_rollups_hourly)::int AS rolled`);
+    const before = await db.pool.query(
+      `SELECT (SELECT count(*) FROM calls)::int AS calls, (SELECT sum(calls) FROM call_rollups_hourly)::int AS rolled`,
+    );
     const { rows } = await db.pool.query<{ id: string }>(`SELECT id::text FROM calls LIMIT 5`);
     const ids = rows.map((r) => r.id);
     // Rebuild the records as instance 0 wrote them and let instance 1's writer insert them again.
     const { rows: full } = await db.pool.query(`SELECT * FROM calls WHERE id = ANY($1::uuid[])`, [ids]);
     const records = full.map((r) => ({
-      id: r.id, startedAt: r.started_at, provider: r.provider, endpoint: r.endpoint, model: r.model, responseModel: r.response_model,
-      deployment: r.deployment, app: r.app, user: r.user, properties: r.properties, keyId: r.key_id, stream: r.stream, status: r.status,
-      outcome: r.outcome, errorType: r.error_type, errorMessage: r.error_message, errorBody: r.error_body, upstreamRequestId: r.upstream_request_id,
-      serviceTier: r.service_tier, inputTokens: r.input_tokens, cachedInputTokens: r.cached_input_tokens, cacheWriteTokens: r.cache_write_tokens,
-      cacheWrite1hTokens: r.cache_write_1h_tokens, outputTokens: r.output_tokens, reasoningTokens: r.reasoning_tokens, usageSource: r.usage_source,
-      costUsd: r.cost_usd, priceId: r.price_id, priced: r.priced, latencyMs: r.latency_ms, ttftMs: r.ttft_ms, overheadMs: r.overhead_ms,
-      requestBytes: r.request_bytes, responseBytes: r.response_bytes, requestBody: r.request_body, responseBody: r.response_body,
+      id: r.id,
+      startedAt: r.started_at,
+      provider: r.provider,
+      endpoint: r.endpoint,
+      model: r.model,
+      responseModel: r.response_model,
+      deployment: r.deployment,
+      app: r.app,
+      user: r.user,
+      properties: r.properties,
+      keyId: r.key_id,
+      stream: r.stream,
+      status: r.status,
+      outcome: r.outcome,
+      errorType: r.error_type,
+      errorMessage: r.error_message,
+      errorBody: r.error_body,
+      upstreamRequestId: r.upstream_request_id,
+      serviceTier: r.service_tier,
+      inputTokens: r.input_tokens,
+      cachedInputTokens: r.cached_input_tokens,
+      cacheWriteTokens: r.cache_write_tokens,
+      cacheWrite1hTokens: r.cache_write_1h_tokens,
+      outputTokens: r.output_tokens,
+      reasoningTokens: r.reasoning_tokens,
+      usageSource: r.usage_source,
+      costUsd: r.cost_usd,
+      priceId: r.price_id,
+      priced: r.priced,
+      latencyMs: r.latency_ms,
+      ttftMs: r.ttft_ms,
+      overheadMs: r.overhead_ms,
+      requestBytes: r.request_bytes,
+      responseBytes: r.response_bytes,
+      requestBody: r.request_body,
+      responseBody: r.response_body,
     }));
     expect(records).toHaveLength(5);
     expect(await insertCalls((instances[1] as Tollgate).db.pool, records)).toBe(0);
-    const after = await db.pool.query(`SELECT (SELECT count(*) FROM calls)::int AS calls, (SELECT sum(calls) FROM call_rollups_hourly)::int AS rolled`);
+    const after = await db.pool.query(
+      `SELECT (SELECT count(*) FROM calls)::int AS calls, (SELECT sum(calls) FROM call_rollups_hourly)::int AS rolled`,
+    );
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 });

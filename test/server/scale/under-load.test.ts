@@ -45,7 +45,11 @@ describe("under load, with clients hanging up at every point", () => {
     await eventually(async () => expect(await rowCount()).toBe(arrived), 20_000);
     const { rows } = await tg.db.pool.query<{ outcome: string; n: number }>("SELECT outcome, count(*)::int AS n FROM calls GROUP BY 1");
     const byOutcome = Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
-    expect(Object.keys(byOutcome).sort().filter((o) => o !== "ok" && o !== "client_cancelled")).toEqual([]);
+    expect(
+      Object.keys(byOutcome)
+        .sort()
+        .filter((o) => o !== "ok" && o !== "client_cancelled"),
+    ).toEqual([]);
     expect(byOutcome.ok).toBeGreaterThan(0);
   }, 30_000);
 });

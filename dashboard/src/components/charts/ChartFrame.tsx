@@ -26,7 +26,14 @@ export function ChartTable(props: Omit<FrameProps, "children" | "height" | "widt
       <table className="table table-compact" data-testid={props.testId ? `${props.testId}-table` : undefined}>
         {props.label ? <caption className="visually-hidden">{props.label}</caption> : null}
         <thead>
-          <tr><th scope="col">{props.onIndexClick ? "Period (select to zoom)" : "Period"}</th>{props.categories.map((c) => <th key={c} scope="col" className="num">{c}</th>)}</tr>
+          <tr>
+            <th scope="col">{props.onIndexClick ? "Period (select to zoom)" : "Period"}</th>
+            {props.categories.map((c) => (
+              <th key={c} scope="col" className="num">
+                {c}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {props.data.map((row) => {
@@ -35,11 +42,21 @@ export function ChartTable(props: Omit<FrameProps, "children" | "height" | "widt
             return (
               <tr key={key}>
                 <th scope="row">
-                  {props.onIndexClick ? <button type="button" className="link-button" onClick={() => props.onIndexClick?.(key)}>{label}</button> : label}
+                  {props.onIndexClick ? (
+                    <button type="button" className="link-button" onClick={() => props.onIndexClick?.(key)}>
+                      {label}
+                    </button>
+                  ) : (
+                    label
+                  )}
                 </th>
                 {props.categories.map((c) => {
                   const v = row[c];
-                  return <td key={c} className="num">{typeof v === "number" ? props.fmt(v) : "—"}</td>;
+                  return (
+                    <td key={c} className="num">
+                      {typeof v === "number" ? props.fmt(v) : "—"}
+                    </td>
+                  );
                 })}
               </tr>
             );
@@ -55,8 +72,14 @@ export function ChartFrame(props: FrameProps): ReactElement {
   const [asTable, setAsTable] = useState(false);
   const partialLabel = props.partial ? props.idx(props.partial) : null;
   return (
-    <figure className="chart" data-testid={props.testId} data-rows={props.data.length} data-categories={props.categories.join("|")}
-      data-partial={props.partial ?? undefined} aria-label={props.label}>
+    <figure
+      className="chart"
+      data-testid={props.testId}
+      data-rows={props.data.length}
+      data-categories={props.categories.join("|")}
+      data-partial={props.partial ?? undefined}
+      aria-label={props.label}
+    >
       {asTable ? null : props.width !== undefined ? (
         props.children
       ) : (
@@ -66,9 +89,18 @@ export function ChartFrame(props: FrameProps): ReactElement {
       )}
       {asTable ? <ChartTable {...props} /> : null}
       <figcaption className="chart-caption">
-        {partialLabel ? <span className="chart-partial-note" data-testid="chart-partial-note"><span className="swatch-partial" aria-hidden="true" /> {partialLabel} is still in progress: its figures are partial.</span> : null}
-        <button type="button" className="link-button chart-toggle" aria-pressed={asTable} onClick={() => setAsTable((t) => !t)}
-          data-testid={props.testId ? `${props.testId}-toggle` : undefined}>
+        {partialLabel ? (
+          <span className="chart-partial-note" data-testid="chart-partial-note">
+            <span className="swatch-partial" aria-hidden="true" /> {partialLabel} is still in progress: its figures are partial.
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="link-button chart-toggle"
+          aria-pressed={asTable}
+          onClick={() => setAsTable((t) => !t)}
+          data-testid={props.testId ? `${props.testId}-toggle` : undefined}
+        >
           {asTable ? "Show chart" : "Show as table"}
         </button>
       </figcaption>

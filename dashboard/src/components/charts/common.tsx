@@ -82,13 +82,24 @@ export function barClickHandler(index: string, onIndexClick: ((value: string) =>
   };
 }
 
-interface TooltipEntry { name?: string | number; value?: unknown; color?: string }
+interface TooltipEntry {
+  name?: string | number;
+  value?: unknown;
+  color?: string;
+}
 
 /**
  * A tooltip listing the hovered bucket's series by value, largest first, with their total (stacked cost:
  * which group grew most reads at a glance). Empty series are left out.
  */
-export function SortedTooltip(props: { active?: boolean; payload?: readonly TooltipEntry[]; label?: string | number; fmt: (v: number) => string; idx: (v: string) => string; partial?: string | null }): ReactElement | null {
+export function SortedTooltip(props: {
+  active?: boolean;
+  payload?: readonly TooltipEntry[];
+  label?: string | number;
+  fmt: (v: number) => string;
+  idx: (v: string) => string;
+  partial?: string | null;
+}): ReactElement | null {
   if (!props.active || !props.payload || props.payload.length === 0) return null;
   const items = props.payload
     .map((p) => ({ name: String(p.name ?? ""), value: typeof p.value === "number" ? p.value : Number(p.value ?? 0), color: p.color }))
@@ -97,13 +108,23 @@ export function SortedTooltip(props: { active?: boolean; payload?: readonly Tool
   const total = items.reduce((n, p) => n + p.value, 0);
   return (
     <div className="chart-tooltip" data-testid="chart-tooltip">
-      <div className="chart-tooltip-label">{props.idx(String(props.label ?? ""))}{props.partial !== undefined && props.partial !== null && String(props.label) === props.partial ? " (in progress, partial)" : ""}</div>
+      <div className="chart-tooltip-label">
+        {props.idx(String(props.label ?? ""))}
+        {props.partial !== undefined && props.partial !== null && String(props.label) === props.partial ? " (in progress, partial)" : ""}
+      </div>
       {items.map((p) => (
         <div key={p.name} className="chart-tooltip-row" data-testid="chart-tooltip-row">
-          <span><span className="swatch" style={{ background: p.color }} aria-hidden="true" />{p.name}</span><span>{props.fmt(p.value)}</span>
+          <span>
+            <span className="swatch" style={{ background: p.color }} aria-hidden="true" />
+            {p.name}
+          </span>
+          <span>{props.fmt(p.value)}</span>
         </div>
       ))}
-      <div className="chart-tooltip-row chart-tooltip-total" data-testid="chart-tooltip-total"><span>Total</span><span>{props.fmt(total)}</span></div>
+      <div className="chart-tooltip-row chart-tooltip-total" data-testid="chart-tooltip-total">
+        <span>Total</span>
+        <span>{props.fmt(total)}</span>
+      </div>
     </div>
   );
 }

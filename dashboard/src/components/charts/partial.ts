@@ -10,7 +10,12 @@ type Row = Record<string, string | number | null>;
  * (`category + PARTIAL_SUFFIX`), which also holds the bucket before it so the dashed segment joins the line.
  * Rows are copied; without a partial bucket they come back unchanged.
  */
-export function splitPartial(rows: readonly Row[], index: string, categories: readonly string[], partial: string | null | undefined): Row[] {
+export function splitPartial(
+  rows: readonly Row[],
+  index: string,
+  categories: readonly string[],
+  partial: string | null | undefined,
+): Row[] {
   const at = partial ? rows.findIndex((r) => r[index] === partial) : -1;
   if (at === -1) return [...rows];
   return rows.map((r, i) => {

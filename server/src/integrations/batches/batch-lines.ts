@@ -21,7 +21,12 @@ function obj(v: unknown): Record<string, unknown> | undefined {
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The endpoint a batch response body answers, from its `object`. */
-const OPENAI_ENDPOINTS: Record<string, string> = { "chat.completion": "chat.completions", response: "responses", list: "embeddings", text_completion: "completions" };
+const OPENAI_ENDPOINTS: Record<string, string> = {
+  "chat.completion": "chat.completions",
+  response: "responses",
+  list: "embeddings",
+  text_completion: "completions",
+};
 
 function info(endpoint: string): RequestInfo {
   return { endpoint, metered: true, model: null, stream: false, deployment: null };
@@ -45,7 +50,12 @@ function openAiLine(json: Record<string, unknown>): BatchLine | null {
   return {
     customId,
     endpoint: `batch.${endpoint}`,
-    startedAt: typeof body?.created === "number" ? new Date(body.created * 1000) : typeof body?.created_at === "number" ? new Date(body.created_at * 1000) : null,
+    startedAt:
+      typeof body?.created === "number"
+        ? new Date(body.created * 1000)
+        : typeof body?.created_at === "number"
+          ? new Date(body.created_at * 1000)
+          : null,
     status,
     outcome: ok ? "ok" : status === 429 ? "rate_limited" : "upstream_error",
     facts: ok ? facts : { ...facts, usage: undefined },
@@ -60,11 +70,27 @@ function anthropicLine(json: Record<string, unknown>): BatchLine | null {
   if (!customId || !result) return null;
   if (result.type === "succeeded") {
     const message = obj(result.message) ?? {};
-    return { customId, endpoint: "batch.messages", startedAt: null, status: 200, outcome: "ok", facts: anthropic.factsFromJson(info("messages"), message), requestId: str(message.id) ?? null };
+    return {
+      customId,
+      endpoint: "batch.messages",
+      startedAt: null,
+      status: 200,
+      outcome: "ok",
+      facts: anthropic.factsFromJson(info("messages"), message),
+      requestId: str(message.id) ?? null,
+    };
   }
   // Errored, canceled and expired requests are not billed.
   const error = obj(obj(result.error)?.error) ?? obj(result.error);
-  return { customId, endpoint: "batch.messages", startedAt: null, status: 0, outcome: "upstream_error", facts: { errorType: str(error?.type) ?? String(result.type), errorMessage: str(error?.message) }, requestId: null };
+  return {
+    customId,
+    endpoint: "batch.messages",
+    startedAt: null,
+    status: 0,
+    outcome: "upstream_error",
+    facts: { errorType: str(error?.type) ?? String(result.type), errorMessage: str(error?.message) },
+    requestId: null,
+  };
 }
 
 /** The result lines of a JSONL results body (blank and unreadable lines skipped). */

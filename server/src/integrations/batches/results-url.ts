@@ -43,7 +43,10 @@ export function anthropicResultsUrlRewrite(info: RequestInfo, route: PublicRoute
  * Tollgate's origin as the client reached it: the Host header (X-Forwarded-Host/-Proto when a proxy in
  * front set them). Only the client's own answer is shaped by it.
  */
-export function publicOrigin(headers: { host?: string; "x-forwarded-host"?: string | string[]; "x-forwarded-proto"?: string | string[] }, encrypted: boolean): string | null {
+export function publicOrigin(
+  headers: { host?: string; "x-forwarded-host"?: string | string[]; "x-forwarded-proto"?: string | string[] },
+  encrypted: boolean,
+): string | null {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(",")[0]?.trim();
   const host = first(headers["x-forwarded-host"]) || headers.host;
   if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return null;

@@ -121,7 +121,8 @@ class AnthropicStreamMeter implements StreamMeter {
     if (data === undefined) return PASS;
     const type = event ?? /"type":\s*"([^"]+)"/.exec(data)?.[1];
     if (type === "content_block_start") {
-      if (!this.ranCodeExecution && data.includes("code_execution")) this.ranCodeExecution = isCodeExecution(obj(parseObject(data)?.content_block));
+      if (!this.ranCodeExecution && data.includes("code_execution"))
+        this.ranCodeExecution = isCodeExecution(obj(parseObject(data)?.content_block));
       return PASS;
     }
     if (type === "content_block_delta") {
@@ -202,7 +203,13 @@ export const anthropic: ProviderAdapter = {
     const messages = req.path.endsWith("/messages");
     // count_tokens is free: forwarded and recorded, not metered.
     const endpoint = messages ? "messages" : req.path.endsWith("/messages/count_tokens") ? "messages.count_tokens" : req.path;
-    const info: RequestInfo = { endpoint, metered: messages && req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    const info: RequestInfo = {
+      endpoint,
+      metered: messages && req.method === "POST",
+      model: str(json?.model) ?? null,
+      stream: json?.stream === true,
+      deployment: null,
+    };
     const batch = messages ? null : anthropicBatchPath(req.method, req.path);
     if (batch) info.batch = batch;
     return info;

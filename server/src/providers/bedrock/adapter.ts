@@ -85,7 +85,12 @@ export const bedrock: ProviderAdapter = {
     if (input !== undefined || output !== undefined) {
       const read = n(Number(header(raw, "x-amzn-bedrock-cache-read-input-token-count")));
       const writes = n(Number(header(raw, "x-amzn-bedrock-cache-write-input-token-count")));
-      facts.usage = usage({ inputTokens: n(Number(input)) + read + writes, cachedInputTokens: read, cacheWriteTokens: writes, outputTokens: n(Number(output)) });
+      facts.usage = usage({
+        inputTokens: n(Number(input)) + read + writes,
+        cachedInputTokens: read,
+        cacheWriteTokens: writes,
+        outputTokens: n(Number(output)),
+      });
     }
     return facts.errorType || facts.usage ? facts : undefined;
   },
@@ -101,7 +106,8 @@ export const bedrock: ProviderAdapter = {
         const kind = headers[":message-type"];
         if (kind === "event") onEvent(headers[":event-type"] ?? "", payload.toString("utf8"));
         else if (kind === "exception") onEvent(EXCEPTION_PREFIX + (headers[":exception-type"] ?? "exception"), payload.toString("utf8"));
-        else if (kind === "error") onEvent(EXCEPTION_PREFIX + (headers[":error-code"] ?? "error"), JSON.stringify({ message: headers[":error-message"] ?? "" }));
+        else if (kind === "error")
+          onEvent(EXCEPTION_PREFIX + (headers[":error-code"] ?? "error"), JSON.stringify({ message: headers[":error-message"] ?? "" }));
       });
     },
   },
@@ -125,4 +131,3 @@ export const bedrock: ProviderAdapter = {
     return { text: requestText(json).slice(0, 4_000_000), messages: Array.isArray(json.messages) ? json.messages.length : 0 };
   },
 };
-

@@ -4,7 +4,12 @@ import type { AwsSettings } from "../../config.ts";
 import type { OutgoingRequest } from "../types.ts";
 
 /** A client's own signature and the headers that carry it: dropped, Tollgate's signature replaces them. */
-export const SIGNATURE_HEADERS: ReadonlySet<string> = new Set(["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]);
+export const SIGNATURE_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "x-amz-date",
+  "x-amz-security-token",
+  "x-amz-content-sha256",
+]);
 
 const signers = new WeakMap<AwsSettings, SignatureV4>();
 
@@ -13,7 +18,14 @@ function signerFor(aws: AwsSettings): SignatureV4 {
   if (!signer) {
     const { credentials } = aws;
     if (!credentials) throw new Error("no AWS credentials to sign with");
-    signer = new SignatureV4({ service: "bedrock", region: aws.region, credentials, sha256: Sha256, uriEscapePath: true, applyChecksum: true });
+    signer = new SignatureV4({
+      service: "bedrock",
+      region: aws.region,
+      credentials,
+      sha256: Sha256,
+      uriEscapePath: true,
+      applyChecksum: true,
+    });
     signers.set(aws, signer);
   }
   return signer;
@@ -35,7 +47,8 @@ export async function signRequest(aws: AwsSettings, req: OutgoingRequest): Promi
   const toSign: Record<string, string> = {};
   for (let i = 0; i < headers.length; i += 2) {
     const name = (headers[i] as string).toLowerCase();
-    if (signed(name)) toSign[name] = toSign[name] === undefined ? (headers[i + 1] as string) : `${toSign[name]},${headers[i + 1] as string}`;
+    if (signed(name))
+      toSign[name] = toSign[name] === undefined ? (headers[i + 1] as string) : `${toSign[name]},${headers[i + 1] as string}`;
   }
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(req.query)) {

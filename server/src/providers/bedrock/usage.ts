@@ -26,7 +26,12 @@ export function converseUsage(u: Record<string, unknown>): Usage {
 export function invocationMetricsUsage(m: Record<string, unknown>): Usage {
   const read = n(m.cacheReadInputTokenCount);
   const writes = n(m.cacheWriteInputTokenCount);
-  return usage({ inputTokens: n(m.inputTokenCount) + read + writes, cachedInputTokens: read, cacheWriteTokens: writes, outputTokens: n(m.outputTokenCount) });
+  return usage({
+    inputTokens: n(m.inputTokenCount) + read + writes,
+    cachedInputTokens: read,
+    cacheWriteTokens: writes,
+    outputTokens: n(m.outputTokenCount),
+  });
 }
 
 /**
@@ -41,7 +46,8 @@ export function nativeUsage(family: Family, json: Record<string, unknown>): Usag
   if ("prompt_token_count" in json || "generation_token_count" in json) {
     return usage({ inputTokens: n(json.prompt_token_count), outputTokens: n(json.generation_token_count) });
   }
-  if (u && ("prompt_tokens" in u || "completion_tokens" in u)) return usage({ inputTokens: n(u.prompt_tokens), outputTokens: n(u.completion_tokens) });
+  if (u && ("prompt_tokens" in u || "completion_tokens" in u))
+    return usage({ inputTokens: n(u.prompt_tokens), outputTokens: n(u.completion_tokens) });
   return undefined;
 }
 

@@ -34,12 +34,24 @@ export const mistral: ProviderAdapter = {
   inspect(req: ParsedRequest): RequestInfo {
     if (!req.path.endsWith(FIM_PATH)) return openai.inspect(req);
     const json = req.json;
-    return { endpoint: FIM_ENDPOINT, metered: req.method === "POST", model: str(json?.model) ?? null, stream: json?.stream === true, deployment: null };
+    return {
+      endpoint: FIM_ENDPOINT,
+      metered: req.method === "POST",
+      model: str(json?.model) ?? null,
+      stream: json?.stream === true,
+      deployment: null,
+    };
   },
 
   requestIdHeaders: ["x-request-id", "mistral-correlation-id", "x-kong-request-id"],
   errorBody(type, message, status) {
-    return JSON.stringify({ object: "error", message, type: ERROR_TYPES[status] ?? (status >= 500 ? "server_error" : type), param: null, code: String(status) });
+    return JSON.stringify({
+      object: "error",
+      message,
+      type: ERROR_TYPES[status] ?? (status >= 500 ? "server_error" : type),
+      param: null,
+      code: String(status),
+    });
   },
 
   /** FIM's input is the code before and after the gap (no messages, so no per-message overhead). */

@@ -24,7 +24,11 @@ function countFacts(json: Record<string, unknown>, facts: ResponseFacts): void {
   const reason = str(json.done_reason);
   if (reason) facts.finishReasons = [reason];
   // Newer servers add the part of the prompt read from the KV cache (a subset of prompt_eval_count).
-  facts.usage = usage({ inputTokens: n(json.prompt_eval_count), cachedInputTokens: n(json.prompt_eval_cached_count), outputTokens: n(json.eval_count) });
+  facts.usage = usage({
+    inputTokens: n(json.prompt_eval_count),
+    cachedInputTokens: n(json.prompt_eval_cached_count),
+    outputTokens: n(json.eval_count),
+  });
 }
 
 function errorFacts(json: Record<string, unknown>): ResponseFacts {

@@ -3,12 +3,20 @@ import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, scanStringValues, str, stringsOf } from "../json.ts";
 import { readTopLevel } from "../json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "../responses/meter.ts";
-import { DROP, PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
+import {
+  DROP,
+  PASS,
+  TOKEN,
+  type ParsedRequest,
+  type ProviderAdapter,
+  type RequestInfo,
+  type ResponseFacts,
+  type StreamMeter,
+} from "../types.ts";
 import { chatInputText } from "./input.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
 import { batchEvent } from "../../integrations/batches/batch-event.ts";
 import { openAiBatchPath } from "../../integrations/batches/batch-paths.ts";
-
 
 /**
  * Normalizes an OpenAI-style usage object (chat completions, embeddings, and the OpenAI-compatible crowd:
@@ -78,7 +86,8 @@ function reportedCost(u: Record<string, unknown>): string | undefined {
   if (typeof cost !== "number" || !Number.isFinite(cost) || cost < 0) return undefined;
   let total = decimalFromNumber(cost);
   const upstream = obj(u.cost_details)?.upstream_inference_cost;
-  if (u.is_byok === true && typeof upstream === "number" && Number.isFinite(upstream) && upstream > 0) total = add(total, decimalFromNumber(upstream));
+  if (u.is_byok === true && typeof upstream === "number" && Number.isFinite(upstream) && upstream > 0)
+    total = add(total, decimalFromNumber(upstream));
   return formatDecimal(normalize(total));
 }
 

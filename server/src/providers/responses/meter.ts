@@ -77,7 +77,13 @@ export class ResponsesStreamMeter implements StreamMeter {
   onEvent(event: string | undefined, data: string | undefined): number {
     if (data === undefined) return PASS;
     const type = event ?? /"type":\s*"([^"]+)"/.exec(data)?.[1];
-    if (type === "response.output_text.delta" || type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta" || type === "response.function_call_arguments.delta" || type === "response.refusal.delta") {
+    if (
+      type === "response.output_text.delta" ||
+      type === "response.reasoning_summary_text.delta" ||
+      type === "response.reasoning_text.delta" ||
+      type === "response.function_call_arguments.delta" ||
+      type === "response.refusal.delta"
+    ) {
       // The hot events: kept as text, parsed only if an estimate is ever needed.
       this.deltas.keep(data);
       if (this.tokenSeen) return PASS;
@@ -108,4 +114,3 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
-
