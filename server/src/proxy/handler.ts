@@ -335,12 +335,6 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     headers: string[],
     body: Buffer,
   ): void {
-    if (res.destroyed || call.finished) {
-      call.fail("client_cancelled", "client_cancelled", "the client left before the call was forwarded");
-      call.status = 499;
-      finish(call);
-      return;
-    }
     if (body.length > 0 || method === "POST" || method === "PUT" || method === "PATCH") headers.push("content-length", String(body.length));
     headers.push("host", upstream.hostHeader);
     const sign = call.signUpstream ? call.adapter.signRequest : undefined;
@@ -354,6 +348,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     dispatch(call, upstream, res, method, path, query, headers, body);
   }
 
+  /** Sends the call upstream; a client that left meanwhile (also while a signature was computed) ends it here. */
   function dispatch(
     call: CallState,
     upstream: Upstream,
