@@ -42,8 +42,8 @@ const cases: Array<[string, () => Promise<unknown>]> = [
     "spend groupBy=model property.feature=chat (raw)",
     () => spendReport(db.prisma, { ...range, groupBy: "model", "property.feature": "chat" }),
   ],
-  [`statement ${month} app=${apps[0]?.app}`, () => monthStatement(pool, month, { app: apps[0]?.app })],
-  [`statement ${month} property feature=chat`, () => monthStatement(pool, month, { property: { name: "feature", value: "chat" } })],
+  [`statement ${month} app=${apps[0]?.app}`, () => monthStatement(db.prisma, month, { app: apps[0]?.app })],
+  [`statement ${month} property feature=chat`, () => monthStatement(db.prisma, month, { property: { name: "feature", value: "chat" } })],
 ];
 console.log(`${Number(rows[0]!.n).toLocaleString("en-US")} calls; ${days} days to ${range.to}; median of ${runs}`);
 console.log("| report | ms |\n|---|---:|");

@@ -43,7 +43,7 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
   try {
     await migrate(db.pool);
     await seedPrices(db.pool, config.extraPrices);
-    const book = await PriceBook.load(db.pool);
+    const book = await PriceBook.load(db.prisma);
     const priceProvider = (p: string) => config.providers.get(p)?.priceProvider ?? p;
     const price = (args: Parameters<typeof priceCall>[1]) => priceCall(book, { ...args, provider: priceProvider(args.provider) });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { compressJson, precompressedAssets, staticCacheControl } from "./lib/compression.ts";
+import { precompressedAssets, staticCacheControl } from "./lib/compression.ts";
 import { existsSync } from "node:fs";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import type { Config } from "./config.ts";
@@ -11,13 +11,9 @@ import type { CallRecord } from "./recording/call-record.ts";
 import type { Metrics } from "./metrics/index.ts";
 import { metricsHandler } from "./metrics/index.ts";
 import { clientAddress, LoginLimiter } from "./api/login-limiter.ts";
-import { forecastRouter } from "./api/forecast.ts";
-import { callsRouter } from "./api/calls.ts";
-import { dataErrorsAreBadRequests, rejectInvalidText } from "./api/input-guard.ts";
-import { reportsRouter } from "./api/reports.ts";
-import { suggestRouter } from "./api/suggest.ts";
-import { latencyStreamsRouter } from "./api/latency-streams.ts";
-import { sessionsRouter } from "./api/sessions.ts";
+import { apiRouter } from "./api/index.ts";
+import type { Access } from "./access/index.ts";
+import type { PriceBook } from "./pricing/price-book.ts";
 import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { sanitiseRecord } from "./recording/sanitise.ts";
@@ -40,10 +36,10 @@ export interface AppDeps {
   recordPending?(call: CallRecord): void;
   /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
   onBody?(body: PendingBody): void;
-  /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
-  apiRouters?: express.Router[];
-  /** middleware in front of /api and the dashboard (admin auth) */
-  adminGuards?: RequestHandler[];
+  /** the price table behind /api/prices (absent: an app built bare, in tests) */
+  priceBook?: PriceBook;
+  /** virtual keys and budgets: their proxy hooks are beforeForward/afterCall, their routers under /api */
+  access?: Access;
   beforeForward?: BeforeForward[];
   /** runs for every finished call after it is queued (budget settlement); must not throw */
   afterCall?: Array<(record: CallRecord) => void>;
@@ -118,42 +114,8 @@ export function buildApp(deps: AppDeps): App {
   });
   app.get("/metrics", (req, res) => scrape(req, res));
 
-  const api = express.Router();
-  api.use(express.json({ limit: "1mb" }));
-  api.use(compressJson);
-  for (const guard of deps.adminGuards ?? []) api.use(guard);
-  // after auth: a client without the admin token learns nothing but 401
-  api.use(rejectInvalidText);
-  const reportsPool = deps.reports?.pool ?? db.pool;
-  const reportsPrisma = deps.reports?.prisma ?? db.prisma;
-  // Every answer says where report reads come from and how far behind the primary that is, so a figure read
-  // from a lagging replica is never presented as current without saying so.
-  api.get("/reports/source", (_req, res) => void res.json(deps.reports?.state() ?? { source: "primary", lagMs: null, checkedAt: null }));
-  if (deps.reports) {
-    const reports = deps.reports;
-    api.use((_req, res, next) => {
-      // Set as the answer goes out, not as the request comes in: a query that failed over to the primary
-      // while it ran must not be labelled as read from the replica.
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-        const state = reports.state();
-        this.setHeader("x-tollgate-reports-source", state.source);
-        if (state.lagMs !== null) this.setHeader("x-tollgate-reports-lag-ms", String(state.lagMs));
-        return writeHead.apply(this, args);
-      } as typeof writeHead;
-      next();
-    });
-  }
-  api.use(callsRouter(reportsPrisma, reportsPrisma));
-  api.use(reportsRouter(reportsPrisma));
-  api.use(suggestRouter(reportsPrisma));
-  api.use(latencyStreamsRouter(reportsPrisma));
-  api.use(sessionsRouter(reportsPrisma));
-  api.use(forecastRouter(reportsPool));
-  for (const router of deps.apiRouters ?? []) api.use(router);
-  api.use((req, _res, next) => next(new TollgateError("not_found", `no route ${req.method} /api${req.path}`)));
-  api.use(dataErrorsAreBadRequests);
-  app.use("/api", api);
+  // every /api route, built in one place (api/index.ts)
+  app.use("/api", apiRouter(deps));
 
   const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;
   if (existsSync(dashboardDir)) {

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import type { RequestHandler } from "express";
-import type pg from "pg";
+import type { PrismaClient } from "./db/client.ts";
 
 /** What /readyz reports. */
 export interface ReadinessJson {
@@ -18,7 +18,7 @@ export interface ReadinessJson {
 }
 
 export interface ReadinessSources {
-  pool: pg.Pool;
+  prisma: PrismaClient;
   /** true from the moment shutdown starts (SIGTERM) */
   draining(): boolean;
   spool: { readonly dir: string; records(): number; full(): boolean };
@@ -43,9 +43,7 @@ export function readinessHandler(sources: ReadinessSources): RequestHandler {
   const probe = (): Promise<boolean> =>
     (probing ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
-      sources.pool
-        .query("SELECT 1")
-        .then(
+      sources.prisma.$queryRaw`SELECT 1`.then(
           () => resolve(true),
           () => resolve(false),
         )

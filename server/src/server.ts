@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.ts";
 import { migrateDatabase } from "./db/migrate.ts";
+import { advisoryLocks } from "./db/advisory-lock.ts";
 import { createReportsDatabase } from "./db/reports-database.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { limitHeapGrowth } from "./heap-growth.ts";
@@ -19,10 +20,6 @@ import { createDurableRecorder } from "./recording/durable-recorder.ts";
 import type { Recorder } from "./recording/recorder.ts";
 import type { Spool } from "./recording/spool.ts";
 import type { SpoolReplayer } from "./recording/spool-replayer.ts";
-import { pricesRouter } from "./api/prices.ts";
-import { auditRouter, auditTrail } from "./api/audit.ts";
-import { periodsRouter } from "./api/periods.ts";
-import { statementRouter } from "./api/statement.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { knownModels } from "./metrics/known-models.ts";
 import { createAccess, type Access } from "./access/index.ts";
@@ -30,7 +27,6 @@ import { readinessHandler } from "./readiness.ts";
 import { checkingIntervalFor, limitRequests } from "./proxy/request-timeout.ts";
 import { startBodyRecording, type BodyRecording } from "./recording/body-recording.ts";
 import { createCallTracer, type CallTracer } from "./tracing/otel-export.ts";
-import { reconciliationRouter } from "./api/reconciliation.ts";
 import { startReconcileSchedule, type ReconcileSchedule } from "./reconciliation/schedule.ts";
 
 export interface Tollgate {
@@ -97,7 +93,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     await embedded?.stop();
     throw err;
   }
-  const priceBook = await PriceBook.load(db.pool);
+  const priceBook = await PriceBook.load(db.prisma);
   const reloadPrices = setInterval(() => {
     priceBook.reload().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "price reload failed"));
   }, 60_000);
@@ -168,20 +164,11 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
         logger.warn({ callId: call.id, stage, err: (err as Error)?.message }, "metering step failed; the call went through");
       },
     },
-    apiRouters: [
-      // first: the audit trail sees every write to prices, budgets and periods that follows
-      auditTrail(db.prisma, (err) => logger.error({ err: (err as Error)?.message }, "audit log write failed")),
-      auditRouter(db.prisma),
-      periodsRouter(db.prisma),
-      statementRouter(db.pool, db.prisma),
-      pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook }),
-      reconciliationRouter({ prisma: db.prisma, config: config.reconcile }),
-      ...access.apiRouters,
-    ],
-    adminGuards: access.adminGuards,
+    priceBook,
+    access,
     beforeForward: access.beforeForward,
     afterCall: tracing ? [...(access.afterCall ?? []), (record) => tracing.record(record)] : access.afterCall,
-    readiness: readinessHandler({ pool: db.pool, draining: () => draining, spool }),
+    readiness: readinessHandler({ prisma: db.prisma, draining: () => draining, spool }),
   });
 
   // While draining, every answer says `Connection: close`: a keep-alive client then opens its next request on
@@ -217,7 +204,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
   logger.info({ url }, "Tollgate listening");
 
   const reconcileSchedule = startReconcileSchedule({
-    pool: db.pool,
+    tryLock: advisoryLocks(db.pool),
     prisma: db.prisma,
     config: config.reconcile,
     metrics: metrics.reconciliation,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { CallRecord } from "../recording/call-record.ts";
@@ -41,7 +42,10 @@ interface Reservation {
 }
 
 export interface BudgetGuardDeps {
+  /** the ledger's pool: reservations, holds, settlements (asynchronous commit: access/index.ts) */
   pool: pg.Pool;
+  /** budgets, their states, forecasts and notices */
+  prisma: PrismaClient;
   priceBook: PriceBook;
   metrics: BudgetMetrics;
   logger: Logger;
@@ -105,7 +109,7 @@ export class BudgetGuard {
     const swept = await sweepStaleHolds(this.deps.pool, this.holdLeaseMs);
     if (swept > 0)
       this.deps.logger.warn({ holds: swept }, "released budget reservations that were never settled (a replica stopped mid-call)");
-    const budgets = await loadBudgets(this.deps.pool);
+    const budgets = await loadBudgets(this.deps.prisma);
     const byApp = new Map<string, BudgetRow>();
     const byKey = new Map<string, BudgetRow>();
     for (const b of budgets) {
@@ -118,8 +122,8 @@ export class BudgetGuard {
     let forecasts = new Map<string, Forecast>();
     if (budgets.length > 0) {
       await resyncLedgers(this.deps.pool, { nowMs: this.now(), current: "missing" });
-      states = await budgetStates(this.deps.pool, this.now());
-      forecasts = await budgetForecasts(this.deps.pool, states, this.now());
+      states = await budgetStates(this.deps.prisma, this.now());
+      forecasts = await budgetForecasts(this.deps.prisma, states, this.now());
       await this.noticeThresholds(states, forecasts);
     }
     const published = new Map<string, string>();
@@ -233,7 +237,7 @@ export class BudgetGuard {
   /** Thresholds crossed since any replica last looked: each is logged once, by the replica that records it. */
   private async noticeThresholds(states: readonly BudgetState[], forecasts: ReadonlyMap<string, Forecast>): Promise<void> {
     const projected = new Map([...forecasts].map(([id, f]) => [id, f.forecastUsd]));
-    for (const n of await recordThresholds(this.deps.pool, states, projected)) {
+    for (const n of await recordThresholds(this.deps.prisma, states, projected)) {
       const fields = { budget: n.budgetId, app: n.app, period: n.period, action: n.action, limitUsd: n.limitUsd, spentUsd: n.spentUsd };
       if (n.kind === "forecast") this.deps.logger.info({ ...fields, forecastUsd: n.forecastUsd }, "budget forecast passes its limit");
       else if (n.kind !== "100") this.deps.logger.info({ ...fields, threshold: `${n.kind}%` }, "budget threshold crossed");
@@ -268,7 +272,7 @@ export class BudgetGuard {
 
   /** The 429's message, naming the budget; null when the budget no longer exists. */
   private async blockMessage(budget: BudgetRow): Promise<string | null> {
-    const state = (await budgetStates(this.deps.pool, this.now())).find((s) => s.id === budget.id);
+    const state = (await budgetStates(this.deps.prisma, this.now())).find((s) => s.id === budget.id);
     if (!state) return null;
     const whose = state.keyId ? `virtual key ${state.keyId} of app "${state.app}"` : `app "${state.app}"`;
     const every = { month: "monthly", week: "weekly", day: "daily" }[state.period];

@@ -1,4 +1,5 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { arrayLiteral } from "../db/array-literal.ts";
 import type { BudgetAction, BudgetState } from "./budget-store.ts";
 
 /** What a notice says: 50, 80 or 100 % of the limit spent, or the period's forecast passing the limit. */
@@ -50,14 +51,15 @@ const notice = (r: NoticeRow): BudgetNotice => ({
  * (budget_notice_deliveries, the outbox notification-sender.ts delivers).
  */
 export async function recordThresholds(
-  pool: pg.Pool,
+  prisma: PrismaClient,
   states: readonly BudgetState[],
   forecasts: ReadonlyMap<string, string> = new Map(),
 ): Promise<BudgetNotice[]> {
   if (states.length === 0) return [];
-  const { rows } = await pool.query<NoticeRow>(
-    `WITH st AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[]) AS st(budget_id, period, spent_usd, forecast_usd)
+  const col = (get: (s: BudgetState) => unknown) => arrayLiteral(states, get);
+  const rows = await prisma.$queryRaw<NoticeRow[]>`WITH st AS (
+       SELECT * FROM unnest(${col((s) => s.id)}::text[], ${col((s) => s.periodKey)}::text[], ${col((s) => s.spentUsd)}::numeric[],
+                            ${col((s) => forecasts.get(s.id) ?? null)}::numeric[]) AS st(budget_id, period, spent_usd, forecast_usd)
      ), crossed AS (
        SELECT b.id AS budget_id, st.period, k.kind, b.app, b.monthly_usd AS limit_usd, st.spent_usd, st.forecast_usd
          FROM st JOIN budgets b ON b.id = st.budget_id
@@ -79,13 +81,6 @@ export async function recordThresholds(
      SELECT i.budget_id, i.app, i.period, i.kind, b.action, i.limit_usd::text AS limit_usd, i.spent_usd::text AS spent_usd,
             i.forecast_usd::text AS forecast_usd, i.created_at
        FROM inserted i JOIN budgets b ON b.id = i.budget_id
-      ORDER BY i.budget_id, i.period, i.kind`,
-    [
-      states.map((s) => s.id),
-      states.map((s) => s.periodKey),
-      states.map((s) => s.spentUsd),
-      states.map((s) => forecasts.get(s.id) ?? null),
-    ],
-  );
+      ORDER BY i.budget_id, i.period, i.kind`;
   return rows.map(notice);
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { periodOf, type BudgetPeriod } from "./budget-period.ts";
 import { withLedgerResync } from "./budget-ledger.ts";
 
@@ -62,9 +63,19 @@ const row = (r: Row): BudgetRow => ({
 });
 const COLUMNS = `id, app, key_id, monthly_usd::text AS monthly_usd, action, unpriced, period`;
 
-export async function loadBudgets(pool: pg.Pool): Promise<BudgetRow[]> {
-  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM budgets ORDER BY app, id`);
-  return rows.map(row);
+export async function loadBudgets(prisma: PrismaClient): Promise<BudgetRow[]> {
+  const rows = await prisma.budget.findMany({
+    select: { id: true, app: true, keyId: true, monthlyUsd: true, action: true, unpriced: true, period: true },
+    orderBy: [{ app: "asc" }, { id: "asc" }],
+  });
+  // written only through upsertBudget, from the enums; the limit as Postgres prints numeric(20, 10)
+  return rows.map((r) => ({
+    ...r,
+    monthlyUsd: r.monthlyUsd.toFixed(10),
+    action: r.action as BudgetAction,
+    unpriced: r.unpriced as UnpricedPolicy,
+    period: r.period as BudgetPeriod,
+  }));
 }
 
 export type BudgetInput = Omit<BudgetRow, "id" | "unpriced" | "period"> & { unpriced?: UnpricedPolicy; period?: BudgetPeriod };
@@ -99,22 +110,18 @@ export async function upsertBudget(pool: pg.Pool, input: BudgetInput, nowMs = Da
   });
 }
 
-export async function deleteBudget(pool: pg.Pool, app: string, keyId: string | null): Promise<boolean> {
-  const result = await pool.query(`DELETE FROM budgets WHERE id = $1 AND app = $2`, [budgetId(app, keyId), app]);
-  return (result.rowCount ?? 0) > 0;
+export async function deleteBudget(prisma: PrismaClient, app: string, keyId: string | null): Promise<boolean> {
+  return (await prisma.budget.deleteMany({ where: { id: budgetId(app, keyId), app } })).count > 0;
 }
 
 /** Every budget with its ledger for its period containing `nowMs` (zeros when nothing was spent yet). */
-export async function budgetStates(pool: pg.Pool, nowMs: number): Promise<BudgetState[]> {
-  const { rows } = await pool.query<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>(
-    `SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced, b.period,
+export async function budgetStates(prisma: PrismaClient, nowMs: number): Promise<BudgetState[]> {
+  const rows = await prisma.$queryRaw<Array<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>>`SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced, b.period,
             COALESCE(s.spent_usd, 0)::text AS spent, COALESCE(s.reserved_usd, 0)::text AS reserved,
             COALESCE(s.unpriced_calls, 0)::text AS unpriced_calls,
             (b.monthly_usd - COALESCE(s.spent_usd, 0) - COALESCE(s.reserved_usd, 0))::text AS remaining
-       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = tollgate_budget_period_key(b.period, $1::timestamptz)
-      ORDER BY b.app, b.id`,
-    [new Date(nowMs)],
-  );
+       FROM budgets b LEFT JOIN budget_spend s ON s.budget_id = b.id AND s.month = tollgate_budget_period_key(b.period, ${new Date(nowMs)}::timestamptz)
+      ORDER BY b.app, b.id`;
   return rows.map((r) => {
     const span = periodOf(r.period, nowMs);
     return {

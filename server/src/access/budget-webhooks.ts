@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { ConfigError } from "../config.ts";
 
@@ -27,30 +27,32 @@ export function redactedUrl(url: string): string {
   return u.pathname.length > 1 || u.search ? `${u.origin}/…` : u.origin;
 }
 
-export async function listWebhooks(pool: pg.Pool): Promise<BudgetWebhook[]> {
-  const { rows } = await pool.query<BudgetWebhook>(`SELECT name, url, format FROM budget_webhooks ORDER BY name`);
-  return rows;
+export async function listWebhooks(prisma: PrismaClient): Promise<BudgetWebhook[]> {
+  const rows = await prisma.budgetWebhook.findMany({ select: { name: true, url: true, format: true }, orderBy: { name: "asc" } });
+  // the column holds only what webhookSchema accepted
+  return rows.map((r) => ({ ...r, format: r.format as WebhookFormat }));
 }
 
-export async function upsertWebhook(pool: pg.Pool, w: BudgetWebhook): Promise<void> {
-  await pool.query(
-    `INSERT INTO budget_webhooks (name, url, format) VALUES ($1, $2, $3)
-     ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, format = EXCLUDED.format, updated_at = now()`,
-    [w.name, w.url, w.format],
-  );
+export async function upsertWebhook(prisma: PrismaClient, w: BudgetWebhook): Promise<void> {
+  // one INSERT … ON CONFLICT (name) DO UPDATE (a native upsert: one unique field, same value in where and create)
+  await prisma.budgetWebhook.upsert({
+    where: { name: w.name },
+    create: { name: w.name, url: w.url, format: w.format },
+    update: { url: w.url, format: w.format, updatedAt: new Date() },
+  });
 }
 
-export async function deleteWebhook(pool: pg.Pool, name: string): Promise<boolean> {
-  return ((await pool.query(`DELETE FROM budget_webhooks WHERE name = $1`, [name])).rowCount ?? 0) > 0;
+export async function deleteWebhook(prisma: PrismaClient, name: string): Promise<boolean> {
+  return (await prisma.budgetWebhook.deleteMany({ where: { name } })).count > 0;
 }
 
 /** TOLLGATE_CONFIG `notifications.webhooks` are written at start-up (the file wins for the names it gives). */
-export async function applyConfiguredWebhooks(pool: pg.Pool, raw: readonly Record<string, unknown>[]): Promise<number> {
+export async function applyConfiguredWebhooks(prisma: PrismaClient, raw: readonly Record<string, unknown>[]): Promise<number> {
   const parsed = z.array(webhookSchema).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`TOLLGATE_CONFIG: notifications.webhooks.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
   }
-  for (const w of parsed.data) await upsertWebhook(pool, w);
+  for (const w of parsed.data) await upsertWebhook(prisma, w);
   return parsed.data.length;
 }

@@ -1,4 +1,3 @@
-import type { RequestHandler, Router } from "express";
 import pg from "pg";
 import type { Config } from "../config.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
@@ -7,17 +6,12 @@ import type { CallRecord } from "../recording/call-record.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { BeforeForward } from "../proxy/handler.ts";
-import { adminAuth } from "../api/auth.ts";
-import { budgetNotificationsRouter } from "../api/budget-notifications.ts";
-import { budgetsRouter } from "../api/budgets.ts";
-import { keysRouter } from "../api/keys.ts";
-import { apiResponseHeaders } from "../api/request-id.ts";
-import { AdminSessions } from "./admin-sessions.ts";
 import { BudgetGuard } from "./budget-guard.ts";
 import { resyncLedgers } from "./budget-ledger.ts";
 import { applyConfiguredWebhooks } from "./budget-webhooks.ts";
 import { NotificationSender } from "./notification-sender.ts";
 import { applyConfiguredBudgets } from "./configured-budgets.ts";
+import { upsertBudget, type BudgetInput, type BudgetRow } from "./budget-store.ts";
 import { KeyCache } from "./key-cache.ts";
 import { virtualKeyHook } from "./key-hook.ts";
 import { GoogleAccessTokens } from "./google-tokens.ts";
@@ -32,10 +26,10 @@ export interface AccessDeps {
   logger: Logger;
 }
 
-/** What the access layer plugs into buildApp, plus its lifecycle. */
+/** The access services: what the proxy hooks and the admin routers (api/) use, plus their lifecycle. */
 export interface Access {
-  adminGuards: RequestHandler[];
-  apiRouters: Router[];
+  /** the install's virtual-key pepper: keys are stored as its HMAC */
+  pepper: Buffer;
   /** virtual keys first (they pin the app), then budgets (which read it) */
   beforeForward: BeforeForward[];
   afterCall: Array<(record: CallRecord) => void>;
@@ -43,6 +37,10 @@ export interface Access {
   budgets: BudgetGuard;
   /** delivers budget notices to webhooks (polled every TOLLGATE_WEBHOOK_POLL_MS) */
   notifications: NotificationSender;
+  /** creates or replaces a budget (its current period's ledger set from the calls made in it) */
+  saveBudget(input: BudgetInput, nowMs: number): Promise<BudgetRow>;
+  /** reloads this replica's budgets at once (others pick a change up on their refresh) */
+  refreshBudgets(): Promise<void>;
   /** stops refreshing, settles budgets in flight and writes last-used times; before the database closes */
   close(): Promise<void>;
 }
@@ -66,11 +64,12 @@ function budgetLedgerPool(pool: pg.Pool): pg.Pool {
 /** Admin auth, virtual keys and budgets, loaded from the database and kept fresh every refreshMs. */
 export async function createAccess(deps: AccessDeps): Promise<Access> {
   const { config, pool, logger } = deps;
-  const pepper = await loadPepper(pool, config.access.keyPepper);
+  const pepper = await loadPepper(deps.prisma, config.access.keyPepper);
   const keys = new KeyCache(deps.prisma, pepper);
   const ledgerPool = budgetLedgerPool(pool);
   const budgets = new BudgetGuard({
     pool: ledgerPool,
+    prisma: deps.prisma,
     priceBook: deps.priceBook,
     metrics: deps.metrics.budget,
     logger,
@@ -78,7 +77,7 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     holdLeaseMs: config.access.budgetHoldLeaseMs,
   });
   await applyConfiguredBudgets(pool, config.budgets);
-  await applyConfiguredWebhooks(pool, config.budgetWebhooks);
+  await applyConfiguredWebhooks(deps.prisma, config.budgetWebhooks);
   // Ledgers written before they were the calls' sum (or while this version was not running) are set right.
   await resyncLedgers(pool, { nowMs: Date.now(), current: "always" });
   await Promise.all([keys.refresh(), budgets.refresh()]);
@@ -122,33 +121,14 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     googleTokens.set(p.name, tokens);
   }
 
-  const notifications = new NotificationSender({ pool, logger, retryBaseMs: config.access.webhookRetryBaseMs });
+  const notifications = new NotificationSender({ prisma: deps.prisma, logger, retryBaseMs: config.access.webhookRetryBaseMs });
   const notifyTimer = setInterval(() => {
     notifications.poll().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "budget notice delivery failed"));
   }, config.access.webhookPollMs);
   notifyTimer.unref();
 
   return {
-    adminGuards: [
-      apiResponseHeaders,
-      adminAuth({
-        token: config.adminToken,
-        sessions: config.adminToken ? new AdminSessions(deps.prisma, config.adminToken, config.access.sessionHours * 3_600_000) : undefined,
-        loginAttemptsPerMinute: config.access.loginAttemptsPerMinute,
-        trustProxyHops: config.access.trustProxyHops,
-      }),
-    ],
-    apiRouters: [
-      keysRouter({
-        prisma: deps.prisma,
-        pepper,
-        cache: keys,
-        providers: new Set(config.providers.keys()),
-        pinApp: (app) => deps.metrics.pinApp(app),
-      }),
-      budgetsRouter({ pool, prisma: deps.prisma, refresh: () => budgets.refresh().then(pinBudgetApps) }),
-      budgetNotificationsRouter(pool, deps.prisma),
-    ],
+    pepper,
     beforeForward: [
       virtualKeyHook(keys, {
         requireKey: config.access.requireVirtualKey,
@@ -160,6 +140,8 @@ export async function createAccess(deps: AccessDeps): Promise<Access> {
     keys,
     budgets,
     notifications,
+    saveBudget: (input, nowMs) => upsertBudget(pool, input, nowMs),
+    refreshBudgets: () => budgets.refresh().then(pinBudgetApps),
     async close() {
       clearInterval(timer);
       clearInterval(notifyTimer);

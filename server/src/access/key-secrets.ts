@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 
 /** `tg_` + 32 random bytes in base64url: 256 bits, so a hash of it cannot be brute-forced. */
 export const VIRTUAL_KEY_PATTERN = /^tg_[A-Za-z0-9_-]{43}$/;
@@ -25,14 +25,11 @@ export function hashVirtualKey(pepper: Buffer, key: string): string {
  * The pepper: TOLLGATE_KEY_PEPPER when set, else one generated on first start and kept in `settings`
  * (replicas sharing the database agree on it; the first writer wins). Changing it invalidates every key.
  */
-export async function loadPepper(pool: pg.Pool, configured: string | undefined): Promise<Buffer> {
+export async function loadPepper(prisma: PrismaClient, configured: string | undefined): Promise<Buffer> {
   if (configured) return Buffer.from(configured, "utf8");
-  await pool.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
-    PEPPER_SETTING,
-    randomBytes(32).toString("base64url"),
-  ]);
-  const { rows } = await pool.query<{ value: string }>(`SELECT value FROM settings WHERE key = $1`, [PEPPER_SETTING]);
-  const value = rows[0]?.value;
+  // INSERT … ON CONFLICT DO NOTHING: a replica starting at the same moment keeps the pepper stored first
+  await prisma.setting.createMany({ data: [{ key: PEPPER_SETTING, value: randomBytes(32).toString("base64url") }], skipDuplicates: true });
+  const value = (await prisma.setting.findUnique({ where: { key: PEPPER_SETTING } }))?.value;
   if (!value) throw new Error("the virtual-key pepper could not be stored in the settings table");
   return Buffer.from(value, "utf8");
 }

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import type { WebhookFormat } from "./budget-webhooks.ts";
@@ -55,7 +55,7 @@ export function noticePayload(d: Omit<Due, "attempts" | "url" | "format" | "webh
 }
 
 export interface NotificationSenderDeps {
-  pool: pg.Pool;
+  prisma: PrismaClient;
   logger: Logger;
   /** the first retry's delay; attempt n waits base × 2^(n−1), capped at 32 × base */
   retryBaseMs: number;
@@ -84,13 +84,12 @@ export class NotificationSender {
   }
 
   private async deliverDue(): Promise<number> {
-    const { rows } = await this.deps.pool.query<Due>(
-      `WITH due AS (
+    const rows = await this.deps.prisma.$queryRaw<Due[]>`WITH due AS (
          SELECT budget_id, period, kind, webhook FROM budget_notice_deliveries
           WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
-          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+          ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
        claimed AS (
-         UPDATE budget_notice_deliveries d SET locked_until = now() + make_interval(secs => $2::double precision / 1000)
+         UPDATE budget_notice_deliveries d SET locked_until = now() + make_interval(secs => ${CLAIM_MS}::double precision / 1000)
            FROM due WHERE (d.budget_id, d.period, d.kind, d.webhook) = (due.budget_id, due.period, due.kind, due.webhook)
          RETURNING d.*)
        SELECT c.budget_id, c.period, c.kind, c.webhook, c.attempts, w.url, w.format, n.app, b.key_id, b.period AS budget_period,
@@ -98,9 +97,7 @@ export class NotificationSender {
          FROM claimed c
          JOIN budget_webhooks w ON w.name = c.webhook
          JOIN budget_notices n ON (n.budget_id, n.period, n.kind) = (c.budget_id, c.period, c.kind)
-         JOIN budgets b ON b.id = c.budget_id`,
-      [BATCH, CLAIM_MS],
-    );
+         JOIN budgets b ON b.id = c.budget_id`;
     await Promise.all(rows.map((d) => this.deliver(d)));
     return rows.length;
   }
@@ -129,27 +126,14 @@ export class NotificationSender {
     const gaveUp = !delivered && attempt >= MAX_ATTEMPTS;
     const delayMs = this.deps.retryBaseMs * 2 ** Math.min(attempt - 1, 5);
     const durationMs = performance.now() - started;
-    await this.deps.pool.query(
-      `WITH attempt AS (
+    const outcome = delivered ? "delivered" : gaveUp ? "failed" : "pending";
+    await this.deps.prisma.$executeRaw`WITH attempt AS (
          INSERT INTO budget_notice_attempts (budget_id, period, kind, webhook, attempt, status_code, error, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
-       UPDATE budget_notice_deliveries SET attempts = $5, locked_until = NULL, status = $9,
-              delivered_at = CASE WHEN $9 = 'delivered' THEN now() END,
-              next_attempt_at = now() + make_interval(secs => $10::double precision / 1000)
-        WHERE (budget_id, period, kind, webhook) = ($1, $2, $3, $4)`,
-      [
-        d.budget_id,
-        d.period,
-        d.kind,
-        d.webhook,
-        attempt,
-        status,
-        error,
-        durationMs,
-        delivered ? "delivered" : gaveUp ? "failed" : "pending",
-        delayMs,
-      ],
-    );
+         VALUES (${d.budget_id}, ${d.period}, ${d.kind}, ${d.webhook}, ${attempt}, ${status}, ${error}, ${durationMs}))
+       UPDATE budget_notice_deliveries SET attempts = ${attempt}, locked_until = NULL, status = ${outcome},
+              delivered_at = CASE WHEN ${outcome}::text = 'delivered' THEN now() END,
+              next_attempt_at = now() + make_interval(secs => ${delayMs}::double precision / 1000)
+        WHERE (budget_id, period, kind, webhook) = (${d.budget_id}, ${d.period}, ${d.kind}, ${d.webhook})`;
     const fields = { budget: d.budget_id, period: d.period, kind: d.kind, webhook: d.webhook, attempt, status };
     if (delivered) this.deps.logger.info(fields, "budget notice delivered");
     else if (gaveUp) this.deps.logger.error({ ...fields, err: error }, "budget notice not delivered; giving up");

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
@@ -11,21 +10,21 @@ import { parseOr400 } from "../lib/parse-or-400.ts";
  * GET/PUT/DELETE /budget-webhooks[/:name] (URLs shown by origin only: incoming-webhook URLs hold a secret),
  * GET /budget-notices: the latest notices with their deliveries, and the latest delivery attempts.
  */
-export function budgetNotificationsRouter(pool: pg.Pool, prisma: PrismaClient): Router {
+export function budgetNotificationsRouter(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/budget-webhooks", async (_req, res) => {
-    res.json({ webhooks: (await listWebhooks(pool)).map((w) => ({ name: w.name, url: redactedUrl(w.url), format: w.format })) });
+    res.json({ webhooks: (await listWebhooks(prisma)).map((w) => ({ name: w.name, url: redactedUrl(w.url), format: w.format })) });
   });
 
   router.put("/budget-webhooks/:name", async (req, res) => {
     const parsed = parseOr400(webhookSchema, { ...(req.body ?? {}), name: req.params.name });
-    await upsertWebhook(pool, parsed);
+    await upsertWebhook(prisma, parsed);
     res.json({ name: parsed.name, url: redactedUrl(parsed.url), format: parsed.format });
   });
 
   router.delete("/budget-webhooks/:name", async (req, res) => {
-    if (!(await deleteWebhook(pool, req.params.name))) throw new TollgateError("not_found", `no webhook "${req.params.name}"`);
+    if (!(await deleteWebhook(prisma, req.params.name))) throw new TollgateError("not_found", `no webhook "${req.params.name}"`);
     res.status(204).end();
   });
 

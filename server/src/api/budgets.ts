@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { TollgateError } from "../errors.ts";
@@ -10,7 +9,8 @@ import {
   deleteBudget,
   monthOf,
   UNPRICED_POLICIES,
-  upsertBudget,
+  type BudgetInput,
+  type BudgetRow,
   type BudgetState,
 } from "../access/budget-store.ts";
 import { budgetForecasts } from "../access/budget-forecasts.ts";
@@ -20,8 +20,9 @@ import { canonicalDecimal } from "../lib/decimal.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
 
 export interface BudgetsRouterDeps {
-  pool: pg.Pool;
   prisma: PrismaClient;
+  /** creates or replaces a budget, its current period's ledger set from the calls made in it (access/budget-store.ts) */
+  saveBudget(input: BudgetInput, nowMs: number): Promise<BudgetRow>;
   /** reloads this replica's budgets at once (others pick the change up on their refresh) */
   refresh(): Promise<void>;
   now?: () => number;
@@ -85,8 +86,8 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
 
   router.get("/budgets", async (_req, res) => {
     const at = now();
-    const states = await budgetStates(deps.pool, at);
-    const forecasts = await budgetForecasts(deps.pool, states, at);
+    const states = await budgetStates(deps.prisma, at);
+    const forecasts = await budgetForecasts(deps.prisma, states, at);
     res.json({ month: monthOf(at), budgets: states.map((s) => budgetJson(s, at, forecasts.get(s.id))) });
   });
 
@@ -107,21 +108,20 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
         throw new TollgateError("invalid_request", `keyId: virtual key ${keyId} belongs to app "${key.app}", not "${app}"`);
     }
     const at = now();
-    const saved = await upsertBudget(
-      deps.pool,
+    const saved = await deps.saveBudget(
       { app, keyId, monthlyUsd: limitUsd, period: parsed.period, action: parsed.action, unpriced: parsed.unpriced },
       at,
     );
     await deps.refresh();
-    const state = (await budgetStates(deps.pool, at)).find((s) => s.id === saved.id);
+    const state = (await budgetStates(deps.prisma, at)).find((s) => s.id === saved.id);
     if (!state) throw new TollgateError("not_found", `budget ${saved.id} was deleted meanwhile`);
-    res.json(budgetJson(state, at, (await budgetForecasts(deps.pool, [state], at)).get(state.id)));
+    res.json(budgetJson(state, at, (await budgetForecasts(deps.prisma, [state], at)).get(state.id)));
   });
 
   router.delete("/budgets/:app", async (req, res) => {
     const app = appParam(req.params.app);
     const keyId = typeof req.query.keyId === "string" && req.query.keyId ? req.query.keyId : null;
-    if (!(await deleteBudget(deps.pool, app, keyId)))
+    if (!(await deleteBudget(deps.prisma, app, keyId)))
       throw new TollgateError("not_found", `no budget for ${keyId ? `key ${keyId}` : `app "${app}"`}`);
     await deps.refresh();
     res.status(204).end();

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
 import { BUDGET_PERIODS, periodOf } from "../access/budget-period.ts";
 import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } from "../lib/decimal.ts";
@@ -23,7 +23,7 @@ export const FORECAST_METHOD =
  * GET /forecast?groupBy=app|provider|model&period=month|week|day[&provider=&app=&model=]: per group, the period's spend so far and its
  * projection at the period's end from the trailing 7 days' run rate (reports/forecast.ts), from the hourly rollups.
  */
-export function forecastRouter(pool: pg.Pool, now: () => number = Date.now): Router {
+export function forecastRouter(db: PrismaClient, now: () => number = Date.now): Router {
   const router = Router();
   router.get("/forecast", async (req, res) => {
     const parsed = parseOr400(querySchema, req.query, "query");
@@ -31,7 +31,7 @@ export function forecastRouter(pool: pg.Pool, now: () => number = Date.now): Rou
     const nowMs = now();
     const span = periodOf(period, nowMs);
     const { from, windowMs } = trailingWindow(nowMs);
-    const rows = await periodAndTrailingSpend(pool, groupBy, span.start, from, { provider, app, model });
+    const rows = await periodAndTrailingSpend(db, groupBy, span.start, from, { provider, app, model });
     const project = (spent: string, trailing: string) =>
       forecastPeriod({ spentUsd: spent, trailingUsd: trailing, windowMs, nowMs, periodEndMs: span.end.getTime() });
     let spent = ZERO;

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { priceInputSchema, priceRowToJson, type PriceRow } from "../pricing/price-row.ts";
 import { listPrices, unpricedModels } from "../reports/prices.ts";
-import { insertPriceRows } from "../pricing/price-seed.ts";
+import { insertPriceRow } from "../pricing/price-seed.ts";
 import type { PricesResponse } from "./contract.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
 import { pagePrices, pricePageSchema } from "../reports/price-page.ts";
@@ -15,8 +14,6 @@ export const MANUAL_SOURCE = "manual";
 
 export interface PricesRouterDeps {
   prisma: PrismaClient;
-  /** the batch insert of price rows (pricing/price-seed.ts: one array parameter per column) */
-  pool: pg.Pool;
   priceBook: PriceBook;
 }
 
@@ -31,7 +28,7 @@ function byProviderModelNewest(a: PriceRow, b: PriceRow): number {
 
 /** GET /prices (unpriced models, then a page of the table) and POST /prices (an effective-dated manual row). */
 export function pricesRouter(deps: PricesRouterDeps): Router {
-  const { pool, prisma, priceBook } = deps;
+  const { prisma, priceBook } = deps;
   const router = Router();
 
   router.get("/prices", async (req, res) => {
@@ -52,7 +49,7 @@ export function pricesRouter(deps: PricesRouterDeps): Router {
   router.post("/prices", async (req, res) => {
     const parsed = parseOr400(priceInputSchema, req.body ?? {});
     const row: PriceRow = { id: `manual:${randomUUID()}`, ...parsed, source: MANUAL_SOURCE };
-    await insertPriceRows(pool, [row]);
+    await insertPriceRow(prisma, row);
     // The proxy prices new calls with the reloaded book at once; other replicas pick it up on their reload.
     await priceBook.reload();
     res.status(201).json(priceRowToJson(row));

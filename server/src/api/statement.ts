@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from "express";
-import type pg from "pg";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
@@ -45,7 +44,7 @@ const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 60);
  * GET /statement?month=YYYY-MM[&app=A][&property.<name>=V] (JSON, or CSV: /statement.csv or Accept:
  * text/csv): the month's chargeback statement for an app or team, with the period's close record.
  */
-export function statementRouter(pool: pg.Pool, prisma: PrismaClient): Router {
+export function statementRouter(prisma: PrismaClient): Router {
   const router = Router();
   const handle = async (req: Request, res: Response) => {
     const q = parseQuery(statementQuery, req.query);
@@ -55,7 +54,7 @@ export function statementRouter(pool: pg.Pool, prisma: PrismaClient): Router {
       ...(q.app !== undefined ? { app: q.app } : {}),
       ...(props[0] ? { property: { name: props[0][0], value: props[0][1] } } : {}),
     };
-    const [statement, closed] = await Promise.all([monthStatement(pool, q.month, scope), getClosed(prisma, q.month)]);
+    const [statement, closed] = await Promise.all([monthStatement(prisma, q.month, scope), getClosed(prisma, q.month)]);
     if (!wantsCsv(req)) {
       // a closed month carries its totals at closing: equal to an unscoped statement's while it stays closed
       res.json({ ...statement, closed });

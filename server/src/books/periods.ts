@@ -1,5 +1,4 @@
 import { Prisma } from "../generated/prisma/client.ts";
-import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
@@ -86,12 +85,12 @@ export async function reopenMonth(prisma: PrismaClient, month: string, reason: s
   return periodJson(row);
 }
 
-/**
- * The closed months that [from, to) touches (pool: called from prices recompute, which works on the pool).
- */
-export async function closedMonthsIn(pool: pg.Pool, from: Date, to: Date): Promise<string[]> {
-  const { rows } = await pool.query<{ month: string }>("SELECT month FROM closed_periods WHERE month = ANY($1::text[]) ORDER BY month", [
-    monthsTouching(from, to),
-  ]);
+/** The closed months that [from, to) touches. */
+export async function closedMonthsIn(prisma: PrismaClient, from: Date, to: Date): Promise<string[]> {
+  const rows = await prisma.closedPeriod.findMany({
+    where: { month: { in: monthsTouching(from, to) } },
+    select: { month: true },
+    orderBy: { month: "asc" },
+  });
   return rows.map((r) => r.month);
 }

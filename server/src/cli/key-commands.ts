@@ -24,7 +24,7 @@ export const KEY_COMMANDS: Record<string, Command> = {
         Date.now(),
       );
       const db = await ctx.database();
-      const pepper = await loadPepper(db.pool, ctx.config.access.keyPepper);
+      const pepper = await loadPepper(db.prisma, ctx.config.access.keyPepper);
       const created = await createVirtualKey(db.prisma, pepper, input);
       const { id, app, provider, prefix, endpoints, expiresAt } = keyJson(created.info, Date.now());
       ctx.print(JSON.stringify({ id, key: created.key, app, provider, prefix, endpoints, expiresAt }, null, 2));

@@ -18,10 +18,10 @@ export const PRICE_COMMANDS: Record<string, Command> = {
       const to = timeFlag(args, "to");
       if (from >= to) throw new UsageError("--from must be before --to");
       const db = await database();
-      const book = await PriceBook.load(db.pool);
+      const book = await PriceBook.load(db.prisma);
       let rollupHours = 0;
       let budgetPeriods = 0;
-      const report = await recomputeCosts(db.pool, book, {
+      const report = await recomputeCosts(db.prisma, book, {
         from,
         to,
         provider: stringFlag(args, "provider"),

@@ -49,7 +49,7 @@ export const feePriceInputSchema = z.object({
 });
 export type FeePriceInput = z.output<typeof feePriceInputSchema>;
 
-interface DbFeePriceRow {
+export interface DbFeePriceRow {
   id: string;
   provider: string;
   kind: string;

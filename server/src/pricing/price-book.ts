@@ -1,8 +1,9 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { PriceIndex, type PriceBookOptions, type PriceMatch } from "./price-index.ts";
-import { priceRowFromDb, SELECT_PRICES_SQL, type PriceRow } from "./price-row.ts";
+import { priceRowFromDb, SELECT_PRICES_SQL, type DbPriceRow, type PriceRow } from "./price-row.ts";
 import { FeeIndex } from "./fee-index.ts";
-import { feePriceRowFromDb, SELECT_FEE_PRICES_SQL, type FeePriceRow } from "./fee-price-row.ts";
+import { feePriceRowFromDb, SELECT_FEE_PRICES_SQL, type DbFeePriceRow, type FeePriceRow } from "./fee-price-row.ts";
 
 export type { PriceBookOptions, PriceMatch, ServiceTierBasis } from "./price-index.ts";
 
@@ -18,7 +19,7 @@ export class PriceBook {
 
   private constructor(
     rows: PriceRow[],
-    private readonly pool: pg.Pool | null,
+    private readonly db: PrismaClient | null,
     private readonly options: PriceBookOptions,
     feeRows: FeePriceRow[] = [],
   ) {
@@ -31,9 +32,9 @@ export class PriceBook {
     return new PriceBook(rows, null, options, feeRows);
   }
 
-  static async load(pool: pg.Pool, options: PriceBookOptions = {}): Promise<PriceBook> {
-    const fingerprint = await readFingerprint(pool);
-    const book = new PriceBook(await readPriceRows(pool), pool, options, await readFeePriceRows(pool));
+  static async load(db: PrismaClient, options: PriceBookOptions = {}): Promise<PriceBook> {
+    const fingerprint = await readFingerprint(db);
+    const book = new PriceBook(await readPriceRows(db), db, options, await readFeePriceRows(db));
     book.fingerprint = fingerprint;
     return book;
   }
@@ -44,12 +45,12 @@ export class PriceBook {
    * round-trip, not a rebuild. Returns whether the table was re-read.
    */
   async reload(options: { force?: boolean } = {}): Promise<boolean> {
-    if (!this.pool) throw new Error("this PriceBook was not loaded from a database");
-    const fingerprint = await readFingerprint(this.pool);
+    if (!this.db) throw new Error("this PriceBook was not loaded from a database");
+    const fingerprint = await readFingerprint(this.db);
     if (!options.force && fingerprint === this.fingerprint) return false;
-    const rows = await readPriceRows(this.pool);
+    const rows = await readPriceRows(this.db);
     this.index = new PriceIndex(rows, this.options);
-    this.feeIndex = new FeeIndex(await readFeePriceRows(this.pool), this.options.providerAliases);
+    this.feeIndex = new FeeIndex(await readFeePriceRows(this.db), this.options.providerAliases);
     this.fingerprint = fingerprint;
     this.loadedAt = new Date();
     return true;
@@ -83,20 +84,17 @@ export class PriceBook {
 }
 
 /** Changes whenever a row is added or a config row is updated (the upsert bumps created_at), fee prices too. */
-async function readFingerprint(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ f: string }>(
-    `SELECT (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM prices) || '/' ||
-            (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM fee_prices) AS f`,
-  );
+async function readFingerprint(db: PrismaClient): Promise<string> {
+  const rows = await db.$queryRaw<Array<{ f: string }>>`SELECT
+      (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM prices) || '/' ||
+      (SELECT count(*)::text || '/' || coalesce(max(created_at)::text, '') FROM fee_prices) AS f`;
   return rows[0]?.f ?? "";
 }
 
-async function readFeePriceRows(pool: pg.Pool): Promise<FeePriceRow[]> {
-  const result = await pool.query(SELECT_FEE_PRICES_SQL);
-  return result.rows.map(feePriceRowFromDb);
+async function readFeePriceRows(db: PrismaClient): Promise<FeePriceRow[]> {
+  return (await db.$queryRaw<DbFeePriceRow[]>(Prisma.raw(SELECT_FEE_PRICES_SQL))).map(feePriceRowFromDb);
 }
 
-async function readPriceRows(pool: pg.Pool): Promise<PriceRow[]> {
-  const result = await pool.query(SELECT_PRICES_SQL);
-  return result.rows.map(priceRowFromDb);
+async function readPriceRows(db: PrismaClient): Promise<PriceRow[]> {
+  return (await db.$queryRaw<DbPriceRow[]>(Prisma.raw(SELECT_PRICES_SQL))).map(priceRowFromDb);
 }

@@ -132,7 +132,7 @@ export function normalizeServiceTier(tier: string | null | undefined): string | 
   return t === "" || STANDARD_TIERS.has(t) ? null : t;
 }
 
-interface DbPriceRow {
+export interface DbPriceRow {
   id: string;
   provider: string;
   model: string;

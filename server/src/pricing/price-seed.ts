@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { z } from "zod";
 import { bundledGenaiPriceRows, type SourceConversion } from "./genai-prices-source.ts";
 import { priceInputSchema, type PriceInput, type PriceRow } from "./price-row.ts";
@@ -79,6 +81,31 @@ export async function insertPriceRows(pool: pg.Pool | pg.PoolClient, rows: reado
   if (rows.length === 0) return 0;
   const result = await pool.query(insertSql("ON CONFLICT (id) DO NOTHING"), columnArrays(rows));
   return result.rowCount ?? 0;
+}
+
+/** One new row through the model API (POST /api/prices: an admin's manual row under a fresh id). */
+export async function insertPriceRow(prisma: PrismaClient, row: PriceRow): Promise<void> {
+  await prisma.price.create({
+    data: {
+      id: row.id,
+      provider: row.provider,
+      model: row.model,
+      matchType: row.matchType,
+      serviceTier: row.serviceTier,
+      effectiveFrom: row.effectiveFrom,
+      inputUsdPerMTok: row.inputUsdPerMTok,
+      cachedInputUsdPerMTok: row.cachedInputUsdPerMTok,
+      cacheWriteUsdPerMTok: row.cacheWriteUsdPerMTok,
+      cacheWrite1hUsdPerMTok: row.cacheWrite1hUsdPerMTok,
+      outputUsdPerMTok: row.outputUsdPerMTok,
+      inputAudioUsdPerMTok: row.inputAudioUsdPerMTok ?? null,
+      outputAudioUsdPerMTok: row.outputAudioUsdPerMTok ?? null,
+      tiers: row.tiers ? (row.tiers as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
+      dailyStartUtc: row.dailyStartUtc ?? null,
+      dailyEndUtc: row.dailyEndUtc ?? null,
+      source: row.source,
+    },
+  });
 }
 
 const UPSERT_CONFIG = `ON CONFLICT (id) DO UPDATE SET

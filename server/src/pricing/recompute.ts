@@ -1,4 +1,6 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { arrayLiteral } from "../db/array-literal.ts";
 import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
@@ -47,13 +49,12 @@ interface CallUsageRow {
   model: string | null;
   response_model: string | null;
   service_tier: string | null;
-  // bigint columns: node-postgres returns them as strings
-  input_tokens: string;
-  cached_input_tokens: string;
-  cache_write_tokens: string;
-  cache_write_1h_tokens: string;
-  output_tokens: string;
-  reasoning_tokens: string;
+  input_tokens: bigint;
+  cached_input_tokens: bigint;
+  cache_write_tokens: bigint;
+  cache_write_1h_tokens: bigint;
+  output_tokens: bigint;
+  reasoning_tokens: bigint;
   audio_input_tokens: number;
   audio_output_tokens: number;
   cost_usd: string | null;
@@ -63,20 +64,14 @@ interface CallUsageRow {
   priced: boolean;
 }
 
-const UPDATE_SQL = `UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced,
-    fees = u.fees, fees_usd = u.fees_usd
-  FROM unnest($1::uuid[], $2::timestamptz[], $3::numeric[], $4::text[], $5::boolean[], $6::jsonb[], $7::numeric[])
-    AS u(id, started_at, cost_usd, price_id, priced, fees, fees_usd)
-  WHERE c.id = u.id AND c.started_at = u.started_at`;
-
 /**
  * Re-prices the calls in [from, to) with the current price table, each at the price effective at its own
  * startedAt, and writes cost_usd / price_id / priced where they changed, batch by batch (keyset-paginated,
  * so a large range never sits in memory).
  */
-export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: RecomputeOptions): Promise<RecomputeReport> {
+export async function recomputeCosts(db: PrismaClient, book: PriceBook, options: RecomputeOptions): Promise<RecomputeReport> {
   // A closed month's costs are frozen: refuse (a dry run may still show what would change).
-  const closed = options.dryRun ? [] : await closedMonthsIn(pool, options.from, options.to);
+  const closed = options.dryRun ? [] : await closedMonthsIn(db, options.from, options.to);
   if (closed.length > 0) {
     throw new TollgateError(
       "conflict",
@@ -89,21 +84,20 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   // A cost the provider reported as its own charge (OpenRouter's usage.cost: priced, no price row) is the
   // bill itself, not a table price, so a price correction leaves it alone.
   // A call recorded at the token bound (recording/usage-bounds.ts) was left unpriced by the proxy: so here.
-  const filters: string[] = [
-    "started_at >= $1",
-    "started_at < $2",
-    "usage_source <> 'none'",
-    "NOT (priced AND price_id IS NULL)",
-    `greatest(input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens) < ${MAX_CALL_TOKENS}`,
+  const filters: Prisma.Sql[] = [
+    Prisma.sql`started_at >= ${options.from}`,
+    Prisma.sql`started_at < ${options.to}`,
+    Prisma.sql`usage_source <> 'none'`,
+    Prisma.sql`NOT (priced AND price_id IS NULL)`,
+    Prisma.sql`greatest(input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens) < ${MAX_CALL_TOKENS}`,
   ];
-  const baseParams: unknown[] = [options.from, options.to];
-  if (options.provider) filters.push(`provider = $${baseParams.push(options.provider)}`);
-  if (options.model) filters.push(`(model = $${baseParams.push(options.model)} OR response_model = $${baseParams.length})`);
-  const select = `SELECT id, started_at, provider, endpoint, model, response_model, service_tier, input_tokens,
+  if (options.provider) filters.push(Prisma.sql`provider = ${options.provider}`);
+  if (options.model) filters.push(Prisma.sql`(model = ${options.model} OR response_model = ${options.model})`);
+  const select = Prisma.sql`SELECT id, started_at, provider, endpoint, model, response_model, service_tier, input_tokens,
       cached_input_tokens, cache_write_tokens, cache_write_1h_tokens,
       output_tokens, reasoning_tokens, audio_input_tokens::float8 AS audio_input_tokens,
       audio_output_tokens::float8 AS audio_output_tokens, cost_usd::text AS cost_usd, fees, fees_usd::text AS fees_usd, price_id, priced
-    FROM calls WHERE ${filters.join(" AND ")}`;
+    FROM calls WHERE ${Prisma.join(filters, " AND ")}`;
 
   const report = { examined: 0, changed: 0, newlyPriced: 0, newlyUnpriced: 0 };
   let previousTotal: Decimal = ZERO;
@@ -111,11 +105,8 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
   let after: { startedAt: Date; id: string } | null = null;
 
   for (;;) {
-    const params = [...baseParams];
-    let sql = select;
-    if (after) sql += ` AND (started_at, id) > ($${params.push(after.startedAt)}, $${params.push(after.id)}::uuid)`;
-    sql += ` ORDER BY started_at, id LIMIT $${params.push(batchSize)}`;
-    const { rows } = await pool.query<CallUsageRow>(sql, params);
+    const page: Prisma.Sql = after ? Prisma.sql` AND (started_at, id) > (${after.startedAt}, ${after.id}::uuid)` : Prisma.empty;
+    const rows: CallUsageRow[] = await db.$queryRaw<CallUsageRow[]>`${select}${page} ORDER BY started_at, id LIMIT ${batchSize}`;
     if (rows.length === 0) break;
     const updates: Array<{
       row: CallUsageRow;
@@ -160,15 +151,15 @@ export async function recomputeCosts(pool: pg.Pool, book: PriceBook, options: Re
       updates.push({ row, cost: priced.costUsd, priceId: priced.priceId, priced: priced.priced, fees: priced.fees ?? row.fees, feesUsd });
     }
     if (updates.length > 0 && !options.dryRun) {
-      await pool.query(UPDATE_SQL, [
-        updates.map((u) => u.row.id),
-        updates.map((u) => u.row.started_at),
-        updates.map((u) => u.cost),
-        updates.map((u) => u.priceId),
-        updates.map((u) => u.priced),
-        updates.map((u) => (u.fees ? JSON.stringify(u.fees) : null)),
-        updates.map((u) => u.feesUsd),
-      ]);
+      // one array literal per column (db/array-literal.ts), as the batch insert sends them
+      const col = (get: (u: (typeof updates)[number]) => unknown) => arrayLiteral(updates, get);
+      await db.$executeRaw`UPDATE calls AS c SET cost_usd = u.cost_usd, price_id = u.price_id, priced = u.priced,
+          fees = u.fees, fees_usd = u.fees_usd
+        FROM unnest(${col((u) => u.row.id)}::uuid[], ${col((u) => u.row.started_at)}::timestamptz[], ${col((u) => u.cost)}::numeric[],
+                    ${col((u) => u.priceId)}::text[], ${col((u) => u.priced)}::boolean[],
+                    ${col((u) => (u.fees ? JSON.stringify(u.fees) : null))}::jsonb[], ${col((u) => u.feesUsd)}::numeric[])
+          AS u(id, started_at, cost_usd, price_id, priced, fees, fees_usd)
+        WHERE c.id = u.id AND c.started_at = u.started_at`;
       // rows come ordered by started_at, so the batch's changes span its first to its last changed call
       await options.onChangedRange?.(updates[0]!.row.started_at, updates[updates.length - 1]!.row.started_at);
     }

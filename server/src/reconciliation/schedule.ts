@@ -1,6 +1,6 @@
-import type pg from "pg";
 import type { ReconcileConfig } from "../config.ts";
 import type { PrismaClient } from "../db/client.ts";
+import type { TryAdvisoryLock } from "../db/advisory-lock.ts";
 import type { Logger } from "../logger.ts";
 import type { ReconciliationMetrics } from "../metrics/reconciliation-metrics.ts";
 import { reconcile, type ReconcileOptions } from "./reconcile.ts";
@@ -21,7 +21,8 @@ export interface ReconcileSchedule {
 }
 
 export interface ScheduleDeps {
-  pool: pg.Pool;
+  /** session advisory locks (db/advisory-lock.ts) */
+  tryLock: TryAdvisoryLock;
   prisma: PrismaClient;
   config: ReconcileConfig;
   metrics: ReconciliationMetrics;
@@ -37,7 +38,7 @@ export interface ScheduleDeps {
  * Does nothing without a source or with an interval of 0.
  */
 export function startReconcileSchedule(deps: ScheduleDeps): ReconcileSchedule {
-  const { pool, prisma, config, metrics, logger } = deps;
+  const { prisma, config, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
   metrics.setAlertShare(config.alertShare);
   let timer: NodeJS.Timeout | undefined;
@@ -45,27 +46,17 @@ export function startReconcileSchedule(deps: ScheduleDeps): ReconcileSchedule {
   let backoff = FIRST_BACKOFF_MS;
   let running: Promise<unknown> = Promise.resolve();
 
-  async function fetchLocked(): Promise<boolean> {
-    const client = await pool.connect();
-    try {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RECONCILE_LOCK]);
-      if (!rows[0]?.locked) return false;
-      try {
-        const today = utcDay(now());
-        const results = await reconcile(prisma, config.sources, {
-          from: new Date(today.getTime() - (config.lookbackDays - 1) * DAY_MS),
-          to: new Date(today.getTime() + DAY_MS),
-          http: deps.http,
-          now,
-        });
-        logger.info({ results }, "provider usage and cost reports fetched");
-        return true;
-      } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [RECONCILE_LOCK]);
-      }
-    } finally {
-      client.release();
-    }
+  function fetchLocked(): Promise<boolean> {
+    return deps.tryLock(RECONCILE_LOCK, async () => {
+      const today = utcDay(now());
+      const results = await reconcile(prisma, config.sources, {
+        from: new Date(today.getTime() - (config.lookbackDays - 1) * DAY_MS),
+        to: new Date(today.getTime() + DAY_MS),
+        http: deps.http,
+        now,
+      });
+      logger.info({ results }, "provider usage and cost reports fetched");
+    });
   }
 
   async function refreshMetrics(): Promise<void> {

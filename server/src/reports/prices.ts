@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { priceRowFromDb, SELECT_PRICES_SQL, type PriceRow } from "../pricing/price-row.ts";
+import { priceRowFromDb, SELECT_PRICES_SQL, type DbPriceRow, type PriceRow } from "../pricing/price-row.ts";
 
 interface UnpricedRow {
   provider: string;
@@ -24,6 +24,6 @@ export async function unpricedModels(db: PrismaClient) {
 /** The price table's rows, of one provider when given. */
 export async function listPrices(db: PrismaClient, provider?: string): Promise<PriceRow[]> {
   const where = provider ? Prisma.sql` WHERE provider = ${provider}` : Prisma.empty;
-  const rows = await db.$queryRaw<Array<Parameters<typeof priceRowFromDb>[0]>>`${Prisma.raw(SELECT_PRICES_SQL)}${where}`;
+  const rows = await db.$queryRaw<DbPriceRow[]>`${Prisma.raw(SELECT_PRICES_SQL)}${where}`;
   return rows.map(priceRowFromDb);
 }

@@ -1,6 +1,7 @@
-import type pg from "pg";
+import type { PrismaClient } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { add, compare, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
-import { priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL } from "../pricing/price-row.ts";
+import { priceRowFromDb, priceRowToJson, SELECT_PRICES_SQL, type DbPriceRow } from "../pricing/price-row.ts";
 import { monthRange } from "../books/periods.ts";
 
 /** Whose statement: an app, a property value (a team), or both; neither is the whole month. */
@@ -96,14 +97,12 @@ const figures = (a: Acc): StatementTotals => ({
  * a plain `GROUP BY provider, model, price_id` with `count`/`sum` only (partial aggregates a distributed
  * Postgres merges); lines and totals are added up here, exactly.
  */
-export async function monthStatement(pool: pg.Pool, month: string, scope: StatementScope): Promise<Statement> {
+export async function monthStatement(db: PrismaClient, month: string, scope: StatementScope): Promise<Statement> {
   const { from, to } = monthRange(month);
-  const params: unknown[] = [from, to];
-  const where = ["started_at >= $1", "started_at < $2"];
-  if (scope.app !== undefined) where.push(`app = $${params.push(scope.app)}`);
-  if (scope.property) where.push(`properties @> $${params.push(JSON.stringify({ [scope.property.name]: scope.property.value }))}::jsonb`);
-  const { rows } = await pool.query<LineRow>(
-    `SELECT provider, model, price_id, count(*)::text AS calls,
+  const where = [Prisma.sql`started_at >= ${from}`, Prisma.sql`started_at < ${to}`];
+  if (scope.app !== undefined) where.push(Prisma.sql`app = ${scope.app}`);
+  if (scope.property) where.push(Prisma.sql`properties @> ${JSON.stringify({ [scope.property.name]: scope.property.value })}::jsonb`);
+  const rows = await db.$queryRaw<LineRow[]>`SELECT provider, model, price_id, count(*)::text AS calls,
             count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS unpriced_calls,
             coalesce(sum(input_tokens), 0)::text AS input_tokens, coalesce(sum(cached_input_tokens), 0)::text AS cached_input_tokens,
             coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens, coalesce(sum(cache_write_1h_tokens), 0)::text AS cache_write_1h_tokens,
@@ -111,11 +110,9 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
             coalesce(sum(cost_usd), 0)::text AS cost_usd
        FROM (SELECT provider, coalesce(model, '(none)') AS model, priced, usage_source, input_tokens, cached_input_tokens,
                     cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, price_id
-               FROM calls WHERE ${where.join(" AND ")}) AS c
+               FROM calls WHERE ${Prisma.join(where, " AND ")}) AS c
       GROUP BY provider, model, price_id
-      ORDER BY provider, model, price_id`,
-    params,
-  );
+      ORDER BY provider, model, price_id`;
   const total = emptyAcc();
   const byLine = new Map<string, { provider: string; model: string; acc: Acc }>();
   for (const r of rows) {
@@ -133,8 +130,8 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
   const ids = [...new Set(lines.flatMap((l) => l.priceIds))].sort();
   const prices =
     ids.length === 0
-      ? { rows: [] }
-      : await pool.query(`${SELECT_PRICES_SQL} WHERE id = ANY($1::text[]) ORDER BY provider, model, effective_from`, [ids]);
+      ? []
+      : await db.$queryRaw<DbPriceRow[]>`${Prisma.raw(SELECT_PRICES_SQL)} WHERE id = ANY(${ids}::text[]) ORDER BY provider, model, effective_from`;
   return {
     month,
     from: from.toISOString(),
@@ -142,6 +139,6 @@ export async function monthStatement(pool: pg.Pool, month: string, scope: Statem
     scope,
     lines,
     totals: figures(total),
-    prices: prices.rows.map(priceRowFromDb).map(priceRowToJson),
+    prices: prices.map(priceRowFromDb).map(priceRowToJson),
   };
 }

@@ -322,7 +322,6 @@ describe("the dashboard", () => {
       logger: createLogger("silent"),
       metering: { priceCall: () => ({ costUsd: null, priceId: null, priced: false }), onFailure: () => {} },
       record: () => {},
-      adminGuards: tg.tollgate.access.adminGuards,
       dashboardDir: dir,
     });
     server = createServer(app.handler);

@@ -20,11 +20,11 @@ let book: PriceBook;
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedPrices(db.pool);
-  book = await PriceBook.load(db.pool);
+  book = await PriceBook.load(db.prisma);
   const app = express();
   const api = express.Router();
   api.use(express.json());
-  api.use(pricesRouter({ prisma: db.prisma, pool: db.pool, priceBook: book }));
+  api.use(pricesRouter({ prisma: db.prisma, priceBook: book }));
   app.use("/api", api);
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     const e =

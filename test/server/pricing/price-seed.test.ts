@@ -27,7 +27,7 @@ describe("seedPrices", () => {
   });
 
   it("matches the providers' published reference prices through our provider ids", async () => {
-    const book = await PriceBook.load(db.pool);
+    const book = await PriceBook.load(db.prisma);
     const rates = (provider: string, model: string) => {
       const p = book.priceFor(provider, model, at, null)?.price;
       return p && [p.inputUsdPerMTok, p.cachedInputUsdPerMTok, p.cacheWriteUsdPerMTok, p.outputUsdPerMTok];
@@ -79,7 +79,7 @@ describe("seedPrices", () => {
     const edited = parseCustomPrices([
       { provider: "vllm", model: "llama-3.3-70b", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.25", outputUsdPerMTok: "0.6" },
     ]);
-    const book = await PriceBook.load(db.pool);
+    const book = await PriceBook.load(db.prisma);
     expect(await book.reload()).toBe(false); // nothing changed: no rebuild
     expect((await seedPrices(db.pool, edited)).configChanged).toBe(1);
     expect(await book.reload()).toBe(true);

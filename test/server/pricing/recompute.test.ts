@@ -99,8 +99,8 @@ describe("recomputeCosts", () => {
   });
 
   it("reports without writing on a dry run", async () => {
-    const book = await PriceBook.load(db.pool);
-    const report = await recomputeCosts(db.pool, book, {
+    const book = await PriceBook.load(db.prisma);
+    const report = await recomputeCosts(db.prisma, book, {
       from: new Date("2026-01-15T00:00:00Z"),
       to: new Date("2026-04-01T00:00:00Z"),
       dryRun: true,
@@ -110,9 +110,9 @@ describe("recomputeCosts", () => {
   });
 
   it("re-prices each call at its own start's price, in batches, and reports the changed span", async () => {
-    const book = await PriceBook.load(db.pool);
+    const book = await PriceBook.load(db.prisma);
     const spans: Array<[string, string]> = [];
-    const report = await recomputeCosts(db.pool, book, {
+    const report = await recomputeCosts(db.prisma, book, {
       from: new Date("2026-01-15T00:00:00Z"),
       to: new Date("2026-04-01T00:00:00Z"),
       batchSize: 1,
@@ -131,13 +131,13 @@ describe("recomputeCosts", () => {
     expect(await callState(db.pool, ids.outside!)).toEqual({ cost: 5, priceId: gptX.id, priced: true });
     expect(await callState(db.pool, ids.noUsage!)).toEqual({ cost: null, priceId: null, priced: false });
     // a second run finds nothing to change
-    const again = await recomputeCosts(db.pool, book, { from: new Date("2026-01-15T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") });
+    const again = await recomputeCosts(db.prisma, book, { from: new Date("2026-01-15T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") });
     expect(again).toMatchObject({ examined: 3, changed: 0, previousTotalUsd: "5.5", newTotalUsd: "5.5" });
   });
 
   it("filters by model", async () => {
-    const book = await PriceBook.load(db.pool);
-    const report = await recomputeCosts(db.pool, book, {
+    const book = await PriceBook.load(db.prisma);
+    const report = await recomputeCosts(db.prisma, book, {
       from: new Date("2026-01-01T00:00:00Z"),
       to: new Date("2026-12-01T00:00:00Z"),
       model: "gpt-new",

@@ -197,7 +197,7 @@ describe("OpenAI-compatible providers from config", () => {
       priceId: null,
     });
     // a later re-pricing from the table leaves the provider's own charge alone
-    const report = await recomputeCosts(tg.db.pool, tg.tollgate.priceBook, {
+    const report = await recomputeCosts(tg.db.prisma, tg.tollgate.priceBook, {
       from: new Date(Date.now() - 3_600_000),
       to: new Date(Date.now() + 60_000),
       provider: "openrouter",

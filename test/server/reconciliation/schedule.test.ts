@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ReconcileConfig } from "../../../server/src/config.ts";
 import { createLogger } from "../../../server/src/logger.ts";
+import { advisoryLocks } from "../../../server/src/db/advisory-lock.ts";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { RECONCILE_LOCK, startReconcileSchedule } from "../../../server/src/reconciliation/schedule.ts";
 import { callRecord } from "../../support/call-record.ts";
@@ -60,7 +61,7 @@ describe("the background fetch", () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const logs: string[] = [];
     const deps = {
-      pool: tg.tollgate.db.pool,
+      tryLock: advisoryLocks(tg.tollgate.db.pool),
       prisma: tg.tollgate.db.prisma,
       config,
       metrics: metrics.reconciliation,

@@ -63,7 +63,7 @@ describe("monthly statement totals", () => {
     ["one app", { app: "search" }, " AND app = 'search'"],
   ] as const) {
     it(`${label}: totals and every line equal SQL over the month's calls`, async () => {
-      const s = await monthStatement(db.pool, "2026-11", scope);
+      const s = await monthStatement(db.prisma, "2026-11", scope);
       const total = (await db.pool.query(`SELECT ${FIGURES} FROM calls WHERE ${MONTH}${where}`)).rows[0];
       expect(s.totals).toEqual({ ...total, costUsd: sumDecimalStrings([total.costUsd]) });
       expect(s.totals.calls).toBeGreaterThan(0);
@@ -79,7 +79,7 @@ describe("monthly statement totals", () => {
   }
 
   it("a month without calls has zero totals and no lines", async () => {
-    const s = await monthStatement(db.pool, "2026-08", {});
+    const s = await monthStatement(db.prisma, "2026-08", {});
     expect(s.lines).toEqual([]);
     expect(s.totals).toMatchObject({ calls: 0, costUsd: "0", inputTokens: 0 });
   });
