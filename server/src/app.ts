@@ -66,7 +66,7 @@ export interface App {
  * hot path; everything else (API, dashboard, /metrics, health) goes through Express.
  */
 export function buildApp(deps: AppDeps): App {
-  const { config, db, metrics, logger } = deps;
+  const { config, metrics, logger } = deps;
   const redact = recordRedactor(configuredSecrets(config));
   const recordCall = (record: CallRecord): void => {
     redact(record);

@@ -43,7 +43,8 @@ export function readinessHandler(sources: ReadinessSources): RequestHandler {
   const probe = (): Promise<boolean> =>
     (probing ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
-      sources.prisma.$queryRaw`SELECT 1`.then(
+      sources.prisma.$queryRaw`SELECT 1`
+        .then(
           () => resolve(true),
           () => resolve(false),
         )

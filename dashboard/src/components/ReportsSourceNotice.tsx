@@ -1,5 +1,5 @@
 import type { ReactElement } from "react";
-import type { ReportsSourceState } from "../../../server/src/db/reports-database.ts";
+import type { ReportsSourceState } from "../api/types.ts";
 import { useApi } from "../hooks/useApi.ts";
 import { useRefresh } from "../hooks/refresh.ts";
 import { reportsSourceNotice } from "../lib/reports-source.ts";

@@ -1,19 +1,8 @@
 // The shape of GET /api/reconciliation and what the Reconciliation page derives from it.
 export const DAY_MS = 86_400_000;
 
-// The rows are the server's own type (type-only: nothing of the server reaches the bundle).
-import type { ReconciliationRow } from "../../../server/src/reconciliation/comparison.ts";
-
-export type { Measure, ReconciliationRow } from "../../../server/src/reconciliation/comparison.ts";
-
-export interface ReconciliationResponse {
-  from: string;
-  to: string;
-  groupBy: "day" | "model" | "key";
-  sources: string[];
-  rows: ReconciliationRow[];
-  freshness: Array<{ provider: string; day: string; fetchedAt: string; complete: boolean; hourly: boolean }>;
-}
+// The answer is the server's own type (type-only: nothing of the server reaches the bundle).
+export type { Measure, ReconciliationResponse, ReconciliationRow } from "../api/types.ts";
 
 export const RECONCILE_VIEWS = ["model", "day", "key"] as const;
 export type ReconcileView = (typeof RECONCILE_VIEWS)[number];

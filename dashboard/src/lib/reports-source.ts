@@ -1,6 +1,6 @@
 // What the dashboard says about where its figures come from: nothing while they are current, a warning
 // while a read replica lags or is unreachable (never a silently stale figure).
-import type { ReportsSourceState } from "../../../server/src/db/reports-database.ts";
+import type { ReportsSourceState } from "../api/types.ts";
 
 /** A replica this far behind (or less) is current enough to say nothing. */
 export const LAG_TOLERATED_MS = 5_000;

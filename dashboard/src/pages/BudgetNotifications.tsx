@@ -1,7 +1,7 @@
 // Budget notifications: the webhooks notices go to (URLs by origin only), each notice with its delivery
 // state, and every delivery attempt with its answer — so a failing webhook shows here, not only in logs.
 import type { ReactElement } from "react";
-import type { BudgetNotice, BudgetNoticesResponse, BudgetWebhook } from "../api.ts";
+import type { BudgetNotice, BudgetNoticesResponse, BudgetWebhooksResponse } from "../api.ts";
 import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
@@ -19,7 +19,7 @@ function deliveryText(n: BudgetNotice): string {
 }
 
 export function BudgetNotifications(): ReactElement {
-  const webhooks = useApi<{ webhooks: BudgetWebhook[] }>("/api/budget-webhooks");
+  const webhooks = useApi<BudgetWebhooksResponse>("/api/budget-webhooks");
   const notices = useApi<BudgetNoticesResponse>("/api/budget-notices?limit=100");
   return (
     <Panel

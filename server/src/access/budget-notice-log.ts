@@ -1,22 +1,32 @@
 import type { PrismaClient } from "../db/client.ts";
+import type { NoticeKind } from "./budget-notices.ts";
+
+/** a delivery's state in the outbox (budget_notice_deliveries.status) */
+type DeliveryStatus = "pending" | "delivered" | "failed";
 
 export interface NoticeRow {
   budget_id: string;
   app: string;
   period: string;
-  kind: string;
+  kind: NoticeKind;
   limit_usd: string;
   spent_usd: string;
   forecast_usd: string | null;
   created_at: Date;
-  deliveries: Array<{ webhook: string; status: string; attempts: number; delivered_at: string | null; next_attempt_at: string }> | null;
+  deliveries: Array<{
+    webhook: string;
+    status: DeliveryStatus;
+    attempts: number;
+    delivered_at: string | null;
+    next_attempt_at: string;
+  }> | null;
 }
 
 export interface AttemptRow {
   id: string;
   budget_id: string;
   period: string;
-  kind: string;
+  kind: NoticeKind;
   webhook: string;
   attempt: number;
   status_code: number | null;

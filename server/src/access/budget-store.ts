@@ -116,7 +116,9 @@ export async function deleteBudget(prisma: PrismaClient, app: string, keyId: str
 
 /** Every budget with its ledger for its period containing `nowMs` (zeros when nothing was spent yet). */
 export async function budgetStates(prisma: PrismaClient, nowMs: number): Promise<BudgetState[]> {
-  const rows = await prisma.$queryRaw<Array<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>>`SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced, b.period,
+  const rows = await prisma.$queryRaw<
+    Array<Row & { spent: string; reserved: string; remaining: string; unpriced_calls: string }>
+  >`SELECT b.id, b.app, b.key_id, b.monthly_usd::text AS monthly_usd, b.action, b.unpriced, b.period,
             COALESCE(s.spent_usd, 0)::text AS spent, COALESCE(s.reserved_usd, 0)::text AS reserved,
             COALESCE(s.unpriced_calls, 0)::text AS unpriced_calls,
             (b.monthly_usd - COALESCE(s.spent_usd, 0) - COALESCE(s.reserved_usd, 0))::text AS remaining

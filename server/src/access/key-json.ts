@@ -4,7 +4,8 @@ import { KEY_SCOPES, keyScopes, type KeyScope } from "./key-scopes.ts";
 import type { VirtualKeyInfo } from "./key-store.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
 
-const createSchema = z.object({
+/** POST /api/keys and `keys create`: a new key's fields */
+export const newKeySchema = z.object({
   app: z.string().trim().min(1).max(200),
   provider: z.string().min(1).nullish(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
@@ -43,7 +44,7 @@ export function parseNewKey(
   providers: ReadonlySet<string>,
   now: number,
 ): { app: string; provider: string | null; expiresAt: Date | null; endpoints: KeyScope[] } {
-  const { app, provider, expiresAt, endpoints } = parseOr400(createSchema, body ?? {});
+  const { app, provider, expiresAt, endpoints } = parseOr400(newKeySchema, body ?? {});
   if (provider && !providers.has(provider))
     throw new TollgateError("invalid_request", `provider: unknown provider "${provider}"; known: ${[...providers].join(", ")}`);
   const expiry = expiresAt ? new Date(expiresAt) : null;

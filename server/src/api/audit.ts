@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { AuditResponse } from "./contract.ts";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { listAudit, recordAudit, type Actor } from "../audit/audit-log.ts";
@@ -70,7 +71,7 @@ export function auditRouter(prisma: PrismaClient): Router {
   router.get("/audit", async (req, res) => {
     const q = parseQuery(auditQuery, req.query);
     const entries = await listAudit(prisma, { limit: q.limit, before: q.before !== undefined ? BigInt(q.before) : undefined });
-    res.json({ entries, next: entries.length === q.limit ? entries[entries.length - 1]!.id : null });
+    res.json({ entries, next: entries.length === q.limit ? entries[entries.length - 1]!.id : null } satisfies AuditResponse);
   });
   return router;
 }

@@ -5,6 +5,7 @@ import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema 
 import { canonicalDecimal } from "../lib/decimal.ts";
 import { latestNotices } from "../access/budget-notice-log.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
+import type { BudgetNoticesResponse, BudgetWebhooksResponse } from "./contract.ts";
 
 /**
  * GET/PUT/DELETE /budget-webhooks[/:name] (URLs shown by origin only: incoming-webhook URLs hold a secret),
@@ -14,7 +15,8 @@ export function budgetNotificationsRouter(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/budget-webhooks", async (_req, res) => {
-    res.json({ webhooks: (await listWebhooks(prisma)).map((w) => ({ name: w.name, url: redactedUrl(w.url), format: w.format })) });
+    const webhooks = (await listWebhooks(prisma)).map((w) => ({ name: w.name, url: redactedUrl(w.url), format: w.format }));
+    res.json({ webhooks } satisfies BudgetWebhooksResponse);
   });
 
   router.put("/budget-webhooks/:name", async (req, res) => {
@@ -61,7 +63,7 @@ export function budgetNotificationsRouter(prisma: PrismaClient): Router {
         durationMs: Math.round(a.duration_ms),
         at: a.at.toISOString(),
       })),
-    });
+    } satisfies BudgetNoticesResponse);
   });
 
   return router;

@@ -18,6 +18,7 @@ import { getVirtualKey, isUuid } from "../access/key-store.ts";
 import type { Forecast } from "../reports/forecast.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
+import type { BudgetsResponse } from "./contract.ts";
 
 export interface BudgetsRouterDeps {
   prisma: PrismaClient;
@@ -33,7 +34,7 @@ const money = z
   .transform((v) => String(v))
   .refine((v) => /^\d{1,10}(\.\d{1,10})?$/.test(v), 'a non-negative amount in US dollars with at most 10 decimals, e.g. "250" or "99.5"');
 
-const putSchema = z.object({
+export const budgetPutSchema = z.object({
   /** the limit per period; `monthlyUsd` is its older name, still accepted */
   limitUsd: money.optional(),
   monthlyUsd: money.optional(),
@@ -45,7 +46,7 @@ const putSchema = z.object({
   unpriced: z.enum(UNPRICED_POLICIES).optional(),
 });
 
-function budgetJson(s: BudgetState, nowMs: number, f: Forecast | undefined) {
+export function budgetJson(s: BudgetState, nowMs: number, f: Forecast | undefined) {
   return {
     id: s.id,
     app: s.app,
@@ -88,12 +89,12 @@ export function budgetsRouter(deps: BudgetsRouterDeps): Router {
     const at = now();
     const states = await budgetStates(deps.prisma, at);
     const forecasts = await budgetForecasts(deps.prisma, states, at);
-    res.json({ month: monthOf(at), budgets: states.map((s) => budgetJson(s, at, forecasts.get(s.id))) });
+    res.json({ month: monthOf(at), budgets: states.map((s) => budgetJson(s, at, forecasts.get(s.id))) } satisfies BudgetsResponse);
   });
 
   router.put("/budgets/:app", async (req, res) => {
     const app = appParam(req.params.app);
-    const parsed = parseOr400(putSchema, req.body ?? {});
+    const parsed = parseOr400(budgetPutSchema, req.body ?? {});
     if (parsed.unpriced === "block" && parsed.action !== "block") {
       throw new TollgateError("invalid_request", `unpriced: "block" needs action "block" (an alert budget never refuses calls)`);
     }

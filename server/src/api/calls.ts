@@ -9,7 +9,7 @@ import type { Call, CallDetail, CallPrice, CallsPage } from "./contract.ts";
 import { wantsCsv } from "./csv.ts";
 
 /** A row as the API sends it: CALL_SELECT's aliases are the Call fields (the pg row itself is untyped). */
-const toCall = (row: CallRow): Call => callJson(row) as unknown as Call;
+const toCall = (row: CallRow): Call => callJson(row);
 
 /** The stored bodies of a call, over the calls row's own (always null since bodies moved to call_bodies). */
 async function withBodies(prisma: PrismaClient, row: CallRow): Promise<Partial<CallDetail>> {

@@ -1,18 +1,30 @@
 // The reporting API's response bodies, as their JSON arrives: one module the routers type their answers
 // with and the dashboard imports type-only (dashboard/src/api/types.ts), so the two cannot drift. Types
 // only: nothing here runs, and importing it never pulls server code into the dashboard's bundle.
-import type { Outcome } from "../recording/call-record.ts";
+import type { z } from "zod";
 import type { priceRowToJson } from "../pricing/price-row.ts";
+import type { CallRow } from "../reports/call-rows.ts";
 import type { SessionCall, SessionSummary } from "../reports/sessions.ts";
+import type { Statement } from "../reports/statement.ts";
+import type { PeriodJson } from "../books/periods.ts";
+import type { AuditJson } from "../audit/audit-log.ts";
+import type { BudgetWebhook } from "../access/budget-webhooks.ts";
+import type { NoticeKind } from "../access/budget-notices.ts";
+import type { keyJson, newKeySchema } from "../access/key-json.ts";
+import type { BudgetPeriod } from "../access/budget-period.ts";
+import type { budgetJson, budgetPutSchema } from "./budgets.ts";
+import type { ForecastGroup as ForecastGroupBy } from "../reports/forecast-source.ts";
 
 /** What JSON.stringify makes of a value: Dates become ISO strings, the rest keeps its shape. */
-export type Json<T> = T extends Date
-  ? string
-  : T extends ReadonlyArray<infer U>
-    ? Json<U>[]
-    : T extends object
-      ? { [K in keyof T]: Json<T[K]> }
-      : T;
+export type Json<T> = T extends string | number | boolean | null | undefined
+  ? T
+  : T extends Date
+    ? string
+    : T extends ReadonlyArray<infer U>
+      ? Json<U>[]
+      : T extends object
+        ? { [K in keyof T]: Json<T[K]> }
+        : T;
 
 export type { Outcome } from "../recording/call-record.ts";
 export type { FailuresReport } from "../reports/failures.ts";
@@ -24,6 +36,12 @@ export type { SessionCall } from "../reports/sessions.ts";
 export type { StreamsReport as StreamsResponse } from "../reports/latency-streams.ts";
 export type { SuggestField, Suggestions as SuggestResponse } from "../reports/suggestions.ts";
 export type { MatchType, PriceTier } from "../pricing/price-row.ts";
+export type { BudgetAction } from "../access/budget-store.ts";
+export type { BudgetPeriod };
+export type { BudgetWebhook } from "../access/budget-webhooks.ts";
+export type { Reconciliation as ReconciliationResponse } from "../reconciliation/report.ts";
+export type { Measure, ReconciliationRow } from "../reconciliation/comparison.ts";
+export type { ReportsSourceState } from "../db/reports-database.ts";
 
 /** A price row as GET /api/prices sends it. */
 export type Price = ReturnType<typeof priceRowToJson>;
@@ -47,67 +65,8 @@ export interface PricesResponse {
   nextOffset: number | null;
 }
 
-/** A per-request or tool fee of a call; count and usd are null when unknown. */
-interface CallFee {
-  kind: string;
-  count: number | null;
-  usd: string | null;
-}
-
-/** One row of GET /api/calls (the columns of server/src/reports/call-rows.ts's CALL_SELECT). */
-export interface Call {
-  id: string;
-  startedAt: string;
-  provider: string;
-  endpoint: string;
-  model: string | null;
-  responseModel: string | null;
-  deployment: string | null;
-  app: string;
-  user: string | null;
-  properties: Record<string, string> | null;
-  keyId: string | null;
-  stream: boolean;
-  status: number;
-  /** rows recorded before an outcome was split keep their old value, readable in filters */
-  outcome: Outcome | (string & {});
-  errorType: string | null;
-  errorMessage: string | null;
-  errorBody: string | null;
-  upstreamRequestId: string | null;
-  serviceTier: string | null;
-  /** why generation stopped, as the provider said it, one per choice ("stop", "end_turn", "MAX_TOKENS"…); [] when not said */
-  finishReasons: string[];
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  cacheWrite1hTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  audioInputTokens: number;
-  audioOutputTokens: number;
-  usageSource: "reported" | "estimated" | "none" | (string & {});
-  /** the provider reported implausible usage, recorded clamped */
-  usageClamped: boolean;
-  /** null: no price matched (unknown, not zero) */
-  costUsd: string | null;
-  /** per-request and tool fees (web searches, grounding…); feesUsd is part of costUsd */
-  fees: CallFee[] | null;
-  feesUsd: string | null;
-  priceId: string | null;
-  priced: boolean;
-  latencyMs: number;
-  ttftMs: number | null;
-  overheadMs: number;
-  requestBytes: number;
-  responseBytes: number;
-  /** stored bodies (TOLLGATE_LOG_BODIES), secrets redacted; a stream's response is its assembled JSON */
-  requestBody: string | null;
-  responseBody: string | null;
-  sessionId: string | null;
-  traceId: string | null;
-  parentSpanId: string | null;
-}
+/** One row of GET /api/calls: a stored call (reports/call-rows.ts) as JSON. */
+export type Call = Json<CallRow>;
 
 /** GET /api/calls. */
 export interface CallsPage {
@@ -133,3 +92,98 @@ export interface SessionDetail {
   session: SessionSummary;
   calls: SessionCall[];
 }
+
+/** A closed month with its totals at closing (GET /api/periods; a statement's `closed`). */
+export type ClosedPeriod = PeriodJson;
+export interface PeriodsResponse {
+  closed: ClosedPeriod[];
+}
+
+/** GET /api/statement: the month's lines and totals for an app or team, with the month's close record. */
+export type StatementResponse = Json<Statement> & { closed: ClosedPeriod | null };
+
+/** GET /api/audit: newest first; `next` is the id to pass as ?before= for the next page. */
+export type AuditEntry = AuditJson;
+export interface AuditResponse {
+  entries: AuditEntry[];
+  next: string | null;
+}
+
+/** GET /api/budgets: every budget with its period-to-date ledger and forecast (docs/access.md). Money is decimal strings. */
+export type Budget = ReturnType<typeof budgetJson>;
+export interface BudgetsResponse {
+  month: string;
+  budgets: Budget[];
+}
+/** PUT /api/budgets/:app */
+export type BudgetInput = z.input<typeof budgetPutSchema>;
+
+/** GET /api/budget-webhooks: URLs by origin only (an incoming-webhook URL holds a secret). */
+export interface BudgetWebhooksResponse {
+  webhooks: BudgetWebhook[];
+}
+/** GET /api/budget-notices: the latest notices with their deliveries, and the latest delivery attempts. */
+export interface BudgetNoticeDelivery {
+  webhook: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  deliveredAt: string | null;
+  nextAttemptAt: string;
+}
+export interface BudgetNotice {
+  budgetId: string;
+  app: string;
+  period: string;
+  kind: NoticeKind;
+  limitUsd: string;
+  spentUsd: string;
+  forecastUsd: string | null;
+  createdAt: string;
+  deliveries: BudgetNoticeDelivery[];
+}
+export interface BudgetNoticeAttempt {
+  id: string;
+  budgetId: string;
+  period: string;
+  kind: NoticeKind;
+  webhook: string;
+  attempt: number;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  at: string;
+}
+export interface BudgetNoticesResponse {
+  notices: BudgetNotice[];
+  attempts: BudgetNoticeAttempt[];
+}
+
+/** GET /api/forecast: per group, the period so far and its projection at the period's end. */
+export interface ForecastGroup {
+  key: string;
+  spentUsd: string;
+  trailingUsd: string;
+  runRateUsdPerDay: string;
+  forecastUsd: string;
+}
+export interface ForecastResponse {
+  groupBy: ForecastGroupBy;
+  period: BudgetPeriod;
+  periodKey: string;
+  periodStart: string;
+  periodEnd: string;
+  now: string;
+  windowStart: string;
+  method: string;
+  totals: Omit<ForecastGroup, "key">;
+  groups: ForecastGroup[];
+}
+
+/** GET /api/keys lists prefixes only; the secret `key` comes once, in the answer to POST /api/keys. */
+export type VirtualKey = ReturnType<typeof keyJson>;
+export interface KeysResponse {
+  keys: VirtualKey[];
+}
+/** POST /api/keys */
+export type NewKey = z.input<typeof newKeySchema>;
+export type CreatedKey = Pick<VirtualKey, "id" | "app" | "provider" | "prefix" | "endpoints" | "createdAt" | "expiresAt"> & { key: string };

@@ -6,6 +6,7 @@ import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } f
 import { forecastPeriod } from "../reports/forecast.ts";
 import { FORECAST_GROUPS, periodAndTrailingSpend, trailingWindow } from "../reports/forecast-source.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
+import type { ForecastResponse } from "./contract.ts";
 
 const querySchema = z.object({
   groupBy: z.enum(FORECAST_GROUPS).default("app"),
@@ -62,7 +63,7 @@ export function forecastRouter(db: PrismaClient, now: () => number = Date.now): 
         forecastUsd: total.forecastUsd,
       },
       groups,
-    });
+    } satisfies ForecastResponse);
   });
   return router;
 }

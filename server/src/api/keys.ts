@@ -3,6 +3,7 @@ import type { PrismaClient } from "../db/client.ts";
 import { TollgateError } from "../errors.ts";
 import type { KeyCache } from "../access/key-cache.ts";
 import { keyJson, parseNewKey } from "../access/key-json.ts";
+import type { CreatedKey, KeysResponse } from "./contract.ts";
 import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey } from "../access/key-store.ts";
 
 export interface KeysRouterDeps {
@@ -33,12 +34,12 @@ export function keysRouter(deps: KeysRouterDeps): Router {
     });
     deps.pinApp(created.info.app);
     const { id, app, provider, prefix, endpoints, createdAt, expiresAt } = keyJson(created.info, now());
-    res.status(201).json({ id, key: created.key, app, provider, prefix, endpoints, createdAt, expiresAt });
+    res.status(201).json({ id, key: created.key, app, provider, prefix, endpoints, createdAt, expiresAt } satisfies CreatedKey);
   });
 
   router.get("/keys", async (_req, res) => {
     const keys = await listVirtualKeys(deps.prisma);
-    res.json({ keys: keys.map((k) => keyJson(k, now())) });
+    res.json({ keys: keys.map((k) => keyJson(k, now())) } satisfies KeysResponse);
   });
 
   router.delete("/keys/:id", async (req, res) => {

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import type { PeriodsResponse } from "./contract.ts";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
 import { closeMonth, listClosed, reopenMonth } from "../books/periods.ts";
@@ -20,7 +21,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 export function periodsRouter(prisma: PrismaClient): Router {
   const router = Router();
   router.get("/periods", async (_req, res) => {
-    res.json({ closed: await listClosed(prisma) });
+    res.json({ closed: await listClosed(prisma) } satisfies PeriodsResponse);
   });
   router.post("/periods/:month/close", async (req, res) => {
     const { reason } = parseBody(closeBody, req.body);

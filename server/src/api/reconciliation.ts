@@ -1,4 +1,5 @@
 import { Router } from "express";
+import type { ReconciliationResponse } from "./contract.ts";
 import { z } from "zod";
 import type { ReconcileConfig } from "../config.ts";
 import type { PrismaClient } from "../db/client.ts";
@@ -77,7 +78,7 @@ export function reconciliationRouter(deps: { prisma: PrismaClient; config: Recon
       res.end();
       return;
     }
-    res.json(report);
+    res.json(report satisfies ReconciliationResponse);
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { monthStatement, type StatementLine, type StatementScope } from "../repo
 import { parsePropertyFilters } from "../reports/spend-dimensions.ts";
 import { startCsv, wantsCsv, writeCsvRows, type CsvColumn } from "./csv.ts";
 import { parseQuery } from "../reports/query.ts";
+import type { StatementResponse } from "./contract.ts";
 
 const statementQuery = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month, YYYY-MM"),
@@ -57,7 +58,7 @@ export function statementRouter(prisma: PrismaClient): Router {
     const [statement, closed] = await Promise.all([monthStatement(prisma, q.month, scope), getClosed(prisma, q.month)]);
     if (!wantsCsv(req)) {
       // a closed month carries its totals at closing: equal to an unscoped statement's while it stays closed
-      res.json({ ...statement, closed });
+      res.json({ ...statement, closed } satisfies StatementResponse);
       return;
     }
     const who = [scope.app, scope.property && `${scope.property.name}-${scope.property.value}`]

@@ -1,4 +1,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
+import type { CallRecord, Outcome } from "../recording/call-record.ts";
+import type { UsageSource } from "../recording/usage.ts";
+import type { Fee } from "../pricing/fees.ts";
 
 /**
  * The calls table's columns under their API names; numeric money stays a string. Token counts are bigint
@@ -17,53 +20,39 @@ export const CALL_SELECT = Prisma.raw(`
   request_body AS "requestBody", response_body AS "responseBody", session_id AS "sessionId", trace_id AS "traceId",
   parent_span_id AS "parentSpanId"`);
 
-/** A calls row as CALL_SELECT reads it. */
-export interface CallRow {
-  id: string;
-  startedAt: Date;
-  provider: string;
-  endpoint: string;
-  model: string | null;
-  responseModel: string | null;
-  deployment: string | null;
-  app: string;
-  user: string | null;
-  properties: Record<string, string> | null;
-  keyId: string | null;
-  stream: boolean;
-  status: number;
-  outcome: string;
-  errorType: string | null;
-  errorMessage: string | null;
-  errorBody: string | null;
-  upstreamRequestId: string | null;
-  serviceTier: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  cacheWrite1hTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  audioInputTokens: number;
-  audioOutputTokens: number;
-  usageSource: string;
+/** Fields a record may leave out that a stored row always has (null, false, 0 or [] when left out). */
+type AlwaysRead =
+  | "finishReasons"
+  | "usageClamped"
+  | "fees"
+  | "feesUsd"
+  | "sessionId"
+  | "traceId"
+  | "parentSpanId"
+  | "audioInputTokens"
+  | "audioOutputTokens";
+
+/**
+ * A calls row as CALL_SELECT reads it: the call's record as it was stored (recording/call-record.ts), minus
+ * what is not stored (the trace flags and state), with every optional field present.
+ */
+export type CallRow = Omit<CallRecord, AlwaysRead | "outcome" | "usageSource" | "traceFlags" | "traceState"> & {
+  /** rows recorded before an outcome was split keep their old value, readable in filters */
+  outcome: Outcome | (string & {});
+  usageSource: UsageSource | (string & {});
+  /** why generation stopped, as the provider said it, one per choice ("stop", "end_turn", "MAX_TOKENS"…); [] when not said */
+  finishReasons: string[];
+  /** the provider reported implausible usage, recorded clamped */
   usageClamped: boolean;
-  costUsd: string | null;
-  fees: unknown;
+  /** per-request and tool fees (web searches, grounding…); feesUsd is part of costUsd */
+  fees: Fee[] | null;
   feesUsd: string | null;
-  priceId: string | null;
-  priced: boolean;
-  latencyMs: number;
-  ttftMs: number | null;
-  overheadMs: number;
-  requestBytes: number;
-  responseBytes: number;
-  requestBody: string | null;
-  responseBody: string | null;
   sessionId: string | null;
   traceId: string | null;
   parentSpanId: string | null;
-}
+  audioInputTokens: number;
+  audioOutputTokens: number;
+};
 
 /** Trailing zeros of a Postgres numeric are noise for people; the value stays exact. */
 export function trimDecimal(value: string | null): string | null {

@@ -131,7 +131,9 @@ export async function monthStatement(db: PrismaClient, month: string, scope: Sta
   const prices =
     ids.length === 0
       ? []
-      : await db.$queryRaw<DbPriceRow[]>`${Prisma.raw(SELECT_PRICES_SQL)} WHERE id = ANY(${ids}::text[]) ORDER BY provider, model, effective_from`;
+      : await db.$queryRaw<
+          DbPriceRow[]
+        >`${Prisma.raw(SELECT_PRICES_SQL)} WHERE id = ANY(${ids}::text[]) ORDER BY provider, model, effective_from`;
   return {
     month,
     from: from.toISOString(),

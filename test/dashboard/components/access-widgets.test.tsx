@@ -6,6 +6,7 @@ import { NewKeySecret } from "../../../dashboard/src/components/NewKeySecret.tsx
 import { UsageBar } from "../../../dashboard/src/components/UsageBar.tsx";
 import { budgetUsage } from "../../../dashboard/src/lib/budgets.ts";
 import { accessFixtures, SEARCH_KEY } from "../support/access-api.ts";
+import type { CreatedKey } from "../../../dashboard/src/api.ts";
 
 afterEach(() => {
   cleanup();
@@ -19,9 +20,10 @@ const created = {
   app: "search",
   provider: "openai",
   prefix: "tg_Secret",
+  endpoints: ["inference", "models"],
   createdAt: "2026-11-26T12:00:00.000Z",
   expiresAt: null,
-};
+} satisfies CreatedKey;
 
 describe("NewKeySecret", () => {
   it("without a clipboard API selects the key and says to copy it by hand", async () => {

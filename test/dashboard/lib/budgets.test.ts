@@ -33,11 +33,12 @@ describe("budgetUsage", () => {
 });
 
 describe("budgetKeyLabel", () => {
-  const key = (status: string): VirtualKey => ({
+  const key = (status: VirtualKey["status"]): VirtualKey => ({
     id: "0193a1b2-0000-7000-8000-000000000001",
     app: "checkout",
     provider: null,
     prefix: "tg_AbCdEf",
+    endpoints: ["inference", "models"],
     status,
     createdAt: "2026-11-01T00:00:00.000Z",
     expiresAt: null,

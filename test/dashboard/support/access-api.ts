@@ -14,14 +14,19 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
         id: "app:batch",
         app: "batch",
         keyId: null,
+        limitUsd: "10",
         monthlyUsd: "10",
         action: "block",
+        unpriced: "allow",
+        unpricedCalls: 0,
         month,
         spentUsd: "10.25",
         reservedUsd: "0",
         remainingUsd: "-0.25",
         period: "week",
         periodKey: "2026-W48",
+        periodStart: "2026-11-23T00:00:00.000Z",
+        periodEnd: "2026-11-30T00:00:00.000Z",
         forecastUsd: "14.5",
         runRateUsdPerDay: "1.5",
         forecastExceedsOn: "2026-11-26",
@@ -31,6 +36,7 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
         id: "app:checkout",
         app: "checkout",
         keyId: null,
+        limitUsd: "250",
         monthlyUsd: "250",
         action: "block",
         month,
@@ -41,6 +47,8 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
         unpricedCalls: 3,
         period: "month",
         periodKey: "2026-11",
+        periodStart: "2026-11-01T00:00:00.000Z",
+        periodEnd: "2026-12-01T00:00:00.000Z",
         forecastUsd: "40.125",
         runRateUsdPerDay: "2",
         forecastExceedsOn: null,
@@ -50,14 +58,19 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
         id: `key:${SEARCH_KEY}`,
         app: "search",
         keyId: SEARCH_KEY,
+        limitUsd: "100",
         monthlyUsd: "100",
         action: "alert",
+        unpriced: "allow",
+        unpricedCalls: 0,
         month,
         spentUsd: "85",
         reservedUsd: "0",
         remainingUsd: "15",
         period: "month",
         periodKey: "2026-11",
+        periodStart: "2026-11-01T00:00:00.000Z",
+        periodEnd: "2026-12-01T00:00:00.000Z",
         forecastUsd: "112.25",
         runRateUsdPerDay: "4",
         forecastExceedsOn: "2026-11-29",
@@ -82,6 +95,7 @@ export function accessFixtures(): { budgets: Budget[]; keys: VirtualKey[] } {
         app: "checkout",
         provider: null,
         prefix: "tg_Old999",
+        endpoints: ["inference", "models"],
         status: "revoked",
         createdAt: "2026-10-01T00:00:00.000Z",
         expiresAt: null,
@@ -100,7 +114,7 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
     if (p.startsWith("/api/budgets/")) {
       const app = decodeURIComponent(p.slice("/api/budgets/".length));
       if (method === "PUT") {
-        const b = body as { limitUsd: string; period: string; action: string; keyId?: string };
+        const b = body as { limitUsd: string; period: Budget["period"]; action: Budget["action"]; keyId?: string };
         const id = b.keyId ? `key:${b.keyId}` : `app:${app}`;
         const old = state.budgets.find((x) => x.id === id);
         const saved: Budget = {
@@ -115,6 +129,15 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
           spentUsd: old?.spentUsd ?? "0",
           reservedUsd: old?.reservedUsd ?? "0",
           remainingUsd: b.limitUsd,
+          periodKey: old?.periodKey ?? "2026-11",
+          periodStart: old?.periodStart ?? "2026-11-01T00:00:00.000Z",
+          periodEnd: old?.periodEnd ?? "2026-12-01T00:00:00.000Z",
+          unpriced: old?.unpriced ?? "allow",
+          unpricedCalls: old?.unpricedCalls ?? 0,
+          forecastUsd: old?.spentUsd ?? "0",
+          runRateUsdPerDay: "0",
+          forecastExceedsOn: null,
+          forecastExceedsByUsd: null,
         };
         state.budgets = [...state.budgets.filter((x) => x.id !== id), saved].sort(
           (x, y) => x.app.localeCompare(y.app) || x.id.localeCompare(y.id),
@@ -132,23 +155,24 @@ export function accessApi(state = accessFixtures()): { handler: Handler; state: 
     }
     if (p === "/api/keys" && method === "GET") return { body: { keys: state.keys } };
     if (p === "/api/keys" && method === "POST") {
-      const k = body as { app: string; provider?: string; expiresAt?: string };
+      const k = body as { app: string; provider?: string; expiresAt?: string; endpoints?: VirtualKey["endpoints"] };
       const created = {
         id: "0193a1b2-0000-7000-8000-00000000000c",
         key: "tg_NewKey1secretsecretsecretsecret",
         app: k.app,
         provider: k.provider ?? null,
         prefix: "tg_NewKey",
+        endpoints: k.endpoints ?? (["inference", "models"] as VirtualKey["endpoints"]),
         createdAt: "2026-11-26T12:00:00.000Z",
         expiresAt: k.expiresAt ?? null,
       };
       const { key: _secret, ...listed } = created; // listings never carry the secret
-      state.keys = [{ ...listed, status: "active", revokedAt: null, lastUsedAt: null }, ...state.keys];
+      state.keys = [{ ...listed, status: "active" as const, revokedAt: null, lastUsedAt: null }, ...state.keys];
       return { status: 201, body: created };
     }
     if (p.startsWith("/api/keys/") && method === "DELETE") {
       const id = p.slice("/api/keys/".length);
-      state.keys = state.keys.map((k) => (k.id === id ? { ...k, status: "revoked", revokedAt: "2026-11-26T12:00:00.000Z" } : k));
+      state.keys = state.keys.map((k) => (k.id === id ? { ...k, status: "revoked" as const, revokedAt: "2026-11-26T12:00:00.000Z" } : k));
       return { status: 204 };
     }
     if (p === "/api/budget-webhooks") return { body: { webhooks: [{ name: "ops", url: "https://hooks.example.com/…", format: "slack" }] } };
