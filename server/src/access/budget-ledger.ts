@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { arrayLiteral } from "../db/array-literal.ts";
-import type { CallRecord } from "../recording/call-record.ts";
-import { periodOf, periodOfKey, type BudgetPeriod } from "./budget-period.ts";
+import type { CallRecord } from "../domain/call-record.ts";
+import { periodOf, periodOfKey, type BudgetPeriod } from "../domain/budget-period.ts";
 
 /**
  * Budget ledgers (budget_spend) hold exactly the cost of the calls in the `calls` table, like the rollups the

@@ -1,6 +1,6 @@
 import type { PriceInput } from "../pricing/price-row.ts";
 import type { FeePriceInput } from "../pricing/fee-price-row.ts";
-import type { ServiceAccount } from "../access/service-account.ts";
+import type { ServiceAccount } from "../providers/service-account.ts";
 import type { BodyCaptureMode } from "./env-schema.ts";
 import type { OtelConfig } from "./otel.ts";
 import type { AwsSettings } from "./provider-settings.ts";

@@ -1,4 +1,4 @@
-import { loadServiceAccount, type ServiceAccount } from "../access/service-account.ts";
+import { loadServiceAccount, type ServiceAccount } from "../providers/service-account.ts";
 import { ConfigError } from "./config-error.ts";
 
 // Per-provider settings beyond a base URL and a key: AWS signing (Bedrock), a Google service account (Vertex).

@@ -1,7 +1,7 @@
 import type { TiktokenEncoding } from "tiktoken";
 import type { CallState } from "../proxy/call-state.ts";
 import { countSample, encodingForModel, messageOverhead, sampleText, type TextSample } from "./tokenizer.ts";
-import { usage, type Usage } from "../recording/usage.ts";
+import { usage, type Usage } from "../domain/usage.ts";
 
 /**
  * What an estimate needs from a finished call, taken on the event loop (string slices, no encoding) so the

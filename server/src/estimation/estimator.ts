@@ -3,8 +3,8 @@ import { Worker } from "node:worker_threads";
 import type { CallState } from "../proxy/call-state.ts";
 import { estimateJob } from "./estimate.ts";
 import type { FromWorker, ToWorker } from "./estimator-protocol.ts";
-import type { Usage } from "../recording/usage.ts";
-import { BUNDLED } from "../paths.ts";
+import type { Usage } from "../domain/usage.ts";
+import { BUNDLED } from "../lib/paths.ts";
 
 const BOOT = new URL("./estimator-boot.mjs", import.meta.url);
 const WORKER_ENTRY = new URL("./estimator-worker.ts", import.meta.url);

@@ -11,7 +11,7 @@ import {
 } from "../lib/decimal.ts";
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceTier, Rates } from "./price-row.ts";
-import type { Usage } from "../recording/usage.ts";
+import type { Usage } from "../domain/usage.ts";
 import { priceFees, type Fee, type FeeCount } from "./fees.ts";
 
 /** calls.cost_usd is DECIMAL(28, 16): costs are exact to that scale (beyond it only after a tier multiplier). */

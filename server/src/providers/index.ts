@@ -8,7 +8,7 @@ import { openai } from "./openai/adapter.ts";
 import { vertexAnthropic } from "./vertex-anthropic/adapter.ts";
 import type { ProviderAdapter } from "./types.ts";
 import type { ProviderConfig } from "../config.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 
 /**
  * The registry: every wire format, one line each. A provider's config names one of the formats that are not

@@ -1,9 +1,9 @@
-import type { Usage } from "../recording/usage.ts";
+import type { Usage } from "../domain/usage.ts";
 import type { FeeCount } from "../pricing/fees.ts";
-import type { BatchEvent } from "../integrations/batches/batch-event.ts";
-import type { BatchPath } from "../integrations/batches/batch-paths.ts";
+import type { BatchEvent } from "./batches/batch-event.ts";
+import type { BatchPath } from "./batches/batch-paths.ts";
 import type { ProviderConfig } from "../config.ts";
-import type { PublicRoute } from "../integrations/batches/results-url.ts";
+import type { PublicRoute } from "./batches/results-url.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {

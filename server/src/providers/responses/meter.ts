@@ -1,4 +1,4 @@
-import { usage, type Usage } from "../../recording/usage.ts";
+import { usage, type Usage } from "../../domain/usage.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
 import type { FeeCount } from "../../pricing/fees.ts";
 import { KeptText, n, obj, parseObject, str } from "../json.ts";

@@ -1,4 +1,4 @@
-import type { Outcome } from "./recording/call-record.ts";
+import type { Outcome } from "../domain/call-record.ts";
 
 /** The kinds of error Tollgate itself produces; proxy kinds double as call outcomes. */
 export type ErrorKind =

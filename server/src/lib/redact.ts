@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /**
  * Known secret shapes: OpenAI/Anthropic/Mistral-style `sk-…` keys, Tollgate virtual keys `tg_…`, Google API
