@@ -1,4 +1,4 @@
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 import { TollgateError } from "../lib/errors.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/handler.ts";

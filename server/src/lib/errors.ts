@@ -1,8 +1,9 @@
-import type { Outcome } from "../domain/call-record.ts";
+/** The failures Tollgate itself produces on the proxy path; each is also a call outcome (domain/call-record.ts). */
+export type ProxyFailureKind = "network_error" | "timeout" | "client_cancelled" | "budget_blocked" | "auth_failed" | "proxy_error";
 
 /** The kinds of error Tollgate itself produces; proxy kinds double as call outcomes. */
 export type ErrorKind =
-  | Exclude<Outcome, "ok" | "upstream_error" | "bad_request" | "rate_limited">
+  | ProxyFailureKind
   | "invalid_request"
   | "not_found"
   | "conflict"

@@ -7,7 +7,7 @@ import { ollama } from "./ollama/adapter.ts";
 import { openai } from "./openai/adapter.ts";
 import { vertexAnthropic } from "./vertex-anthropic/adapter.ts";
 import type { ProviderAdapter } from "./types.ts";
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "./provider-config.ts";
 import { TollgateError } from "../lib/errors.ts";
 
 /**

@@ -1,8 +1,8 @@
 import type { Usage } from "../domain/usage.ts";
-import type { FeeCount } from "../pricing/fees.ts";
+import type { FeeCount } from "../domain/fee.ts";
 import type { BatchEvent } from "./batches/batch-event.ts";
 import type { BatchPath } from "./batches/batch-paths.ts";
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "./provider-config.ts";
 import type { PublicRoute } from "./batches/results-url.ts";
 
 /** What the proxy learns from a request before forwarding it. */

@@ -5,7 +5,7 @@ import { priceFailedEmptyCall } from "../recording/zero-cost.ts";
 import { boundUsage, plausibleReportedCost } from "../domain/usage-bounds.ts";
 import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
-import type { Fee, FeeCount } from "../pricing/fees.ts";
+import type { Fee, FeeCount } from "../domain/fee.ts";
 import type { BatchEvent } from "../providers/batches/batch-event.ts";
 import { priceProviderOf } from "../providers/index.ts";
 

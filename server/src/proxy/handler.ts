@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import { performance } from "node:perf_hooks";
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 import { TollgateError } from "../lib/errors.ts";
 import { OUTCOMES, type CallRecord, type Outcome } from "../domain/call-record.ts";
 import { adapterFor } from "../providers/index.ts";

@@ -1,4 +1,4 @@
-import { configuredSecrets } from "../lib/redact.ts";
+import { configuredSecrets } from "../config/configured-secrets.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { startBodyPartitionMaintenance } from "../db/body-partitions.ts";

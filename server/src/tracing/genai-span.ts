@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 import type { CallRecord } from "../domain/call-record.ts";
 
 /**

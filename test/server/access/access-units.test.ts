@@ -6,9 +6,11 @@ import { findVirtualKey, substituteProviderKey, virtualKeyHook } from "../../../
 import type { KeyEntry } from "../../../server/src/access/key-store.ts";
 import { TollgateError } from "../../../server/src/lib/errors.ts";
 import { generateVirtualKey, hashVirtualKey, keyPrefix, VIRTUAL_KEY_PATTERN } from "../../../server/src/access/key-secrets.ts";
-import { configuredSecrets, redactSecrets } from "../../../server/src/lib/redact.ts";
+import { configuredSecrets } from "../../../server/src/config/configured-secrets.ts";
+import { redactSecrets } from "../../../server/src/lib/redact.ts";
 import { LoginLimiter } from "../../../server/src/api/login-limiter.ts";
-import { loadConfig, type ProviderConfig } from "../../../server/src/config.ts";
+import { loadConfig } from "../../../server/src/config.ts";
+import type { ProviderConfig } from "../../../server/src/providers/provider-config.ts";
 import { PriceBook } from "../../../server/src/pricing/price-book.ts";
 import { adapterFor } from "../../../server/src/providers/index.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";

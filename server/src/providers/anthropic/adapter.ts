@@ -1,6 +1,6 @@
 import { usage, type Usage } from "../../domain/usage.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
-import type { FeeCount } from "../../pricing/fees.ts";
+import type { FeeCount } from "../../domain/fee.ts";
 import { batchEvent } from "../batches/batch-event.ts";
 import { anthropicBatchPath } from "../batches/batch-paths.ts";
 import { anthropicResultsUrlRewrite } from "../batches/results-url.ts";
