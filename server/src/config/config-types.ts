@@ -16,7 +16,6 @@ export const BUILTIN_PROVIDERS = {
   bedrock: { baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com", format: "bedrock" },
 } as const;
 
-
 export interface Config {
   port: number;
   host: string;

@@ -3,13 +3,7 @@ export type ProxyFailureKind = "network_error" | "timeout" | "client_cancelled" 
 
 /** The kinds of error Tollgate itself produces; proxy kinds double as call outcomes. */
 export type ErrorKind =
-  | ProxyFailureKind
-  | "invalid_request"
-  | "not_found"
-  | "conflict"
-  | "unauthorized"
-  | "payload_too_large"
-  | "internal_error";
+  ProxyFailureKind | "invalid_request" | "not_found" | "conflict" | "unauthorized" | "payload_too_large" | "internal_error";
 
 const STATUS: Record<ErrorKind, number> = {
   network_error: 502,

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { settleRecordedCalls, type SettleColumns } from "../access/budget-ledger.ts";
+import { settleRecordedCalls, type SettleColumns } from "../rollups/budget-settlement.ts";
 import { arrayLiteral, textArrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "./bad-rows.ts";
 import type { CallRecord } from "../domain/call-record.ts";
