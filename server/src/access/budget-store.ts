@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
-import { periodOf, type BudgetPeriod } from "./budget-period.ts";
+import { periodOf, type BudgetPeriod } from "../domain/budget-period.ts";
 import { withLedgerResync } from "./budget-ledger.ts";
 
 export const BUDGET_ACTIONS = ["block", "alert"] as const;

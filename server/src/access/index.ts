@@ -1,8 +1,8 @@
 import pg from "pg";
 import type { Config } from "../config.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Logger } from "../logger.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { BeforeForward } from "../proxy/handler.ts";

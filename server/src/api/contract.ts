@@ -11,7 +11,7 @@ import type { AuditJson } from "../audit/audit-log.ts";
 import type { BudgetWebhook } from "../access/budget-webhooks.ts";
 import type { NoticeKind } from "../access/budget-notices.ts";
 import type { keyJson, newKeySchema } from "../access/key-json.ts";
-import type { BudgetPeriod } from "../access/budget-period.ts";
+import type { BudgetPeriod } from "../domain/budget-period.ts";
 import type { budgetJson, budgetPutSchema } from "./budgets.ts";
 import type { ForecastGroup as ForecastGroupBy } from "../reports/forecast-source.ts";
 
@@ -26,7 +26,7 @@ export type Json<T> = T extends string | number | boolean | null | undefined
         ? { [K in keyof T]: Json<T[K]> }
         : T;
 
-export type { Outcome } from "../recording/call-record.ts";
+export type { Outcome } from "../domain/call-record.ts";
 export type { FailuresReport } from "../reports/failures.ts";
 export type { LatencyReport } from "../reports/latency.ts";
 export type { TopError } from "../reports/top-errors.ts";

@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
-import type { CallRecord, Outcome } from "../recording/call-record.ts";
-import type { UsageSource } from "../recording/usage.ts";
-import type { Fee } from "../pricing/fees.ts";
+import type { CallRecord, Outcome } from "../domain/call-record.ts";
+import type { UsageSource } from "../domain/usage.ts";
+import type { Fee } from "../domain/fee.ts";
 
 /**
  * The calls table's columns under their API names; numeric money stays a string. Token counts are bigint
@@ -33,7 +33,7 @@ type AlwaysRead =
   | "audioOutputTokens";
 
 /**
- * A calls row as CALL_SELECT reads it: the call's record as it was stored (recording/call-record.ts), minus
+ * A calls row as CALL_SELECT reads it: the call's record as it was stored (domain/call-record.ts), minus
  * what is not stored (the trace flags and state), with every optional field present.
  */
 export type CallRow = Omit<CallRecord, AlwaysRead | "outcome" | "usageSource" | "traceFlags" | "traceState"> & {

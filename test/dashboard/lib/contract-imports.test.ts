@@ -39,4 +39,23 @@ describe("dashboard ↔ server contract", () => {
     expect(types).toMatch(/export type \{[^}]*\bCall\b[^}]*\} from "\.\.\/\.\.\/\.\.\/server\/src\/api\/contract\.ts"/s);
     expect(types).not.toMatch(/export interface (Call|CallDetail|Price|LatencyResponse|FailuresResponse|SpendResponse)\b/);
   });
+
+  it("declares no response shape of its own: budgets, keys, statements, forecast, audit come from the contract too", () => {
+    const types = readFileSync(join(SRC, "api", "types.ts"), "utf8");
+    for (const name of [
+      "BudgetsResponse",
+      "KeysResponse",
+      "StatementResponse",
+      "ForecastResponse",
+      "AuditResponse",
+      "BudgetNoticesResponse",
+    ])
+      expect(types).toMatch(
+        new RegExp(`export type \\{[^}]*\\b${name}\\b[^}]*\\} from "\\.\\./\\.\\./\\.\\./server/src/api/contract\\.ts"`, "s"),
+      );
+    // a request type derived from a server type (NewPrice) is allowed; an interface written by hand is not
+    expect(types).not.toMatch(/\binterface\b/);
+    const elsewhere = files(SRC).filter((f) => /export interface \w+Response\b/.test(readFileSync(f, "utf8")));
+    expect(elsewhere).toEqual([]);
+  });
 });
