@@ -3,9 +3,8 @@
 // Above them, whatever the range, the failed calls of the last 15 minutes by status, one click from the log.
 import type { ReactElement } from "react";
 import { reportPath, type FailuresResponse } from "../api.ts";
-import { BarChart } from "../components/charts/BarChart.tsx";
 import { OUTCOME_COLORS } from "../components/charts/common.tsx";
-import { LineChart } from "../components/charts/LineChart.tsx";
+import { BarChart, LineChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -20,6 +19,9 @@ import { zoomView } from "../lib/zoom.ts";
 import { GroupFailuresTable, OutcomeTable, TopErrorsTable } from "./FailureTables.tsx";
 import { RecentFailures } from "./RecentFailures.tsx";
 import type { PageProps } from "./types.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("bar", "line");
 
 const CHART_GROUPS = 6;
 

@@ -4,7 +4,7 @@
 // detail. Buckets without samples are gaps, not zeros.
 import type { ReactElement } from "react";
 import { OUTCOMES, reportPath, type LatencyResponse } from "../api.ts";
-import { LineChart } from "../components/charts/LineChart.tsx";
+import { LineChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -20,6 +20,9 @@ import { zoomView } from "../lib/zoom.ts";
 import { LatencyGroupsTable } from "./LatencyGroupsTable.tsx";
 import { LatencyStreams } from "./LatencyStreams.tsx";
 import type { PageProps } from "./types.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("line");
 
 const CHART_GROUPS = 6;
 const OUTCOME_LABEL: Record<string, string> = { ok: "successful calls", all: "all calls", failed: "failed calls" };

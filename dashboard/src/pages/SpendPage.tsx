@@ -4,8 +4,7 @@
 import { useEffect, useState, type ReactElement } from "react";
 import { BreakdownTable, CoverageWarning } from "../components/BreakdownTable.tsx";
 import { reportPath, type SpendResponse } from "../api.ts";
-import { AreaChart } from "../components/charts/AreaChart.tsx";
-import { BarChart } from "../components/charts/BarChart.tsx";
+import { AreaChart, BarChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -22,6 +21,9 @@ import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.t
 import type { PageProps } from "./types.ts";
 import { moneyTitle } from "../components/Money.tsx";
 import { zoomView } from "../lib/zoom.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("bar", "area");
 
 const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
