@@ -71,11 +71,6 @@ export default tseslint.config(
     },
   },
   {
-    // Still builds the admin routers: they move to api/ (then this exception goes).
-    files: ["server/src/access/index.ts"],
-    rules: { "import-x/no-restricted-paths": "off" },
-  },
-  {
     // Plain-JS entry files outside the TypeScript project: linted without type information.
     files: ["**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
