@@ -1,17 +1,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI, { toFile } from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches, type FakeBatches } from "../../support/fake-batches.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches } from "../../support/fake-batches.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 import { parsePromText } from "../../support/prom-text.ts";
 import { latencyReport } from "../../../server/src/reports/latency.ts";
 
-let fake: FakeBatches;
-let tg: TestTollgate;
+const tg = useProxyFixture({ fake: startFakeBatches, routes: ["OPENAI", "ANTHROPIC"] });
 
 beforeAll(async () => {
-  fake = await startFakeBatches();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
   // The creators' budgets (alert only): batch calls count in them as every call does.
   for (const app of ["nightly-batch", "claims-batch"]) {
     const res = await fetch(`${tg.url}/api/budgets/${app}`, {
@@ -44,10 +42,6 @@ async function scraped(app: string): Promise<{ requests: number; failed: number;
     input: sum("tollgate_tokens_total", { app, type: "input" }),
   };
 }
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
-});
 
 /** Waits until `n` reads of results (paths ending with `suffix`) are recorded: their metering is then queued. */
 const readsRecorded = (suffix: string, n: number) =>
@@ -161,8 +155,8 @@ describe("batch jobs", () => {
     expect(listed.map((b) => [b.id, b.results_url])).toEqual([[ANTHROPIC_BATCH_ID, retrieved.results_url]]);
     const cancelled = await creator.messages.batches.cancel(ANTHROPIC_BATCH_ID);
     expect(cancelled).toMatchObject({ id: ANTHROPIC_BATCH_ID, type: "message_batch", results_url: retrieved.results_url });
-    expect(fake.seen.filter((r) => r.url === "/v1/messages/batches" && r.method === "GET")).toHaveLength(1);
-    expect(fake.seen.filter((r) => r.url.endsWith("/cancel"))).toHaveLength(1);
+    expect(tg.fake.seen.filter((r) => r.url === "/v1/messages/batches" && r.method === "GET")).toHaveLength(1);
+    expect(tg.fake.seen.filter((r) => r.url.endsWith("/cancel"))).toHaveLength(1);
     const reader = new Anthropic({
       apiKey: "sk-ant-test",
       baseURL: `${tg.url}/anthropic`,
@@ -212,7 +206,7 @@ describe("batch jobs", () => {
     await tg.tollgate.recorder.flush();
     expect(await batchCalls("batch.messages")).toHaveLength(3);
     // every results read passed through Tollgate, none went to the provider's host directly
-    expect(fake.seen.filter((r) => r.url.endsWith("/results"))).toHaveLength(2);
+    expect(tg.fake.seen.filter((r) => r.url.endsWith("/results"))).toHaveLength(2);
     await counted();
   });
 
