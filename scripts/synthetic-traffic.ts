@@ -5,8 +5,8 @@
  * Deterministic for a given seed. What the calls are made of is in synthetic/ (models, apps and failures, the
  * seeded randomness); this file draws the calls.
  */
-import type { CallRecord, Outcome } from "../server/src/recording/call-record.ts";
-import type { Usage } from "../server/src/recording/usage.ts";
+import type { CallRecord, Outcome } from "../server/src/domain/call-record.ts";
+import type { Usage } from "../server/src/domain/usage.ts";
 import { uuidv7 } from "../server/src/lib/uuidv7.ts";
 import { APP_WEIGHT, APPS, FAILURES, HOUR_MAX, HOUR_WEIGHT } from "./synthetic/mix.ts";
 import { MODEL_WEIGHT, MODELS } from "./synthetic/models.ts";
