@@ -1,6 +1,6 @@
 // Who calls and how calls go: the apps (share of calls, users), the failures (share, what they look like) and
 // the daily rhythm of the traffic.
-import type { Outcome } from "../../server/src/recording/call-record.ts";
+import type { Outcome } from "../../server/src/domain/call-record.ts";
 
 export const APPS: Array<{ name: string; weight: number; users: number }> = [
   { name: "support-bot", weight: 30, users: 2_000 },
