@@ -3,7 +3,8 @@ import { startFakeServer, type FakeServer } from "./fake-server.ts";
 
 /**
  * A fake OpenAI Batch API and Anthropic Message Batches API, in the shapes of their references: file upload,
- * batch creation, a retrieve that shows the batch finished (OpenAI: output_file_id; Anthropic: results_url),
+ * batch creation, a retrieve that shows the batch finished (OpenAI: output_file_id; Anthropic: results_url, also
+ * in its list and cancel answers),
  * and the results as JSONL. `resultsBase` is where Anthropic's results_url points: the fake itself, as
  * api.anthropic.com names itself (Tollgate must point it at its own route).
  */
@@ -171,6 +172,14 @@ function respond(state: { resultsBase: string }, req: IncomingMessage, res: Serv
   }
   if (method === "POST" && url === "/v1/messages/batches") return json(res, anthropicBatch(false, state.resultsBase));
   if (method === "GET" && url === `/v1/messages/batches/${ANTHROPIC_BATCH_ID}`) return json(res, anthropicBatch(true, state.resultsBase));
+  if (method === "GET" && url === "/v1/messages/batches") {
+    const batch = anthropicBatch(true, state.resultsBase);
+    return json(res, { data: [batch], has_more: false, first_id: batch.id, last_id: batch.id });
+  }
+  if (method === "POST" && url === `/v1/messages/batches/${ANTHROPIC_BATCH_ID}/cancel`) {
+    // an ended batch stays ended: the answer is the batch as it is (results_url on the provider's host)
+    return json(res, anthropicBatch(true, state.resultsBase));
+  }
   if (method === "GET" && url === `/v1/messages/batches/${ANTHROPIC_BATCH_ID}/results`) {
     return jsonl(
       res,

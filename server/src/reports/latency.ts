@@ -81,11 +81,17 @@ const PERCENTILES = Prisma.raw(`count(*)::text AS calls,
   percentile_cont(ARRAY[${PS.join(", ")}]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft`);
 
 /**
+ * The calls whose latency Tollgate measured: not a batch job's result lines (endpoint batch.*), which ran at
+ * the provider on their own schedule and are recorded with latency 0 (the rollups leave them out the same way).
+ */
+const MEASURED = Prisma.sql`endpoint NOT LIKE 'batch.%'`;
+
+/**
  * Exact percentiles (percentile_cont, as Postgres interpolates) over raw calls: percentiles do not add up,
  * so series, groups and the total are three plain statements over the same calls (no grouping sets).
  */
 async function exactFigures(db: PrismaClient, range: TimeRange, q: Filters, groupBy: GroupBy, interval: Interval): Promise<Figures> {
-  const leg = rawRangeLeg(range, q);
+  const leg = rawRangeLeg(range, q, [MEASURED]);
   const grp = groupKey(groupBy, leg);
   const [series, groups, totals] = await Promise.all([
     db.$queryRaw<
@@ -170,7 +176,7 @@ async function histogramFigures(
         db.$queryRaw<
           HistRow[]
         >`SELECT ${bucket} AS bucket, ${grp} AS grp, ${kind} AS kind, tollgate_latency_bucket(${Prisma.raw(column)}) AS idx, count(*)::text AS n
-          FROM calls WHERE ${leg.where} AND ${Prisma.raw(column)} IS NOT NULL GROUP BY 1, 2, 3, 4`;
+          FROM calls WHERE ${leg.where} AND ${MEASURED} AND ${Prisma.raw(column)} IS NOT NULL GROUP BY 1, 2, 3, 4`;
       const [latency, ttft] = await Promise.all([edge("latency_ms", "latency"), edge("ttft_ms", "ttft")]);
       return { edges: [...latency, ...ttft], rollups: [] };
     }),
@@ -211,7 +217,7 @@ async function histogramFigures(
 type SlowRow = Omit<SlowCall, "startedAt"> & { startedAt: Date };
 
 async function slowest(db: PrismaClient, range: TimeRange, q: Filters): Promise<SlowCall[]> {
-  const leg = rawRangeLeg(range, q);
+  const leg = rawRangeLeg(range, q, [MEASURED]);
   const rows = await db.$queryRaw<
     SlowRow[]
   >`SELECT id::text, started_at AS "startedAt", provider, model, app, outcome, latency_ms AS "latencyMs", ttft_ms AS "ttftMs"

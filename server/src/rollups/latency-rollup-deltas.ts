@@ -16,6 +16,7 @@ export interface LatencyDelta {
   provider: string;
   app: string;
   model: string;
+  /** calls with a latency of their own (batch result lines are not) */
   calls: number;
   latencyHist: Histogram;
   ttftHist: Histogram;
@@ -23,7 +24,7 @@ export interface LatencyDelta {
 
 const DAY_MS = 86_400_000;
 
-type Source = Pick<LatencyDelta, "at" | "provider" | "app" | "model" | "calls" | "latencyHist" | "ttftHist">;
+type Source = Pick<LatencyDelta, "at" | "provider" | "app" | "model" | "latencyHist" | "ttftHist"> & { latencyCount: number };
 
 /** The rows of each level a delta adds to. */
 const LEVEL_KEYS: ReadonlyArray<[LatencyLevel, (d: Source) => [string, string, string]]> = [
@@ -34,13 +35,15 @@ const LEVEL_KEYS: ReadonlyArray<[LatencyLevel, (d: Source) => [string, string, s
 function fold(deltas: readonly Source[], unitMs: number): LatencyDelta[] {
   const byKey = new Map<string, LatencyDelta>();
   for (const d of deltas) {
+    // only batch result lines: no latency to add (their calls are counted in call_rollups_*)
+    if (d.latencyCount === 0) continue;
     const at = Math.floor(d.at / unitMs) * unitMs;
     for (const [level, keyOf] of LEVEL_KEYS) {
       const [provider, app, model] = keyOf(d);
       const key = `${at}\u0000${level}\u0000${provider}\u0000${app}\u0000${model}`;
       let into = byKey.get(key);
       if (!into) byKey.set(key, (into = { at, level, provider, app, model, calls: 0, latencyHist: new Map(), ttftHist: new Map() }));
-      into.calls += d.calls;
+      into.calls += d.latencyCount;
       mergeInto(into.latencyHist, d.latencyHist);
       mergeInto(into.ttftHist, d.ttftHist);
     }

@@ -28,6 +28,8 @@ export interface RollupDelta {
   /** the fees' part of costUsd */
   feesUsd: Decimal;
   latencyMsSum: number;
+  /** the calls latencyMsSum and latencyHist count: all but batch result lines (isBatchLine) */
+  latencyCount: number;
   ttftMsSum: number;
   ttftCount: number;
   latencyHist: Histogram;
@@ -67,6 +69,7 @@ function emptyDelta(at: number, provider: string, app: string, model: string, ou
     costUsd: ZERO,
     feesUsd: ZERO,
     latencyMsSum: 0,
+    latencyCount: 0,
     ttftMsSum: 0,
     ttftCount: 0,
     latencyHist: new Map(),
@@ -86,6 +89,7 @@ function addDelta(into: RollupDelta, d: RollupDelta): void {
   into.costUsd = add(into.costUsd, d.costUsd);
   into.feesUsd = add(into.feesUsd, d.feesUsd);
   into.latencyMsSum += d.latencyMsSum;
+  into.latencyCount += d.latencyCount;
   into.ttftMsSum += d.ttftMsSum;
   into.ttftCount += d.ttftCount;
   for (const [b, n] of d.latencyHist) addToHistogram(into.latencyHist, b, n);
@@ -109,6 +113,7 @@ export type RollupSource = Pick<
   CallRecord,
   | "startedAt"
   | "provider"
+  | "endpoint"
   | "app"
   | "model"
   | "outcome"
@@ -125,6 +130,11 @@ export type RollupSource = Pick<
   | "latencyMs"
   | "ttftMs"
 >;
+
+/** A batch job's result line (endpoint batch.*): recorded with latency 0, no TTFT, and no latency of its own. */
+export function isBatchLine(r: Pick<RollupSource, "endpoint">): boolean {
+  return r.endpoint.startsWith("batch.");
+}
 
 /** Adds hourly deltas into `acc` (key → delta), e.g. page after page of a rebuild. */
 export function accumulateDeltas(acc: Map<string, RollupDelta>, deltas: readonly RollupDelta[]): void {
@@ -160,7 +170,11 @@ export function rollupDeltas(records: readonly RollupSource[]): { hourly: Rollup
     d.reasoningTokens += r.reasoningTokens;
     if (r.costUsd !== null) d.costUsd = add(d.costUsd, storedCost(r.costUsd));
     if (r.feesUsd) d.feesUsd = add(d.feesUsd, storedCost(r.feesUsd));
+    // A batch job's result line ran at the provider on its own schedule: Tollgate measured no latency for it
+    // (recorded as 0), so it counts as a call, tokens and cost, but not in the latency sums and histograms.
+    if (isBatchLine(r)) continue;
     d.latencyMsSum += r.latencyMs;
+    d.latencyCount += 1;
     addToHistogram(d.latencyHist, bucketOf(r.latencyMs), 1);
     if (r.ttftMs !== null) {
       d.ttftMsSum += r.ttftMs;
@@ -202,7 +216,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string, (d: RollupDelta) => unkno
   ["cost_usd", "numeric", (d) => formatDecimal(d.costUsd)],
   ["fees_usd", "numeric", (d) => formatDecimal(d.feesUsd)],
   ["latency_ms_sum", "float8", (d) => d.latencyMsSum],
-  ["latency_count", "int8", (d) => d.calls],
+  ["latency_count", "int8", (d) => d.latencyCount],
   ["ttft_ms_sum", "float8", (d) => d.ttftMsSum],
   ["ttft_count", "int8", (d) => d.ttftCount],
   ["latency_hist", "int8[]", (d) => encodeHistogram(d.latencyHist)],

@@ -19,6 +19,7 @@ interface CallRow {
   id: string;
   started_at: Date;
   provider: string;
+  endpoint: string;
   app: string;
   model: string | null;
   outcome: Outcome;
@@ -37,7 +38,7 @@ interface CallRow {
   ttft_ms: number | null;
 }
 
-const SELECT = `SELECT id, started_at, provider, app, model, outcome, priced, usage_source, input_tokens, cached_input_tokens,
+const SELECT = `SELECT id, started_at, provider, endpoint, app, model, outcome, priced, usage_source, input_tokens, cached_input_tokens,
          cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd::text AS cost_usd,
          fees_usd::text AS fees_usd, latency_ms, ttft_ms
     FROM calls WHERE started_at >= $1 AND started_at < $2`;
@@ -46,6 +47,7 @@ function source(r: CallRow): RollupSource {
   return {
     startedAt: r.started_at,
     provider: r.provider,
+    endpoint: r.endpoint,
     app: r.app,
     model: r.model,
     outcome: r.outcome,

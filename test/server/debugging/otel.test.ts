@@ -7,6 +7,7 @@ import { startFakeGemini } from "../../support/fake-gemini.ts";
 import { startFakeOpenAi } from "../../support/fake-openai.ts";
 import { startFakeServer, type FakeServer } from "../../support/fake-server.ts";
 import { parsePromText } from "../../support/prom-text.ts";
+import { fakes, useProxyFixture } from "../../support/proxy-fixture.ts";
 import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -54,30 +55,28 @@ function decode(body: string): Received[] {
   return out;
 }
 
-let fakes: FakeServer[];
-let receiver: FakeServer;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  fakes = await Promise.all([startFakeOpenAi(), startFakeAnthropic(), startFakeGemini()]);
-  receiver = await startFakeServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end("{}");
-  });
-  tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url,
-    TOLLGATE_UPSTREAM_ANTHROPIC: fakes[1]!.url,
-    TOLLGATE_UPSTREAM_GEMINI: fakes[2]!.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+const tg = useProxyFixture({
+  fake: () =>
+    fakes({
+      openai: startFakeOpenAi,
+      anthropic: startFakeAnthropic,
+      gemini: startFakeGemini,
+      receiver: () =>
+        startFakeServer((_req, res) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end("{}");
+        }),
+    }),
+  env: (f) => ({
+    TOLLGATE_UPSTREAM_OPENAI: f.openai.url,
+    TOLLGATE_UPSTREAM_ANTHROPIC: f.anthropic.url,
+    TOLLGATE_UPSTREAM_GEMINI: f.gemini.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: f.receiver.url,
     OTEL_SERVICE_NAME: "tollgate-test",
-  });
-});
-afterAll(async () => {
-  await tg?.close();
-  await Promise.all([...(fakes ?? []), receiver].map((f) => f?.close()));
+  }),
 });
 
-async function metric(t: TestTollgate, name: string): Promise<number> {
+async function metric(t: Pick<TestTollgate, "url">, name: string): Promise<number> {
   return parsePromText(await (await fetch(`${t.url}/metrics`)).text()).sum(name);
 }
 
@@ -100,11 +99,11 @@ describe("OpenTelemetry export", () => {
 
     const spans = await eventually(async () => {
       await tg.tollgate.tracing!.forceFlush();
-      const all = receiver.seen.filter((r) => r.url === "/v1/traces").flatMap((r) => decode(r.body));
+      const all = tg.fake.receiver.seen.filter((r) => r.url === "/v1/traces").flatMap((r) => decode(r.body));
       if (all.length < 3) throw new Error(`${all.length} spans`);
       return all;
     });
-    expect(receiver.seen[0]!.headers["content-type"]).toContain("application/json");
+    expect(tg.fake.receiver.seen[0]!.headers["content-type"]).toContain("application/json");
     const calls = await tg.calls();
     const chatCall = calls.find((c) => c.id === chatId)!;
     const chat = spans.find((s) => s.attrs["tollgate.call_id"] === chatId)!;
@@ -163,12 +162,12 @@ describe("OpenTelemetry export", () => {
       },
       body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
     });
-    const seen = receiver.seen.length;
+    const seen = tg.fake.receiver.seen.length;
     await eventually(async () => {
       await tg.tollgate.tracing!.forceFlush();
       expect(tg.tollgate.tracing!.pending()).toBe(before);
     });
-    expect(receiver.seen.slice(seen).flatMap((r) => decode(r.body))).toEqual([]);
+    expect(tg.fake.receiver.seen.slice(seen).flatMap((r) => decode(r.body))).toEqual([]);
   });
 });
 
@@ -181,11 +180,11 @@ describe("with the collector down", () => {
     hanging = await startFakeServer(() => new Promise<void>(() => {}));
     [down, plain] = await Promise.all([
       startTestTollgate({
-        TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url,
+        TOLLGATE_UPSTREAM_OPENAI: tg.fake.openai.url,
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${hanging.url}/v1/traces`,
         TOLLGATE_OTEL_MAX_QUEUE: "4",
       }),
-      startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fakes[0]!.url }),
+      startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: tg.fake.openai.url }),
     ]);
   });
   afterAll(async () => {

@@ -1,35 +1,26 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { ANTHROPIC_MODEL, startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { startFakeGemini } from "../../support/fake-gemini.ts";
 import { startFakeOpenAi } from "../../support/fake-openai.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { fakes, useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const OTHER_TRACE = "0af7651916cd43dd8448eb211c80319c";
 const SPANS = ["00f067aa0ba902b7", "b7ad6b7169203331", "53995c3f42cd8ad8", "1a2b3c4d5e6f7081"];
 const traceparent = (trace: string, span: string) => `00-${trace}-${span}-01`;
 
-let openaiFake: FakeServer;
-let anthropicFake: FakeServer;
-let geminiFake: FakeServer;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  [openaiFake, anthropicFake, geminiFake] = await Promise.all([startFakeOpenAi(), startFakeAnthropic(), startFakeGemini()]);
-  tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_OPENAI: openaiFake.url,
-    TOLLGATE_UPSTREAM_ANTHROPIC: anthropicFake.url,
-    TOLLGATE_UPSTREAM_GEMINI: geminiFake.url,
-  });
-});
-afterAll(async () => {
-  await tg?.close();
-  await Promise.all([openaiFake?.close(), anthropicFake?.close(), geminiFake?.close()]);
+const tg = useProxyFixture({
+  fake: () => fakes({ openai: startFakeOpenAi, anthropic: startFakeAnthropic, gemini: startFakeGemini }),
+  env: (f) => ({
+    TOLLGATE_UPSTREAM_OPENAI: f.openai.url,
+    TOLLGATE_UPSTREAM_ANTHROPIC: f.anthropic.url,
+    TOLLGATE_UPSTREAM_GEMINI: f.gemini.url,
+  }),
 });
 
 async function api<T>(path: string): Promise<{ status: number; body: T }> {
@@ -68,7 +59,7 @@ describe("traces and sessions", () => {
       )
       .withResponse();
     made.push(r1.headers.get("x-tollgate-call-id")!);
-    const seen = openaiFake.seen[openaiFake.seen.length - 1]!;
+    const seen = tg.fake.openai.seen[tg.fake.openai.seen.length - 1]!;
     expect(seen.headers.traceparent).toBe(traceparent(TRACE, SPANS[0]!));
     expect(seen.headers.tracestate).toBe("congo=t61rcWkgMzE");
     expect(seen.headers["x-tollgate-session"]).toBeUndefined();
@@ -81,7 +72,7 @@ describe("traces and sessions", () => {
     await stream.finalMessage();
     const { response: r2 } = await stream.withResponse();
     made.push(r2.headers.get("x-tollgate-call-id")!);
-    expect(anthropicFake.seen[anthropicFake.seen.length - 1]!.headers.traceparent).toBe(traceparent(TRACE, SPANS[1]!));
+    expect(tg.fake.anthropic.seen[tg.fake.anthropic.seen.length - 1]!.headers.traceparent).toBe(traceparent(TRACE, SPANS[1]!));
 
     const gemini = new GoogleGenAI({ apiKey: "AIzaTestGeminiKey_0123456789abcdefgh", httpOptions: { baseUrl: `${tg.url}/gemini` } });
     const answer = await gemini.models.generateContent({
@@ -97,7 +88,7 @@ describe("traces and sessions", () => {
         config: { httpOptions: { headers: { ...session(SPANS[3]!), "x-tollgate-app": "agent" }, retryOptions: { attempts: 1 } } },
       })
       .catch(() => {});
-    expect(geminiFake.seen[geminiFake.seen.length - 1]!.headers["x-tollgate-session"]).toBeUndefined();
+    expect(tg.fake.gemini.seen[tg.fake.gemini.seen.length - 1]!.headers["x-tollgate-session"]).toBeUndefined();
 
     // A trace without a session header: its trace id is its session.
     await openai.chat.completions.create(
@@ -109,7 +100,7 @@ describe("traces and sessions", () => {
       { model: "gpt-4o-mini", messages: [{ role: "user", content: "none" }] },
       { headers: { traceparent: `00-${"0".repeat(32)}-${SPANS[0]}-01` } },
     );
-    expect(openaiFake.seen[openaiFake.seen.length - 1]!.headers.traceparent).toBe(`00-${"0".repeat(32)}-${SPANS[0]}-01`);
+    expect(tg.fake.openai.seen[tg.fake.openai.seen.length - 1]!.headers.traceparent).toBe(`00-${"0".repeat(32)}-${SPANS[0]}-01`);
   });
 
   it("records the trace, the parent span and the session on each call", async () => {

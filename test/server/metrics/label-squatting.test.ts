@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LabelLimiter, OTHER } from "../../../server/src/metrics/index.ts";
-import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
+import { startFakeOpenAi } from "../../support/fake-openai.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
 describe("LabelLimiter reserved values", () => {
   it("admits reserved values without a slot, after junk has taken every slot", () => {
@@ -18,21 +18,10 @@ describe("LabelLimiter reserved values", () => {
   });
 });
 
-let upstream: FakeOpenAi;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  upstream = await startFakeOpenAi();
-  tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_OPENAI: upstream.url,
-    OPENAI_API_KEY: "sk-held-squatting",
-    TOLLGATE_METRICS_MAX_APPS: "5",
-    TOLLGATE_METRICS_MAX_MODELS: "5",
-  });
-});
-afterAll(async () => {
-  await tg?.close();
-  await upstream?.close();
+const tg = useProxyFixture({
+  fake: startFakeOpenAi,
+  routes: ["OPENAI"],
+  env: () => ({ OPENAI_API_KEY: "sk-held-squatting", TOLLGATE_METRICS_MAX_APPS: "5", TOLLGATE_METRICS_MAX_MODELS: "5" }),
 });
 
 async function chat(app: string, model: string, headers: Record<string, string> = {}): Promise<void> {

@@ -1,26 +1,17 @@
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_USAGE, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
+import { describe, expect, it } from "vitest";
+import { FAKE_USAGE, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { parsePromText, type Exposition } from "../../support/prom-text.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 
 const METRICS_TOKEN = "metrics-token-for-tests";
 const MAX_APPS = 3;
 
-let fake: FakeOpenAi;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_OPENAI: fake.url,
-    TOLLGATE_METRICS_TOKEN: METRICS_TOKEN,
-    TOLLGATE_METRICS_MAX_APPS: String(MAX_APPS),
-  });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
+const tg = useProxyFixture({
+  fake: startFakeOpenAi,
+  routes: ["OPENAI"],
+  env: () => ({ TOLLGATE_METRICS_TOKEN: METRICS_TOKEN, TOLLGATE_METRICS_MAX_APPS: String(MAX_APPS) }),
 });
 
 const client = (app: string) =>

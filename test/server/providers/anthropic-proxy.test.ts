@@ -1,28 +1,21 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countTokens } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import { ANTHROPIC_MODEL, ANTHROPIC_TEXT, ANTHROPIC_USAGE, startFakeAnthropic } from "../../support/fake-anthropic.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let client: Anthropic;
 
+const tg = useProxyFixture({ fake: startFakeAnthropic, routes: ["ANTHROPIC"] });
+
 beforeAll(async () => {
-  fake = await startFakeAnthropic();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
   client = new Anthropic({
     apiKey: "sk-ant-test-secret-123456",
     baseURL: `${tg.url}/anthropic`,
     maxRetries: 0,
     defaultHeaders: { "x-tollgate-app": "support-bot" },
   });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 const messages = [{ role: "user" as const, content: "Say hello" }];
@@ -47,7 +40,7 @@ describe("Anthropic messages through the proxy", () => {
       .withResponse();
     expect(data.usage.input_tokens).toBe(ANTHROPIC_USAGE.input_tokens);
     expect(data.content.find((b) => b.type === "text")).toMatchObject({ text: ANTHROPIC_TEXT.join("") });
-    const upstream = fake.seen[fake.seen.length - 1]!;
+    const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
     // SDK 1.x sends the key as a Bearer token; the headers reach Anthropic as the SDK sent them.
     expect(upstream.headers.authorization).toBe("Bearer sk-ant-test-secret-123456");
     expect(upstream.headers["anthropic-version"]).toMatch(/^\d{4}-\d{2}-\d{2}$/);

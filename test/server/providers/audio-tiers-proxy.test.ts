@@ -1,59 +1,43 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { callById } from "../../support/calls.ts";
 import { startFakeAudioTiers } from "../../support/fake-audio-tiers.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let openai: OpenAI;
 
-beforeAll(async () => {
-  fake = await startFakeAudioTiers();
-  const configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  // genai-prices has no audio rates for gpt-4o-audio-preview and no priority rates for Claude: the config's rows.
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      prices: [
-        {
-          provider: "openai",
-          model: "gpt-4o-audio-preview",
-          effectiveFrom: "2024-12-17T00:00:00Z",
-          inputUsdPerMTok: "2.5",
-          outputUsdPerMTok: "10",
-          inputAudioUsdPerMTok: "40",
-          outputAudioUsdPerMTok: "80",
-        },
-        {
-          provider: "anthropic",
-          model: "claude-sonnet-4-5",
-          matchType: "prefix",
-          serviceTier: "priority",
-          effectiveFrom: "2025-01-01T00:00:00Z",
-          inputUsdPerMTok: "6",
-          outputUsdPerMTok: "30",
-        },
-      ],
-    }),
-  );
-  tg = await startTestTollgate({
-    TOLLGATE_CONFIG: configPath,
-    TOLLGATE_UPSTREAM_OPENAI: fake.url,
-    TOLLGATE_UPSTREAM_ANTHROPIC: fake.url,
-    TOLLGATE_UPSTREAM_GEMINI: fake.url,
-  });
-  openai = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
+// genai-prices has no audio rates for gpt-4o-audio-preview and no priority rates for Claude: the config's rows.
+const tg = useProxyFixture({
+  fake: startFakeAudioTiers,
+  routes: ["OPENAI", "ANTHROPIC", "GEMINI"],
+  config: () => ({
+    prices: [
+      {
+        provider: "openai",
+        model: "gpt-4o-audio-preview",
+        effectiveFrom: "2024-12-17T00:00:00Z",
+        inputUsdPerMTok: "2.5",
+        outputUsdPerMTok: "10",
+        inputAudioUsdPerMTok: "40",
+        outputAudioUsdPerMTok: "80",
+      },
+      {
+        provider: "anthropic",
+        model: "claude-sonnet-4-5",
+        matchType: "prefix",
+        serviceTier: "priority",
+        effectiveFrom: "2025-01-01T00:00:00Z",
+        inputUsdPerMTok: "6",
+        outputUsdPerMTok: "30",
+      },
+    ],
+  }),
 });
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
+
+beforeAll(async () => {
+  openai = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
 });
 
 const audioRequest = (model: string) => ({

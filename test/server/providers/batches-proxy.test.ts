@@ -1,16 +1,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI, { toFile } from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches, type FakeBatches } from "../../support/fake-batches.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ANTHROPIC_BATCH_ID, OPENAI_BATCH_ID, startFakeBatches } from "../../support/fake-batches.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 import { parsePromText } from "../../support/prom-text.ts";
+import { latencyReport } from "../../../server/src/reports/latency.ts";
 
-let fake: FakeBatches;
-let tg: TestTollgate;
+const tg = useProxyFixture({ fake: startFakeBatches, routes: ["OPENAI", "ANTHROPIC"] });
 
 beforeAll(async () => {
-  fake = await startFakeBatches();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_ANTHROPIC: fake.url });
   // The creators' budgets (alert only): batch calls count in them as every call does.
   for (const app of ["nightly-batch", "claims-batch"]) {
     const res = await fetch(`${tg.url}/api/budgets/${app}`, {
@@ -43,10 +42,6 @@ async function scraped(app: string): Promise<{ requests: number; failed: number;
     input: sum("tollgate_tokens_total", { app, type: "input" }),
   };
 }
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
-});
 
 /** Waits until `n` reads of results (paths ending with `suffix`) are recorded: their metering is then queued. */
 const readsRecorded = (suffix: string, n: number) =>
@@ -154,6 +149,14 @@ describe("batch jobs", () => {
       processing_status: "ended",
       request_counts: { succeeded: 2, errored: 1 },
     });
+    // The list and cancel answers carry the same results_url: pointed at Tollgate's route too.
+    const listed: Anthropic.Messages.MessageBatch[] = [];
+    for await (const b of creator.messages.batches.list()) listed.push(b);
+    expect(listed.map((b) => [b.id, b.results_url])).toEqual([[ANTHROPIC_BATCH_ID, retrieved.results_url]]);
+    const cancelled = await creator.messages.batches.cancel(ANTHROPIC_BATCH_ID);
+    expect(cancelled).toMatchObject({ id: ANTHROPIC_BATCH_ID, type: "message_batch", results_url: retrieved.results_url });
+    expect(tg.fake.seen.filter((r) => r.url === "/v1/messages/batches" && r.method === "GET")).toHaveLength(1);
+    expect(tg.fake.seen.filter((r) => r.url.endsWith("/cancel"))).toHaveLength(1);
     const reader = new Anthropic({
       apiKey: "sk-ant-test",
       baseURL: `${tg.url}/anthropic`,
@@ -203,7 +206,32 @@ describe("batch jobs", () => {
     await tg.tollgate.recorder.flush();
     expect(await batchCalls("batch.messages")).toHaveLength(3);
     // every results read passed through Tollgate, none went to the provider's host directly
-    expect(fake.seen.filter((r) => r.url.endsWith("/results"))).toHaveLength(2);
+    expect(tg.fake.seen.filter((r) => r.url.endsWith("/results"))).toHaveLength(2);
     await counted();
+  });
+
+  it("batch result lines (latency 0, not measured) stay out of the latency rollups and reports", async () => {
+    await tg.tollgate.recorder.flush();
+    const calls = await tg.calls();
+    const hour = 3_600_000;
+    const from = new Date(Math.floor(Date.now() / hour) * hour - 2 * hour).toISOString();
+    const to = new Date(Math.ceil(Date.now() / hour) * hour + hour).toISOString();
+    for (const app of ["nightly-batch", "claims-batch"]) {
+      const own = calls.filter((c) => c.app === app);
+      const measured = own.filter((c) => !String(c.endpoint).startsWith("batch."));
+      expect(own.length - measured.length).toBe(3); // the three result lines: counted as calls, not as latencies
+      for (const source of ["raw", "rollups"] as const) {
+        // by app: call_latency_* (level app) from the rollups; by model: call_rollups_*' histograms
+        const byApp = await latencyReport(tg.tollgate.db.prisma, { from, to, groupBy: "app" }, { source });
+        expect(byApp.groups.find((g) => g.key === app)?.calls, `${app} ${source} by app`).toBe(measured.length);
+        const byModel = await latencyReport(tg.tollgate.db.prisma, { from, to, groupBy: "model", app }, { source });
+        expect(byModel.totals.calls, `${app} ${source} by model`).toBe(measured.length);
+        expect(byModel.slowest.map((c) => c.id).sort()).toEqual(measured.map((c) => c.id).sort());
+      }
+      // and the rollups' latency count (the average's divisor) leaves them out
+      const rows = await tg.tollgate.db.prisma.$queryRaw<Array<{ calls: number; latency: number }>>`
+        SELECT sum(calls)::int AS calls, sum(latency_count)::int AS latency FROM call_rollups_hourly WHERE app = ${app}`;
+      expect(rows[0]).toEqual({ calls: own.length, latency: measured.length });
+    }
   });
 });

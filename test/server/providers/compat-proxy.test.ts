@@ -1,57 +1,42 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI, { AzureOpenAI } from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recomputeCosts } from "../../../server/src/pricing/recompute.ts";
 import { callById } from "../../support/calls.ts";
 import { AZURE_MODEL, COMPAT_TEXT, startFakeCompat } from "../../support/fake-compat.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 const AZURE_KEY = "azure-test-secret-0123456789";
 
-beforeAll(async () => {
-  fake = await startFakeCompat();
-  // Adding an OpenAI-compatible provider is configuration: a name, a base URL, a format, optional prices.
-  const configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      providers: [
-        { name: "azure", baseUrl: `${fake.url}/azure`, format: "azure" },
-        { name: "groq", baseUrl: `${fake.url}/groq/openai` },
-        { name: "deepseek", baseUrl: `${fake.url}/deepseek`, format: "openai" },
-        { name: "openrouter", baseUrl: `${fake.url}/openrouter/api` },
-        { name: "vllm", baseUrl: `${fake.url}/vllm`, priceProvider: "self-hosted" },
-        { name: "ollama", baseUrl: `${fake.url}/ollama` },
-      ],
-      prices: [
-        {
-          provider: "self-hosted",
-          model: "meta-llama/Llama-3.1-8B-Instruct",
-          effectiveFrom: "2026-01-01T00:00:00Z",
-          inputUsdPerMTok: "0.10",
-          outputUsdPerMTok: "0.20",
-        },
-        {
-          provider: "deepseek",
-          model: "deepseek-chat",
-          effectiveFrom: "2026-06-01T00:00:00Z",
-          inputUsdPerMTok: "0.28",
-          cachedInputUsdPerMTok: "0.028",
-          outputUsdPerMTok: "0.42",
-        },
-      ],
-    }),
-  );
-  tg = await startTestTollgate({ TOLLGATE_CONFIG: configPath });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
+// Adding an OpenAI-compatible provider is configuration: a name, a base URL, a format, optional prices.
+const tg = useProxyFixture({
+  fake: startFakeCompat,
+  config: (fake) => ({
+    providers: [
+      { name: "azure", baseUrl: `${fake.url}/azure`, format: "azure" },
+      { name: "groq", baseUrl: `${fake.url}/groq/openai` },
+      { name: "deepseek", baseUrl: `${fake.url}/deepseek`, format: "openai" },
+      { name: "openrouter", baseUrl: `${fake.url}/openrouter/api` },
+      { name: "vllm", baseUrl: `${fake.url}/vllm`, priceProvider: "self-hosted" },
+      { name: "ollama", baseUrl: `${fake.url}/ollama` },
+    ],
+    prices: [
+      {
+        provider: "self-hosted",
+        model: "meta-llama/Llama-3.1-8B-Instruct",
+        effectiveFrom: "2026-01-01T00:00:00Z",
+        inputUsdPerMTok: "0.10",
+        outputUsdPerMTok: "0.20",
+      },
+      {
+        provider: "deepseek",
+        model: "deepseek-chat",
+        effectiveFrom: "2026-06-01T00:00:00Z",
+        inputUsdPerMTok: "0.28",
+        cachedInputUsdPerMTok: "0.028",
+        outputUsdPerMTok: "0.42",
+      },
+    ],
+  }),
 });
 
 const messages = [{ role: "user" as const, content: "Count to three" }];
@@ -77,7 +62,7 @@ describe("Azure OpenAI", () => {
   it("dated route: deployment from the path, model from the response, api-key forwarded", async () => {
     const { data, response } = await azure().chat.completions.create({ model: "gpt-4o", messages }).withResponse();
     expect(data.choices[0]?.message.content).toBe(COMPAT_TEXT.join(""));
-    const upstream = fake.seen[fake.seen.length - 1]!;
+    const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
     expect(upstream.url).toBe("/azure/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21");
     expect(upstream.headers["api-key"]).toBe(AZURE_KEY);
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
@@ -120,7 +105,7 @@ describe("Azure OpenAI", () => {
     });
     const { data, response } = await old.chat.completions.create({ model: "gpt-4o", messages, stream: true }).withResponse();
     expect((await streamText(data)).text).toBe(COMPAT_TEXT.join(""));
-    expect(JSON.parse(fake.seen[fake.seen.length - 1]!.body).stream_options).toBeUndefined();
+    expect(JSON.parse(tg.fake.seen[tg.fake.seen.length - 1]!.body).stream_options).toBeUndefined();
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({
       outcome: "ok",
@@ -135,7 +120,7 @@ describe("Azure OpenAI", () => {
   it("v1 route: the body's model is the deployment", async () => {
     const client = openaiClient("/azure/openai/v1", { defaultHeaders: { "api-key": AZURE_KEY } });
     const { response } = await client.chat.completions.create({ model: "prod-gpt4o", messages }).withResponse();
-    expect(fake.seen[fake.seen.length - 1]!.url).toBe("/azure/openai/v1/chat/completions");
+    expect(tg.fake.seen[tg.fake.seen.length - 1]!.url).toBe("/azure/openai/v1/chat/completions");
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({ model: "prod-gpt4o", deployment: "prod-gpt4o", responseModel: AZURE_MODEL, costUsd: AZURE_COST });
   });
@@ -212,7 +197,7 @@ describe("OpenAI-compatible providers from config", () => {
     const { data, response } = await client.chat.completions.create({ model, messages, stream: true }).withResponse();
     const { chunks } = await streamText(data);
     expect(chunks.some((c) => c.usage)).toBe(false);
-    expect(JSON.parse(fake.seen[fake.seen.length - 1]!.body).stream_options).toEqual({ include_usage: true });
+    expect(JSON.parse(tg.fake.seen[tg.fake.seen.length - 1]!.body).stream_options).toEqual({ include_usage: true });
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     // 70 × 0.10 + 30 × 0.20 = 7 + 6 → $0.000013
     expect(call).toMatchObject({ provider: "vllm", model, inputTokens: 70, outputTokens: 30, costUsd: "0.000013", priced: true });

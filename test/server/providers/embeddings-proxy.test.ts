@@ -1,22 +1,16 @@
 import OpenAI from "openai";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { callById } from "../../support/calls.ts";
-import { embeddingsAnswer, fakeEmbeddingValue, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { embeddingsAnswer, fakeEmbeddingValue, startFakeOpenAi } from "../../support/fake-openai.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeOpenAi;
-let tg: TestTollgate;
 let client: OpenAI;
 
+const tg = useProxyFixture({ fake: startFakeOpenAi, routes: ["OPENAI"] });
+
 beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url });
   client = new OpenAI({ apiKey: "sk-test-secret-1234567890", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -61,7 +55,7 @@ describe("large embeddings answers through the proxy (usage read without parsing
     const request = { model: "text-embedding-3-small", input: inputs(120), dimensions: 1536, encoding_format: "float" as const };
     const res = await client.embeddings.create(request).asResponse();
     const body = Buffer.from(await res.arrayBuffer());
-    const sent = Buffer.from(embeddingsAnswer(JSON.parse(fake.seen.at(-1)!.body) as Record<string, unknown>));
+    const sent = Buffer.from(embeddingsAnswer(JSON.parse(tg.fake.seen.at(-1)!.body) as Record<string, unknown>));
     expect(sent.length).toBeGreaterThan(2_000_000);
     expect(body.equals(sent)).toBe(true);
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));

@@ -1,25 +1,19 @@
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countTokens } from "../../../server/src/estimation/tokenizer.ts";
 import { buildRecord, type Metering } from "../../../server/src/proxy/finish.ts";
 import { CallState } from "../../../server/src/proxy/call-state.ts";
 import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
-import { FAKE_TEXT, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { FAKE_TEXT, startFakeOpenAi } from "../../support/fake-openai.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeOpenAi;
-let tg: TestTollgate;
 let client: OpenAI;
 
+const tg = useProxyFixture({ fake: startFakeOpenAi, routes: ["OPENAI"] });
+
 beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url });
   client = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 const messages = [{ role: "user" as const, content: "Say hello" }];

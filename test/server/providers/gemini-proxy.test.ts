@@ -1,24 +1,17 @@
 import { ApiError, GoogleGenAI } from "@google/genai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countTokens, encodingForModel } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
 import { EMBED_TOKENS_PER_CONTENT, embedSent, GEMINI_TEXT, GEMINI_USAGE, startFakeGemini } from "../../support/fake-gemini.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let ai: GoogleGenAI;
 const KEY = "AIzaSyTestSecretKey0123456789";
 
+const tg = useProxyFixture({ fake: startFakeGemini, routes: ["GEMINI"] });
+
 beforeAll(async () => {
-  fake = await startFakeGemini();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_GEMINI: fake.url });
   ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: `${tg.url}/gemini`, headers: { "x-tollgate-app": "search" } } });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 // gemini-2.5-flash per 1M: 0.30 input, 0.03 cached input, 2.50 output (thinking billed as output).
@@ -31,7 +24,7 @@ describe("Gemini through the proxy", () => {
     const response = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Say hello" });
     expect(response.text).toBe(GEMINI_TEXT.join(""));
     expect(response.usageMetadata?.promptTokenCount).toBe(GEMINI_USAGE.promptTokenCount);
-    const upstream = fake.seen[fake.seen.length - 1]!;
+    const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
     expect(upstream.url).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
     expect(upstream.headers["x-goog-api-key"]).toBe(KEY);
     const id = response.sdkHttpResponse?.headers?.["x-tollgate-call-id"];
@@ -57,7 +50,7 @@ describe("Gemini through the proxy", () => {
     let text = "";
     for await (const chunk of stream) text += chunk.text ?? "";
     expect(text).toBe(GEMINI_TEXT.join(""));
-    expect(fake.seen[fake.seen.length - 1]!.url).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+    expect(tg.fake.seen[tg.fake.seen.length - 1]!.url).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
     const call = await onlyCall(tg, (c) => c.endpoint === "streamGenerateContent" && c.model === "gemini-2.5-flash");
     expect(call).toMatchObject({ stream: true, outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST });
     expect(call.ttftMs).toBeGreaterThan(0);
@@ -83,7 +76,7 @@ describe("Gemini through the proxy", () => {
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
     });
     expect(res.status).toBe(200);
-    expect(fake.seen[fake.seen.length - 1]!.url).toBe(`/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`);
+    expect(tg.fake.seen[tg.fake.seen.length - 1]!.url).toBe(`/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`);
     const listed = await fetch(`${tg.url}/gemini/v1beta/models?key=${KEY}&pageSize=5`);
     expect(listed.status).toBe(404);
     const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
@@ -173,7 +166,7 @@ describe("Gemini through the proxy", () => {
       const response = await tapped.models.embedContent({ model: "gemini-embedding-001", contents: texts });
       expect(response.embeddings).toHaveLength(2);
       expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
-      const upstream = fake.seen[fake.seen.length - 1]!;
+      const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
       expect(upstream.url).toBe("/v1beta/models/gemini-embedding-001:batchEmbedContents");
       const call = await callById(tg, response.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
       // gemini-embedding-001: $0.15 per 1M input tokens; 2 × 7 = 14 tokens → 2.1 per 1M → $0.0000021
@@ -202,7 +195,7 @@ describe("Gemini through the proxy", () => {
       });
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(embedSent[embedSent.length - 1]);
-      expect(fake.seen[fake.seen.length - 1]!.body).toBe(body);
+      expect(tg.fake.seen[tg.fake.seen.length - 1]!.body).toBe(body);
       const call = await callById(tg, res.headers.get("x-tollgate-call-id"));
       // 7 × 0.15 = 1.05 per 1M → $0.00000105
       expect(call).toMatchObject({
@@ -221,7 +214,7 @@ describe("Gemini through the proxy", () => {
       const response = await vertex.models.embedContent({ model: "gemini-embedding-2", contents: "Hello world" });
       expect(response.embeddings?.[0]?.statistics?.tokenCount).toBe(EMBED_TOKENS_PER_CONTENT);
       expect(await lastReceived()).toBe(embedSent[embedSent.length - 1]);
-      expect(fake.seen[fake.seen.length - 1]!.url).toMatch(/\/publishers\/google\/models\/gemini-embedding-2:embedContent$/);
+      expect(tg.fake.seen[tg.fake.seen.length - 1]!.url).toMatch(/\/publishers\/google\/models\/gemini-embedding-2:embedContent$/);
       const call = await callById(tg, response.sdkHttpResponse?.headers?.["x-tollgate-call-id"]);
       // gemini-embedding-2: $0.20 per 1M input tokens; 7 × 0.20 = 1.4 per 1M → $0.0000014
       expect(call).toMatchObject({

@@ -1,22 +1,19 @@
 import { HTTPClient, Mistral } from "@mistralai/mistralai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { onlyCall } from "../../support/calls.ts";
 import { countTokens, encodingForModel } from "../../../server/src/estimation/tokenizer.ts";
 import { FIM_TEXT, FIM_USAGE, fimSent, MISTRAL_TEXT, MISTRAL_USAGE, startFakeMistral } from "../../support/fake-mistral.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let client: Mistral;
 /** a client whose fetcher keeps each response's raw body, to compare with what the fake sent */
 let tapped: Mistral;
 const received: Promise<string>[] = [];
 const requested: Promise<string>[] = [];
 
+const tg = useProxyFixture({ fake: startFakeMistral, routes: ["MISTRAL"] });
+
 beforeAll(async () => {
-  fake = await startFakeMistral();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_MISTRAL: fake.url });
   client = new Mistral({ apiKey: "mistral-test-secret-abcdef", serverURL: `${tg.url}/mistral`, retryConfig: { strategy: "none" } });
   const httpClient = new HTTPClient({
     fetcher: async (input, init) => {
@@ -33,10 +30,6 @@ beforeAll(async () => {
     httpClient,
   });
 });
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
-});
 
 const messages = [{ role: "user" as const, content: "Dis bonjour" }];
 // mistral-large-2512 per 1M: 0.50 input, 0.05 cached input, 1.50 output.
@@ -49,7 +42,7 @@ describe("Mistral through the proxy", () => {
     const res = await client.chat.complete({ model: "mistral-large-2512", messages });
     expect(res.choices?.[0]?.message?.content).toBe(MISTRAL_TEXT.join(""));
     expect(res.usage?.promptTokens).toBe(MISTRAL_USAGE.prompt_tokens);
-    expect(fake.seen[fake.seen.length - 1]!.headers.authorization).toBe("Bearer mistral-test-secret-abcdef");
+    expect(tg.fake.seen[tg.fake.seen.length - 1]!.headers.authorization).toBe("Bearer mistral-test-secret-abcdef");
     const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512" && c.stream === false);
     expect(call).toMatchObject({
       provider: "mistral",
@@ -72,7 +65,7 @@ describe("Mistral through the proxy", () => {
       if (typeof content === "string") text += content;
     }
     expect(text).toBe(MISTRAL_TEXT.join(""));
-    const sent = JSON.parse(fake.seen[fake.seen.length - 1]!.body) as Record<string, unknown>;
+    const sent = JSON.parse(tg.fake.seen[tg.fake.seen.length - 1]!.body) as Record<string, unknown>;
     expect(sent.stream_options).toBeUndefined();
     const call = await onlyCall(tg, (c) => c.model === "mistral-large-2512" && c.stream === true);
     expect(call).toMatchObject({ outcome: "ok", status: 200, ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST });
@@ -151,7 +144,7 @@ describe("Mistral through the proxy", () => {
       const res = await tapped.fim.complete({ model: "codestral-latest", prompt, suffix });
       expect(res.choices[0]?.message?.content).toBe(FIM_TEXT.join(""));
       expect(await received[received.length - 1]).toBe(fimSent[fimSent.length - 1]);
-      const upstream = fake.seen[fake.seen.length - 1]!;
+      const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
       expect(upstream.url).toBe("/v1/fim/completions");
       expect(upstream.body).toBe(await requested[requested.length - 1]);
       expect(JSON.parse(upstream.body)).toMatchObject({ model: "codestral-latest", prompt, suffix });
@@ -180,7 +173,7 @@ describe("Mistral through the proxy", () => {
       }
       expect(text).toBe(FIM_TEXT.join(""));
       expect(await received[received.length - 1]).toBe(fimSent[fimSent.length - 1]);
-      const upstream = fake.seen[fake.seen.length - 1]!.body;
+      const upstream = tg.fake.seen[tg.fake.seen.length - 1]!.body;
       expect(upstream).toBe(await requested[requested.length - 1]);
       expect(JSON.parse(upstream)).toMatchObject({ model: "codestral-latest", prompt, suffix, stream: true });
       const call = await onlyCall(tg, (c) => c.endpoint === "fim.completions" && c.stream === true);

@@ -1,33 +1,18 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callById, onlyCall } from "../../support/calls.ts";
-import { EMBED_COUNT, FIRST_TOKEN_DELAY_MS, OLLAMA_TEXT, startFakeOllama, type FakeOllama } from "../../support/fake-ollama.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { EMBED_COUNT, FIRST_TOKEN_DELAY_MS, OLLAMA_TEXT, startFakeOllama } from "../../support/fake-ollama.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeOllama;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  fake = await startFakeOllama();
-  // Ollama is declared as any OpenAI-compatible provider; its native paths are metered by their own adapter.
-  const configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      providers: [{ name: "ollama", baseUrl: `${fake.url}/ollama` }],
-      prices: [
-        { provider: "ollama", model: "llama3.2", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.10", outputUsdPerMTok: "0.20" },
-      ],
-    }),
-  );
-  tg = await startTestTollgate({ TOLLGATE_CONFIG: configPath });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
+// Ollama is declared as any OpenAI-compatible provider; its native paths are metered by their own adapter.
+const tg = useProxyFixture({
+  fake: startFakeOllama,
+  config: (fake) => ({
+    providers: [{ name: "ollama", baseUrl: `${fake.url}/ollama` }],
+    prices: [
+      { provider: "ollama", model: "llama3.2", effectiveFrom: "2026-01-01T00:00:00Z", inputUsdPerMTok: "0.10", outputUsdPerMTok: "0.20" },
+    ],
+  }),
 });
 
 const messages = [{ role: "user", content: "Why is the sky blue?" }];
@@ -79,7 +64,7 @@ describe("Ollama native API", () => {
     const r = await post("/api/chat", { model: "qwen3:8b", messages });
     expect(r.status).toBe(200);
     expect(r.type).toBe("application/x-ndjson");
-    expect(r.bytes.equals(fake.sent.get("qwen3:8b")!)).toBe(true);
+    expect(r.bytes.equals(tg.fake.sent.get("qwen3:8b")!)).toBe(true);
     expect(streamedText(r.bytes)).toBe(OLLAMA_TEXT.join(""));
     const call = await callById(tg, r.id);
     expect(call).toMatchObject({
@@ -101,7 +86,7 @@ describe("Ollama native API", () => {
   it("a stream whose chunks split lines and a multi-byte character mid-way parses the same and passes byte for byte", async () => {
     const r = await post("/api/chat", { model: "llama3.2", messages, stream: true }, { "x-fake-split": "1" });
     expect(r.chunks).toBeGreaterThan(5);
-    expect(r.bytes.equals(fake.sent.get("llama3.2")!)).toBe(true);
+    expect(r.bytes.equals(tg.fake.sent.get("llama3.2")!)).toBe(true);
     expect(streamedText(r.bytes)).toBe(OLLAMA_TEXT.join(""));
     const call = await callById(tg, r.id);
     expect(call).toMatchObject({ endpoint: "chat", model: "llama3.2", stream: true, ...REPORTED, costUsd: LLAMA_COST, priced: true });
@@ -110,10 +95,10 @@ describe("Ollama native API", () => {
 
   it("/api/generate streamed and with stream: false, priced from a TOLLGATE_CONFIG custom price", async () => {
     const streamed = await post("/api/generate", { model: "llama3.2", prompt: "Why is the sky blue?" });
-    expect(streamed.bytes.equals(fake.sent.get("llama3.2")!)).toBe(true);
+    expect(streamed.bytes.equals(tg.fake.sent.get("llama3.2")!)).toBe(true);
     const whole = await post("/api/generate", { model: "llama3.2", prompt: "Why is the sky blue?", stream: false });
     expect(whole.type).toContain("application/json");
-    expect(whole.bytes.equals(fake.sent.get("llama3.2")!)).toBe(true);
+    expect(whole.bytes.equals(tg.fake.sent.get("llama3.2")!)).toBe(true);
     expect((JSON.parse(whole.bytes.toString()) as { response: string }).response).toBe(OLLAMA_TEXT.join(""));
     const s = await callById(tg, streamed.id);
     const w = await callById(tg, whole.id);
@@ -131,7 +116,7 @@ describe("Ollama native API", () => {
 
   it("/api/embed: input tokens from prompt_eval_count", async () => {
     const r = await post("/api/embed", { model: "all-minilm", input: ["Why is the sky blue?", "Why is the grass green?"] });
-    expect(r.bytes.equals(fake.sent.get("all-minilm")!)).toBe(true);
+    expect(r.bytes.equals(tg.fake.sent.get("all-minilm")!)).toBe(true);
     const call = await callById(tg, r.id);
     expect(call).toMatchObject({
       endpoint: "embed",
@@ -147,7 +132,7 @@ describe("Ollama native API", () => {
   it("a model that is not there: 404 passed through and recorded as bad_request with Ollama's message", async () => {
     const r = await post("/api/chat", { model: "missing-model", messages });
     expect(r.status).toBe(404);
-    expect(r.bytes.equals(fake.sent.get("missing-model")!)).toBe(true);
+    expect(r.bytes.equals(tg.fake.sent.get("missing-model")!)).toBe(true);
     const call = await callById(tg, r.id);
     expect(call).toMatchObject({
       endpoint: "chat",
@@ -162,7 +147,7 @@ describe("Ollama native API", () => {
   it("an error line mid-stream (after HTTP 200) is recorded as upstream_error with its message", async () => {
     const r = await post("/api/generate", { model: "llama3.2-error", prompt: "Hi" });
     expect(r.status).toBe(200);
-    expect(r.bytes.equals(fake.sent.get("llama3.2-error")!)).toBe(true);
+    expect(r.bytes.equals(tg.fake.sent.get("llama3.2-error")!)).toBe(true);
     const call = await callById(tg, r.id);
     expect(call).toMatchObject({
       status: 200,

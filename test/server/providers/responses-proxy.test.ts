@@ -1,23 +1,16 @@
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countTokens, TOKENS_PER_MESSAGE } from "../../../server/src/estimation/tokenizer.ts";
 import { callById, onlyCall } from "../../support/calls.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
 import { RESPONSES_MODEL, RESPONSES_TEXT, RESPONSES_USAGE, startFakeResponses } from "../../support/fake-responses.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let client: OpenAI;
 
+const tg = useProxyFixture({ fake: startFakeResponses, routes: ["OPENAI"] });
+
 beforeAll(async () => {
-  fake = await startFakeResponses();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url });
   client = new OpenAI({ apiKey: "sk-resp-secret-0123456789", baseURL: `${tg.url}/openai/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 // gpt-5-mini per 1M: 0.25 input, 0.025 cached, 2.00 output (reasoning included):
@@ -56,7 +49,7 @@ describe("OpenAI Responses through the proxy", () => {
     }
     expect(text).toBe(RESPONSES_TEXT.join(""));
     expect(completed?.usage).toEqual(RESPONSES_USAGE);
-    expect(JSON.parse(fake.seen[fake.seen.length - 1]!.body)).toEqual({ model: "gpt-5-mini", input: "Say something", stream: true });
+    expect(JSON.parse(tg.fake.seen[tg.fake.seen.length - 1]!.body)).toEqual({ model: "gpt-5-mini", input: "Say something", stream: true });
     const call = await callById(tg, response.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({ stream: true, outcome: "ok", ...EXPECTED_TOKENS, usageSource: "reported", costUsd: EXPECTED_COST });
     expect(call.ttftMs).toBeGreaterThan(0);

@@ -1,34 +1,23 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { spendReport } from "../../../server/src/reports/spend.ts";
 import { callById } from "../../support/calls.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
 import { startFakeToolFees } from "../../support/fake-tool-fees.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
-let fake: FakeServer;
-let tg: TestTollgate;
 let anthropic: Anthropic;
 let openai: OpenAI;
 let ai: GoogleGenAI;
 
+const tg = useProxyFixture({ fake: startFakeToolFees, routes: ["ANTHROPIC", "OPENAI", "GEMINI"] });
+
 beforeAll(async () => {
-  fake = await startFakeToolFees();
-  tg = await startTestTollgate({
-    TOLLGATE_UPSTREAM_ANTHROPIC: fake.url,
-    TOLLGATE_UPSTREAM_OPENAI: fake.url,
-    TOLLGATE_UPSTREAM_GEMINI: fake.url,
-  });
   const headers = { "x-tollgate-app": "researcher" };
   anthropic = new Anthropic({ apiKey: "sk-ant-test", baseURL: `${tg.url}/anthropic`, maxRetries: 0, defaultHeaders: headers });
   openai = new OpenAI({ apiKey: "sk-test", baseURL: `${tg.url}/openai/v1`, maxRetries: 0, defaultHeaders: headers });
   ai = new GoogleGenAI({ apiKey: "gemini-test", httpOptions: { baseUrl: `${tg.url}/gemini`, headers } });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 const messages = [{ role: "user" as const, content: "When was Claude Shannon born?" }];

@@ -1,7 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../../../server/src/cli/run.ts";
 import { callById } from "../../support/calls.ts";
 import {
@@ -11,8 +8,7 @@ import {
   VERTEX_MESSAGE_ID,
   VERTEX_QUOTA_MESSAGE,
 } from "../../support/fake-anthropic.ts";
-import type { FakeServer } from "../../support/fake-server.ts";
-import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
 
 /*
  * Claude on Vertex AI through a Gemini-format route. @anthropic-ai/vertex-sdk is not installed, so the
@@ -26,23 +22,10 @@ import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts"
  * a Google OAuth bearer token.
  */
 
-let fake: FakeServer;
-let tg: TestTollgate;
-let configPath: string;
-
-beforeAll(async () => {
-  fake = await startFakeAnthropic();
-  // A Vertex route as a user declares it for Gemini models; its own price provider is Google's.
-  configPath = join(mkdtempSync(join(tmpdir(), "tollgate-config-")), "tollgate.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({ providers: [{ name: "vertex", baseUrl: fake.url, format: "gemini", priceProvider: "google" }] }),
-  );
-  tg = await startTestTollgate({ TOLLGATE_CONFIG: configPath });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
+// A Vertex route as a user declares it for Gemini models; its own price provider is Google's.
+const tg = useProxyFixture({
+  fake: startFakeAnthropic,
+  config: (fake) => ({ providers: [{ name: "vertex", baseUrl: fake.url, format: "gemini", priceProvider: "google" }] }),
 });
 
 const TOKEN = "ya29.test-oauth-token-secret";
@@ -98,7 +81,7 @@ const TOKENS = {
 describe("Claude on Vertex AI through a Gemini-format route", () => {
   it("meters :rawPredict with the model from the path, priced at Anthropic's prices, bytes passed unchanged", async () => {
     const path = modelPath("us-east5", "claude-sonnet-4-5@20250929", "rawPredict");
-    const direct = await post(fake.url, path, messagesBody(false));
+    const direct = await post(tg.fake.url, path, messagesBody(false));
     const res = await post(`${tg.url}/vertex`, path, messagesBody(false));
     expect(res.status).toBe(200);
     expect(res.bytes.equals(direct.bytes)).toBe(true);
@@ -106,7 +89,7 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
       id: VERTEX_MESSAGE_ID,
       content: [{ type: "thinking" }, { type: "text", text: ANTHROPIC_TEXT.join("") }],
     });
-    const upstream = fake.seen[fake.seen.length - 1]!;
+    const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
     expect(upstream.url).toBe(path);
     expect(JSON.parse(upstream.body)).toEqual(messagesBody(false));
     expect(upstream.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -133,7 +116,7 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
 
   it("meters :streamRawPredict (SSE): message_start counts overwritten by message_delta's, bytes passed unchanged", async () => {
     const path = modelPath("us-east5", "claude-sonnet-4-5@20250929", "streamRawPredict");
-    const direct = await post(fake.url, path, messagesBody(true));
+    const direct = await post(tg.fake.url, path, messagesBody(true));
     const res = await post(`${tg.url}/vertex`, path, messagesBody(true));
     expect(res.type).toMatch(/^text\/event-stream/);
     expect(res.bytes.equals(direct.bytes)).toBe(true);
@@ -214,7 +197,7 @@ describe("Claude on Vertex AI through a Gemini-format route", () => {
       "vertex",
       "--dry-run",
     ];
-    expect(await runCli(args, { DATABASE_URL: tg.db.url, TOLLGATE_CONFIG: configPath }, (l) => lines.push(l))).toBe(0);
+    expect(await runCli(args, { DATABASE_URL: tg.db.url, TOLLGATE_CONFIG: tg.configPath }, (l) => lines.push(l))).toBe(0);
     const report = JSON.parse(lines.join("\n")) as Record<string, unknown>;
     expect(report).toMatchObject({ changed: 0, newlyPriced: 0, newlyUnpriced: 0 });
     expect(report.examined).toBeGreaterThanOrEqual(3);

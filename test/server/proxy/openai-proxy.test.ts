@@ -1,25 +1,20 @@
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_TEXT, FAKE_USAGE, startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FAKE_TEXT, FAKE_USAGE, startFakeOpenAi } from "../../support/fake-openai.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 
-let fake: FakeOpenAi;
-let tg: TestTollgate;
 let client: OpenAI;
 
+const tg = useProxyFixture({ fake: startFakeOpenAi, routes: ["OPENAI"], env: () => ({ TOLLGATE_UPSTREAM_TIMEOUT_MS: "1500" }) });
+
 beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url, TOLLGATE_UPSTREAM_TIMEOUT_MS: "1500" });
   client = new OpenAI({
     apiKey: "sk-test-secret-1234567890",
     baseURL: `${tg.url}/openai/v1`,
     maxRetries: 0,
     defaultHeaders: { "x-tollgate-app": "checkout" },
   });
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 async function callById(id: string): Promise<Record<string, unknown>> {
@@ -46,7 +41,7 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
 
-    const upstream = fake.seen[fake.seen.length - 1]!;
+    const upstream = tg.fake.seen[tg.fake.seen.length - 1]!;
     expect(upstream.headers.authorization).toBe("Bearer sk-test-secret-1234567890");
     expect(upstream.headers["x-tollgate-app"]).toBeUndefined();
     expect(JSON.parse(upstream.body)).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
@@ -89,7 +84,7 @@ describe("OpenAI chat completions through the proxy", () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(FAKE_TEXT.join(""));
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
     expect(chunks.some((c) => c.usage)).toBe(false);
-    const upstream = JSON.parse(fake.seen[fake.seen.length - 1]!.body);
+    const upstream = JSON.parse(tg.fake.seen[tg.fake.seen.length - 1]!.body);
     expect(upstream.stream_options).toEqual({ include_usage: true });
 
     const calls = await eventually(async () => {
@@ -247,9 +242,9 @@ describe("OpenAI chat completions through the proxy", () => {
 
 describe("calls that are not metered", () => {
   it("a GET without a body is forwarded with its method and query, and its answer comes back unchanged", async () => {
-    const before = fake.seen.length;
+    const before = tg.fake.seen.length;
     const res = await fetch(`${tg.url}/openai/v1/models?limit=2`, { headers: { authorization: "Bearer sk-test-secret-1234567890" } });
-    const seen = fake.seen[before]!;
+    const seen = tg.fake.seen[before]!;
     expect(seen).toMatchObject({ method: "GET", url: "/v1/models?limit=2", body: "" });
     expect(seen.headers["content-length"]).toBeUndefined();
     // (the fake answers a body that is not JSON with its 400; here that body is empty)

@@ -1,22 +1,14 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openai } from "../../../server/src/providers/openai/adapter.ts";
 import { parsePromText } from "../../support/prom-text.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
-import { startFaultyUpstream, type FaultyUpstream } from "./faulty-upstream.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
+import { startFaultyUpstream } from "./faulty-upstream.ts";
 
-let upstream: FaultyUpstream;
-let tg: TestTollgate;
 const MAX = 4096;
 
-beforeAll(async () => {
-  upstream = await startFaultyUpstream();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: upstream.url, TOLLGATE_MAX_BODY_BYTES: String(MAX) });
-});
-afterAll(async () => {
-  await tg?.close();
-  await upstream?.close();
-});
+const tg = useProxyFixture({ fake: startFaultyUpstream, routes: ["OPENAI"], env: () => ({ TOLLGATE_MAX_BODY_BYTES: String(MAX) }) });
 
 async function recorded(id: string | null | undefined): Promise<Record<string, unknown>> {
   expect(id).toBeTruthy();
@@ -75,7 +67,7 @@ function oversizedUpload(): Promise<{ status: number; headers: Record<string, un
 
 describe("bad input", () => {
   it("a body over TOLLGATE_MAX_BODY_BYTES gets 413 JSON while the client is still sending, and is recorded", async () => {
-    const before = upstream.requests.length;
+    const before = tg.fake.requests.length;
     const res = await oversizedUpload();
     expect(res.status).toBe(413);
     expect(res.wroteBytes).toBeLessThan(1 << 20);
@@ -85,7 +77,7 @@ describe("bad input", () => {
     const call = await recorded(res.headers["x-tollgate-call-id"] as string);
     expect(call).toMatchObject({ status: 413, outcome: "proxy_error", errorType: "payload_too_large", provider: "openai" });
     expect(call.requestBytes).toBeGreaterThan(MAX);
-    expect(upstream.requests.length).toBe(before); // never forwarded
+    expect(tg.fake.requests.length).toBe(before); // never forwarded
     // the server is fine afterwards
     const ok = await fetch(`${tg.url}/openai/v1/chat/completions`, {
       method: "POST",
@@ -104,7 +96,7 @@ describe("bad input", () => {
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
-    expect(upstream.requests[upstream.requests.length - 1]!.body).toBe(malformed);
+    expect(tg.fake.requests[tg.fake.requests.length - 1]!.body).toBe(malformed);
     const call = await recorded(res.headers.get("x-tollgate-call-id"));
     expect(call).toMatchObject({
       status: 400,

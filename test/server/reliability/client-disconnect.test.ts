@@ -1,19 +1,10 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
-import { startFaultyUpstream, type FaultyUpstream } from "./faulty-upstream.ts";
+import { describe, expect, it } from "vitest";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
+import { startFaultyUpstream } from "./faulty-upstream.ts";
 
-let upstream: FaultyUpstream;
-let tg: TestTollgate;
-
-beforeAll(async () => {
-  upstream = await startFaultyUpstream();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: upstream.url, TOLLGATE_UPSTREAM_TIMEOUT_MS: "30000" });
-});
-afterAll(async () => {
-  await tg?.close();
-  await upstream?.close();
-});
+const tg = useProxyFixture({ fake: startFaultyUpstream, routes: ["OPENAI"], env: () => ({ TOLLGATE_UPSTREAM_TIMEOUT_MS: "30000" }) });
 
 // token columns are bigint (node-postgres reads them as strings): read back as numbers
 const rowsFor = async (model: string) =>
@@ -64,13 +55,13 @@ async function readUntil(res: Response, until: (text: string) => boolean): Promi
 
 describe("client disconnects", () => {
   it("mid-stream: the upstream request is aborted and the call recorded client_cancelled once, tokens estimated", async () => {
-    const before = upstream.requests.length;
+    const before = tg.fake.requests.length;
     const { controller, response } = startStream("drip");
     const res = await response;
     expect(res.status).toBe(200);
     await readUntil(res, (t) => t.includes("word3 "));
     controller.abort();
-    const upstreamRequest = upstream.requests[before]!;
+    const upstreamRequest = tg.fake.requests[before]!;
     await upstreamRequest.closed; // the fake provider sees its connection closed: no leaked socket
     expect(upstreamRequest.isClosed()).toBe(true);
     const call = await onlyRecord("drip");
@@ -90,13 +81,13 @@ describe("client disconnects", () => {
   });
 
   it("before the response: the waiting upstream request is aborted, recorded client_cancelled (499)", async () => {
-    const before = upstream.requests.length;
+    const before = tg.fake.requests.length;
     const { controller, response } = startStream("hang");
     const failed = response.catch((e: unknown) => e);
-    await eventually(async () => expect(upstream.requests.length).toBe(before + 1));
+    await eventually(async () => expect(tg.fake.requests.length).toBe(before + 1));
     controller.abort();
     expect(await failed).toBeInstanceOf(Error);
-    await upstream.requests[before]!.closed;
+    await tg.fake.requests[before]!.closed;
     const call = await onlyRecord("hang");
     // the prompt reached the provider (input may be billed); nothing was generated
     expect(call).toMatchObject({ outcome: "client_cancelled", status: 499, usage_source: "estimated", output_tokens: 0 });
@@ -104,7 +95,7 @@ describe("client disconnects", () => {
   });
 
   it("while still sending the request body: recorded client_cancelled once, never forwarded", async () => {
-    const before = upstream.requests.length;
+    const before = tg.fake.requests.length;
     const url = new URL(tg.url);
     const req = request({
       hostname: url.hostname,
@@ -129,7 +120,7 @@ describe("client disconnects", () => {
       return rows[0]!;
     });
     expect(row).toMatchObject({ outcome: "client_cancelled", status: 499 });
-    expect(upstream.requests.length).toBe(before);
+    expect(tg.fake.requests.length).toBe(before);
     await eventually(async () => expect(tg.tollgate.app.proxy.inFlight()).toBe(0));
   });
 });

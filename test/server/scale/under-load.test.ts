@@ -1,20 +1,15 @@
 import autocannon from "autocannon";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
-import { eventually, startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { startFakeOpenAi } from "../../support/fake-openai.ts";
+import { useProxyFixture } from "../../support/proxy-fixture.ts";
+import { eventually } from "../../support/tollgate.ts";
 
-let fake: FakeOpenAi;
-let tg: TestTollgate;
 let arrived = 0;
 
+const tg = useProxyFixture({ fake: startFakeOpenAi, routes: ["OPENAI"] });
+
 beforeAll(async () => {
-  fake = await startFakeOpenAi();
-  tg = await startTestTollgate({ TOLLGATE_UPSTREAM_OPENAI: fake.url });
   tg.tollgate.server.on("request", () => arrived++);
-});
-afterAll(async () => {
-  await tg?.close();
-  await fake?.close();
 });
 
 async function rowCount(): Promise<number> {

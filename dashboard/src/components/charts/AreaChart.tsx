@@ -1,92 +1,49 @@
 // A stacked area chart: draws what it is given, nothing more. A partial last bucket is a lighter, dashed
 // segment; a single bucket is drawn as bars (an area needs two points).
 import type { ReactElement } from "react";
-import { Area, AreaChart as RAreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, AreaChart as RAreaChart } from "recharts";
 import { BarChart } from "./BarChart.tsx";
-import { ChartFrame } from "./ChartFrame.tsx";
-import {
-  AXIS_TICK,
-  clickHandler,
-  colorFor,
-  GRID_STROKE,
-  identity,
-  legendText,
-  plainNumber,
-  TOOLTIP_STYLE,
-  valueGetter,
-  type ChartProps,
-} from "./common.tsx";
-import { PARTIAL_SUFFIX, splitPartial } from "./partial.ts";
+import { colorFor, valueGetter, type ChartProps } from "./common.tsx";
+import { PARTIAL_SUFFIX } from "./partial.ts";
+import { SeriesChart } from "./SeriesChart.tsx";
 
 export function AreaChart(props: ChartProps & { stacked?: boolean }): ReactElement {
   if (props.data.length === 1) return <BarChart {...props} stacked={props.stacked} />;
-  const height = props.height ?? 280;
-  const fmt = props.valueFormatter ?? plainNumber;
-  const idx = props.indexFormatter ?? identity;
-  const rows = splitPartial(props.data, props.index, props.categories, props.partial);
   const stacked = props.stacked !== false;
-  const partialMark = (v: string) => idx(v) + (v === props.partial ? " (in progress, partial)" : "");
   return (
-    <ChartFrame
-      width={props.width}
-      height={height}
-      testId={props.testId}
-      label={props.label}
-      data={props.data}
-      index={props.index}
-      categories={props.categories}
-      fmt={fmt}
-      idx={idx}
-      partial={props.partial}
-      onIndexClick={props.onIndexClick}
-    >
-      <RAreaChart
-        data={rows}
-        width={props.width}
-        height={props.width !== undefined ? height : undefined}
-        margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
-        onClick={clickHandler(props.onIndexClick)}
-        style={props.onIndexClick ? { cursor: "pointer" } : undefined}
-        accessibilityLayer
-      >
-        <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={GRID_STROKE} />
-        <XAxis dataKey={props.index} tickFormatter={(v) => idx(String(v))} tick={AXIS_TICK} minTickGap={24} />
-        <YAxis tickFormatter={(v: number) => fmt(v)} tick={AXIS_TICK} width={80} />
-        <Tooltip {...TOOLTIP_STYLE} formatter={(v) => fmt(Number(v))} labelFormatter={(v) => partialMark(String(v))} />
-        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} formatter={legendText} />
-        {props.categories.map((c, i) => (
-          <Area
-            key={c}
-            name={c}
-            dataKey={valueGetter(c)}
-            type="monotone"
-            stackId={stacked ? "stack" : undefined}
-            stroke={colorFor(c, i, props.colors)}
-            fill={colorFor(c, i, props.colors)}
-            fillOpacity={0.35}
-            isAnimationActive={false}
-          />
-        ))}
-        {props.partial
-          ? props.categories.map((c, i) => (
-              <Area
-                key={c + PARTIAL_SUFFIX}
-                name={c + PARTIAL_SUFFIX}
-                dataKey={valueGetter(c + PARTIAL_SUFFIX)}
-                type="linear"
-                stackId={stacked ? "partial" : undefined}
-                stroke={colorFor(c, i, props.colors)}
-                strokeDasharray="4 3"
-                fill={colorFor(c, i, props.colors)}
-                fillOpacity={0.12}
-                isAnimationActive={false}
-                legendType="none"
-                tooltipType="none"
-                className="area-partial"
-              />
-            ))
-          : null}
-      </RAreaChart>
-    </ChartFrame>
+    <SeriesChart {...props} chart={RAreaChart} tooltipValue={(v, fmt) => fmt(Number(v))}>
+      {props.categories.map((c, i) => (
+        <Area
+          key={c}
+          name={c}
+          dataKey={valueGetter(c)}
+          type="monotone"
+          stackId={stacked ? "stack" : undefined}
+          stroke={colorFor(c, i, props.colors)}
+          fill={colorFor(c, i, props.colors)}
+          fillOpacity={0.35}
+          isAnimationActive={false}
+        />
+      ))}
+      {props.partial
+        ? props.categories.map((c, i) => (
+            <Area
+              key={c + PARTIAL_SUFFIX}
+              name={c + PARTIAL_SUFFIX}
+              dataKey={valueGetter(c + PARTIAL_SUFFIX)}
+              type="linear"
+              stackId={stacked ? "partial" : undefined}
+              stroke={colorFor(c, i, props.colors)}
+              strokeDasharray="4 3"
+              fill={colorFor(c, i, props.colors)}
+              fillOpacity={0.12}
+              isAnimationActive={false}
+              legendType="none"
+              tooltipType="none"
+              className="area-partial"
+            />
+          ))
+        : null}
+    </SeriesChart>
   );
 }

@@ -21,6 +21,8 @@ const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
 export function batchEvent(format: "openai" | "anthropic", path: BatchPath, body: Buffer): BatchEvent | undefined {
   if (path.endpoint === "batches.results")
     return { type: "results", format, batchId: path.batchId, fileId: path.fileId, text: body.toString("utf8") };
+  // a page of batches: read only for its results_url (rewritten on the way)
+  if (path.endpoint === "batches.list") return undefined;
   let json: Record<string, unknown> | undefined;
   try {
     json = obj(JSON.parse(body.toString("utf8")));

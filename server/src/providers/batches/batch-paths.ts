@@ -2,9 +2,10 @@
  * The batch endpoints Tollgate watches (their bodies are kept and read at the call's end; never metered as
  * calls themselves): OpenAI's Batch API (POST /v1/batches, GET /v1/batches/{id}, and the output file's
  * GET /v1/files/{id}/content) and Anthropic's Message Batches (POST /v1/messages/batches,
- * GET /v1/messages/batches/{id}, GET /v1/messages/batches/{id}/results).
+ * GET /v1/messages/batches/{id}, GET /v1/messages/batches/{id}/results, and the list and cancel answers,
+ * GET /v1/messages/batches and POST /v1/messages/batches/{id}/cancel, whose results_url is rewritten too).
  */
-export type BatchEndpoint = "batches.create" | "batches.retrieve" | "batches.results";
+export type BatchEndpoint = "batches.create" | "batches.retrieve" | "batches.results" | "batches.list" | "batches.cancel";
 
 export interface BatchPath {
   endpoint: BatchEndpoint;
@@ -14,7 +15,7 @@ export interface BatchPath {
 
 const OPENAI_BATCH = /\/v1\/batches(?:\/([^/]+))?$/;
 const OPENAI_FILE_CONTENT = /\/v1\/files\/([^/]+)\/content$/;
-const ANTHROPIC_BATCH = /\/v1\/messages\/batches(?:\/([^/]+)(\/results)?)?$/;
+const ANTHROPIC_BATCH = /\/v1\/messages\/batches(?:\/([^/]+)(\/results|\/cancel)?)?$/;
 
 const decode = (s: string) => {
   try {
@@ -38,7 +39,9 @@ export function anthropicBatchPath(method: string, path: string): BatchPath | nu
   const m = ANTHROPIC_BATCH.exec(path);
   if (!m || method === "DELETE") return null;
   if (!m[1] && method === "POST") return { endpoint: "batches.create", batchId: null, fileId: null };
-  if (m[1] && m[2] && method === "GET") return { endpoint: "batches.results", batchId: decode(m[1]), fileId: null };
+  if (!m[1] && method === "GET") return { endpoint: "batches.list", batchId: null, fileId: null };
+  if (m[1] && m[2] === "/cancel" && method === "POST") return { endpoint: "batches.cancel", batchId: decode(m[1]), fileId: null };
+  if (m[1] && m[2] === "/results" && method === "GET") return { endpoint: "batches.results", batchId: decode(m[1]), fileId: null };
   if (m[1] && !m[2] && method === "GET") return { endpoint: "batches.retrieve", batchId: decode(m[1]), fileId: null };
   return null;
 }

@@ -13,13 +13,13 @@ export interface PublicRoute {
 const RESULTS_URL = /("results_url"\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 
 /**
- * Anthropic's Message Batches answer (create, retrieve) names `results_url` on api.anthropic.com, and the SDK's
+ * Anthropic's Message Batches answers (create, retrieve, cancel, and each batch of a list) name `results_url` on api.anthropic.com, and the SDK's
  * `batches.results()` follows it — past Tollgate, so results would never be metered. This points that field,
  * and only it, at Tollgate's route for the same path; every other byte of the answer stays as it came.
  */
 export function anthropicResultsUrlRewrite(info: RequestInfo, route: PublicRoute): ((body: Buffer) => Buffer) | undefined {
   const endpoint = info.batch?.endpoint;
-  if (endpoint !== "batches.retrieve" && endpoint !== "batches.create") return undefined;
+  if (endpoint === undefined || endpoint === "batches.results") return undefined;
   return (body) => {
     const text = body.toString("utf8");
     let changed = false;
