@@ -7,6 +7,7 @@ import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { tollgateLineItems } from "../../../server/src/reports/reconciliation-line-items-sql.ts";
 import { tollgateByKey, tollgateByModel } from "../../../server/src/reports/reconciliation-sql.ts";
 import { spendReport } from "../../../server/src/reports/spend.ts";
+import { keepTop } from "../../../server/src/reports/top-groups.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { syntheticCalls } from "../api/fixtures.ts";
 
@@ -74,6 +75,22 @@ describe("spend by user and by property from the daily rollups", () => {
     const fromCalls = await spendReport(db.prisma, q, { source: "raw" });
     expect(fromRollups.totals.calls).toBeGreaterThan(0);
     expect(fromRollups).toEqual(fromCalls);
+  });
+
+  it.each([
+    { groupBy: "user", top: 5, compare: "previous" },
+    { groupBy: "user,app", top: 7, topBy: "calls" as const },
+    { groupBy: "model", top: 2, topBy: "tokens" as const, compare: "previous" },
+    { groupBy: "property:team", top: 2 },
+    { groupBy: "property:team", "property.team": "growth", top: 1 },
+    { groupBy: "user", top: 1000 },
+  ])("with top N, reads only the kept groups' series, and answers what folding every group gives: %j", async (params) => {
+    const { top, topBy = "cost" as const, ...rest } = params;
+    const q = { from: FROM, to: TO, ...rest };
+    const folded = keepTop(await spendReport(db.prisma, q), { top, topBy });
+    const direct = await spendReport(db.prisma, { ...q, top: String(top), topBy });
+    expect(direct).toEqual(folded);
+    expect(direct.series.length).toBeGreaterThan(0);
   });
 
   it("counts the calls without the property as (none), down to the last digit of cost", async () => {
