@@ -97,22 +97,28 @@ function addCall(s: SpendSums, r: DailyRollupSource, cost: Decimal | null, fees:
   if (fees) s.feesUsd = add(s.feesUsd, fees);
 }
 
-function addReconcile(into: ReconcileDelta, d: ReconcileDelta): void {
-  into.calls += d.calls;
-  into.requests += d.requests;
-  into.unpricedCalls += d.unpricedCalls;
-  into.inputTokens += d.inputTokens;
-  into.cachedInputTokens += d.cachedInputTokens;
-  into.cacheWriteTokens += d.cacheWriteTokens;
-  into.cacheWrite1hTokens += d.cacheWrite1hTokens;
-  into.outputTokens += d.outputTokens;
-  into.costUsd = add(into.costUsd, d.costUsd);
-  into.lastCall = Math.max(into.lastCall, d.lastCall);
-  into.webSearchRequests += d.webSearchRequests;
-  into.audioInputTokens += d.audioInputTokens;
-  into.audioOutputTokens += d.audioOutputTokens;
-  into.batchInputTokens += d.batchInputTokens;
-  into.batchOutputTokens += d.batchOutputTokens;
+function emptyReconcile(at: number, provider: string, model: string, held: boolean, lastCall: number): ReconcileDelta {
+  return {
+    at,
+    provider,
+    model,
+    held,
+    calls: 0,
+    requests: 0,
+    unpricedCalls: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    costUsd: ZERO,
+    lastCall,
+    webSearchRequests: 0,
+    audioInputTokens: 0,
+    audioOutputTokens: 0,
+    batchInputTokens: 0,
+    batchOutputTokens: 0,
+  };
 }
 
 /** The key of a property name and value: md5 of both, length-prefixed (so no two pairs share it). */
@@ -162,36 +168,27 @@ export class DailyRollupAccumulator {
       const rmodel = r.responseModel ?? r.model ?? "";
       const held = r.keyId !== null;
       const recKey = `${at}\u0000${r.provider}\u0000${rmodel}\u0000${held ? 1 : 0}`;
-      const batch = r.serviceTier === "batch";
-      this.addReconcile(recKey, {
-        at,
-        provider: r.provider,
-        model: rmodel,
-        held,
-        calls: 1,
-        requests: r.outcome === "ok" ? 1 : 0,
-        unpricedCalls: !r.priced && r.usageSource !== "none" ? 1 : 0,
-        inputTokens: r.inputTokens,
-        cachedInputTokens: r.cachedInputTokens,
-        cacheWriteTokens: r.cacheWriteTokens,
-        cacheWrite1hTokens: r.cacheWrite1hTokens,
-        outputTokens: r.outputTokens,
-        costUsd: cost ?? ZERO,
-        lastCall: t,
-        webSearchRequests: webSearches(r),
-        audioInputTokens: r.audioInputTokens ?? 0,
-        audioOutputTokens: r.audioOutputTokens ?? 0,
-        batchInputTokens: batch ? r.inputTokens : 0,
-        batchOutputTokens: batch ? r.outputTokens : 0,
-      });
+      let c = this.reconcile.get(recKey);
+      if (!c) this.reconcile.set(recKey, (c = emptyReconcile(at, r.provider, rmodel, held, t)));
+      c.calls += 1;
+      if (r.outcome === "ok") c.requests += 1;
+      if (!r.priced && r.usageSource !== "none") c.unpricedCalls += 1;
+      c.inputTokens += r.inputTokens;
+      c.cachedInputTokens += r.cachedInputTokens;
+      c.cacheWriteTokens += r.cacheWriteTokens;
+      c.cacheWrite1hTokens += r.cacheWrite1hTokens;
+      c.outputTokens += r.outputTokens;
+      if (cost) c.costUsd = add(c.costUsd, cost);
+      if (t > c.lastCall) c.lastCall = t;
+      if (r.fees) c.webSearchRequests += webSearches(r);
+      c.audioInputTokens += r.audioInputTokens ?? 0;
+      c.audioOutputTokens += r.audioOutputTokens ?? 0;
+      if (r.serviceTier === "batch") {
+        c.batchInputTokens += r.inputTokens;
+        c.batchOutputTokens += r.outputTokens;
+      }
     }
     return this;
-  }
-
-  private addReconcile(key: string, d: ReconcileDelta): void {
-    const into = this.reconcile.get(key);
-    if (into) addReconcile(into, d);
-    else this.reconcile.set(key, d);
   }
 
   /** The deltas in key order (the order every writer upserts in). */
@@ -322,15 +319,23 @@ export const UPSERT_RECONCILE_DAILY = upsertSql(
   ["last_call"],
 );
 
-const day = (d: { at: number }) => new Date(d.at);
+/** The day of each row as its ISO text, formatted once per day (a batch's rows share one or two days). */
+function days(): (d: { at: number }) => string {
+  const iso = new Map<number, string>();
+  return (d) => {
+    let s = iso.get(d.at);
+    if (s === undefined) iso.set(d.at, (s = new Date(d.at).toISOString()));
+    return s;
+  };
+}
 
 export function userParams(rows: readonly UserDelta[]): string[] {
-  return [arrayLiteral(rows, day), arrayLiteral(rows, (d) => d.app), arrayLiteral(rows, (d) => d.user), ...sumParams(rows)];
+  return [arrayLiteral(rows, days()), arrayLiteral(rows, (d) => d.app), arrayLiteral(rows, (d) => d.user), ...sumParams(rows)];
 }
 
 export function propertyParams(rows: readonly PropertyDelta[]): string[] {
   return [
-    arrayLiteral(rows, day),
+    arrayLiteral(rows, days()),
     arrayLiteral(rows, (d) => d.propertyKey),
     arrayLiteral(rows, (d) => d.provider),
     arrayLiteral(rows, (d) => d.app),
@@ -344,7 +349,7 @@ export function propertyParams(rows: readonly PropertyDelta[]): string[] {
 
 export function reconcileParams(rows: readonly ReconcileDelta[]): string[] {
   return [
-    arrayLiteral(rows, day),
+    arrayLiteral(rows, days()),
     arrayLiteral(rows, (d) => d.provider),
     arrayLiteral(rows, (d) => d.model),
     arrayLiteral(rows, (d) => d.held),
