@@ -6,7 +6,7 @@ import type { Metering } from "./finish.ts";
 import { rawHeader, responseHeaders } from "./headers.ts";
 import { NdjsonParser } from "./ndjson.ts";
 import { maskHeaderValues, SecretScrubber } from "./secret-scrubber.ts";
-import { SseParser } from "./sse.ts";
+import { SseParser } from "../lib/sse.ts";
 import { captureEvent } from "../recording/body-capture.ts";
 import { assemblesEvents } from "../recording/body-record.ts";
 

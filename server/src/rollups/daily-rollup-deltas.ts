@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { arrayLiteral } from "../db/array-literal.ts";
 import { add, formatDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { storedCost, type RollupSource } from "./rollup-deltas.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type pg from "pg";
-import type { Fee } from "../pricing/fees.ts";
-import type { Outcome } from "../recording/call-record.ts";
-import type { UsageSource } from "../recording/usage.ts";
+import type { Fee } from "../domain/fee.ts";
+import type { Outcome } from "../domain/call-record.ts";
+import type { UsageSource } from "../domain/usage.ts";
 import { accumulateDeltas, deltaParams, rollupDeltas, sortedDeltas, UPSERT_HOURLY, type RollupDelta } from "./rollup-deltas.ts";
 import { DailyRollupAccumulator, upsertDailyRollups, type DailyRollupSource } from "./daily-rollup-deltas.ts";
 

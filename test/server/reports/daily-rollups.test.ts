@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../server/src/cli/run.ts";
 import { canonicalDecimal } from "../../../server/src/lib/decimal.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { tollgateLineItems } from "../../../server/src/reports/reconciliation-line-items-sql.ts";
 import { tollgateByKey, tollgateByModel } from "../../../server/src/reports/reconciliation-sql.ts";
