@@ -89,6 +89,27 @@ export async function runReportsBench(o: ReportsOptions): Promise<void> {
       for (const groupBy of ["app", "provider"])
         endpoints.push([`/api/${report} 30 d by ${groupBy} per day`, `/api/${report}?${range}&groupBy=${groupBy}&interval=day`, 300]);
     }
+    // Groupings the call rollups do not carry: by user (the Spend page asks for top=50 and the previous
+    // period), by a request property (the seed writes `feature`), a property filter; the daily rollups per
+    // user and per property serve their whole days.
+    const spend = (q: string) => `/api/spend?${range}&interval=day&${q}`;
+    endpoints.push([`/api/spend 30 d by user (top 50, compare)`, spend("groupBy=user&top=50&compare=previous"), 1000]);
+    endpoints.push([`/api/spend 30 d by user, app`, spend("groupBy=user,app"), 1000]);
+    endpoints.push([`/api/spend 30 d by property:feature`, spend("groupBy=property:feature"), 300]);
+    endpoints.push([`/api/spend 30 d by property:feature, model`, spend("groupBy=property:feature,model"), 300]);
+    endpoints.push([`/api/spend 30 d by model, property.feature=chat`, spend("groupBy=model&property.feature=chat"), 300]);
+    // The reconciliation page's two requests (whole UTC days), over its default 24 h and over 30 days.
+    const days = (ms: number) => {
+      const d = (t: number) => new Date(Math.floor(t / DAY) * DAY).toISOString().slice(0, 10);
+      return `from=${d(to.getTime() - ms)}&to=${d(to.getTime() + DAY)}`;
+    };
+    for (const [label, ms] of [
+      ["24 h", DAY],
+      ["30 d", 30 * DAY],
+    ] as const) {
+      for (const groupBy of ["day", "model"])
+        endpoints.push([`/api/reconciliation ${label} by ${groupBy}`, `/api/reconciliation?${days(ms)}&groupBy=${groupBy}`, 300]);
+    }
     endpoints.push([`/api/calls first page (100)`, `/api/calls?${range}&limit=100`, 100]);
     if (o.replicaUrl) endpoints.push([`/api/sessions first page (50)`, `/api/sessions?${range}`, 300]);
     process.stdout.write(

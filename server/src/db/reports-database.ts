@@ -1,6 +1,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { SESSION_OPTIONS } from "./client.ts";
 
 /** Where the reporting API reads from right now, and how far behind the primary that is. */
 export interface ReportsSourceState {
@@ -89,7 +90,7 @@ export function createReportsDatabase(
     const state: ReportsSourceState = { source: "primary", lagMs: null, checkedAt: null };
     return { pool: primary, prisma: primaryDb.prisma, state: () => state, check: async () => state, close: async () => {} };
   }
-  const replica = new pg.Pool({ connectionString: replicaUrl, max: 10, connectionTimeoutMillis: 2_000 });
+  const replica = new pg.Pool({ connectionString: replicaUrl, max: 10, connectionTimeoutMillis: 2_000, options: SESSION_OPTIONS });
   replica.on("error", () => {});
   replica.on("connect", (client) => client.on("error", () => {}));
   let state: ReportsSourceState = { source: "primary-fallback", lagMs: null, checkedAt: null, error: "not checked yet" };

@@ -6,6 +6,7 @@ import type { CallRecord } from "../domain/call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
 import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "../rollups/latency-rollup-deltas.ts";
 import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "../rollups/rollup-deltas.ts";
+import { DailyRollupAccumulator, upsertDailyRollups } from "../rollups/daily-rollup-deltas.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [
@@ -107,6 +108,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
     await client.query(UPSERT_ERRORS_HOURLY, errorDeltaParams(errors.hourly));
     await client.query(UPSERT_ERRORS_DAILY, errorDeltaParams(errors.daily));
   }
+  // The daily rollups per user, per request property and for the reconciliation.
+  await upsertDailyRollups((sql, params) => client.query(sql, params), new DailyRollupAccumulator().add(kept));
   // Last: budget ledgers count what the rollups now count (their lock must come after the rows it covers).
   // The insert's own literals serve when every call was inserted.
   await settleRecordedCalls(client, kept, kept === records ? settleColumns(columns) : undefined);
@@ -116,7 +119,8 @@ async function insertAndRollUp(client: Queryable, records: readonly CallRecord[]
 /**
  * Inserts a batch of calls with one statement (one array parameter per column: far faster than a
  * multi-row VALUES list or createMany), then adds the calls it inserted to call_rollups_hourly and
- * call_rollups_daily, to the outcome-less latency rollups and to the error rollups: the batch's rollup
+ * call_rollups_daily, to the outcome-less latency rollups, to the error rollups and to the daily rollups per user, per
+ * property and for the reconciliation (daily-rollup-deltas.ts): the batch's rollup
  * deltas are aggregated here (rollup-deltas.ts, latency-rollup-deltas.ts, error-rollup-deltas.ts) and
  * upserted as a few hundred rows, and adds the calls' costs to their budgets' ledgers, all in one transaction. Idempotent by call id, so a replayed batch never duplicates a
  * call nor its rollup figures. Given a pool it runs its own transaction, and a batch Postgres refuses for

@@ -21,21 +21,18 @@ export interface LineItemGroup {
 const providers = (q: RangeQuery) => (q.provider ? [q.provider] : [...RECONCILED_PROVIDERS]);
 
 /**
- * Tollgate's side from its calls: web searches are the `web_search` fees' counts (a fee whose count the
- * provider did not report adds nothing), audio the audio parts of the tokens, batch the result lines of
- * batch jobs (service tier `batch`).
+ * Tollgate's side from call_reconcile_daily (the range is whole UTC days): web searches are the `web_search`
+ * fees' counts (a fee whose count the provider did not report adds nothing), audio the audio parts of the
+ * tokens, batch the tokens of batch jobs' result lines (service tier `batch`).
  */
 export async function tollgateLineItems(prisma: PrismaClient, q: RangeQuery, byModel: boolean): Promise<LineItemGroup[]> {
-  const key = byModel ? Prisma.sql`coalesce(response_model, model, '')` : Prisma.sql`''`;
+  const key = byModel ? Prisma.sql`model` : Prisma.sql`''`;
   return prisma.$queryRaw<LineItemGroup[]>(Prisma.sql`
-    SELECT date_trunc('day', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, provider, ${key} AS key,
-           coalesce(sum((SELECT sum((f->>'count')::bigint) FROM jsonb_array_elements(fees) f
-                          WHERE f->>'kind' = 'web_search' AND jsonb_typeof(f->'count') = 'number')), 0)::text AS "webSearchRequests",
+    SELECT day, provider, ${key} AS key, sum(web_search_requests)::text AS "webSearchRequests",
            sum(audio_input_tokens)::text AS "audioInputTokens", sum(audio_output_tokens)::text AS "audioOutputTokens",
-           coalesce(sum(input_tokens) FILTER (WHERE service_tier = 'batch'), 0)::text AS "batchInputTokens",
-           coalesce(sum(output_tokens) FILTER (WHERE service_tier = 'batch'), 0)::text AS "batchOutputTokens"
-      FROM calls
-     WHERE started_at >= ${q.from} AND started_at < ${q.to} AND provider IN (${Prisma.join(providers(q))})
+           sum(batch_input_tokens)::text AS "batchInputTokens", sum(batch_output_tokens)::text AS "batchOutputTokens"
+      FROM call_reconcile_daily
+     WHERE day >= ${q.from} AND day < ${q.to} AND provider IN (${Prisma.join(providers(q))})
      GROUP BY 1, 2, 3`);
 }
 

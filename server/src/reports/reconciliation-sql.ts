@@ -49,23 +49,13 @@ export interface RangeQuery {
 const providers = (q: RangeQuery) => (q.provider ? [q.provider] : [...RECONCILED_PROVIDERS]);
 
 /**
- * Tollgate's calls per UTC day × provider × model. The model is the one the provider answered with, as its
- * reports name models that way (gpt-4o-mini-2024-07-18). Requests count successful calls; tokens and cost
- * count every call (a cut stream is still billed).
+ * Tollgate's calls per UTC day × provider × model, from call_reconcile_daily (maintained with the calls;
+ * the range is whole UTC days, so no raw calls are read). The model is the one the provider answered with,
+ * as its reports name models that way (gpt-4o-mini-2024-07-18). Requests count successful calls; tokens and
+ * cost count every call (a cut stream is still billed).
  */
 export async function tollgateByModel(prisma: PrismaClient, q: RangeQuery): Promise<TollgateGroup[]> {
-  return prisma.$queryRaw<TollgateGroup[]>(Prisma.sql`
-    SELECT date_trunc('day', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, provider,
-           coalesce(response_model, model, '') AS key,
-           count(*) FILTER (WHERE outcome = 'ok')::text AS requests,
-           sum(input_tokens)::text AS "inputTokens", sum(cached_input_tokens)::text AS "cachedInputTokens",
-           sum(cache_write_tokens)::text AS "cacheWriteTokens", sum(cache_write_1h_tokens)::text AS "cacheWrite1hTokens",
-           sum(output_tokens)::text AS "outputTokens", coalesce(sum(cost_usd), 0)::text AS "costUsd",
-           count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS "unpricedCalls",
-           max(started_at) AS "lastCall"
-      FROM calls
-     WHERE started_at >= ${q.from} AND started_at < ${q.to} AND provider IN (${Prisma.join(providers(q))})
-     GROUP BY 1, 2, 3`);
+  return tollgateGroups(prisma, q, Prisma.raw("model"));
 }
 
 /**
@@ -73,17 +63,18 @@ export async function tollgateByModel(prisma: PrismaClient, q: RangeQuery): Prom
  * the provider key it holds), 'pass-through' for calls that carried the client's own provider key.
  */
 export async function tollgateByKey(prisma: PrismaClient, q: RangeQuery): Promise<TollgateGroup[]> {
+  return tollgateGroups(prisma, q, Prisma.raw("CASE WHEN held THEN '' ELSE 'pass-through' END"));
+}
+
+async function tollgateGroups(prisma: PrismaClient, q: RangeQuery, key: Prisma.Sql): Promise<TollgateGroup[]> {
   return prisma.$queryRaw<TollgateGroup[]>(Prisma.sql`
-    SELECT date_trunc('day', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, provider,
-           CASE WHEN key_id IS NULL THEN 'pass-through' ELSE '' END AS key,
-           count(*) FILTER (WHERE outcome = 'ok')::text AS requests,
+    SELECT day, provider, ${key} AS key, sum(requests)::text AS requests,
            sum(input_tokens)::text AS "inputTokens", sum(cached_input_tokens)::text AS "cachedInputTokens",
            sum(cache_write_tokens)::text AS "cacheWriteTokens", sum(cache_write_1h_tokens)::text AS "cacheWrite1hTokens",
-           sum(output_tokens)::text AS "outputTokens", coalesce(sum(cost_usd), 0)::text AS "costUsd",
-           count(*) FILTER (WHERE NOT priced AND usage_source <> 'none')::text AS "unpricedCalls",
-           max(started_at) AS "lastCall"
-      FROM calls
-     WHERE started_at >= ${q.from} AND started_at < ${q.to} AND provider IN (${Prisma.join(providers(q))})
+           sum(output_tokens)::text AS "outputTokens", sum(cost_usd)::text AS "costUsd",
+           sum(unpriced_calls)::text AS "unpricedCalls", max(last_call) AS "lastCall"
+      FROM call_reconcile_daily
+     WHERE day >= ${q.from} AND day < ${q.to} AND provider IN (${Prisma.join(providers(q))})
      GROUP BY 1, 2, 3`);
 }
 

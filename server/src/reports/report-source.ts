@@ -62,7 +62,7 @@ export interface Leg {
 const raw = Prisma.raw;
 
 /** Exact-match filters; the columns have the same names in calls and the rollups. */
-function filterClauses(q: Filters): Prisma.Sql[] {
+export function filterClauses(q: Filters): Prisma.Sql[] {
   const clauses: Prisma.Sql[] = [];
   if (q.provider !== undefined) clauses.push(Prisma.sql`provider = ${q.provider}`);
   if (q.app !== undefined) clauses.push(Prisma.sql`app = ${q.app}`);
@@ -153,7 +153,7 @@ export const latencyRollups = (level: "provider" | "app"): RollupTables => ({
 export const ERROR_ROLLUPS: RollupTables = { hourly: "call_errors_hourly", daily: "call_errors_daily", outcome: true };
 
 /** [from, to) pairs that are not empty. */
-function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
+export function nonEmpty(parts: Array<[Date, Date]>): Array<[Date, Date]> {
   return parts.filter(([f, t]) => f < t);
 }
 

@@ -1,4 +1,4 @@
-import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
+import { add, formatDecimal, normalize, parseDecimal, subtract, ZERO, type Decimal } from "../lib/decimal.ts";
 
 /** The sums one statement leg returns per group (sumsSql in report-source.ts), every figure as text. */
 export interface SumColumns {
@@ -46,10 +46,12 @@ export function emptySums(): Sums {
   };
 }
 
-export function addRow(s: Sums, r: SumColumns): void {
-  for (const k of COUNTS) s.counts[k] += BigInt(r[k] ?? "0");
-  s.costUsd = add(s.costUsd, parseDecimal(r.cost_usd ?? "0"));
-  s.feesUsd = add(s.feesUsd, parseDecimal(r.fees_usd ?? "0"));
+/** Adds a leg's row to the sums; with sign -1, takes it away (a part of a total that belongs to another group). */
+export function addRow(s: Sums, r: SumColumns, sign: 1 | -1 = 1): void {
+  const money = sign === 1 ? add : subtract;
+  for (const k of COUNTS) s.counts[k] += BigInt(sign) * BigInt(r[k] ?? "0");
+  s.costUsd = money(s.costUsd, parseDecimal(r.cost_usd ?? "0"));
+  s.feesUsd = money(s.feesUsd, parseDecimal(r.fees_usd ?? "0"));
 }
 
 export function addSums(s: Sums, other: Sums): void {

@@ -58,13 +58,22 @@ function metric(by: TopQuery["topBy"], f: SpendFigures): number {
   return Number(f.costUsd);
 }
 
+/** The groups ranked by the metric, largest first; ties break on the key, so the same data always keeps the same groups. */
+function ranked<G extends ComparedReport["groups"][number]>(groups: readonly G[], q: TopQuery): G[] {
+  return [...groups].sort((a, b) => metric(q.topBy, b) - metric(q.topBy, a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The groups keepTop keeps (every group when there are at most N). */
+export function keptGroups(report: Pick<ComparedReport, "groups">, q: TopQuery & { top: number }): ComparedReport["groups"] {
+  return ranked(report.groups, q).slice(0, q.top);
+}
+
 /** The report with its groups cut to the top N (by cost, calls or tokens) plus OTHER. */
 export function keepTop(report: ComparedReport, q: TopQuery & { top: number }): ComparedReport & { top: TopInfo } {
   if (report.groups.length <= q.top) return { ...report, top: { n: q.top, by: q.topBy, otherGroups: 0 } };
-  // ties break on the key, so the same data always keeps the same groups
-  const ranked = [...report.groups].sort((a, b) => metric(q.topBy, b) - metric(q.topBy, a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const kept = ranked.slice(0, q.top);
-  const rest = ranked.slice(q.top);
+  const all = ranked(report.groups, q);
+  const kept = all.slice(0, q.top);
+  const rest = all.slice(q.top);
   const keptKeys = new Set(kept.map((g) => g.key));
   const otherKeys = Object.fromEntries(report.dimensions.map((d) => [d, OTHER]));
   const other: ComparedReport["groups"][number] = { key: OTHER, keys: otherKeys, ...sumFigures(rest.map(figuresOf)) };

@@ -41,7 +41,7 @@ const DAY_MS = 86_400_000;
 /** calls.cost_usd is NUMERIC(28,16): Postgres stores a cost rounded to 16 places, half away from zero. */
 const COST_SCALE = 16;
 
-function storedCost(text: string): Decimal {
+export function storedCost(text: string): Decimal {
   const d = parseDecimal(text);
   if (d.scale <= COST_SCALE) return d;
   const divisor = 10n ** BigInt(d.scale - COST_SCALE);

@@ -161,7 +161,8 @@ describe("recomputeCosts", () => {
       newTotalUsd: "1.5",
       newlyPriced: 0,
       newlyUnpriced: 0,
-      rollupHoursRefreshed: 1,
+      // whole UTC days: the daily rollups per user, property and reconciliation have no hours to rebuild from
+      rollupHoursRefreshed: 24,
       budgetPeriodsResynced: 0,
     });
     // the hour's rollup was rebuilt from the re-priced call
