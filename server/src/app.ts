@@ -38,6 +38,8 @@ export interface AppDeps {
   record(call: CallRecord): void;
   /** a finished call whose record waits for its token estimate, as it is so far (the crash journal) */
   recordPending?(call: CallRecord): void;
+  /** runs `fn` once the calls recorded so far are journaled (see ProxyDeps.afterRecorded); at once without it */
+  afterRecorded?(fn: () => void): void;
   /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
   onBody?(body: PendingBody): void;
   /** extra /api routers (prices, keys, budgets, reports…), mounted after auth */
@@ -90,6 +92,7 @@ export function buildApp(deps: AppDeps): App {
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall: recordCall,
+    afterRecorded: deps.afterRecorded,
     onPending(record) {
       redact(record);
       deps.recordPending?.(record);

@@ -33,6 +33,11 @@ export interface ProxyDeps {
   onCall(record: CallRecord): void;
   /** a finished call's record while its token estimate is counted (it reaches onCall after) */
   onPending?(record: CallRecord): void;
+  /**
+   * runs `fn` once every call recorded so far is in the crash journal, whose lines of the calls ending in one
+   * turn are written together at its end: an answer's end waits for it. Absent: `fn` runs at once.
+   */
+  afterRecorded?(fn: () => void): void;
   beforeForward: BeforeForward[];
   /** a request on the proxy path failed inside Tollgate; never called with secrets */
   onError(err: unknown, callId: string | null): void;
@@ -117,7 +122,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       deps.onError(err, record.id);
     }
   }
-  const relay: RelayContext = { metering: deps.metering, record: recordCall, finish, draining: false };
+  const afterRecorded = deps.afterRecorded ?? ((fn: () => void) => fn());
+  const relay: RelayContext = { metering: deps.metering, record: recordCall, afterRecorded, finish, draining: false };
 
   /** Answers with an error Tollgate produced, in the provider's own shape. */
   function answerError(call: CallState, res: ServerResponse, err: TollgateError, closeConnection = false): void {
@@ -137,8 +143,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       call.responseBytes = Buffer.byteLength(body);
       call.errorBodyText = body;
       recordCall(call);
-      res.writeHead(err.status, headers);
-      res.end(body);
+      // Sent once the call is journaled.
+      afterRecorded(() => {
+        if (res.destroyed) return;
+        res.writeHead(err.status, headers);
+        res.end(body);
+      });
     } else {
       res.destroy();
     }

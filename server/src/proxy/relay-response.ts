@@ -20,6 +20,8 @@ export interface RelayContext {
   metering: Metering;
   /** records the call, exactly once (before the answer's last byte is written) */
   record(call: CallState): void;
+  /** runs `fn` once the calls recorded so far are journaled (at the end of this turn): an answer's end waits for it */
+  afterRecorded(fn: () => void): void;
   /** records the call if not yet, and ends it (no longer in flight) */
   finish(call: CallState): void;
   /** shutting down: answers close their connection, so keep-alive clients do not send another request on it */
@@ -209,7 +211,7 @@ export class ResponseRelay {
         this.endBody(true);
         this.ctx.record(call);
       }
-      this.write(chunk);
+      this.ctx.afterRecorded(() => this.write(chunk));
     }
   }
 
@@ -232,7 +234,7 @@ export class ResponseRelay {
     const call = this.call;
     if (call.finished) {
       // Recorded as its last byte arrived: only the end (and any tail the key scrubber held back) is left.
-      if (this.recordedEarly && !this.res.writableEnded) this.endResponse();
+      if (this.recordedEarly && !this.res.writableEnded) this.ctx.afterRecorded(() => this.endResponse());
       return;
     }
     const complete = this.body.complete;
@@ -246,8 +248,10 @@ export class ResponseRelay {
     }
     // Recorded (journaled) before the client can see the answer end.
     this.ctx.record(call);
-    if (this.held) this.writeRewritten(this.held);
-    this.endResponse();
+    this.ctx.afterRecorded(() => {
+      if (this.held) this.writeRewritten(this.held);
+      this.endResponse();
+    });
   }
 
   private hold(chunk: Buffer): void {
@@ -274,6 +278,7 @@ export class ResponseRelay {
 
   /** Writes what the key scrubber still holds (a possible start of the key that never completed) and ends. */
   private endResponse(): void {
+    if (this.res.writableEnded) return;
     const rest = this.scrubber?.end();
     if (rest && rest.length > 0) this.res.write(rest);
     this.res.end(() => this.ctx.finish(this.call));
