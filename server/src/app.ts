@@ -22,7 +22,8 @@ import { configuredSecrets, recordRedactor } from "./access/redact.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./paths.ts";
-import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
+import { createProxyHandler, type ProxyHandler } from "./proxy/handler.ts";
+import type { BeforeForward } from "./proxy/proxy-deps.ts";
 import type { Metering } from "./proxy/finish.ts";
 import type { PendingBody } from "./recording/body-record.ts";
 

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { CallRecord } from "../recording/call-record.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { Metrics } from "../metrics/index.ts";
-import type { BeforeForward } from "../proxy/handler.ts";
+import type { BeforeForward } from "../proxy/proxy-deps.ts";
 import { adminAuth } from "../api/auth.ts";
 import { budgetNotificationsRouter } from "../api/budget-notifications.ts";
 import { budgetsRouter } from "../api/budgets.ts";
