@@ -2,6 +2,37 @@ import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 
+// The server's layers, lowest first (docs/architecture.md): a module imports from its own layer and the
+// layers below it, never from above — so lower layers can be read, tested and changed without the upper ones.
+const LAYERS = [
+  ["lib"],
+  ["domain"],
+  ["db", "generated"],
+  ["books", "audit"],
+  ["pricing"],
+  ["estimation"],
+  ["providers"],
+  ["config", "config.ts"],
+  ["metrics", "tracing", "rollups"],
+  ["recording"],
+  ["proxy"],
+  ["integrations"],
+  ["reports"],
+  ["access"],
+  ["reconciliation"],
+  ["api"],
+  ["app.ts", "readiness.ts", "heap-growth.ts", "server.ts", "main.ts", "tollgate.ts", "cli", "cli.ts"],
+];
+const LAYER_ZONES = LAYERS.slice(0, -1).flatMap((layer, i) =>
+  layer.map((name) => ({
+    target: `./server/src/${name}`,
+    from: LAYERS.slice(i + 1)
+      .flat()
+      .map((above) => `./server/src/${above}`),
+    message: `server/src/${name} may import only from its own layer and the ones below it (LAYERS): move the shared piece down, or pass it in.`,
+  })),
+);
+
 export default tseslint.config(
   {
     ignores: [
@@ -32,11 +63,17 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": ["error", { zones: LAYER_ZONES }],
       "no-restricted-properties": [
         "error",
         { object: "process", property: "env", message: "Only server/src/config.ts reads process.env (parse it once there)." },
       ],
     },
+  },
+  {
+    // Still builds the admin routers: they move to api/ (then this exception goes).
+    files: ["server/src/access/index.ts"],
+    rules: { "import-x/no-restricted-paths": "off" },
   },
   {
     // Plain-JS entry files outside the TypeScript project: linted without type information.

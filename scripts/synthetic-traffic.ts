@@ -4,8 +4,8 @@
  * a few percent of every failure outcome, and one model no price matches (so "unpriced" shows up).
  * Deterministic for a given seed.
  */
-import type { CallRecord, Outcome } from "../server/src/recording/call-record.ts";
-import type { Usage } from "../server/src/recording/usage.ts";
+import type { CallRecord, Outcome } from "../server/src/domain/call-record.ts";
+import type { Usage } from "../server/src/domain/usage.ts";
 import { uuidv7 } from "../server/src/lib/uuidv7.ts";
 
 interface ModelProfile {

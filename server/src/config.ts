@@ -6,12 +6,12 @@ import { fileSchema, upstreamUrl, type ConfigFile } from "./config/file-schema.t
 import { ConfigError } from "./config/config-error.ts";
 import { otelConfig } from "./config/otel.ts";
 import { awsSettings, bedrockBaseUrl, serviceAccountOf } from "./config/provider-settings.ts";
-import { BUILTIN_PROVIDERS, type Config, type ProviderConfig, type ReportSource } from "./config/config-types.ts";
+import { BUILTIN_PROVIDERS, type Config, type ReportSource } from "./config/config-types.ts";
+import type { ProviderConfig } from "./providers/provider-config.ts";
 
 export { ConfigError } from "./config/config-error.ts";
-export type { AwsSettings } from "./config/provider-settings.ts";
 export type { BodyCaptureMode } from "./config/env-schema.ts";
-export { BUILTIN_PROVIDERS, type Config, type ProviderConfig, type ReconcileConfig, type ReportSource } from "./config/config-types.ts";
+export { BUILTIN_PROVIDERS, type Config, type ReconcileConfig, type ReportSource } from "./config/config-types.ts";
 
 function describe(issues: z.core.$ZodIssue[], prefix = ""): string {
   return issues.map((i) => `${prefix}${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");

@@ -8,7 +8,7 @@ import { migrateDatabase } from "./db/migrate.ts";
 import { createReportsDatabase } from "./db/reports-database.ts";
 import { startPartitionMaintenance, type PartitionMaintenance } from "./db/partitions.ts";
 import { limitHeapGrowth } from "./heap-growth.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, type Logger } from "./lib/logger.ts";
 import { priceCall } from "./pricing/cost.ts";
 import { TokenEstimator } from "./estimation/estimator.ts";
 import { PriceBook } from "./pricing/price-book.ts";

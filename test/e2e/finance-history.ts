@@ -1,6 +1,6 @@
 // Two and a bit months of calls for the finance walk: three teams (a request property) across apps and
 // models, from Sep 30 (so October is fully covered) to the end of November, at costs with ≤ 12 decimals.
-import type { CallRecord } from "../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../server/src/domain/call-record.ts";
 import { call } from "../server/api/fixtures.ts";
 
 const TEAMS = ["research", "growth", "support"] as const;

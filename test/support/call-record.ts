@@ -1,4 +1,4 @@
-import type { CallRecord } from "../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../server/src/domain/call-record.ts";
 
 let seq = 0;
 

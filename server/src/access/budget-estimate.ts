@@ -1,6 +1,6 @@
 import { costFor } from "../pricing/cost.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
-import { usage } from "../recording/usage.ts";
+import { usage } from "../domain/usage.ts";
 import { priceProviderOf } from "../providers/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import { contextTokens, hiddenInput, IMAGE_INPUT_TOKENS, requestedCandidates } from "./estimate-inputs.ts";

@@ -1,7 +1,7 @@
 import type pg from "pg";
-import { TollgateError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import { TollgateError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
@@ -14,7 +14,7 @@ import type { Forecast } from "../reports/forecast.ts";
 import { budgetForecasts } from "./budget-forecasts.ts";
 import { resyncLedgers } from "./budget-ledger.ts";
 import { recordThresholds } from "./budget-notices.ts";
-import { periodOf } from "./budget-period.ts";
+import { periodOf } from "../domain/budget-period.ts";
 import {
   budgetStates,
   ensureLedger,

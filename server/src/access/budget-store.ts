@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { periodOf, type BudgetPeriod } from "./budget-period.ts";
+import { periodOf, type BudgetPeriod } from "../domain/budget-period.ts";
 import { withLedgerResync } from "./budget-ledger.ts";
 
 export const BUDGET_ACTIONS = ["block", "alert"] as const;

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { ConfigError } from "../config.ts";
-import { BUDGET_PERIODS } from "./budget-period.ts";
+import { BUDGET_PERIODS } from "../domain/budget-period.ts";
 import { BUDGET_ACTIONS, UNPRICED_POLICIES, upsertBudget } from "./budget-store.ts";
 
 const amount = z

@@ -1,6 +1,6 @@
 import { gaxios, GoogleToken } from "google-auth-library";
-import { TollgateError } from "../errors.ts";
-import type { ServiceAccount } from "./service-account.ts";
+import { TollgateError } from "../lib/errors.ts";
+import type { ServiceAccount } from "../providers/service-account.ts";
 
 /** Vertex AI's scope. */
 const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";

@@ -1,5 +1,5 @@
-import type { ProviderConfig } from "../config.ts";
-import { TollgateError } from "../errors.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
+import { TollgateError } from "../lib/errors.ts";
 import type { CallState } from "../proxy/call-state.ts";
 import type { BeforeForward } from "../proxy/proxy-deps.ts";
 import type { KeyCache } from "./key-cache.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { KEY_SCOPES, keyScopes, type KeyScope } from "./key-scopes.ts";
 import type { VirtualKeyInfo } from "./key-store.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import type { WebhookFormat } from "./budget-webhooks.ts";
 

@@ -1,4 +1,4 @@
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import type { CallState } from "../proxy/call-state.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { deleteWebhook, listWebhooks, redactedUrl, upsertWebhook, webhookSchema } from "../access/budget-webhooks.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 import { latestNotices } from "../access/budget-notice-log.ts";

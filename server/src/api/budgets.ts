@@ -2,8 +2,8 @@ import { Router } from "express";
 import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
-import { TollgateError } from "../errors.ts";
-import { BUDGET_PERIODS } from "../access/budget-period.ts";
+import { TollgateError } from "../lib/errors.ts";
+import { BUDGET_PERIODS } from "../domain/budget-period.ts";
 import {
   budgetStates,
   BUDGET_ACTIONS,

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { findBodies } from "../recording/body-writer.ts";
 import { callJson, type CallRow } from "../reports/call-rows.ts";
 import { getCall, getCallPrice, listCalls } from "../reports/calls.ts";

@@ -1,7 +1,7 @@
 // The reporting API's response bodies, as their JSON arrives: one module the routers type their answers
 // with and the dashboard imports type-only (dashboard/src/api/types.ts), so the two cannot drift. Types
 // only: nothing here runs, and importing it never pulls server code into the dashboard's bundle.
-import type { Outcome } from "../recording/call-record.ts";
+import type { Outcome } from "../domain/call-record.ts";
 import type { priceRowToJson } from "../pricing/price-row.ts";
 import type { SessionCall, SessionSummary } from "../reports/sessions.ts";
 
@@ -14,7 +14,7 @@ export type Json<T> = T extends Date
       ? { [K in keyof T]: Json<T[K]> }
       : T;
 
-export type { Outcome } from "../recording/call-record.ts";
+export type { Outcome } from "../domain/call-record.ts";
 export type { FailuresReport } from "../reports/failures.ts";
 export type { LatencyReport } from "../reports/latency.ts";
 export type { TopError } from "../reports/top-errors.ts";

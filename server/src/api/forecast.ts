@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
-import { BUDGET_PERIODS, periodOf } from "../access/budget-period.ts";
+import { BUDGET_PERIODS, periodOf } from "../domain/budget-period.ts";
 import { add, canonicalDecimal, formatDecimal, normalize, parseDecimal, ZERO } from "../lib/decimal.ts";
 import { forecastPeriod } from "../reports/forecast.ts";
 import { FORECAST_GROUPS, periodAndTrailingSpend, trailingWindow } from "../reports/forecast-source.ts";

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 
 interface WellFormedString {
   isWellFormed(): boolean;

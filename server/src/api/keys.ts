@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import type { KeyCache } from "../access/key-cache.ts";
 import { keyJson, parseNewKey } from "../access/key-json.ts";
 import { createVirtualKey, isUuid, listVirtualKeys, revokeVirtualKey } from "../access/key-store.ts";

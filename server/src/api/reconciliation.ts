@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import type { ReconcileConfig } from "../config.ts";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import type { Measure, ReconciliationRow } from "../reconciliation/comparison.ts";
 import { buildReconciliation, RECONCILE_GROUP_BY } from "../reconciliation/report.ts";
 import { RECONCILED_PROVIDERS } from "../reports/reconciliation-sql.ts";

@@ -1,4 +1,4 @@
-import { OUTCOMES } from "../recording/call-record.ts";
+import { OUTCOMES } from "../domain/call-record.ts";
 import type { CallRow } from "../reports/call-rows.ts";
 import { trimDecimal } from "../reports/call-rows.ts";
 import type { CsvColumn } from "./csv.ts";

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { getSession, listSessions } from "../reports/sessions.ts";
 import type { SessionDetail, SessionsPage } from "./contract.ts";
 import { parseQuery, resolveRange } from "../reports/query.ts";

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { getClosed } from "../books/periods.ts";
 import { monthStatement, type StatementLine, type StatementScope } from "../reports/statement.ts";
 import { parsePropertyFilters } from "../reports/spend-dimensions.ts";

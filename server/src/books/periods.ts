@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type pg from "pg";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { canonicalDecimal } from "../lib/decimal.ts";
 
 /** A calendar month in UTC, "YYYY-MM". */

@@ -1,7 +1,7 @@
 import { loadConfig } from "../config.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { migrateDatabase } from "../db/migrate.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { parseArgs, UsageError, type CliContext, type Command } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
 

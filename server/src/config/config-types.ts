@@ -1,9 +1,8 @@
 import type { PriceInput } from "../pricing/price-row.ts";
 import type { FeePriceInput } from "../pricing/fee-price-row.ts";
-import type { ServiceAccount } from "../access/service-account.ts";
 import type { BodyCaptureMode } from "./env-schema.ts";
 import type { OtelConfig } from "./otel.ts";
-import type { AwsSettings } from "./provider-settings.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 
 // The typed configuration loadConfig (config.ts) builds once from the environment and TOLLGATE_CONFIG.
 
@@ -16,26 +15,6 @@ export const BUILTIN_PROVIDERS = {
   /** the region's endpoint (AWS_REGION, default us-east-1) replaces this one: see bedrockBaseUrl */
   bedrock: { baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com", format: "bedrock" },
 } as const;
-
-export interface ProviderConfig {
-  name: string;
-  baseUrl: string;
-  /** the wire format, i.e. which adapter meters it */
-  format: string;
-  /** provider name used to look up prices (defaults to name) */
-  priceProvider: string;
-  /** the provider key Tollgate holds for virtual-key calls */
-  apiKey: string | undefined;
-  /** the variable the held key comes from, named when it is missing */
-  apiKeyEnv?: string;
-  /** for SigV4 formats (bedrock): the signing region and the credentials held for virtual-key calls */
-  aws?: AwsSettings;
-  /**
-   * Vertex AI: the service account virtual-key calls are authorised with (an OAuth access token minted from
-   * it, `Authorization: Bearer …`) instead of an API key
-   */
-  serviceAccount?: ServiceAccount;
-}
 
 export interface Config {
   port: number;

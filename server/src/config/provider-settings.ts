@@ -1,13 +1,8 @@
-import { loadServiceAccount, type ServiceAccount } from "../access/service-account.ts";
+import { loadServiceAccount, type ServiceAccount } from "../providers/service-account.ts";
+import type { AwsSettings } from "../providers/provider-config.ts";
 import { ConfigError } from "./config-error.ts";
 
 // Per-provider settings beyond a base URL and a key: AWS signing (Bedrock), a Google service account (Vertex).
-
-/** Where a SigV4-signed provider (Bedrock) is, and the AWS credentials Tollgate signs with; never logged. */
-export interface AwsSettings {
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-}
 
 /** Bedrock Runtime's endpoint in a region. */
 export function bedrockBaseUrl(region: string): string {

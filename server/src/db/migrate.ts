@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { MIGRATIONS_DIR } from "../paths.ts";
+import { MIGRATIONS_DIR } from "../lib/paths.ts";
 
 /**
  * Applies prisma/migrations in order and records each in `_prisma_migrations` exactly as `prisma migrate

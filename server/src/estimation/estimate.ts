@@ -1,7 +1,30 @@
 import type { TiktokenEncoding } from "tiktoken";
-import type { CallState } from "../proxy/call-state.ts";
 import { countSample, encodingForModel, messageOverhead, sampleText, type TextSample } from "./tokenizer.ts";
-import { usage, type Usage } from "../recording/usage.ts";
+import { usage, type Usage } from "../domain/usage.ts";
+
+/** A request's input as the estimator counts it (gathered on the event loop, counted in the worker). */
+export interface EstimateInput {
+  /** the messages' text (roles, contents, tool calls and results) */
+  text: string;
+  /** messages, each costing OpenAI's per-message overhead (0 for embeddings and plain prompts) */
+  messages: number;
+  /** function definitions as the model reads them (tool-text.ts), counted on their own */
+  tools?: string;
+  /** fixed tokens beyond the texts and the per-message overhead (tool definitions, tool calls, names) */
+  extraTokens?: number;
+}
+
+/**
+ * What an estimate reads from a finished call (the proxy's call state has all of it): the request as the
+ * adapter parsed it, the response's facts, the stream meter's text, and the adapter's inputText.
+ */
+export interface EstimableCall<Info extends { model: string | null } = { model: string | null }> {
+  info: Info;
+  facts: { responseModel?: string; outputText?: string; partialUsage?: Usage };
+  meter: { outputText(): string } | null;
+  json: Record<string, unknown> | undefined;
+  adapter: { inputText?(json: Record<string, unknown>, info: Info): EstimateInput };
+}
 
 /**
  * What an estimate needs from a finished call, taken on the event loop (string slices, no encoding) so the
@@ -25,7 +48,7 @@ export interface EstimateJob {
  * inputText), output from the text that passed (the stream meter's text, or the JSON body's). Undefined
  * when there is nothing to count.
  */
-export function estimateJob(call: CallState): EstimateJob | undefined {
+export function estimateJob<Info extends { model: string | null }>(call: EstimableCall<Info>): EstimateJob | undefined {
   const model = call.facts.responseModel ?? call.info.model;
   const output = sampleText(call.meter ? call.meter.outputText() : (call.facts.outputText ?? ""));
   const encoding = encodingForModel(model);
@@ -70,7 +93,7 @@ function inputTokensOf(input: NonNullable<EstimateJob["input"]>, encoding: Tikto
  * Estimated usage of a call, counted right here (tests, tools). The server counts in the estimator's worker
  * thread instead, so a long text never stalls the event loop. Throws only if the tokenizer fails.
  */
-export function estimateCallUsage(call: CallState): Usage | undefined {
+export function estimateCallUsage<Info extends { model: string | null }>(call: EstimableCall<Info>): Usage | undefined {
   const job = estimateJob(call);
   return job ? usageFromJob(job) : undefined;
 }

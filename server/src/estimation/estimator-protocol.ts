@@ -1,6 +1,6 @@
 import { usageFromJob, type EstimateJob } from "./estimate.ts";
 import { preloadTokenizer } from "./tokenizer.ts";
-import type { Usage } from "../recording/usage.ts";
+import type { Usage } from "../domain/usage.ts";
 
 /** Messages between the estimator (event loop) and its worker thread. Plain data only. */
 export type ToWorker = { type: "estimate"; id: number; job: EstimateJob } | { type: "preload" };

@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { CallState } from "../proxy/call-state.ts";
-import { estimateJob } from "./estimate.ts";
+import { estimateJob, type EstimableCall } from "./estimate.ts";
 import type { FromWorker, ToWorker } from "./estimator-protocol.ts";
-import type { Usage } from "../recording/usage.ts";
-import { BUNDLED } from "../paths.ts";
+import type { Usage } from "../domain/usage.ts";
+import { BUNDLED } from "../lib/paths.ts";
 
 const BOOT = new URL("./estimator-boot.mjs", import.meta.url);
 const WORKER_ENTRY = new URL("./estimator-worker.ts", import.meta.url);
@@ -83,7 +82,7 @@ export class TokenEstimator {
    * The call's estimated usage, later; undefined at once when there is nothing to count. Throws when the
    * queue is full or the estimator closed — the caller records the call without an estimate.
    */
-  estimate(call: CallState): Promise<Usage | undefined> | undefined {
+  estimate<Info extends { model: string | null }>(call: EstimableCall<Info>): Promise<Usage | undefined> | undefined {
     if (this.closed) throw new Error("the token estimator is closed");
     const job = estimateJob(call);
     if (!job) return undefined;

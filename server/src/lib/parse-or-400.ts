@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "./errors.ts";
 
 /**
  * Parses input (a body, a query) against a schema; the first problem becomes a 400 naming its field, or

@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { LabelLimiter } from "./label-limiter.ts";
 import { OVERHEAD_BUCKETS, REQUEST_DURATION_BUCKETS, TTFT_BUCKETS } from "./buckets.ts";
 import { CellCounter, CellHistogram, type CounterCell, type HistogramCell } from "./cells.ts";

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import { providerCandidates } from "../pricing/model-names.ts";
 import type { PriceRow } from "../pricing/price-row.ts";

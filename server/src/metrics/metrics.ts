@@ -1,5 +1,5 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { createBudgetMetrics, type BudgetMetrics } from "./budget-metrics.ts";
 import { createReconciliationMetrics, type ReconciliationMetrics } from "./reconciliation-metrics.ts";
 import { CallMetrics } from "./call-metrics.ts";

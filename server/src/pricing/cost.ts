@@ -11,8 +11,9 @@ import {
 } from "../lib/decimal.ts";
 import type { PriceBook, ServiceTierBasis } from "./price-book.ts";
 import type { PriceTier, Rates } from "./price-row.ts";
-import type { Usage } from "../recording/usage.ts";
-import { priceFees, type Fee, type FeeCount } from "./fees.ts";
+import type { Usage } from "../domain/usage.ts";
+import { priceFees } from "./fees.ts";
+import type { Fee, FeeCount } from "../domain/fee.ts";
 
 /** calls.cost_usd is DECIMAL(28, 16): costs are exact to that scale (beyond it only after a tier multiplier). */
 export const COST_SCALE = 16;

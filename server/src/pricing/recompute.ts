@@ -2,10 +2,10 @@ import type pg from "pg";
 import { add, formatDecimal, normalize, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import { priceCall } from "./cost.ts";
 import type { PriceBook } from "./price-book.ts";
-import type { Fee } from "./fees.ts";
-import { MAX_CALL_TOKENS } from "../recording/usage-bounds.ts";
+import type { Fee } from "../domain/fee.ts";
+import { MAX_CALL_TOKENS } from "../domain/usage-bounds.ts";
 import { closedMonthsIn } from "../books/periods.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 
 export interface RecomputeOptions {
   from: Date;

@@ -7,8 +7,8 @@ import { ollama } from "./ollama/adapter.ts";
 import { openai } from "./openai/adapter.ts";
 import { vertexAnthropic } from "./vertex-anthropic/adapter.ts";
 import type { ProviderAdapter } from "./types.ts";
-import type { ProviderConfig } from "../config.ts";
-import { TollgateError } from "../errors.ts";
+import type { ProviderConfig } from "./provider-config.ts";
+import { TollgateError } from "../lib/errors.ts";
 
 /**
  * The registry: every wire format, one line each. A provider's config names one of the formats that are not

@@ -1,9 +1,10 @@
-import type { Usage } from "../recording/usage.ts";
-import type { FeeCount } from "../pricing/fees.ts";
-import type { BatchEvent } from "../integrations/batches/batch-event.ts";
-import type { BatchPath } from "../integrations/batches/batch-paths.ts";
-import type { ProviderConfig } from "../config.ts";
-import type { PublicRoute } from "../integrations/batches/results-url.ts";
+import type { Usage } from "../domain/usage.ts";
+import type { FeeCount } from "../domain/fee.ts";
+import type { BatchEvent } from "./batches/batch-event.ts";
+import type { BatchPath } from "./batches/batch-paths.ts";
+import type { ProviderConfig } from "./provider-config.ts";
+import type { PublicRoute } from "./batches/results-url.ts";
+import type { EstimateInput } from "../estimation/estimate.ts";
 
 /** What the proxy learns from a request before forwarding it. */
 export interface RequestInfo {
@@ -187,16 +188,4 @@ export interface ProviderAdapter {
    * then (at the call's end), never for calls that report usage
    */
   inputText?(json: Record<string, unknown>, info: RequestInfo): EstimateInput;
-}
-
-/** A request's input as the estimator counts it (gathered on the event loop, counted in the worker). */
-export interface EstimateInput {
-  /** the messages' text (roles, contents, tool calls and results) */
-  text: string;
-  /** messages, each costing OpenAI's per-message overhead (0 for embeddings and plain prompts) */
-  messages: number;
-  /** function definitions as the model reads them (../estimation/tool-text.ts), counted on their own */
-  tools?: string;
-  /** fixed tokens beyond the texts and the per-message overhead (tool definitions, tool calls, names) */
-  extraTokens?: number;
 }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { pendingBodyOf } from "../recording/body-capture.ts";
 import type { CallState } from "./call-state.ts";
 import { finishRecord } from "./finish.ts";

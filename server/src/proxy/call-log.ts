@@ -1,5 +1,5 @@
-import type { Logger } from "../logger.ts";
-import type { CallRecord, Outcome } from "../recording/call-record.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { CallRecord, Outcome } from "../domain/call-record.ts";
 
 /** Outcomes Tollgate itself decided (its upstream link, its limits): worth a warning an operator sees. */
 const TOLLGATE_SIDE: ReadonlySet<Outcome> = new Set(["network_error", "timeout", "proxy_error"]);

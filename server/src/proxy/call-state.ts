@@ -1,7 +1,7 @@
 import type { Attribution } from "./headers.ts";
 import type { BodyCapture } from "../recording/body-capture.ts";
-import type { ProviderConfig } from "../config.ts";
-import type { Outcome } from "../recording/call-record.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
+import type { Outcome } from "../domain/call-record.ts";
 import type { ProviderAdapter, RequestInfo, ResponseFacts, StreamMeter } from "../providers/types.ts";
 
 /** Everything the proxy learns about one call while it is in flight. Times are performance.now() ms. */

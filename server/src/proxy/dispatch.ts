@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import type { CallState } from "./call-state.ts";
 import { answerError, hookFailed } from "./error-answer.ts";
 import type { ProxyCore } from "./proxy-deps.ts";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TollgateError } from "../errors.ts";
-import { OUTCOMES, type Outcome } from "../recording/call-record.ts";
+import { TollgateError } from "../lib/errors.ts";
+import { OUTCOMES, type Outcome } from "../domain/call-record.ts";
 import type { CallState } from "./call-state.ts";
 import type { ProxyCore } from "./proxy-deps.ts";
 

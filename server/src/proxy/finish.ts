@@ -1,12 +1,12 @@
-import type { CallRecord, Outcome } from "../recording/call-record.ts";
-import type { Usage, UsageSource } from "../recording/usage.ts";
-import { ZERO_USAGE } from "../recording/usage.ts";
+import type { CallRecord, Outcome } from "../domain/call-record.ts";
+import type { Usage, UsageSource } from "../domain/usage.ts";
+import { ZERO_USAGE } from "../domain/usage.ts";
 import { priceFailedEmptyCall } from "../recording/zero-cost.ts";
-import { boundUsage, plausibleReportedCost } from "../recording/usage-bounds.ts";
+import { boundUsage, plausibleReportedCost } from "../domain/usage-bounds.ts";
 import { parseTraceparent } from "../tracing/trace-context.ts";
 import type { CallState } from "./call-state.ts";
-import type { Fee, FeeCount } from "../pricing/fees.ts";
-import type { BatchEvent } from "../integrations/batches/batch-event.ts";
+import type { Fee, FeeCount } from "../domain/fee.ts";
+import type { BatchEvent } from "../providers/batches/batch-event.ts";
 import { priceProviderOf } from "../providers/index.ts";
 
 export interface PriceResult {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { adapterFor } from "../providers/index.ts";
 import { uuidv7 } from "../lib/uuidv7.ts";
 import { CallEnds } from "./call-end.ts";

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { publicOrigin } from "../integrations/batches/results-url.ts";
+import { publicOrigin } from "../providers/batches/results-url.ts";
 import { BodyCapture, replayHeaders } from "../recording/body-capture.ts";
 import type { CallState } from "./call-state.ts";
 import { splitRequestHeaders } from "./headers.ts";

@@ -1,5 +1,5 @@
-import type { ProviderConfig } from "../config.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import type { BodyCaptureOptions } from "../recording/body-capture.ts";
 import type { PendingBody } from "../recording/body-record.ts";
 import type { CallState } from "./call-state.ts";

@@ -8,7 +8,7 @@ import { NdjsonParser } from "./ndjson.ts";
 import { MAX_JSON_BODY, type RelayContext, type StreamKind, type UpstreamBody } from "./relay-context.ts";
 import { readFacts } from "./response-facts.ts";
 import { SecretScrubber } from "./secret-scrubber.ts";
-import { SseParser } from "./sse.ts";
+import { SseParser } from "../lib/sse.ts";
 
 /** An answer held back for a rewrite is passed on unchanged once it grows past this. */
 const MAX_REWRITTEN_BODY = 1024 * 1024;

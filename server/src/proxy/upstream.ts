@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import type { ProviderConfig } from "../config.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
 
 /** Where one provider's calls go: a keep-alive connection pool of its own, and the base path. */
 export interface Upstream {

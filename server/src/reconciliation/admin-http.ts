@@ -1,5 +1,5 @@
-import { redactSecrets } from "../access/redact.ts";
-import { TollgateError } from "../errors.ts";
+import { redactSecrets } from "../lib/redact.ts";
+import { TollgateError } from "../lib/errors.ts";
 
 /** How a connector talks to one provider's admin API. */
 export interface AdminHttp {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { ReconcileConfig } from "../config.ts";
 import type { PrismaClient } from "../db/client.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { ReconciliationMetrics } from "../metrics/reconciliation-metrics.ts";
 import { reconcile, type ReconcileOptions } from "./reconcile.ts";
 import { lastCompleteDrift } from "./report.ts";

@@ -1,6 +1,6 @@
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { sanitiseRecord } from "./sanitise.ts";
-import { boundUsage } from "./usage-bounds.ts";
+import { boundUsage } from "../domain/usage-bounds.ts";
 
 /**
  * Errors about the data rather than the database: SQLSTATE class 22 (data exception: a NUL, a number out of

@@ -1,5 +1,4 @@
 import type { BodyCaptureMode } from "../config.ts";
-import type { CallState } from "../proxy/call-state.ts";
 import type { PendingBody } from "./body-record.ts";
 
 /** Request headers worth replaying a call with; everything else (keys, cookies, tracing) is never kept. */
@@ -81,8 +80,19 @@ export interface BodyCaptureOptions {
 /** Raw stream bytes kept per call, a multiple of the stored cap: events carry far more JSON than their text. */
 export const STREAM_RAW_FACTOR = 16;
 
+/** The facts of a finished call the body recorder keeps (the proxy's call state has them). */
+interface CapturedCall {
+  id: string;
+  startedMs: number;
+  adapter: { format: string };
+  info: { endpoint: string };
+  query: string;
+  responseBytes: number;
+  errorBodyText: string | null;
+}
+
 /** What the body recorder needs of a finished call; taken at once so nothing else of the call is held. */
-export function pendingBodyOf(call: CallState, capture: BodyCapture): PendingBody {
+export function pendingBodyOf(call: CapturedCall, capture: BodyCapture): PendingBody {
   return {
     callId: call.id,
     startedAt: new Date(call.startedMs),

@@ -1,5 +1,5 @@
-import { redactSecrets } from "../access/redact.ts";
-import { SseParser } from "../proxy/sse.ts";
+import { redactSecrets } from "../lib/redact.ts";
+import { SseParser } from "../lib/sse.ts";
 import { assembleAnthropic } from "./assemble-anthropic.ts";
 import { assembleBedrock } from "./assemble-bedrock.ts";
 import { assembleGemini } from "./assemble-gemini.ts";

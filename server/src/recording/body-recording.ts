@@ -1,8 +1,8 @@
-import { configuredSecrets } from "../access/redact.ts";
+import { configuredSecrets } from "../config/configured-secrets.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { startBodyPartitionMaintenance } from "../db/body-partitions.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../metrics/index.ts";
 import { BodyRecorder } from "./body-recorder.ts";
 import { insertBodies } from "./body-writer.ts";

@@ -13,7 +13,7 @@ import {
   open as openFd,
 } from "node:fs";
 import { join } from "node:path";
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { decodeRecord, encodeRecord } from "./spool.ts";
 
 export interface CallJournalOptions {

@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { settleRecordedCalls, type SettleColumns } from "../access/budget-ledger.ts";
+import { settleRecordedCalls, type SettleColumns } from "../rollups/budget-settlement.ts";
 import { arrayLiteral, textArrayLiteral } from "../db/array-literal.ts";
 import { insertIsolatingBadRows } from "./bad-rows.ts";
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
 import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "../rollups/latency-rollup-deltas.ts";
 import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "../rollups/rollup-deltas.ts";

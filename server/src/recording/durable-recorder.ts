@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import type pg from "pg";
 import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../metrics/index.ts";
 import { CallJournal } from "./call-journal.ts";
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { insertCalls } from "./call-writer.ts";
 import { Recorder } from "./recorder.ts";
 import { Spool } from "./spool.ts";

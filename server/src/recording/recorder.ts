@@ -1,4 +1,4 @@
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /** Writes one batch durably (Postgres); throws when it cannot. */
 export type BatchWriter = (records: readonly CallRecord[]) => Promise<void>;

@@ -1,4 +1,4 @@
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /**
  * What a call record's text may hold, so Postgres never rejects it: no NUL (text and jsonb refuse it), no

@@ -1,4 +1,4 @@
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import type { Spool } from "./spool.ts";
 
 export interface ReplayerOptions {

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /** Appending would take the spool past TOLLGATE_SPOOL_MAX_BYTES; the records were not written. */
 export class SpoolFullError extends Error {

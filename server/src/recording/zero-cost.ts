@@ -1,4 +1,4 @@
-import type { CallRecord } from "./call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /**
  * A failed call that used no tokens and ran no billed tool costs exactly $0, whether or not its model has a

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "../db/client.ts";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { CALL_SELECT, type CallRow } from "./call-rows.ts";
 import { callFilterClauses, callFilterSchema } from "./call-filters.ts";

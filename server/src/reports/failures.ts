@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../db/client.ts";
-import { OUTCOMES } from "../recording/call-record.ts";
+import { OUTCOMES } from "../domain/call-record.ts";
 import { z } from "zod";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import {
   FINE_INTERVALS,
   FINE_RANGE_MS,

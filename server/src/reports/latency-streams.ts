@@ -1,8 +1,8 @@
 import type { PrismaClient } from "../db/client.ts";
 import { z } from "zod";
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { OUTCOMES } from "../recording/call-record.ts";
+import { OUTCOMES } from "../domain/call-record.ts";
 
 /**
  * Time to first token split by streamed and non-streamed calls, and the generation speed of streams, per

@@ -3,7 +3,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { percentiles } from "../rollups/latency-histogram.ts";
 import { addBucket, addEncodedSum, addSum, emptySum, toHistogram, type HistogramSum } from "./histogram-sums.ts";
 import { z } from "zod";
-import { OUTCOMES } from "../recording/call-record.ts";
+import { OUTCOMES } from "../domain/call-record.ts";
 import { parseQuery, reportSchema, resolveInterval, resolveRange, type GroupBy, type Interval, type TimeRange } from "./query.ts";
 import {
   bucketSql,

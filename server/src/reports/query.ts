@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { OUTCOMES } from "../recording/call-record.ts";
-import { TollgateError } from "../errors.ts";
+import { OUTCOMES } from "../domain/call-record.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { parseOr400 } from "../lib/parse-or-400.ts";
 
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

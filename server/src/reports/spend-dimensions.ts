@@ -1,4 +1,4 @@
-import { TollgateError } from "../errors.ts";
+import { TollgateError } from "../lib/errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { groupKey, type Leg } from "./report-source.ts";
 

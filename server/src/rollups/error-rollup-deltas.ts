@@ -1,4 +1,4 @@
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /**
  * A batch's contribution to call_errors_hourly / call_errors_daily: its failed calls (any outcome but ok)

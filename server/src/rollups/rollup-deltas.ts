@@ -1,4 +1,4 @@
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { add, formatDecimal, parseDecimal, ZERO, type Decimal } from "../lib/decimal.ts";
 import { addToHistogram, bucketOf, type Histogram } from "./latency-histogram.ts";
 import { ROLLUP_LEVELS, type RollupLevel } from "./rollup-sql.ts";

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { Outcome } from "../recording/call-record.ts";
-import type { UsageSource } from "../recording/usage.ts";
+import type { Outcome } from "../domain/call-record.ts";
+import type { UsageSource } from "../domain/usage.ts";
 import {
   accumulateDeltas,
   deltaParams,

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { ProviderConfig } from "../config.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { ProviderConfig } from "../providers/provider-config.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 
 /**
  * gen_ai.provider.name by wire format, the OpenTelemetry GenAI conventions' well-known values. A custom

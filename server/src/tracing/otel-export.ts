@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { BUILTIN_PROVIDERS, type Config } from "../config.ts";
-import type { CallRecord } from "../recording/call-record.ts";
+import type { CallRecord } from "../domain/call-record.ts";
 import { routeInfo, spanAttributes, spanName, type RouteInfo } from "./genai-span.ts";
 
 export interface SpanCounters {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../server/src/app.ts";
 import { ConfigError, loadConfig } from "../../../server/src/config.ts";
-import { createLogger } from "../../../server/src/logger.ts";
+import { createLogger } from "../../../server/src/lib/logger.ts";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { ADMIN_TOKEN, startReplica, type Replica } from "./harness.ts";

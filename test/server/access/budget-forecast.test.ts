@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { periodOf } from "../../../server/src/access/budget-period.ts";
+import { periodOf } from "../../../server/src/domain/budget-period.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { compare, parseDecimal } from "../../../server/src/lib/decimal.ts";
 import { forecastPeriod } from "../../../server/src/reports/forecast.ts";

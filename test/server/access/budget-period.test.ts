@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { periodOf, periodOfKey, type BudgetPeriod } from "../../../server/src/access/budget-period.ts";
+import { periodOf, periodOfKey, type BudgetPeriod } from "../../../server/src/domain/budget-period.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { periodOf, type BudgetPeriod } from "../../../server/src/access/budget-period.ts";
+import { periodOf, type BudgetPeriod } from "../../../server/src/domain/budget-period.ts";
 import { runCli } from "../../../server/src/cli/run.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { callRecord } from "../../support/call-record.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { createKey, startReplica, type Replica } from "./harness.ts";

@@ -4,7 +4,7 @@ import { ensureLedger, monthOf, reserve } from "../../../server/src/access/budge
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costFor } from "../../../server/src/pricing/cost.ts";
 import { add, compare, multiplyByInteger, parseDecimal, subtract } from "../../../server/src/lib/decimal.ts";
-import { usage } from "../../../server/src/recording/usage.ts";
+import { usage } from "../../../server/src/domain/usage.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { createKey, recordedCalls, startReplica, type Replica } from "./harness.ts";

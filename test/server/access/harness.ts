@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../../server/src/config.ts";
-import { createLogger } from "../../../server/src/logger.ts";
+import { createLogger } from "../../../server/src/lib/logger.ts";
 import { startTollgate, type Tollgate } from "../../../server/src/server.ts";
 import type { TestDatabase } from "../../support/db.ts";
 

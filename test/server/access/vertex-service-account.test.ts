@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GoogleAccessTokens } from "../../../server/src/access/google-tokens.ts";
-import { loadServiceAccount } from "../../../server/src/access/service-account.ts";
+import { loadServiceAccount } from "../../../server/src/providers/service-account.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { startFakeGoogleAuth, type FakeGoogleAuth } from "../../support/fake-google-auth.ts";
 import type { FakeServer } from "../../support/fake-server.ts";

@@ -7,7 +7,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../server/src/app.ts";
 import { loadConfig } from "../../../server/src/config.ts";
-import { createLogger } from "../../../server/src/logger.ts";
+import { createLogger } from "../../../server/src/lib/logger.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are JSON checked field by field */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { call } from "./fixtures.ts";
 

@@ -1,4 +1,4 @@
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { SyntheticTraffic } from "../../../scripts/synthetic-traffic.ts";
 import { callRecord } from "../../support/call-record.ts";

@@ -4,11 +4,11 @@ import type { Server } from "node:http";
 import express, { type ErrorRequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pricesRouter } from "../../../server/src/api/prices.ts";
-import { errorJson, TollgateError, toTollgateError } from "../../../server/src/errors.ts";
+import { errorJson, TollgateError, toTollgateError } from "../../../server/src/lib/errors.ts";
 import { priceCall } from "../../../server/src/pricing/cost.ts";
 import { PriceBook } from "../../../server/src/pricing/price-book.ts";
 import { seedPrices } from "../../../server/src/pricing/price-seed.ts";
-import { usage } from "../../../server/src/recording/usage.ts";
+import { usage } from "../../../server/src/domain/usage.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let db: TestDatabase;

@@ -3,7 +3,7 @@ import { failuresReport } from "../../../server/src/reports/failures.ts";
 import { latencyReport } from "../../../server/src/reports/latency.ts";
 import { createDatabase } from "../../../server/src/db/client.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { refreshRollups } from "../../../server/src/rollups/rollup-rebuild.ts";
 import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";

@@ -7,7 +7,7 @@ import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { bucketBounds, bucketOf, percentiles, RELATIVE_ERROR_BOUND } from "../../../server/src/rollups/latency-histogram.ts";
 import { refreshRollups } from "../../../server/src/rollups/rollup-rebuild.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { syntheticCalls } from "./fixtures.ts";
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sumDecimalStrings } from "../../../server/src/lib/decimal.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { call } from "./fixtures.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { costFor, priceCall, ratesFor } from "../../../server/src/pricing/cost.ts";
 import { PriceBook } from "../../../server/src/pricing/price-book.ts";
-import { usage } from "../../../server/src/recording/usage.ts";
+import { usage } from "../../../server/src/domain/usage.ts";
 import { priceRow } from "./fixtures.ts";
 
 const sonnet45 = priceRow({

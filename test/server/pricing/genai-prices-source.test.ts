@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { priceCall } from "../../../server/src/pricing/cost.ts";
 import { bundledGenaiPriceRows, convertGenaiPrices } from "../../../server/src/pricing/genai-prices-source.ts";
 import { PriceBook } from "../../../server/src/pricing/price-book.ts";
-import { usage } from "../../../server/src/recording/usage.ts";
+import { usage } from "../../../server/src/domain/usage.ts";
 
 describe("genai-prices conversion", () => {
   it("converts match rules, tiers, start dates, cache prices; skips and counts what it cannot hold", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ReconcileConfig } from "../../../server/src/config.ts";
-import { createLogger } from "../../../server/src/logger.ts";
+import { createLogger } from "../../../server/src/lib/logger.ts";
 import { createMetrics } from "../../../server/src/metrics/index.ts";
 import { RECONCILE_LOCK, startReconcileSchedule } from "../../../server/src/reconciliation/schedule.ts";
 import { callRecord } from "../../support/call-record.ts";

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { insertIsolatingBadRows } from "../../../server/src/recording/bad-rows.ts";
-import { boundUsage, MAX_CALL_TOKENS, plausibleReportedCost } from "../../../server/src/recording/usage-bounds.ts";
-import { usage } from "../../../server/src/recording/usage.ts";
+import { boundUsage, MAX_CALL_TOKENS, plausibleReportedCost } from "../../../server/src/domain/usage-bounds.ts";
+import { usage } from "../../../server/src/domain/usage.ts";
 import { callRecord } from "../../support/call-record.ts";
 import { startFakeGemini } from "../../support/fake-gemini.ts";
 import { startFakeServer, type FakeServer } from "../../support/fake-server.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
 import { Recorder } from "../../../server/src/recording/recorder.ts";
 import { refreshRollups } from "../../../server/src/rollups/rollup-rebuild.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../server/src/config.ts";
-import { createLogger } from "../../../server/src/logger.ts";
+import { createLogger } from "../../../server/src/lib/logger.ts";
 import { startTollgate, type Tollgate } from "../../../server/src/server.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { eventually } from "../../support/tollgate.ts";

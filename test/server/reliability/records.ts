@@ -1,4 +1,4 @@
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 
 /** A call record with every kind of value a record carries: a Date, decimal strings, nulls, floats, an object. */

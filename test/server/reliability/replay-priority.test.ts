@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { Spool } from "../../../server/src/recording/spool.ts";
 import { SpoolReplayer } from "../../../server/src/recording/spool-replayer.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.ts";

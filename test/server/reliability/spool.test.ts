@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { Spool, SpoolFullError } from "../../../server/src/recording/spool.ts";
 import { SpoolReplayer } from "../../../server/src/recording/spool-replayer.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";

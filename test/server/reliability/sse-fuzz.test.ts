@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openai as openAiAdapter } from "../../../server/src/providers/openai/adapter.ts";
-import { SseParser } from "../../../server/src/proxy/sse.ts";
+import { SseParser } from "../../../server/src/lib/sse.ts";
 
 interface Seen {
   event: string | undefined;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../server/src/cli/run.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { startTestTollgate, type TestTollgate } from "../../support/tollgate.ts";
 import { call, csvObjects } from "../api/fixtures.ts";
 

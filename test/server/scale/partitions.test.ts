@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropExpiredCallPartitions, ensureCallPartitions, MONTHS_AHEAD, retentionCutoff } from "../../../server/src/db/partitions.ts";
 import { insertCalls } from "../../../server/src/recording/call-writer.ts";
-import type { CallRecord } from "../../../server/src/recording/call-record.ts";
+import type { CallRecord } from "../../../server/src/domain/call-record.ts";
 import { uuidv7 } from "../../../server/src/lib/uuidv7.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 

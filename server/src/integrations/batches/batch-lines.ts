@@ -1,5 +1,5 @@
-import type { CallRecord, Outcome } from "../../recording/call-record.ts";
-import { ZERO_USAGE } from "../../recording/usage.ts";
+import type { CallRecord, Outcome } from "../../domain/call-record.ts";
+import { ZERO_USAGE } from "../../domain/usage.ts";
 import { anthropic } from "../../providers/anthropic/adapter.ts";
 import { openai } from "../../providers/openai/adapter.ts";
 import type { RequestInfo, ResponseFacts } from "../../providers/types.ts";

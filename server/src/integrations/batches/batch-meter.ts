@@ -1,11 +1,11 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
-import type { CallRecord } from "../../recording/call-record.ts";
+import type { CallRecord } from "../../domain/call-record.ts";
 import type { Metering } from "../../proxy/finish.ts";
 import type { CallState } from "../../proxy/call-state.ts";
 import { uuidv7 } from "../../lib/uuidv7.ts";
 import { priceFailedEmptyCall } from "../../recording/zero-cost.ts";
-import type { BatchEvent } from "./batch-event.ts";
+import type { BatchEvent } from "../../providers/batches/batch-event.ts";
 import { lineRecord, parseBatchLines, type BatchRecordBase } from "./batch-lines.ts";
 
 export interface BatchMeterDeps {

@@ -1,9 +1,9 @@
-import { usage, type Usage } from "../../recording/usage.ts";
+import { usage, type Usage } from "../../domain/usage.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
-import type { FeeCount } from "../../pricing/fees.ts";
-import { batchEvent } from "../../integrations/batches/batch-event.ts";
-import { anthropicBatchPath } from "../../integrations/batches/batch-paths.ts";
-import { anthropicResultsUrlRewrite } from "../../integrations/batches/results-url.ts";
+import type { FeeCount } from "../../domain/fee.ts";
+import { batchEvent } from "../batches/batch-event.ts";
+import { anthropicBatchPath } from "../batches/batch-paths.ts";
+import { anthropicResultsUrlRewrite } from "../batches/results-url.ts";
 import { KeptText, n, obj, parseObject, str } from "../json.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";
 

@@ -5,7 +5,7 @@ import { familyOf, OPERATIONS, parseBedrockPath } from "./model-id.ts";
 import { signRequest } from "./signer.ts";
 import { BedrockStreamMeter, EXCEPTION_PREFIX } from "./stream-meter.ts";
 import { errorFacts, errorTypeName, nativeUsage, outputTextOf, converseUsage } from "./usage.ts";
-import { usage } from "../../recording/usage.ts";
+import { usage } from "../../domain/usage.ts";
 
 /** The exception Bedrock names for each status Tollgate answers itself. */
 const EXCEPTIONS: Readonly<Record<number, string>> = {

@@ -1,6 +1,6 @@
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsSettings } from "../../config.ts";
+import type { AwsSettings } from "../provider-config.ts";
 import type { OutgoingRequest } from "../types.ts";
 
 /** A client's own signature and the headers that carry it: dropped, Tollgate's signature replaces them. */

@@ -1,4 +1,4 @@
-import type { Usage } from "../../recording/usage.ts";
+import type { Usage } from "../../domain/usage.ts";
 import { normalizeAnthropicUsage } from "../anthropic/adapter.ts";
 import { obj, parseObject, str } from "../json.ts";
 import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "../types.ts";

@@ -1,4 +1,4 @@
-import { usage, type Usage } from "../../recording/usage.ts";
+import { usage, type Usage } from "../../domain/usage.ts";
 import { normalizeAnthropicUsage } from "../anthropic/adapter.ts";
 import { n, obj, str } from "../json.ts";
 import type { ResponseFacts } from "../types.ts";

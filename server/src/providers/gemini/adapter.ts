@@ -1,4 +1,4 @@
-import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
+import { audioTokens, usage, type Usage } from "../../domain/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, KeptText, n, obj, parseObject, scanStringValues, str, stringsOf } from "../json.ts";
 import { readTopLevel } from "../json-cut.ts";
 import { GroundingCounter } from "./grounding.ts";

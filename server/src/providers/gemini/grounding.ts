@@ -1,5 +1,5 @@
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
-import type { FeeCount } from "../../pricing/fees.ts";
+import type { FeeCount } from "../../domain/fee.ts";
 import { obj } from "../json.ts";
 
 /**

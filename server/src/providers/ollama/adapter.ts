@@ -1,4 +1,4 @@
-import { usage } from "../../recording/usage.ts";
+import { usage } from "../../domain/usage.ts";
 import { ERROR_CHUNK, KeptText, n, obj, parseObject, str } from "../json.ts";
 import { chatInputText } from "../openai/input.ts";
 import { PASS, TOKEN, type ParsedRequest, type ProviderAdapter, type RequestInfo, type ResponseFacts, type StreamMeter } from "../types.ts";

@@ -1,5 +1,5 @@
 import { add, decimalFromNumber, formatDecimal, normalize } from "../../lib/decimal.ts";
-import { audioTokens, usage, type Usage } from "../../recording/usage.ts";
+import { audioTokens, usage, type Usage } from "../../domain/usage.ts";
 import { ERROR_CHUNK, hasObjectKeyNearEnd, n, obj, scanStringValues, str, stringsOf } from "../json.ts";
 import { readTopLevel } from "../json-cut.ts";
 import { responsesFacts, ResponsesStreamMeter } from "../responses/meter.ts";
@@ -15,8 +15,8 @@ import {
 } from "../types.ts";
 import { chatInputText } from "./input.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
-import { batchEvent } from "../../integrations/batches/batch-event.ts";
-import { openAiBatchPath } from "../../integrations/batches/batch-paths.ts";
+import { batchEvent } from "../batches/batch-event.ts";
+import { openAiBatchPath } from "../batches/batch-paths.ts";
 
 /**
  * Normalizes an OpenAI-style usage object (chat completions, embeddings, and the OpenAI-compatible crowd:

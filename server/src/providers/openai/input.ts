@@ -10,7 +10,8 @@ import {
   TOOL_DEFINITIONS_WITH_SYSTEM_TOKENS,
 } from "../../estimation/tool-text.ts";
 import { obj, str } from "../json.ts";
-import type { EstimateInput, RequestInfo } from "../types.ts";
+import type { EstimateInput } from "../../estimation/estimate.ts";
+import type { RequestInfo } from "../types.ts";
 
 function partsText(content: unknown): string {
   if (typeof content === "string") return content;

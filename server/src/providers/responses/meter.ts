@@ -1,6 +1,6 @@
-import { usage, type Usage } from "../../recording/usage.ts";
+import { usage, type Usage } from "../../domain/usage.ts";
 import { FEE_KINDS } from "../../pricing/fee-price-row.ts";
-import type { FeeCount } from "../../pricing/fees.ts";
+import type { FeeCount } from "../../domain/fee.ts";
 import { KeptText, n, obj, parseObject, str } from "../json.ts";
 import { PASS, TOKEN, type ResponseFacts, type StreamMeter } from "../types.ts";
 

@@ -1,4 +1,4 @@
-import { usage } from "../../../../server/src/recording/usage.ts";
+import { usage } from "../../../../server/src/domain/usage.ts";
 import { PASS, type ProviderAdapter, type ResponseFacts } from "../../../../server/src/providers/types.ts";
 
 /**

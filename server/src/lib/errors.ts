@@ -1,14 +1,9 @@
-import type { Outcome } from "./recording/call-record.ts";
+/** The failures Tollgate itself produces on the proxy path; each is also a call outcome (domain/call-record.ts). */
+export type ProxyFailureKind = "network_error" | "timeout" | "client_cancelled" | "budget_blocked" | "auth_failed" | "proxy_error";
 
 /** The kinds of error Tollgate itself produces; proxy kinds double as call outcomes. */
 export type ErrorKind =
-  | Exclude<Outcome, "ok" | "upstream_error" | "bad_request" | "rate_limited">
-  | "invalid_request"
-  | "not_found"
-  | "conflict"
-  | "unauthorized"
-  | "payload_too_large"
-  | "internal_error";
+  ProxyFailureKind | "invalid_request" | "not_found" | "conflict" | "unauthorized" | "payload_too_large" | "internal_error";
 
 const STATUS: Record<ErrorKind, number> = {
   network_error: 502,

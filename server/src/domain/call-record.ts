@@ -1,5 +1,6 @@
 import type { Usage, UsageSource } from "./usage.ts";
-import type { Fee } from "../pricing/fees.ts";
+import type { Fee } from "./fee.ts";
+import type { ProxyFailureKind } from "../lib/errors.ts";
 
 export const OUTCOMES = [
   "ok",
@@ -12,7 +13,7 @@ export const OUTCOMES = [
   "budget_blocked",
   "auth_failed",
   "proxy_error",
-] as const;
+] as const satisfies readonly ("ok" | "upstream_error" | "bad_request" | "rate_limited" | ProxyFailureKind)[];
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**

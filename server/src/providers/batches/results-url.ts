@@ -1,4 +1,4 @@
-import type { RequestInfo } from "../../providers/types.ts";
+import type { RequestInfo } from "../types.ts";
 
 /** Where a client reaches this provider's route on Tollgate: its origin and the route's path prefix. */
 export interface PublicRoute {
