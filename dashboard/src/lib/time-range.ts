@@ -3,8 +3,9 @@
 import { chooseInterval, type Interval } from "./buckets.ts";
 import type { RangeKey, ViewState } from "./url-state.ts";
 
-export type RollingRange = "1h" | "24h" | "7d" | "30d";
+export type RollingRange = "15m" | "1h" | "24h" | "7d" | "30d";
 export const PRESET_MS: Record<RollingRange, number> = {
+  "15m": 15 * 60_000,
   "1h": 3_600_000,
   "24h": 24 * 3_600_000,
   "7d": 7 * 24 * 3_600_000,
@@ -12,6 +13,7 @@ export const PRESET_MS: Record<RollingRange, number> = {
 };
 
 export const RANGE_LABELS: Record<RangeKey, string> = {
+  "15m": "Last 15 minutes",
   "1h": "Last hour",
   "24h": "Last 24 hours",
   "7d": "Last 7 days",

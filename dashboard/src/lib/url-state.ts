@@ -20,6 +20,7 @@ export type RouteName = Page | "call" | "session";
 
 /** Rolling presets, then UTC calendar presets (kept relative in the URL: "last-month" stays last month). */
 export const RANGES = [
+  "15m",
   "1h",
   "24h",
   "7d",

@@ -8,20 +8,12 @@ import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
 import type { BudgetDraft } from "../lib/budget-form.ts";
 import { perPeriod } from "../lib/budgets.ts";
+import { monthLabel } from "../lib/format.ts";
 import { formatUsd } from "../lib/money.ts";
 import { BudgetNotifications } from "./BudgetNotifications.tsx";
 import { BudgetTable } from "./BudgetTable.tsx";
 import { KeysSection } from "./KeysSection.tsx";
 import type { PageProps } from "./types.ts";
-
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/** "2026-11" → "November 2026". */
-export function monthLabel(month: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  const name = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  return m && name ? `${name} ${m[1]}` : month;
-}
 
 export function BudgetsPage(_props: PageProps): ReactElement {
   const budgets = useApi<BudgetsResponse>("/api/budgets");

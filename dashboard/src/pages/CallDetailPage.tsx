@@ -35,6 +35,11 @@ function SessionPanel(props: { sessionId: string; callId: string; view: ViewStat
   );
 }
 
+/** What a call's ttftMs measured: the first token of an answer, or the first byte of an error reply. */
+export function ttftLabel(outcome: string): string {
+  return outcome === "ok" || outcome === "client_cancelled" ? "Time to first token" : "Time to first byte (error reply)";
+}
+
 export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactElement {
   const state = useApi<CallDetail>(callPath(id));
   return (
@@ -65,7 +70,11 @@ export function CallDetailPage({ view, id }: PageProps & { id: string }): ReactE
               />
               <Kpi label="Status" value={String(c.status)} tone={c.outcome === "ok" ? undefined : "bad"} testId="call-status" />
               <Kpi label="Latency" value={formatMs(c.latencyMs)} testId="call-latency" />
-              {c.ttftMs !== null ? <Kpi label="Time to first token" value={formatMs(c.ttftMs)} testId="call-ttft" /> : null}
+              {c.ttftMs !== null ? (
+                // an error reply carries no tokens: what was timed is its first byte (rows recorded before the
+                // server stopped timing error replies still hold it)
+                <Kpi label={ttftLabel(c.outcome)} value={formatMs(c.ttftMs)} testId="call-ttft" />
+              ) : null}
               {c.finishReasons && c.finishReasons.length > 0 ? (
                 <Kpi label="Finish reason" value={c.finishReasons.join(", ")} compact testId="call-finish-reasons" />
               ) : null}

@@ -1,22 +1,27 @@
 // Failures: error rate and failure counts over time by provider/app/model, the outcome breakdown, and
 // the top errors — each linking to its last failing call. Clicking a bar narrows the range to that bucket.
+// Above them, whatever the range, the failed calls of the last 15 minutes by status, one click from the log.
 import type { ReactElement } from "react";
 import { reportPath, type FailuresResponse } from "../api.ts";
-import { BarChart } from "../components/charts/BarChart.tsx";
 import { OUTCOME_COLORS } from "../components/charts/common.tsx";
-import { LineChart } from "../components/charts/LineChart.tsx";
+import { BarChart, LineChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange, chooseFailuresInterval, nextBucket, partialBucket } from "../lib/buckets.ts";
+import { bucketRange, chooseFailuresInterval, partialBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatPercent, plainCount } from "../lib/format.ts";
 import { explodeOutcomes, INDEX, pivotRatios, pivotSums } from "../lib/series.ts";
 import { groupLabel, topCategories } from "../lib/topn.ts";
 import { FAILURE_STACKS, GROUP_BYS, patchView, type FailureStack, type GroupBy } from "../lib/url-state.ts";
+import { zoomView } from "../lib/zoom.ts";
 import { GroupFailuresTable, OutcomeTable, TopErrorsTable } from "./FailureTables.tsx";
+import { RecentFailures } from "./RecentFailures.tsx";
 import type { PageProps } from "./types.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("bar", "line");
 
 const CHART_GROUPS = 6;
 
@@ -32,13 +37,8 @@ export function FailuresPage({ view, range: picked, go }: PageProps): ReactEleme
     }),
   );
   const zoomTo = (bucket: string) => {
-    const start = Date.parse(bucket);
-    if (Number.isNaN(start)) return;
-    const end = nextBucket(start, range.interval);
-    go(
-      "failures",
-      patchView(view, { range: "custom", from: new Date(start).toISOString(), to: new Date(end).toISOString(), interval: null }),
-    );
+    const zoomed = zoomView(view, bucket, range.interval);
+    if (zoomed) go("failures", zoomed);
   };
 
   return (
@@ -46,6 +46,7 @@ export function FailuresPage({ view, range: picked, go }: PageProps): ReactEleme
       <div className="page-title">
         <h1>Failures</h1>
       </div>
+      <RecentFailures view={view} />
       <DataView state={state}>
         {(d) => {
           const buckets = bucketRange(range.from, range.to, range.interval);

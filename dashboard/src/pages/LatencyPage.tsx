@@ -4,21 +4,25 @@
 // detail. Buckets without samples are gaps, not zeros.
 import type { ReactElement } from "react";
 import { OUTCOMES, reportPath, type LatencyResponse } from "../api.ts";
-import { LineChart } from "../components/charts/LineChart.tsx";
+import { LineChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { Segmented } from "../components/Segmented.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { bucketRange } from "../lib/buckets.ts";
+import { bucketRange, partialBucket } from "../lib/buckets.ts";
 import { formatBucket, formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { INDEX, pivotPoints } from "../lib/series.ts";
 import { GROUP_BYS, pageHref, patchView, PERCENTILES, type GroupBy, type Percentile } from "../lib/url-state.ts";
 import { OutcomeBadge } from "./FailureTables.tsx";
 import { groupLabel } from "../lib/topn.ts";
+import { zoomView } from "../lib/zoom.ts";
 import { LatencyGroupsTable } from "./LatencyGroupsTable.tsx";
 import { LatencyStreams } from "./LatencyStreams.tsx";
 import type { PageProps } from "./types.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("line");
 
 const CHART_GROUPS = 6;
 const OUTCOME_LABEL: Record<string, string> = { ok: "successful calls", all: "all calls", failed: "failed calls" };
@@ -62,6 +66,10 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
     }),
   );
   const pct = view.pct;
+  const zoomTo = (bucket: string) => {
+    const zoomed = zoomView(view, bucket, range.interval);
+    if (zoomed) go("latency", zoomed);
+  };
   const which = OUTCOME_LABEL[view.latOutcome] ?? `${view.latOutcome} calls`;
 
   return (
@@ -104,6 +112,8 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
           const ticked = view.selected.filter((k) => d.groups.some((g) => groupLabel(g.key) === k));
           const categories = (ticked.length > 0 ? ticked : slowest.slice(0, CHART_GROUPS).map((g) => g.key)).map(groupLabel);
           const buckets = bucketRange(range.from, range.to, range.interval);
+          // the last bucket, when it runs past now, holds only the calls so far: drawn dashed and noted
+          const partial = partialBucket(buckets, range.interval, range.to, Date.now());
           const common = {
             buckets,
             categories,
@@ -139,7 +149,7 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
                       ? `The ${ticked.length} groups ticked in the table.`
                       : categories.length < d.groups.length
                         ? `The ${CHART_GROUPS} slowest by p95 of ${d.groups.length} groups; tick groups in the table to chart others.`
-                        : "Gaps are periods without calls."
+                        : "Gaps are periods without calls. Click a point to zoom into that period."
                   }
                 >
                   <LineChart
@@ -148,17 +158,24 @@ export function LatencyPage({ view, range, go }: PageProps): ReactElement {
                     categories={categories}
                     valueFormatter={formatMs}
                     indexFormatter={label}
+                    partial={partial}
+                    onIndexClick={zoomTo}
                     testId="latency-chart"
                     label="Total latency over time"
                   />
                 </Panel>
-                <Panel title={`Time to first token ${pct}`} note="First token for streams, first byte otherwise.">
+                <Panel
+                  title={`Time to first token ${pct}`}
+                  note="First token for streams, first byte otherwise. Click a point to zoom into that period."
+                >
                   <LineChart
                     data={ttft}
                     index={INDEX}
                     categories={categories}
                     valueFormatter={formatMs}
                     indexFormatter={label}
+                    partial={partial}
+                    onIndexClick={zoomTo}
                     testId="ttft-chart"
                     label="Time to first token over time"
                   />

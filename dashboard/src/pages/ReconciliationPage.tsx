@@ -2,7 +2,7 @@
 // the drift per day, a table with the likely reason per model (or API key), and how fresh each day's report
 // is. A drifted row links to Tollgate's calls of that day and model.
 import { useState, type ReactElement } from "react";
-import { BarChart } from "../components/charts/BarChart.tsx";
+import { BarChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -25,6 +25,9 @@ import {
 } from "../lib/reconciliation.ts";
 import { pageHref, patchView, type ViewState } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("bar");
 
 const count = (v: string | null) => (v === null ? "—" : BigInt(v).toLocaleString("en-US"));
 const pct = (m: Measure) => (m.pct === null ? "" : ` (${m.pct}%)`);

@@ -5,7 +5,7 @@ import type { ForecastResponse } from "../api.ts";
 import { DataView } from "../components/DataView.tsx";
 import { Panel } from "../components/Panel.tsx";
 import { useApi } from "../hooks/useApi.ts";
-import { monthLabel } from "./BudgetsPage.tsx";
+import { monthLabel } from "../lib/format.ts";
 import { formatUsd, formatUsdExact } from "../lib/money.ts";
 
 function Money(props: { value: string; testId: string }): ReactElement {

@@ -4,8 +4,7 @@
 import { useEffect, useState, type ReactElement } from "react";
 import { BreakdownTable, CoverageWarning } from "../components/BreakdownTable.tsx";
 import { reportPath, type SpendResponse } from "../api.ts";
-import { AreaChart } from "../components/charts/AreaChart.tsx";
-import { BarChart } from "../components/charts/BarChart.tsx";
+import { AreaChart, BarChart, preloadCharts } from "../components/charts/lazy.tsx";
 import { DataView } from "../components/DataView.tsx";
 import { Kpi, KpiRow } from "../components/Kpi.tsx";
 import { Panel } from "../components/Panel.tsx";
@@ -21,6 +20,10 @@ import { groupLabel, shareTable, topCategories } from "../lib/topn.ts";
 import { GROUP_BYS, pageHref, patchView, type GroupBy } from "../lib/url-state.ts";
 import type { PageProps } from "./types.ts";
 import { moneyTitle } from "../components/Money.tsx";
+import { zoomView } from "../lib/zoom.ts";
+
+// recharts starts loading with this page's code, alongside its data requests (charts/lazy.tsx)
+preloadCharts("bar", "area");
 
 const CHART_GROUPS = 8;
 const TABLE_ROWS = 8;
@@ -37,6 +40,10 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
   const apps = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "app", extra: top }));
   const models = useApi<SpendResponse>(reportPath("spend", { ...base, groupBy: "model", extra: top }));
   const csv = reportPath("spend.csv", { ...base, groupBy: view.groupBy });
+  const zoomTo = (bucket: string) => {
+    const zoomed = zoomView(view, bucket, range.interval);
+    if (zoomed) go("spend", zoomed);
+  };
   const filterHref = (key: "app" | "model") => (value: string) => pageHref("spend", patchView(view, { filters: { [key]: value } }));
 
   return (
@@ -117,6 +124,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
               ) : null}
               <Panel
                 title="Cost over time"
+                note="Click a bar to zoom into that period."
                 actions={
                   <>
                     <Segmented
@@ -142,6 +150,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                     valueFormatter={chartUsdFormatter(chartValues(rows, categories))}
                     indexFormatter={bucketLabel}
                     partial={partial}
+                    onIndexClick={zoomTo}
                     testId="spend-chart"
                     label="Cost over time"
                   />
@@ -168,6 +177,7 @@ export function SpendPage({ view, range, go }: PageProps): ReactElement {
                     valueFormatter={formatTokens}
                     indexFormatter={bucketLabel}
                     partial={partial}
+                    onIndexClick={zoomTo}
                     height={200}
                     testId="tokens-chart"
                     label="Tokens over time"

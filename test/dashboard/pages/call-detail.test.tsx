@@ -89,6 +89,14 @@ describe("Call detail page", () => {
     expect(screen.queryByTestId("call-finish-reasons")).toBeNull();
   });
 
+  it("calls an error reply's timed first byte what it is, not a time to first token", async () => {
+    // a row recorded before the server stopped timing error replies
+    const call = { ...makeCall({ id: "f-2", outcome: "rate_limited", status: 429, ttftMs: 41 }), price: null };
+    renderApp("#/calls/f-2", (url, m, b) => (url.pathname === "/api/calls/f-2" ? { body: call } : defaultApi(url, m, b)));
+    const kpi = (await screen.findByTestId("call-ttft")).closest(".kpi");
+    expect(kpi?.textContent).toBe("Time to first byte (error reply)41 ms");
+  });
+
   it("says when the call does not exist", async () => {
     renderApp("#/calls/nope", () => ({ status: 404, body: { error: { type: "not_found", message: "no call nope" } } }));
     expect((await screen.findByTestId("error")).textContent).toBe("The API answered 404 (not_found): no call nope");

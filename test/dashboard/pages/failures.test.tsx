@@ -22,8 +22,8 @@ describe("Failures page", () => {
       ["upstream_error", "3"],
     ]);
 
-    expect(screen.getByTestId("failures-chart").getAttribute("data-categories")).toBe("rate_limited|upstream_error");
-    expect(screen.getByTestId("error-rate-chart").getAttribute("data-categories")).toBe("openai|anthropic");
+    expect((await screen.findByTestId("failures-chart")).getAttribute("data-categories")).toBe("rate_limited|upstream_error");
+    expect((await screen.findByTestId("error-rate-chart")).getAttribute("data-categories")).toBe("openai|anthropic");
 
     const rows = screen.getAllByTestId("top-error-row");
     expect(rows).toHaveLength(2);

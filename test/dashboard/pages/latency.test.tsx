@@ -14,7 +14,7 @@ describe("Latency page", () => {
     expect(screen.getByTestId("latency-p99").textContent).toBe("9.00 s");
     expect(screen.getByTestId("ttft-p50").textContent).toBe("80 ms");
     // the slowest by p95 first (anthropic), not the busiest
-    expect(screen.getByTestId("latency-chart").getAttribute("data-categories")).toBe("anthropic|openai");
+    expect((await screen.findByTestId("latency-chart")).getAttribute("data-categories")).toBe("anthropic|openai");
     expect(screen.getByTestId("latency-chart").getAttribute("data-rows")).toBe("24");
     const groups = screen.getByTestId("latency-groups").querySelectorAll("tbody tr");
     expect([...groups[0]!.querySelectorAll("td")].map((td) => td.textContent)).toEqual([

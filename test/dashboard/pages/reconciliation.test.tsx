@@ -93,7 +93,7 @@ describe("Reconciliation page", () => {
     expect((await screen.findByTestId("reconciliation-drift")).textContent).toBe("$0.75");
     expect(screen.getByTestId("reconciliation-tollgate").textContent).toBe("$13.00");
     expect(screen.getByTestId("reconciliation-provider").textContent).toBe("$13.75");
-    expect(screen.getByTestId("reconciliation-chart").getAttribute("data-categories")).toBe("anthropic|openai");
+    expect((await screen.findByTestId("reconciliation-chart")).getAttribute("data-categories")).toBe("anthropic|openai");
     const asked = calls.map((c) => c.url.searchParams.toString());
     expect(asked).toContain("from=2026-11-25&to=2026-11-27&groupBy=day&provider=openai");
     expect(screen.getAllByTestId("fetch-row").map((r) => r.textContent)).toEqual([

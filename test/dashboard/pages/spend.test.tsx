@@ -17,7 +17,7 @@ describe("Spend page", () => {
     expect(banner.textContent).toMatch(/^3 calls in this range had no matching price/);
     expect(banner.querySelector("a")?.getAttribute("href")).toBe("#/prices");
 
-    const chart = screen.getByTestId("spend-chart");
+    const chart = await screen.findByTestId("spend-chart");
     expect(chart.getAttribute("data-categories")).toBe("openai|anthropic");
     expect(chart.getAttribute("data-rows")).toBe("24"); // every hour of the last 24, filled
 
@@ -27,7 +27,7 @@ describe("Spend page", () => {
       ["chat", "$493.83+3 unpriced", "40.0%", "600"],
     ]);
     expect(screen.getAllByTestId("top-apps-cost").map((e) => e.textContent)).toEqual(["$740.74", "$493.83"]);
-    const tokens = screen.getByTestId("tokens-chart");
+    const tokens = await screen.findByTestId("tokens-chart");
     expect(tokens.getAttribute("data-categories")).toBe("input|cached input|output");
     const models = await screen.findAllByTestId("top-models-row");
     expect(models[0]?.textContent).toContain("gpt-4.1");
