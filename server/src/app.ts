@@ -19,7 +19,8 @@ import { recordRedactor } from "./recording/record-redactor.ts";
 import { logCall } from "./proxy/call-log.ts";
 import { sanitiseRecord } from "./recording/sanitise.ts";
 import { DASHBOARD_DIR } from "./lib/paths.ts";
-import { createProxyHandler, type BeforeForward, type ProxyHandler } from "./proxy/handler.ts";
+import { createProxyHandler, type ProxyHandler } from "./proxy/handler.ts";
+import type { BeforeForward } from "./proxy/proxy-deps.ts";
 import type { Metering } from "./proxy/finish.ts";
 import type { PendingBody } from "./recording/body-record.ts";
 
@@ -35,6 +36,8 @@ export interface AppDeps {
   record(call: CallRecord): void;
   /** a finished call whose record waits for its token estimate, as it is so far (the crash journal) */
   recordPending?(call: CallRecord): void;
+  /** runs `fn` once the calls recorded so far are journaled (see ProxyDeps.afterRecorded); at once without it */
+  afterRecorded?(fn: () => void): void;
   /** captured bodies (TOLLGATE_LOG_BODIES), for the body recorder */
   onBody?(body: PendingBody): void;
   /** the price table behind /api/prices (absent: an app built bare, in tests) */
@@ -87,6 +90,7 @@ export function buildApp(deps: AppDeps): App {
     metering: deps.metering,
     beforeForward: deps.beforeForward ?? [],
     onCall: recordCall,
+    afterRecorded: deps.afterRecorded,
     onPending(record) {
       redact(record);
       deps.recordPending?.(record);

@@ -154,6 +154,7 @@ export async function startTollgate(config: Config, options: { logger?: Logger; 
     logger,
     record: (call) => recording.record(call),
     recordPending: (call) => recording.journalPending(call),
+    afterRecorded: (fn) => recording.afterJournaled(fn),
     onBody: bodies.recorder ? (body) => bodies.recorder?.enqueue(body) : undefined,
     metering: {
       priceCall: (args) => priceCall(priceBook, args),

@@ -7,7 +7,7 @@ import { canonicalDecimal } from "../lib/decimal.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { BudgetMetrics } from "../metrics/index.ts";
 import type { CallState } from "../proxy/call-state.ts";
-import type { BeforeForward } from "../proxy/handler.ts";
+import type { BeforeForward } from "../proxy/proxy-deps.ts";
 import { priceProviderOf } from "../providers/index.ts";
 import { estimateCallCost } from "./budget-estimate.ts";
 import { requireParsedBody } from "./parsed-body.ts";

@@ -5,7 +5,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { CallRecord } from "../domain/call-record.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { Metrics } from "../metrics/index.ts";
-import type { BeforeForward } from "../proxy/handler.ts";
+import type { BeforeForward } from "../proxy/proxy-deps.ts";
 import { BudgetGuard } from "./budget-guard.ts";
 import { resyncLedgers } from "./budget-ledger.ts";
 import { applyConfiguredWebhooks } from "./budget-webhooks.ts";

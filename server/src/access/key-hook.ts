@@ -1,7 +1,7 @@
 import type { ProviderConfig } from "../providers/provider-config.ts";
 import { TollgateError } from "../lib/errors.ts";
 import type { CallState } from "../proxy/call-state.ts";
-import type { BeforeForward } from "../proxy/handler.ts";
+import type { BeforeForward } from "../proxy/proxy-deps.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { scopeOf } from "./key-scopes.ts";
 import { VIRTUAL_KEY_PATTERN } from "./key-secrets.ts";

@@ -1,7 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import type { CallState } from "./call-state.ts";
-import { relayResponse, type RelayContext, type ResponseRelay, type UpstreamBody } from "./relay-response.ts";
+import type { RelayContext, UpstreamBody } from "./relay-context.ts";
+import { relayResponse } from "./relay-response.ts";
+import type { ResponseRelay } from "./response-relay.ts";
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 

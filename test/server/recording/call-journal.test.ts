@@ -12,12 +12,36 @@ const files = (dir: string) =>
     .sort();
 
 describe("CallJournal", () => {
-  it("writes each record at once, empties its file once every record is released, and leaves nothing after a clean close", async () => {
+  it("writes the lines of the calls ending in one turn with one write at its end, before what waits for them", async () => {
+    const dir = journalDir();
+    const journal = CallJournal.open({ dir, fsyncMs: 60_000 });
+    const [file] = files(dir);
+    const lines = () => readFileSync(join(dir, file!), "utf8").split("\n").filter(Boolean).length;
+    const seen: string[] = [];
+    journal.afterWritten(() => seen.push(`nothing waiting: ${lines()}`));
+    journal.write(sampleRecord(0));
+    journal.afterWritten(() => seen.push(`first answer ends: ${lines()}`));
+    journal.write(sampleRecord(1));
+    journal.afterWritten(() => seen.push(`second answer ends: ${lines()}`));
+    // nothing written yet, and no answer ended: the turn is not over
+    expect(lines()).toBe(0);
+    expect(seen).toEqual(["nothing waiting: 0"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // one write of both lines, then the answers' ends, in order
+    expect(seen).toEqual(["nothing waiting: 0", "first answer ends: 2", "second answer ends: 2"]);
+    journal.write(sampleRecord(2));
+    journal.flush();
+    expect(lines()).toBe(3);
+    await journal.close();
+  });
+
+  it("writes each record by the end of its turn, empties its file once every record is released, and leaves nothing after a clean close", async () => {
     const dir = journalDir();
     const journal = CallJournal.open({ dir, fsyncMs: 50 });
     const records = [sampleRecord(0), sampleRecord(1), sampleRecord(2)];
     for (const r of records) journal.write(r);
-    // synchronously on disk (page cache): a process killed now loses none of them
+    await new Promise((resolve) => setImmediate(resolve));
+    // on disk (page cache): a process killed now loses none of them
     const [file] = files(dir);
     expect(readFileSync(join(dir, file!), "utf8").trim().split("\n")).toHaveLength(3);
     journal.release(records.slice(0, 2));
@@ -34,6 +58,7 @@ describe("CallJournal", () => {
     const journal = CallJournal.open({ dir, fsyncMs: 20, rotateBytes: 2000 });
     const records = Array.from({ length: 10 }, (_, i) => sampleRecord(i));
     for (const r of records) journal.write(r);
+    journal.flush();
     expect(files(dir).length).toBeGreaterThan(3);
     journal.release(records.slice(0, 9));
     // the retired files are gone; the current one holds the one record still pending
@@ -53,6 +78,7 @@ describe("CallJournal", () => {
     waiting.inputTokens = 77;
     waiting.usageSource = "estimated";
     crashed.write(waiting); // …and again after it
+    crashed.flush();
     appendFileSync(join(dir, files(dir)[0]!), JSON.stringify(sampleRecord(2)).slice(0, 50));
     // (the process dies here: no release, no close)
 
