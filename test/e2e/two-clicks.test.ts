@@ -3,6 +3,7 @@
 // traffic: the slowest model by p95 (Latency → by model: it is the first row and on the chart), and the
 // failing calls of the last 15 minutes by status code (Failures → a status: exactly those calls in the log).
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +47,12 @@ describe.skipIf(!HAVE_BROWSER)(SUITE, () => {
 
   afterEach(() => {
     expect(w.takeProblems(), "page errors or console errors").toEqual([]);
+  });
+
+  it("serves React's production build, also when built under vitest (NODE_ENV=test)", () => {
+    // ensure-build rebuilds a stale dashboard for `npm start`; a development build here would be served too.
+    const assets = readdirSync(join(ROOT, "dashboard", "dist", "assets"));
+    expect(assets.filter((name) => name.includes("jsx-dev-runtime"))).toEqual([]);
   });
 
   afterAll(async () => {
