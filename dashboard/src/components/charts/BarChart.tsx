@@ -8,33 +8,19 @@ import {
   barClickHandler,
   colorFor,
   GRID_STROKE,
-  identity,
   legendText,
-  plainNumber,
   SortedTooltip,
   valueGetter,
+  frameProps,
   type ChartProps,
 } from "./common.tsx";
 
 /** `integer` keeps the value axis on whole numbers (counts). */
 export function BarChart(props: ChartProps & { stacked?: boolean; integer?: boolean }): ReactElement {
-  const height = props.height ?? 280;
-  const fmt = props.valueFormatter ?? plainNumber;
-  const idx = props.indexFormatter ?? identity;
+  const frame = frameProps(props);
+  const { height, fmt, idx } = frame;
   return (
-    <ChartFrame
-      width={props.width}
-      height={height}
-      testId={props.testId}
-      label={props.label}
-      data={props.data}
-      index={props.index}
-      categories={props.categories}
-      fmt={fmt}
-      idx={idx}
-      partial={props.partial}
-      onIndexClick={props.onIndexClick}
-    >
+    <ChartFrame {...frame}>
       <RBarChart
         data={props.data}
         width={props.width}

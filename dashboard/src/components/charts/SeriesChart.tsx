@@ -3,7 +3,7 @@
 import type { ReactElement, ReactNode } from "react";
 import { AreaChart as RAreaChart, CartesianGrid, Legend, LineChart as RLineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame } from "./ChartFrame.tsx";
-import { AXIS_TICK, clickHandler, GRID_STROKE, identity, legendText, plainNumber, TOOLTIP_STYLE, type ChartProps } from "./common.tsx";
+import { AXIS_TICK, clickHandler, GRID_STROKE, legendText, TOOLTIP_STYLE, frameProps, type ChartProps } from "./common.tsx";
 import { splitPartial } from "./partial.ts";
 
 export interface SeriesChartProps extends ChartProps {
@@ -17,24 +17,11 @@ export interface SeriesChartProps extends ChartProps {
 
 export function SeriesChart(props: SeriesChartProps): ReactElement {
   const { chart: Chart } = props;
-  const height = props.height ?? 280;
-  const fmt = props.valueFormatter ?? plainNumber;
-  const idx = props.indexFormatter ?? identity;
+  const frame = frameProps(props);
+  const { height, fmt, idx } = frame;
   const partialMark = (v: string) => idx(v) + (v === props.partial ? " (in progress, partial)" : "");
   return (
-    <ChartFrame
-      width={props.width}
-      height={height}
-      testId={props.testId}
-      label={props.label}
-      data={props.data}
-      index={props.index}
-      categories={props.categories}
-      fmt={fmt}
-      idx={idx}
-      partial={props.partial}
-      onIndexClick={props.onIndexClick}
-    >
+    <ChartFrame {...frame}>
       <Chart
         data={splitPartial(props.data, props.index, props.categories, props.partial)}
         width={props.width}

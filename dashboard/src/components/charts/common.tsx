@@ -1,6 +1,7 @@
 // Shared pieces of the chart wrappers: props, colours and the sizing frame.
 import type { ReactElement, ReactNode } from "react";
 import type { ChartRow } from "../../lib/series.ts";
+import type { FrameProps } from "./ChartFrame.tsx";
 import { OTHER } from "../../lib/topn.ts";
 
 export interface ChartProps {
@@ -60,6 +61,23 @@ export function valueGetter(category: string): (row: ChartRow) => number | null 
 
 export const identity = (v: string): string => v;
 export const plainNumber = (v: number): string => v.toLocaleString("en-US");
+
+/** A chart's frame from its props, the defaults applied once: 280 px high, plain numbers, index values as they are. */
+export function frameProps(props: ChartProps): Omit<FrameProps, "children"> {
+  return {
+    width: props.width,
+    height: props.height ?? 280,
+    testId: props.testId,
+    label: props.label,
+    data: props.data,
+    index: props.index,
+    categories: props.categories,
+    fmt: props.valueFormatter ?? plainNumber,
+    idx: props.indexFormatter ?? identity,
+    partial: props.partial,
+    onIndexClick: props.onIndexClick,
+  };
+}
 
 /** Extracts the index value from a recharts click and hands it on. */
 export function clickHandler(onIndexClick: ((value: string) => void) | undefined) {
