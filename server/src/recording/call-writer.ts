@@ -6,7 +6,8 @@ import type { CallRecord } from "../domain/call-record.ts";
 import { errorDeltaParams, errorDeltas, UPSERT_ERRORS_DAILY, UPSERT_ERRORS_HOURLY } from "../rollups/error-rollup-deltas.ts";
 import { latencyDeltaParams, latencyDeltas, UPSERT_LATENCY_DAILY, UPSERT_LATENCY_HOURLY } from "../rollups/latency-rollup-deltas.ts";
 import { deltaParams, rollupDeltas, UPSERT_DAILY, UPSERT_HOURLY } from "../rollups/rollup-deltas.ts";
-import { DailyRollupAccumulator, upsertDailyRollups } from "../rollups/daily-rollup-deltas.ts";
+import { DailyRollupAccumulator } from "../rollups/daily-rollup-deltas.ts";
+import { upsertDailyRollups } from "../rollups/daily-rollup-upserts.ts";
 
 /** Column, Postgres array type, and how a record supplies it — one list keeps the insert in step. */
 const COLUMNS: ReadonlyArray<readonly [string, string, (r: CallRecord) => unknown]> = [

@@ -3,7 +3,8 @@ import type { Fee } from "../domain/fee.ts";
 import type { Outcome } from "../domain/call-record.ts";
 import type { UsageSource } from "../domain/usage.ts";
 import { accumulateDeltas, deltaParams, rollupDeltas, sortedDeltas, UPSERT_HOURLY, type RollupDelta } from "./rollup-deltas.ts";
-import { DailyRollupAccumulator, upsertDailyRollups, type DailyRollupSource } from "./daily-rollup-deltas.ts";
+import { DailyRollupAccumulator, type DailyRollupSource } from "./daily-rollup-deltas.ts";
+import { upsertDailyRollups } from "./daily-rollup-upserts.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
